@@ -1,0 +1,858 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The Lua host (see lhost.h): sandbox construction, the deterministic
+ * replacements of pairs/tostring/print/string.format/math.random, the
+ * instruction budget and memory limit, and protected calls that report
+ * "file:line: message" for scenario errors.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lhost.h"
+
+#define LHOST_HOOK_COUNT 1000
+
+struct lhost {
+	lua_State *L;
+	struct lhost_config cfg;
+	size_t mem;
+	uint64_t instr;
+	const char *aborted;
+	char abort_msg[128];
+	int64_t next_objid;
+};
+
+/* The value raised by lhost_unwind(); compared by address only. */
+static const char unwind_sentinel = 'u';
+
+static void *
+l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct lhost *h = ud;
+	size_t old = ptr != NULL ? osize : 0;
+	void *p;
+
+	if (nsize == 0) {
+		free(ptr);
+		h->mem -= old;
+		return (NULL);
+	}
+	if (nsize > old && h->mem + (nsize - old) > h->cfg.mem_limit_bytes) {
+		if (h->aborted == NULL) {
+			snprintf(h->abort_msg, sizeof(h->abort_msg),
+			    "memory limit of %zu bytes exceeded",
+			    h->cfg.mem_limit_bytes);
+			h->aborted = h->abort_msg;
+		}
+		return (NULL);
+	}
+	p = realloc(ptr, nsize);
+	if (p == NULL)
+		return (NULL);
+	h->mem = h->mem - old + nsize;
+	return (p);
+}
+
+struct lhost *
+lhost_from(lua_State *L)
+{
+	return (*(struct lhost **)lua_getextraspace(L));
+}
+
+static bool
+is_unwind(lua_State *L, int idx)
+{
+	return (lua_touserdata(L, idx) == (void *)&unwind_sentinel &&
+	    lua_type(L, idx) == LUA_TLIGHTUSERDATA);
+}
+
+static void
+count_hook(lua_State *L, lua_Debug *ar)
+{
+	struct lhost *h = lhost_from(L);
+
+	(void)ar;
+	h->instr += LHOST_HOOK_COUNT;
+	if (h->instr > h->cfg.instr_budget && h->aborted == NULL) {
+		snprintf(h->abort_msg, sizeof(h->abort_msg),
+		    "instruction budget of %" PRIu64 " exceeded",
+		    h->cfg.instr_budget);
+		h->aborted = h->abort_msg;
+	}
+	if (h->aborted != NULL)
+		luaL_error(L, "%s", h->aborted);
+}
+
+/* Rethrows what protected calls inside the scenario must not swallow. */
+static void
+rethrow_fatal(lua_State *L, struct lhost *h)
+{
+	if (is_unwind(L, -1) || h->aborted != NULL)
+		lua_error(L);
+}
+
+_Noreturn void
+lhost_unwind(lua_State *L)
+{
+	lua_pushlightuserdata(L, (void *)&unwind_sentinel);
+	lua_error(L);
+	abort();
+}
+
+bool
+lhost_aborted(const struct lhost *h, const char **why)
+{
+	if (why != NULL)
+		*why = h->aborted;
+	return (h->aborted != NULL);
+}
+
+size_t
+lhost_memory(const struct lhost *h)
+{
+	return (h->mem);
+}
+
+/* Deterministic object names */
+
+static int64_t
+objid(lua_State *L, int idx)
+{
+	struct lhost *h = lhost_from(L);
+	int64_t id;
+
+	idx = lua_absindex(L, idx);
+	lua_getfield(L, LUA_REGISTRYINDEX, "evsim.objid");
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, -2) == LUA_TNUMBER) {
+		id = lua_tointeger(L, -1);
+		lua_pop(L, 2);
+		return (id);
+	}
+	lua_pop(L, 1);
+	id = ++h->next_objid;
+	lua_pushvalue(L, idx);
+	lua_pushinteger(L, id);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	return (id);
+}
+
+const char *
+lhost_tostring(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (luaL_callmeta(L, idx, "__tostring")) {
+		if (!lua_isstring(L, -1))
+			luaL_error(L, "'__tostring' must return a string");
+		return (lua_tostring(L, -1));
+	}
+	switch (lua_type(L, idx)) {
+	case LUA_TNUMBER:
+	case LUA_TSTRING:
+		lua_pushvalue(L, idx);
+		return (lua_tolstring(L, -1, NULL)); /* converts a copy */
+	case LUA_TBOOLEAN:
+		return (lua_pushstring(L, lua_toboolean(L, idx) ? "true" :
+								  "false"));
+	case LUA_TNIL:
+		return (lua_pushliteral(L, "nil"));
+	default: {
+		int tt = luaL_getmetafield(L, idx, "__name");
+		const char *kind = tt == LUA_TSTRING ? lua_tostring(L, -1) :
+						       luaL_typename(L, idx);
+		int64_t id = objid(L, idx);
+
+		lua_pushfstring(L, "%s: #%I", kind, (lua_Integer)id);
+		if (tt != LUA_TNIL)
+			lua_remove(L, -2);
+		return (lua_tostring(L, -1));
+	}
+	}
+}
+
+static int
+l_tostring(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	lhost_tostring(L, 1);
+	return (1);
+}
+
+static int
+l_print(lua_State *L)
+{
+	struct lhost *h = lhost_from(L);
+	luaL_Buffer b;
+	int n = lua_gettop(L), i;
+
+	luaL_buffinit(L, &b);
+	for (i = 1; i <= n; i++) {
+		if (i > 1)
+			luaL_addchar(&b, '\t');
+		lhost_tostring(L, i);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+	if (h->cfg.print != NULL)
+		h->cfg.print(h->cfg.print_arg, lua_tostring(L, -1));
+	return (0);
+}
+
+/* Deterministic pairs */
+
+struct keyref {
+	int type;
+	int isint;
+	lua_Integer i;
+	lua_Number n;
+	const char *s;
+	size_t len;
+	int b;
+	int idx; /* position in the key list */
+};
+
+static int
+keycmp(const void *a0, const void *b0)
+{
+	const struct keyref *a = a0, *b = b0;
+
+	if (a->type != b->type)
+		return (a->type < b->type ? -1 : 1);
+	if (a->type == LUA_TNUMBER) {
+		if (a->isint && b->isint)
+			return (a->i < b->i ? -1 : a->i > b->i);
+		return (a->n < b->n ? -1 : a->n > b->n);
+	}
+	if (a->type == LUA_TSTRING) {
+		size_t m = a->len < b->len ? a->len : b->len;
+		int c = memcmp(a->s, b->s, m);
+
+		if (c != 0)
+			return (c);
+		return (a->len < b->len ? -1 : a->len > b->len);
+	}
+	return (a->b - b->b);
+}
+
+static int
+pairs_next(lua_State *L)
+{
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+
+	for (;;) {
+		i++;
+		if (lua_rawgeti(L, lua_upvalueindex(2), i) == LUA_TNIL)
+			return (0);
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+			break;
+		lua_pop(L, 2); /* removed during traversal: skip */
+	}
+	lua_pushinteger(L, i);
+	lua_replace(L, lua_upvalueindex(3));
+	return (2);
+}
+
+static int
+l_pairs(lua_State *L)
+{
+	struct keyref *keys = NULL;
+	size_t n = 0, cap = 0, k;
+	int kt;
+
+	luaL_checkany(L, 1);
+	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
+		lua_pushvalue(L, 1);
+		lua_call(L, 1, 3);
+		return (3);
+	}
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_newtable(L); /* 2: keys in traversal order (anchors strings) */
+	lua_pushnil(L);
+	while (lua_next(L, 1) != 0) {
+		lua_pop(L, 1);
+		kt = lua_type(L, -1);
+		if (kt != LUA_TNUMBER && kt != LUA_TSTRING &&
+		    kt != LUA_TBOOLEAN) {
+			free(keys);
+			return (luaL_error(L,
+			    "pairs: the table has a key of type %s; its "
+			    "iteration order would depend on host addresses "
+			    "(use an array, or string/number keys)",
+			    luaL_typename(L, -1)));
+		}
+		if (n == cap) {
+			struct keyref *nk;
+
+			cap = cap ? cap * 2 : 16;
+			nk = realloc(keys, cap * sizeof(*keys));
+			if (nk == NULL) {
+				free(keys);
+				return (luaL_error(L, "pairs: out of memory"));
+			}
+			keys = nk;
+		}
+		memset(&keys[n], 0, sizeof(keys[n]));
+		keys[n].type = kt == LUA_TNUMBER ? 0 : kt == LUA_TSTRING ? 1 : 2;
+		if (kt == LUA_TNUMBER) {
+			keys[n].isint = lua_isinteger(L, -1);
+			keys[n].i = lua_tointeger(L, -1);
+			keys[n].n = lua_tonumber(L, -1);
+		} else if (kt == LUA_TSTRING) {
+			keys[n].s = lua_tolstring(L, -1, &keys[n].len);
+		} else {
+			keys[n].b = lua_toboolean(L, -1);
+		}
+		keys[n].idx = (int)n + 1;
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, 2, (lua_Integer)n + 1);
+		n++;
+	}
+	qsort(keys, n, sizeof(*keys), keycmp);
+	lua_createtable(L, (int)n, 0); /* 3: sorted keys */
+	for (k = 0; k < n; k++) {
+		lua_rawgeti(L, 2, keys[k].idx);
+		lua_rawseti(L, 3, (lua_Integer)k + 1);
+	}
+	free(keys);
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 3);
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, pairs_next, 3);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return (3);
+}
+
+/* math.random / math.randomseed from the run's generator */
+
+static uint64_t
+draw(lua_State *L)
+{
+	struct lhost *h = lhost_from(L);
+
+	return (h->cfg.random(h->cfg.random_arg));
+}
+
+static int
+l_random(lua_State *L)
+{
+	lua_Integer lo, hi;
+	uint64_t r = draw(L), span;
+
+	switch (lua_gettop(L)) {
+	case 0:
+		lua_pushnumber(L, (lua_Number)(r >> 11) * 0x1.0p-53);
+		return (1);
+	case 1:
+		lo = 1;
+		hi = luaL_checkinteger(L, 1);
+		if (hi == 0) { /* math.random(0): all 64 bits */
+			lua_pushinteger(L, (lua_Integer)r);
+			return (1);
+		}
+		break;
+	case 2:
+		lo = luaL_checkinteger(L, 1);
+		hi = luaL_checkinteger(L, 2);
+		break;
+	default:
+		return (luaL_error(L, "wrong number of arguments"));
+	}
+	luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
+	span = (uint64_t)hi - (uint64_t)lo;
+	if (span != UINT64_MAX) {
+		/* Rejection sampling: unbiased. */
+		uint64_t lim = span + 1, t = -lim % lim;
+
+		while (r < t)
+			r = draw(L);
+		r %= lim;
+	}
+	lua_pushinteger(L, (lua_Integer)((uint64_t)lo + r));
+	return (1);
+}
+
+static int
+l_randomseed(lua_State *L)
+{
+	/*
+	 * XXX: reseeding is accepted but does not change the stream: the
+	 * generator belongs to the run (its seed), so that scenarios stay
+	 * replayable from the run seed alone.
+	 */
+	(void)L;
+	return (0);
+}
+
+/* string.format without addresses */
+
+static int
+l_format(lua_State *L)
+{
+	const char *fmt = luaL_checkstring(L, 1);
+	int arg = 1, n = lua_gettop(L);
+	const char *p;
+
+	for (p = fmt; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p == '%')
+			continue;
+		while (*p != '\0' && strchr("-+ #0123456789.", *p) != NULL)
+			p++;
+		arg++;
+		if (*p == 'p')
+			return (luaL_error(L,
+			    "string.format: '%%p' would reveal a host "
+			    "address and is not available in scenarios"));
+		if (*p == 's' && arg <= n && !lua_isstring(L, arg)) {
+			lhost_tostring(L, arg);
+			lua_replace(L, arg);
+		}
+		if (*p == '\0')
+			break;
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, 1);
+	return (1);
+}
+
+/* setmetatable without finalisers */
+
+static int
+l_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE &&
+	    lua_getfield(L, 2, "__gc") != LUA_TNIL)
+		return (luaL_error(L,
+		    "setmetatable: __gc finalisers are not available in "
+		    "scenarios (when they run depends on the collector)"));
+	lua_settop(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 2, 1);
+	return (1);
+}
+
+static int
+l_collectgarbage(lua_State *L)
+{
+	static const char *const allowed[] = { "collect", "count", "step",
+		"isrunning", NULL };
+	const char *opt = luaL_optstring(L, 1, "collect");
+	int i;
+
+	for (i = 0; allowed[i] != NULL; i++)
+		if (strcmp(opt, allowed[i]) == 0)
+			break;
+	if (allowed[i] == NULL)
+		return (luaL_error(L,
+		    "collectgarbage: option '%s' changes the collector and "
+		    "is not available in scenarios",
+		    opt));
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return (lua_gettop(L));
+}
+
+/* pcall/xpcall/coroutine.resume that cannot swallow an unwind or abort */
+
+static int
+l_pcall(lua_State *L)
+{
+	struct lhost *h = lhost_from(L);
+	int status;
+
+	luaL_checkany(L, 1);
+	status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+	if (status != LUA_OK) {
+		rethrow_fatal(L, h);
+		lua_pushboolean(L, 0);
+		lua_insert(L, -2);
+		return (2);
+	}
+	lua_pushboolean(L, 1);
+	lua_insert(L, 1);
+	return (lua_gettop(L));
+}
+
+static int
+xpcall_handler(lua_State *L)
+{
+	if (is_unwind(L, 1) || lhost_from(L)->aborted != NULL)
+		return (1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return (1);
+}
+
+static int
+l_xpcall(lua_State *L)
+{
+	struct lhost *h = lhost_from(L);
+	int n = lua_gettop(L), status;
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_handler, 1);
+	lua_pushvalue(L, 1);
+	lua_replace(L, 2); /* [f, f, args] -> [handler, f, args] */
+	lua_replace(L, 1);
+	status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+	if (status != LUA_OK) {
+		rethrow_fatal(L, h);
+		lua_pushboolean(L, 0);
+		lua_replace(L, 1);
+		return (2);
+	}
+	lua_pushboolean(L, 1);
+	lua_replace(L, 1);
+	return (lua_gettop(L));
+}
+
+static int
+l_resume(lua_State *L)
+{
+	struct lhost *h = lhost_from(L);
+	int n = lua_gettop(L);
+
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	if (!lua_toboolean(L, 1) && lua_gettop(L) >= 2) {
+		lua_pushvalue(L, 2);
+		rethrow_fatal(L, h);
+		lua_pop(L, 1);
+	}
+	return (lua_gettop(L));
+}
+
+static int
+l_load(lua_State *L)
+{
+	/* Text chunks only: binary chunks can crash the host. */
+	lua_settop(L, 4);
+	lua_pushliteral(L, "t");
+	lua_replace(L, 3);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 4, LUA_MULTRET);
+	return (lua_gettop(L));
+}
+
+/* require from the scenario's folder and scenarios/lib only */
+
+static int
+read_file(const char *path, char **ret_buf, size_t *ret_len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (f == NULL)
+		return (errno);
+	for (;;) {
+		if (len == cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 8192;
+			nb = realloc(buf, cap);
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
+				return (ENOMEM);
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	fclose(f);
+	*ret_buf = buf;
+	*ret_len = len;
+	return (0);
+}
+
+static int
+l_require(lua_State *L)
+{
+	struct lhost *h = lhost_from(L);
+	const char *name = luaL_checkstring(L, 1);
+	const char *dirs[2] = { h->cfg.scenario_dir, h->cfg.lib_dir };
+	char path[4096], rel[1024];
+	size_t i;
+	int d;
+
+	for (i = 0; name[i] != '\0'; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			(c >= '0' && c <= '9') || c == '_' ||
+			(c == '.' && i > 0 && name[i + 1] != '\0' &&
+			    name[i + 1] != '.')) ||
+		    i >= sizeof(rel) - 5)
+			return (luaL_error(L,
+			    "require: bad module name '%s' (letters, digits, "
+			    "'_' and '.' only)",
+			    name));
+		rel[i] = c == '.' ? '/' : c;
+	}
+	if (i == 0)
+		return (luaL_error(L, "require: empty module name"));
+	memcpy(rel + i, ".lua", 5);
+	lua_getfield(L, LUA_REGISTRYINDEX, "evsim.loaded");
+	if (lua_getfield(L, -1, name) != LUA_TNIL)
+		return (1);
+	lua_pop(L, 1);
+	for (d = 0; d < 2; d++) {
+		char *buf;
+		size_t len;
+
+		if (dirs[d] == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dirs[d], rel);
+		if (read_file(path, &buf, &len) != 0)
+			continue;
+		lua_pushfstring(L, "@%s", path);
+		if (luaL_loadbufferx(L, buf, len, lua_tostring(L, -1), "t") !=
+		    LUA_OK) {
+			free(buf);
+			return (lua_error(L));
+		}
+		free(buf);
+		lua_pushstring(L, name);
+		lua_call(L, 1, 1);
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			lua_pushboolean(L, 1);
+		}
+		lua_pushvalue(L, -1);
+		lua_setfield(L, -4, name);
+		return (1);
+	}
+	return (luaL_error(L,
+	    "module '%s' not found in the scenario's folder or scenarios/lib",
+	    name));
+}
+
+static void
+wrap(lua_State *L, int tbl, const char *name, lua_CFunction fn)
+{
+	lua_getfield(L, tbl, name);
+	lua_pushcclosure(L, fn, 1);
+	lua_setfield(L, tbl, name);
+}
+
+int
+lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
+{
+	static const char *const removed[] = { "dofile", "loadfile", NULL };
+	struct lhost *h;
+	lua_State *L;
+	int i;
+
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return (ENOMEM);
+	h->cfg = *cfg;
+	if (h->cfg.mem_limit_bytes == 0)
+		h->cfg.mem_limit_bytes = (size_t)512 << 20;
+	if (h->cfg.instr_budget == 0)
+		h->cfg.instr_budget = 2000000000ULL;
+	L = lua_newstate(l_alloc, h);
+	if (L == NULL) {
+		free(h);
+		return (ENOMEM);
+	}
+	h->L = L;
+	*(struct lhost **)lua_getextraspace(L) = h;
+	luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+	luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+	luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+	luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+	luaL_requiref(L, LUA_COLIBNAME, luaopen_coroutine, 1);
+	lua_pop(L, 6);
+	lua_newtable(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "evsim.loaded");
+	lua_newtable(L); /* object ids, weak keys */
+	lua_newtable(L);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, "evsim.objid");
+
+	lua_pushglobaltable(L);
+	for (i = 0; removed[i] != NULL; i++) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, removed[i]);
+	}
+	lua_pushcfunction(L, l_pairs);
+	lua_setfield(L, -2, "pairs");
+	lua_pushcfunction(L, l_tostring);
+	lua_setfield(L, -2, "tostring");
+	lua_pushcfunction(L, l_print);
+	lua_setfield(L, -2, "print");
+	lua_pushcfunction(L, l_pcall);
+	lua_setfield(L, -2, "pcall");
+	lua_pushcfunction(L, l_xpcall);
+	lua_setfield(L, -2, "xpcall");
+	lua_pushcfunction(L, l_require);
+	lua_setfield(L, -2, "require");
+	wrap(L, -1, "setmetatable", l_setmetatable);
+	wrap(L, -1, "collectgarbage", l_collectgarbage);
+	wrap(L, -1, "load", l_load);
+	lua_getfield(L, -1, "string");
+	wrap(L, -1, "format", l_format);
+	lua_pop(L, 1);
+	lua_getfield(L, -1, "math");
+	lua_pushcfunction(L, l_random);
+	lua_setfield(L, -2, "random");
+	lua_pushcfunction(L, l_randomseed);
+	lua_setfield(L, -2, "randomseed");
+	lua_pop(L, 1);
+	lua_getfield(L, -1, "coroutine");
+	wrap(L, -1, "resume", l_resume);
+	lua_pop(L, 2);
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, LHOST_HOOK_COUNT);
+	*ret_h = h;
+	return (0);
+}
+
+void
+lhost_free(struct lhost *h)
+{
+	if (h == NULL)
+		return;
+	lua_close(h->L);
+	free(h);
+}
+
+lua_State *
+lhost_lua(struct lhost *h)
+{
+	return (h->L);
+}
+
+void
+lhost_where(lua_State *T, char *buf, size_t len)
+{
+	lua_Debug ar;
+	int level;
+
+	for (level = 0; lua_getstack(T, level, &ar); level++) {
+		lua_getinfo(T, "Sl", &ar);
+		if (ar.currentline > 0) {
+			snprintf(buf, len, "%s:%d", ar.short_src,
+			    ar.currentline);
+			return;
+		}
+	}
+	snprintf(buf, len, "?");
+}
+
+/* Message handler: adds the scenario position when the message lacks it. */
+static int
+msgh(lua_State *L)
+{
+	char where[512];
+	const char *msg;
+
+	if (is_unwind(L, 1) || lhost_from(L)->aborted != NULL)
+		return (1);
+	if (!lua_isstring(L, 1)) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_isstring(L, -1))
+			msg = lua_tostring(L, -1);
+		else
+			msg = lua_pushfstring(L, "(error object is a %s value)",
+			    luaL_typename(L, 1));
+	} else {
+		msg = lua_tostring(L, 1);
+	}
+	lhost_where(L, where, sizeof(where));
+	if (strcmp(where, "?") == 0 ||
+	    strncmp(msg, where, strlen(where)) == 0)
+		lua_pushstring(L, msg);
+	else
+		lua_pushfstring(L, "%s: %s", where, msg);
+	return (1);
+}
+
+int
+lhost_load(struct lhost *h, const char *chunkname, const char *src,
+    size_t len, char *err, size_t errlen)
+{
+	lua_State *L = h->L;
+	int status;
+
+	lua_pushfstring(L, "@%s", chunkname);
+	status = luaL_loadbufferx(L, src, len, lua_tostring(L, -1), "t");
+	lua_remove(L, -2);
+	if (status != LUA_OK) {
+		snprintf(err, errlen, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		return (EINVAL);
+	}
+	switch (lhost_call(h, L, 0, 1, err, errlen)) {
+	case LHOST_OK:
+		return (0);
+	default:
+		return (EINVAL);
+	}
+}
+
+lua_State *
+lhost_newthread(struct lhost *h, int *ret_ref)
+{
+	lua_State *T = lua_newthread(h->L);
+
+	*ret_ref = luaL_ref(h->L, LUA_REGISTRYINDEX);
+	return (T);
+}
+
+void
+lhost_unref(struct lhost *h, int ref)
+{
+	luaL_unref(h->L, LUA_REGISTRYINDEX, ref);
+}
+
+enum lhost_result
+lhost_call(struct lhost *h, lua_State *T, int nargs, int nres, char *err,
+    size_t errlen)
+{
+	int base = lua_gettop(T) - nargs, status;
+
+	lua_pushcfunction(T, msgh);
+	lua_insert(T, base);
+	status = lua_pcall(T, nargs, nres, base);
+	if (status == LUA_OK) {
+		lua_remove(T, base);
+		return (LHOST_OK);
+	}
+	if (h->aborted != NULL) {
+		snprintf(err, errlen, "%s", h->aborted);
+		lua_settop(T, base - 1);
+		return (LHOST_ABORTED);
+	}
+	if (is_unwind(T, -1)) {
+		lua_settop(T, base - 1);
+		return (LHOST_UNWOUND);
+	}
+	snprintf(err, errlen, "%s",
+	    lua_isstring(T, -1) ? lua_tostring(T, -1) : "(error)");
+	lua_settop(T, base - 1);
+	return (LHOST_ERROR);
+}

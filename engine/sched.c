@@ -1,0 +1,739 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The scheduler (see sched.h).  Threads switch to each other directly; the
+ * host stack ("idle") is entered only when no thread can run, to advance
+ * virtual time, and at the end of the run.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fiber.h"
+#include "sched_var.h"
+#include "trace.h"
+
+#define SCHED_STACK_BYTES (256 * 1024)
+
+struct sched {
+	struct sched_config cfg;
+	struct fiber *host;
+	struct sched_thread *cur;
+	TAILQ_HEAD(, sched_thread) runq;
+	TAILQ_HEAD(, sched_thread) all;
+	TAILQ_HEAD(, sched_thread) dead;
+	struct evq *evq;
+	int64_t now_ns;
+	int64_t realtime_off_ns;
+	uint64_t step;
+	uint64_t replay_pos;
+	int nrunq;
+	int nuser; /* live non-kernel threads */
+	enum sched_status status;
+	char message[1024];
+	const char *fail_func;
+	struct rng rng[RNG_STREAM_EXPLORE + 1];
+	/* PCT state. */
+	int64_t pct_change[16];
+	int pct_nchange;
+	int64_t pct_low;
+	/* Scratch for decisions. */
+	struct sched_thread **cand;
+	int ncandcap;
+	char *runnable_buf;
+	size_t runnable_cap;
+};
+
+static struct sched *self;
+static uint64_t generation;
+
+static const char *const status_names[] = {
+	[SCHED_RUNNING] = "running",
+	[SCHED_PASSED] = "passed",
+	[SCHED_FAILED] = "failed",
+	[SCHED_PANIC] = "panic",
+	[SCHED_DEADLOCK] = "deadlock",
+	[SCHED_ERROR] = "error",
+	[SCHED_DIVERGED] = "diverged",
+};
+
+const char *
+sched_status_name(enum sched_status st)
+{
+	return (status_names[st]);
+}
+
+const char *
+sched_strategy_name(enum sched_strategy st)
+{
+	switch (st) {
+	case SCHED_FIFO:
+		return ("fifo");
+	case SCHED_RANDOM:
+		return ("random");
+	case SCHED_PCT:
+		return ("pct");
+	case SCHED_REPLAY:
+		return ("replay");
+	}
+	return ("?");
+}
+
+static void
+oom(void)
+{
+	fprintf(stderr, "evsim: fatal: out of memory\n");
+	exit(2);
+}
+
+int
+sched_new(struct sched **ret_s, const struct sched_config *cfg)
+{
+	struct sched *s;
+	int i, error;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return (ENOMEM);
+	s->cfg = *cfg;
+	TAILQ_INIT(&s->runq);
+	TAILQ_INIT(&s->all);
+	TAILQ_INIT(&s->dead);
+	s->realtime_off_ns = cfg->realtime_offset_ns;
+	s->status = SCHED_RUNNING;
+	for (i = RNG_STREAM_SCHED; i <= RNG_STREAM_EXPLORE; i++)
+		rng_init(&s->rng[i], cfg->seed, (uint64_t)i);
+	if ((error = evq_new(&s->evq)) != 0 ||
+	    (error = fiber_new_host(&s->host)) != 0) {
+		evq_free(s->evq);
+		free(s);
+		return (error);
+	}
+	if (cfg->strategy == SCHED_PCT) {
+		/*
+		 * PCT (Burckhardt et al., ASPLOS 2010): d - 1 priority change
+		 * points drawn uniformly over the estimated k steps.
+		 */
+		int64_t k = cfg->pct_steps > 0 ? cfg->pct_steps : 1000;
+		int d = cfg->pct_depth > 0 ? cfg->pct_depth : 3;
+
+		s->pct_nchange = d - 1 < 16 ? d - 1 : 16;
+		for (i = 0; i < s->pct_nchange; i++)
+			s->pct_change[i] = 1 +
+			    (int64_t)rng_below(&s->rng[RNG_STREAM_SCHED],
+				(uint64_t)k);
+		s->pct_low = 0;
+	}
+	generation++;
+	self = s;
+	*ret_s = s;
+	return (0);
+}
+
+static void
+thread_free(struct sched_thread *td)
+{
+	fiber_free(td->td_fiber);
+	free(td);
+}
+
+void
+sched_free(struct sched *s)
+{
+	struct sched_thread *td, *tmp;
+
+	if (s == NULL)
+		return;
+	TAILQ_FOREACH_SAFE(td, &s->all, td_all, tmp)
+		thread_free(td);
+	TAILQ_FOREACH_SAFE(td, &s->dead, td_all, tmp)
+		thread_free(td);
+	fiber_free(s->host);
+	evq_free(s->evq);
+	free(s->cand);
+	free(s->runnable_buf);
+	if (self == s)
+		self = NULL;
+	free(s);
+}
+
+struct sched *
+sched_self(void)
+{
+	return (self);
+}
+
+static void
+runq_add(struct sched *s, struct sched_thread *td)
+{
+	if (td->td_onrunq)
+		return;
+	TAILQ_INSERT_TAIL(&s->runq, td, td_runq);
+	td->td_onrunq = true;
+	s->nrunq++;
+}
+
+static void
+runq_remove(struct sched *s, struct sched_thread *td)
+{
+	if (!td->td_onrunq)
+		return;
+	TAILQ_REMOVE(&s->runq, td, td_runq);
+	td->td_onrunq = false;
+	s->nrunq--;
+}
+
+static void
+thread_start(void *arg)
+{
+	struct sched_thread *td = arg;
+
+	td->td_fn(td->td_arg);
+	sched_thread_exit();
+}
+
+int
+sched_thread_new(struct sched_thread **ret_td, int pid, int tid,
+    const char *name, bool kernel, void (*fn)(void *), void *arg)
+{
+	struct sched *s = self;
+	struct sched_thread *td;
+	int error;
+
+	td = calloc(1, sizeof(*td));
+	if (td == NULL)
+		return (ENOMEM);
+	error = fiber_new(&td->td_fiber, SCHED_STACK_BYTES, thread_start, td);
+	if (error != 0) {
+		free(td);
+		return (error);
+	}
+	td->td_fn = fn;
+	td->td_arg = arg;
+	td->td_pid = pid;
+	td->td_tid = tid;
+	td->td_kernel = kernel;
+	td->td_state = TDS_RUNNABLE;
+	snprintf(td->td_name, sizeof(td->td_name), "%s", name);
+	evq_event_init(&td->td_slptimo, NULL, NULL);
+	if (s->cfg.strategy == SCHED_PCT)
+		td->td_prio = 1000000 +
+		    (int64_t)rng_below(&s->rng[RNG_STREAM_SCHED], 1000000);
+	TAILQ_INSERT_TAIL(&s->all, td, td_all);
+	if (!kernel)
+		s->nuser++;
+	runq_add(s, td);
+	trace_thread(s->cfg.trace, tid, pid, td->td_name,
+	    kernel ? "kernel" : "user");
+	*ret_td = td;
+	return (0);
+}
+
+void
+sched_thread_set_owner(struct sched_thread *td, void *owner)
+{
+	td->td_owner = owner;
+}
+
+void *
+sched_thread_owner(const struct sched_thread *td)
+{
+	return (td->td_owner);
+}
+
+void
+sched_thread_set_pid(struct sched_thread *td, int pid)
+{
+	td->td_pid = pid;
+}
+
+int
+sched_thread_pid(const struct sched_thread *td)
+{
+	return (td->td_pid);
+}
+
+int
+sched_thread_tid(const struct sched_thread *td)
+{
+	return (td->td_tid);
+}
+
+const char *
+sched_thread_name(const struct sched_thread *td)
+{
+	return (td->td_name);
+}
+
+const char *
+sched_thread_wmesg(const struct sched_thread *td)
+{
+	return (td->td_state == TDS_BLOCKED ? td->td_wmesg : NULL);
+}
+
+bool
+sched_thread_blocked(const struct sched_thread *td)
+{
+	return (td->td_state == TDS_BLOCKED);
+}
+
+struct sched_thread *
+sched_curthread(void)
+{
+	return (self->cur);
+}
+
+/*
+ * Collects the candidates (the run queue plus the current thread when it
+ * can go on) sorted by tid, the canonical order decisions are made and
+ * recorded in.
+ */
+static int
+candidates(struct sched *s, struct sched_thread *cur)
+{
+	struct sched_thread *td;
+	int n = 0, i, j;
+
+	if (s->nrunq + 1 > s->ncandcap) {
+		s->ncandcap = (s->nrunq + 1) * 2;
+		s->cand = realloc(s->cand, sizeof(*s->cand) * s->ncandcap);
+		if (s->cand == NULL)
+			oom();
+	}
+	if (cur != NULL)
+		s->cand[n++] = cur;
+	TAILQ_FOREACH(td, &s->runq, td_runq)
+		s->cand[n++] = td;
+	for (i = 1; i < n; i++) {
+		td = s->cand[i];
+		for (j = i; j > 0 && s->cand[j - 1]->td_tid > td->td_tid; j--)
+			s->cand[j] = s->cand[j - 1];
+		s->cand[j] = td;
+	}
+	return (n);
+}
+
+static const char *
+runnable_string(struct sched *s, int n)
+{
+	size_t need = (size_t)n * 12 + 1, len = 0;
+	int i;
+
+	if (need > s->runnable_cap) {
+		s->runnable_cap = need * 2;
+		s->runnable_buf = realloc(s->runnable_buf, s->runnable_cap);
+		if (s->runnable_buf == NULL)
+			oom();
+	}
+	s->runnable_buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(s->runnable_buf + len,
+		    s->runnable_cap - len, i ? ",%d" : "%d", s->cand[i]->td_tid);
+	return (s->runnable_buf);
+}
+
+static void
+record_decision(struct sched *s, const char *kind, int tid, int64_t chosen,
+    const char *runnable, const char *label)
+{
+	s->step++;
+	trace_decision(s->cfg.trace, s->step, s->now_ns, tid, kind, chosen,
+	    runnable, label);
+	if (s->cfg.on_decision != NULL)
+		s->cfg.on_decision(s->cfg.on_decision_arg, s->step);
+}
+
+/* Takes the next decision of the replay log, or fails the run. */
+static int64_t
+replay_next(struct sched *s, bool is_choose)
+{
+	const struct sched_decision *d;
+
+	if (s->replay_pos >= s->cfg.replay_len)
+		sched_fail(SCHED_DIVERGED, NULL,
+		    "replay: the decision log ends at step %" PRIu64
+		    " but the run makes another %s decision",
+		    s->replay_pos, is_choose ? "choose" : "scheduling");
+	d = &s->cfg.replay[s->replay_pos++];
+	if (d->is_choose != is_choose)
+		sched_fail(SCHED_DIVERGED, NULL,
+		    "replay: step %" PRIu64 " was a %s decision, now a %s one",
+		    s->replay_pos, d->is_choose ? "choose" : "scheduling",
+		    is_choose ? "choose" : "scheduling");
+	return (d->chosen);
+}
+
+/* PCT: the highest-priority candidate; at change points lower it. */
+static struct sched_thread *
+pick_pct(struct sched *s, int n)
+{
+	struct sched_thread *best = s->cand[0];
+	int i;
+
+	for (i = 1; i < n; i++)
+		if (s->cand[i]->td_prio > best->td_prio)
+			best = s->cand[i];
+	for (i = 0; i < s->pct_nchange; i++)
+		if (s->pct_change[i] == (int64_t)s->step + 1)
+			best->td_prio = s->pct_low--;
+	if (best->td_prio <= 0 && s->pct_nchange > 0) {
+		/* Re-pick after a change point lowered the winner. */
+		best = s->cand[0];
+		for (i = 1; i < n; i++)
+			if (s->cand[i]->td_prio > best->td_prio)
+				best = s->cand[i];
+	}
+	return (best);
+}
+
+/*
+ * Picks the next thread among the candidates; cur is the running thread if
+ * it may go on, else NULL.  Records a decision when there is a choice.
+ */
+static struct sched_thread *
+pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
+{
+	struct sched_thread *next = NULL;
+	int n, i;
+
+	if (cur == NULL && s->nrunq == 1)
+		return (TAILQ_FIRST(&s->runq));
+	if (cur != NULL && s->nrunq == 0)
+		return (cur);
+	n = candidates(s, cur);
+	switch (s->cfg.strategy) {
+	case SCHED_FIFO:
+		next = cur != NULL ? cur : TAILQ_FIRST(&s->runq);
+		break;
+	case SCHED_RANDOM:
+		next = s->cand[rng_below(&s->rng[RNG_STREAM_SCHED],
+		    (uint64_t)n)];
+		break;
+	case SCHED_PCT:
+		next = pick_pct(s, n);
+		break;
+	case SCHED_REPLAY: {
+		int64_t want = replay_next(s, false);
+
+		for (i = 0; i < n; i++)
+			if (s->cand[i]->td_tid == want)
+				next = s->cand[i];
+		if (next == NULL)
+			sched_fail(SCHED_DIVERGED, NULL,
+			    "replay: at step %" PRIu64
+			    " the recorded choice, thread %" PRId64
+			    ", is not runnable (runnable: %s)",
+			    s->replay_pos, want, runnable_string(s, n));
+		break;
+	}
+	}
+	record_decision(s, "sched", reporter_tid, next->td_tid,
+	    runnable_string(s, n), NULL);
+	return (next);
+}
+
+/* Switches from the current context to td (which is taken off the runq). */
+static void
+switch_to(struct sched *s, struct fiber *from, struct sched_thread *td)
+{
+	runq_remove(s, td);
+	s->cur = td;
+	fiber_switch(from, td->td_fiber);
+}
+
+void
+sched_point(void)
+{
+	struct sched *s = self;
+	struct sched_thread *cur = s->cur, *next;
+
+	if (s->nrunq == 0)
+		return;
+	next = pick(s, cur, cur->td_tid);
+	if (next == cur)
+		return;
+	runq_add(s, cur);
+	switch_to(s, cur->td_fiber, next);
+}
+
+int64_t
+sched_choose(int64_t n, const char *label)
+{
+	struct sched *s = self;
+	int64_t v;
+	char buf[24];
+
+	if (n <= 1)
+		return (1);
+	switch (s->cfg.strategy) {
+	case SCHED_REPLAY:
+		v = replay_next(s, true);
+		if (v < 1 || v > n)
+			sched_fail(SCHED_DIVERGED, NULL,
+			    "replay: step %" PRIu64 " chose %" PRId64
+			    " of sim.choose(%" PRId64 ")",
+			    s->replay_pos, v, n);
+		break;
+	case SCHED_FIFO:
+		v = 1;
+		break;
+	default:
+		v = 1 + (int64_t)rng_below(&s->rng[RNG_STREAM_SCHED],
+		    (uint64_t)n);
+		break;
+	}
+	snprintf(buf, sizeof(buf), "%" PRId64, n);
+	record_decision(s, "choose", s->cur != NULL ? s->cur->td_tid : 0, v,
+	    buf, label);
+	return (v);
+}
+
+/* Leaves the current thread, which cannot go on, for the next one. */
+static void
+switch_away(struct sched *s)
+{
+	struct sched_thread *cur = s->cur, *next;
+
+	if (s->nrunq > 0 && s->status == SCHED_RUNNING) {
+		next = pick(s, NULL, cur->td_tid);
+		switch_to(s, cur->td_fiber, next);
+	} else {
+		s->cur = NULL;
+		fiber_switch(cur->td_fiber, s->host);
+	}
+}
+
+void
+sched_block(const void *chan, const char *wmesg)
+{
+	struct sched *s = self;
+	struct sched_thread *cur = s->cur;
+
+	cur->td_state = TDS_BLOCKED;
+	cur->td_wchan = chan;
+	cur->td_wmesg = wmesg;
+	switch_away(s);
+	/* Resumed: someone called sched_wakeup() and picked us. */
+	cur->td_wchan = NULL;
+	cur->td_wmesg = NULL;
+}
+
+void
+sched_wakeup(struct sched_thread *td)
+{
+	if (td->td_state != TDS_BLOCKED)
+		return;
+	td->td_state = TDS_RUNNABLE;
+	runq_add(self, td);
+}
+
+_Noreturn void
+sched_thread_exit(void)
+{
+	struct sched *s = self;
+	struct sched_thread *cur = s->cur;
+
+	cur->td_state = TDS_DEAD;
+	if (!cur->td_kernel)
+		s->nuser--;
+	trace_thread_end(s->cfg.trace, cur->td_tid);
+	TAILQ_REMOVE(&s->all, cur, td_all);
+	TAILQ_INSERT_TAIL(&s->dead, cur, td_all);
+	switch_away(s);
+	abort(); /* A dead thread is never picked again. */
+}
+
+_Noreturn void
+sched_fail(enum sched_status status, const char *func, const char *fmt, ...)
+{
+	struct sched *s = self;
+	va_list ap;
+
+	if (s->status == SCHED_RUNNING) {
+		s->status = status;
+		s->fail_func = func;
+		va_start(ap, fmt);
+		vsnprintf(s->message, sizeof(s->message), fmt, ap);
+		va_end(ap);
+	}
+	if (s->cur == NULL) {
+		/*
+		 * On the host stack (an event callback): the loop in
+		 * sched_run() sees the status and stops.
+		 */
+		fprintf(stderr, "evsim: internal: sched_fail on host stack\n");
+		abort();
+	}
+	{
+		struct sched_thread *cur = s->cur;
+
+		s->cur = NULL;
+		fiber_switch(cur->td_fiber, s->host);
+	}
+	abort();
+}
+
+/* Appends a deadlock report naming every blocked thread's wait channel. */
+static void
+deadlock(struct sched *s)
+{
+	struct sched_thread *td;
+	size_t len;
+
+	s->status = SCHED_DEADLOCK;
+	len = (size_t)snprintf(s->message, sizeof(s->message),
+	    "deadlock: every thread is blocked and nothing is pending:");
+	TAILQ_FOREACH(td, &s->all, td_all) {
+		if (td->td_kernel || td->td_state != TDS_BLOCKED)
+			continue;
+		if (len < sizeof(s->message))
+			len += (size_t)snprintf(s->message + len,
+			    sizeof(s->message) - len,
+			    " pid %d tid %d (%s) on \"%s\";", td->td_pid,
+			    td->td_tid, td->td_name,
+			    td->td_wmesg != NULL ? td->td_wmesg : "?");
+	}
+}
+
+enum sched_status
+sched_run(struct sched *s)
+{
+	struct sched_thread *next;
+	struct evq_event *ev;
+
+	while (s->status == SCHED_RUNNING) {
+		if (s->nrunq > 0) {
+			next = pick(s, NULL, 0);
+			switch_to(s, s->host, next);
+			continue;
+		}
+		if (s->nuser == 0) {
+			s->status = SCHED_PASSED;
+			break;
+		}
+		ev = evq_peek(s->evq);
+		if (ev == NULL) {
+			deadlock(s);
+			break;
+		}
+		if (s->cfg.vtime_limit_ns > 0 &&
+		    ev->ev_deadline_ns > s->cfg.vtime_limit_ns) {
+			s->status = SCHED_FAILED;
+			snprintf(s->message, sizeof(s->message),
+			    "vtime limit of %" PRId64
+			    " ns exceeded (next event at %" PRId64 " ns)",
+			    s->cfg.vtime_limit_ns, ev->ev_deadline_ns);
+			s->now_ns = s->cfg.vtime_limit_ns;
+			break;
+		}
+		if (ev->ev_deadline_ns > s->now_ns)
+			s->now_ns = ev->ev_deadline_ns;
+		/* Everything due at this instant fires before anyone runs. */
+		while ((ev = evq_peek(s->evq)) != NULL &&
+		    ev->ev_deadline_ns <= s->now_ns) {
+			evq_pop(s->evq);
+			ev->ev_fn(ev->ev_arg);
+		}
+	}
+	return (s->status);
+}
+
+const char *
+sched_message(const struct sched *s)
+{
+	return (s->message);
+}
+
+const char *
+sched_fail_func(const struct sched *s)
+{
+	return (s->fail_func);
+}
+
+int64_t
+sched_now(void)
+{
+	return (self->now_ns);
+}
+
+int64_t
+sched_realtime(void)
+{
+	return (self->now_ns + self->realtime_off_ns);
+}
+
+void
+sched_set_realtime(int64_t realtime_ns)
+{
+	self->realtime_off_ns = realtime_ns - self->now_ns;
+}
+
+void
+sched_timer(struct evq_event *ev, int64_t deadline_ns)
+{
+	if (deadline_ns < self->now_ns)
+		deadline_ns = self->now_ns;
+	if (evq_push(self->evq, ev, deadline_ns) != 0)
+		oom();
+}
+
+bool
+sched_timer_cancel(struct evq_event *ev)
+{
+	return (evq_cancel(self->evq, ev));
+}
+
+struct rng *
+sched_rng(enum rng_stream stream)
+{
+	return (&self->rng[stream]);
+}
+
+uint64_t
+sched_trace(const char *func, const char *object, const char *field,
+    const char *old, const char *new)
+{
+	struct sched_thread *td = self->cur;
+
+	return (trace_transition(self->cfg.trace, self->now_ns,
+	    td != NULL ? td->td_pid : 0, td != NULL ? td->td_tid : 0, func,
+	    object, field, old, new));
+}
+
+struct trace *
+sched_trace_sink(void)
+{
+	return (self->cfg.trace);
+}
+
+uint64_t
+sched_steps(void)
+{
+	return (self->step);
+}
+
+void
+sched_foreach_thread(void (*fn)(struct sched_thread *td, void *arg),
+    void *arg)
+{
+	struct sched_thread *td, *tmp;
+
+	TAILQ_FOREACH_SAFE(td, &self->all, td_all, tmp)
+		fn(td, arg);
+}
+
+uint64_t
+sched_generation(void)
+{
+	return (generation);
+}
+
+int
+sched_sigcheck(struct sched_thread *td)
+{
+	if (self->cfg.sigcheck == NULL)
+		return (0);
+	return (self->cfg.sigcheck(td->td_owner));
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The scheduler: simulated threads as fibers, virtual time, scheduling
+ * points and strategies, the decision log, and the end of a run (passed,
+ * failed, panic, deadlock, error).
+ *
+ * Exactly one simulated thread runs at a time.  It gives up the CPU only at
+ * a scheduling point (sched_point), by blocking (sched_block, used by the
+ * primitives in sync.h) or by exiting.  At each point the strategy picks the
+ * next thread among the runnable ones; whenever there is more than one
+ * candidate the choice is a decision, appended to the log with the sorted
+ * runnable set, so that the 'replay' strategy can follow it.  When no thread
+ * can run, virtual time jumps to the earliest pending event (evq.h) and every
+ * event due at that instant fires before any thread runs, as a hardclock
+ * tick would.  All threads blocked with no event pending is a deadlock.
+ *
+ * A run has one scheduler; sched_self() returns it, so that the primitives
+ * can find the current thread the way kernel code uses 'curthread'.
+ */
+#ifndef ENGINE_SCHED_H
+#define ENGINE_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evq.h"
+#include "rng.h"
+
+struct sched;
+struct sched_thread;
+struct trace;
+
+enum sched_status {
+	SCHED_RUNNING,
+	SCHED_PASSED,
+	SCHED_FAILED,
+	SCHED_PANIC,
+	SCHED_DEADLOCK,
+	SCHED_ERROR,
+	SCHED_DIVERGED,
+};
+
+enum sched_strategy {
+	SCHED_FIFO,
+	SCHED_RANDOM,
+	SCHED_PCT,
+	SCHED_REPLAY,
+};
+
+/* One recorded decision, as the replay strategy consumes it. */
+struct sched_decision {
+	bool is_choose;
+	int64_t chosen;
+};
+
+struct sched_config {
+	uint64_t seed;
+	enum sched_strategy strategy;
+	int pct_depth;		/* PCT: number of priority change points + 1 */
+	int64_t pct_steps;	/* PCT: estimated number of steps */
+	struct trace *trace;	/* where transitions go; required */
+	int64_t vtime_limit_ns; /* 0 = none */
+	int64_t realtime_offset_ns;
+	const struct sched_decision *replay; /* SCHED_REPLAY: the log */
+	uint64_t replay_len;
+	/*
+	 * Called for a thread about to sleep interruptibly, with the owner
+	 * set by sched_thread_set_owner: returns EINTR or ERESTART when a
+	 * signal (or a pending exit) must interrupt the sleep, 0 otherwise.
+	 */
+	int (*sigcheck)(void *owner);
+	/* Called (on the host stack) after each decision; may be NULL. */
+	void (*on_decision)(void *arg, uint64_t step);
+	void *on_decision_arg;
+};
+
+/* Creates a scheduler and makes it sched_self().  Returns 0 or ENOMEM. */
+int sched_new(struct sched **ret_s, const struct sched_config *cfg);
+
+/* Frees the scheduler and every thread's stack.  NULL is a no-op. */
+void sched_free(struct sched *s);
+
+/* The scheduler of the run in progress. */
+struct sched *sched_self(void);
+
+/*
+ * Creates a runnable thread that will call fn(arg) on its own fiber; when fn
+ * returns the thread exits.  'kernel' threads (softclock, taskqueue) do not
+ * keep a run alive and are never reported in a deadlock.  name is copied.
+ * Returns 0 or ENOMEM.
+ */
+int sched_thread_new(struct sched_thread **ret_td, int pid, int tid,
+    const char *name, bool kernel, void (*fn)(void *), void *arg);
+
+void sched_thread_set_owner(struct sched_thread *td, void *owner);
+void *sched_thread_owner(const struct sched_thread *td);
+void sched_thread_set_pid(struct sched_thread *td, int pid);
+int sched_thread_pid(const struct sched_thread *td);
+int sched_thread_tid(const struct sched_thread *td);
+const char *sched_thread_name(const struct sched_thread *td);
+/* The wait message of a blocked thread ("pipe_rd", "kqread"), else NULL. */
+const char *sched_thread_wmesg(const struct sched_thread *td);
+bool sched_thread_blocked(const struct sched_thread *td);
+
+/* The thread running now (NULL on the host stack). */
+struct sched_thread *sched_curthread(void);
+
+/* Ends the calling thread.  Never returns. */
+_Noreturn void sched_thread_exit(void);
+
+/*
+ * Runs the simulation until every non-kernel thread has exited or the run
+ * failed.  Returns the final status.
+ */
+enum sched_status sched_run(struct sched *s);
+
+/* The failure message of a finished run ("" when it passed). */
+const char *sched_message(const struct sched *s);
+
+/* The kernel function that failed, or NULL. */
+const char *sched_fail_func(const struct sched *s);
+
+/* A scheduling point: the strategy may switch to another thread. */
+void sched_point(void);
+
+/*
+ * A nondeterministic choice in [1, n], n >= 1: a 'choose' decision, made by
+ * the strategy (fifo: 1) and recorded.
+ */
+int64_t sched_choose(int64_t n, const char *label);
+
+/*
+ * Ends the run with status (not SCHED_PASSED) and a message, attributing it
+ * to kernel function func.  Called from a simulated thread it never returns;
+ * the thread is abandoned with the rest of the run.
+ */
+_Noreturn void sched_fail(enum sched_status status, const char *func,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Blocks the calling thread (wait channel chan, message wmesg) until
+ * sched_wakeup() makes it runnable again.  For sync.c.
+ */
+void sched_block(const void *chan, const char *wmesg);
+
+/* Makes a blocked thread runnable (no effect on a runnable one). */
+void sched_wakeup(struct sched_thread *td);
+
+/* Asks the configured sigcheck hook whether td's sleep must be interrupted. */
+int sched_sigcheck(struct sched_thread *td);
+
+/* Virtual monotonic time in ns. */
+int64_t sched_now(void);
+
+/* CLOCK_REALTIME: monotonic time plus the settable offset. */
+int64_t sched_realtime(void);
+void sched_set_realtime(int64_t realtime_ns);
+
+/* Arms ev at absolute virtual time deadline_ns (clamped to now). */
+void sched_timer(struct evq_event *ev, int64_t deadline_ns);
+bool sched_timer_cancel(struct evq_event *ev);
+
+/* The generator of one purpose. */
+struct rng *sched_rng(enum rng_stream stream);
+
+/* Emits a transition attributed to the current thread and time. */
+uint64_t sched_trace(const char *func, const char *object, const char *field,
+    const char *old, const char *new);
+
+/* The trace sink of the run. */
+struct trace *sched_trace_sink(void);
+
+/* Number of decisions made so far. */
+uint64_t sched_steps(void);
+
+/* Visits every thread that has not exited, in creation order. */
+void sched_foreach_thread(void (*fn)(struct sched_thread *td, void *arg),
+    void *arg);
+
+/*
+ * A number that changes with every sched_new(), so that per-run state kept
+ * by other engine modules can tell a new run from the old one.
+ */
+uint64_t sched_generation(void);
+
+const char *sched_status_name(enum sched_status st);
+const char *sched_strategy_name(enum sched_strategy st);
+
+#endif /* ENGINE_SCHED_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The trace sink: the only user of SQLite in the simulator.  Every modelled
+ * state change becomes one transition with a sequence number; its canonical
+ * text line (see trace_format_line) feeds a running XXH3-64 hash, is
+ * optionally written to a text file (--trace-out), and is optionally recorded
+ * into the database (runs, trace, syscalls, decisions, threads tables of
+ * trace_schema.h) through prepared statements inside large transactions.
+ *
+ * The canonical line of a transition is
+ *
+ *	seq TAB vtime TAB pid TAB tid TAB func TAB object TAB field TAB old
+ *	TAB new NEWLINE
+ *
+ * with integers in decimal and every string escaped so that it holds no TAB
+ * or NEWLINE (backslash, tab, newline and carriage return become \\, \t, \n
+ * and \r; other bytes below 0x20 and 0x7f become \xHH).  The hash is
+ * independent of the database and of the machine.
+ */
+#ifndef ENGINE_TRACE_H
+#define ENGINE_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct trace;
+
+/* What a run is, written into its 'runs' row at trace_run_begin(). */
+struct trace_run_info {
+	const char *scenario; /* the scenario's name */
+	const char *path;     /* the file it was loaded from */
+	const char *source;   /* its full text, for replay */
+	const char *kernel;   /* "freebsd", "freebsd@b11289f", "illumos" */
+	const char *strategy; /* "fifo", "random", ... */
+	const char *args;     /* the command line, informational */
+	int64_t seed;
+};
+
+/*
+ * Opens a sink.  With db_path NULL nothing is recorded (but the hash is kept).
+ * Otherwise the database is created if missing, or checked to be an evsim
+ * database of a known schema version.  Returns 0, or EINVAL with a one-line
+ * reason in err when the file is not an evsim database, or EIO when SQLite
+ * cannot open or write it.
+ */
+int trace_open(struct trace **ret_t, const char *db_path, char *err,
+    size_t errlen);
+
+/* Commits what is buffered and closes.  NULL is a no-op. */
+void trace_close(struct trace *t);
+
+/*
+ * Starts a run: inserts its 'runs' row with status 'running' and commits it,
+ * so that a crash leaves an honest record.  The run id is 0 without a
+ * database.  Returns 0 or EIO (err filled).
+ */
+int trace_run_begin(struct trace *t, const struct trace_run_info *info,
+    int64_t *ret_run_id, char *err, size_t errlen);
+
+/* Finishes the run: flushes every buffered row and updates its 'runs' row. */
+int trace_run_end(struct trace *t, const char *status, const char *message,
+    const char *fail_func, int64_t vtime_end_ns, char *err, size_t errlen);
+
+/* Appends a transition; returns its sequence number (from 1). */
+uint64_t trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new);
+
+/* Records a completed syscall that started at transition start_seq. */
+void trace_syscall(struct trace *t, uint64_t start_seq, int64_t start_ns,
+    int64_t end_ns, int pid, int tid, const char *name, const char *args, const char *result,
+    const char *err);
+
+/* Records a decision (kind "sched" or "choose"). */
+void trace_decision(struct trace *t, uint64_t step, int64_t vtime_ns, int tid,
+    const char *kind, int64_t chosen, const char *runnable, const char *label);
+
+/* Records a simulated thread (at creation) and, later, its end. */
+void trace_thread(struct trace *t, int tid, int pid, const char *name,
+    const char *kind);
+void trace_thread_end(struct trace *t, int tid);
+
+/* Sequence number of the last transition (0 before the first). */
+uint64_t trace_seq(const struct trace *t);
+
+/* Number of syscalls and decisions recorded so far in this run. */
+uint64_t trace_nsyscalls(const struct trace *t);
+uint64_t trace_ndecisions(const struct trace *t);
+
+/* The running hash as 16 lower-case hex digits plus NUL. */
+void trace_hash_hex(const struct trace *t, char out[17]);
+
+/* Also writes every canonical line to f (not owned); NULL stops. */
+void trace_set_text_out(struct trace *t, FILE *f);
+
+/*
+ * Formats the canonical line of a transition into buf (NUL-terminated,
+ * truncated to len), returning the length it needs without the NUL.
+ */
+size_t trace_format_line(char *buf, size_t len, uint64_t seq,
+    int64_t vtime_ns, int pid, int tid, const char *func, const char *object,
+    const char *field, const char *old, const char *new);
+
+/* Whether the sink records into a database. */
+bool trace_recording(const struct trace *t);
+
+#endif /* ENGINE_TRACE_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The trace database schema (SPEC.md section 5 plus extensions).  This is the
+ * one contract between the recorder (engine/trace.c) and its readers
+ * (reports/, replay, diff).  Changing a table means bumping
+ * TRACE_SCHEMA_VERSION; readers refuse versions they do not know.
+ *
+ * Extensions to the SPEC minimum, all documented in README.md:
+ *   evsim_meta       marks the file as an evsim database (format, version);
+ *   runs.*           fail_func/fail_seq (where a failure happened),
+ *                    syscalls/decisions (counts), args (command line);
+ *   syscalls.*       end_seq/end_vtime (the span of a blocking call);
+ *   decisions.*      vtime, tid (thread that reached the point), kind
+ *                    ("sched" or "choose"), label;
+ *   threads          one row per simulated thread, kernel threads included.
+ */
+#ifndef ENGINE_TRACE_SCHEMA_H
+#define ENGINE_TRACE_SCHEMA_H
+
+#define TRACE_SCHEMA_FORMAT "evsim-trace"
+#define TRACE_SCHEMA_VERSION 1
+
+#define TRACE_SCHEMA_SQL                                                      \
+	"CREATE TABLE IF NOT EXISTS evsim_meta("                              \
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"                       \
+	"CREATE TABLE IF NOT EXISTS runs("                                    \
+	"  id INTEGER PRIMARY KEY, scenario TEXT, path TEXT, source TEXT,"    \
+	"  kernel TEXT, seed INTEGER, strategy TEXT, status TEXT,"            \
+	"  message TEXT, vtime_end INTEGER, transitions INTEGER,"             \
+	"  trace_hash TEXT, engine_version TEXT, created_at TEXT,"            \
+	"  fail_func TEXT, fail_seq INTEGER, syscalls INTEGER,"               \
+	"  decisions INTEGER, args TEXT);"                                    \
+	"CREATE TABLE IF NOT EXISTS trace("                                   \
+	"  run_id INTEGER NOT NULL, seq INTEGER NOT NULL, vtime INTEGER,"     \
+	"  pid INTEGER, tid INTEGER, func TEXT, object TEXT, field TEXT,"     \
+	"  old TEXT, new TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"     \
+	"CREATE TABLE IF NOT EXISTS syscalls("                                \
+	"  run_id INTEGER NOT NULL, seq INTEGER NOT NULL, vtime INTEGER,"     \
+	"  pid INTEGER, tid INTEGER, name TEXT, args TEXT, result TEXT,"      \
+	"  errno TEXT, end_seq INTEGER, end_vtime INTEGER,"                   \
+	"  PRIMARY KEY (run_id, seq, tid)) WITHOUT ROWID;"                    \
+	"CREATE TABLE IF NOT EXISTS decisions("                               \
+	"  run_id INTEGER NOT NULL, step INTEGER NOT NULL, seq INTEGER,"      \
+	"  vtime INTEGER, tid INTEGER, kind TEXT, chosen INTEGER,"            \
+	"  runnable TEXT, label TEXT, PRIMARY KEY (run_id, step))"            \
+	"  WITHOUT ROWID;"                                                    \
+	"CREATE TABLE IF NOT EXISTS threads("                                 \
+	"  run_id INTEGER NOT NULL, tid INTEGER NOT NULL, pid INTEGER,"       \
+	"  name TEXT, kind TEXT, start_seq INTEGER, end_seq INTEGER,"         \
+	"  PRIMARY KEY (run_id, tid)) WITHOUT ROWID;"
+
+#endif /* ENGINE_TRACE_SCHEMA_H */

@@ -1,0 +1,1365 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Common code of the state-trace reports: opening the database read-only and
+ * checking that it is an evsim database, loading a run into memory (strings
+ * live in one arena freed at the end), deriving what every format needs (the
+ * objects, the thread lanes, the detail window of large runs, preemptions and
+ * the decisions that led to a failure), aligning two runs for a diff,
+ * collecting the observed state machine, and escaping strings for HTML,
+ * Markdown, terminals and DOT.  Everything that comes from the database is
+ * treated as hostile: it passes through an escaper on the way out.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "report_impl.h"
+
+/* Lines of equal context shown before the first difference of a diff. */
+#define DIFF_CONTEXT 10
+/* Transitions of each run aligned after the first difference. */
+#define DIFF_SPAN 400
+/* Decisions marked as having led to a failure. */
+#define LEAD_DECISIONS 5
+/* A field with more distinct values than this is not drawn as a machine. */
+#define STATES_MAX_VALUES 32
+
+struct report_arena {
+	struct report_arena *next;
+	size_t used;
+	size_t size;
+	char data[];
+};
+
+/*
+ * An open-addressing map from strings (owned elsewhere) to indices, used to
+ * find objects and state-machine edges in linear time on large runs.
+ */
+struct strmap {
+	const char **key;
+	size_t *val;
+	size_t cap;
+	size_t n;
+};
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void *
+arena_alloc(struct report_arena **ap, size_t len)
+{
+	struct report_arena *a = *ap;
+	size_t size;
+	void *p;
+
+	len = (len + 7) & ~(size_t)7;
+	if (a == NULL || a->size - a->used < len) {
+		size = len > 65536 ? len : 65536;
+		a = malloc(sizeof(*a) + size);
+		if (a == NULL)
+			return (NULL);
+		a->next = *ap;
+		a->used = 0;
+		a->size = size;
+		*ap = a;
+	}
+	p = a->data + a->used;
+	a->used += len;
+	return (p);
+}
+
+/*
+ * Copies column 'col' of 'st' into the arena.  NULL stays NULL so that
+ * callers can tell "no errno" from an empty string; the out-of-memory case is
+ * reported through *oom.
+ */
+static const char *
+col_text(struct report_arena **ap, sqlite3_stmt *st, int col, bool *oom)
+{
+	const unsigned char *s;
+	int len;
+	char *p;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return (NULL);
+	s = sqlite3_column_text(st, col);
+	len = sqlite3_column_bytes(st, col);
+	if (s == NULL) {
+		*oom = true;
+		return (NULL);
+	}
+	p = arena_alloc(ap, (size_t)len + 1);
+	if (p == NULL) {
+		*oom = true;
+		return (NULL);
+	}
+	memcpy(p, s, (size_t)len);
+	p[len] = '\0';
+	return (p);
+}
+
+/* Like col_text(), but NULL becomes "" for columns that are always shown. */
+static const char *
+col_str(struct report_arena **ap, sqlite3_stmt *st, int col, bool *oom)
+{
+	const char *s = col_text(ap, st, col, oom);
+
+	return (s != NULL ? s : "");
+}
+
+static struct report_int
+col_int(sqlite3_stmt *st, int col)
+{
+	struct report_int v;
+
+	v.null = sqlite3_column_type(st, col) == SQLITE_NULL;
+	v.v = v.null ? 0 : sqlite3_column_int64(st, col);
+	return (v);
+}
+
+static int
+grow(void **p, size_t *cap, size_t n, size_t elem)
+{
+	size_t ncap;
+	void *np;
+
+	if (n < *cap)
+		return (0);
+	ncap = *cap != 0 ? *cap * 2 : 64;
+	np = realloc(*p, ncap * elem);
+	if (np == NULL)
+		return (ENOMEM);
+	*p = np;
+	*cap = ncap;
+	return (0);
+}
+
+static uint64_t
+strhash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h);
+}
+
+static void
+strmap_free(struct strmap *m)
+{
+	free(m->key);
+	free(m->val);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * Finds 'key'; when absent and 'add' is set, inserts it with value 'val'.
+ * Returns the stored value through *ret and whether it was found; *oom is
+ * set when growing failed.
+ */
+static bool
+strmap_get(struct strmap *m, const char *key, size_t val, bool add,
+    size_t *ret, bool *oom)
+{
+	struct strmap nm;
+	size_t i, j;
+
+	if (add && (m->n + 1) * 2 > m->cap) {
+		nm.cap = m->cap != 0 ? m->cap * 2 : 256;
+		nm.n = m->n;
+		nm.key = calloc(nm.cap, sizeof(*nm.key));
+		nm.val = calloc(nm.cap, sizeof(*nm.val));
+		if (nm.key == NULL || nm.val == NULL) {
+			free(nm.key);
+			free(nm.val);
+			*oom = true;
+			return (false);
+		}
+		for (i = 0; i < m->cap; i++) {
+			if (m->key[i] == NULL)
+				continue;
+			j = strhash(m->key[i]) & (nm.cap - 1);
+			while (nm.key[j] != NULL)
+				j = (j + 1) & (nm.cap - 1);
+			nm.key[j] = m->key[i];
+			nm.val[j] = m->val[i];
+		}
+		strmap_free(m);
+		*m = nm;
+	}
+	if (m->cap == 0)
+		return (false);
+	i = strhash(key) & (m->cap - 1);
+	while (m->key[i] != NULL) {
+		if (strcmp(m->key[i], key) == 0) {
+			*ret = m->val[i];
+			return (true);
+		}
+		i = (i + 1) & (m->cap - 1);
+	}
+	if (add) {
+		m->key[i] = key;
+		m->val[i] = val;
+		m->n++;
+		*ret = val;
+	}
+	return (false);
+}
+
+int
+report_format_parse(const char *name, enum report_format *ret_fmt)
+{
+	if (strcmp(name, "html") == 0)
+		*ret_fmt = REPORT_HTML;
+	else if (strcmp(name, "md") == 0 || strcmp(name, "markdown") == 0)
+		*ret_fmt = REPORT_MD;
+	else if (strcmp(name, "text") == 0 || strcmp(name, "txt") == 0)
+		*ret_fmt = REPORT_TEXT;
+	else if (strcmp(name, "dot") == 0)
+		*ret_fmt = REPORT_DOT;
+	else
+		return (EINVAL);
+	return (0);
+}
+
+bool
+report_tr_is_event(const struct report_tr *t)
+{
+	return (strcmp(t->func, "print") == 0 ||
+	    strcmp(t->func, "sim_label") == 0 || t->object[0] == '\0');
+}
+
+void
+report_obj_kind(const char *name, char *buf, size_t len)
+{
+	size_t n = strcspn(name, "#");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+}
+
+bool
+report_in_window(const struct report_run *r, int64_t seq)
+{
+	return (seq >= r->lo && seq <= r->hi);
+}
+
+const struct report_thread *
+report_thread_find(const struct report_run *r, int64_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nthr; i++)
+		if (r->thr[i].tid == tid)
+			return (&r->thr[i]);
+	return (NULL);
+}
+
+const char *
+report_thread_label(const struct report_run *r, int64_t tid, char *buf,
+    size_t len)
+{
+	const struct report_thread *t = report_thread_find(r, tid);
+
+	if (t != NULL && t->name != NULL && t->name[0] != '\0')
+		snprintf(buf, len, "%" PRId64 " %s", tid, t->name);
+	else
+		snprintf(buf, len, "%" PRId64, tid);
+	return (buf);
+}
+
+const char *
+report_fmt_ns(int64_t ns, char *buf, size_t len)
+{
+	const char *sign = ns < 0 ? "-" : "";
+	uint64_t v = ns < 0 ? (uint64_t)-(ns + 1) + 1 : (uint64_t)ns;
+
+	if (v < 1000)
+		snprintf(buf, len, "%s%" PRIu64 "ns", sign, v);
+	else if (v < 1000000)
+		snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64 "us", sign,
+		    v / 1000, v % 1000);
+	else if (v < 1000000000)
+		snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64 "ms", sign,
+		    v / 1000000, v / 1000 % 1000);
+	else
+		snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64 "s", sign,
+		    v / 1000000000, v / 1000000 % 1000);
+	return (buf);
+}
+
+/*
+ * Decodes one UTF-8 sequence at 's'; returns its length, or 0 when it is not
+ * well-formed (overlong forms, surrogates and values past U+10FFFF
+ * included), so that escapers can replace it and keep the output valid UTF-8.
+ */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	uint32_t c;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return (1);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (0);
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return (0);
+	return (n);
+}
+
+void
+report_esc_html(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	if (s == NULL)
+		return;
+	while (*p != '\0') {
+		switch (*p) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		case '\t':
+		case '\n':
+			putc(*p, out);
+			break;
+		default:
+			/*
+			 * Control characters are not allowed in XML, even as
+			 * character references, so they become U+FFFD like
+			 * malformed UTF-8 does.
+			 */
+			if (*p < 0x20 || *p == 0x7f) {
+				fputs("\xef\xbf\xbd", out);
+				break;
+			}
+			n = utf8_len(p);
+			if (n == 0) {
+				fputs("\xef\xbf\xbd", out);
+				break;
+			}
+			fwrite(p, 1, n, out);
+			p += n;
+			continue;
+		}
+		p++;
+	}
+}
+
+void
+report_esc_md(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	if (s == NULL)
+		return;
+	while (*p != '\0') {
+		/*
+		 * CommonMark lets any ASCII punctuation be backslash-escaped;
+		 * these are the ones that start markup (emphasis, code,
+		 * links, raw HTML, tables).  '&' becomes an entity so that
+		 * "&lt;" in data stays text.
+		 */
+		if (*p == '_' && p > (const unsigned char *)s &&
+		    isalnum(p[-1]) && isalnum(p[1])) {
+			/* Intraword '_' is never emphasis ('kqueue_scan'). */
+			putc('_', out);
+		} else if (strchr("\\`*_[]<>|~", *p) != NULL) {
+			putc('\\', out);
+			putc(*p, out);
+		} else if (*p == '&')
+			fputs("&amp;", out);
+		else if (*p == '\n' || *p == '\r' || *p == '\t')
+			putc(' ', out);
+		else if (*p < 0x20 || *p == 0x7f)
+			putc('?', out);
+		else if ((n = utf8_len(p)) == 0)
+			putc('?', out);
+		else {
+			fwrite(p, 1, n, out);
+			p += n;
+			continue;
+		}
+		p++;
+	}
+}
+
+size_t
+report_esc_text(FILE *out, const char *s, size_t cols)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, w = 0;
+
+	if (s == NULL)
+		return (0);
+	while (*p != '\0') {
+		if (cols != 0 && w + 1 >= cols && p[1] != '\0') {
+			/* Room for one more column and more to say: cut. */
+			putc('~', out);
+			return (w + 1);
+		}
+		if (*p < 0x20 || *p == 0x7f) {
+			/* Terminal escapes from a scenario must not reach a tty. */
+			putc('?', out);
+			n = 1;
+		} else if ((n = utf8_len(p)) == 0) {
+			putc('?', out);
+			n = 1;
+		} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* C1 controls (U+0080..U+009F) include CSI. */
+			putc('?', out);
+		} else
+			fwrite(p, 1, n, out);
+		p += n;
+		w++;
+	}
+	return (w);
+}
+
+void
+report_esc_dot(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	if (s == NULL)
+		return;
+	while (*p != '\0') {
+		if (*p == '"' || *p == '\\') {
+			putc('\\', out);
+			putc(*p, out);
+		} else if (*p < 0x20 || *p == 0x7f)
+			putc('?', out);
+		else if ((n = utf8_len(p)) == 0)
+			putc('?', out);
+		else {
+			fwrite(p, 1, n, out);
+			p += n;
+			continue;
+		}
+		p++;
+	}
+}
+
+void
+report_printf(FILE *out, report_esc_fn *esc, const char *fmt, ...)
+{
+	va_list ap;
+	const char *p;
+
+	va_start(ap, fmt);
+	for (p = fmt; *p != '\0'; p++) {
+		if (*p != '%' || p[1] == '\0') {
+			putc(*p, out);
+			continue;
+		}
+		switch (*++p) {
+		case 's':
+			esc(out, va_arg(ap, const char *));
+			break;
+		case 'r':
+			fputs(va_arg(ap, const char *), out);
+			break;
+		case 'd':
+			fprintf(out, "%" PRId64, va_arg(ap, int64_t));
+			break;
+		case 'i':
+			fprintf(out, "%d", va_arg(ap, int));
+			break;
+		case 'u':
+			fprintf(out, "%zu", va_arg(ap, size_t));
+			break;
+		case 'f':
+			fprintf(out, "%.1f", va_arg(ap, double));
+			break;
+		default:
+			putc(*p, out);
+			break;
+		}
+	}
+	va_end(ap);
+}
+
+/*
+ * Checks the 'evsim_meta' marker.  Any failure (no such table, not an
+ * SQLite file at all, another format) is the same one-line error, as the
+ * user's mistake is the same: the wrong file.
+ */
+static int
+check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char fmt[64] = "", ver[64] = "";
+	const unsigned char *k, *v;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db,
+	    "SELECT key, value FROM evsim_meta WHERE key IN "
+	    "('format', 'schema_version')",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		goto notours;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		k = sqlite3_column_text(st, 0);
+		v = sqlite3_column_text(st, 1);
+		if (k == NULL || v == NULL)
+			continue;
+		if (strcmp((const char *)k, "format") == 0)
+			snprintf(fmt, sizeof(fmt), "%s", v);
+		else
+			snprintf(ver, sizeof(ver), "%s", v);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || strcmp(fmt, "evsim-trace") != 0)
+		goto notours;
+	if (strcmp(ver, "1") != 0) {
+		seterr(err, errlen,
+		    "%s: not an evsim database (schema_version '%s', this "
+		    "reader knows '1')",
+		    path, ver);
+		return (EINVAL);
+	}
+	return (0);
+notours:
+	seterr(err, errlen, "%s: not an evsim database", path);
+	return (EINVAL);
+}
+
+static int
+sqlerr(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	seterr(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+	return (EIO);
+}
+
+static int
+load_hdr(sqlite3 *db, struct report_run *r, int64_t run_id, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct report_hdr *h = &r->hdr;
+	bool oom = false;
+	int rc;
+
+	if (run_id == 0) {
+		if (sqlite3_prepare_v2(db, "SELECT max(id) FROM runs", -1, &st,
+			NULL) != SQLITE_OK)
+			return (sqlerr(db, r->db_path, err, errlen));
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+			run_id = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (run_id == 0) {
+			seterr(err, errlen, "%s: no runs recorded", r->db_path);
+			return (ENOENT);
+		}
+	}
+	if (sqlite3_prepare_v2(db,
+		"SELECT id, scenario, path, kernel, seed, strategy, status, "
+		"message, vtime_end, transitions, trace_hash, engine_version, "
+		"created_at, fail_func, fail_seq, args FROM runs WHERE id = ?",
+		-1, &st, NULL) != SQLITE_OK)
+		return (sqlerr(db, r->db_path, err, errlen));
+	sqlite3_bind_int64(st, 1, run_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return (sqlerr(db, r->db_path, err, errlen));
+		seterr(err, errlen, "%s: no run %" PRId64, r->db_path, run_id);
+		return (ENOENT);
+	}
+	h->id = sqlite3_column_int64(st, 0);
+	h->scenario = col_str(&r->arena, st, 1, &oom);
+	h->path = col_str(&r->arena, st, 2, &oom);
+	h->kernel = col_str(&r->arena, st, 3, &oom);
+	h->seed = col_int(st, 4);
+	h->strategy = col_str(&r->arena, st, 5, &oom);
+	h->status = col_str(&r->arena, st, 6, &oom);
+	h->message = col_str(&r->arena, st, 7, &oom);
+	h->vtime_end = col_int(st, 8);
+	h->transitions = col_int(st, 9);
+	h->trace_hash = col_str(&r->arena, st, 10, &oom);
+	h->engine_version = col_str(&r->arena, st, 11, &oom);
+	h->created_at = col_str(&r->arena, st, 12, &oom);
+	h->fail_func = col_str(&r->arena, st, 13, &oom);
+	h->fail_seq = col_int(st, 14);
+	h->args = col_str(&r->arena, st, 15, &oom);
+	sqlite3_finalize(st);
+	if (oom) {
+		seterr(err, errlen, "out of memory");
+		return (ENOMEM);
+	}
+	return (0);
+}
+
+static int
+load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap;
+	bool oom = false;
+	int rc, error = 0;
+
+	/* Transitions. */
+	if (sqlite3_prepare_v2(db,
+		"SELECT seq, vtime, pid, tid, func, object, field, old, new "
+		"FROM trace WHERE run_id = ? ORDER BY seq",
+		-1, &st, NULL) != SQLITE_OK)
+		return (sqlerr(db, r->db_path, err, errlen));
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_tr *t;
+
+		if (grow((void **)&r->tr, &cap, r->ntr, sizeof(*r->tr)) != 0)
+			goto oom;
+		t = &r->tr[r->ntr++];
+		t->seq = sqlite3_column_int64(st, 0);
+		t->vtime = sqlite3_column_int64(st, 1);
+		t->pid = sqlite3_column_int64(st, 2);
+		t->tid = sqlite3_column_int64(st, 3);
+		t->func = col_str(&r->arena, st, 4, &oom);
+		t->object = col_str(&r->arena, st, 5, &oom);
+		t->field = col_str(&r->arena, st, 6, &oom);
+		t->old = col_str(&r->arena, st, 7, &oom);
+		t->new = col_str(&r->arena, st, 8, &oom);
+		if (oom)
+			goto oom;
+	}
+	if (rc != SQLITE_DONE)
+		goto ioerr;
+	sqlite3_finalize(st);
+
+	/* Syscalls. */
+	if (sqlite3_prepare_v2(db,
+		"SELECT seq, vtime, pid, tid, name, args, result, errno, "
+		"end_seq, end_vtime FROM syscalls WHERE run_id = ? "
+		"ORDER BY seq, tid",
+		-1, &st, NULL) != SQLITE_OK)
+		return (sqlerr(db, r->db_path, err, errlen));
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_sys *s;
+
+		if (grow((void **)&r->sys, &cap, r->nsys, sizeof(*r->sys)) !=
+		    0)
+			goto oom;
+		s = &r->sys[r->nsys++];
+		s->seq = sqlite3_column_int64(st, 0);
+		s->vtime = sqlite3_column_int64(st, 1);
+		s->pid = sqlite3_column_int64(st, 2);
+		s->tid = sqlite3_column_int64(st, 3);
+		s->name = col_str(&r->arena, st, 4, &oom);
+		s->args = col_str(&r->arena, st, 5, &oom);
+		s->result = col_str(&r->arena, st, 6, &oom);
+		s->errname = col_text(&r->arena, st, 7, &oom);
+		if (s->errname != NULL && s->errname[0] == '\0')
+			s->errname = NULL;
+		s->end_seq = col_int(st, 8);
+		s->end_vtime = col_int(st, 9);
+		if (oom)
+			goto oom;
+	}
+	if (rc != SQLITE_DONE)
+		goto ioerr;
+	sqlite3_finalize(st);
+
+	/* Decisions. */
+	if (sqlite3_prepare_v2(db,
+		"SELECT step, seq, vtime, tid, kind, chosen, runnable, label "
+		"FROM decisions WHERE run_id = ? ORDER BY step",
+		-1, &st, NULL) != SQLITE_OK)
+		return (sqlerr(db, r->db_path, err, errlen));
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_dec *d;
+
+		if (grow((void **)&r->dec, &cap, r->ndec, sizeof(*r->dec)) !=
+		    0)
+			goto oom;
+		d = &r->dec[r->ndec++];
+		memset(d, 0, sizeof(*d));
+		d->step = sqlite3_column_int64(st, 0);
+		d->seq = sqlite3_column_int64(st, 1);
+		d->vtime = sqlite3_column_int64(st, 2);
+		d->tid = sqlite3_column_int64(st, 3);
+		d->kind = col_str(&r->arena, st, 4, &oom);
+		d->chosen = sqlite3_column_int64(st, 5);
+		d->runnable = col_str(&r->arena, st, 6, &oom);
+		d->label = col_str(&r->arena, st, 7, &oom);
+		if (oom)
+			goto oom;
+	}
+	if (rc != SQLITE_DONE)
+		goto ioerr;
+	sqlite3_finalize(st);
+
+	/* Threads. */
+	if (sqlite3_prepare_v2(db,
+		"SELECT tid, pid, name, kind, start_seq, end_seq FROM threads "
+		"WHERE run_id = ? ORDER BY pid, tid",
+		-1, &st, NULL) != SQLITE_OK)
+		return (sqlerr(db, r->db_path, err, errlen));
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct report_thread *t;
+
+		if (grow((void **)&r->thr, &cap, r->nthr, sizeof(*r->thr)) !=
+		    0)
+			goto oom;
+		t = &r->thr[r->nthr++];
+		t->tid = sqlite3_column_int64(st, 0);
+		t->pid = sqlite3_column_int64(st, 1);
+		t->name = col_str(&r->arena, st, 2, &oom);
+		t->kind = col_str(&r->arena, st, 3, &oom);
+		t->start_seq = col_int(st, 4);
+		t->end_seq = col_int(st, 5);
+		if (oom)
+			goto oom;
+	}
+	if (rc != SQLITE_DONE)
+		goto ioerr;
+	sqlite3_finalize(st);
+	return (error);
+oom:
+	sqlite3_finalize(st);
+	seterr(err, errlen, "out of memory");
+	return (ENOMEM);
+ioerr:
+	sqlite3_finalize(st);
+	return (sqlerr(db, r->db_path, err, errlen));
+}
+
+static int
+thread_cmp(const void *a, const void *b)
+{
+	const struct report_thread *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return (x->pid < y->pid ? -1 : 1);
+	if (x->tid != y->tid)
+		return (x->tid < y->tid ? -1 : 1);
+	return (0);
+}
+
+/*
+ * Adds lanes for threads that made transitions or syscalls but have no row
+ * in 'threads' (a recorder that died early), so that nothing is dropped.
+ */
+static int
+add_missing_threads(struct report_run *r)
+{
+	size_t cap = r->nthr, i;
+	int64_t tid, pid;
+	struct report_thread *t;
+
+	for (i = 0; i < r->ntr + r->nsys; i++) {
+		if (i < r->ntr) {
+			tid = r->tr[i].tid;
+			pid = r->tr[i].pid;
+		} else {
+			tid = r->sys[i - r->ntr].tid;
+			pid = r->sys[i - r->ntr].pid;
+		}
+		if (tid <= 0 || report_thread_find(r, tid) != NULL)
+			continue;
+		if (grow((void **)&r->thr, &cap, r->nthr, sizeof(*r->thr)) != 0)
+			return (ENOMEM);
+		t = &r->thr[r->nthr++];
+		memset(t, 0, sizeof(*t));
+		t->tid = tid;
+		t->pid = pid;
+		t->name = "";
+		t->kind = "user";
+		t->start_seq.null = t->end_seq.null = true;
+	}
+	qsort(r->thr, r->nthr, sizeof(*r->thr), thread_cmp);
+	return (0);
+}
+
+static int
+kind_rank(const char *name)
+{
+	static const char *const order[] = { "proc", "thread", "kqueue",
+		"knote", "port", "portev", "port_kevent", "file", "pipe",
+		"socket" };
+	size_t n = strcspn(name, "#"), i;
+
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (strlen(order[i]) == n && strncmp(order[i], name, n) == 0)
+			return ((int)i);
+	return ((int)(sizeof(order) / sizeof(order[0])));
+}
+
+static int
+obj_cmp(const void *a, const void *b)
+{
+	const struct report_obj *x = a, *y = b;
+	const char *hx, *hy;
+	size_t nx, ny;
+	int kx = kind_rank(x->name), ky = kind_rank(y->name), c;
+
+	if (kx != ky)
+		return (kx < ky ? -1 : 1);
+	nx = strcspn(x->name, "#");
+	ny = strcspn(y->name, "#");
+	c = strncmp(x->name, y->name, nx < ny ? nx : ny);
+	if (c != 0 || nx != ny)
+		return (c != 0 ? c : (nx < ny ? -1 : 1));
+	/* Same kind: order by number, so knote#9 comes before knote#10. */
+	hx = x->name + nx;
+	hy = y->name + ny;
+	if (*hx == '#' && *hy == '#') {
+		long long ix = strtoll(hx + 1, NULL, 10);
+		long long iy = strtoll(hy + 1, NULL, 10);
+
+		if (ix != iy)
+			return (ix < iy ? -1 : 1);
+	}
+	return (strcmp(x->name, y->name));
+}
+
+static int
+build_objects(struct report_run *r)
+{
+	struct strmap m = { 0 };
+	size_t cap = 0, i, k;
+	bool oom = false;
+	struct report_obj *o;
+
+	for (i = 0; i < r->ntr; i++) {
+		if (report_tr_is_event(&r->tr[i]))
+			continue;
+		if (!strmap_get(&m, r->tr[i].object, r->nobj, true, &k, &oom)) {
+			if (oom)
+				goto oom;
+			if (grow((void **)&r->obj, &cap, r->nobj,
+				sizeof(*r->obj)) != 0)
+				goto oom;
+			o = &r->obj[r->nobj++];
+			memset(o, 0, sizeof(*o));
+			o->name = r->tr[i].object;
+		}
+		o = &r->obj[k];
+		if (grow((void **)&o->idx, &o->cap, o->n, sizeof(*o->idx)) != 0)
+			goto oom;
+		o->idx[o->n++] = i;
+	}
+	strmap_free(&m);
+	qsort(r->obj, r->nobj, sizeof(*r->obj), obj_cmp);
+	return (0);
+oom:
+	strmap_free(&m);
+	return (ENOMEM);
+}
+
+/* Whether the comma-separated list 'list' contains 'tid'. */
+static bool
+list_has(const char *list, int64_t tid)
+{
+	const char *p = list;
+	char *end;
+
+	while (*p != '\0') {
+		long long v = strtoll(p, &end, 10);
+
+		if (end == p)
+			p++;
+		else {
+			if (v == tid)
+				return (true);
+			p = end;
+		}
+	}
+	return (false);
+}
+
+/*
+ * Derives the failing transition, the detail window, preemptions and the
+ * decisions that led to a failure.  A decision "led there" when it was a
+ * real choice (more than one runnable thread, or any 'choose') among the
+ * last few before the failing transition: those are what a different
+ * schedule would change.
+ */
+static void
+derive(struct report_run *r)
+{
+	const struct report_hdr *h = &r->hdr;
+	size_t i, nlead;
+	int64_t fail, lo;
+	bool failed;
+
+	r->fail_tr = SIZE_MAX;
+	r->seq_max = 0;
+	if (r->ntr > 0)
+		r->seq_max = r->tr[r->ntr - 1].seq;
+	for (i = 0; i < r->nsys; i++) {
+		if (r->sys[i].seq > r->seq_max)
+			r->seq_max = r->sys[i].seq;
+		if (!r->sys[i].end_seq.null && r->sys[i].end_seq.v > r->seq_max)
+			r->seq_max = r->sys[i].end_seq.v;
+	}
+	for (i = 0; i < r->ndec; i++)
+		if (r->dec[i].seq > r->seq_max)
+			r->seq_max = r->dec[i].seq;
+	if (!h->fail_seq.null && h->fail_seq.v > r->seq_max)
+		r->seq_max = h->fail_seq.v;
+	if (!h->fail_seq.null) {
+		for (i = r->ntr; i > 0; i--)
+			if (r->tr[i - 1].seq <= h->fail_seq.v)
+				break;
+		if (i > 0)
+			r->fail_tr = i - 1;
+	}
+
+	r->windowed = r->ntr > REPORT_WINDOW;
+	lo = r->ntr > 0 ? r->tr[0].seq : 1;
+	if (lo > 1)
+		lo = 1;
+	if (!r->windowed) {
+		r->lo = lo;
+		r->hi = r->seq_max > lo ? r->seq_max : lo;
+	} else if (!h->fail_seq.null) {
+		r->hi = h->fail_seq.v + REPORT_WINDOW / 10;
+		if (r->hi > r->seq_max)
+			r->hi = r->seq_max;
+		r->lo = r->hi - REPORT_WINDOW + 1;
+		if (r->lo < lo)
+			r->lo = lo;
+	} else {
+		r->lo = lo;
+		r->hi = lo + REPORT_WINDOW - 1;
+	}
+
+	for (i = 0; i < r->ndec; i++) {
+		struct report_dec *d = &r->dec[i];
+
+		d->preempt = strcmp(d->kind, "sched") == 0 &&
+		    d->tid != d->chosen && d->tid > 0 &&
+		    list_has(d->runnable, d->tid);
+	}
+	failed = strcmp(h->status, "passed") != 0 &&
+	    strcmp(h->status, "running") != 0;
+	if (!failed)
+		return;
+	fail = !h->fail_seq.null ? h->fail_seq.v : r->seq_max;
+	nlead = 0;
+	for (i = r->ndec; i > 0 && nlead < LEAD_DECISIONS; i--) {
+		struct report_dec *d = &r->dec[i - 1];
+
+		if (d->seq > fail)
+			continue;
+		if (strcmp(d->kind, "choose") == 0 ||
+		    strchr(d->runnable, ',') != NULL) {
+			d->lead = true;
+			nlead++;
+		}
+	}
+}
+
+int
+report_run_load(struct sqlite3 *db, const char *db_path, int64_t run_id,
+    struct report_run *r, char *err, size_t errlen)
+{
+	int error;
+
+	memset(r, 0, sizeof(*r));
+	r->db_path = db_path;
+	r->fail_tr = SIZE_MAX;
+	if ((error = load_hdr(db, r, run_id, err, errlen)) != 0)
+		return (error);
+	if ((error = load_rows(db, r, err, errlen)) != 0)
+		return (error);
+	if (add_missing_threads(r) != 0 || build_objects(r) != 0) {
+		seterr(err, errlen, "out of memory");
+		return (ENOMEM);
+	}
+	derive(r);
+	return (0);
+}
+
+void
+report_run_free(struct report_run *r)
+{
+	struct report_arena *a, *next;
+	size_t i;
+
+	for (a = r->arena; a != NULL; a = next) {
+		next = a->next;
+		free(a);
+	}
+	for (i = 0; i < r->nobj; i++)
+		free(r->obj[i].idx);
+	free(r->obj);
+	free(r->tr);
+	free(r->sys);
+	free(r->dec);
+	free(r->thr);
+	memset(r, 0, sizeof(*r));
+}
+
+bool
+report_tr_equal(const struct report_tr *x, const struct report_tr *y)
+{
+	return (x->tid == y->tid && strcmp(x->func, y->func) == 0 &&
+	    strcmp(x->object, y->object) == 0 &&
+	    strcmp(x->field, y->field) == 0 && strcmp(x->old, y->old) == 0 &&
+	    strcmp(x->new, y->new) == 0);
+}
+
+int
+report_diff_align(const struct report_run *a, const struct report_run *b,
+    struct report_diff *d)
+{
+	size_t p = 0, start, na, nb, i, j, k, n;
+	uint16_t *lcs;
+
+	memset(d, 0, sizeof(*d));
+	d->first = SIZE_MAX;
+	while (p < a->ntr && p < b->ntr && report_tr_equal(&a->tr[p], &b->tr[p]))
+		p++;
+	d->prefix = p;
+	start = p > DIFF_CONTEXT ? p - DIFF_CONTEXT : 0;
+	d->skipped = start;
+	na = a->ntr - p < DIFF_SPAN ? a->ntr - p : DIFF_SPAN;
+	nb = b->ntr - p < DIFF_SPAN ? b->ntr - p : DIFF_SPAN;
+	d->truncated = na < a->ntr - p || nb < b->ntr - p;
+	d->pair = malloc((p - start + na + nb + 1) * sizeof(*d->pair));
+	if (d->pair == NULL)
+		return (ENOMEM);
+	for (i = start; i < p; i++) {
+		d->pair[d->npair].a = i;
+		d->pair[d->npair++].b = i;
+	}
+	if (na == 0 && nb == 0)
+		return (0);
+	d->first = d->npair;
+
+	/*
+	 * A classic LCS table over the bounded span after the first
+	 * difference: lcs[i][j] is the common length of a[p+i..] and
+	 * b[p+j..], so the walk from (0, 0) emits pairs in order.
+	 */
+	n = nb + 1;
+	lcs = calloc((na + 1) * n, sizeof(*lcs));
+	if (lcs == NULL) {
+		free(d->pair);
+		d->pair = NULL;
+		return (ENOMEM);
+	}
+	for (i = na; i-- > 0;)
+		for (j = nb; j-- > 0;) {
+			if (report_tr_equal(&a->tr[p + i], &b->tr[p + j]))
+				lcs[i * n + j] = lcs[(i + 1) * n + j + 1] + 1;
+			else {
+				uint16_t x = lcs[(i + 1) * n + j];
+				uint16_t y = lcs[i * n + j + 1];
+
+				lcs[i * n + j] = x > y ? x : y;
+			}
+		}
+	i = j = 0;
+	while (i < na || j < nb) {
+		k = d->npair++;
+		if (i < na && j < nb &&
+		    report_tr_equal(&a->tr[p + i], &b->tr[p + j])) {
+			d->pair[k].a = p + i++;
+			d->pair[k].b = p + j++;
+		} else if (j >= nb ||
+		    (i < na && lcs[(i + 1) * n + j] >= lcs[i * n + j + 1])) {
+			d->pair[k].a = p + i++;
+			d->pair[k].b = SIZE_MAX;
+		} else {
+			d->pair[k].a = SIZE_MAX;
+			d->pair[k].b = p + j++;
+		}
+	}
+	free(lcs);
+	return (0);
+}
+
+static int
+edge_cmp(const void *x, const void *y)
+{
+	const struct report_edge *a = x, *b = y;
+	int c;
+
+	if ((c = strcmp(a->kind, b->kind)) != 0)
+		return (c);
+	if ((c = strcmp(a->field, b->field)) != 0)
+		return (c);
+	if ((c = strcmp(a->from, b->from)) != 0)
+		return (c);
+	return (strcmp(a->to, b->to));
+}
+
+static void
+add_func(char *funcs, size_t len, const char *func)
+{
+	size_t n = strlen(func), have = strlen(funcs);
+	const char *p;
+
+	for (p = funcs; (p = strstr(p, func)) != NULL; p += n)
+		if ((p == funcs || p[-1] == ',') &&
+		    (p[n] == ',' || p[n] == '\0'))
+			return;
+	if (have + n + 2 >= len)
+		return;
+	if (have > 0)
+		funcs[have++] = ',';
+	memcpy(funcs + have, func, n + 1);
+}
+
+int
+report_states_collect(const struct report_run *r, const char *kind,
+    struct report_edge **ret_e, size_t *ret_n)
+{
+	struct strmap m = { 0 }, vals = { 0 };
+	struct report_edge *e = NULL;
+	struct report_arena *ka = NULL;
+	size_t n = 0, cap = 0, i, k, o, j, out;
+	char okind[64], *key;
+	bool oom = false;
+
+	*ret_e = NULL;
+	*ret_n = 0;
+	for (o = 0; o < r->nobj; o++) {
+		const struct report_obj *ob = &r->obj[o];
+
+		report_obj_kind(ob->name, okind, sizeof(okind));
+		if (kind != NULL && strcmp(kind, okind) != 0)
+			continue;
+		for (j = 0; j < ob->n; j++) {
+			const struct report_tr *t = &r->tr[ob->idx[j]];
+			size_t len = strlen(okind) + strlen(t->field) +
+			    strlen(t->old) + strlen(t->new) + 4;
+			const char *mkey;
+
+			key = arena_alloc(&ka, len);
+			if (key == NULL)
+				goto oom;
+			snprintf(key, len, "%s\x1f%s\x1f%s\x1f%s", okind,
+			    t->field, t->old, t->new);
+			mkey = key;
+			if (strmap_get(&m, key, n, true, &k, &oom)) {
+				e[k].count++;
+				add_func(e[k].funcs, sizeof(e[k].funcs),
+				    t->func);
+				continue;
+			}
+			if (oom || grow((void **)&e, &cap, n, sizeof(*e)) != 0)
+				goto oom;
+			memset(&e[n], 0, sizeof(e[n]));
+			/*
+			 * The map keeps 'key'; the edge gets a copy split in
+			 * place into its four parts.
+			 */
+			if ((key = arena_alloc(&ka, len)) == NULL)
+				goto oom;
+			memcpy(key, mkey, len);
+			e[n].kind = key;
+			key[strlen(okind)] = '\0';
+			e[n].field = key + strlen(okind) + 1;
+			e[n].from = e[n].field + strlen(t->field) + 1;
+			e[n].to = e[n].from + strlen(t->old) + 1;
+			((char *)e[n].field)[strlen(t->field)] = '\0';
+			((char *)e[n].from)[strlen(t->old)] = '\0';
+			e[n].count = 1;
+			add_func(e[n].funcs, sizeof(e[n].funcs), t->func);
+			n++;
+		}
+	}
+	strmap_free(&m);
+	qsort(e, n, sizeof(*e), edge_cmp);
+
+	/*
+	 * Drop fields with too many distinct values (counters such as
+	 * 'kn_data'): they are data, not states, and would drown the picture.
+	 * Edge strings were split in place and live in 'ka', which must
+	 * outlive the caller's use, so they are copied out below.
+	 */
+	out = 0;
+	for (i = 0; i < n;) {
+		size_t end = i, nv = 0;
+
+		while (end < n && strcmp(e[end].kind, e[i].kind) == 0 &&
+		    strcmp(e[end].field, e[i].field) == 0)
+			end++;
+		strmap_free(&vals);
+		for (k = i; k < end && nv <= STATES_MAX_VALUES; k++) {
+			size_t dummy;
+
+			if (!strmap_get(&vals, e[k].from, 0, true, &dummy, &oom))
+				nv++;
+			if (!strmap_get(&vals, e[k].to, 0, true, &dummy, &oom))
+				nv++;
+			if (oom)
+				goto oom;
+		}
+		if (nv <= STATES_MAX_VALUES)
+			for (k = i; k < end; k++)
+				e[out++] = e[k];
+		i = end;
+	}
+	strmap_free(&vals);
+	for (i = 0; i < out; i++) {
+		size_t lk = strlen(e[i].kind) + 1, lf = strlen(e[i].field) + 1;
+		size_t lfr = strlen(e[i].from) + 1, lt = strlen(e[i].to) + 1;
+		char *s = malloc(lk + lf + lfr + lt);
+
+		if (s == NULL) {
+			while (i-- > 0)
+				free((char *)e[i].kind);
+			goto oom;
+		}
+		memcpy(s, e[i].kind, lk);
+		memcpy(s + lk, e[i].field, lf);
+		memcpy(s + lk + lf, e[i].from, lfr);
+		memcpy(s + lk + lf + lfr, e[i].to, lt);
+		e[i].kind = s;
+		e[i].field = s + lk;
+		e[i].from = s + lk + lf;
+		e[i].to = s + lk + lf + lfr;
+	}
+	while (ka != NULL) {
+		struct report_arena *next = ka->next;
+
+		free(ka);
+		ka = next;
+	}
+	*ret_e = e;
+	*ret_n = out;
+	return (0);
+oom:
+	strmap_free(&m);
+	strmap_free(&vals);
+	while (ka != NULL) {
+		struct report_arena *next = ka->next;
+
+		free(ka);
+		ka = next;
+	}
+	free(e);
+	return (ENOMEM);
+}
+
+int
+report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
+    enum report_format fmt, const char *states_kind, FILE *out, char *err,
+    size_t errlen)
+{
+	struct report_run a, b;
+	sqlite3 *db = NULL;
+	int error;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (fmt == REPORT_DOT && against_run_id != 0) {
+		seterr(err, errlen, "a diff cannot be written as DOT");
+		return (EINVAL);
+	}
+	if (fmt != REPORT_HTML && fmt != REPORT_MD && fmt != REPORT_TEXT &&
+	    fmt != REPORT_DOT) {
+		seterr(err, errlen, "unknown report format %d", (int)fmt);
+		return (EINVAL);
+	}
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		seterr(err, errlen, "%s: cannot open: %s", db_path,
+		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return (ENOENT);
+	}
+	if ((error = check_meta(db, db_path, err, errlen)) != 0)
+		goto done;
+	if ((error = report_run_load(db, db_path, run_id, &a, err, errlen)) !=
+	    0)
+		goto done;
+	if (against_run_id != 0 &&
+	    (error = report_run_load(db, db_path, against_run_id, &b, err,
+		 errlen)) != 0)
+		goto done;
+	sqlite3_close(db);
+	db = NULL;
+
+	switch (fmt) {
+	case REPORT_HTML:
+		error = report_html_write(&a, against_run_id != 0 ? &b : NULL,
+		    states_kind, out);
+		break;
+	case REPORT_MD:
+		error = report_md_write(&a, against_run_id != 0 ? &b : NULL,
+		    out);
+		break;
+	case REPORT_TEXT:
+		error = report_text_write(&a, against_run_id != 0 ? &b : NULL,
+		    out);
+		break;
+	case REPORT_DOT:
+		error = report_dot_write(&a, states_kind, out);
+		break;
+	}
+	if (error == 0 && (fflush(out) != 0 || ferror(out)))
+		error = EIO;
+	if (error == ENOMEM)
+		seterr(err, errlen, "out of memory");
+	else if (error != 0)
+		seterr(err, errlen, "writing the report: %s", strerror(error));
+done:
+	sqlite3_close(db);
+	report_run_free(&a);
+	report_run_free(&b);
+	return (error);
+}

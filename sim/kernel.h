@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The simulated system of one run: which kernel (FreeBSD or illumos) and
+ * which revision of it, the kernel's tunables (sysctl / resource controls),
+ * and the hooks through which the shared process, descriptor and file layer
+ * calls into the kernel-specific event model (sim/freebsd/kern_event.c,
+ * sim/illumos/port*.c).
+ */
+#ifndef SIM_KERNEL_H
+#define SIM_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct file;
+struct filedesc;
+struct proc;
+struct selinfo;
+struct thread;
+struct vnode;
+struct knote;
+
+enum sim_kernel_kind {
+	SIM_FREEBSD,
+	SIM_ILLUMOS,
+};
+
+/*
+ * Kernel revisions: named sets of behaviour switches.  See revisions.c for
+ * the table and the reference each switch cites.
+ */
+struct sim_revision {
+	const char *rev_name;	  /* "freebsd", "freebsd@b11289f", "illumos" */
+	enum sim_kernel_kind rev_kind;
+	const char *rev_summary;
+	/* FreeBSD kqueue_fork_copy_knote(): as committed in b11289f (M0). */
+	bool rev_cponfork_m0;
+};
+
+/* The revision named name, or NULL (with a list of valid names in err). */
+const struct sim_revision *sim_revision_find(const char *name);
+/* Visits every known revision. */
+const struct sim_revision *sim_revision_at(int i);
+
+/*
+ * Vnode events, translated by each kernel: FreeBSD NOTE_* hints for
+ * EVFILT_VNODE, illumos FILE_* events for PORT_SOURCE_FILE.
+ */
+enum sim_vnev {
+	VNEV_WRITE,	/* contents modified */
+	VNEV_EXTEND,	/* size grew */
+	VNEV_TRUNC,	/* size shrank (truncate) */
+	VNEV_ATTRIB,	/* chmod, link count */
+	VNEV_LINK,	/* link count changed */
+	VNEV_DELETE,	/* last name removed */
+	VNEV_RENAME_FROM, /* renamed away (the renamed object) */
+	VNEV_RENAME_TO,	/* a rename replaced this object */
+	VNEV_ACCESS,	/* read */
+	VNEV_OPEN,
+	VNEV_CLOSE,
+	VNEV_CLOSE_WRITE,
+};
+
+/* The hooks a kernel model provides; any may be NULL. */
+struct sim_kops {
+	/* A selinfo's object changed state (see selinfo.h). */
+	void (*ko_selwakeup)(struct selinfo *sip, long hint, int pollev);
+	/* close(fd) in td's table, before the slot is emptied. */
+	void (*ko_fdclose)(struct thread *td, int fd, struct file *fp);
+	/* p2 was forked from p1 by td and can run now. */
+	void (*ko_fork)(struct thread *td, struct proc *p1, struct proc *p2);
+	/* p is exiting (all its threads are gone); before it is a zombie. */
+	void (*ko_exit)(struct thread *td, struct proc *p);
+	/* p was reaped by its parent. */
+	void (*ko_reap)(struct proc *p);
+	/* A signal is being sent to p (also blocked or ignored ones). */
+	void (*ko_signal)(struct proc *p, int sig);
+	/* A vnode event. */
+	void (*ko_vnode)(struct vnode *vp, enum sim_vnev ev);
+	/* Per-process state of the kernel model: create and free. */
+	void (*ko_proc_init)(struct proc *p);
+	void (*ko_proc_fini)(struct proc *p);
+};
+
+/* Tunables: kern.kq_calloutmax, process.max-port-events, ... */
+struct sim_tunable {
+	const char *name;
+	int64_t value;
+	int64_t min;
+	int64_t max;
+};
+
+struct sim_kernel {
+	const struct sim_revision *k_rev;
+	const struct sim_kops *k_ops;
+	struct sim_tunable *k_tunables;
+	int k_ntunables;
+	int k_nextpid;
+	int k_nexttid;
+	int64_t k_objcount[32]; /* per-kind object counters (sim_obj_init) */
+	const char *k_objkind[32];
+};
+
+/* The kernel of the run in progress. */
+extern struct sim_kernel *sim_kern;
+
+static inline bool
+sim_is_freebsd(void)
+{
+	return (sim_kern->k_rev->rev_kind == SIM_FREEBSD);
+}
+
+/* Reads a tunable (returns 0 and *ret) or ENOENT. */
+int sim_tunable_get(const char *name, int64_t *ret);
+/* Sets a tunable: ENOENT unknown, EINVAL out of its range. */
+int sim_tunable_set(const char *name, int64_t value);
+/* Fast read of a known tunable; aborts on a typo in the model. */
+int64_t sim_tunable(const char *name);
+
+/* Kernel-model hooks, selected by the kernel kind. */
+extern const struct sim_kops freebsd_kops;
+extern const struct sim_kops illumos_kops;
+
+#endif /* SIM_KERNEL_H */

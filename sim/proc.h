@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Processes, threads and signals.  Models the parts of FreeBSD's
+ * kern_fork.c, kern_exit.c, kern_thr.c and kern_sig.c that event
+ * notification depends on: pid allocation, fork with the descriptor-table
+ * copy (fdcopy) or sharing (rfork without RFFDG), exit of every thread of a
+ * process (thread_single), zombies, wait with the raw status, reparenting to
+ * pid 1, and signals with their default actions.  Both kernels share this
+ * layer; kernel-specific reactions (knote_fork, NOTE_EXIT, port cleanup)
+ * arrive through sim_kops.
+ *
+ * Every simulated thread runs a Lua function on its own Lua thread, inside
+ * its own fiber.  XXX: all processes share one Lua state, so Lua variables
+ * are shared between a parent and its child (as if fork shared memory);
+ * scenarios communicate through descriptors for kernel-visible behaviour.
+ */
+#ifndef SIM_PROC_H
+#define SIM_PROC_H
+
+#include <lua.h>
+#include <stdint.h>
+
+#include "selinfo.h"
+#include "sim.h"
+
+struct filedesc;
+
+/* Signals (FreeBSD numbering; illumos numbers agree for these). */
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGKILL 9
+#define SIGUSR1 30
+#define SIGUSR2 31
+#define SIGTERM 15
+#define SIGCHLD 20
+#define SIGALRM 14
+#define SIGPIPE 13
+#define SIGSTOP 17
+#define SIGCONT 19
+#define SIG_MAXSIG 64
+
+typedef uint64_t sim_sigset_t; /* bit (sig - 1) */
+#define SIGBIT(sig) ((sim_sigset_t)1 << ((sig) - 1))
+
+enum sig_disp {
+	SIGDISP_DEFAULT,
+	SIGDISP_IGNORE,
+	SIGDISP_CATCH,
+};
+
+/* rfork(2) flags (FreeBSD). */
+#define RFFDG (1 << 2)
+#define RFPROC (1 << 4)
+#define RFCFDG (1 << 12)
+
+/* wait options. */
+#define WNOHANG 1
+
+enum prstate {
+	PRS_NEW,
+	PRS_NORMAL,
+	PRS_ZOMBIE,
+};
+
+/* p_flag */
+#define P_WEXIT 0x02000 /* working on exiting */
+
+struct proc {
+	LIST_ENTRY(proc) p_list;	/* all processes, by pid */
+	LIST_ENTRY(proc) p_sibling;
+	LIST_HEAD(, proc) p_children;
+	TAILQ_HEAD(, thread) p_threads;
+	struct proc *p_pptr;
+	struct filedesc *p_fd;
+	struct mtx p_mtx;		/* PROC_LOCK */
+	struct selinfo p_sel;		/* p_klist lives in p_sel.si_note */
+	struct sim_obj p_obj;
+	int p_pid;
+	int p_numthreads;
+	int p_state;			/* enum prstate */
+	int p_flag;
+	int p_xexit;			/* exit code */
+	int p_xsig;			/* terminating signal */
+	sim_sigset_t p_siglist;		/* pending for the process */
+	int p_sigdisp[SIG_MAXSIG + 1];
+	void *p_kdata;			/* the kernel model's per-process state */
+	int p_nchildwait;		/* threads in wait() */
+};
+#define p_klist p_sel.si_note
+
+/* td_flags */
+#define TDF_EXIT 0x01	 /* the process is exiting: leave at the boundary */
+#define TDF_INSYSCALL 0x02
+
+struct thread {
+	TAILQ_ENTRY(thread) td_plist;
+	struct proc *td_proc;
+	struct sched_thread *td_st;
+	lua_State *td_L;
+	int td_lref;
+	int td_tid;
+	int td_flags;
+	sim_sigset_t td_sigmask;
+	sim_sigset_t td_siglist;
+	struct sim_obj td_obj;
+	bool td_done;		/* returned or exited */
+	int td_joinref;		/* Lua table of fn's results */
+	int td_joiners;
+};
+
+/* The calling simulated thread. */
+struct thread *sim_curthread(void);
+#define curthread (sim_curthread())
+#define curproc (curthread->td_proc)
+
+#define PROC_LOCK(p) mtx_lock(&(p)->p_mtx)
+#define PROC_UNLOCK(p) mtx_unlock(&(p)->p_mtx)
+
+/* Looks up a live or zombie process by pid. */
+struct proc *pfind_any(int pid);
+/* Looks up a process that is not a zombie. */
+struct proc *pfind(int pid);
+
+/*
+ * Creates pid 1 running the function on top of L's stack as its main
+ * thread.  Returns 0 or ENOMEM.
+ */
+int proc_create_init(lua_State *L, int fnidx);
+
+/*
+ * Models fork1(): a new process whose main thread runs the Lua function at
+ * fnidx of td's stack.  RFFDG copies the descriptor table (fdcopy), without
+ * it the table is shared.  Returns 0 with the child's pid, EINVAL for bad
+ * flags, EAGAIN when out of pids.
+ */
+int fork1(struct thread *td, int flags, int fnidx, int *ret_pid);
+
+/* Models thr_new(): a thread in td's process running fn(args...). */
+int thread_create(struct thread *td, int fnidx, int nargs, int *ret_tid);
+
+/*
+ * Waits for thread tid of the caller's process to finish; pushes its results
+ * on td's Lua stack and returns 0 with their count, or ESRCH / EDEADLK.
+ */
+int thread_join(struct thread *td, int tid, int *ret_n);
+
+/* Models exit1(): ends the whole process.  Never returns. */
+_Noreturn void exit1(struct thread *td, int rval, int signo);
+
+/*
+ * Models kern_wait6() for pid (-1 any child) with WNOHANG: 0 with *ret_pid
+ * (0 when WNOHANG finds nothing) and the raw status, or ECHILD, EINTR,
+ * EINVAL.
+ */
+int kern_wait(struct thread *td, int pid, int *status, int options,
+    int *ret_pid);
+
+/* Models kern_kill(): ESRCH, EINVAL (bad signal), EPERM (pid 0 targets). */
+int kern_kill(struct thread *td, int pid, int sig);
+
+/* sigprocmask on the calling thread: how = 1 block, 2 unblock, 3 set. */
+int kern_sigprocmask(struct thread *td, int how, sim_sigset_t set,
+    sim_sigset_t *oset);
+int kern_sigaction(struct thread *td, int sig, int disp, int *odisp);
+
+/*
+ * Called at every syscall return: a thread whose process is exiting (or that
+ * must die of a signal) leaves here.  Returns normally otherwise.
+ */
+void userret(struct thread *td);
+
+/* The sched hook: the sleep of this thread must be interrupted? */
+int sim_sigcheck(void *owner);
+
+/* Visits every process in pid order. */
+struct proc *proc_first(void);
+struct proc *proc_next(struct proc *p);
+
+#endif /* SIM_PROC_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The hook every event source carries, as 'struct selinfo' does in FreeBSD:
+ * a knote list for kqueue (FreeBSD) and a poll head for event ports'
+ * PORT_SOURCE_FD (illumos pollhead).  Pipes, sockets, vnodes and processes
+ * embed one; when their state changes they call selwakeup(), which hands the
+ * change to the running kernel's model through sim_kops.
+ */
+#ifndef SIM_SELINFO_H
+#define SIM_SELINFO_H
+
+#include <stdbool.h>
+
+#include "queue.h"
+
+struct knote;
+struct mtx;
+struct polldat;
+
+/* Models 'struct knlist' in sys/sys/event.h. */
+struct knlist {
+	SLIST_HEAD(, knote) kl_list;
+	struct mtx *kl_lock; /* the event source's lock */
+	bool kl_autodestroy;
+};
+
+/* Models 'pollhead_t' in uts/common/sys/poll_impl.h. */
+struct pollhead {
+	struct polldat *ph_list;
+};
+
+struct selinfo {
+	struct knlist si_note;
+	struct pollhead si_ph;
+};
+
+/*
+ * Reports a state change of the object owning sip: 'hint' is the FreeBSD
+ * knote() hint (NOTE_* or 0), 'pollev' the illumos poll events (POLLIN...).
+ * The caller holds the object's lock ('kl_lock').
+ */
+void selwakeup(struct selinfo *sip, long hint, int pollev);
+
+/* Initialises sip with the object's lock. */
+void selinfo_init(struct selinfo *sip, struct mtx *lock);
+
+#endif /* SIM_SELINFO_H */

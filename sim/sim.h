@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What every file of the simulated kernel shares: errno names, object names
+ * for the trace, and the recording macros through which every modelled
+ * field changes.  A field written behind these macros' back is a bug: the
+ * trace would not show the transition.
+ *
+ * Errors inside sim/ are the host's <errno.h> constants used as symbolic
+ * codes (EINVAL, ETIME, EBADFD, ERESTART all exist on Linux); the trace, Lua
+ * and EV_ERROR entries get the *modelled* kernel's name or number through
+ * SIM_ERRNO_MAP, since EAGAIN is 35 on FreeBSD and 11 on illumos.
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "queue.h"
+#include "sched.h"
+#include "sync.h"
+
+/* name, FreeBSD number, illumos number (0 = the kernel has no such errno) */
+#define SIM_ERRNO_MAP(X)                                                      \
+	X(EPERM, 1, 1)                                                        \
+	X(ENOENT, 2, 2)                                                       \
+	X(ESRCH, 3, 3)                                                        \
+	X(EINTR, 4, 4)                                                        \
+	X(EIO, 5, 5)                                                          \
+	X(ENXIO, 6, 6)                                                        \
+	X(E2BIG, 7, 7)                                                        \
+	X(EBADF, 9, 9)                                                        \
+	X(ECHILD, 10, 10)                                                     \
+	X(EDEADLK, 11, 45)                                                    \
+	X(ENOMEM, 12, 12)                                                     \
+	X(EACCES, 13, 13)                                                     \
+	X(EFAULT, 14, 14)                                                     \
+	X(EBUSY, 16, 16)                                                      \
+	X(EEXIST, 17, 17)                                                     \
+	X(EXDEV, 18, 18)                                                      \
+	X(ENOTDIR, 20, 20)                                                    \
+	X(EISDIR, 21, 21)                                                     \
+	X(EINVAL, 22, 22)                                                     \
+	X(ENFILE, 23, 23)                                                     \
+	X(EMFILE, 24, 24)                                                     \
+	X(ENOTTY, 25, 25)                                                     \
+	X(EFBIG, 27, 27)                                                      \
+	X(ENOSPC, 28, 28)                                                     \
+	X(ESPIPE, 29, 29)                                                     \
+	X(EROFS, 30, 30)                                                      \
+	X(EMLINK, 31, 31)                                                     \
+	X(EPIPE, 32, 32)                                                      \
+	X(EDOM, 33, 33)                                                       \
+	X(ERANGE, 34, 34)                                                     \
+	X(EAGAIN, 35, 11)                                                     \
+	X(EINPROGRESS, 36, 150)                                               \
+	X(ENOTSOCK, 38, 95)                                                   \
+	X(EOPNOTSUPP, 45, 122)                                                \
+	X(ENOTCONN, 57, 134)                                                  \
+	X(ETIMEDOUT, 60, 145)                                                 \
+	X(ELOOP, 62, 90)                                                      \
+	X(ENAMETOOLONG, 63, 78)                                               \
+	X(ENOTEMPTY, 66, 93)                                                  \
+	X(ENOSYS, 78, 89)                                                     \
+	X(EOVERFLOW, 84, 79)                                                  \
+	X(ECANCELED, 85, 47)                                                  \
+	X(ETIME, 0, 62)                                                       \
+	X(EBADFD, 0, 81)                                                      \
+	X(ERESTART, -1, 91)
+
+/* The errno's name ("EBADF"); "E?" for an unknown code. */
+const char *sim_errname(int error);
+/* The modelled kernel's number for error. */
+int sim_errno_number(int error);
+/* The code for a name, or 0. */
+int sim_errno_from_name(const char *name);
+/* The name for the modelled kernel's number, or NULL. */
+const char *sim_errname_of_number(int number);
+
+/*
+ * A simulated object's trace name: "kind#id", ids counted per kind from 1
+ * in creation order, so names are stable across runs.
+ */
+struct sim_obj {
+	char so_name[32];
+};
+
+/* Names obj as the next object of kind ("knote", "proc", "file", ...). */
+void sim_obj_init(struct sim_obj *obj, const char *kind);
+/* Names obj explicitly (e.g. "proc#<pid>"). */
+void sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id);
+
+/* A flag bit and its name, for flag-set fields; tables end with {0, NULL}. */
+struct sim_flagname {
+	uint64_t bit;
+	const char *name;
+};
+
+/* Formats a flag set ("ACTIVE|QUEUED"; "" for none; unknown bits in hex). */
+const char *sim_flagstr(char *buf, size_t len, const struct sim_flagname *names,
+    uint64_t v);
+
+void sim_trace_int(const char *func, const struct sim_obj *obj,
+    const char *field, int64_t old, int64_t new);
+void sim_trace_flags(const char *func, const struct sim_obj *obj,
+    const char *field, const struct sim_flagname *names, uint64_t old,
+    uint64_t new);
+void sim_trace_str(const char *func, const struct sim_obj *obj,
+    const char *field, const char *old, const char *new);
+
+/*
+ * The recording macros: assign lval = val and, if the value changed, emit a
+ * transition of 'field' of 'obj' attributed to the calling kernel function.
+ */
+#define SIM_SET(obj, field, lval, val)                                        \
+	do {                                                                  \
+		int64_t o_ = (int64_t)(lval);                                 \
+		(lval) = (val);                                               \
+		if (o_ != (int64_t)(lval))                                    \
+			sim_trace_int(__func__, (obj), (field), o_,           \
+			    (int64_t)(lval));                                 \
+	} while (0)
+
+#define SIM_SET_FLAGS(obj, field, names, lval, val)                           \
+	do {                                                                  \
+		uint64_t o_ = (uint64_t)(lval);                               \
+		(lval) = (val);                                               \
+		if (o_ != (uint64_t)(lval))                                   \
+			sim_trace_flags(__func__, (obj), (field), (names),    \
+			    o_, (uint64_t)(lval));                            \
+	} while (0)
+
+/* Object life: field "(life)", "" -> "created" and "created" -> "freed". */
+void sim_trace_created(const char *func, const struct sim_obj *obj);
+void sim_trace_freed(const char *func, const struct sim_obj *obj);
+
+/*
+ * KASSERT: always compiled in; a failed assertion is a simulated kernel
+ * panic that ends the run with status 'panic' and the message.
+ */
+#define KASSERT(exp, msg)                                                     \
+	do {                                                                  \
+		if (__builtin_expect(!(exp), 0))                              \
+			sim_panic(__func__, "%s", sim_kassert_msg msg);       \
+	} while (0)
+#define MPASS(exp)                                                            \
+	do {                                                                  \
+		if (__builtin_expect(!(exp), 0))                              \
+			sim_panic(__func__, "Assertion %s failed at %s:%d",   \
+			    #exp, __FILE__, __LINE__);                        \
+	} while (0)
+
+_Noreturn void sim_panic(const char *func, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Formats KASSERT's parenthesised printf arguments into a static buffer. */
+const char *sim_kassert_msg(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+#endif /* SIM_SIM_H */

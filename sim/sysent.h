@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The system-call layer between Lua and the simulated kernel, as sysent and
+ * the syscall entry path are in the kernel: each sys.* binding checks its
+ * arguments with luaL_check* (misuse a C compiler would reject raises a Lua
+ * error naming the function and argument), then calls the kernel function
+ * between sim_syscall_enter() and sim_syscall_return().  Entry and return
+ * are scheduling points; the return records the syscall row, converts an
+ * errno to `nil, "ENAME"`, and lets an exiting thread leave (userret).
+ *
+ * Bindings must push nothing on the Lua stack while they hold a kernel lock:
+ * a Lua allocation failure would unwind through the kernel.
+ */
+#ifndef SIM_SYSENT_H
+#define SIM_SYSENT_H
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+struct thread;
+
+struct sim_syscall {
+	const char *sc_name;
+	struct thread *sc_td;
+	uint64_t sc_seq;
+	int64_t sc_start_ns;
+	char sc_args[256];
+};
+
+/* Which kernels provide a syscall. */
+#define SYS_ANY 0
+#define SYS_FREEBSD 1
+#define SYS_ILLUMOS 2
+
+/*
+ * Enters syscall name on behalf of the calling simulated thread; raises a
+ * Lua error when called outside a simulated thread (while the scenario file
+ * is loading).  Returns ENOSYS when the running kernel lacks the call (the
+ * binding must then return sim_syscall_return(L, &sc, ENOSYS, 0, NULL)), else
+ * 0.  args is a printf format for the syscall row's argument text.
+ */
+int sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
+    int which, const char *argfmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * Finishes a syscall.  On error pushes nil and the errno name and returns 2
+ * (nresults and pushed values are ignored; a binding may have pushed
+ * nothing).  On success returns nresults, which the binding has pushed.
+ * result is a printf format for the row's result text (NULL: "ok").
+ */
+int sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
+    int nresults, const char *resfmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* A named integer constant of the sys table. */
+struct sim_const {
+	const char *name;
+	int64_t value;
+};
+
+/* Registers functions and constants into the table at index t. */
+void sim_sys_register(lua_State *L, int t, const luaL_Reg *fns,
+    const struct sim_const *consts);
+
+/*
+ * Each model registers its syscalls and constants into the sys table at
+ * index t (all kernels' calls are registered; the wrong kernel's calls
+ * answer ENOSYS).
+ */
+void sys_freebsd_register(lua_State *L, int t);
+void sys_illumos_register(lua_State *L, int t);
+
+/*
+ * sim.inspect for a descriptor of the model's kind: pushes the snapshot and
+ * returns 1, or returns 0 when fp is not the model's.
+ */
+struct file;
+int kqueue_inspect(lua_State *L, struct file *fp, int identidx);
+int port_inspect(lua_State *L, struct file *fp);
+
+#endif /* SIM_SYSENT_H */
