@@ -618,8 +618,8 @@ l_require(lua_State *L)
 		return (1);
 	lua_pop(L, 1);
 	for (d = 0; d < 2; d++) {
-		char *buf;
-		size_t len;
+		char *buf = NULL;
+		size_t len = 0;
 
 		if (dirs[d] == NULL)
 			continue;
@@ -651,6 +651,7 @@ l_require(lua_State *L)
 static void
 wrap(lua_State *L, int tbl, const char *name, lua_CFunction fn)
 {
+	tbl = lua_absindex(L, tbl);
 	lua_getfield(L, tbl, name);
 	lua_pushcclosure(L, fn, 1);
 	lua_setfield(L, tbl, name);

@@ -84,6 +84,15 @@
 		(head)->lh_first = (elm);                                     \
 		(elm)->field.le_prev = &(head)->lh_first;                     \
 	} while (0)
+#define LIST_INSERT_AFTER(listelm, elm, field)                                \
+	do {                                                                  \
+		if (((elm)->field.le_next = (listelm)->field.le_next) !=      \
+		    NULL)                                                     \
+			(listelm)->field.le_next->field.le_prev =             \
+			    &(elm)->field.le_next;                            \
+		(listelm)->field.le_next = (elm);                             \
+		(elm)->field.le_prev = &(listelm)->field.le_next;             \
+	} while (0)
 #define LIST_REMOVE(elm, field)                                               \
 	do {                                                                  \
 		if ((elm)->field.le_next != NULL)                             \

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 
 struct sched {
 	struct sched_config cfg;
+	jmp_buf host_jmp; /* sched_fail() on the host stack */
 	struct fiber *host;
 	struct sched_thread *cur;
 	TAILQ_HEAD(, sched_thread) runq;
@@ -559,12 +561,8 @@ sched_fail(enum sched_status status, const char *func, const char *fmt, ...)
 		va_end(ap);
 	}
 	if (s->cur == NULL) {
-		/*
-		 * On the host stack (an event callback): the loop in
-		 * sched_run() sees the status and stops.
-		 */
-		fprintf(stderr, "evsim: internal: sched_fail on host stack\n");
-		abort();
+		/* On the host stack (an event, a decision hook). */
+		longjmp(s->host_jmp, 1);
 	}
 	{
 		struct sched_thread *cur = s->cur;
@@ -603,6 +601,8 @@ sched_run(struct sched *s)
 	struct sched_thread *next;
 	struct evq_event *ev;
 
+	if (setjmp(s->host_jmp) != 0)
+		return (s->status);
 	while (s->status == SCHED_RUNNING) {
 		if (s->nrunq > 0) {
 			next = pick(s, NULL, 0);

@@ -172,8 +172,8 @@ strmap_free(struct strmap *m)
  * set when growing failed.
  */
 static bool
-strmap_get(struct strmap *m, const char *key, size_t val, bool add,
-    size_t *ret, bool *oom)
+strmap_get(struct strmap *m, const char *key, size_t val, bool add, size_t *ret,
+    bool *oom)
 {
 	struct strmap nm;
 	size_t i, j;
@@ -239,8 +239,8 @@ report_format_parse(const char *name, enum report_format *ret_fmt)
 bool
 report_tr_is_event(const struct report_tr *t)
 {
-	return (strcmp(t->func, "print") == 0 ||
-	    strcmp(t->func, "sim_label") == 0 || t->object[0] == '\0');
+	return (strcmp(t->func, "print") == 0
+	    || strcmp(t->func, "sim_label") == 0 || t->object[0] == '\0');
 }
 
 void
@@ -272,8 +272,8 @@ report_thread_find(const struct report_run *r, int64_t tid)
 }
 
 const char *
-report_thread_label(const struct report_run *r, int64_t tid, char *buf,
-    size_t len)
+report_thread_label(
+    const struct report_run *r, int64_t tid, char *buf, size_t len)
 {
 	const struct report_thread *t = report_thread_find(r, tid);
 
@@ -288,7 +288,7 @@ const char *
 report_fmt_ns(int64_t ns, char *buf, size_t len)
 {
 	const char *sign = ns < 0 ? "-" : "";
-	uint64_t v = ns < 0 ? (uint64_t)-(ns + 1) + 1 : (uint64_t)ns;
+	uint64_t v = ns < 0 ? (uint64_t) - (ns + 1) + 1 : (uint64_t)ns;
 
 	if (v < 1000)
 		snprintf(buf, len, "%s%" PRIu64 "ns", sign, v);
@@ -333,8 +333,8 @@ utf8_len(const unsigned char *s)
 			return (0);
 		c = c << 6 | (s[i] & 0x3f);
 	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff
+	    || (c >= 0xd800 && c <= 0xdfff))
 		return (0);
 	return (n);
 }
@@ -406,8 +406,8 @@ report_esc_md(FILE *out, const char *s)
 		 * links, raw HTML, tables).  '&' becomes an entity so that
 		 * "&lt;" in data stays text.
 		 */
-		if (*p == '_' && p > (const unsigned char *)s &&
-		    isalnum(p[-1]) && isalnum(p[1])) {
+		if (*p == '_' && p > (const unsigned char *)s && isalnum(p[-1])
+		    && isalnum(p[1])) {
 			/* Intraword '_' is never emphasis ('kqueue_scan'). */
 			putc('_', out);
 		} else if (strchr("\\`*_[]<>|~", *p) != NULL) {
@@ -445,7 +445,8 @@ report_esc_text(FILE *out, const char *s, size_t cols)
 			return (w + 1);
 		}
 		if (*p < 0x20 || *p == 0x7f) {
-			/* Terminal escapes from a scenario must not reach a tty. */
+			/* Terminal escapes from a scenario must not reach a
+			 * tty. */
 			putc('?', out);
 			n = 1;
 		} else if ((n = utf8_len(p)) == 0) {
@@ -579,8 +580,8 @@ sqlerr(sqlite3 *db, const char *path, char *err, size_t errlen)
 }
 
 static int
-load_hdr(sqlite3 *db, struct report_run *r, int64_t run_id, char *err,
-    size_t errlen)
+load_hdr(
+    sqlite3 *db, struct report_run *r, int64_t run_id, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	struct report_hdr *h = &r->hdr;
@@ -588,11 +589,12 @@ load_hdr(sqlite3 *db, struct report_run *r, int64_t run_id, char *err,
 	int rc;
 
 	if (run_id == 0) {
-		if (sqlite3_prepare_v2(db, "SELECT max(id) FROM runs", -1, &st,
-			NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(
+			db, "SELECT max(id) FROM runs", -1, &st, NULL)
+		    != SQLITE_OK)
 			return (sqlerr(db, r->db_path, err, errlen));
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		if (sqlite3_step(st) == SQLITE_ROW
+		    && sqlite3_column_type(st, 0) != SQLITE_NULL)
 			run_id = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		if (run_id == 0) {
@@ -604,7 +606,8 @@ load_hdr(sqlite3 *db, struct report_run *r, int64_t run_id, char *err,
 		"SELECT id, scenario, path, kernel, seed, strategy, status, "
 		"message, vtime_end, transitions, trace_hash, engine_version, "
 		"created_at, fail_func, fail_seq, args FROM runs WHERE id = ?",
-		-1, &st, NULL) != SQLITE_OK)
+		-1, &st, NULL)
+	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
 	sqlite3_bind_int64(st, 1, run_id);
 	rc = sqlite3_step(st);
@@ -651,7 +654,8 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(db,
 		"SELECT seq, vtime, pid, tid, func, object, field, old, new "
 		"FROM trace WHERE run_id = ? ORDER BY seq",
-		-1, &st, NULL) != SQLITE_OK)
+		-1, &st, NULL)
+	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
 	sqlite3_bind_int64(st, 1, r->hdr.id);
 	cap = 0;
@@ -682,15 +686,15 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 		"SELECT seq, vtime, pid, tid, name, args, result, errno, "
 		"end_seq, end_vtime FROM syscalls WHERE run_id = ? "
 		"ORDER BY seq, tid",
-		-1, &st, NULL) != SQLITE_OK)
+		-1, &st, NULL)
+	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
 	sqlite3_bind_int64(st, 1, r->hdr.id);
 	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_sys *s;
 
-		if (grow((void **)&r->sys, &cap, r->nsys, sizeof(*r->sys)) !=
-		    0)
+		if (grow((void **)&r->sys, &cap, r->nsys, sizeof(*r->sys)) != 0)
 			goto oom;
 		s = &r->sys[r->nsys++];
 		s->seq = sqlite3_column_int64(st, 0);
@@ -716,15 +720,15 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(db,
 		"SELECT step, seq, vtime, tid, kind, chosen, runnable, label "
 		"FROM decisions WHERE run_id = ? ORDER BY step",
-		-1, &st, NULL) != SQLITE_OK)
+		-1, &st, NULL)
+	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
 	sqlite3_bind_int64(st, 1, r->hdr.id);
 	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_dec *d;
 
-		if (grow((void **)&r->dec, &cap, r->ndec, sizeof(*r->dec)) !=
-		    0)
+		if (grow((void **)&r->dec, &cap, r->ndec, sizeof(*r->dec)) != 0)
 			goto oom;
 		d = &r->dec[r->ndec++];
 		memset(d, 0, sizeof(*d));
@@ -747,15 +751,15 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(db,
 		"SELECT tid, pid, name, kind, start_seq, end_seq FROM threads "
 		"WHERE run_id = ? ORDER BY pid, tid",
-		-1, &st, NULL) != SQLITE_OK)
+		-1, &st, NULL)
+	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
 	sqlite3_bind_int64(st, 1, r->hdr.id);
 	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_thread *t;
 
-		if (grow((void **)&r->thr, &cap, r->nthr, sizeof(*r->thr)) !=
-		    0)
+		if (grow((void **)&r->thr, &cap, r->nthr, sizeof(*r->thr)) != 0)
 			goto oom;
 		t = &r->thr[r->nthr++];
 		t->tid = sqlite3_column_int64(st, 0);
@@ -830,9 +834,9 @@ add_missing_threads(struct report_run *r)
 static int
 kind_rank(const char *name)
 {
-	static const char *const order[] = { "proc", "thread", "kqueue",
-		"knote", "port", "portev", "port_kevent", "file", "pipe",
-		"socket" };
+	static const char *const order[]
+	    = { "proc", "thread", "kqueue", "knote", "port", "portev",
+		      "port_kevent", "file", "pipe", "socket" };
 	size_t n = strcspn(name, "#"), i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
@@ -884,7 +888,8 @@ build_objects(struct report_run *r)
 			if (oom)
 				goto oom;
 			if (grow((void **)&r->obj, &cap, r->nobj,
-				sizeof(*r->obj)) != 0)
+				sizeof(*r->obj))
+			    != 0)
 				goto oom;
 			o = &r->obj[r->nobj++];
 			memset(o, 0, sizeof(*o));
@@ -984,12 +989,12 @@ derive(struct report_run *r)
 	for (i = 0; i < r->ndec; i++) {
 		struct report_dec *d = &r->dec[i];
 
-		d->preempt = strcmp(d->kind, "sched") == 0 &&
-		    d->tid != d->chosen && d->tid > 0 &&
-		    list_has(d->runnable, d->tid);
+		d->preempt = strcmp(d->kind, "sched") == 0
+		    && d->tid != d->chosen && d->tid > 0
+		    && list_has(d->runnable, d->tid);
 	}
-	failed = strcmp(h->status, "passed") != 0 &&
-	    strcmp(h->status, "running") != 0;
+	failed = strcmp(h->status, "passed") != 0
+	    && strcmp(h->status, "running") != 0;
 	if (!failed)
 		return;
 	fail = !h->fail_seq.null ? h->fail_seq.v : r->seq_max;
@@ -999,8 +1004,8 @@ derive(struct report_run *r)
 
 		if (d->seq > fail)
 			continue;
-		if (strcmp(d->kind, "choose") == 0 ||
-		    strchr(d->runnable, ',') != NULL) {
+		if (strcmp(d->kind, "choose") == 0
+		    || strchr(d->runnable, ',') != NULL) {
 			d->lead = true;
 			nlead++;
 		}
@@ -1051,10 +1056,10 @@ report_run_free(struct report_run *r)
 bool
 report_tr_equal(const struct report_tr *x, const struct report_tr *y)
 {
-	return (x->tid == y->tid && strcmp(x->func, y->func) == 0 &&
-	    strcmp(x->object, y->object) == 0 &&
-	    strcmp(x->field, y->field) == 0 && strcmp(x->old, y->old) == 0 &&
-	    strcmp(x->new, y->new) == 0);
+	return (x->tid == y->tid && strcmp(x->func, y->func) == 0
+	    && strcmp(x->object, y->object) == 0
+	    && strcmp(x->field, y->field) == 0 && strcmp(x->old, y->old) == 0
+	    && strcmp(x->new, y->new) == 0);
 }
 
 int
@@ -1066,7 +1071,8 @@ report_diff_align(const struct report_run *a, const struct report_run *b,
 
 	memset(d, 0, sizeof(*d));
 	d->first = SIZE_MAX;
-	while (p < a->ntr && p < b->ntr && report_tr_equal(&a->tr[p], &b->tr[p]))
+	while (
+	    p < a->ntr && p < b->ntr && report_tr_equal(&a->tr[p], &b->tr[p]))
 		p++;
 	d->prefix = p;
 	start = p > DIFF_CONTEXT ? p - DIFF_CONTEXT : 0;
@@ -1111,12 +1117,12 @@ report_diff_align(const struct report_run *a, const struct report_run *b,
 	i = j = 0;
 	while (i < na || j < nb) {
 		k = d->npair++;
-		if (i < na && j < nb &&
-		    report_tr_equal(&a->tr[p + i], &b->tr[p + j])) {
+		if (i < na && j < nb
+		    && report_tr_equal(&a->tr[p + i], &b->tr[p + j])) {
 			d->pair[k].a = p + i++;
 			d->pair[k].b = p + j++;
-		} else if (j >= nb ||
-		    (i < na && lcs[(i + 1) * n + j] >= lcs[i * n + j + 1])) {
+		} else if (j >= nb
+		    || (i < na && lcs[(i + 1) * n + j] >= lcs[i * n + j + 1])) {
 			d->pair[k].a = p + i++;
 			d->pair[k].b = SIZE_MAX;
 		} else {
@@ -1150,8 +1156,8 @@ add_func(char *funcs, size_t len, const char *func)
 	const char *p;
 
 	for (p = funcs; (p = strstr(p, func)) != NULL; p += n)
-		if ((p == funcs || p[-1] == ',') &&
-		    (p[n] == ',' || p[n] == '\0'))
+		if ((p == funcs || p[-1] == ',')
+		    && (p[n] == ',' || p[n] == '\0'))
 			return;
 	if (have + n + 2 >= len)
 		return;
@@ -1181,8 +1187,8 @@ report_states_collect(const struct report_run *r, const char *kind,
 			continue;
 		for (j = 0; j < ob->n; j++) {
 			const struct report_tr *t = &r->tr[ob->idx[j]];
-			size_t len = strlen(okind) + strlen(t->field) +
-			    strlen(t->old) + strlen(t->new) + 4;
+			size_t len = strlen(okind) + strlen(t->field)
+			    + strlen(t->old) + strlen(t->new) + 4;
 			const char *mkey;
 
 			key = arena_alloc(&ka, len);
@@ -1193,8 +1199,8 @@ report_states_collect(const struct report_run *r, const char *kind,
 			mkey = key;
 			if (strmap_get(&m, key, n, true, &k, &oom)) {
 				e[k].count++;
-				add_func(e[k].funcs, sizeof(e[k].funcs),
-				    t->func);
+				add_func(
+				    e[k].funcs, sizeof(e[k].funcs), t->func);
 				continue;
 			}
 			if (oom || grow((void **)&e, &cap, n, sizeof(*e)) != 0)
@@ -1232,14 +1238,15 @@ report_states_collect(const struct report_run *r, const char *kind,
 	for (i = 0; i < n;) {
 		size_t end = i, nv = 0;
 
-		while (end < n && strcmp(e[end].kind, e[i].kind) == 0 &&
-		    strcmp(e[end].field, e[i].field) == 0)
+		while (end < n && strcmp(e[end].kind, e[i].kind) == 0
+		    && strcmp(e[end].field, e[i].field) == 0)
 			end++;
 		strmap_free(&vals);
 		for (k = i; k < end && nv <= STATES_MAX_VALUES; k++) {
 			size_t dummy;
 
-			if (!strmap_get(&vals, e[k].from, 0, true, &dummy, &oom))
+			if (!strmap_get(
+				&vals, e[k].from, 0, true, &dummy, &oom))
 				nv++;
 			if (!strmap_get(&vals, e[k].to, 0, true, &dummy, &oom))
 				nv++;
@@ -1310,13 +1317,13 @@ report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
 		seterr(err, errlen, "a diff cannot be written as DOT");
 		return (EINVAL);
 	}
-	if (fmt != REPORT_HTML && fmt != REPORT_MD && fmt != REPORT_TEXT &&
-	    fmt != REPORT_DOT) {
+	if (fmt != REPORT_HTML && fmt != REPORT_MD && fmt != REPORT_TEXT
+	    && fmt != REPORT_DOT) {
 		seterr(err, errlen, "unknown report format %d", (int)fmt);
 		return (EINVAL);
 	}
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL)
+	    != SQLITE_OK) {
 		seterr(err, errlen, "%s: cannot open: %s", db_path,
 		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
@@ -1324,28 +1331,29 @@ report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
 	}
 	if ((error = check_meta(db, db_path, err, errlen)) != 0)
 		goto done;
-	if ((error = report_run_load(db, db_path, run_id, &a, err, errlen)) !=
-	    0)
+	if ((error = report_run_load(db, db_path, run_id, &a, err, errlen))
+	    != 0)
 		goto done;
-	if (against_run_id != 0 &&
-	    (error = report_run_load(db, db_path, against_run_id, &b, err,
-		 errlen)) != 0)
+	if (against_run_id != 0
+	    && (error = report_run_load(
+		    db, db_path, against_run_id, &b, err, errlen))
+		!= 0)
 		goto done;
 	sqlite3_close(db);
 	db = NULL;
 
 	switch (fmt) {
 	case REPORT_HTML:
-		error = report_html_write(&a, against_run_id != 0 ? &b : NULL,
-		    states_kind, out);
+		error = report_html_write(
+		    &a, against_run_id != 0 ? &b : NULL, states_kind, out);
 		break;
 	case REPORT_MD:
-		error = report_md_write(&a, against_run_id != 0 ? &b : NULL,
-		    out);
+		error
+		    = report_md_write(&a, against_run_id != 0 ? &b : NULL, out);
 		break;
 	case REPORT_TEXT:
-		error = report_text_write(&a, against_run_id != 0 ? &b : NULL,
-		    out);
+		error = report_text_write(
+		    &a, against_run_id != 0 ? &b : NULL, out);
 		break;
 	case REPORT_DOT:
 		error = report_dot_write(&a, states_kind, out);

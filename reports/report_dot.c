@@ -63,8 +63,8 @@ report_dot_write(const struct report_run *r, const char *kind, FILE *out)
 	if (n == 0)
 		fputs("\tempty [label=\"no state changes observed\"];\n", out);
 	for (i = 0; i < n; i = k, cl++) {
-		for (k = i; k < n && strcmp(e[k].kind, e[i].kind) == 0 &&
-		     strcmp(e[k].field, e[i].field) == 0;
+		for (k = i; k < n && strcmp(e[k].kind, e[i].kind) == 0
+		     && strcmp(e[k].field, e[i].field) == 0;
 		     k++)
 			;
 		fprintf(out, "\tsubgraph cluster_%zu {\n\t\tlabel=\"", cl);
@@ -76,9 +76,8 @@ report_dot_write(const struct report_run *r, const char *kind, FILE *out)
 		for (; i < k; i++) {
 			f = value_id(vals, &nv, e[i].from);
 			t = value_id(vals, &nv, e[i].to);
-			fprintf(out,
-			    "\t\tc%zu_%zu -> c%zu_%zu [label=\"%zu× ", cl, f,
-			    cl, t, e[i].count);
+			fprintf(out, "\t\tc%zu_%zu -> c%zu_%zu [label=\"%zu× ",
+			    cl, f, cl, t, e[i].count);
 			report_esc_dot(out, e[i].funcs);
 			fputs("\"];\n", out);
 		}
@@ -110,8 +109,8 @@ have_dot(void)
 		if (end == NULL)
 			end = p + strlen(p);
 		if (end > p && (size_t)(end - p) + 5 < sizeof(buf)) {
-			snprintf(buf, sizeof(buf), "%.*s/dot", (int)(end - p),
-			    p);
+			snprintf(
+			    buf, sizeof(buf), "%.*s/dot", (int)(end - p), p);
 			if (access(buf, X_OK) == 0)
 				return (true);
 		}

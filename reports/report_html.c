@@ -173,8 +173,8 @@ css(FILE *out)
 static bool
 failed(const struct report_run *r)
 {
-	return (strcmp(r->hdr.status, "passed") != 0 &&
-	    strcmp(r->hdr.status, "running") != 0);
+	return (strcmp(r->hdr.status, "passed") != 0
+	    && strcmp(r->hdr.status, "running") != 0);
 }
 
 static void
@@ -266,8 +266,8 @@ failure_box(const struct report_run *r, FILE *out)
 
 /* Vertical marks for the failure and the leading decisions. */
 static void
-vmarks(const struct report_run *r, const struct geom *g, FILE *out,
-    double top, double bottom)
+vmarks(const struct report_run *r, const struct geom *g, FILE *out, double top,
+    double bottom)
 {
 	size_t i;
 	double x;
@@ -283,8 +283,8 @@ vmarks(const struct report_run *r, const struct geom *g, FILE *out,
 		  "failure</title></line>\n",
 		    x, top, x, bottom, d->step, d->seq);
 	}
-	if (failed(r) && !r->hdr.fail_seq.null &&
-	    report_in_window(r, r->hdr.fail_seq.v)) {
+	if (failed(r) && !r->hdr.fail_seq.null
+	    && report_in_window(r, r->hdr.fail_seq.v)) {
 		x = X(g, r->hdr.fail_seq.v);
 		P("<line class=\"failline\" x1=\"%f\" y1=\"%f\" x2=\"%f\" "
 		  "y2=\"%f\"><title>%s at seq %d in %s: %s</title></line>\n",
@@ -301,8 +301,7 @@ vmarks(const struct report_run *r, const struct geom *g, FILE *out,
 
 /* Axis ticks in seq, labelled with seq and the virtual time there. */
 static void
-axis(const struct report_run *r, const struct geom *g, FILE *out,
-    double bottom)
+axis(const struct report_run *r, const struct geom *g, FILE *out, double bottom)
 {
 	int64_t span = g->hi - g->lo + 1, step = 1, s;
 	static const int64_t mult[] = { 1, 2, 5 };
@@ -326,6 +325,9 @@ axis(const struct report_run *r, const struct geom *g, FILE *out,
 		P("<line class=\"tick\" x1=\"%f\" y1=\"%f\" x2=\"%f\" "
 		  "y2=\"%f\"/>\n",
 		    x, (double)AXIS_H - 6, x, bottom);
+		if (x > LABEL_W + PLOT_W - 50)
+			continue; /* No room for the labels at the right edge.
+				   */
 		P("<text x=\"%f\" y=\"14\">%d</text>\n", x + 2, s);
 		P("<text x=\"%f\" y=\"28\" style=\"fill:#5b6477\">%s</text>\n",
 		    x + 2, report_fmt_ns(vtime_at(r, s), v, sizeof(v)));
@@ -371,8 +373,8 @@ segments(const struct report_run *r, const struct geom *g, struct seg **ret,
 	if (!sched)
 		for (i = tr_from(r, g->lo); i < r->ntr && r->tr[i].seq <= g->hi;
 		     i++) {
-			if (n > 0 && s[n - 1].tid == r->tr[i].tid &&
-			    s[n - 1].to == r->tr[i].seq) {
+			if (n > 0 && s[n - 1].tid == r->tr[i].tid
+			    && s[n - 1].to == r->tr[i].seq) {
 				s[n - 1].to = r->tr[i].seq + 1;
 				continue;
 			}
@@ -403,11 +405,16 @@ wchan(const struct report_run *r, int64_t tid, int64_t from, int64_t to)
 	char obj[48];
 	size_t i;
 
+	/* Only the window is searched, which bounds the cost per call. */
+	if (from < r->lo)
+		from = r->lo;
+	if (to > r->hi)
+		to = r->hi;
 	snprintf(obj, sizeof(obj), "thread#%" PRId64, tid);
 	for (i = tr_from(r, from); i < r->ntr && r->tr[i].seq <= to; i++)
-		if (strcmp(r->tr[i].object, obj) == 0 &&
-		    strstr(r->tr[i].field, "wchan") != NULL &&
-		    r->tr[i].new[0] != '\0')
+		if (strcmp(r->tr[i].object, obj) == 0
+		    && strstr(r->tr[i].field, "wchan") != NULL
+		    && r->tr[i].new[0] != '\0')
 			return (r->tr[i].new);
 	return (NULL);
 }
@@ -415,8 +422,8 @@ wchan(const struct report_run *r, int64_t tid, int64_t from, int64_t to)
 static bool
 is_fork(const char *name)
 {
-	static const char *const forks[] = { "fork", "vfork", "rfork",
-		"pdfork", "fork1", "forkall", "forkx", "forkallx" };
+	static const char *const forks[] = { "fork", "vfork", "rfork", "pdfork",
+		"fork1", "forkall", "forkx", "forkallx" };
 	size_t i;
 
 	for (i = 0; i < sizeof(forks) / sizeof(forks[0]); i++)
@@ -436,9 +443,9 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 	for (i = 0; i < r->nsys; i++) {
 		const struct report_sys *s = &r->sys[i];
 		int64_t end = s->end_seq.null ? r->seq_max : s->end_seq.v;
-		const char *cls = s->end_seq.null ? "open" :
-						    (s->errname != NULL ? "err" :
-									  "ok");
+		const char *cls = s->end_seq.null
+		    ? "open"
+		    : (s->errname != NULL ? "err" : "ok");
 		const char *wc = NULL;
 		bool blocked = false;
 
@@ -447,8 +454,8 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 		if ((y = lane_y(r, ys, s->tid)) < 0)
 			continue;
 		for (j = 0; j < nsg && end > s->seq + 1; j++)
-			if (sg[j].tid != s->tid && sg[j].from < end &&
-			    sg[j].to > s->seq + 1) {
+			if (sg[j].tid != s->tid && sg[j].from < end
+			    && sg[j].to > s->seq + 1) {
 				blocked = true;
 				break;
 			}
@@ -483,8 +490,7 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 		P("</title></rect>\n");
 		if (x1 - x0 > 7.0 * (double)(strlen(s->name) + 1))
 			P("<text x=\"%f\" y=\"%f\">%s%r%s</text>\n", x0 + 3,
-			    y + 16, s->name,
-			    s->errname != NULL ? " " : "",
+			    y + 16, s->name, s->errname != NULL ? " " : "",
 			    s->errname != NULL ? s->errname : "");
 		if (wc != NULL && x1 - x0 > 7.0 * (double)(strlen(wc) + 12))
 			P("<text x=\"%f\" y=\"%f\" style=\"fill:#5b6477\">"
@@ -501,8 +507,8 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 
 				if (t->pid != child)
 					continue;
-				cx = X(g, t->start_seq.null ? end :
-							      t->start_seq.v);
+				cx = X(g,
+				    t->start_seq.null ? end : t->start_seq.v);
 				P("<path class=\"fork\" d=\"M%f %fL%f %f\" "
 				  "marker-end=\"url(#arrow)\"><title>fork: "
 				  "process %d</title></path>\n",
@@ -562,8 +568,8 @@ lane_marks(const struct report_run *r, const struct geom *g, FILE *out,
 		P("<circle class=\"ev\" cx=\"%f\" cy=\"%f\" r=\"3\"><title>"
 		  "seq %d %s %s: %s</title></circle>\n",
 		    X(g, t->seq), y + LANE_H / 2.0, t->seq,
-		    strcmp(t->func, "print") == 0 ? "print" : "label",
-		    t->field, t->new);
+		    strcmp(t->func, "print") == 0 ? "print" : "label", t->field,
+		    t->new);
 	}
 	for (i = 0; i < r->nthr; i++) {
 		const struct report_thread *t = &r->thr[i];
@@ -642,8 +648,8 @@ swimlanes(const struct report_run *r, const struct geom *g, FILE *out)
 		P("<text x=\"14\" y=\"%f\"%r>%d %s<title>thread %d %s (%s), "
 		  "process %d</title></text>\n",
 		    ys[i] + 17,
-		    strcmp(t->kind, "kernel") == 0 ? " font-style=\"italic\"" :
-						     "",
+		    strcmp(t->kind, "kernel") == 0 ? " font-style=\"italic\""
+						   : "",
 		    t->tid, t->name, t->tid, t->name, t->kind, t->pid);
 		from = t->start_seq.null ? g->lo : t->start_seq.v;
 		to = t->end_seq.null ? g->hi + 1 : t->end_seq.v;
@@ -694,8 +700,8 @@ overview(const struct report_run *r, FILE *out)
 					break;
 		if (k >= r->nthr)
 			continue;
-		b = (size_t)((double)(r->tr[i].seq - lo) * OVERVIEW_BINS /
-		    (double)span);
+		b = (size_t)((double)(r->tr[i].seq - lo) * OVERVIEW_BINS
+		    / (double)span);
 		if (b >= OVERVIEW_BINS)
 			b = OVERVIEW_BINS - 1;
 		if (++cnt[k * OVERVIEW_BINS + b] > mx)
@@ -734,8 +740,8 @@ overview(const struct report_run *r, FILE *out)
 	    LABEL_W + (double)(r->lo - lo) * PLOT_W / (double)span,
 	    (double)(r->hi - r->lo + 1) * PLOT_W / (double)span + 1, h - 20);
 	if (!r->hdr.fail_seq.null) {
-		double x = LABEL_W +
-		    (double)(r->hdr.fail_seq.v - lo) * PLOT_W / (double)span;
+		double x = LABEL_W
+		    + (double)(r->hdr.fail_seq.v - lo) * PLOT_W / (double)span;
 
 		P("<line class=\"failline\" x1=\"%f\" y1=\"18\" x2=\"%f\" "
 		  "y2=\"%f\"/>\n",
@@ -763,8 +769,8 @@ band(const struct report_run *r, const struct geom *g, FILE *out,
 		int64_t to;
 		double x0, x1;
 
-		if (t != NULL &&
-		    (strcmp(t->field, field) != 0 || t->seq < g->lo))
+		if (t != NULL
+		    && (strcmp(t->field, field) != 0 || t->seq < g->lo))
 			continue;
 		if (t != NULL && t->seq > g->hi)
 			t = NULL;
@@ -788,16 +794,16 @@ band(const struct report_run *r, const struct geom *g, FILE *out,
 				P("set by %s at seq %d (thread %s, vtime %s), "
 				  "was %s",
 				    prev->func, prev->seq,
-				    report_thread_label(r, prev->tid, th,
-					sizeof(th)),
+				    report_thread_label(
+					r, prev->tid, th, sizeof(th)),
 				    report_fmt_ns(prev->vtime, v, sizeof(v)),
 				    none(prev->old));
 			else
 				P("before seq %d", to);
 			P("</title></rect>\n");
 			if (x1 - x0 > 7.0 * (double)(strlen(val) + 1))
-				P("<text x=\"%f\" y=\"%f\">%s</text>\n",
-				    x0 + 3, y + 12, val);
+				P("<text x=\"%f\" y=\"%f\">%s</text>\n", x0 + 3,
+				    y + 12, val);
 		}
 		if (t == NULL)
 			break;
@@ -976,8 +982,7 @@ output(const struct report_run *r, FILE *out)
 	size_t i;
 	bool any = false;
 
-	for (i = tr_from(r, r->lo); i < r->ntr && r->tr[i].seq <= r->hi;
-	     i++) {
+	for (i = tr_from(r, r->lo); i < r->ntr && r->tr[i].seq <= r->hi; i++) {
 		const struct report_tr *t = &r->tr[i];
 
 		if (strcmp(t->func, "print") != 0)
@@ -1000,29 +1005,30 @@ script(FILE *out)
 	 * Filtering hides rows whose cells do not contain every non-empty
 	 * filter (case-insensitive); it runs over at most REPORT_WINDOW rows.
 	 */
-	fputs("<script>\n"
-	      "(function () {\n"
-	      "  var f = document.querySelectorAll('#filters input');\n"
-	      "  var rows = document.querySelectorAll('#tt tbody tr');\n"
-	      "  function run() {\n"
-	      "    var shown = 0;\n"
-	      "    for (var j = 0; j !== rows.length; j++) {\n"
-	      "      var ok = true;\n"
-	      "      for (var k = 0; k !== f.length && ok; k++) {\n"
-	      "        var q = f[k].value.toLowerCase();\n"
-	      "        var c = rows[j].cells[+f[k].getAttribute('data-col')];\n"
-	      "        if (q && c.textContent.toLowerCase().indexOf(q) === -1)\n"
-	      "          ok = false;\n"
-	      "      }\n"
-	      "      rows[j].style.display = ok ? '' : 'none';\n"
-	      "      if (ok) shown++;\n"
-	      "    }\n"
-	      "    document.getElementById('shown').textContent = shown;\n"
-	      "  }\n"
-	      "  for (var i = 0; i !== f.length; i++)\n"
-	      "    f[i].addEventListener('input', run);\n"
-	      "})();\n"
-	      "</script>\n",
+	fputs(
+	    "<script>\n"
+	    "(function () {\n"
+	    "  var f = document.querySelectorAll('#filters input');\n"
+	    "  var rows = document.querySelectorAll('#tt tbody tr');\n"
+	    "  function run() {\n"
+	    "    var shown = 0;\n"
+	    "    for (var j = 0; j !== rows.length; j++) {\n"
+	    "      var ok = true;\n"
+	    "      for (var k = 0; k !== f.length && ok; k++) {\n"
+	    "        var q = f[k].value.toLowerCase();\n"
+	    "        var c = rows[j].cells[+f[k].getAttribute('data-col')];\n"
+	    "        if (q && c.textContent.toLowerCase().indexOf(q) === -1)\n"
+	    "          ok = false;\n"
+	    "      }\n"
+	    "      rows[j].style.display = ok ? '' : 'none';\n"
+	    "      if (ok) shown++;\n"
+	    "    }\n"
+	    "    document.getElementById('shown').textContent = shown;\n"
+	    "  }\n"
+	    "  for (var i = 0; i !== f.length; i++)\n"
+	    "    f[i].addEventListener('input', run);\n"
+	    "})();\n"
+	    "</script>\n",
 	    out);
 }
 
@@ -1046,17 +1052,16 @@ tables(const struct report_run *r, FILE *out)
 	  "<th>seq</th><th>vtime</th><th>thread</th><th>function</th>"
 	  "<th>object</th><th>field</th><th>old</th><th>new</th></tr>"
 	  "</thead><tbody>\n");
-	for (i = tr_from(r, r->lo); i < r->ntr && r->tr[i].seq <= r->hi;
-	     i++) {
+	for (i = tr_from(r, r->lo); i < r->ntr && r->tr[i].seq <= r->hi; i++) {
 		const struct report_tr *t = &r->tr[i];
 
 		P("<tr id=\"tr-%d\"%r><td>%d</td><td>%s</td><td>%s</td>"
 		  "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 		  "</tr>\n",
 		    t->seq,
-		    i == r->fail_tr ? " class=\"fail\"" :
-				      (report_tr_is_event(t) ? " class=\"ev\"" :
-							       ""),
+		    i == r->fail_tr
+			? " class=\"fail\""
+			: (report_tr_is_event(t) ? " class=\"ev\"" : ""),
 		    t->seq, report_fmt_ns(t->vtime, v, sizeof(v)),
 		    report_thread_label(r, t->tid, th, sizeof(th)), t->func,
 		    t->object, t->field, t->old, t->new);
@@ -1096,8 +1101,8 @@ tables(const struct report_run *r, FILE *out)
 			continue;
 		P("<tr%r><td>%d</td><td>%d</td><td>%s</td><td>%s</td>"
 		  "<td>%d</td><td>%d</td><td>%s</td><td>%s</td></tr>\n",
-		    d->lead ? " class=\"lead\"" :
-			      (d->preempt ? " class=\"pre\"" : ""),
+		    d->lead ? " class=\"lead\""
+			    : (d->preempt ? " class=\"pre\"" : ""),
 		    d->step, d->seq, report_fmt_ns(d->vtime, v, sizeof(v)),
 		    d->kind, d->tid, d->chosen, d->runnable, d->label);
 	}
@@ -1110,8 +1115,7 @@ head(const char *title1, const struct report_run *r, FILE *out)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	      "<meta charset=\"utf-8\">\n",
 	    out);
-	P("<title>%r %s, run %d</title>\n", title1, r->hdr.scenario,
-	    r->hdr.id);
+	P("<title>%r %s, run %d</title>\n", title1, r->hdr.scenario, r->hdr.id);
 	css(out);
 	fputs("</head>\n<body>\n", out);
 }
@@ -1142,8 +1146,7 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out)
 	if ((error = report_diff_align(a, b, &d)) != 0)
 		return (error);
 	head("evsim diff:", a, out);
-	P("<h1>evsim diff: run %d against run %d</h1>\n", a->hdr.id,
-	    b->hdr.id);
+	P("<h1>evsim diff: run %d against run %d</h1>\n", a->hdr.id, b->hdr.id);
 	P("<div style=\"display:flex;gap:2em;flex-wrap:wrap\"><div><h2>Run "
 	  "%d</h2>\n",
 	    a->hdr.id);

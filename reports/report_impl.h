@@ -70,7 +70,7 @@ struct report_dec {
 	const char *runnable;
 	const char *label;
 	bool preempt; /* 'tid' was still runnable and another was chosen */
-	bool lead;    /* one of the decisions that led to the failure */
+	bool lead; /* one of the decisions that led to the failure */
 };
 
 /* One simulated thread; threads seen only in 'trace' are added. */
@@ -128,8 +128,8 @@ struct report_run {
 	struct report_obj *obj; /* sorted by kind, then number */
 	size_t nobj;
 	size_t fail_tr; /* index of the failing transition, or SIZE_MAX */
-	int64_t lo;     /* first seq of the detail window */
-	int64_t hi;     /* last seq of the detail window */
+	int64_t lo; /* first seq of the detail window */
+	int64_t hi; /* last seq of the detail window */
 	int64_t seq_max;
 	bool windowed; /* the run is larger than REPORT_WINDOW */
 	struct report_arena *arena;
@@ -145,7 +145,7 @@ struct report_pair {
 struct report_diff {
 	struct report_pair *pair;
 	size_t npair;
-	size_t first;  /* index in 'pair' of the first difference, or SIZE_MAX */
+	size_t first; /* index in 'pair' of the first difference, or SIZE_MAX */
 	size_t prefix; /* transitions equal in both runs before 'first' */
 	size_t skipped; /* equal transitions left out before 'pair[0]' */
 	bool truncated; /* the alignment stopped before the end of a run */
@@ -176,8 +176,8 @@ void report_run_free(struct report_run *r);
 bool report_tr_is_event(const struct report_tr *t);
 
 /* The thread with 'tid', or NULL. */
-const struct report_thread *report_thread_find(const struct report_run *r,
-    int64_t tid);
+const struct report_thread *report_thread_find(
+    const struct report_run *r, int64_t tid);
 
 /* The object kind of 'name' ("knote" for "knote#12") into buf. */
 void report_obj_kind(const char *name, char *buf, size_t len);
@@ -233,16 +233,16 @@ void report_printf(FILE *out, report_esc_fn *esc, const char *fmt, ...);
 const char *report_fmt_ns(int64_t ns, char *buf, size_t len);
 
 /* The name of thread 'tid' for display ("100002 main") into buf. */
-const char *report_thread_label(const struct report_run *r, int64_t tid,
-    char *buf, size_t len);
+const char *report_thread_label(
+    const struct report_run *r, int64_t tid, char *buf, size_t len);
 
 /* Renderers, called by report_write() with loaded runs. */
 int report_html_write(const struct report_run *r, const struct report_run *b,
     const char *states_kind, FILE *out);
-int report_md_write(const struct report_run *r, const struct report_run *b,
-    FILE *out);
-int report_text_write(const struct report_run *r, const struct report_run *b,
-    FILE *out);
+int report_md_write(
+    const struct report_run *r, const struct report_run *b, FILE *out);
+int report_text_write(
+    const struct report_run *r, const struct report_run *b, FILE *out);
 
 /* Writes the state machine of 'kind' (NULL = all kinds) as DOT. */
 int report_dot_write(const struct report_run *r, const char *kind, FILE *out);

@@ -52,14 +52,13 @@ header(const struct report_run *r, FILE *out, int level)
 }
 
 static void
-tr_row(const struct report_run *r, FILE *out, const struct report_tr *t,
-    bool fail)
+tr_row(
+    const struct report_run *r, FILE *out, const struct report_tr *t, bool fail)
 {
 	char v[32], th[96];
 
-	P("| %r%d%r | %s | %s | %s | %s | %s | %s | %s |\n",
-	    fail ? "**" : "", t->seq, fail ? "** ✗" : "",
-	    report_fmt_ns(t->vtime, v, sizeof(v)),
+	P("| %r%d%r | %s | %s | %s | %s | %s | %s | %s |\n", fail ? "**" : "",
+	    t->seq, fail ? "** ✗" : "", report_fmt_ns(t->vtime, v, sizeof(v)),
 	    report_thread_label(r, t->tid, th, sizeof(th)), t->func, t->object,
 	    t->field, none(t->old), none(t->new));
 }
@@ -220,8 +219,8 @@ tr_cell(const struct report_run *r, FILE *out, size_t i)
 		return;
 	}
 	t = &r->tr[i];
-	P(" %d | %s | %s.%s | %s → %s |", t->seq, t->func, t->object,
-	    t->field, none(t->old), none(t->new));
+	P(" %d | %s | %s.%s | %s → %s |", t->seq, t->func, t->object, t->field,
+	    none(t->old), none(t->new));
 }
 
 static int
@@ -249,9 +248,11 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out)
 	for (i = 0; i < d.npair; i++) {
 		const struct report_pair *p = &d.pair[i];
 
-		P("|%r", i == d.first ? " **▶** |" :
-			(p->a == SIZE_MAX || p->b == SIZE_MAX ? " ≠ |" :
-								" |"));
+		P("|%r",
+		    i == d.first
+			? " **▶** |"
+			: (p->a == SIZE_MAX || p->b == SIZE_MAX ? " ≠ |"
+								: " |"));
 		tr_cell(a, out, p->a);
 		tr_cell(b, out, p->b);
 		P("\n");
@@ -264,8 +265,8 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out)
 }
 
 int
-report_md_write(const struct report_run *r, const struct report_run *b,
-    FILE *out)
+report_md_write(
+    const struct report_run *r, const struct report_run *b, FILE *out)
 {
 	header(r, out, 1);
 	if (b != NULL) {

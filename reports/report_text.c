@@ -56,8 +56,7 @@ pad(FILE *out, size_t n)
 }
 
 static const char *
-tr_desc(const struct report_tr *t, char *buf,
-    size_t len)
+tr_desc(const struct report_tr *t, char *buf, size_t len)
 {
 	char v[32];
 
@@ -67,10 +66,9 @@ tr_desc(const struct report_tr *t, char *buf,
 		    t->new);
 	else
 		snprintf(buf, len,
-		    "%" PRId64 " %s tid %" PRId64 " %s %s.%s: %s -> %s",
-		    t->seq, report_fmt_ns(t->vtime, v, sizeof(v)), t->tid,
-		    t->func, t->object, t->field,
-		    t->old[0] != '\0' ? t->old : "(none)",
+		    "%" PRId64 " %s tid %" PRId64 " %s %s.%s: %s -> %s", t->seq,
+		    report_fmt_ns(t->vtime, v, sizeof(v)), t->tid, t->func,
+		    t->object, t->field, t->old[0] != '\0' ? t->old : "(none)",
 		    t->new[0] != '\0' ? t->new : "(none)");
 	return (buf);
 }
@@ -98,8 +96,8 @@ header(const struct report_run *r, FILE *out, size_t w)
 	    report_fmt_ns(h->vtime_end.v, v, sizeof(v)), r->ntr, r->nsys,
 	    r->ndec, r->nthr, r->nobj);
 	tline(out, w, true, "  trace hash  %s", h->trace_hash);
-	tline(out, w, true, "  engine      %s   recorded %s",
-	    h->engine_version, h->created_at);
+	tline(out, w, true, "  engine      %s   recorded %s", h->engine_version,
+	    h->created_at);
 	tline(out, w, true, "  replay      evsim replay %s --run %" PRId64,
 	    r->db_path, h->id);
 	if (r->windowed)
@@ -145,8 +143,7 @@ failure(const struct report_run *r, FILE *out, size_t w)
 		else
 			tline(out, w, true,
 			    "  decision step %" PRId64 " seq %" PRId64
-			    " %s: at %" PRId64 " ran %" PRId64
-			    " of {%s}%s",
+			    " %s: at %" PRId64 " ran %" PRId64 " of {%s}%s",
 			    d->step, d->seq,
 			    report_fmt_ns(d->vtime, v, sizeof(v)), d->tid,
 			    d->chosen, d->runnable,
@@ -192,10 +189,9 @@ threads(const struct report_run *r, FILE *out, size_t w)
 				    "  [seq %" PRId64 "-%" PRId64 "]", s->seq,
 				    s->end_seq.v);
 			tline(out, w, true,
-			    "      %6" PRId64 " %9s  %s(%s) = %s%s%s%s",
-			    s->seq, report_fmt_ns(s->vtime, v, sizeof(v)),
-			    s->name, s->args, s->result,
-			    s->errname != NULL ? " " : "",
+			    "      %6" PRId64 " %9s  %s(%s) = %s%s%s%s", s->seq,
+			    report_fmt_ns(s->vtime, v, sizeof(v)), s->name,
+			    s->args, s->result, s->errname != NULL ? " " : "",
 			    s->errname != NULL ? s->errname : "", blk);
 			shown++;
 		}
@@ -264,8 +260,8 @@ output(const struct report_run *r, FILE *out, size_t w)
 }
 
 static void
-diff(const struct report_run *a, const struct report_run *b, FILE *out,
-    size_t w)
+diff(
+    const struct report_run *a, const struct report_run *b, FILE *out, size_t w)
 {
 	struct report_diff d;
 	char buf[1024];
@@ -273,9 +269,10 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out,
 	int error;
 
 	tline(out, w, true, "");
-	tline(out, w, true, "DIFF run %" PRId64 " (%s, %s) | run %" PRId64
-	    " (%s, %s)", a->hdr.id, a->hdr.kernel, a->hdr.status, b->hdr.id,
-	    b->hdr.kernel, b->hdr.status);
+	tline(out, w, true,
+	    "DIFF run %" PRId64 " (%s, %s) | run %" PRId64 " (%s, %s)",
+	    a->hdr.id, a->hdr.kernel, a->hdr.status, b->hdr.id, b->hdr.kernel,
+	    b->hdr.status);
 	if ((error = report_diff_align(a, b, &d)) != 0)
 		return;
 	if (d.first == SIZE_MAX)
@@ -314,8 +311,8 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out,
 }
 
 int
-report_text_write(const struct report_run *r, const struct report_run *b,
-    FILE *out)
+report_text_write(
+    const struct report_run *r, const struct report_run *b, FILE *out)
 {
 	size_t w = term_width(out);
 

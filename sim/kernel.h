@@ -65,7 +65,18 @@ enum sim_vnev {
 struct sim_kops {
 	/* A selinfo's object changed state (see selinfo.h). */
 	void (*ko_selwakeup)(struct selinfo *sip, long hint, int pollev);
-	/* close(fd) in td's table, before the slot is emptied. */
+	/*
+	 * The object owning sip is going away (pipeclose, soclose, vnode
+	 * reclaim): knlist_clear() / pollhead cleanup.  Called with the
+	 * object's lock held.
+	 */
+	void (*ko_seldrain)(struct selinfo *sip);
+	/*
+	 * close(fd) or dup2 over fd in td's table (not exit: fdescfree
+	 * closes with closef only, as FreeBSD does).  Called with
+	 * FILEDESC_XLOCK held, after the slot was emptied, with fp still
+	 * referenced.
+	 */
 	void (*ko_fdclose)(struct thread *td, int fd, struct file *fp);
 	/* p2 was forked from p1 by td and can run now. */
 	void (*ko_fork)(struct thread *td, struct proc *p1, struct proc *p2);

@@ -71,6 +71,7 @@ struct proc {
 	LIST_ENTRY(proc) p_sibling;
 	LIST_HEAD(, proc) p_children;
 	TAILQ_HEAD(, thread) p_threads;
+	TAILQ_HEAD(, thread) p_zthreads;	/* finished, kept for join */
 	struct proc *p_pptr;
 	struct filedesc *p_fd;
 	struct mtx p_mtx;		/* PROC_LOCK */
@@ -105,8 +106,12 @@ struct thread {
 	sim_sigset_t td_siglist;
 	struct sim_obj td_obj;
 	bool td_done;		/* returned or exited */
+	bool td_joined;
+	bool td_ismain;		/* the process's first thread */
 	int td_joinref;		/* Lua table of fn's results */
-	int td_joiners;
+	int td_nargs;
+	void (*td_cfn)(void *); /* C body instead of Lua (unit tests) */
+	void *td_carg;
 };
 
 /* The calling simulated thread. */
@@ -123,10 +128,26 @@ struct proc *pfind_any(int pid);
 struct proc *pfind(int pid);
 
 /*
- * Creates pid 1 running the function on top of L's stack as its main
- * thread.  Returns 0 or ENOMEM.
+ * Creates proc0 (the kernel, pid 0) and pid 1, whose main thread runs the
+ * Lua function at fnidx of L, or cfn(carg) when cfn is not NULL (unit
+ * tests).  Returns 0.
  */
-int proc_create_init(lua_State *L, int fnidx);
+int proc_create_init(lua_State *L, int fnidx, void (*cfn)(void *),
+    void *carg);
+
+/* Per-run process table setup and teardown (kernel.c). */
+void proc_init_all(void);
+void proc_fini_all(void);
+
+/* The calling thread leaves (thread_exit()).  Never returns. */
+_Noreturn void thread_exit_self(struct thread *td);
+_Noreturn void thread_exit_reap(struct thread *td);
+struct thread *thread_find_done(struct proc *p, int tid);
+
+/* SIGCHLD to p's parent. */
+void psignal_parent(struct proc *p);
+/* SIGPIPE to td's process (a write to a broken pipe or socket). */
+void sim_sigpipe(struct thread *td);
 
 /*
  * Models fork1(): a new process whose main thread runs the Lua function at

@@ -20,6 +20,22 @@
 #define SBS_CANTSENDMORE 0x0010
 #define SBS_CANTRCVMORE 0x0020
 
+/*
+ * Poll events, with illumos' values (the events illumos' pollwakeup()
+ * reports and PORT_SOURCE_FD delivers).  XXX: shared by pipes, sockets and
+ * vnodes, they would sit better in selinfo.h.
+ */
+#ifndef POLLIN
+#define POLLIN 0x0001
+#define POLLPRI 0x0002
+#define POLLOUT 0x0004
+#define POLLERR 0x0008
+#define POLLHUP 0x0010
+#define POLLNVAL 0x0020
+#define POLLRDNORM 0x0040
+#define POLLWRNORM POLLOUT
+#endif
+
 #define SHUT_RD 0
 #define SHUT_WR 1
 #define SHUT_RDWR 2
@@ -56,7 +72,15 @@ struct socketpair_shared {
 
 struct thread;
 
+/*
+ * Models kern_socketpair(): two connected stream sockets, both open for
+ * reading and writing, at the two lowest free fds.  Returns 0 or EMFILE.
+ */
 int kern_socketpair(struct thread *td, int fds[2]);
+/*
+ * Models kern_shutdown(): EBADF (bad fd), ENOTSOCK (not a socket), EINVAL
+ * (bad how), ENOTCONN (the peer is closed).
+ */
 int kern_shutdown(struct thread *td, int fd, int how);
 
 extern const struct fileops socketops;

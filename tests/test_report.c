@@ -66,8 +66,8 @@ add_trace(sqlite3 *db, int run, int seq, int vtime, int pid, int tid,
 static void
 add_common(sqlite3 *db, int run)
 {
-	add_trace(db, run, 1, 0, 1, 100001, "sim_label", "", "phase", "",
-	    "setup");
+	add_trace(
+	    db, run, 1, 0, 1, 100001, "sim_label", "", "phase", "", "setup");
 	add_trace(db, run, 2, 0, 1, 100001, "kqueue_register", "knote#12",
 	    "kn_status", "", "INFLUX");
 	add_trace(db, run, 3, 0, 1, 100001, "kqueue_register", "knote#12",
@@ -201,13 +201,13 @@ assert_facts(const char *s, const char *what)
 {
 	static const char *const facts[] = { "100001", "100002", "100003",
 		"writer", "knote#12", "kqueue#3", "proc#2", "kqueue_scan",
-		"freebsd-14.1", "bbbb", "ACTIVE", "QUEUED", "EAGAIN",
-		"kevent", "fork", "assertion failed", "failed" };
+		"freebsd-14.1", "bbbb", "ACTIVE", "QUEUED", "EAGAIN", "kevent",
+		"fork", "assertion failed", "failed" };
 	size_t i;
 
 	for (i = 0; i < sizeof(facts) / sizeof(facts[0]); i++)
-		cr_expect_not_null(strstr(s, facts[i]), "%s lacks '%s'", what,
-		    facts[i]);
+		cr_expect_not_null(
+		    strstr(s, facts[i]), "%s lacks '%s'", what, facts[i]);
 	cr_expect_null(strstr(s, "\x1b"), "%s lets an escape through", what);
 	cr_expect_null(strstr(s, "\x07"), "%s lets a bell through", what);
 }
@@ -218,9 +218,9 @@ Test(report, html_has_lanes_objects_failure_and_escapes)
 {
 	char err[256], *s;
 
-	cr_assert_eq(render(dbpath, 2, 0, REPORT_HTML, NULL, &s, err,
-			 sizeof(err)),
-	    0, "%s", err);
+	cr_assert_eq(
+	    render(dbpath, 2, 0, REPORT_HTML, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
 	assert_facts(s, "html");
 	cr_expect_not_null(strstr(s, "id=\"lane-100001\""));
 	cr_expect_not_null(strstr(s, "id=\"lane-100002\""));
@@ -251,9 +251,9 @@ Test(report, md_states_same_facts_escaped)
 {
 	char err[256], *s;
 
-	cr_assert_eq(render(dbpath, 0, 0, REPORT_MD, NULL, &s, err,
-			 sizeof(err)),
-	    0, "%s", err);
+	cr_assert_eq(
+	    render(dbpath, 0, 0, REPORT_MD, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
 	assert_facts(s, "md");
 	cr_expect_not_null(strstr(s, "\\<script\\>alert(1)\\</script\\>"));
 	cr_expect_null(strstr(s, HOSTILE));
@@ -270,9 +270,9 @@ Test(report, text_states_same_facts_within_width)
 	size_t cols;
 
 	setenv("COLUMNS", "90", 1);
-	cr_assert_eq(render(dbpath, 2, 0, REPORT_TEXT, NULL, &s, err,
-			 sizeof(err)),
-	    0, "%s", err);
+	cr_assert_eq(
+	    render(dbpath, 2, 0, REPORT_TEXT, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
 	assert_facts(s, "text");
 	cr_expect_not_null(strstr(s, "FAILURE"));
 	cr_expect_not_null(strstr(s, HOSTILE), "text is not markup");
@@ -299,12 +299,13 @@ Test(report, not_an_evsim_database_is_one_line_error)
 	cr_assert_geq(fd, 0);
 	close(fd);
 	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
-	exec_sql(db, "CREATE TABLE evsim_meta(key TEXT, value TEXT);"
-		     "INSERT INTO evsim_meta VALUES ('format', 'other');");
+	exec_sql(db,
+	    "CREATE TABLE evsim_meta(key TEXT, value TEXT);"
+	    "INSERT INTO evsim_meta VALUES ('format', 'other');");
 	sqlite3_close(db);
 	snprintf(want, sizeof(want), "%s: not an evsim database", path);
-	cr_expect_eq(render(path, 0, 0, REPORT_HTML, NULL, &s, err,
-			 sizeof(err)),
+	cr_expect_eq(
+	    render(path, 0, 0, REPORT_HTML, NULL, &s, err, sizeof(err)),
 	    EINVAL);
 	cr_expect_str_eq(err, want);
 	free(s);
@@ -314,8 +315,8 @@ Test(report, not_an_evsim_database_is_one_line_error)
 	cr_assert_not_null(f);
 	fputs("hello, this is not a database\n", f);
 	fclose(f);
-	cr_expect_eq(render(path, 0, 0, REPORT_TEXT, NULL, &s, err,
-			 sizeof(err)),
+	cr_expect_eq(
+	    render(path, 0, 0, REPORT_TEXT, NULL, &s, err, sizeof(err)),
 	    EINVAL);
 	cr_expect_str_eq(err, want);
 	cr_expect_null(strchr(err, '\n'));
@@ -327,13 +328,13 @@ Test(report, missing_run_and_missing_file_are_errors)
 {
 	char err[256], *s;
 
-	cr_expect_eq(render(dbpath, 99, 0, REPORT_MD, NULL, &s, err,
-			 sizeof(err)),
+	cr_expect_eq(
+	    render(dbpath, 99, 0, REPORT_MD, NULL, &s, err, sizeof(err)),
 	    ENOENT);
 	cr_expect_not_null(strstr(err, "no run 99"), "%s", err);
 	free(s);
-	cr_expect_eq(render("/nonexistent/evsim.db", 0, 0, REPORT_MD, NULL,
-			 &s, err, sizeof(err)),
+	cr_expect_eq(render("/nonexistent/evsim.db", 0, 0, REPORT_MD, NULL, &s,
+			 err, sizeof(err)),
 	    ENOENT);
 	cr_expect_not_null(strstr(err, "/nonexistent/evsim.db"));
 	free(s);
@@ -343,29 +344,29 @@ Test(report, diff_marks_first_difference)
 {
 	char err[256], *s;
 
-	cr_assert_eq(render(dbpath, 2, 1, REPORT_MD, NULL, &s, err,
-			 sizeof(err)),
-	    0, "%s", err);
-	cr_expect_not_null(strstr(s, "First difference after 8 equal"), "%s",
-	    s);
+	cr_assert_eq(
+	    render(dbpath, 2, 1, REPORT_MD, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_expect_not_null(
+	    strstr(s, "First difference after 8 equal"), "%s", s);
 	cr_expect_not_null(strstr(s, "**▶** | 9 | kqueue_scan"));
 	free(s);
 	setenv("COLUMNS", "160", 1);
-	cr_assert_eq(render(dbpath, 2, 1, REPORT_TEXT, NULL, &s, err,
-			 sizeof(err)),
-	    0, "%s", err);
+	cr_assert_eq(
+	    render(dbpath, 2, 1, REPORT_TEXT, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
 	unsetenv("COLUMNS");
 	cr_expect_not_null(strstr(s, "\n>9 "), "%s", s);
 	cr_expect_not_null(strstr(s, "ACTIVE|DISABLED"));
 	free(s);
-	cr_assert_eq(render(dbpath, 2, 1, REPORT_HTML, NULL, &s, err,
-			 sizeof(err)),
-	    0, "%s", err);
+	cr_assert_eq(
+	    render(dbpath, 2, 1, REPORT_HTML, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
 	cr_expect_not_null(strstr(s, "id=\"first-diff\""));
 	cr_expect_null(strstr(s, HOSTILE));
 	free(s);
-	cr_expect_eq(render(dbpath, 2, 1, REPORT_DOT, NULL, &s, err,
-			 sizeof(err)),
+	cr_expect_eq(
+	    render(dbpath, 2, 1, REPORT_DOT, NULL, &s, err, sizeof(err)),
 	    EINVAL);
 	free(s);
 }
@@ -374,9 +375,9 @@ Test(report, dot_shows_observed_knote_machine)
 {
 	char err[256], *s;
 
-	cr_assert_eq(render(dbpath, 2, 0, REPORT_DOT, "knote", &s, err,
-			 sizeof(err)),
-	    0, "%s", err);
+	cr_assert_eq(
+	    render(dbpath, 2, 0, REPORT_DOT, "knote", &s, err, sizeof(err)), 0,
+	    "%s", err);
 	cr_expect_not_null(strstr(s, "digraph"));
 	cr_expect_not_null(strstr(s, "label=\"knote kn_status\""));
 	cr_expect_not_null(strstr(s, "[label=\"ACTIVE|QUEUED\"]"));
@@ -420,8 +421,8 @@ Test(report, html_is_well_formed)
 	fd = mkstemp(html);
 	cr_assert_geq(fd, 0);
 	f = fdopen(fd, "w");
-	cr_assert_eq(report_write(dbpath, 2, 0, REPORT_HTML, NULL, f, err,
-			 sizeof(err)),
+	cr_assert_eq(
+	    report_write(dbpath, 2, 0, REPORT_HTML, NULL, f, err, sizeof(err)),
 	    0, "%s", err);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", checker, html);
@@ -450,8 +451,8 @@ Test(report, large_run_is_summarised, .timeout = 120)
 	for (i = 1; i <= 200000; i++) {
 		snprintf(obj, sizeof(obj), "knote#%d", i % 500);
 		snprintf(ov, sizeof(ov), "%s", i % 3 == 0 ? "ACTIVE" : "");
-		snprintf(nv, sizeof(nv), "%s",
-		    i % 3 == 0 ? "" : "ACTIVE|QUEUED");
+		snprintf(
+		    nv, sizeof(nv), "%s", i % 3 == 0 ? "" : "ACTIVE|QUEUED");
 		add_trace(db, 3, i, i * 10, 1 + i % 2, 100001 + i % 4,
 		    "knote_enqueue", obj, "kn_status", ov, nv);
 	}
@@ -463,8 +464,8 @@ Test(report, large_run_is_summarised, .timeout = 120)
 	sqlite3_close(db);
 
 	f = open_memstream(&s, &len);
-	cr_assert_eq(report_write(dbpath, 3, 0, REPORT_HTML, NULL, f, err,
-			 sizeof(err)),
+	cr_assert_eq(
+	    report_write(dbpath, 3, 0, REPORT_HTML, NULL, f, err, sizeof(err)),
 	    0, "%s", err);
 	fclose(f);
 	cr_expect_lt(len, 20u * 1024 * 1024, "html is %zu bytes", len);

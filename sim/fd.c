@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Files and descriptor tables (see fd.h).  Models kern_descrip.c: fdalloc()
+ * (lowest free slot), falloc(), fget(), fhold()/fdrop(), kern_close() with
+ * knote_fdclose() under FILEDESC_XLOCK, kern_dup(), kern_fcntl(), fdcopy()
+ * in two passes and fdescfree().  Every slot change is a transition of
+ * 'filedesc#N' field "fd[K]" (the file's name, or "" for an empty slot), and
+ * every reference count change one of 'file#N' field "f_count".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fd.h"
+#include "kernel.h"
+#include "proc.h"
+#include "simrun.h"
+
+#define NDFILE 20
+
+static const struct sim_flagname fde_flag_names[] = {
+	{ UF_EXCLOSE, "CLOEXEC" },
+	{ UF_FOCLOSE, "CLOFORK" },
+	{ 0, NULL },
+};
+
+int
+fdinit(struct filedesc **ret_fdp)
+{
+	struct filedesc *fdp = calloc(1, sizeof(*fdp));
+
+	if (fdp == NULL)
+		sim_oom();
+	fdp->fd_ofiles = calloc(NDFILE, sizeof(*fdp->fd_ofiles));
+	if (fdp->fd_ofiles == NULL)
+		sim_oom();
+	fdp->fd_nfiles = NDFILE;
+	fdp->fd_refcnt = 1;
+	sx_init(&fdp->fd_sx, "filedesc structure");
+	TAILQ_INIT(&fdp->fd_kqlist);
+	sim_obj_init(&fdp->fd_obj, "filedesc");
+	*ret_fdp = fdp;
+	return (0);
+}
+
+/* Grows the table to hold index fd (fdgrowtable()). */
+static void
+fdgrowtable(struct filedesc *fdp, int fd)
+{
+	int n = fdp->fd_nfiles;
+	struct filedescent *nf;
+
+	while (n <= fd)
+		n *= 2;
+	if (n > SIM_MAXFILES)
+		n = SIM_MAXFILES;
+	nf = realloc(fdp->fd_ofiles, sizeof(*nf) * (size_t)n);
+	if (nf == NULL)
+		sim_oom();
+	memset(nf + fdp->fd_nfiles, 0,
+	    sizeof(*nf) * (size_t)(n - fdp->fd_nfiles));
+	fdp->fd_ofiles = nf;
+	fdp->fd_nfiles = n;
+}
+
+static void
+slot_set(struct filedesc *fdp, int fd, struct file *fp, uint8_t flags,
+    const char *func)
+{
+	struct filedescent *fde = &fdp->fd_ofiles[fd];
+	char field[24];
+
+	snprintf(field, sizeof(field), "fd[%d]", fd);
+	if (fde->fde_file != fp)
+		sim_trace_str(func, &fdp->fd_obj, field,
+		    fde->fde_file != NULL ? fde->fde_file->f_obj.so_name : "",
+		    fp != NULL ? fp->f_obj.so_name : "");
+	fde->fde_file = fp;
+	if (fde->fde_flags != flags) {
+		snprintf(field, sizeof(field), "fd[%d].flags", fd);
+		sim_trace_flags(func, &fdp->fd_obj, field, fde_flag_names,
+		    fde->fde_flags, flags);
+		fde->fde_flags = flags;
+	}
+}
+
+/* Models fdalloc(): the lowest free descriptor >= minfd, or EMFILE. */
+static int
+fdalloc(struct filedesc *fdp, int minfd, int *ret_fd)
+{
+	int fd;
+
+	for (fd = minfd; fd < SIM_MAXFILES; fd++) {
+		if (fd >= fdp->fd_nfiles)
+			fdgrowtable(fdp, fd);
+		if (fdp->fd_ofiles[fd].fde_file == NULL) {
+			*ret_fd = fd;
+			return (0);
+		}
+	}
+	return (EMFILE);
+}
+
+struct file *
+fget_noref(struct filedesc *fdp, int fd)
+{
+	if (fd < 0 || fd >= fdp->fd_nfiles)
+		return (NULL);
+	return (fdp->fd_ofiles[fd].fde_file);
+}
+
+int
+fget(struct thread *td, int fd, struct file **ret_fp)
+{
+	struct file *fp = fget_noref(td->td_proc->p_fd, fd);
+
+	if (fp == NULL)
+		return (EBADF);
+	fhold(fp);
+	*ret_fp = fp;
+	return (0);
+}
+
+void
+fhold(struct file *fp)
+{
+	SIM_SET(&fp->f_obj, "f_count", fp->f_count, fp->f_count + 1);
+}
+
+int
+fdrop(struct file *fp, struct thread *td)
+{
+	int error = 0;
+
+	KASSERT(fp->f_count > 0, ("fdrop: file %s count %d",
+	    fp->f_obj.so_name, fp->f_count));
+	SIM_SET(&fp->f_obj, "f_count", fp->f_count, fp->f_count - 1);
+	if (fp->f_count > 0)
+		return (0);
+	if (fp->f_ops != NULL && fp->f_ops->fo_close != NULL)
+		error = fp->f_ops->fo_close(fp, td);
+	sim_trace_freed(__func__, &fp->f_obj);
+	free(fp);
+	return (error);
+}
+
+struct file *
+falloc_noinstall(const char *kind)
+{
+	struct file *fp = calloc(1, sizeof(*fp));
+
+	(void)kind;
+	if (fp == NULL)
+		sim_oom();
+	sim_obj_init(&fp->f_obj, "file");
+	sim_trace_created("falloc_noinstall", &fp->f_obj);
+	SIM_SET(&fp->f_obj, "f_count", fp->f_count, 1);
+	return (fp);
+}
+
+void
+fdinstall_at(struct filedesc *fdp, int fd, struct file *fp,
+    uint8_t fde_flags)
+{
+	if (fd >= fdp->fd_nfiles)
+		fdgrowtable(fdp, fd);
+	KASSERT(fdp->fd_ofiles[fd].fde_file == NULL,
+	    ("fdinstall_at: slot %d busy", fd));
+	slot_set(fdp, fd, fp, fde_flags, "finstall");
+}
+
+static uint8_t
+fde_flags_of(int flags)
+{
+	return ((flags & O_CLOEXEC ? UF_EXCLOSE : 0) |
+	    (flags & O_CLOFORK ? UF_FOCLOSE : 0));
+}
+
+/* Models falloc_caps(): a file for the table and a reference for td. */
+int
+falloc(struct thread *td, struct file **ret_fp, int *ret_fd, int flags)
+{
+	struct filedesc *fdp = td->td_proc->p_fd;
+	struct file *fp;
+	int fd, error;
+
+	FILEDESC_XLOCK(fdp);
+	error = fdalloc(fdp, 0, &fd);
+	if (error != 0) {
+		FILEDESC_XUNLOCK(fdp);
+		return (error);
+	}
+	fp = falloc_noinstall(NULL);
+	fhold(fp);
+	fdinstall_at(fdp, fd, fp, fde_flags_of(flags));
+	FILEDESC_XUNLOCK(fdp);
+	*ret_fp = fp;
+	*ret_fd = fd;
+	return (0);
+}
+
+void
+finit(struct file *fp, int flag, int type, void *data,
+    const struct fileops *ops)
+{
+	fp->f_flag = flag;
+	fp->f_type = type;
+	fp->f_data = data;
+	fp->f_ops = ops;
+}
+
+/*
+ * Models closefp(): the slot is already empty; knote_fdclose() (or the
+ * kernel's equivalent) runs with the table locked, then the reference the
+ * table held is dropped.
+ */
+static int
+closefp(struct filedesc *fdp, int fd, struct file *fp, struct thread *td)
+{
+	if (sim_kern->k_ops->ko_fdclose != NULL)
+		sim_kern->k_ops->ko_fdclose(td, fd, fp);
+	FILEDESC_XUNLOCK(fdp);
+	return (fdrop(fp, td));
+}
+
+/* Models kern_close() in sys/kern/kern_descrip.c. */
+int
+kern_close(struct thread *td, int fd)
+{
+	struct filedesc *fdp = td->td_proc->p_fd;
+	struct file *fp;
+
+	FILEDESC_XLOCK(fdp);
+	fp = fget_noref(fdp, fd);
+	if (fp == NULL) {
+		FILEDESC_XUNLOCK(fdp);
+		return (EBADF);
+	}
+	slot_set(fdp, fd, NULL, 0, "fdfree");
+	return (closefp(fdp, fd, fp, td));
+}
+
+/* Models kern_dup(): FDDUP_NORMAL (newfd < 0) and FDDUP_FIXED (dup2). */
+int
+kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
+{
+	struct filedesc *fdp = td->td_proc->p_fd;
+	struct file *fp, *oldfp;
+	int fd, error;
+
+	FILEDESC_XLOCK(fdp);
+	fp = fget_noref(fdp, oldfd);
+	if (fp == NULL) {
+		FILEDESC_XUNLOCK(fdp);
+		return (EBADF);
+	}
+	if (newfd >= SIM_MAXFILES) {
+		FILEDESC_XUNLOCK(fdp);
+		return (EBADF);
+	}
+	if (newfd == oldfd) {
+		FILEDESC_XUNLOCK(fdp);
+		*ret_fd = newfd;
+		return (0);
+	}
+	if (newfd < 0) {
+		error = fdalloc(fdp, 0, &fd);
+		if (error != 0) {
+			FILEDESC_XUNLOCK(fdp);
+			return (error);
+		}
+	} else {
+		fd = newfd;
+		if (fd >= fdp->fd_nfiles)
+			fdgrowtable(fdp, fd);
+	}
+	fhold(fp);
+	oldfp = fdp->fd_ofiles[fd].fde_file;
+	if (oldfp != NULL) {
+		/* dup2 over an open descriptor closes it first. */
+		slot_set(fdp, fd, NULL, 0, "fdfree");
+		if (sim_kern->k_ops->ko_fdclose != NULL)
+			sim_kern->k_ops->ko_fdclose(td, fd, oldfp);
+	}
+	slot_set(fdp, fd, fp, 0, __func__);
+	FILEDESC_XUNLOCK(fdp);
+	if (oldfp != NULL)
+		(void)fdrop(oldfp, td);
+	*ret_fd = fd;
+	return (0);
+}
+
+/* Models kern_fcntl() for the commands of SPEC.md section 2.2. */
+int
+kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg, int64_t *ret)
+{
+	struct filedesc *fdp = td->td_proc->p_fd;
+	struct filedescent *fde;
+	struct file *fp;
+	int nfd, error;
+
+	fp = fget_noref(fdp, fd);
+	if (fp == NULL)
+		return (EBADF);
+	fde = &fdp->fd_ofiles[fd];
+	switch (cmd) {
+	case F_DUPFD:
+		if (arg < 0 || arg >= SIM_MAXFILES)
+			return (EINVAL);
+		FILEDESC_XLOCK(fdp);
+		error = fdalloc(fdp, (int)arg, &nfd);
+		if (error == 0) {
+			fhold(fp);
+			slot_set(fdp, nfd, fp, 0, "kern_dup");
+			*ret = nfd;
+		}
+		FILEDESC_XUNLOCK(fdp);
+		return (error);
+	case F_GETFD:
+		*ret = (fde->fde_flags & UF_EXCLOSE ? FD_CLOEXEC : 0) |
+		    (fde->fde_flags & UF_FOCLOSE ? FD_CLOFORK : 0);
+		return (0);
+	case F_SETFD:
+		FILEDESC_XLOCK(fdp);
+		slot_set(fdp, fd, fp,
+		    (arg & FD_CLOEXEC ? UF_EXCLOSE : 0) |
+			(arg & FD_CLOFORK ? UF_FOCLOSE : 0),
+		    __func__);
+		FILEDESC_XUNLOCK(fdp);
+		*ret = 0;
+		return (0);
+	case F_GETFL:
+		*ret = ((fp->f_flag & (FREAD | FWRITE)) - 1) |
+		    (fp->f_flag & (FNONBLOCK | FAPPEND));
+		return (0);
+	case F_SETFL:
+		SIM_SET(&fp->f_obj, "f_flag", fp->f_flag,
+		    (fp->f_flag & ~(FNONBLOCK | FAPPEND)) |
+			((int)arg & (FNONBLOCK | FAPPEND)));
+		*ret = 0;
+		return (0);
+	default:
+		return (EINVAL);
+	}
+}
+
+struct filedesc *
+fdshare(struct filedesc *fdp)
+{
+	SIM_SET(&fdp->fd_obj, "fd_refcnt", fdp->fd_refcnt,
+	    fdp->fd_refcnt + 1);
+	return (fdp);
+}
+
+/*
+ * Models fdcopy(): pass 1 copies passable descriptors and lets DFLAG_FORK
+ * files (CPONFORK kqueues) allocate their child file at the same index;
+ * pass 2, once the whole child table exists, lets them finish (copy their
+ * knotes, which may refer to other descriptors of the child).  Descriptors
+ * marked close-on-fork are not copied; kqueues without CPONFORK are not
+ * passable and leave their slot empty.
+ */
+int
+fdcopy(struct thread *td, struct filedesc *fdp, struct filedesc **ret)
+{
+	struct filedesc *newfdp;
+	struct file *fp, *fp1;
+	int fd, n;
+
+	fdinit(&newfdp);
+	FILEDESC_SLOCK(fdp);
+	n = fdp->fd_nfiles;
+	if (n > newfdp->fd_nfiles)
+		fdgrowtable(newfdp, n - 1);
+	for (fd = 0; fd < n; fd++) {
+		struct filedescent *fde = &fdp->fd_ofiles[fd];
+
+		fp = fde->fde_file;
+		if (fp == NULL || (fde->fde_flags & UF_FOCLOSE))
+			continue;
+		if (fp->f_ops->fo_flags & DFLAG_FORK) {
+			if (fp->f_ops->fo_fork(newfdp, fp, &fp1, td) != 0)
+				continue;
+			slot_set(newfdp, fd, fp1, fde->fde_flags, "fdcopy");
+			continue;
+		}
+		if ((fp->f_ops->fo_flags & DFLAG_PASSABLE) == 0)
+			continue;
+		fhold(fp);
+		slot_set(newfdp, fd, fp, fde->fde_flags, "fdcopy");
+	}
+	FILEDESC_SUNLOCK(fdp);
+	for (fd = 0; fd < newfdp->fd_nfiles; fd++) {
+		fp1 = newfdp->fd_ofiles[fd].fde_file;
+		if (fp1 != NULL && (fp1->f_ops->fo_flags & DFLAG_FORK))
+			(void)fp1->f_ops->fo_fork(newfdp, NULL, &fp1, td);
+	}
+	*ret = newfdp;
+	return (0);
+}
+
+/* Models fdescfree(): closes every descriptor with closef() at exit. */
+void
+fdescfree(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+	struct filedesc *fdp = p->p_fd;
+	struct file *fp;
+	int fd;
+
+	if (fdp == NULL)
+		return;
+	FILEDESC_XLOCK(fdp);
+	SIM_SET(&fdp->fd_obj, "fd_refcnt", fdp->fd_refcnt,
+	    fdp->fd_refcnt - 1);
+	if (fdp->fd_refcnt > 0) {
+		FILEDESC_XUNLOCK(fdp);
+		p->p_fd = NULL;
+		return;
+	}
+	for (fd = 0; fd < fdp->fd_nfiles; fd++) {
+		fp = fdp->fd_ofiles[fd].fde_file;
+		if (fp == NULL)
+			continue;
+		slot_set(fdp, fd, NULL, 0, __func__);
+		FILEDESC_XUNLOCK(fdp);
+		(void)fdrop(fp, td);
+		FILEDESC_XLOCK(fdp);
+	}
+	FILEDESC_XUNLOCK(fdp);
+	p->p_fd = NULL;
+	free(fdp->fd_ofiles);
+	free(fdp);
+}

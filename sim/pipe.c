@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Pipes (see pipe.h).  Models sys/kern/sys_pipe.c: kern_pipe() makes a pair
+ * of bidirectional ends sharing one mutex; a write on one end fills the
+ * other end's buffer (the peer's 'pipe_buffer'), a read drains the reader's
+ * own.  Writes of at most PIPE_BUF bytes are atomic.  Readers sleep on their
+ * pipe with PIPE_WANTR ("piperd"), writers on the peer with PIPE_WANTW
+ * ("pipewr"); both sleeps are interruptible.  Closing an end sets PIPE_EOF
+ * on the peer, wakes it, and clears the closing end's knotes.
+ * XXX: no direct-write (page loaning) mode; buffers never resize.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fd.h"
+#include "pipe.h"
+#include "proc.h"
+#include "simrun.h"
+
+#undef PIPE_BUF
+#define PIPE_BUF 512 /* atomic write size (FreeBSD limits.h) */
+
+static const struct sim_flagname pipe_state_names[] = {
+	{ PIPE_WANTR, "WANTR" },
+	{ PIPE_WANTW, "WANTW" },
+	{ PIPE_EOF, "EOF" },
+	{ 0, NULL },
+};
+
+static void
+pipe_init_end(struct pipepair *pp, struct pipe *p, struct pipe *peer)
+{
+	p->pipe_pair = pp;
+	p->pipe_peer = peer;
+	p->pipe_buffer.size = PIPE_SIZE;
+	p->pipe_buffer.buffer = malloc(PIPE_SIZE);
+	if (p->pipe_buffer.buffer == NULL)
+		sim_oom();
+	p->pipe_present = 1;
+	selinfo_init(&p->pipe_sel, &pp->pp_mtx);
+	sim_obj_init(&p->pipe_obj, "pipe");
+	sim_trace_created("pipe_create", &p->pipe_obj);
+}
+
+static void
+pipe_setstate(struct pipe *p, int state, const char *func)
+{
+	if (p->pipe_state != state)
+		sim_trace_flags(func, &p->pipe_obj, "pipe_state",
+		    pipe_state_names, (uint64_t)p->pipe_state,
+		    (uint64_t)state);
+	p->pipe_state = state;
+}
+
+static void
+pipe_setcnt(struct pipe *p, size_t cnt, const char *func)
+{
+	if (p->pipe_buffer.cnt != cnt)
+		sim_trace_int(func, &p->pipe_obj, "pipe_buffer.cnt",
+		    (int64_t)p->pipe_buffer.cnt, (int64_t)cnt);
+	p->pipe_buffer.cnt = cnt;
+}
+
+/* Models pipeselwakeup(): notify the event models about p's buffer. */
+static void
+pipeselwakeup(struct pipe *p, int pollev)
+{
+	selwakeup(&p->pipe_sel, 0, pollev);
+}
+
+/* Models kern_pipe() in sys/kern/sys_pipe.c. */
+int
+kern_pipe(struct thread *td, int fildes[2], int flags)
+{
+	struct pipepair *pp;
+	struct file *rf, *wf;
+	int fd, error;
+
+	pp = calloc(1, sizeof(*pp));
+	if (pp == NULL)
+		sim_oom();
+	mtx_init(&pp->pp_mtx, "pipe mutex", NULL, MTX_DEF | MTX_DUPOK);
+	pipe_init_end(pp, &pp->pp_rpipe, &pp->pp_wpipe);
+	pipe_init_end(pp, &pp->pp_wpipe, &pp->pp_rpipe);
+	error = falloc(td, &rf, &fd, flags);
+	if (error != 0) {
+		free(pp->pp_rpipe.pipe_buffer.buffer);
+		free(pp->pp_wpipe.pipe_buffer.buffer);
+		free(pp);
+		return (error);
+	}
+	fildes[0] = fd;
+	finit(rf, FREAD | FWRITE | (flags & FNONBLOCK), DTYPE_PIPE,
+	    &pp->pp_rpipe, &pipeops);
+	error = falloc(td, &wf, &fd, flags);
+	if (error != 0) {
+		(void)kern_close(td, fildes[0]);
+		(void)fdrop(rf, td);
+		return (error);
+	}
+	finit(wf, FREAD | FWRITE | (flags & FNONBLOCK), DTYPE_PIPE,
+	    &pp->pp_wpipe, &pipeops);
+	fildes[1] = fd;
+	(void)fdrop(rf, td);
+	(void)fdrop(wf, td);
+	return (0);
+}
+
+/* Models pipe_read(). */
+static int
+pipe_read(struct file *fp, char *buf, size_t len, size_t *ret_n,
+    struct thread *td)
+{
+	struct pipe *rpipe = fp->f_data;
+	struct pipebuf *b = &rpipe->pipe_buffer;
+	size_t nread = 0, chunk;
+	int error = 0;
+
+	PIPE_LOCK(rpipe);
+	while (nread < len) {
+		if (b->cnt > 0) {
+			chunk = len - nread;
+			if (chunk > b->cnt)
+				chunk = b->cnt;
+			if (chunk > b->size - b->out)
+				chunk = b->size - b->out;
+			memcpy(buf + nread, b->buffer + b->out, chunk);
+			b->out = (b->out + chunk) % b->size;
+			pipe_setcnt(rpipe, b->cnt - chunk, __func__);
+			if (b->cnt == 0)
+				b->in = b->out = 0;
+			nread += chunk;
+			continue;
+		}
+		/* Nothing buffered. */
+		if (nread > 0 || (rpipe->pipe_state & PIPE_EOF))
+			break;
+		if (fp->f_flag & FNONBLOCK) {
+			error = EAGAIN;
+			break;
+		}
+		pipe_setstate(rpipe, rpipe->pipe_state | PIPE_WANTR, __func__);
+		error = msleep(rpipe, PIPE_MTX(rpipe), PCATCH, "piperd", 0);
+		pipe_setstate(rpipe, rpipe->pipe_state & ~PIPE_WANTR,
+		    __func__);
+		if (error != 0)
+			break;
+	}
+	if (nread > 0) {
+		error = 0;
+		/* Space was made: wake writers, notify EVFILT_WRITE/POLLOUT. */
+		if (rpipe->pipe_state & PIPE_WANTW) {
+			pipe_setstate(rpipe, rpipe->pipe_state & ~PIPE_WANTW,
+			    __func__);
+			wakeup(rpipe);
+		}
+		selwakeup(&rpipe->pipe_sel, 0, 0);
+		if (rpipe->pipe_peer->pipe_present)
+			selwakeup(&rpipe->pipe_peer->pipe_sel, SEL_NOKNOTE,
+			    POLLOUT);
+	}
+	PIPE_UNLOCK(rpipe);
+	*ret_n = nread;
+	return (error == ERESTART ? EINTR : error);
+}
+
+/* Models pipe_write(): into the peer's buffer. */
+static int
+pipe_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
+    struct thread *td)
+{
+	struct pipe *rpipe = fp->f_data, *wpipe = rpipe->pipe_peer;
+	struct pipebuf *b = &wpipe->pipe_buffer;
+	size_t written = 0, space, chunk;
+	int error = 0;
+
+	PIPE_LOCK(rpipe);
+	while (written < len) {
+		if (!wpipe->pipe_present || (wpipe->pipe_state & PIPE_EOF)) {
+			error = EPIPE;
+			break;
+		}
+		space = b->size - b->cnt;
+		/* Writes of at most PIPE_BUF bytes are never split. */
+		if (space > 0 && (len - written > PIPE_BUF ||
+				     space >= len - written)) {
+			chunk = len - written;
+			if (chunk > space)
+				chunk = space;
+			if (chunk > b->size - b->in)
+				chunk = b->size - b->in;
+			memcpy(b->buffer + b->in, buf + written, chunk);
+			b->in = (b->in + chunk) % b->size;
+			pipe_setcnt(wpipe, b->cnt + chunk, __func__);
+			written += chunk;
+			if (wpipe->pipe_state & PIPE_WANTR) {
+				pipe_setstate(wpipe,
+				    wpipe->pipe_state & ~PIPE_WANTR, __func__);
+				wakeup(wpipe);
+			}
+			pipeselwakeup(wpipe, POLLIN | POLLRDNORM);
+			continue;
+		}
+		if (fp->f_flag & FNONBLOCK) {
+			if (written == 0)
+				error = EAGAIN;
+			break;
+		}
+		pipe_setstate(wpipe, wpipe->pipe_state | PIPE_WANTW, __func__);
+		error = msleep(wpipe, PIPE_MTX(rpipe), PCATCH, "pipewr", 0);
+		if (error != 0)
+			break;
+	}
+	PIPE_UNLOCK(rpipe);
+	if (error == EPIPE && written == 0)
+		sim_sigpipe(td);
+	if (written > 0 && error != EPIPE)
+		error = 0;
+	if (written > 0 && error == EPIPE)
+		error = 0; /* a partial write reports its count */
+	*ret_n = written;
+	return (error == ERESTART ? EINTR : error);
+}
+
+/* Models pipe_poll(): readable, writable, hung up. */
+static int
+pipe_poll(struct file *fp, int events, struct thread *td)
+{
+	struct pipe *rpipe = fp->f_data, *wpipe = rpipe->pipe_peer;
+	int revents = 0;
+
+	if ((events & (POLLIN | POLLRDNORM)) && rpipe->pipe_buffer.cnt > 0)
+		revents |= events & (POLLIN | POLLRDNORM);
+	if ((events & (POLLOUT | POLLWRNORM)) && wpipe->pipe_present &&
+	    (wpipe->pipe_state & PIPE_EOF) == 0 &&
+	    wpipe->pipe_buffer.size - wpipe->pipe_buffer.cnt >= PIPE_BUF)
+		revents |= events & (POLLOUT | POLLWRNORM);
+	if ((rpipe->pipe_state & PIPE_EOF) || !wpipe->pipe_present)
+		revents |= POLLHUP;
+	return (revents);
+}
+
+/* Models pipeclose(): the end goes away. */
+static int
+pipe_close(struct file *fp, struct thread *td)
+{
+	struct pipe *cpipe = fp->f_data, *ppipe = cpipe->pipe_peer;
+	struct pipepair *pp = cpipe->pipe_pair;
+
+	PIPE_LOCK(cpipe);
+	pipe_setstate(cpipe, cpipe->pipe_state | PIPE_EOF, __func__);
+	cpipe->pipe_present = 0;
+	wakeup(cpipe);
+	pipeselwakeup(cpipe, 0);
+	if (ppipe->pipe_present) {
+		pipe_setstate(ppipe, ppipe->pipe_state | PIPE_EOF, __func__);
+		wakeup(ppipe);
+		pipeselwakeup(ppipe, POLLHUP);
+	}
+	seldrain(&cpipe->pipe_sel);
+	sim_trace_freed(__func__, &cpipe->pipe_obj);
+	PIPE_UNLOCK(cpipe);
+	if (!ppipe->pipe_present) {
+		free(pp->pp_rpipe.pipe_buffer.buffer);
+		free(pp->pp_wpipe.pipe_buffer.buffer);
+		free(pp);
+	}
+	return (0);
+}
+
+/* pipe_kqfilter() lives with the kqueue model (sim/freebsd). */
+int pipe_kqfilter(struct file *fp, struct knote *kn);
+
+const struct fileops pipeops = {
+	.fo_name = "pipe",
+	.fo_read = pipe_read,
+	.fo_write = pipe_write,
+	.fo_close = pipe_close,
+	.fo_kqfilter = pipe_kqfilter,
+	.fo_poll = pipe_poll,
+	.fo_flags = DFLAG_PASSABLE,
+};

@@ -1,0 +1,752 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Processes, threads and signals (see proc.h).  Models fork1() in
+ * sys/kern/kern_fork.c, exit1()/kern_wait6()/proc_reap() in
+ * sys/kern/kern_exit.c, thr_new()/thread_exit() in kern_thr.c and
+ * kern_thread.c, and kern_kill()/tdsendsignal()/postsig() in kern_sig.c.
+ *
+ * Exit follows the kernel's single-threading: exit1() marks the other
+ * threads TDF_EXIT and aborts their interruptible sleeps; each leaves at its
+ * next return to user space (userret), and exit1() waits until it is the
+ * last thread.  A thread that leaves is simply never resumed: its Lua thread
+ * is released and its fiber abandoned, which unwinds nothing in the
+ * simulated kernel because a thread can only be at a scheduling point in
+ * userret or inside a sleep that has already released its locks.
+ * XXX: stop signals (SIGSTOP, SIGTSTP) are not modelled; their default action
+ * is treated as "ignore".
+ */
+#include <inttypes.h>
+#include <lauxlib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fd.h"
+#include "kernel.h"
+#include "lhost.h"
+#include "proc.h"
+#include "simrun.h"
+
+static const struct sim_flagname p_flag_names[] = {
+	{ P_WEXIT, "WEXIT" },
+	{ 0, NULL },
+};
+
+static const char *const prstate_names[] = { "NEW", "NORMAL", "ZOMBIE" };
+
+static LIST_HEAD(, proc) allproc;
+static TAILQ_HEAD(, proc_grave) graveyard;
+static struct proc *initproc;
+
+struct proc_grave {
+	TAILQ_ENTRY(proc_grave) g_link;
+	void *g_ptr;
+};
+
+static void
+bury(void *ptr)
+{
+	struct proc_grave *g = calloc(1, sizeof(*g));
+
+	if (g == NULL)
+		sim_oom();
+	g->g_ptr = ptr;
+	TAILQ_INSERT_TAIL(&graveyard, g, g_link);
+}
+
+void
+proc_fini_all(void)
+{
+	struct proc_grave *g;
+	struct proc *p;
+
+	while ((p = LIST_FIRST(&allproc)) != NULL) {
+		LIST_REMOVE(p, p_list);
+		bury(p);
+	}
+	while ((g = TAILQ_FIRST(&graveyard)) != NULL) {
+		TAILQ_REMOVE(&graveyard, g, g_link);
+		free(g->g_ptr);
+		free(g);
+	}
+	initproc = NULL;
+}
+
+void
+proc_init_all(void)
+{
+	LIST_INIT(&allproc);
+	TAILQ_INIT(&graveyard);
+	initproc = NULL;
+}
+
+struct thread *
+sim_curthread(void)
+{
+	struct sched_thread *st = sched_curthread();
+
+	return (st != NULL ? sched_thread_owner(st) : NULL);
+}
+
+struct proc *
+pfind_any(int pid)
+{
+	struct proc *p;
+
+	LIST_FOREACH(p, &allproc, p_list)
+		if (p->p_pid == pid)
+			return (p);
+	return (NULL);
+}
+
+struct proc *
+pfind(int pid)
+{
+	struct proc *p = pfind_any(pid);
+
+	return (p != NULL && p->p_state != PRS_ZOMBIE ? p : NULL);
+}
+
+struct proc *
+proc_first(void)
+{
+	return (LIST_FIRST(&allproc));
+}
+
+struct proc *
+proc_next(struct proc *p)
+{
+	return (LIST_NEXT(p, p_list));
+}
+
+static void
+set_state(struct proc *p, int state, const char *func)
+{
+	if (p->p_state == state)
+		return;
+	sim_trace_str(func, &p->p_obj, "p_state", prstate_names[p->p_state],
+	    prstate_names[state]);
+	p->p_state = state;
+}
+
+static void
+set_pptr(struct proc *p, struct proc *pp, const char *func)
+{
+	char o[16], n[16];
+
+	snprintf(o, sizeof(o), "%d", p->p_pptr != NULL ? p->p_pptr->p_pid : 0);
+	snprintf(n, sizeof(n), "%d", pp != NULL ? pp->p_pid : 0);
+	if (p->p_pptr != NULL && strcmp(o, n) != 0)
+		sim_trace_str(func, &p->p_obj, "p_pptr", o, n);
+	p->p_pptr = pp;
+}
+
+/* Appends p to allproc keeping pid order. */
+static void
+allproc_insert(struct proc *p)
+{
+	struct proc *q, *last = NULL;
+
+	LIST_FOREACH(q, &allproc, p_list)
+		last = q;
+	if (last == NULL)
+		LIST_INSERT_HEAD(&allproc, p, p_list);
+	else
+		LIST_INSERT_AFTER(last, p, p_list);
+}
+
+static struct proc *
+proc_alloc(int pid)
+{
+	struct proc *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		sim_oom();
+	p->p_pid = pid;
+	LIST_INIT(&p->p_children);
+	TAILQ_INIT(&p->p_threads);
+	TAILQ_INIT(&p->p_zthreads);
+	mtx_init(&p->p_mtx, "process lock", NULL, MTX_DEF | MTX_DUPOK);
+	selinfo_init(&p->p_sel, &p->p_mtx);
+	sim_obj_name(&p->p_obj, "proc", pid);
+	p->p_state = PRS_NEW;
+	return (p);
+}
+
+/* The body of every simulated thread (its fiber's entry). */
+static void
+thread_main(void *arg)
+{
+	struct thread *td = arg;
+	struct lhost *h = sim_run_lhost();
+	enum lhost_result res;
+	char err[1024];
+	int code = 0;
+
+	if (td->td_cfn != NULL) {
+		td->td_cfn(td->td_carg);
+		res = LHOST_OK;
+	} else {
+		res = lhost_call(h, td->td_L, td->td_nargs, LUA_MULTRET, err,
+		    sizeof(err));
+	}
+	switch (res) {
+	case LHOST_OK:
+		if (td->td_cfn == NULL) {
+			int n = lua_gettop(td->td_L), i;
+
+			if (n >= 1 && lua_isinteger(td->td_L, 1))
+				code = (int)lua_tointeger(td->td_L, 1);
+			lua_createtable(td->td_L, n, 0);
+			for (i = 1; i <= n; i++) {
+				lua_pushvalue(td->td_L, i);
+				lua_rawseti(td->td_L, -2, i);
+			}
+			td->td_joinref = luaL_ref(td->td_L, LUA_REGISTRYINDEX);
+		}
+		break;
+	case LHOST_ERROR:
+		sched_fail(SCHED_FAILED, NULL, "%s (at vtime %" PRId64
+		    " ns, pid %d tid %d)", err, sched_now(),
+		    td->td_proc->p_pid, td->td_tid);
+	case LHOST_ABORTED:
+		sched_fail(SCHED_ERROR, NULL, "%s (at vtime %" PRId64
+		    " ns, pid %d tid %d)", err, sched_now(),
+		    td->td_proc->p_pid, td->td_tid);
+	case LHOST_UNWOUND:
+		break;
+	}
+	if (td->td_ismain || td->td_proc->p_numthreads == 1)
+		exit1(td, code, 0);
+	thread_exit_self(td);
+}
+
+static struct thread *
+thread_alloc(struct proc *p, bool ismain)
+{
+	struct thread *td = calloc(1, sizeof(*td));
+
+	if (td == NULL)
+		sim_oom();
+	td->td_proc = p;
+	td->td_tid = sim_kern->k_nexttid++;
+	td->td_ismain = ismain;
+	td->td_joinref = LUA_NOREF;
+	td->td_lref = LUA_NOREF;
+	sim_obj_name(&td->td_obj, "thread", td->td_tid);
+	return (td);
+}
+
+/* Links td into its process and starts its fiber. */
+static void
+thread_link_start(struct thread *td, const char *name)
+{
+	struct proc *p = td->td_proc;
+
+	TAILQ_INSERT_TAIL(&p->p_threads, td, td_plist);
+	SIM_SET(&p->p_obj, "p_numthreads", p->p_numthreads,
+	    p->p_numthreads + 1);
+	if (sched_thread_new(&td->td_st, p->p_pid, td->td_tid, name, false,
+		thread_main, td) != 0)
+		sim_oom();
+	sched_thread_set_owner(td->td_st, td);
+	sim_trace_created("thread_link", &td->td_obj);
+}
+
+/*
+ * Moves the Lua function at fnidx of L and the nargs values above it to a
+ * new Lua thread for td.
+ */
+static void
+thread_set_lua(struct thread *td, lua_State *L, int fnidx, int nargs)
+{
+	int i;
+
+	td->td_L = lhost_newthread(sim_run_lhost(), &td->td_lref);
+	for (i = 0; i <= nargs; i++)
+		lua_pushvalue(L, fnidx + i);
+	lua_xmove(L, td->td_L, nargs + 1);
+	td->td_nargs = nargs;
+}
+
+int
+proc_create_init(lua_State *L, int fnidx, void (*cfn)(void *), void *carg)
+{
+	struct proc *p0, *p;
+	struct thread *td;
+
+	/* proc0, the kernel: parent of last resort, reaps at once. */
+	p0 = proc_alloc(0);
+	p0->p_state = PRS_NORMAL;
+	allproc_insert(p0);
+	p = proc_alloc(sim_kern->k_nextpid++);
+	initproc = p;
+	if (fdinit(&p->p_fd) != 0)
+		sim_oom();
+	p->p_pptr = p0;
+	LIST_INSERT_HEAD(&p0->p_children, p, p_sibling);
+	allproc_insert(p);
+	if (sim_kern->k_ops->ko_proc_init != NULL)
+		sim_kern->k_ops->ko_proc_init(p);
+	td = thread_alloc(p, true);
+	if (cfn != NULL) {
+		td->td_cfn = cfn;
+		td->td_carg = carg;
+	} else {
+		thread_set_lua(td, L, fnidx, 0);
+	}
+	p->p_state = PRS_NORMAL;
+	thread_link_start(td, "main");
+	return (0);
+}
+
+/* Models fork1() in sys/kern/kern_fork.c. */
+int
+fork1(struct thread *td, int flags, int fnidx, int *ret_pid)
+{
+	struct proc *p1 = td->td_proc, *p2;
+	struct thread *td2;
+	int error, i;
+
+	if ((flags & ~(RFPROC | RFFDG | RFCFDG)) != 0)
+		return (EINVAL);
+	if ((flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG))
+		return (EINVAL);
+	if ((flags & RFPROC) == 0)
+		return (EINVAL); /* XXX: rfork without RFPROC not modelled */
+	if (sim_kern->k_nextpid > 99999)
+		return (EAGAIN);
+	p2 = proc_alloc(sim_kern->k_nextpid++);
+	sim_trace_created(__func__, &p2->p_obj);
+	if (flags & RFCFDG)
+		error = fdinit(&p2->p_fd);
+	else if (flags & RFFDG)
+		error = fdcopy(td, p1->p_fd, &p2->p_fd);
+	else {
+		p2->p_fd = fdshare(p1->p_fd);
+		error = 0;
+	}
+	if (error != 0) {
+		free(p2);
+		return (error);
+	}
+	for (i = 0; i <= SIG_MAXSIG; i++)
+		p2->p_sigdisp[i] = p1->p_sigdisp[i];
+	p2->p_pptr = p1;
+	LIST_INSERT_HEAD(&p1->p_children, p2, p_sibling);
+	allproc_insert(p2);
+	if (sim_kern->k_ops->ko_proc_init != NULL)
+		sim_kern->k_ops->ko_proc_init(p2);
+	td2 = thread_alloc(p2, true);
+	td2->td_sigmask = td->td_sigmask;
+	thread_set_lua(td2, td->td_L, fnidx, 0);
+	set_state(p2, PRS_NORMAL, __func__);
+	thread_link_start(td2, "main");
+	/* The child is runnable: now knote_fork() and friends. */
+	if (sim_kern->k_ops->ko_fork != NULL)
+		sim_kern->k_ops->ko_fork(td, p1, p2);
+	*ret_pid = p2->p_pid;
+	return (0);
+}
+
+/* Models thr_new() in sys/kern/kern_thr.c. */
+int
+thread_create(struct thread *td, int fnidx, int nargs, int *ret_tid)
+{
+	struct proc *p = td->td_proc;
+	struct thread *td2;
+
+	if (p->p_numthreads >= 1000)
+		return (EAGAIN); /* XXX: FreeBSD says EPROCLIM */
+	td2 = thread_alloc(p, false);
+	td2->td_sigmask = td->td_sigmask;
+	thread_set_lua(td2, td->td_L, fnidx, nargs);
+	thread_link_start(td2, "thread");
+	*ret_tid = td2->td_tid;
+	return (0);
+}
+
+int
+thread_join(struct thread *td, int tid, int *ret_n)
+{
+	struct thread *t2;
+	int error, n, i;
+
+	TAILQ_FOREACH(t2, &td->td_proc->p_threads, td_plist)
+		if (t2->td_tid == tid)
+			break;
+	if (t2 == NULL) {
+		/* Finished threads stay findable in the zombie list. */
+		t2 = thread_find_done(td->td_proc, tid);
+		if (t2 == NULL)
+			return (ESRCH);
+	}
+	if (t2 == td)
+		return (EDEADLK);
+	if (t2->td_joined)
+		return (EINVAL);
+	while (!t2->td_done) {
+		error = msleep(t2, NULL, PCATCH, "join", 0);
+		if (error != 0)
+			return (error == ERESTART ? EINTR : error);
+	}
+	t2->td_joined = true;
+	n = 0;
+	if (t2->td_joinref != LUA_NOREF) {
+		lua_rawgeti(td->td_L, LUA_REGISTRYINDEX, t2->td_joinref);
+		n = (int)luaL_len(td->td_L, -1);
+		for (i = 1; i <= n; i++)
+			lua_rawgeti(td->td_L, -1 - (i - 1), i);
+		lua_remove(td->td_L, -n - 1);
+		luaL_unref(td->td_L, LUA_REGISTRYINDEX, t2->td_joinref);
+		t2->td_joinref = LUA_NOREF;
+	}
+	*ret_n = n;
+	return (0);
+}
+
+/* Models thread_exit(): the calling thread leaves for good. */
+_Noreturn void
+thread_exit_self(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+
+	TAILQ_REMOVE(&p->p_threads, td, td_plist);
+	TAILQ_INSERT_TAIL(&p->p_zthreads, td, td_plist);
+	SIM_SET(&p->p_obj, "p_numthreads", p->p_numthreads,
+	    p->p_numthreads - 1);
+	td->td_done = true;
+	sim_trace_freed(__func__, &td->td_obj);
+	wakeup(td);
+	wakeup(&p->p_numthreads);
+	if (td->td_lref != LUA_NOREF) {
+		lhost_unref(sim_run_lhost(), td->td_lref);
+		td->td_lref = LUA_NOREF;
+	}
+	sched_thread_exit();
+}
+
+struct thread *
+thread_find_done(struct proc *p, int tid)
+{
+	struct thread *t;
+
+	TAILQ_FOREACH(t, &p->p_zthreads, td_plist)
+		if (t->td_tid == tid)
+			return (t);
+	return (NULL);
+}
+
+/* Models proc_reap(): the parent collected p's status. */
+static void
+proc_reap(struct proc *p)
+{
+	struct thread *t;
+
+	if (sim_kern->k_ops->ko_reap != NULL)
+		sim_kern->k_ops->ko_reap(p);
+	LIST_REMOVE(p, p_sibling);
+	LIST_REMOVE(p, p_list);
+	sim_trace_freed(__func__, &p->p_obj);
+	if (sim_kern->k_ops->ko_proc_fini != NULL)
+		sim_kern->k_ops->ko_proc_fini(p);
+	while ((t = TAILQ_FIRST(&p->p_zthreads)) != NULL) {
+		TAILQ_REMOVE(&p->p_zthreads, t, td_plist);
+		bury(t);
+	}
+	bury(p);
+}
+
+/* Models proc_reparent(). */
+static void
+proc_reparent(struct proc *child, struct proc *parent)
+{
+	LIST_REMOVE(child, p_sibling);
+	LIST_INSERT_HEAD(&parent->p_children, child, p_sibling);
+	set_pptr(child, parent, "proc_reparent");
+}
+
+/* Models exit1() in sys/kern/kern_exit.c. */
+_Noreturn void
+exit1(struct thread *td, int rval, int signo)
+{
+	struct proc *p = td->td_proc, *q, *tmp, *reaper;
+	struct thread *t2;
+
+	if (p->p_flag & P_WEXIT) {
+		/* Another thread is exiting the process: just leave. */
+		thread_exit_self(td);
+	}
+	SIM_SET_FLAGS(&p->p_obj, "p_flag", p_flag_names, p->p_flag,
+	    p->p_flag | P_WEXIT);
+	/* thread_single(p, SINGLE_EXIT) */
+	TAILQ_FOREACH(t2, &p->p_threads, td_plist) {
+		if (t2 == td)
+			continue;
+		t2->td_flags |= TDF_EXIT;
+		sleepq_abort(t2->td_st, EINTR);
+	}
+	while (p->p_numthreads > 1)
+		msleep(&p->p_numthreads, NULL, 0, "exit1", 0);
+	SIM_SET(&p->p_obj, "p_xexit", p->p_xexit, rval & 0xff);
+	SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, signo);
+	fdescfree(td);
+	if (sim_kern->k_ops->ko_exit != NULL)
+		sim_kern->k_ops->ko_exit(td, p);
+	/* Orphans go to init, or to proc0 when init itself exits. */
+	reaper = initproc != NULL && initproc != p &&
+		(initproc->p_flag & P_WEXIT) == 0 ?
+	    initproc :
+	    pfind_any(0);
+	LIST_FOREACH_SAFE(q, &p->p_children, p_sibling, tmp) {
+		proc_reparent(q, reaper);
+		if (reaper->p_pid == 0 && q->p_state == PRS_ZOMBIE)
+			proc_reap(q);
+	}
+	set_state(p, PRS_ZOMBIE, __func__);
+	if (p->p_pptr->p_pid == 0) {
+		/* Nobody will wait: proc0 reaps at once. */
+		thread_exit_reap(td);
+	}
+	psignal_parent(p);
+	wakeup(p->p_pptr);
+	thread_exit_self(td);
+}
+
+/* The last thread of a process whose parent is proc0. */
+_Noreturn void
+thread_exit_reap(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+
+	TAILQ_REMOVE(&p->p_threads, td, td_plist);
+	TAILQ_INSERT_TAIL(&p->p_zthreads, td, td_plist);
+	SIM_SET(&p->p_obj, "p_numthreads", p->p_numthreads,
+	    p->p_numthreads - 1);
+	td->td_done = true;
+	sim_trace_freed(__func__, &td->td_obj);
+	wakeup(td);
+	if (td->td_lref != LUA_NOREF) {
+		lhost_unref(sim_run_lhost(), td->td_lref);
+		td->td_lref = LUA_NOREF;
+	}
+	TAILQ_REMOVE(&p->p_zthreads, td, td_plist);
+	proc_reap(p);
+	bury(td);
+	sched_thread_exit();
+}
+
+/* Models kern_wait6() in sys/kern/kern_exit.c for one pid or any child. */
+int
+kern_wait(struct thread *td, int pid, int *status, int options, int *ret_pid)
+{
+	struct proc *p = td->td_proc, *q;
+	int nfound, error;
+
+	if ((options & ~WNOHANG) != 0)
+		return (EINVAL);
+	if (pid == 0 || pid < -1)
+		return (EINVAL); /* XXX: process groups are not modelled */
+	for (;;) {
+		nfound = 0;
+		LIST_FOREACH(q, &p->p_children, p_sibling) {
+			if (pid != -1 && q->p_pid != pid)
+				continue;
+			nfound++;
+			if (q->p_state == PRS_ZOMBIE) {
+				*status = q->p_xsig != 0 ? q->p_xsig :
+							   (q->p_xexit << 8);
+				*ret_pid = q->p_pid;
+				proc_reap(q);
+				return (0);
+			}
+		}
+		if (nfound == 0)
+			return (ECHILD);
+		if (options & WNOHANG) {
+			*ret_pid = 0;
+			*status = 0;
+			return (0);
+		}
+		error = msleep(p, NULL, PCATCH, "wait", 0);
+		if (error != 0)
+			return (error == ERESTART ? EINTR : error);
+	}
+}
+
+/* Signals */
+
+static bool
+sig_default_ignored(int sig)
+{
+	/* SIGURG, SIGCONT, SIGCHLD, SIGWINCH, SIGINFO; stops: XXX ignored. */
+	return (sig == 16 || sig == SIGCONT || sig == SIGCHLD || sig == 28 ||
+	    sig == 29 || sig == SIGSTOP || sig == 18 || sig == 21 || sig == 22);
+}
+
+static bool
+sig_ignored(struct proc *p, int sig)
+{
+	if (sig == SIGKILL)
+		return (false);
+	if (p->p_sigdisp[sig] == SIGDISP_IGNORE)
+		return (true);
+	return (p->p_sigdisp[sig] == SIGDISP_DEFAULT &&
+	    sig_default_ignored(sig));
+}
+
+/*
+ * Models tdsendsignal(): the kernel model sees every send (knote NOTE_SIGNAL
+ * counts blocked and ignored signals too, except an ignored SIGCHLD); an
+ * ignored signal is then discarded, a blocked one stays pending, and a
+ * deliverable one interrupts a thread's sleep.
+ */
+static void
+tdsendsignal(struct proc *p, int sig)
+{
+	struct thread *td;
+
+	if (p->p_state != PRS_NORMAL || (p->p_flag & P_WEXIT))
+		return;
+	if (sim_kern->k_ops->ko_signal != NULL &&
+	    !(sig == SIGCHLD && p->p_sigdisp[sig] == SIGDISP_IGNORE))
+		sim_kern->k_ops->ko_signal(p, sig);
+	if (sig_ignored(p, sig))
+		return;
+	SIM_SET(&p->p_obj, "p_siglist", p->p_siglist,
+	    p->p_siglist | SIGBIT(sig));
+	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
+		if (sig != SIGKILL && (td->td_sigmask & SIGBIT(sig)))
+			continue;
+		if (p->p_sigdisp[sig] == SIGDISP_CATCH && sig != SIGKILL) {
+			sleepq_abort(td->td_st, EINTR);
+			break;
+		}
+		/* Default action terminates: wake every thread. */
+		sleepq_abort(td->td_st, EINTR);
+	}
+}
+
+void
+psignal_parent(struct proc *p)
+{
+	if (p->p_pptr != NULL && p->p_pptr->p_pid != 0)
+		tdsendsignal(p->p_pptr, SIGCHLD);
+}
+
+void
+sim_sigpipe(struct thread *td)
+{
+	tdsendsignal(td->td_proc, SIGPIPE);
+}
+
+/* Models kern_kill() in sys/kern/kern_sig.c for pid > 0. */
+int
+kern_kill(struct thread *td, int pid, int sig)
+{
+	struct proc *p;
+
+	if (sig < 0 || sig > SIG_MAXSIG - 1)
+		return (EINVAL);
+	if (pid <= 0)
+		return (EINVAL); /* XXX: process groups are not modelled */
+	p = pfind_any(pid);
+	if (p == NULL || p->p_pid == 0)
+		return (ESRCH);
+	if (p->p_state == PRS_ZOMBIE || sig == 0)
+		return (0);
+	tdsendsignal(p, sig);
+	return (0);
+}
+
+int
+kern_sigprocmask(struct thread *td, int how, sim_sigset_t set,
+    sim_sigset_t *oset)
+{
+	sim_sigset_t m = td->td_sigmask;
+
+	if (oset != NULL)
+		*oset = m;
+	set &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	switch (how) {
+	case 1:
+		m |= set;
+		break;
+	case 2:
+		m &= ~set;
+		break;
+	case 3:
+		m = set;
+		break;
+	default:
+		return (EINVAL);
+	}
+	SIM_SET(&td->td_obj, "td_sigmask", td->td_sigmask, m);
+	return (0);
+}
+
+int
+kern_sigaction(struct thread *td, int sig, int disp, int *odisp)
+{
+	struct proc *p = td->td_proc;
+
+	if (sig <= 0 || sig >= SIG_MAXSIG)
+		return (EINVAL);
+	if ((sig == SIGKILL || sig == SIGSTOP) && disp != SIGDISP_DEFAULT)
+		return (EINVAL);
+	if (odisp != NULL)
+		*odisp = p->p_sigdisp[sig];
+	p->p_sigdisp[sig] = disp;
+	if (disp == SIGDISP_IGNORE || (disp == SIGDISP_DEFAULT &&
+	    sig_default_ignored(sig)))
+		SIM_SET(&p->p_obj, "p_siglist", p->p_siglist,
+		    p->p_siglist & ~SIGBIT(sig));
+	return (0);
+}
+
+/* The first pending signal td can take, or 0. */
+static int
+sig_deliverable(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+	sim_sigset_t pend = p->p_siglist & ~td->td_sigmask;
+	int sig;
+
+	if (p->p_siglist & SIGBIT(SIGKILL))
+		return (SIGKILL);
+	for (sig = 1; sig < SIG_MAXSIG; sig++)
+		if (pend & SIGBIT(sig))
+			return (sig);
+	return (0);
+}
+
+int
+sim_sigcheck(void *owner)
+{
+	struct thread *td = owner;
+
+	if (td == NULL)
+		return (0);
+	if ((td->td_flags & TDF_EXIT) || (td->td_proc->p_flag & P_WEXIT))
+		return (EINTR);
+	return (sig_deliverable(td) != 0 ? EINTR : 0);
+}
+
+/* Models userret()/ast(): leave if exiting, act on pending signals. */
+void
+userret(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+	int sig;
+
+	if ((td->td_flags & TDF_EXIT) || (p->p_flag & P_WEXIT))
+		thread_exit_self(td);
+	while ((sig = sig_deliverable(td)) != 0) {
+		SIM_SET(&p->p_obj, "p_siglist", p->p_siglist,
+		    p->p_siglist & ~SIGBIT(sig));
+		if (p->p_sigdisp[sig] == SIGDISP_CATCH && sig != SIGKILL)
+			continue; /* the handler "ran" */
+		if (!sig_ignored(p, sig))
+			exit1(td, 0, sig);
+	}
+}

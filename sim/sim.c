@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Shared services of the simulated kernel (see sim.h): errno names and
+ * numbers, object names, flag-set formatting, transitions, and panics.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel.h"
+#include "sim.h"
+
+struct errent {
+	int code;
+	const char *name;
+	int freebsd;
+	int illumos;
+};
+
+#define ERRENT(name, fb, il) { name, #name, fb, il },
+static const struct errent errtab[] = { SIM_ERRNO_MAP(ERRENT) };
+#undef ERRENT
+#define NERR (sizeof(errtab) / sizeof(errtab[0]))
+
+const char *
+sim_errname(int error)
+{
+	size_t i;
+
+	if (error == EWOULDBLOCK)
+		error = EAGAIN;
+	for (i = 0; i < NERR; i++)
+		if (errtab[i].code == error)
+			return (errtab[i].name);
+	return ("E?");
+}
+
+int
+sim_errno_number(int error)
+{
+	size_t i;
+
+	for (i = 0; i < NERR; i++)
+		if (errtab[i].code == error)
+			return (sim_kern != NULL && !sim_is_freebsd() ?
+				errtab[i].illumos :
+				errtab[i].freebsd);
+	return (0);
+}
+
+int
+sim_errno_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NERR; i++)
+		if (strcmp(errtab[i].name, name) == 0)
+			return (errtab[i].code);
+	return (0);
+}
+
+const char *
+sim_errname_of_number(int number)
+{
+	size_t i;
+
+	for (i = 0; i < NERR; i++) {
+		int n = sim_kern != NULL && !sim_is_freebsd() ?
+		    errtab[i].illumos :
+		    errtab[i].freebsd;
+
+		if (n == number && n != 0)
+			return (errtab[i].name);
+	}
+	return (NULL);
+}
+
+void
+sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id)
+{
+	snprintf(obj->so_name, sizeof(obj->so_name), "%s#%" PRId64, kind, id);
+}
+
+void
+sim_obj_init(struct sim_obj *obj, const char *kind)
+{
+	struct sim_kernel *k = sim_kern;
+	int i;
+
+	for (i = 0; i < 32 && k->k_objkind[i] != NULL; i++)
+		if (strcmp(k->k_objkind[i], kind) == 0)
+			break;
+	if (i == 32)
+		sim_panic("sim_obj_init", "too many object kinds");
+	k->k_objkind[i] = kind;
+	sim_obj_name(obj, kind, ++k->k_objcount[i]);
+}
+
+const char *
+sim_flagstr(char *buf, size_t len, const struct sim_flagname *names,
+    uint64_t v)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; names[i].name != NULL && v != 0; i++) {
+		if ((v & names[i].bit) != names[i].bit || names[i].bit == 0)
+			continue;
+		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
+		    n ? "|" : "", names[i].name);
+		v &= ~names[i].bit;
+	}
+	if (v != 0 && n < len)
+		snprintf(buf + n, len - n, "%s0x%" PRIx64, n ? "|" : "", v);
+	return (buf);
+}
+
+void
+sim_trace_int(const char *func, const struct sim_obj *obj, const char *field,
+    int64_t old, int64_t new)
+{
+	char o[24], n[24];
+
+	snprintf(o, sizeof(o), "%" PRId64, old);
+	snprintf(n, sizeof(n), "%" PRId64, new);
+	sched_trace(func, obj->so_name, field, o, n);
+}
+
+void
+sim_trace_flags(const char *func, const struct sim_obj *obj,
+    const char *field, const struct sim_flagname *names, uint64_t old,
+    uint64_t new)
+{
+	char o[256], n[256];
+
+	sched_trace(func, obj->so_name, field,
+	    sim_flagstr(o, sizeof(o), names, old),
+	    sim_flagstr(n, sizeof(n), names, new));
+}
+
+void
+sim_trace_str(const char *func, const struct sim_obj *obj, const char *field,
+    const char *old, const char *new)
+{
+	sched_trace(func, obj->so_name, field, old, new);
+}
+
+void
+sim_trace_created(const char *func, const struct sim_obj *obj)
+{
+	sched_trace(func, obj->so_name, "(life)", "", "created");
+}
+
+void
+sim_trace_freed(const char *func, const struct sim_obj *obj)
+{
+	sched_trace(func, obj->so_name, "(life)", "created", "freed");
+}
+
+static char kassert_buf[512];
+
+const char *
+sim_kassert_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(kassert_buf, sizeof(kassert_buf), fmt, ap);
+	va_end(ap);
+	return (kassert_buf);
+}
+
+_Noreturn void
+sim_panic(const char *func, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sched_trace(func, "kernel", "panic", "", msg);
+	sched_fail(SCHED_PANIC, func, "panic: %s", msg);
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Running a scenario: boots the simulated system (scheduler, trace sink, Lua
+ * host, kernel, pid 1), runs it to the end and reports the outcome.  Used by
+ * `evsim run`, replay, explore and the unit tests.
+ */
+#ifndef SIM_SIMRUN_H
+#define SIM_SIMRUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sched.h"
+
+struct lhost;
+struct trace;
+
+struct sim_run_opts {
+	const char *path;	/* scenario file (for messages and require) */
+	const char *source;	/* its text */
+	size_t source_len;
+	const char *kernel;	/* NULL: the scenario's, else override */
+	bool have_seed;
+	uint64_t seed;
+	enum sched_strategy strategy;
+	int pct_depth;
+	struct trace *trace;	/* required */
+	const char *args;	/* command line for the runs row */
+	const struct sched_decision *replay;
+	uint64_t replay_len;
+	bool quiet;		/* no print() echo on stdout */
+	size_t mem_limit_bytes;
+	uint64_t instr_budget;
+};
+
+struct sim_run_result {
+	enum sched_status status;
+	char message[1100];
+	char scenario[256];
+	char kernel[64];
+	char fail_func[64];
+	uint64_t seed;
+	int64_t run_id;
+	int64_t vtime_end_ns;
+	uint64_t transitions;
+	uint64_t syscalls;
+	uint64_t decisions;
+	char trace_hash[17];
+};
+
+/*
+ * Loads the scenario, runs it and records it.  Returns 0 with *res filled
+ * (whatever the scenario's status), or EINVAL when the scenario cannot be
+ * loaded (syntax error, not a table, bad fields; err holds the one-line
+ * reason), or EIO when recording failed.
+ */
+int sim_run(const struct sim_run_opts *o, struct sim_run_result *res,
+    char *err, size_t errlen);
+
+/*
+ * Boots a kernel without Lua scenario and runs fn(arg) as pid 1's main
+ * thread (unit tests).  Returns the final status.
+ */
+enum sched_status sim_test_run(const char *kernel, void (*fn)(void *),
+    void *arg);
+
+/* The Lua host of the run in progress. */
+struct lhost *sim_run_lhost(void);
+
+/* Where require() finds the bundled helpers (scenarios/lib). */
+const char *sim_lib_dir(void);
+
+/* Out of host memory: fatal. */
+_Noreturn void sim_oom(void);
+
+#endif /* SIM_SIMRUN_H */
