@@ -206,6 +206,9 @@ l_print(lua_State *L)
 
 /* Deterministic pairs */
 
+/* Key classes in canonical order: numbers, strings, booleans. */
+enum { KEY_NUMBER, KEY_STRING, KEY_BOOLEAN };
+
 struct keyref {
 	int type;
 	int isint;
@@ -224,12 +227,12 @@ keycmp(const void *a0, const void *b0)
 
 	if (a->type != b->type)
 		return (a->type < b->type ? -1 : 1);
-	if (a->type == LUA_TNUMBER) {
+	if (a->type == KEY_NUMBER) {
 		if (a->isint && b->isint)
 			return (a->i < b->i ? -1 : a->i > b->i);
 		return (a->n < b->n ? -1 : a->n > b->n);
 	}
-	if (a->type == LUA_TSTRING) {
+	if (a->type == KEY_STRING) {
 		size_t m = a->len < b->len ? a->len : b->len;
 		int c = memcmp(a->s, b->s, m);
 
@@ -299,7 +302,9 @@ l_pairs(lua_State *L)
 			keys = nk;
 		}
 		memset(&keys[n], 0, sizeof(keys[n]));
-		keys[n].type = kt == LUA_TNUMBER ? 0 : kt == LUA_TSTRING ? 1 : 2;
+		keys[n].type = kt == LUA_TNUMBER ? KEY_NUMBER :
+		    kt == LUA_TSTRING	  ? KEY_STRING :
+					    KEY_BOOLEAN;
 		if (kt == LUA_TNUMBER) {
 			keys[n].isint = lua_isinteger(L, -1);
 			keys[n].i = lua_tointeger(L, -1);

@@ -300,9 +300,13 @@ proc_create_init(lua_State *L, int fnidx, void (*cfn)(void *), void *carg)
 	return (0);
 }
 
-/* Models fork1() in sys/kern/kern_fork.c. */
-int
-fork1(struct thread *td, int flags, int fnidx, int *ret_pid)
+/*
+ * Models fork1() in sys/kern/kern_fork.c.  The child's main thread runs the
+ * Lua function at fnidx of td's stack, or cfn(carg) when cfn is set.
+ */
+static int
+fork_common(struct thread *td, int flags, int fnidx, void (*cfn)(void *),
+    void *carg, int *ret_pid)
 {
 	struct proc *p1 = td->td_proc, *p2;
 	struct thread *td2;
@@ -317,7 +321,7 @@ fork1(struct thread *td, int flags, int fnidx, int *ret_pid)
 	if (sim_kern->k_nextpid > 99999)
 		return (EAGAIN);
 	p2 = proc_alloc(sim_kern->k_nextpid++);
-	sim_trace_created(__func__, &p2->p_obj);
+	sim_trace_created("fork1", &p2->p_obj);
 	if (flags & RFCFDG)
 		error = fdinit(&p2->p_fd);
 	else if (flags & RFFDG)
@@ -339,13 +343,45 @@ fork1(struct thread *td, int flags, int fnidx, int *ret_pid)
 		sim_kern->k_ops->ko_proc_init(p2);
 	td2 = thread_alloc(p2, true);
 	td2->td_sigmask = td->td_sigmask;
-	thread_set_lua(td2, td->td_L, fnidx, 0);
-	set_state(p2, PRS_NORMAL, __func__);
+	if (cfn != NULL) {
+		td2->td_cfn = cfn;
+		td2->td_carg = carg;
+	} else {
+		thread_set_lua(td2, td->td_L, fnidx, 0);
+	}
+	set_state(p2, PRS_NORMAL, "fork1");
 	thread_link_start(td2, "main");
 	/* The child is runnable: now knote_fork() and friends. */
 	if (sim_kern->k_ops->ko_fork != NULL)
 		sim_kern->k_ops->ko_fork(td, p1, p2);
 	*ret_pid = p2->p_pid;
+	return (0);
+}
+
+int
+fork1(struct thread *td, int flags, int fnidx, int *ret_pid)
+{
+	return (fork_common(td, flags, fnidx, NULL, NULL, ret_pid));
+}
+
+int
+fork1_c(struct thread *td, int flags, void (*fn)(void *), void *arg,
+    int *ret_pid)
+{
+	return (fork_common(td, flags, 0, fn, arg, ret_pid));
+}
+
+int
+thread_create_c(struct thread *td, void (*fn)(void *), void *arg,
+    int *ret_tid)
+{
+	struct thread *td2 = thread_alloc(td->td_proc, false);
+
+	td2->td_sigmask = td->td_sigmask;
+	td2->td_cfn = fn;
+	td2->td_carg = arg;
+	thread_link_start(td2, "thread");
+	*ret_tid = td2->td_tid;
 	return (0);
 }
 

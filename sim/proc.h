@@ -157,6 +157,12 @@ void sim_sigpipe(struct thread *td);
  */
 int fork1(struct thread *td, int flags, int fnidx, int *ret_pid);
 
+/* fork1() and thread_create() with a C body, for unit tests. */
+int fork1_c(struct thread *td, int flags, void (*fn)(void *), void *arg,
+    int *ret_pid);
+int thread_create_c(struct thread *td, void (*fn)(void *), void *arg,
+    int *ret_tid);
+
 /* Models thr_new(): a thread in td's process running fn(args...). */
 int thread_create(struct thread *td, int fnidx, int nargs, int *ret_tid);
 

@@ -60,8 +60,8 @@ run(void (*body)(void *))
 	for (i = 0; i < res.n; i++)
 		cr_expect_eq(res.c[i].got, res.c[i].want,
 		    "%s: got %lld (%s), want %lld (%s)", res.c[i].what,
-		    res.c[i].got, sim_errname((int)res.c[i].got),
-		    res.c[i].want, sim_errname((int)res.c[i].want));
+		    res.c[i].got, sim_errname((int)res.c[i].got), res.c[i].want,
+		    sim_errname((int)res.c[i].want));
 }
 
 static int
@@ -80,8 +80,8 @@ fdread_td(struct thread *td, int fd, char *buf, size_t len, size_t *ret_n)
 }
 
 static int
-fdwrite_td(struct thread *td, int fd, const char *buf, size_t len,
-    size_t *ret_n)
+fdwrite_td(
+    struct thread *td, int fd, const char *buf, size_t len, size_t *ret_n)
 {
 	struct file *fp;
 	int error;
@@ -231,7 +231,10 @@ body_basic(void *arg)
 	CHECK(wakeups(&so1->so_rcv.sb_sel), 0x10000 | POLLIN | POLLRDNORM);
 	for (i = 0; i < nwk; i++)
 		CHECK(wklog[i].locked, 1);
-	CHECK(fdpoll(fds[1], POLLIN | POLLOUT), POLLIN | POLLRDNORM | POLLOUT);
+	CHECK(fdpoll(fds[1], POLLIN | POLLRDNORM | POLLOUT),
+	    POLLIN | POLLRDNORM | POLLOUT);
+	/* Only the events asked for (and POLLHUP) are reported. */
+	CHECK(fdpoll(fds[1], POLLOUT), POLLOUT);
 
 	/* Both directions work, and a short read leaves the rest. */
 	CHECK(fdwrite(fds[1], "abc", 3, &n), 0);
@@ -282,8 +285,9 @@ body_nonblock(void *arg)
 	/* Wrapping around the circular buffer keeps the bytes in order. */
 	CHECK(fdread(fds[1], out, 5000, &n), 0);
 	CHECK(n, 5000);
-	CHECK(fdwrite(fds[0], big + SOCKBUF_SIZE, sizeof(big) - SOCKBUF_SIZE,
-	    &n), 0);
+	CHECK(
+	    fdwrite(fds[0], big + SOCKBUF_SIZE, sizeof(big) - SOCKBUF_SIZE, &n),
+	    0);
 	CHECK(n, sizeof(big) - SOCKBUF_SIZE);
 	CHECK(fdread(fds[1], out + 5000, sizeof(out), &n), 0);
 	CHECK(n, sizeof(big) - 5000);
@@ -316,7 +320,7 @@ body_close(void *arg)
 	    0x10000 | POLLIN | POLLRDNORM | POLLHUP);
 	CHECK(so1->so_rcv.sb_state, SBS_CANTRCVMORE);
 	CHECK(so1->so_snd.sb_state, SBS_CANTSENDMORE);
-	CHECK(fdpoll(fds[1], POLLIN | POLLOUT),
+	CHECK(fdpoll(fds[1], POLLIN | POLLRDNORM | POLLOUT),
 	    POLLIN | POLLRDNORM | POLLOUT | POLLHUP);
 	/* What was buffered, then EOF (without blocking). */
 	CHECK(fdread(fds[1], buf, sizeof(buf), &n), 0);
@@ -400,8 +404,8 @@ Test(kern_shutdown, errors_eof_and_epipe)
 /* A second simulated thread of pid 1 running a C function. */
 struct helper {
 	struct thread td;
-	int fds[2];	/* the pair under test */
-	int join[2];	/* the helper writes join[1] when done */
+	int fds[2]; /* the pair under test */
+	int join[2]; /* the helper writes join[1] when done */
 	struct sched_thread *main_st;
 	bool main_blocked;
 	const char *main_wmesg;
@@ -420,7 +424,8 @@ helper_start(struct helper *h, void (*fn)(void *))
 	h->main_st = td->td_st;
 	CHECK(kern_socketpair(td, h->join), 0);
 	CHECK(sched_thread_new(&h->td.td_st, td->td_proc->p_pid, h->td.td_tid,
-	    "helper", false, fn, h), 0);
+		  "helper", false, fn, h),
+	    0);
 	sched_thread_set_owner(h->td.td_st, &h->td);
 }
 

@@ -62,8 +62,8 @@ run(const char *kernel, void (*body)(void *))
 	for (i = 0; i < res.n; i++)
 		cr_expect_eq(res.c[i].got, res.c[i].want,
 		    "%s: got %lld (%s), want %lld (%s)", res.c[i].what,
-		    res.c[i].got, sim_errname((int)res.c[i].got),
-		    res.c[i].want, sim_errname((int)res.c[i].want));
+		    res.c[i].got, sim_errname((int)res.c[i].got), res.c[i].want,
+		    sim_errname((int)res.c[i].want));
 }
 
 /* Vnode events seen by the hook. */
@@ -176,8 +176,8 @@ mkfile(const char *path, const char *s)
 	size_t n;
 	int fd, error;
 
-	error = kern_openat(curthread, path, O_WRONLY | O_CREAT | O_TRUNC,
-	    0644, &fd);
+	error = kern_openat(
+	    curthread, path, O_WRONLY | O_CREAT | O_TRUNC, 0644, &fd);
 	if (error != 0)
 		return (error);
 	error = fdwrite(fd, s, strlen(s), &n);
@@ -224,12 +224,11 @@ body_open_errors(void *arg)
 	CHECK(kern_openat(td, "/", O_WRONLY, 0, &fd), EISDIR);
 	CHECK(kern_openat(td, "/d", O_RDONLY, 0, &fd), 0);
 	CHECK(fd, 1);
-	CHECK(kern_openat(td, "/f/x", O_RDONLY | O_CREAT, 0644, &fd),
-	    ENOTDIR);
+	CHECK(kern_openat(td, "/f/x", O_RDONLY | O_CREAT, 0644, &fd), ENOTDIR);
 	CHECK(kern_openat(td, "/f/", O_RDONLY, 0, &fd), ENOTDIR);
 	CHECK(kern_mkdirat(td, "/f/x", 0755), ENOTDIR);
-	CHECK(kern_openat(td, "/nodir/x", O_RDONLY | O_CREAT, 0644, &fd),
-	    ENOENT);
+	CHECK(
+	    kern_openat(td, "/nodir/x", O_RDONLY | O_CREAT, 0644, &fd), ENOENT);
 	/* A name of 255 bytes is fine, 256 is too long. */
 	memset(name, 'n', sizeof(name));
 	name[0] = '/';
@@ -237,8 +236,7 @@ body_open_errors(void *arg)
 	CHECK(kern_openat(td, name, O_RDWR | O_CREAT, 0644, &fd), 0);
 	name[257] = '\0';
 	name[256] = 'n';
-	CHECK(kern_openat(td, name, O_RDWR | O_CREAT, 0644, &fd),
-	    ENAMETOOLONG);
+	CHECK(kern_openat(td, name, O_RDWR | O_CREAT, 0644, &fd), ENAMETOOLONG);
 	/* A path that does not fit MAXPATHLEN with its NUL. */
 	memset(path, 'a', sizeof(path));
 	for (int i = 0; i < 1090; i += 10)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "kernel.h"
 #include "selinfo.h"
 #include "sim.h"
 #include "sync.h"
@@ -164,6 +165,9 @@ void kqueue_cpu_window(void);
 
 /* The kqueue's 'kq_obj' id, for kqueue_inspect. */
 extern const struct fileops kqueueops;
+
+/* The EVFILT_VNODE hints of a vnode event (kern_event_filters.c). */
+void freebsd_vnode_event(struct vnode *vp, enum sim_vnev ev);
 
 /* Per-run state of the model; called at every entry point. */
 void kqueue_runinit(void);

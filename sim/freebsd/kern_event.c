@@ -1795,7 +1795,7 @@ freebsd_selwakeup(struct selinfo *sip, long hint, int pollev)
 {
 	struct knlist *knl = &sip->si_note;
 
-	if (SLIST_EMPTY(&knl->kl_list))
+	if (hint == SEL_NOKNOTE || SLIST_EMPTY(&knl->kl_list))
 		return;
 	kqueue_runinit();
 	if (knl->kl_lock != NULL && !mtx_owned(knl->kl_lock))
@@ -1858,10 +1858,21 @@ freebsd_signal(struct proc *p, int sig)
 		KNOTE_UNLOCKED(&p->p_klist, (long)(NOTE_SIGNAL | (unsigned)sig));
 }
 
-void freebsd_vnode_event(struct vnode *vp, enum sim_vnev ev);
+/* Models knlist_clear() of pipeclose(), soclose(), vgone(). */
+static void
+freebsd_seldrain(struct selinfo *sip)
+{
+	struct knlist *knl = &sip->si_note;
+
+	if (SLIST_EMPTY(&knl->kl_list))
+		return;
+	kqueue_runinit();
+	knlist_clear(knl, knl->kl_lock != NULL && mtx_owned(knl->kl_lock));
+}
 
 const struct sim_kops freebsd_kops = {
 	.ko_selwakeup = freebsd_selwakeup,
+	.ko_seldrain = freebsd_seldrain,
 	.ko_fdclose = freebsd_fdclose,
 	.ko_fork = freebsd_fork,
 	.ko_exit = freebsd_exit,

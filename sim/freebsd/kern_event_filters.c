@@ -1,0 +1,1206 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The kqueue filters of the simulated FreeBSD kernel.  Models the filterops
+ * of sys/kern/kern_event.c (file, kqueue-in-kqueue, EVFILT_PROC,
+ * EVFILT_TIMER, EVFILT_USER, the null filter of EVFILT_AIO/LIO/SENDFILE),
+ * sig_filtops of sys/kern/kern_sig.c, the pipe filters of
+ * sys/kern/sys_pipe.c, the socket filters of sys/kern/uipc_socket.c and the
+ * vnode filters of sys/kern/vfs_subr.c, with the fo_kqfilter methods that
+ * attach them.
+ *
+ * Deviations: time is virtual nanoseconds instead of sbintime (XXX: no
+ * rounding to sbintime fractions); a stopped process's timers are not
+ * parked (no job control); EVFILT_FS never fires; EVFILT_JAIL is a null
+ * filter (no jails); a unix stream socket's writable space is the free
+ * space of the peer's receive buffer.
+ */
+#include <limits.h>
+#include <stdlib.h>
+
+#include "event.h"
+#include "eventvar.h"
+#include "fd.h"
+#include "kernel.h"
+#include "pipe.h"
+#include "proc.h"
+#include "sim.h"
+#include "socket.h"
+#include "sync.h"
+#include "vfs.h"
+
+#undef PIPE_BUF
+#define PIPE_BUF 512 /* <limits.h> of FreeBSD */
+#define MCLBYTES 2048 /* default 'sb_lowat' of a send buffer */
+
+/*
+ * Descriptors: file_filtops dispatches to the file's fo_kqfilter
+ */
+
+/* Models filt_fileattach(): fo_kqfilter of the descriptor's file. */
+static int
+filt_fileattach(struct knote *kn)
+{
+	struct file *fp = kn->kn_fp;
+
+	if (fp->f_ops->fo_kqfilter != NULL)
+		return (fp->f_ops->fo_kqfilter(fp, kn));
+	/* XXX: socketops and vnops leave fo_kqfilter to this model. */
+	switch (fp->f_type) {
+	case DTYPE_SOCKET:
+		return (soo_kqfilter(fp, kn));
+	case DTYPE_VNODE:
+		return (vn_kqfilter(fp, kn));
+	default:
+		return (EINVAL);
+	}
+}
+
+const struct filterops file_filtops = {
+	.f_isfd = 1,
+	.f_attach = filt_fileattach,
+	.f_copy = knote_triv_copy,
+};
+
+/* Models filt_nullattach(): filters whose module is not loaded. */
+static int
+filt_nullattach(struct knote *kn)
+{
+	return (ENXIO);
+}
+
+const struct filterops null_filtops = {
+	.f_isfd = 0,
+	.f_attach = filt_nullattach,
+	.f_copy = knote_triv_copy,
+};
+
+/*
+ * kqueue-in-kqueue
+ */
+
+static void filt_kqdetach(struct knote *kn);
+static int filt_kqueue(struct knote *kn, long hint);
+
+static const struct filterops kqread_filtops = {
+	.f_isfd = 1,
+	.f_detach = filt_kqdetach,
+	.f_event = filt_kqueue,
+	.f_copy = knote_triv_copy,
+};
+
+/* Models kqueue_kqfilter(): EVFILT_READ only, on the watched 'kq_sel'. */
+int
+kqueue_kqfilter(struct file *fp, struct knote *kn)
+{
+	struct kqueue *kq = kn->kn_fp->f_data;
+
+	if (kn->kn_filter != EVFILT_READ)
+		return (EINVAL);
+
+	KN_SET_STATUS(kn, kn->kn_status | KN_KQUEUE);
+	kn->kn_fop = &kqread_filtops;
+	knlist_add(&kq->kq_sel.si_note, kn, 0);
+
+	return (0);
+}
+
+/* Models filt_kqdetach() in sys/kern/kern_event.c. */
+static void
+filt_kqdetach(struct knote *kn)
+{
+	struct kqueue *kq = kn->kn_fp->f_data;
+
+	knlist_remove(&kq->kq_sel.si_note, kn, 0);
+}
+
+/* Models filt_kqueue(): data is the watched kqueue's 'kq_count'. */
+static int
+filt_kqueue(struct knote *kn, long hint)
+{
+	struct kqueue *kq = kn->kn_fp->f_data;
+
+	KN_SET_DATA(kn, kq->kq_count);
+	return (kn->kn_data > 0);
+}
+
+/*
+ * EVFILT_PROC
+ */
+
+static int filt_procattach(struct knote *kn);
+static void filt_procdetach(struct knote *kn);
+static int filt_proc(struct knote *kn, long hint);
+
+const struct filterops proc_filtops = {
+	.f_isfd = 0,
+	.f_attach = filt_procattach,
+	.f_detach = filt_procdetach,
+	.f_event = filt_proc,
+	.f_copy = knote_triv_copy,
+};
+
+/* The raw wait status, KW_EXITCODE(). */
+#define KW_EXITCODE(ret, sig) ((ret) << 8 | (sig))
+
+/*
+ * Models filt_procattach(): NOTE_EXIT or NOTE_REAP finds zombies too; a
+ * process already exiting reports its exit at once.  EV_FLAG2 marks the
+ * kernel's NOTE_CHILD registration of knote_fork(), EV_FLAG1 the tracking
+ * one.  ESRCH when there is no such process.
+ */
+static int
+filt_procattach(struct knote *kn)
+{
+	struct proc *p;
+	bool exiting, immediate;
+
+	exiting = immediate = false;
+	if (kn->kn_sfflags & (NOTE_EXIT | NOTE_REAP))
+		p = pfind_any((int)kn->kn_id);
+	else
+		p = pfind((int)kn->kn_id);
+	if (p == NULL || kn->kn_id > INT_MAX)
+		return (ESRCH);
+	PROC_LOCK(p);
+	if (p->p_flag & P_WEXIT || p->p_state == PRS_ZOMBIE)
+		exiting = true;
+
+	/* XXX: no credentials, p_cansee() always allows. */
+	kn->kn_ptr.p_proc = p;
+	KN_SET_FLAGS(kn, kn->kn_flags | EV_CLEAR); /* automatically set */
+
+	/* The kernel's NOTE_CHILD registration. */
+	if (kn->kn_flags & EV_FLAG2) {
+		KN_SET_FLAGS(kn, kn->kn_flags & ~EV_FLAG2);
+		KN_SET_DATA(kn, kn->kn_sdata); /* ppid */
+		KN_SET_FFLAGS(kn, NOTE_CHILD);
+		KN_SET_SFFLAGS(kn, kn->kn_sfflags & ~NOTE_PCTRLMASK);
+		immediate = true; /* force immediate activation */
+	}
+	/* The kernel's tracking registration. */
+	if (kn->kn_flags & EV_FLAG1)
+		KN_SET_FLAGS(kn, kn->kn_flags & ~EV_FLAG1);
+
+	knlist_add(&p->p_klist, kn, 1);
+
+	/*
+	 * Activate the child note at once, and the exit note of a process
+	 * that is already dying (a child that exited before the registration).
+	 */
+	if (immediate || (exiting && filt_proc(kn, (long)NOTE_EXIT)))
+		KNOTE_ACTIVATE(kn, 0);
+
+	PROC_UNLOCK(p);
+	return (0);
+}
+
+/*
+ * Models filt_procdetach(): the process may be gone already, in which case
+ * the knote is DETACHED and this is not called.
+ */
+static void
+filt_procdetach(struct knote *kn)
+{
+	knlist_remove(kn->kn_knlist, kn, 0);
+	kn->kn_ptr.p_proc = NULL;
+}
+
+/*
+ * Models filt_proc(): records the requested events of the hint; the exit
+ * (or, with NOTE_REAP, the reap) finishes the knote: EV_EOF|EV_ONESHOT, and
+ * EV_DROP when nothing was requested.
+ */
+static int
+filt_proc(struct knote *kn, long hint)
+{
+	struct proc *p;
+	unsigned int event;
+
+	p = kn->kn_ptr.p_proc;
+	if (p == NULL) /* already activated, from attach filter */
+		return (0);
+
+	/* Mask off extra data. */
+	event = (unsigned int)hint & NOTE_PCTRLMASK;
+
+	/* If the user is interested in this event, record it. */
+	if ((kn->kn_sfflags & event) != 0)
+		KN_SET_FFLAGS(kn, kn->kn_fflags | (kn->kn_sfflags & event));
+
+	/* Report the exit status. */
+	if ((kn->kn_fflags & NOTE_EXIT) != 0)
+		KN_SET_DATA(kn, KW_EXITCODE(p->p_xexit, p->p_xsig));
+
+	/* The process is gone: the event is finished. */
+	if ((event & NOTE_REAP) != 0 ||
+	    ((event & NOTE_EXIT) != 0 &&
+		((unsigned int)kn->kn_sfflags & NOTE_REAP) == 0)) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF | EV_ONESHOT);
+		kn->kn_ptr.p_proc = NULL;
+		if (kn->kn_fflags == 0)
+			KN_SET_FLAGS(kn, kn->kn_flags | EV_DROP);
+		return (1);
+	}
+
+	return (kn->kn_fflags != 0);
+}
+
+/*
+ * EVFILT_SIGNAL (sys/kern/kern_sig.c)
+ */
+
+/* Models filt_sigattach(): the calling process's own signals. */
+static int
+filt_sigattach(struct knote *kn)
+{
+	struct proc *p = curproc;
+
+	kn->kn_ptr.p_proc = p;
+	KN_SET_FLAGS(kn, kn->kn_flags | EV_CLEAR); /* automatically set */
+
+	knlist_add(&p->p_klist, kn, 0);
+
+	return (0);
+}
+
+/* Models filt_sigdetach() in sys/kern/kern_sig.c. */
+static void
+filt_sigdetach(struct knote *kn)
+{
+	knlist_remove(kn->kn_knlist, kn, 0);
+}
+
+/*
+ * Models filt_signal(): counts every send of the signal (blocked and
+ * ignored ones too); other hints of 'p_klist' only re-evaluate.
+ */
+static int
+filt_signal(struct knote *kn, long hint)
+{
+	if ((unsigned long)hint & NOTE_SIGNAL) {
+		hint = (long)((unsigned long)hint & ~(unsigned long)NOTE_SIGNAL);
+
+		if (kn->kn_id == (uint64_t)hint)
+			KN_SET_DATA(kn, kn->kn_data + 1);
+	}
+	return (kn->kn_data != 0);
+}
+
+const struct filterops sig_filtops = {
+	.f_isfd = 0,
+	.f_attach = filt_sigattach,
+	.f_detach = filt_sigdetach,
+	.f_event = filt_signal,
+	.f_copy = knote_triv_copy,
+};
+
+/*
+ * EVFILT_TIMER
+ */
+
+#define NOTE_TIMER_PRECMASK                                                    \
+	(NOTE_SECONDS | NOTE_MSECONDS | NOTE_USECONDS | NOTE_NSECONDS)
+#define SBT_MAX_NS INT64_MAX
+
+/*
+ * Models timer2sbintime(): the period in ns, -1 for two unit bits.
+ * Overflow saturates as SBT_MAX does.
+ */
+static int64_t
+timer2ns(int64_t data, unsigned int flags)
+{
+	int64_t mul;
+
+	switch (flags & NOTE_TIMER_PRECMASK) {
+	case NOTE_SECONDS:
+		mul = 1000000000;
+		break;
+	case NOTE_MSECONDS: /* FALLTHROUGH */
+	case 0:
+		mul = 1000000;
+		break;
+	case NOTE_USECONDS:
+		mul = 1000;
+		break;
+	case NOTE_NSECONDS:
+		mul = 1;
+		break;
+	default:
+		return (-1);
+	}
+	if (data > SBT_MAX_NS / mul)
+		return (SBT_MAX_NS);
+	return (data * mul);
+}
+
+/* Models 'struct kq_timer_cb_data'. */
+struct kq_timer_cb_data {
+	struct callout c;
+	struct knote *kn;
+	int flags;
+	int64_t next; /* next timer event fires at (monotonic ns) */
+	int64_t to;   /* precalculated timer period, 0 for abs */
+};
+
+static void filt_timerexpire(void *knx);
+
+/* Models kqtimer_sched_callout() in sys/kern/kern_event.c. */
+static void
+kqtimer_sched_callout(struct kq_timer_cb_data *kc)
+{
+	(void)callout_reset_sbt(&kc->c, kc->next, 0, filt_timerexpire, kc->kn,
+	    C_ABSOLUTE);
+}
+
+/*
+ * Models filt_timerexpire_l(): a one-shot or absolute timer counts one
+ * expiry; a periodic one counts the periods that elapsed (overruns) and is
+ * re-armed.  Runs on the softclock thread.
+ */
+static void
+filt_timerexpire_l(struct knote *kn)
+{
+	struct kq_timer_cb_data *kc;
+	int64_t delta, now;
+
+	kc = kn->kn_ptr.p_v;
+
+	if ((kn->kn_flags & EV_ONESHOT) != 0 || kc->to == 0) {
+		KN_SET_DATA(kn, kn->kn_data + 1);
+		KNOTE_ACTIVATE(kn, 0);
+		return;
+	}
+
+	now = sched_now();
+	if (now >= kc->next) {
+		delta = (now - kc->next) / kc->to;
+		if (delta == 0)
+			delta = 1;
+		KN_SET_DATA(kn, kn->kn_data + delta);
+		kc->next += delta * kc->to;
+		if (now >= kc->next) /* overflow */
+			kc->next = now + kc->to;
+		KNOTE_ACTIVATE(kn, 0); /* XXX - handle locking */
+	}
+	kqtimer_sched_callout(kc);
+}
+
+/* Models filt_timerexpire() in sys/kern/kern_event.c. */
+static void
+filt_timerexpire(void *knx)
+{
+	filt_timerexpire_l(knx);
+}
+
+/*
+ * Models filt_timervalidate(): EINVAL for a negative period or unknown
+ * fflags; an absolute time is converted to uptime with the current boot
+ * time (realtime minus monotonic), so a later clock step does not move it.
+ */
+static int
+filt_timervalidate(struct knote *kn, int64_t *to)
+{
+	int64_t boottime;
+
+	if (kn->kn_sdata < 0)
+		return (EINVAL);
+	if (kn->kn_sdata == 0 && (kn->kn_flags & EV_ONESHOT) == 0)
+		KN_SET_SDATA(kn, 1);
+	/* Only a unit (precision) and the absolute indicator are allowed. */
+	if (((unsigned int)kn->kn_sfflags &
+		~(NOTE_TIMER_PRECMASK | NOTE_ABSTIME)) != 0)
+		return (EINVAL);
+
+	*to = timer2ns(kn->kn_sdata, (unsigned int)kn->kn_sfflags);
+	if (*to < 0)
+		return (EINVAL);
+	if ((kn->kn_sfflags & NOTE_ABSTIME) != 0) {
+		boottime = sched_realtime() - sched_now();
+		*to = *to - boottime > 0 ? *to - boottime : 0;
+	}
+	return (0);
+}
+
+/* Models filt_timerstart() in sys/kern/kern_event.c. */
+static void
+filt_timerstart(struct knote *kn, int64_t to)
+{
+	struct kq_timer_cb_data *kc;
+
+	kc = kn->kn_ptr.p_v;
+	if ((kn->kn_sfflags & NOTE_ABSTIME) != 0) {
+		kc->next = to;
+		kc->to = 0;
+	} else {
+		kc->next = to + sched_now();
+		kc->to = to;
+	}
+	kqtimer_sched_callout(kc);
+}
+
+/*
+ * Models filt_timerattach(): ENOMEM beyond kern.kq_calloutmax callouts;
+ * relative timers get EV_CLEAR.
+ */
+static int
+filt_timerattach(struct knote *kn)
+{
+	struct kq_timer_cb_data *kc;
+	int64_t to;
+	int error;
+
+	to = -1;
+	error = filt_timervalidate(kn, &to);
+	if (error != 0)
+		return (error);
+	KASSERT(to > 0 || (kn->kn_flags & EV_ONESHOT) != 0 ||
+		(kn->kn_sfflags & NOTE_ABSTIME) != 0,
+	    ("%s: periodic timer has a calculated zero timeout", __func__));
+	KASSERT(to >= 0,
+	    ("%s: timer has a calculated negative timeout", __func__));
+
+	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax"))
+		return (ENOMEM);
+	kq_ncallouts++;
+
+	if ((kn->kn_sfflags & NOTE_ABSTIME) == 0)
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_CLEAR); /* automatically */
+	/* In flux and not yet visible: the kernel writes it unlocked. */
+	KN_SET_STATUS(kn, kn->kn_status & ~KN_DETACHED); /* no knlist_add */
+	kn->kn_ptr.p_v = kc = calloc(1, sizeof(*kc));
+	if (kc == NULL)
+		abort();
+	kc->kn = kn;
+	kc->flags = 0;
+	callout_init(&kc->c, 1);
+	filt_timerstart(kn, to);
+
+	return (0);
+}
+
+/*
+ * Models filt_timercopy(): the child's copy gets its own callout with the
+ * parent's deadline and period, armed at once.  ENOMEM beyond
+ * kern.kq_calloutmax (the knote is then not copied).
+ */
+static int
+filt_timercopy(struct knote *kn, struct proc *p1)
+{
+	struct kq_timer_cb_data *kc_src, *kc;
+
+	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax"))
+		return (ENOMEM);
+	kq_ncallouts++;
+
+	/* kn is the copy, not yet visible: the kernel writes it unlocked. */
+	KN_SET_STATUS(kn, kn->kn_status & ~KN_DETACHED);
+	kc_src = kn->kn_ptr.p_v;
+	kn->kn_ptr.p_v = kc = calloc(1, sizeof(*kc));
+	if (kc == NULL)
+		abort();
+	kc->kn = kn;
+	kc->flags = kc_src->flags;
+	kc->next = kc_src->next;
+	kc->to = kc_src->to;
+	callout_init(&kc->c, 1);
+	kqtimer_sched_callout(kc);
+	return (0);
+}
+
+/* Models filt_timerdetach(): drains the callout, frees its state. */
+static void
+filt_timerdetach(struct knote *kn)
+{
+	struct kq_timer_cb_data *kc;
+	unsigned int old;
+
+	kc = kn->kn_ptr.p_v;
+	(void)callout_drain(&kc->c);
+	free(kc);
+	kn->kn_ptr.p_v = NULL;
+	old = kq_ncallouts--;
+	KASSERT(old > 0, ("Number of callouts cannot become negative"));
+	KN_SET_STATUS(kn, kn->kn_status | KN_DETACHED); /* no knlist_remove */
+}
+
+/*
+ * Models filt_timertouch(): a re-add drains the callout, discards the
+ * undelivered expiries and restarts with the new parameters (invalid ones
+ * leave EV_ERROR and the errno in the knote); a scan reports the count and,
+ * with EV_CLEAR, resets it.
+ */
+static void
+filt_timertouch(struct knote *kn, struct kevent *kev, unsigned long type)
+{
+	struct kq_timer_cb_data *kc;
+	struct kqueue *kq;
+	int64_t to;
+	int error;
+
+	switch (type) {
+	case EVENT_REGISTER:
+		/* Re-added timers take the new data/fflags. */
+		if (kev->flags & EV_ADD) {
+			kc = kn->kn_ptr.p_v;
+
+			/* Drain any existing callout. */
+			(void)callout_drain(&kc->c);
+
+			/*
+			 * Throw away undelivered expirations of the old
+			 * parameters, with the kqueue locked.
+			 */
+			kq = kn->kn_kq;
+			KQ_LOCK(kq);
+			if (kn->kn_status & KN_QUEUED)
+				knote_dequeue(kn);
+
+			KN_SET_STATUS(kn, kn->kn_status & ~KN_ACTIVE);
+			KN_SET_DATA(kn, 0);
+			KQ_UNLOCK(kq);
+
+			/* Reschedule the timer with the new data/fflags. */
+			KN_SET_SFFLAGS(kn, kev->fflags);
+			KN_SET_SDATA(kn, kev->data);
+			error = filt_timervalidate(kn, &to);
+			if (error != 0) {
+				KN_SET_FLAGS(kn, kn->kn_flags | EV_ERROR);
+				KN_SET_DATA(kn, sim_errno_number(error));
+			} else
+				filt_timerstart(kn, to);
+		}
+		break;
+
+	case EVENT_PROCESS:
+		*kev = kn->kn_kevent;
+		if (kn->kn_flags & EV_CLEAR) {
+			KN_SET_DATA(kn, 0);
+			KN_SET_FFLAGS(kn, 0);
+		}
+		break;
+
+	default:
+		sim_panic(__func__, "filt_timertouch() - invalid type (%lu)",
+		    type);
+		break;
+	}
+}
+
+/* Models filt_timer(): pending expiries. */
+static int
+filt_timer(struct knote *kn, long hint)
+{
+	return (kn->kn_data != 0);
+}
+
+const struct filterops timer_filtops = {
+	.f_isfd = 0,
+	.f_attach = filt_timerattach,
+	.f_detach = filt_timerdetach,
+	.f_event = filt_timer,
+	.f_touch = filt_timertouch,
+	.f_copy = filt_timercopy,
+};
+
+/*
+ * EVFILT_USER
+ */
+
+/*
+ * Models filt_userattach(): the trigger state is 'kn_hookid'.  'kn_fflags'
+ * was zeroed by kqueue_register(), so EV_ADD|NOTE_TRIGGER does not trigger
+ * (code-derived).
+ */
+static int
+filt_userattach(struct knote *kn)
+{
+	kn->kn_hook = NULL;
+	if (kn->kn_fflags & NOTE_TRIGGER)
+		kn->kn_hookid = 1;
+	else
+		kn->kn_hookid = 0;
+	/*
+	 * The knote stays KN_DETACHED (nothing clears it, unlike kqueue(9)
+	 * asks): knote_drop() never calls f_detach, and the CPONFORK copy
+	 * skips it (code-derived).
+	 */
+	return (0);
+}
+
+/* Models filt_userdetach(): nothing is attached. */
+static void
+filt_userdetach(struct knote *kn)
+{
+}
+
+/* Models filt_user(): triggered or not. */
+static int
+filt_user(struct knote *kn, long hint)
+{
+	return (kn->kn_hookid);
+}
+
+/*
+ * Models filt_usertouch(): NOTE_TRIGGER and the FFNOP/FFAND/FFOR/FFCOPY
+ * update of the saved flags on register; the saved fflags/data are what a
+ * scan reports.  EV_CLEAR resets the trigger.
+ */
+static void
+filt_usertouch(struct knote *kn, struct kevent *kev, unsigned long type)
+{
+	unsigned int ffctrl;
+
+	switch (type) {
+	case EVENT_REGISTER:
+		if (kev->fflags & NOTE_TRIGGER)
+			kn->kn_hookid = 1;
+
+		ffctrl = kev->fflags & NOTE_FFCTRLMASK;
+		kev->fflags &= NOTE_FFLAGSMASK;
+		switch (ffctrl) {
+		case NOTE_FFNOP:
+			break;
+
+		case NOTE_FFAND:
+			KN_SET_SFFLAGS(kn, (unsigned int)kn->kn_sfflags &
+				kev->fflags);
+			break;
+
+		case NOTE_FFOR:
+			KN_SET_SFFLAGS(kn, (unsigned int)kn->kn_sfflags |
+				kev->fflags);
+			break;
+
+		case NOTE_FFCOPY:
+			KN_SET_SFFLAGS(kn, kev->fflags);
+			break;
+
+		default:
+			/* XXX Return error? */
+			break;
+		}
+		KN_SET_SDATA(kn, kev->data);
+		if (kev->flags & EV_CLEAR) {
+			kn->kn_hookid = 0;
+			KN_SET_DATA(kn, 0);
+			KN_SET_FFLAGS(kn, 0);
+		}
+		break;
+
+	case EVENT_PROCESS:
+		*kev = kn->kn_kevent;
+		kev->fflags = (uint32_t)kn->kn_sfflags;
+		kev->data = kn->kn_sdata;
+		if (kn->kn_flags & EV_CLEAR) {
+			kn->kn_hookid = 0;
+			KN_SET_DATA(kn, 0);
+			KN_SET_FFLAGS(kn, 0);
+		}
+		break;
+
+	default:
+		sim_panic(__func__, "filt_usertouch() - invalid type (%lu)",
+		    type);
+		break;
+	}
+}
+
+const struct filterops user_filtops = {
+	.f_attach = filt_userattach,
+	.f_detach = filt_userdetach,
+	.f_event = filt_user,
+	.f_touch = filt_usertouch,
+	.f_copy = knote_triv_copy,
+};
+
+/*
+ * EVFILT_FS: vfs_event_signal() is not modelled, so the knote never fires.
+ */
+
+/* Models filt_fsattach() in sys/kern/vfs_subr.c. */
+static int
+filt_fsattach(struct knote *kn)
+{
+	KN_SET_FLAGS(kn, kn->kn_flags | EV_CLEAR);
+	/* XXX: no fs_knlist; the knote is in flux, owned by us. */
+	KN_SET_STATUS(kn, kn->kn_status & ~KN_DETACHED);
+	return (0);
+}
+
+static void
+filt_fsdetach(struct knote *kn)
+{
+	KN_SET_STATUS(kn, kn->kn_status | KN_DETACHED);
+}
+
+/* Models filt_fsevent(): the fflags seen so far. */
+static int
+filt_fsevent(struct knote *kn, long hint)
+{
+	return (kn->kn_fflags != 0);
+}
+
+const struct filterops fs_filtops = {
+	.f_isfd = 0,
+	.f_attach = filt_fsattach,
+	.f_detach = filt_fsdetach,
+	.f_event = filt_fsevent,
+	.f_copy = knote_triv_copy,
+};
+
+/*
+ * Pipes (sys/kern/sys_pipe.c)
+ */
+
+static void filt_pipedetach(struct knote *kn);
+static void filt_pipedetach_notsup(struct knote *kn);
+static int filt_pipenotsup(struct knote *kn, long hint);
+static int filt_piperead(struct knote *kn, long hint);
+static int filt_pipewrite(struct knote *kn, long hint);
+
+static const struct filterops pipe_nfiltops = {
+	.f_isfd = 1,
+	.f_detach = filt_pipedetach_notsup,
+	.f_event = filt_pipenotsup,
+	.f_copy = knote_triv_copy,
+};
+static const struct filterops pipe_rfiltops = {
+	.f_isfd = 1,
+	.f_detach = filt_pipedetach,
+	.f_event = filt_piperead,
+	.f_copy = knote_triv_copy,
+};
+static const struct filterops pipe_wfiltops = {
+	.f_isfd = 1,
+	.f_detach = filt_pipedetach,
+	.f_event = filt_pipewrite,
+	.f_copy = knote_triv_copy,
+};
+
+/*
+ * Models pipe_kqfilter(): EVFILT_READ watches this end's buffer, EVFILT_WRITE
+ * the peer's (where writes go).  A filter the descriptor's access mode does
+ * not allow attaches a knote that never fires.  EPIPE for EVFILT_WRITE when
+ * the reader is gone, EINVAL for any other filter.
+ */
+int
+pipe_kqfilter(struct file *fp, struct knote *kn)
+{
+	struct pipe *cpipe;
+
+	if ((kn->kn_filter == EVFILT_READ) && !(fp->f_flag & FREAD)) {
+		kn->kn_fop = &pipe_nfiltops; /* stays KN_DETACHED */
+		return (0);
+	}
+	if ((kn->kn_filter == EVFILT_WRITE) && !(fp->f_flag & FWRITE)) {
+		kn->kn_fop = &pipe_nfiltops; /* stays KN_DETACHED */
+		return (0);
+	}
+	cpipe = fp->f_data;
+	PIPE_LOCK(cpipe);
+	switch (kn->kn_filter) {
+	case EVFILT_READ:
+		kn->kn_fop = &pipe_rfiltops;
+		break;
+	case EVFILT_WRITE:
+		kn->kn_fop = &pipe_wfiltops;
+		if (!cpipe->pipe_peer->pipe_present) {
+			/* The other end of the pipe has been closed. */
+			PIPE_UNLOCK(cpipe);
+			return (EPIPE);
+		}
+		cpipe = cpipe->pipe_peer;
+		break;
+	default:
+		PIPE_UNLOCK(cpipe);
+		return (EINVAL);
+	}
+
+	kn->kn_hook = cpipe;
+	knlist_add(&cpipe->pipe_sel.si_note, kn, 1);
+	PIPE_UNLOCK(cpipe);
+	return (0);
+}
+
+/* Models filt_pipedetach() in sys/kern/sys_pipe.c. */
+static void
+filt_pipedetach(struct knote *kn)
+{
+	struct pipe *cpipe = kn->kn_hook;
+
+	PIPE_LOCK(cpipe);
+	knlist_remove(&cpipe->pipe_sel.si_note, kn, 1);
+	PIPE_UNLOCK(cpipe);
+}
+
+static void
+filt_pipedetach_notsup(struct knote *kn)
+{
+}
+
+/* Models filt_pipenotsup(): never an event. */
+static int
+filt_pipenotsup(struct knote *kn, long hint)
+{
+	return (0);
+}
+
+/* Models filt_piperead(): bytes readable; EV_EOF once the writer is gone. */
+static int
+filt_piperead(struct knote *kn, long hint)
+{
+	struct pipe *rpipe = kn->kn_hook;
+
+	mtx_assert(PIPE_MTX(rpipe), MA_OWNED);
+	KN_SET_DATA(kn, (int64_t)rpipe->pipe_buffer.cnt);
+
+	if ((rpipe->pipe_state & PIPE_EOF) != 0) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
+		return (1);
+	}
+	KN_SET_FLAGS(kn, kn->kn_flags & ~EV_EOF);
+	return (kn->kn_data > 0);
+}
+
+/*
+ * Models filt_pipewrite(): free space in the reader's buffer, true from
+ * PIPE_BUF bytes; EV_EOF once the reader is gone.
+ */
+static int
+filt_pipewrite(struct knote *kn, long hint)
+{
+	struct pipe *wpipe = kn->kn_hook;
+
+	/*
+	 * If the reader's end is closed, the knote was removed from its
+	 * knlist and the list lock is not held.
+	 */
+	if (wpipe->pipe_present) {
+		mtx_assert(PIPE_MTX(wpipe), MA_OWNED);
+		KN_SET_DATA(kn, (int64_t)(wpipe->pipe_buffer.size -
+					 wpipe->pipe_buffer.cnt));
+	}
+
+	if (!wpipe->pipe_present || (wpipe->pipe_state & PIPE_EOF)) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
+		return (1);
+	}
+	KN_SET_FLAGS(kn, kn->kn_flags & ~EV_EOF);
+	return (kn->kn_data >= PIPE_BUF);
+}
+
+/*
+ * Sockets (sys/kern/uipc_socket.c)
+ */
+
+static void filt_sordetach(struct knote *kn);
+static int filt_soread(struct knote *kn, long hint);
+static void filt_sowdetach(struct knote *kn);
+static int filt_sowrite(struct knote *kn, long hint);
+static int filt_soempty(struct knote *kn, long hint);
+
+static const struct filterops soread_filtops = {
+	.f_isfd = 1,
+	.f_detach = filt_sordetach,
+	.f_event = filt_soread,
+	.f_copy = knote_triv_copy,
+};
+static const struct filterops sowrite_filtops = {
+	.f_isfd = 1,
+	.f_detach = filt_sowdetach,
+	.f_event = filt_sowrite,
+	.f_copy = knote_triv_copy,
+};
+static const struct filterops soempty_filtops = {
+	.f_isfd = 1,
+	.f_detach = filt_sowdetach,
+	.f_event = filt_soempty,
+	.f_copy = knote_triv_copy,
+};
+
+/*
+ * Models soo_kqfilter()/sokqfilter(): EVFILT_READ on the receive buffer,
+ * EVFILT_WRITE and EVFILT_EMPTY on the send buffer, EINVAL otherwise.
+ */
+int
+soo_kqfilter(struct file *fp, struct knote *kn)
+{
+	struct socket *so = kn->kn_fp->f_data;
+	struct sockbuf *sb;
+	struct knlist *knl;
+
+	switch (kn->kn_filter) {
+	case EVFILT_READ:
+		kn->kn_fop = &soread_filtops;
+		knl = &so->so_rcv.sb_sel.si_note;
+		sb = &so->so_rcv;
+		break;
+	case EVFILT_WRITE:
+		kn->kn_fop = &sowrite_filtops;
+		knl = &so->so_snd.sb_sel.si_note;
+		sb = &so->so_snd;
+		break;
+	case EVFILT_EMPTY:
+		kn->kn_fop = &soempty_filtops;
+		knl = &so->so_snd.sb_sel.si_note;
+		sb = &so->so_snd;
+		break;
+	default:
+		return (EINVAL);
+	}
+	(void)sb;
+
+	SOCK_LOCK(so);
+	knlist_add(knl, kn, 1);
+	SOCK_UNLOCK(so);
+	return (0);
+}
+
+/* Models filt_sordetach() in sys/kern/uipc_socket.c. */
+static void
+filt_sordetach(struct knote *kn)
+{
+	struct socket *so = kn->kn_fp->f_data;
+
+	SOCK_LOCK(so);
+	knlist_remove(&so->so_rcv.sb_sel.si_note, kn, 1);
+	SOCK_UNLOCK(so);
+}
+
+/* Models filt_sowdetach() in sys/kern/uipc_socket.c. */
+static void
+filt_sowdetach(struct knote *kn)
+{
+	struct socket *so = kn->kn_fp->f_data;
+
+	SOCK_LOCK(so);
+	knlist_remove(&so->so_snd.sb_sel.si_note, kn, 1);
+	SOCK_UNLOCK(so);
+}
+
+/*
+ * Models filt_soread(): bytes buffered; EV_EOF (sticky) once no more can
+ * arrive; NOTE_LOWAT takes the threshold from 'data'.
+ */
+static int
+filt_soread(struct knote *kn, long hint)
+{
+	struct socket *so = kn->kn_fp->f_data;
+
+	mtx_assert(SOCK_MTX(so), MA_OWNED);
+	KN_SET_DATA(kn, (int64_t)so->so_rcv.sb_cc);
+	if (so->so_rcv.sb_state & SBS_CANTRCVMORE) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
+		KN_SET_FFLAGS(kn, 0); /* so_error */
+		return (1);
+	}
+
+	if (kn->kn_sfflags & NOTE_LOWAT) {
+		if (kn->kn_data >= kn->kn_sdata)
+			return (1);
+	} else if (so->so_rcv.sb_cc >= 1) /* 'sb_lowat' of a receive buffer */
+		return (1);
+	return (0);
+}
+
+/*
+ * Models filt_sowrite(): the space the peer's receive buffer has (XXX: the
+ * unix stream socket's send space), true from 'sb_lowat' (MCLBYTES) or the
+ * NOTE_LOWAT threshold; EV_EOF once nothing can be sent.
+ */
+static int
+filt_sowrite(struct knote *kn, long hint)
+{
+	struct socket *so = kn->kn_fp->f_data, *so2 = so->so_peer;
+	int64_t space;
+
+	mtx_assert(SOCK_MTX(so), MA_OWNED);
+	space = 0;
+	if (so2 != NULL && so2->so_present)
+		space = (int64_t)so2->so_rcv.sb_hiwat - (int64_t)so2->so_rcv.sb_cc;
+	KN_SET_DATA(kn, space);
+	if ((so->so_snd.sb_state & SBS_CANTSENDMORE) || so2 == NULL ||
+	    !so2->so_present || (so2->so_rcv.sb_state & SBS_CANTRCVMORE)) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
+		KN_SET_FFLAGS(kn, 0); /* so_error */
+		return (1);
+	} else if (kn->kn_sfflags & NOTE_LOWAT)
+		return (kn->kn_data >= kn->kn_sdata);
+	else
+		return (kn->kn_data >= MCLBYTES);
+}
+
+/*
+ * Models filt_soempty(): the send buffer is empty.  A unix stream socket
+ * appends directly to the peer's receive buffer, so it always is.
+ */
+static int
+filt_soempty(struct knote *kn, long hint)
+{
+	KN_SET_DATA(kn, 0); /* sbused(&so->so_snd) */
+	return (1);
+}
+
+/*
+ * Vnodes (sys/kern/vfs_subr.c)
+ */
+
+static void filt_vfsdetach(struct knote *kn);
+static int filt_vfsread(struct knote *kn, long hint);
+static int filt_vfswrite(struct knote *kn, long hint);
+static int filt_vfsvnode(struct knote *kn, long hint);
+
+static const struct filterops vfsread_filtops = {
+	.f_isfd = 1,
+	.f_detach = filt_vfsdetach,
+	.f_event = filt_vfsread,
+	.f_copy = knote_triv_copy,
+};
+static const struct filterops vfswrite_filtops = {
+	.f_isfd = 1,
+	.f_detach = filt_vfsdetach,
+	.f_event = filt_vfswrite,
+	.f_copy = knote_triv_copy,
+};
+static const struct filterops vfsvnode_filtops = {
+	.f_isfd = 1,
+	.f_detach = filt_vfsdetach,
+	.f_event = filt_vfsvnode,
+	.f_copy = knote_triv_copy,
+};
+
+/*
+ * Models vfs_kqfilter(): EVFILT_READ, EVFILT_WRITE and EVFILT_VNODE on the
+ * vnode's knlist, EINVAL otherwise.
+ */
+int
+vn_kqfilter(struct file *fp, struct knote *kn)
+{
+	struct vnode *vp = fp->f_vnode != NULL ? fp->f_vnode : fp->f_data;
+
+	switch (kn->kn_filter) {
+	case EVFILT_READ:
+		kn->kn_fop = &vfsread_filtops;
+		break;
+	case EVFILT_WRITE:
+		kn->kn_fop = &vfswrite_filtops;
+		break;
+	case EVFILT_VNODE:
+		kn->kn_fop = &vfsvnode_filtops;
+		break;
+	default:
+		return (EINVAL);
+	}
+
+	kn->kn_hook = vp;
+	knlist_add(&vp->v_pollinfo.si_note, kn, 0);
+	return (0);
+}
+
+/* Models filt_vfsdetach() in sys/kern/vfs_subr.c. */
+static void
+filt_vfsdetach(struct knote *kn)
+{
+	struct vnode *vp = kn->kn_hook;
+
+	knlist_remove(&vp->v_pollinfo.si_note, kn, 0);
+}
+
+/*
+ * Models filt_vfsread(): bytes from the file offset to the end; always an
+ * event with NOTE_FILE_POLL.
+ */
+static int
+filt_vfsread(struct knote *kn, long hint)
+{
+	struct vnode *vp = kn->kn_hook;
+
+	if (hint == NOTE_REVOKE) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF | EV_ONESHOT);
+		return (1);
+	}
+	KN_SET_DATA(kn, vp->v_size - kn->kn_fp->f_offset);
+	return ((kn->kn_sfflags & NOTE_FILE_POLL) != 0 || kn->kn_data != 0);
+}
+
+/* Models filt_vfswrite(): a vnode is always writable. */
+static int
+filt_vfswrite(struct knote *kn, long hint)
+{
+	if (hint == NOTE_REVOKE)
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF | EV_ONESHOT);
+	KN_SET_DATA(kn, 0);
+	return (1);
+}
+
+/* Models filt_vfsvnode(): accumulates the requested NOTE_* hints. */
+static int
+filt_vfsvnode(struct knote *kn, long hint)
+{
+	if (kn->kn_sfflags & hint)
+		KN_SET_FFLAGS(kn, kn->kn_fflags | (uint32_t)hint);
+	if (hint == NOTE_REVOKE) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
+		return (1);
+	}
+	return (kn->kn_fflags != 0);
+}
+
+/*
+ * The VFS_KNOTE hints of the VOP post hooks (vop_write_post,
+ * vop_remove_post, vop_rename_post, vop_setattr_post...), from the shared
+ * file system's events.  Called with the vnode interlock (the knlist lock).
+ */
+void
+freebsd_vnode_event(struct vnode *vp, enum sim_vnev ev)
+{
+	long hint;
+
+	switch (ev) {
+	case VNEV_WRITE:
+		hint = NOTE_WRITE;
+		break;
+	case VNEV_EXTEND:
+		hint = NOTE_EXTEND;
+		break;
+	case VNEV_TRUNC:
+		hint = NOTE_ATTRIB; /* vop_setattr_post */
+		break;
+	case VNEV_ATTRIB:
+		hint = NOTE_ATTRIB;
+		break;
+	case VNEV_LINK:
+		hint = NOTE_LINK;
+		break;
+	case VNEV_DELETE:
+		hint = NOTE_DELETE;
+		break;
+	case VNEV_RENAME_FROM:
+		hint = NOTE_RENAME;
+		break;
+	case VNEV_RENAME_TO:
+		hint = NOTE_DELETE; /* the replaced target, vop_rename_post */
+		break;
+	case VNEV_ACCESS:
+		hint = NOTE_READ;
+		break;
+	case VNEV_OPEN:
+		hint = NOTE_OPEN;
+		break;
+	case VNEV_CLOSE:
+		hint = NOTE_CLOSE;
+		break;
+	case VNEV_CLOSE_WRITE:
+		hint = NOTE_CLOSE_WRITE;
+		break;
+	default:
+		return;
+	}
+	if (SLIST_EMPTY(&vp->v_pollinfo.si_note.kl_list))
+		return;
+	kqueue_runinit();
+	if (mtx_owned(&vp->v_interlock))
+		KNOTE_LOCKED(&vp->v_pollinfo.si_note, hint);
+	else
+		KNOTE_UNLOCKED(&vp->v_pollinfo.si_note, hint);
+}
