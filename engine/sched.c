@@ -432,7 +432,8 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 	}
 	}
 	record_decision(s, "sched", reporter_tid, next->td_tid,
-	    runnable_string(s, n), NULL);
+	    trace_recording(s->cfg.trace) ? runnable_string(s, n) : NULL,
+	    NULL);
 	return (next);
 }
 

@@ -184,7 +184,8 @@ trace_open(struct trace **ret_t, const char *db_path, char *err,
 		return (0);
 	}
 	rc = sqlite3_open_v2(db_path, &t->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL);
 	if (rc != SQLITE_OK) {
 		seterr(err, errlen, "%s: cannot open database: %s", db_path,
 		    t->db != NULL ? sqlite3_errmsg(t->db) : "out of memory");
@@ -203,6 +204,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err,
 	 */
 	if (exec(t, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
 	    exec(t, "PRAGMA synchronous = NORMAL") != SQLITE_OK ||
+	    exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK ||
 	    exec(t, TRACE_SCHEMA_SQL) != SQLITE_OK) {
 		seterr(err, errlen, "%s: cannot initialise database: %s",
 		    db_path, sqlite3_errmsg(t->db));
@@ -423,15 +425,41 @@ put_str(char *buf, size_t len, size_t n, const char *s)
 }
 
 size_t
+trace_fmt_i64(char *buf, int64_t v)
+{
+	char tmp[24];
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 0, i = 0;
+
+	do {
+		tmp[i++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		buf[n++] = '-';
+	while (i > 0)
+		buf[n++] = tmp[--i];
+	buf[n] = '\0';
+	return (n);
+}
+
+size_t
 trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
     int pid, int tid, const char *func, const char *object,
     const char *field, const char *old, const char *new)
 {
-	char num[80];
-	size_t n;
+	char num[100];
+	size_t n, k = 0;
 
-	snprintf(num, sizeof(num), "%" PRIu64 "\t%" PRId64 "\t%d\t%d\t", seq,
-	    vtime_ns, pid, tid);
+	k += trace_fmt_i64(num + k, (int64_t)seq);
+	num[k++] = '\t';
+	k += trace_fmt_i64(num + k, vtime_ns);
+	num[k++] = '\t';
+	k += trace_fmt_i64(num + k, pid);
+	num[k++] = '\t';
+	k += trace_fmt_i64(num + k, tid);
+	num[k++] = '\t';
+	num[k] = '\0';
 	n = put_str(buf, len, 0, num);
 	n = put_escaped(buf, len, n, func);
 	n = put_str(buf, len, n, "\t");

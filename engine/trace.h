@@ -102,6 +102,12 @@ size_t trace_format_line(char *buf, size_t len, uint64_t seq,
     int64_t vtime_ns, int pid, int tid, const char *func, const char *object,
     const char *field, const char *old, const char *new);
 
+/*
+ * Formats v in decimal into buf (at least 21 bytes), NUL-terminated;
+ * returns the length.  snprintf is the simulator's hottest cost otherwise.
+ */
+size_t trace_fmt_i64(char *buf, int64_t v);
+
 /* Whether the sink records into a database. */
 bool trace_recording(const struct trace *t);
 

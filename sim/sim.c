@@ -10,6 +10,7 @@
 
 #include "kernel.h"
 #include "sim.h"
+#include "trace.h"
 
 struct errent {
 	int code;
@@ -123,8 +124,8 @@ sim_trace_int(const char *func, const struct sim_obj *obj, const char *field,
 {
 	char o[24], n[24];
 
-	snprintf(o, sizeof(o), "%" PRId64, old);
-	snprintf(n, sizeof(n), "%" PRId64, new);
+	trace_fmt_i64(o, old);
+	trace_fmt_i64(n, new);
 	sched_trace(func, obj->so_name, field, o, n);
 }
 

@@ -40,9 +40,13 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
 		    name));
 	sc->sc_name = name;
 	sc->sc_td = td;
-	va_start(ap, argfmt);
-	vsnprintf(sc->sc_args, sizeof(sc->sc_args), argfmt, ap);
-	va_end(ap);
+	sc->sc_args[0] = '\0';
+	if (trace_recording(sched_trace_sink())) {
+		/* Syscall rows are not hashed: format only when recorded. */
+		va_start(ap, argfmt);
+		vsnprintf(sc->sc_args, sizeof(sc->sc_args), argfmt, ap);
+		va_end(ap);
+	}
 	sched_point(); /* syscall entry */
 	sc->sc_seq = trace_seq(sched_trace_sink());
 	sc->sc_start_ns = sched_now();
@@ -63,7 +67,8 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
 	if (error == ERESTART)
 		error = EINTR;
 	result[0] = '\0';
-	if (error == 0 && resfmt != NULL) {
+	if (error == 0 && resfmt != NULL &&
+	    trace_recording(sched_trace_sink())) {
 		va_start(ap, resfmt);
 		vsnprintf(result, sizeof(result), resfmt, ap);
 		va_end(ap);

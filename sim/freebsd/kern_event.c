@@ -1745,6 +1745,8 @@ knote_drop_detached(struct knote *kn, struct thread *td)
 		(void)fdrop(fp, td);
 	}
 	kn->kn_fop = NULL;
+	sim_trace_freed("knote_drop", &kn->kn_obj);
+	kn->kn_obj.so_name[0] = '\0';
 	knote_free(kn);
 }
 

@@ -251,6 +251,8 @@ typedef struct port {
 	LIST_HEAD(, port_active) port_active;
 	int port_nactive;
 	char port_wtrace[160]; /* last traced waiter list */
+	struct portfop_cache *port_fopcache; /* XXX: portsrc_data in illumos */
+	LIST_ENTRY(port) port_link;	     /* all ports of the run */
 	struct sim_obj port_obj;
 } port_t;
 #define port_pollhd port_sel.si_ph

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The kqueue system calls for scenarios (SPEC.md §2.3): sys.kqueue,
+ * sys.kqueuex, sys.kevent and the EVFILT_*, EV_*, NOTE_* and KQUEUE_*
+ * constants with FreeBSD's values, and sim.inspect for a kqueue descriptor
+ * (SPEC.md §3).  Models the copyin/copyout side of sys_kevent() in
+ * sys/kern/kern_event.c: the changelist is read from Lua before the kernel
+ * runs, events are buffered in C while it runs and turned into Lua tables
+ * after it returned, so no Lua allocation happens under a kernel lock.
+ *
+ * 'udata' may be an integer, a string, a boolean or nil; each distinct value
+ * is interned in a registry table and the kernel carries its index (XXX: a
+ * user pointer in the kernel), so the same value comes back unchanged.
+ */
+#include <inttypes.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event.h"
+#include "eventvar.h"
+#include "fd.h"
+#include "proc.h"
+#include "sim.h"
+#include "sysent.h"
+
+#define UDATA_KEY "evsim.kqueue.udata"
+
+/* Pushes the registry table {values..., [value] = index} for udata. */
+static void
+udata_table(lua_State *L)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, UDATA_KEY) == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, UDATA_KEY);
+}
+
+/* The handle of the Lua value at idx (0 for nil); raises for other types. */
+static void *
+udata_intern(lua_State *L, int idx, const char *where)
+{
+	lua_Integer id;
+	int t = lua_type(L, idx);
+
+	idx = lua_absindex(L, idx);
+	if (t == LUA_TNIL)
+		return (NULL);
+	if (!(t == LUA_TSTRING || t == LUA_TBOOLEAN ||
+		(t == LUA_TNUMBER && lua_isinteger(L, idx))))
+		luaL_error(L, "%s: udata must be an integer, a string, a "
+			      "boolean or nil",
+		    where);
+	udata_table(L);
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, -2) == LUA_TNUMBER) {
+		id = lua_tointeger(L, -1);
+		lua_pop(L, 2);
+		return ((void *)(intptr_t)id);
+	}
+	lua_pop(L, 1);
+	id = (lua_Integer)luaL_len(L, -1) + 1;
+	lua_pushvalue(L, idx);
+	lua_rawseti(L, -2, id);
+	lua_pushvalue(L, idx);
+	lua_pushinteger(L, id);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	return ((void *)(intptr_t)id);
+}
+
+/* Pushes the Lua value of a udata handle. */
+static void
+udata_push(lua_State *L, void *udata)
+{
+	lua_Integer id = (lua_Integer)(intptr_t)udata;
+
+	if (id == 0) {
+		lua_pushnil(L);
+		return;
+	}
+	udata_table(L);
+	lua_rawgeti(L, -1, id);
+	lua_remove(L, -2);
+}
+
+static lua_Integer
+field_int(lua_State *L, int t, const char *name, const char *where)
+{
+	lua_Integer v;
+
+	switch (lua_getfield(L, t, name)) {
+	case LUA_TNIL:
+		v = 0;
+		break;
+	case LUA_TNUMBER:
+		if (!lua_isinteger(L, -1))
+			luaL_error(L, "%s: field '%s' must be an integer",
+			    where, name);
+		v = lua_tointeger(L, -1);
+		break;
+	default:
+		v = luaL_error(L, "%s: field '%s' must be an integer", where,
+		    name);
+	}
+	lua_pop(L, 1);
+	return (v);
+}
+
+/* Reads one kevent table at index t. */
+static void
+kevent_from_lua(lua_State *L, int t, struct kevent *kev, const char *where)
+{
+	static const char *const known[] = { "ident", "filter", "flags",
+		"fflags", "data", "udata", NULL };
+	int i;
+
+	t = lua_absindex(L, t);
+	if (!lua_istable(L, t))
+		luaL_error(L, "%s: a kevent must be a table", where);
+	lua_pushnil(L);
+	while (lua_next(L, t) != 0) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "%s: kevent keys must be field names",
+			    where);
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(known[i], lua_tostring(L, -2)) == 0)
+				break;
+		if (known[i] == NULL)
+			luaL_error(L, "%s: unknown kevent field '%s'", where,
+			    lua_tostring(L, -2));
+		lua_pop(L, 1);
+	}
+	memset(kev, 0, sizeof(*kev));
+	kev->ident = (uint64_t)field_int(L, t, "ident", where);
+	kev->filter = (int16_t)field_int(L, t, "filter", where);
+	kev->flags = (uint16_t)field_int(L, t, "flags", where);
+	kev->fflags = (uint32_t)field_int(L, t, "fflags", where);
+	kev->data = (int64_t)field_int(L, t, "data", where);
+	lua_getfield(L, t, "udata");
+	kev->udata = udata_intern(L, -1, where);
+	lua_pop(L, 1);
+}
+
+/* Pushes a kevent as a Lua table. */
+static void
+kevent_to_lua(lua_State *L, const struct kevent *kev)
+{
+	lua_createtable(L, 0, 6);
+	lua_pushinteger(L, (lua_Integer)kev->ident);
+	lua_setfield(L, -2, "ident");
+	lua_pushinteger(L, kev->filter);
+	lua_setfield(L, -2, "filter");
+	lua_pushinteger(L, kev->flags);
+	lua_setfield(L, -2, "flags");
+	lua_pushinteger(L, kev->fflags);
+	lua_setfield(L, -2, "fflags");
+	lua_pushinteger(L, kev->data);
+	lua_setfield(L, -2, "data");
+	udata_push(L, kev->udata);
+	lua_setfield(L, -2, "udata");
+}
+
+/* The user buffers of one kevent() call. */
+struct kevent_args {
+	struct kevent *changes;
+	int nchanges, changepos;
+	struct kevent *events;
+	int nevents, eventcap;
+};
+
+/* Models kevent_copyin(). */
+static int
+kevent_copyin(void *arg, struct kevent *kevp, int count)
+{
+	struct kevent_args *a = arg;
+
+	KASSERT(count <= KQ_NEVENTS, ("count (%d) > KQ_NEVENTS", count));
+	memcpy(kevp, a->changes + a->changepos, sizeof(*kevp) * (size_t)count);
+	a->changepos += count;
+	return (0);
+}
+
+/* Models kevent_copyout(). */
+static int
+kevent_copyout(void *arg, struct kevent *kevp, int count)
+{
+	struct kevent_args *a = arg;
+
+	KASSERT(count <= KQ_NEVENTS, ("count (%d) > KQ_NEVENTS", count));
+	if (a->nevents + count > a->eventcap) {
+		a->eventcap = (a->nevents + count) * 2;
+		a->events = realloc(a->events,
+		    sizeof(*a->events) * (size_t)a->eventcap);
+		if (a->events == NULL)
+			abort();
+	}
+	memcpy(a->events + a->nevents, kevp, sizeof(*kevp) * (size_t)count);
+	a->nevents += count;
+	return (0);
+}
+
+static int
+l_kqueue(lua_State *L)
+{
+	struct sim_syscall sc;
+	int e, fd = -1;
+
+	e = sim_syscall_enter(L, &sc, "kqueue", SYS_FREEBSD, "%s", "");
+	if (e == 0)
+		e = kern_kqueue(curthread, 0, false, &fd);
+	if (e != 0)
+		return (sim_syscall_return(L, &sc, e, 0, NULL));
+	lua_pushinteger(L, fd);
+	return (sim_syscall_return(L, &sc, 0, 1, "%d", fd));
+}
+
+/* Models sys_kqueuex(): EINVAL for an unknown flag. */
+static int
+l_kqueuex(lua_State *L)
+{
+	struct sim_syscall sc;
+	lua_Integer flags = luaL_checkinteger(L, 1);
+	int e, fd = -1;
+
+	e = sim_syscall_enter(L, &sc, "kqueuex", SYS_FREEBSD, "0x%" PRIx64,
+	    (uint64_t)flags);
+	if (e == 0 && (flags & ~(lua_Integer)(KQUEUE_CLOEXEC |
+					    KQUEUE_CPONFORK)) != 0)
+		e = EINVAL;
+	if (e == 0)
+		e = kern_kqueue(curthread,
+		    (flags & KQUEUE_CLOEXEC) ? O_CLOEXEC : 0,
+		    (flags & KQUEUE_CPONFORK) != 0, &fd);
+	if (e != 0)
+		return (sim_syscall_return(L, &sc, e, 0, NULL));
+	lua_pushinteger(L, fd);
+	return (sim_syscall_return(L, &sc, 0, 1, "%d", fd));
+}
+
+/*
+ * sys.kevent(kq, changes, nevents, timeout): the array of events (error
+ * entries included), or nil and the errno name.
+ */
+static int
+l_kevent(lua_State *L)
+{
+	struct kevent_copyops k_ops;
+	struct kevent_args a;
+	struct sim_syscall sc;
+	struct thread *td;
+	lua_Integer kq, nevents, timeout;
+	int e, i, n, nchanges;
+	bool tv_invalid;
+
+	kq = luaL_checkinteger(L, 1);
+	if (!lua_isnoneornil(L, 2))
+		luaL_checktype(L, 2, LUA_TTABLE);
+	nevents = luaL_optinteger(L, 3, 0);
+	timeout = -1;
+	if (!lua_isnoneornil(L, 4))
+		timeout = luaL_checkinteger(L, 4);
+	if (nevents > INT32_MAX || nevents < INT32_MIN)
+		return (luaL_argerror(L, 3, "out of range"));
+	nchanges = lua_isnoneornil(L, 2) ? 0 : (int)luaL_len(L, 2);
+
+	memset(&a, 0, sizeof(a));
+	if (nchanges > 0) {
+		a.changes = lua_newuserdatauv(L,
+		    sizeof(*a.changes) * (size_t)nchanges, 0);
+		for (i = 0; i < nchanges; i++) {
+			lua_geti(L, 2, i + 1);
+			kevent_from_lua(L, -1, &a.changes[i], "sys.kevent");
+			lua_pop(L, 1);
+		}
+	}
+	a.nchanges = nchanges;
+	tv_invalid = !lua_isnoneornil(L, 4) && timeout < 0;
+
+	e = sim_syscall_enter(L, &sc, "kevent",
+	    SYS_FREEBSD, "kq=%" PRId64 " nchanges=%d nevents=%" PRId64
+	    " timeout=%" PRId64,
+	    (int64_t)kq, nchanges, (int64_t)nevents, (int64_t)timeout);
+	if (e != 0)
+		return (sim_syscall_return(L, &sc, e, 0, NULL));
+	td = curthread;
+	kqueue_ast(td);
+	k_ops.arg = &a;
+	k_ops.k_copyin = kevent_copyin;
+	k_ops.k_copyout = kevent_copyout;
+	n = 0;
+	if (kq < INT32_MIN || kq > INT32_MAX)
+		e = EBADF;
+	else
+		e = kern_kevent(td, (int)kq, nchanges, (int)nevents, &k_ops,
+		    tv_invalid ? 0 : (timeout < 0 ? -1 : timeout), tv_invalid,
+		    &n);
+	kqueue_ast(td);
+	if (e != 0) {
+		free(a.events);
+		return (sim_syscall_return(L, &sc, e, 0, NULL));
+	}
+	lua_createtable(L, a.nevents, 0);
+	for (i = 0; i < a.nevents; i++) {
+		kevent_to_lua(L, &a.events[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	free(a.events);
+	return (sim_syscall_return(L, &sc, 0, 1, "%d", n));
+}
+
+/* Pushes a flag set: {NAME = true, ..., _value = v}. */
+static void
+push_set(lua_State *L, const struct sim_flagname *names, uint64_t v)
+{
+	lua_newtable(L);
+	for (; names->name != NULL; names++) {
+		if ((v & names->bit) == names->bit && names->bit != 0) {
+			lua_pushboolean(L, 1);
+			lua_setfield(L, -2, names->name);
+		}
+	}
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, "_value");
+}
+
+static void
+push_knote(lua_State *L, const struct knote *kn)
+{
+	lua_createtable(L, 0, 12);
+	lua_pushinteger(L, (lua_Integer)kn->kn_id);
+	lua_setfield(L, -2, "ident");
+	lua_pushinteger(L, kn->kn_filter);
+	lua_setfield(L, -2, "filter");
+	push_set(L, kn_status_names, (uint64_t)kn->kn_status);
+	lua_setfield(L, -2, "kn_status");
+	lua_pushinteger(L, kn->kn_flags);
+	lua_setfield(L, -2, "kn_flags");
+	lua_pushinteger(L, kn->kn_data);
+	lua_setfield(L, -2, "kn_data");
+	lua_pushinteger(L, kn->kn_fflags);
+	lua_setfield(L, -2, "kn_fflags");
+	lua_pushinteger(L, (lua_Integer)(uint32_t)kn->kn_sfflags);
+	lua_setfield(L, -2, "kn_sfflags");
+	lua_pushinteger(L, kn->kn_sdata);
+	lua_setfield(L, -2, "kn_sdata");
+	lua_pushinteger(L, kn->kn_influx);
+	lua_setfield(L, -2, "kn_influx");
+	udata_push(L, kn->kn_kevent.udata);
+	lua_setfield(L, -2, "udata");
+	lua_pushstring(L, kn->kn_obj.so_name);
+	lua_setfield(L, -2, "name");
+}
+
+/* Visits the knotes of kq in list order (fd lists, then the hash). */
+static const struct knote *
+kq_find(const struct kqueue *kq, uint64_t ident, int filter)
+{
+	const struct knote *kn;
+	int i;
+
+	for (i = 0; i < kq->kq_knlistsize; i++)
+		SLIST_FOREACH(kn, &kq->kq_knlist[i], kn_link)
+			if (kn->kn_status != KN_MARKER && kn->kn_id == ident &&
+			    kn->kn_filter == filter)
+				return (kn);
+	for (i = 0; kq->kq_knhashmask != 0 && i <= (int)kq->kq_knhashmask; i++)
+		SLIST_FOREACH(kn, &kq->kq_knhash[i], kn_link)
+			if (kn->kn_status != KN_MARKER && kn->kn_id == ident &&
+			    kn->kn_filter == filter)
+				return (kn);
+	return (NULL);
+}
+
+int
+kqueue_inspect(lua_State *L, struct file *fp, int identidx)
+{
+	const struct kqueue *kq = kqueue_of_file(fp);
+	const struct knote *kn;
+	lua_Integer n;
+	int i;
+
+	if (kq == NULL)
+		return (0);
+	if (!lua_isnoneornil(L, identidx)) {
+		uint64_t ident = (uint64_t)luaL_checkinteger(L, identidx);
+		int filter = (int)luaL_checkinteger(L, identidx + 1);
+
+		kn = kq_find(kq, ident, filter);
+		if (kn == NULL)
+			lua_pushnil(L);
+		else
+			push_knote(L, kn);
+		return (1);
+	}
+	lua_createtable(L, 0, 6);
+	lua_pushinteger(L, kq->kq_count);
+	lua_setfield(L, -2, "kq_count");
+	push_set(L, kq_state_names, (uint64_t)kq->kq_state);
+	lua_setfield(L, -2, "kq_state");
+	lua_pushinteger(L, kq->kq_refcnt);
+	lua_setfield(L, -2, "kq_refcnt");
+	lua_pushstring(L, kq->kq_obj.so_name);
+	lua_setfield(L, -2, "name");
+	lua_newtable(L);
+	n = 0;
+	for (i = 0; i < kq->kq_knlistsize; i++)
+		SLIST_FOREACH(kn, &kq->kq_knlist[i], kn_link)
+			if (kn->kn_status != KN_MARKER) {
+				push_knote(L, kn);
+				lua_rawseti(L, -2, ++n);
+			}
+	for (i = 0; kq->kq_knhashmask != 0 && i <= (int)kq->kq_knhashmask; i++)
+		SLIST_FOREACH(kn, &kq->kq_knhash[i], kn_link)
+			if (kn->kn_status != KN_MARKER) {
+				push_knote(L, kn);
+				lua_rawseti(L, -2, ++n);
+			}
+	lua_setfield(L, -2, "knotes");
+	/* The queue, head first. */
+	lua_newtable(L);
+	n = 0;
+	TAILQ_FOREACH(kn, &kq->kq_head, kn_tqe)
+		if (kn->kn_status != KN_MARKER) {
+			lua_pushstring(L, kn->kn_obj.so_name);
+			lua_rawseti(L, -2, ++n);
+		}
+	lua_setfield(L, -2, "queue");
+	return (1);
+}
+
+static const luaL_Reg kqueue_fns[] = {
+	{ "kqueue", l_kqueue },
+	{ "kqueuex", l_kqueuex },
+	{ "kevent", l_kevent },
+	{ NULL, NULL },
+};
+
+#define C(name) { #name, (int64_t)(name) }
+static const struct sim_const kqueue_consts[] = {
+	C(EVFILT_READ), C(EVFILT_WRITE), C(EVFILT_AIO), C(EVFILT_VNODE),
+	C(EVFILT_PROC), C(EVFILT_SIGNAL), C(EVFILT_TIMER), C(EVFILT_PROCDESC),
+	C(EVFILT_FS), C(EVFILT_LIO), C(EVFILT_USER), C(EVFILT_SENDFILE),
+	C(EVFILT_EMPTY), C(EVFILT_JAIL), C(EVFILT_JAILDESC),
+	C(EVFILT_SYSCOUNT),
+	C(EV_ADD), C(EV_DELETE), C(EV_ENABLE), C(EV_DISABLE),
+	C(EV_FORCEONESHOT), C(EV_KEEPUDATA), C(EV_ONESHOT), C(EV_CLEAR),
+	C(EV_RECEIPT), C(EV_DISPATCH), C(EV_SYSFLAGS), C(EV_DROP),
+	C(EV_FLAG1), C(EV_FLAG2), C(EV_EOF), C(EV_ERROR),
+	C(NOTE_FFNOP), C(NOTE_FFAND), C(NOTE_FFOR), C(NOTE_FFCOPY),
+	C(NOTE_FFCTRLMASK), C(NOTE_FFLAGSMASK), C(NOTE_TRIGGER),
+	C(NOTE_LOWAT), C(NOTE_FILE_POLL),
+	C(NOTE_DELETE), C(NOTE_WRITE), C(NOTE_EXTEND), C(NOTE_ATTRIB),
+	C(NOTE_LINK), C(NOTE_RENAME), C(NOTE_REVOKE), C(NOTE_OPEN),
+	C(NOTE_CLOSE), C(NOTE_CLOSE_WRITE), C(NOTE_READ),
+	C(NOTE_EXIT), C(NOTE_FORK), C(NOTE_EXEC), C(NOTE_PDSIGCHLD),
+	C(NOTE_SIGNAL), C(NOTE_REAP), C(NOTE_PCTRLMASK), C(NOTE_PDATAMASK),
+	C(NOTE_TRACK), C(NOTE_TRACKERR), C(NOTE_CHILD),
+	C(NOTE_SECONDS), C(NOTE_MSECONDS), C(NOTE_USECONDS),
+	C(NOTE_NSECONDS), C(NOTE_ABSTIME),
+	C(NOTE_JAIL_CHILD), C(NOTE_JAIL_SET), C(NOTE_JAIL_ATTACH),
+	C(NOTE_JAIL_REMOVE), C(NOTE_JAIL_MULTI), C(NOTE_JAIL_CTRLMASK),
+	C(KQUEUE_CLOEXEC), C(KQUEUE_CPONFORK),
+	{ NULL, 0 },
+};
+#undef C
+
+void
+sys_freebsd_register(lua_State *L, int t)
+{
+	sim_sys_register(L, t, kqueue_fns, kqueue_consts);
+}
