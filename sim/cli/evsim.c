@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "evsim_config.h"
 #include "kernel.h"
 #include "lhost.h"
@@ -23,9 +24,6 @@
 #include "simrun.h"
 #include "trace.h"
 
-#define EXIT_FAILED 1
-#define EXIT_USAGE 2
-#define EXIT_DIVERGED 3
 
 void sim_lua_register(lua_State *L);
 
@@ -46,6 +44,8 @@ usage_main(FILE *f)
 	    "dot)\n"
 	    "  replay DB     re-execute a recorded run from the database and "
 	    "compare\n"
+	    "  diff DB A B   first differing transition of two runs, then an "
+	    "aligned diff\n"
 	    "\n"
 	    "evsim COMMAND --help describes a command; evsim --version prints "
 	    "the version.\n"
@@ -425,65 +425,6 @@ cmd_list(int argc, char **argv)
 	return (rc != 0 ? rc : nbad > 0 ? EXIT_USAGE : 0);
 }
 
-/* Opens DB read-only and resolves the run id (0 = latest). */
-static int
-open_db_run(const char *path, int64_t *run, sqlite3 **ret_db)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int rc;
-
-	if (access(path, R_OK) != 0) {
-		fprintf(stderr, "evsim: %s: %s\n", path, strerror(errno));
-		return (EXIT_USAGE);
-	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
-		fprintf(stderr, "evsim: %s: cannot open database\n", path);
-		sqlite3_close(db);
-		return (EXIT_USAGE);
-	}
-	rc = sqlite3_prepare_v2(db,
-	    "SELECT value FROM evsim_meta WHERE key = 'format'", -1, &st,
-	    NULL);
-	if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
-	    strcmp((const char *)sqlite3_column_text(st, 0), "evsim-trace") !=
-		0) {
-		fprintf(stderr, "evsim: %s: not an evsim database\n", path);
-		sqlite3_finalize(st);
-		sqlite3_close(db);
-		return (EXIT_USAGE);
-	}
-	sqlite3_finalize(st);
-	if (*run == 0) {
-		sqlite3_prepare_v2(db, "SELECT max(id) FROM runs", -1, &st,
-		    NULL);
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_type(st, 0) != SQLITE_NULL)
-			*run = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (*run == 0) {
-			fprintf(stderr, "evsim: %s: no runs recorded\n", path);
-			sqlite3_close(db);
-			return (EXIT_USAGE);
-		}
-	} else {
-		sqlite3_prepare_v2(db, "SELECT id FROM runs WHERE id = ?1", -1,
-		    &st, NULL);
-		sqlite3_bind_int64(st, 1, *run);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_ROW) {
-			fprintf(stderr, "evsim: %s: no run %" PRId64 "\n",
-			    path, *run);
-			sqlite3_close(db);
-			return (EXIT_USAGE);
-		}
-	}
-	*ret_db = db;
-	return (0);
-}
-
 static int
 parse_run_id(const char *s, int64_t *run)
 {
@@ -529,28 +470,17 @@ cmd_trace(int argc, char **argv)
 		fprintf(stderr, "evsim trace: expected DB\n");
 		return (EXIT_USAGE);
 	}
-	if ((rc = open_db_run(path, &run, &db)) != 0)
+	if ((rc = cli_open_db(path, &run, &db)) != 0)
 		return (rc);
-	sqlite3_prepare_v2(db,
-	    "SELECT seq, vtime, pid, tid, func, object, field, old, new "
-	    "FROM trace WHERE run_id = ?1 ORDER BY seq",
-	    -1, &st, NULL);
-	sqlite3_bind_int64(st, 1, run);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		size_t n = trace_format_line(line, sizeof(line),
-		    (uint64_t)sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
-		    sqlite3_column_int(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    (const char *)sqlite3_column_text(st, 6),
-		    (const char *)sqlite3_column_text(st, 7),
-		    (const char *)sqlite3_column_text(st, 8));
+	{
+		char **lines;
+		size_t n, k;
 
-		fwrite(line, 1, n < sizeof(line) ? n : sizeof(line) - 1,
-		    stdout);
+		cli_load_lines(db, run, &lines, &n);
+		for (k = 0; k < n; k++)
+			fputs(lines[k], stdout);
+		cli_free_lines(lines, n);
 	}
-	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return (0);
 }
@@ -641,6 +571,7 @@ cmd_report(int argc, char **argv)
 }
 
 int cmd_replay(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 int
 main(int argc, char **argv)
@@ -668,6 +599,8 @@ main(int argc, char **argv)
 		return (cmd_report(argc - 1, argv + 1));
 	if (strcmp(argv[1], "replay") == 0)
 		return (cmd_replay(argc - 1, argv + 1));
+	if (strcmp(argv[1], "diff") == 0)
+		return (cmd_diff(argc - 1, argv + 1));
 	fprintf(stderr, "evsim: unknown command '%s' (see evsim --help)\n",
 	    argv[1]);
 	return (EXIT_USAGE);

@@ -72,6 +72,7 @@ static struct {
 	uint64_t pc_gen;
 	struct mtx pc_mutex;
 	int pc_nents;
+	LIST_HEAD(, port) pc_ports; /* sim: every live port, oldest last */
 } port_control;
 
 static int port_fo_close(struct file *fp, struct thread *td);
@@ -100,6 +101,7 @@ port_control_check(void)
 		port_control.pc_gen = sched_generation();
 		mtx_init(&port_control.pc_mutex, "port_control", NULL, MTX_DEF);
 		port_control.pc_nents = 0;
+		LIST_INIT(&port_control.pc_ports);
 	}
 }
 
@@ -218,6 +220,7 @@ port_create(struct thread *td, int *ret_fd)
 	finit(fp, FREAD | FWRITE, DTYPE_PORT, pp, &portops);
 	PORT_SET(pp, port_fd, fd);
 	port_control.pc_nents++;
+	LIST_INSERT_HEAD(&port_control.pc_ports, pp, port_link);
 	ppr->ppr_portcnt++;
 	mtx_unlock(&port_control.pc_mutex);
 	fdrop(fp, td);
@@ -486,6 +489,7 @@ port_fo_close(struct file *fp, struct thread *td)
 	port_control_check();
 	mtx_lock(&port_control.pc_mutex);
 	port_control.pc_nents--;
+	LIST_REMOVE(pp, port_link);
 	if (ppr->ppr_portcnt > 0)
 		ppr->ppr_portcnt--;
 	mtx_unlock(&port_control.pc_mutex);
@@ -645,4 +649,38 @@ port_fdclose(struct thread *td, int fd, struct file *fp)
 		if (count > 1)
 			port_close(pp, count);
 	}
+}
+
+/*
+ * Exit: closeall() closes every port fd of the process, so each port the
+ * process still shared gets the per-process cleanup of a non-last close.
+ * The simulator's fdescfree() only drops references, so it is done here for
+ * every live port; a port the process did not hold has nothing of it.
+ */
+void
+port_exit_cleanup(void)
+{
+	struct file **fps;
+	port_t *pp;
+	int i, n = 0;
+
+	port_control_check();
+	LIST_FOREACH(pp, &port_control.pc_ports, port_link)
+		n++;
+	if (n == 0)
+		return;
+	/* Hold them all first: a close may run meanwhile. */
+	fps = port_zalloc(sizeof(*fps) * (size_t)n);
+	n = 0;
+	LIST_FOREACH(pp, &port_control.pc_ports, port_link) {
+		if (pp->port_queue.portq_flags & PORTQ_CLOSE)
+			continue;
+		fhold(pp->port_fp);
+		fps[n++] = pp->port_fp;
+	}
+	for (i = 0; i < n; i++)
+		port_close(fps[i]->f_data, 2);
+	for (i = 0; i < n; i++)
+		(void)fdrop(fps[i], curthread);
+	free(fps);
 }

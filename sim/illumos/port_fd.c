@@ -202,16 +202,18 @@ void
 port_pcache_remove_fd(port_fdcache_t *pcp, portfd_t *pfd)
 {
 	polldat_t *pdp = PFTOD(pfd), **pp;
+	bool found = false;
 
 	mtx_assert(&pcp->pc_lock, MA_OWNED);
 	for (pp = (polldat_t **)PORT_FD_BUCKET(pcp, pdp->pd_fd); *pp != NULL;
 	     pp = &(*pp)->pd_hashnext)
 		if (*pp == pdp) {
 			*pp = pdp->pd_hashnext;
+			found = true;
 			break;
 		}
-	KASSERT(*pp == pdp->pd_hashnext || pp != NULL,
-	    ("port_pcache_remove_fd: polldat not in the cache"));
+	KASSERT(found, ("port_pcache_remove_fd: %s not in the cache",
+			   pfd->pfd_obj.so_name));
 	if (--pcp->pc_fdcount == 0)
 		cv_signal(&pcp->pc_lclosecv);
 	sim_trace_str(__func__, &pfd->pfd_obj, "assoc",
@@ -604,7 +606,13 @@ port_remove_portfd(polldat_t *pdp, port_fdcache_t *pcp)
 	port_t *pp = pdp->pd_portev->portkev_port;
 
 	mtx_assert(&pcp->pc_lock, MA_OWNED);
-	if (fget_noref(curproc->p_fd, pdp->pd_fd) != NULL) {
+	/*
+	 * illumos tests getf(pd_fd): a NULL file means another thread is
+	 * closing the fd and will free the entry.  Here that thread has taken
+	 * the entry off the close list first, and exit frees the table
+	 * without closing (fdescfree), so the list is the test.
+	 */
+	if (PDTOF(pdp)->pfd_onlist) {
 		delfd_port(pdp->pd_fd, PDTOF(pdp));
 		(void)port_remove_fd_object(PDTOF(pdp), pp, pcp);
 	}
@@ -636,7 +644,7 @@ port_close_sourcefd(void *arg, int port, int pid, int lastclose)
 	}
 	if (lastclose) {
 		while (pcp->pc_fdcount)
-			(void)cv_wait_sig(&pcp->pc_lclosecv, &pcp->pc_lock);
+			cv_wait(&pcp->pc_lclosecv, &pcp->pc_lock); /* XXX: _sig */
 		pp->port_queue.portq_pcp = NULL;
 	}
 	mtx_unlock(&pcp->pc_lock);

@@ -408,6 +408,7 @@ int portfs_enter(struct thread *td, int fd, port_t **ret_pp,
 int portfs_leave(struct thread *td, port_t *pp, struct port_active *pa,
     int error);
 struct port_proc *port_proc(struct proc *p);
+void port_exit_cleanup(void);
 int port_nports(void);
 
 /* port_subr.c */

@@ -766,6 +766,7 @@ illumos_exit(struct thread *td, struct proc *p)
 	portfd_t *pfd;
 
 	port_timer_exit(p);
+	port_exit_cleanup();
 	while ((pfd = LIST_FIRST(&ppr->ppr_portfds)) != NULL)
 		port_fd_proc_close(td, PFTOD(pfd)->pd_fd);
 }

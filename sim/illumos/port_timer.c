@@ -124,7 +124,7 @@ port_timer_create(struct thread *td, int clock, int portfd,
     const struct port_user *u, int *ret_id)
 {
 	struct port_proc *ppr = port_proc(td->td_proc);
-	port_kevent_t *pkevp;
+	port_kevent_t *pkevp = NULL;
 	port_itimer_t *it;
 	struct file *fp;
 	port_t *pp;
@@ -146,11 +146,13 @@ port_timer_create(struct thread *td, int clock, int portfd,
 	}
 	error = port_alloc_event_local(pp, PORT_SOURCE_TIMER,
 	    PORT_ALLOC_SCACHED, &pkevp);
-	if (error == 0)
+	if (error)
+		pkevp = NULL;
+	else
 		error = port_associate_ksource(pp, PORT_SOURCE_TIMER, NULL,
 		    timer_close_port, pp);
 	if (error) {
-		if (pkevp != NULL && error != EAGAIN)
+		if (pkevp != NULL)
 			port_free_event(pkevp);
 		fdrop(fp, td);
 		return (error);

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Helpers shared by the evsim subcommands that read a trace database.
+ */
+#ifndef SIM_CLI_CLI_H
+#define SIM_CLI_CLI_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+#define EXIT_DIVERGED 3
+
+/*
+ * Opens path read-only, checks it is an evsim database and resolves *run
+ * (0: the latest) to an existing run.  Returns 0, or EXIT_USAGE after
+ * printing a one-line error.
+ */
+int cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db);
+
+/*
+ * Loads the canonical lines of a run (each with its newline).  The caller
+ * frees each line and the array.
+ */
+int cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines,
+    size_t *ret_n);
+
+void cli_free_lines(char **lines, size_t n);
+
+#endif /* SIM_CLI_CLI_H */

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * evsim diff DB RUN_A RUN_B: compares two runs' canonical traces, ignoring
+ * the sequence number and virtual time columns' positions only as far as
+ * they are part of the line (they are compared too).  Prints the first
+ * differing transition with the preceding context, then the two runs side
+ * by side from there, aligned by a longest-common-subsequence diff over the
+ * lines without their sequence numbers (so one inserted transition does not
+ * misalign everything after it).  Exit 0 identical, 1 different, 2 error.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "simrun.h"
+
+#define DIFF_CONTEXT 5
+#define DIFF_WINDOW 400 /* lines of each run aligned after the difference */
+
+/* The line without its leading "seq TAB". */
+static const char *
+body(const char *line)
+{
+	const char *t = strchr(line, '\t');
+
+	return (t != NULL ? t + 1 : line);
+}
+
+static void
+show(const char *prefix, const char *line)
+{
+	printf("%s %.*s\n", prefix, (int)strcspn(line, "\n"), line);
+}
+
+int cmd_diff(int argc, char **argv);
+
+int
+cmd_diff(int argc, char **argv)
+{
+	sqlite3 *db;
+	char **a, **b, *end;
+	size_t na, nb, i, first, wa, wb, x, y;
+	int64_t ra, rb;
+	int rc;
+	unsigned short *lcs;
+
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("usage: evsim diff DB RUN_A RUN_B\n\nPrints the first "
+		       "differing transition of two runs with context, then an "
+		       "aligned\ndiff.  Exit 0 identical, 1 different.\n");
+		return (0);
+	}
+	if (argc != 4) {
+		fprintf(stderr, "evsim diff: expected DB RUN_A RUN_B\n");
+		return (EXIT_USAGE);
+	}
+	ra = strtoll(argv[2], &end, 10);
+	if (*end != '\0' || ra <= 0) {
+		fprintf(stderr, "evsim diff: '%s' is not a run id\n", argv[2]);
+		return (EXIT_USAGE);
+	}
+	rb = strtoll(argv[3], &end, 10);
+	if (*end != '\0' || rb <= 0) {
+		fprintf(stderr, "evsim diff: '%s' is not a run id\n", argv[3]);
+		return (EXIT_USAGE);
+	}
+	if ((rc = cli_open_db(argv[1], &ra, &db)) != 0)
+		return (rc);
+	sqlite3_close(db);
+	if ((rc = cli_open_db(argv[1], &rb, &db)) != 0)
+		return (rc);
+	cli_load_lines(db, ra, &a, &na);
+	cli_load_lines(db, rb, &b, &nb);
+	sqlite3_close(db);
+	for (first = 0; first < na && first < nb; first++)
+		if (strcmp(a[first], b[first]) != 0)
+			break;
+	if (first == na && first == nb) {
+		printf("runs %" PRId64 " and %" PRId64
+		       " are identical (%zu transitions)\n",
+		    ra, rb, na);
+		cli_free_lines(a, na);
+		cli_free_lines(b, nb);
+		return (0);
+	}
+	printf("runs %" PRId64 " and %" PRId64
+	       " differ first at transition %zu (of %zu and %zu)\n",
+	    ra, rb, first + 1, na, nb);
+	for (i = first > DIFF_CONTEXT ? first - DIFF_CONTEXT : 0; i < first;
+	     i++)
+		show(" ", a[i]);
+	show("-", first < na ? a[first] : "(end of run)");
+	show("+", first < nb ? b[first] : "(end of run)");
+	/* Aligned diff of the window after the first difference. */
+	wa = na - first < DIFF_WINDOW ? na - first : DIFF_WINDOW;
+	wb = nb - first < DIFF_WINDOW ? nb - first : DIFF_WINDOW;
+	lcs = calloc((wa + 1) * (wb + 1), sizeof(*lcs));
+	if (lcs == NULL)
+		sim_oom();
+#define L(i, j) lcs[(i) * (wb + 1) + (j)]
+	for (x = wa; x-- > 0;)
+		for (y = wb; y-- > 0;)
+			L(x, y) = strcmp(body(a[first + x]),
+				      body(b[first + y])) == 0 ?
+			    L(x + 1, y + 1) + 1 :
+			    (L(x + 1, y) > L(x, y + 1) ? L(x + 1, y) :
+							 L(x, y + 1));
+	printf("\naligned (run %" PRId64 " '-', run %" PRId64
+	       " '+', first %d lines of each):\n",
+	    ra, rb, DIFF_WINDOW);
+	x = y = 0;
+	while (x < wa || y < wb) {
+		if (x < wa && y < wb &&
+		    strcmp(body(a[first + x]), body(b[first + y])) == 0) {
+			show(" ", a[first + x]);
+			x++;
+			y++;
+		} else if (y < wb && (x == wa || L(x, y + 1) >= L(x + 1, y))) {
+			show("+", b[first + y]);
+			y++;
+		} else {
+			show("-", a[first + x]);
+			x++;
+		}
+	}
+#undef L
+	free(lcs);
+	cli_free_lines(a, na);
+	cli_free_lines(b, nb);
+	return (EXIT_FAILED);
+}

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Tests for engine/trace.c: the escaping of the canonical line, the running
+ * hash against XXH3-64 computed here over lines formatted by hand, the
+ * database recorder (tables, the 'runs' row before and after a run, and the
+ * trace, syscalls, decisions and threads rows read back with SQLite), and the
+ * refusal, without touching them, of files that are not evsim databases.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <xxhash.h>
+
+#include "../engine/sched.h"
+#include "../engine/trace.h"
+
+Test(trace_format_line, escapes_exactly_as_documented)
+{
+	char buf[512];
+	const char *want = "7\t-5\t3\t4\t"
+			   "a\\tb\t"
+			   "c\\nd\\re\t"
+			   "back\\\\slash\t"
+			   "\\x01\\x1b[0m\\x7f\t"
+			   "caf\xc3\xa9 ~\n";
+	size_t n;
+
+	n = trace_format_line(buf, sizeof(buf), 7, -5, 3, 4, "a\tb",
+	    "c\nd\re", "back\\slash", "\x01\x1b[0m\x7f", "caf\xc3\xa9 ~");
+	cr_assert_str_eq(buf, want);
+	cr_assert_eq(n, strlen(want));
+}
+
+Test(trace_format_line, null_strings_are_empty_and_truncation_reports_need)
+{
+	char buf[12];
+	char full[64];
+	size_t n;
+
+	n = trace_format_line(full, sizeof(full), 1, 0, 0, 0, "f", NULL, NULL,
+	    NULL, "x");
+	cr_assert_str_eq(full, "1\t0\t0\t0\tf\t\t\t\tx\n");
+	cr_assert_eq(n, strlen(full));
+	memset(buf, 'Z', sizeof(buf));
+	n = trace_format_line(buf, sizeof(buf), 1, 0, 0, 0, "f", NULL, NULL,
+	    NULL, "x");
+	cr_assert_eq(n, strlen(full));
+	cr_assert_eq(buf[sizeof(buf) - 1], '\0');
+	cr_assert_eq(strncmp(buf, full, sizeof(buf) - 1), 0);
+}
+
+struct tr {
+	int64_t vtime;
+	int pid, tid;
+	const char *func, *object, *field, *old, *new;
+	const char *line; /* the canonical text, written by hand */
+};
+
+static const struct tr seq[] = {
+	{ 0, 1, 101, "pipe_write", "pipe#1", "pipe_state", "0", "PIPE_WANTR",
+	    "0\t1\t101\tpipe_write\tpipe#1\tpipe_state\t0\tPIPE_WANTR\n" },
+	{ 1500, 1, 102, "kqueue_register", "kq#1", "kn_status", "",
+	    "KN_ACTIVE|KN_QUEUED",
+	    "1500\t1\t102\tkqueue_register\tkq#1\tkn_status\t\t"
+	    "KN_ACTIVE|KN_QUEUED\n" },
+	{ 1500, 0, 100001, "softclock", "callout#3", "c_flags", "tab\there",
+	    "nl\nthere",
+	    "1500\t0\t100001\tsoftclock\tcallout#3\tc_flags\ttab\\there\t"
+	    "nl\\nthere\n" },
+	{ 2000000000, 2, 103, "sim_print", "proc#2", "out", NULL, "a\\b",
+	    "2000000000\t2\t103\tsim_print\tproc#2\tout\t\ta\\\\b\n" },
+};
+
+#define NSEQ (sizeof(seq) / sizeof(seq[0]))
+
+Test(trace_transition, hash_is_xxh3_of_the_canonical_lines)
+{
+	struct trace *t;
+	char err[256], got[17], want[17], *all;
+	size_t i, len = 0, cap = 4096;
+	uint64_t s;
+
+	all = calloc(1, cap);
+	cr_assert_not_null(all);
+	for (i = 0; i < NSEQ; i++)
+		len += (size_t)snprintf(all + len, cap - len, "%zu\t%s", i + 1,
+		    seq[i].line);
+	snprintf(want, sizeof(want), "%016" PRIx64,
+	    (uint64_t)XXH3_64bits(all, len));
+
+	cr_assert_eq(trace_open(&t, NULL, err, sizeof(err)), 0);
+	cr_assert_not(trace_recording(t));
+	for (i = 0; i < NSEQ; i++) {
+		s = trace_transition(t, seq[i].vtime, seq[i].pid, seq[i].tid,
+		    seq[i].func, seq[i].object, seq[i].field, seq[i].old,
+		    seq[i].new);
+		cr_assert_eq(s, i + 1);
+	}
+	cr_assert_eq(trace_seq(t), NSEQ);
+	trace_hash_hex(t, got);
+	cr_assert_str_eq(got, want);
+
+	/* A new run starts the hash and the sequence again. */
+	{
+		struct trace_run_info info = { .scenario = "x" };
+		int64_t run_id = -1;
+
+		cr_assert_eq(trace_run_begin(t, &info, &run_id, err,
+				 sizeof(err)),
+		    0);
+		cr_assert_eq(run_id, 0);
+		cr_assert_eq(trace_seq(t), 0);
+		trace_hash_hex(t, got);
+		snprintf(want, sizeof(want), "%016" PRIx64,
+		    (uint64_t)XXH3_64bits(NULL, 0));
+		cr_assert_str_eq(got, want);
+	}
+	trace_close(t);
+	free(all);
+}
+
+/* Temporary database paths and their WAL side files. */
+static void
+tmp_path(char *path, size_t len)
+{
+	int fd;
+
+	snprintf(path, len, "/tmp/evsim-test-trace-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+}
+
+static void
+tmp_remove(const char *path)
+{
+	char side[128];
+
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+/* Runs one query returning one text cell (NULL as "(null)"). */
+static void
+query1(sqlite3 *db, const char *sql, char *out, size_t len)
+{
+	sqlite3_stmt *st;
+	const unsigned char *v;
+
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	cr_assert_eq(sqlite3_step(st), SQLITE_ROW, "%s: no row", sql);
+	v = sqlite3_column_text(st, 0);
+	snprintf(out, len, "%s", v != NULL ? (const char *)v : "(null)");
+	sqlite3_finalize(st);
+}
+
+Test(trace_run_begin, records_runs_and_rows_into_the_database)
+{
+	struct trace_run_info info = { .scenario = "pipes/basic",
+		.path = "scenarios/pipes/basic.lua",
+		.source = "return 1",
+		.kernel = "freebsd",
+		.strategy = "random",
+		.args = "evsim run",
+		.seed = 42 };
+	char path[64], err[256], cell[512], hex[17], sql[256];
+	struct trace *t;
+	sqlite3 *db;
+	int64_t run_id;
+	static const char *const tables[] = { "evsim_meta", "runs", "trace",
+		"syscalls", "decisions", "threads" };
+	size_t i;
+	uint64_t s;
+
+	tmp_path(path, sizeof(path));
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert(trace_recording(t));
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+		snprintf(sql, sizeof(sql),
+		    "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+		    " AND name = '%s'",
+		    tables[i]);
+		query1(db, sql, cell, sizeof(cell));
+		cr_assert_str_eq(cell, "1", "table %s missing", tables[i]);
+		sqlite3_close(db);
+	}
+
+	cr_assert_eq(trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_assert_gt(run_id, 0);
+	/* Committed: another connection sees a 'running' run. */
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+	    "SELECT status || '|' || scenario || '|' || seed || '|' || kernel"
+	    " || '|' || strategy FROM runs WHERE id = %" PRId64,
+	    run_id);
+	query1(db, sql, cell, sizeof(cell));
+	cr_assert_str_eq(cell, "running|pipes/basic|42|freebsd|random");
+	sqlite3_close(db);
+
+	trace_thread(t, 101, 1, "main", "user");
+	for (i = 0; i < NSEQ; i++) {
+		s = trace_transition(t, seq[i].vtime, seq[i].pid, seq[i].tid,
+		    seq[i].func, seq[i].object, seq[i].field, seq[i].old,
+		    seq[i].new);
+		cr_assert_eq(s, i + 1);
+	}
+	trace_syscall(t, 2, 1500, 3000, 1, 101, "read", "fd=3", "-1",
+	    "EAGAIN");
+	trace_decision(t, 1, 1500, 101, "sched", 102, "101,102", NULL);
+	trace_decision(t, 2, 1500, 102, "choose", 2, "3", "pick");
+	trace_thread_end(t, 101);
+	cr_assert_eq(trace_nsyscalls(t), 1);
+	cr_assert_eq(trace_ndecisions(t), 2);
+	trace_hash_hex(t, hex);
+	cr_assert_eq(trace_run_end(t, "failed", "boom", "kqueue_scan", 777,
+			 err, sizeof(err)),
+	    0, "%s", err);
+
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+	    "SELECT status || '|' || message || '|' || fail_func || '|' ||"
+	    " fail_seq || '|' || vtime_end || '|' || transitions || '|' ||"
+	    " trace_hash || '|' || syscalls || '|' || decisions"
+	    " FROM runs WHERE id = %" PRId64,
+	    run_id);
+	query1(db, sql, cell, sizeof(cell));
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "failed|boom|kqueue_scan|%zu|777|"
+					     "%zu|%s|1|2",
+		    NSEQ, NSEQ, hex);
+		cr_assert_str_eq(cell, want);
+	}
+	snprintf(sql, sizeof(sql),
+	    "SELECT group_concat(seq || ':' || vtime || ':' || tid || ':' ||"
+	    " func || ':' || coalesce(old, 'NULL') || ':' || new, ';')"
+	    " FROM (SELECT * FROM trace WHERE run_id = %" PRId64
+	    " ORDER BY seq)",
+	    run_id);
+	query1(db, sql, cell, sizeof(cell));
+	cr_assert_str_eq(cell,
+	    "1:0:101:pipe_write:0:PIPE_WANTR;"
+	    "2:1500:102:kqueue_register::KN_ACTIVE|KN_QUEUED;"
+	    "3:1500:100001:softclock:tab\there:nl\nthere;"
+	    "4:2000000000:103:sim_print:NULL:a\\b");
+	snprintf(sql, sizeof(sql),
+	    "SELECT seq || ':' || vtime || ':' || name || ':' || args || ':' ||"
+	    " result || ':' || errno || ':' || end_seq || ':' || end_vtime"
+	    " FROM syscalls WHERE run_id = %" PRId64,
+	    run_id);
+	query1(db, sql, cell, sizeof(cell));
+	cr_assert_str_eq(cell, "2:1500:read:fd=3:-1:EAGAIN:4:3000");
+	snprintf(sql, sizeof(sql),
+	    "SELECT group_concat(step || ':' || seq || ':' || tid || ':' ||"
+	    " kind || ':' || chosen || ':' || runnable || ':' ||"
+	    " coalesce(label, 'NULL'), ';')"
+	    " FROM (SELECT * FROM decisions WHERE run_id = %" PRId64
+	    " ORDER BY step)",
+	    run_id);
+	query1(db, sql, cell, sizeof(cell));
+	cr_assert_str_eq(cell,
+	    "1:4:101:sched:102:101,102:NULL;2:4:102:choose:2:3:pick");
+	snprintf(sql, sizeof(sql),
+	    "SELECT tid || ':' || pid || ':' || name || ':' || kind || ':' ||"
+	    " start_seq || ':' || end_seq FROM threads WHERE run_id = %" PRId64,
+	    run_id);
+	query1(db, sql, cell, sizeof(cell));
+	cr_assert_str_eq(cell, "101:1:main:user:0:4");
+	query1(db,
+	    "SELECT value FROM evsim_meta WHERE key = 'format'", cell,
+	    sizeof(cell));
+	cr_assert_str_eq(cell, "evsim-trace");
+	sqlite3_close(db);
+	trace_close(t);
+
+	/* The file is now an evsim database: reopening it adds a run. */
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), 0, "%s", err);
+	{
+		int64_t run2;
+
+		cr_assert_eq(trace_run_begin(t, &info, &run2, err,
+				 sizeof(err)),
+		    0);
+		cr_assert_gt(run2, run_id);
+	}
+	trace_close(t);
+	tmp_remove(path);
+}
+
+/* Reads a whole file into a malloc'd buffer. */
+static char *
+slurp(const char *path, size_t *ret_len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*ret_len = (size_t)n;
+	return (buf);
+}
+
+static void
+assert_refused_untouched(const char *path)
+{
+	struct trace *t = NULL;
+	char err[256] = "", side[128];
+	char *before, *after;
+	size_t nbefore, nafter;
+
+	before = slurp(path, &nbefore);
+	cr_assert_gt(nbefore, 0);
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), EINVAL);
+	cr_assert(strstr(err, "not an evsim database") != NULL, "err: %s",
+	    err);
+	after = slurp(path, &nafter);
+	cr_assert_eq(nafter, nbefore);
+	cr_assert_eq(memcmp(before, after, nbefore), 0,
+	    "the refused file was modified");
+	snprintf(side, sizeof(side), "%s-wal", path);
+	cr_assert_neq(access(side, F_OK), 0, "a WAL file was left behind");
+	free(before);
+	free(after);
+}
+
+Test(trace_open, refuses_a_file_that_is_not_sqlite_without_touching_it)
+{
+	char path[64];
+	FILE *f;
+	int i;
+
+	tmp_path(path, sizeof(path));
+	f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	for (i = 0; i < 200; i++)
+		fprintf(f, "line %d of a plain text file, not a database\n",
+		    i);
+	fclose(f);
+	assert_refused_untouched(path);
+	tmp_remove(path);
+}
+
+Test(trace_open, refuses_a_foreign_sqlite_database_without_touching_it)
+{
+	char path[64], err[256];
+	sqlite3 *db;
+
+	tmp_path(path, sizeof(path));
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db,
+			 "CREATE TABLE accounts(id INTEGER PRIMARY KEY, name);"
+			 "INSERT INTO accounts VALUES (1, 'alice');",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_refused_untouched(path);
+	{
+		struct trace *t;
+
+		cr_assert_eq(trace_open(&t, path, err, sizeof(err)), EINVAL);
+		cr_assert(strstr(err, "evsim_meta") != NULL, "err: %s", err);
+	}
+	tmp_remove(path);
+}
+
+Test(trace_open, refuses_an_evsim_database_of_another_version)
+{
+	char path[64], err[256];
+	struct trace *t;
+	sqlite3 *db;
+
+	tmp_path(path, sizeof(path));
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), 0, "%s", err);
+	trace_close(t);
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db,
+			 "UPDATE evsim_meta SET value = '999'"
+			 " WHERE key = 'schema_version'",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), EINVAL);
+	cr_assert(strstr(err, "999") != NULL, "err: %s", err);
+	tmp_remove(path);
+}
+
+/* The scheduler's decisions and threads reach the database too. */
+static void
+two_points(void *arg)
+{
+	sched_point();
+	sched_point();
+}
+
+Test(trace_decision, scheduler_decisions_and_threads_are_recorded)
+{
+	struct trace_run_info info = { .scenario = "sched", .seed = 3 };
+	struct sched_config cfg = { .seed = 3, .strategy = SCHED_RANDOM };
+	struct sched_thread *td;
+	char path[64], err[256], cell[512], sql[256];
+	struct trace *t;
+	struct sched *s;
+	sqlite3 *db;
+	int64_t run_id;
+	uint64_t ndec;
+
+	tmp_path(path, sizeof(path));
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0);
+	cfg.trace = t;
+	cr_assert_eq(sched_new(&s, &cfg), 0);
+	cr_assert_eq(sched_thread_new(&td, 1, 101, "a", false, two_points,
+			 NULL),
+	    0);
+	cr_assert_eq(sched_thread_new(&td, 1, 102, "b", false, two_points,
+			 NULL),
+	    0);
+	cr_assert_eq(sched_run(s), SCHED_PASSED);
+	ndec = trace_ndecisions(t);
+	cr_assert_gt(ndec, 0);
+	cr_assert_eq(trace_run_end(t, "passed", "", NULL, 0, err, sizeof(err)),
+	    0);
+	sched_free(s);
+	trace_close(t);
+
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) || ':' || min(step) || ':' || max(step) || ':' ||"
+	    " sum(kind = 'sched') || ':' || min(runnable)"
+	    " FROM decisions WHERE run_id = %" PRId64,
+	    run_id);
+	query1(db, sql, cell, sizeof(cell));
+	{
+		char want[64];
+
+		snprintf(want, sizeof(want), "%" PRIu64 ":1:%" PRIu64 ":%" PRIu64
+		    ":101,102", ndec, ndec, ndec);
+		cr_assert_str_eq(cell, want);
+	}
+	snprintf(sql, sizeof(sql),
+	    "SELECT group_concat(tid || name || kind, ',') FROM (SELECT *"
+	    " FROM threads WHERE run_id = %" PRId64 " ORDER BY tid)",
+	    run_id);
+	query1(db, sql, cell, sizeof(cell));
+	cr_assert_str_eq(cell, "101auser,102buser");
+	snprintf(sql, sizeof(sql),
+	    "SELECT decisions FROM runs WHERE id = %" PRId64, run_id);
+	query1(db, sql, cell, sizeof(cell));
+	{
+		char want[32];
+
+		snprintf(want, sizeof(want), "%" PRIu64, ndec);
+		cr_assert_str_eq(cell, want);
+	}
+	sqlite3_close(db);
+	tmp_remove(path);
+}
