@@ -21,7 +21,8 @@ typedef void fiber_fn(void *arg);
  * switched to.  fn must never return: its last act is a fiber_switch() away.
  * Returns 0 or ENOMEM; the fiber is stored in *ret_f.
  */
-int fiber_new(struct fiber **ret_f, size_t stack_bytes, fiber_fn *fn, void *arg);
+int fiber_new(
+    struct fiber **ret_f, size_t stack_bytes, fiber_fn *fn, void *arg);
 
 /*
  * Returns the fiber standing for the calling host thread's own stack, so that
@@ -30,13 +31,15 @@ int fiber_new(struct fiber **ret_f, size_t stack_bytes, fiber_fn *fn, void *arg)
  */
 int fiber_new_host(struct fiber **ret_f);
 
-/* Frees a fiber and unmaps its stack.  NULL is a no-op.  Never the running one. */
+/* Frees a fiber and unmaps its stack.  NULL is a no-op.  Never the running one.
+ */
 void fiber_free(struct fiber *f);
 
 /* Saves the current context into from and resumes to. */
 void fiber_switch(struct fiber *from, struct fiber *to);
 
-/* Name of the switch implementation in use: "x86_64", "aarch64" or "ucontext". */
+/* Name of the switch implementation in use: "x86_64", "aarch64" or "ucontext".
+ */
 const char *fiber_impl(void);
 
 #endif /* ENGINE_FIBER_H */

@@ -67,8 +67,8 @@ lhost_from(lua_State *L)
 static bool
 is_unwind(lua_State *L, int idx)
 {
-	return (lua_touserdata(L, idx) == (void *)&unwind_sentinel &&
-	    lua_type(L, idx) == LUA_TLIGHTUSERDATA);
+	return (lua_touserdata(L, idx) == (void *)&unwind_sentinel
+	    && lua_type(L, idx) == LUA_TLIGHTUSERDATA);
 }
 
 static void
@@ -158,14 +158,14 @@ lhost_tostring(lua_State *L, int idx)
 		lua_pushvalue(L, idx);
 		return (lua_tolstring(L, -1, NULL)); /* converts a copy */
 	case LUA_TBOOLEAN:
-		return (lua_pushstring(L, lua_toboolean(L, idx) ? "true" :
-								  "false"));
+		return (lua_pushstring(
+		    L, lua_toboolean(L, idx) ? "true" : "false"));
 	case LUA_TNIL:
 		return (lua_pushliteral(L, "nil"));
 	default: {
 		int tt = luaL_getmetafield(L, idx, "__name");
-		const char *kind = tt == LUA_TSTRING ? lua_tostring(L, -1) :
-						       luaL_typename(L, idx);
+		const char *kind = tt == LUA_TSTRING ? lua_tostring(L, -1)
+						     : luaL_typename(L, idx);
 		int64_t id = objid(L, idx);
 
 		lua_pushfstring(L, "%s: #%I", kind, (lua_Integer)id);
@@ -281,8 +281,8 @@ l_pairs(lua_State *L)
 	while (lua_next(L, 1) != 0) {
 		lua_pop(L, 1);
 		kt = lua_type(L, -1);
-		if (kt != LUA_TNUMBER && kt != LUA_TSTRING &&
-		    kt != LUA_TBOOLEAN) {
+		if (kt != LUA_TNUMBER && kt != LUA_TSTRING
+		    && kt != LUA_TBOOLEAN) {
 			free(keys);
 			return (luaL_error(L,
 			    "pairs: the table has a key of type %s; its "
@@ -302,9 +302,9 @@ l_pairs(lua_State *L)
 			keys = nk;
 		}
 		memset(&keys[n], 0, sizeof(keys[n]));
-		keys[n].type = kt == LUA_TNUMBER ? KEY_NUMBER :
-		    kt == LUA_TSTRING	  ? KEY_STRING :
-					    KEY_BOOLEAN;
+		keys[n].type = kt == LUA_TNUMBER ? KEY_NUMBER
+		    : kt == LUA_TSTRING		 ? KEY_STRING
+						 : KEY_BOOLEAN;
 		if (kt == LUA_TNUMBER) {
 			keys[n].isint = lua_isinteger(L, -1);
 			keys[n].i = lua_tointeger(L, -1);
@@ -436,8 +436,8 @@ l_format(lua_State *L)
 static int
 l_setmetatable(lua_State *L)
 {
-	if (lua_type(L, 2) == LUA_TTABLE &&
-	    lua_getfield(L, 2, "__gc") != LUA_TNIL)
+	if (lua_type(L, 2) == LUA_TTABLE
+	    && lua_getfield(L, 2, "__gc") != LUA_TNIL)
 		return (luaL_error(L,
 		    "setmetatable: __gc finalisers are not available in "
 		    "scenarios (when they run depends on the collector)"));
@@ -451,8 +451,8 @@ l_setmetatable(lua_State *L)
 static int
 l_collectgarbage(lua_State *L)
 {
-	static const char *const allowed[] = { "collect", "count", "step",
-		"isrunning", NULL };
+	static const char *const allowed[]
+	    = { "collect", "count", "step", "isrunning", NULL };
 	const char *opt = luaL_optstring(L, 1, "collect");
 	int i;
 
@@ -604,11 +604,11 @@ l_require(lua_State *L)
 	for (i = 0; name[i] != '\0'; i++) {
 		char c = name[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			(c >= '0' && c <= '9') || c == '_' ||
-			(c == '.' && i > 0 && name[i + 1] != '\0' &&
-			    name[i + 1] != '.')) ||
-		    i >= sizeof(rel) - 5)
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+			|| (c >= '0' && c <= '9') || c == '_'
+			|| (c == '.' && i > 0 && name[i + 1] != '\0'
+			    && name[i + 1] != '.'))
+		    || i >= sizeof(rel) - 5)
 			return (luaL_error(L,
 			    "require: bad module name '%s' (letters, digits, "
 			    "'_' and '.' only)",
@@ -632,8 +632,8 @@ l_require(lua_State *L)
 		if (read_file(path, &buf, &len) != 0)
 			continue;
 		lua_pushfstring(L, "@%s", path);
-		if (luaL_loadbufferx(L, buf, len, lua_tostring(L, -1), "t") !=
-		    LUA_OK) {
+		if (luaL_loadbufferx(L, buf, len, lua_tostring(L, -1), "t")
+		    != LUA_OK) {
 			free(buf);
 			return (lua_error(L));
 		}
@@ -762,8 +762,8 @@ lhost_where(lua_State *T, char *buf, size_t len)
 	for (level = 0; lua_getstack(T, level, &ar); level++) {
 		lua_getinfo(T, "Sl", &ar);
 		if (ar.currentline > 0) {
-			snprintf(buf, len, "%s:%d", ar.short_src,
-			    ar.currentline);
+			snprintf(
+			    buf, len, "%s:%d", ar.short_src, ar.currentline);
 			return;
 		}
 	}
@@ -789,8 +789,7 @@ msgh(lua_State *L)
 		msg = lua_tostring(L, 1);
 	}
 	lhost_where(L, where, sizeof(where));
-	if (strcmp(where, "?") == 0 ||
-	    strncmp(msg, where, strlen(where)) == 0)
+	if (strcmp(where, "?") == 0 || strncmp(msg, where, strlen(where)) == 0)
 		lua_pushstring(L, msg);
 	else
 		lua_pushfstring(L, "%s: %s", where, msg);
@@ -798,8 +797,8 @@ msgh(lua_State *L)
 }
 
 int
-lhost_load(struct lhost *h, const char *chunkname, const char *src,
-    size_t len, char *err, size_t errlen)
+lhost_load(struct lhost *h, const char *chunkname, const char *src, size_t len,
+    char *err, size_t errlen)
 {
 	lua_State *L = h->L;
 	int status;

@@ -24,10 +24,10 @@
 struct lhost;
 
 struct lhost_config {
-	size_t mem_limit_bytes;	  /* 0: 512 MiB */
-	uint64_t instr_budget;	  /* VM instructions; 0: 2e9 */
+	size_t mem_limit_bytes; /* 0: 512 MiB */
+	uint64_t instr_budget; /* VM instructions; 0: 2e9 */
 	const char *scenario_dir; /* require() looks here first */
-	const char *lib_dir;	  /* then here (scenarios/lib) */
+	const char *lib_dir; /* then here (scenarios/lib) */
 	/* print(): receives the formatted line without newline. */
 	void (*print)(void *arg, const char *text);
 	void *print_arg;
@@ -63,18 +63,18 @@ lua_State *lhost_newthread(struct lhost *h, int *ret_ref);
 void lhost_unref(struct lhost *h, int ref);
 
 enum lhost_result {
-	LHOST_OK,	/* returned normally */
-	LHOST_ERROR,	/* raised an error: err holds file:line: message */
-	LHOST_UNWOUND,	/* unwound by lhost_unwind() (thread exit) */
-	LHOST_ABORTED,	/* instruction budget or memory limit exceeded */
+	LHOST_OK, /* returned normally */
+	LHOST_ERROR, /* raised an error: err holds file:line: message */
+	LHOST_UNWOUND, /* unwound by lhost_unwind() (thread exit) */
+	LHOST_ABORTED, /* instruction budget or memory limit exceeded */
 };
 
 /*
  * Calls the function below nargs arguments on T in protected mode, leaving
  * nres results (LUA_MULTRET for all).
  */
-enum lhost_result lhost_call(struct lhost *h, lua_State *T, int nargs,
-    int nres, char *err, size_t errlen);
+enum lhost_result lhost_call(struct lhost *h, lua_State *T, int nargs, int nres,
+    char *err, size_t errlen);
 
 /*
  * Unwinds the calling Lua thread to its lhost_call() (pcall in the scenario

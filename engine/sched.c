@@ -107,8 +107,8 @@ sched_new(struct sched **ret_s, const struct sched_config *cfg)
 	s->status = SCHED_RUNNING;
 	for (i = RNG_STREAM_SCHED; i <= RNG_STREAM_EXPLORE; i++)
 		rng_init(&s->rng[i], cfg->seed, (uint64_t)i);
-	if ((error = evq_new(&s->evq)) != 0 ||
-	    (error = fiber_new_host(&s->host)) != 0) {
+	if ((error = evq_new(&s->evq)) != 0
+	    || (error = fiber_new_host(&s->host)) != 0) {
 		evq_free(s->evq);
 		free(s);
 		return (error);
@@ -123,9 +123,9 @@ sched_new(struct sched **ret_s, const struct sched_config *cfg)
 
 		s->pct_nchange = d - 1 < 16 ? d - 1 : 16;
 		for (i = 0; i < s->pct_nchange; i++)
-			s->pct_change[i] = 1 +
-			    (int64_t)rng_below(&s->rng[RNG_STREAM_SCHED],
-				(uint64_t)k);
+			s->pct_change[i] = 1
+			    + (int64_t)rng_below(
+				&s->rng[RNG_STREAM_SCHED], (uint64_t)k);
 		s->pct_low = 0;
 	}
 	generation++;
@@ -221,14 +221,14 @@ sched_thread_new(struct sched_thread **ret_td, int pid, int tid,
 	snprintf(td->td_name, sizeof(td->td_name), "%s", name);
 	evq_event_init(&td->td_slptimo, NULL, NULL);
 	if (s->cfg.strategy == SCHED_PCT)
-		td->td_prio = 1000000 +
-		    (int64_t)rng_below(&s->rng[RNG_STREAM_SCHED], 1000000);
+		td->td_prio = 1000000
+		    + (int64_t)rng_below(&s->rng[RNG_STREAM_SCHED], 1000000);
 	TAILQ_INSERT_TAIL(&s->all, td, td_all);
 	if (!kernel)
 		s->nuser++;
 	runq_add(s, td);
-	trace_thread(s->cfg.trace, tid, pid, td->td_name,
-	    kernel ? "kernel" : "user");
+	trace_thread(
+	    s->cfg.trace, tid, pid, td->td_name, kernel ? "kernel" : "user");
 	*ret_td = td;
 	return (0);
 }
@@ -332,7 +332,8 @@ runnable_string(struct sched *s, int n)
 	s->runnable_buf[0] = '\0';
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(s->runnable_buf + len,
-		    s->runnable_cap - len, i ? ",%d" : "%d", s->cand[i]->td_tid);
+		    s->runnable_cap - len, i ? ",%d" : "%d",
+		    s->cand[i]->td_tid);
 	return (s->runnable_buf);
 }
 
@@ -410,8 +411,8 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 		next = cur != NULL ? cur : TAILQ_FIRST(&s->runq);
 		break;
 	case SCHED_RANDOM:
-		next = s->cand[rng_below(&s->rng[RNG_STREAM_SCHED],
-		    (uint64_t)n)];
+		next = s->cand[rng_below(
+		    &s->rng[RNG_STREAM_SCHED], (uint64_t)n)];
 		break;
 	case SCHED_PCT:
 		next = pick_pct(s, n);
@@ -432,8 +433,7 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 	}
 	}
 	record_decision(s, "sched", reporter_tid, next->td_tid,
-	    trace_recording(s->cfg.trace) ? runnable_string(s, n) : NULL,
-	    NULL);
+	    trace_recording(s->cfg.trace) ? runnable_string(s, n) : NULL, NULL);
 	return (next);
 }
 
@@ -483,13 +483,14 @@ sched_choose(int64_t n, const char *label)
 		v = 1;
 		break;
 	default:
-		v = 1 + (int64_t)rng_below(&s->rng[RNG_STREAM_SCHED],
-		    (uint64_t)n);
+		v = 1
+		    + (int64_t)rng_below(
+			&s->rng[RNG_STREAM_SCHED], (uint64_t)n);
 		break;
 	}
 	snprintf(buf, sizeof(buf), "%" PRId64, n);
-	record_decision(s, "choose", s->cur != NULL ? s->cur->td_tid : 0, v,
-	    buf, label);
+	record_decision(
+	    s, "choose", s->cur != NULL ? s->cur->td_tid : 0, v, buf, label);
 	return (v);
 }
 
@@ -619,8 +620,8 @@ sched_run(struct sched *s)
 			deadlock(s);
 			break;
 		}
-		if (s->cfg.vtime_limit_ns > 0 &&
-		    ev->ev_deadline_ns > s->cfg.vtime_limit_ns) {
+		if (s->cfg.vtime_limit_ns > 0
+		    && ev->ev_deadline_ns > s->cfg.vtime_limit_ns) {
 			s->status = SCHED_FAILED;
 			snprintf(s->message, sizeof(s->message),
 			    "vtime limit of %" PRId64
@@ -632,8 +633,8 @@ sched_run(struct sched *s)
 		if (ev->ev_deadline_ns > s->now_ns)
 			s->now_ns = ev->ev_deadline_ns;
 		/* Everything due at this instant fires before anyone runs. */
-		while ((ev = evq_peek(s->evq)) != NULL &&
-		    ev->ev_deadline_ns <= s->now_ns) {
+		while ((ev = evq_peek(s->evq)) != NULL
+		    && ev->ev_deadline_ns <= s->now_ns) {
 			evq_pop(s->evq);
 			ev->ev_fn(ev->ev_arg);
 		}
@@ -716,8 +717,7 @@ sched_steps(void)
 }
 
 void
-sched_foreach_thread(void (*fn)(struct sched_thread *td, void *arg),
-    void *arg)
+sched_foreach_thread(void (*fn)(struct sched_thread *td, void *arg), void *arg)
 {
 	struct sched_thread *td, *tmp;
 

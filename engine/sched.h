@@ -56,9 +56,9 @@ struct sched_decision {
 struct sched_config {
 	uint64_t seed;
 	enum sched_strategy strategy;
-	int pct_depth;		/* PCT: number of priority change points + 1 */
-	int64_t pct_steps;	/* PCT: estimated number of steps */
-	struct trace *trace;	/* where transitions go; required */
+	int pct_depth; /* PCT: number of priority change points + 1 */
+	int64_t pct_steps; /* PCT: estimated number of steps */
+	struct trace *trace; /* where transitions go; required */
 	int64_t vtime_limit_ns; /* 0 = none */
 	int64_t realtime_offset_ns;
 	const struct sched_decision *replay; /* SCHED_REPLAY: the log */
@@ -174,8 +174,8 @@ struct trace *sched_trace_sink(void);
 uint64_t sched_steps(void);
 
 /* Visits every thread that has not exited, in creation order. */
-void sched_foreach_thread(void (*fn)(struct sched_thread *td, void *arg),
-    void *arg);
+void sched_foreach_thread(
+    void (*fn)(struct sched_thread *td, void *arg), void *arg);
 
 /*
  * A number that changes with every sched_new(), so that per-run state kept

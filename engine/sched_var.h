@@ -15,17 +15,17 @@ struct mtx;
 
 enum sched_td_state {
 	TDS_RUNNABLE, /* on the run queue, or running */
-	TDS_BLOCKED,  /* sleeping or waiting on a lock */
+	TDS_BLOCKED, /* sleeping or waiting on a lock */
 	TDS_DEAD,
 };
 
 #define SCHED_MAXLOCKS 16
 
 struct sched_thread {
-	TAILQ_ENTRY(sched_thread) td_runq;   /* run queue */
-	TAILQ_ENTRY(sched_thread) td_all;    /* every thread, creation order */
-	TAILQ_ENTRY(sched_thread) td_slpq;   /* sleep queue, sleep order */
-	TAILQ_ENTRY(sched_thread) td_lockq;  /* a lock's waiters */
+	TAILQ_ENTRY(sched_thread) td_runq; /* run queue */
+	TAILQ_ENTRY(sched_thread) td_all; /* every thread, creation order */
+	TAILQ_ENTRY(sched_thread) td_slpq; /* sleep queue, sleep order */
+	TAILQ_ENTRY(sched_thread) td_lockq; /* a lock's waiters */
 	struct fiber *td_fiber;
 	void (*td_fn)(void *);
 	void *td_arg;
@@ -39,9 +39,9 @@ struct sched_thread {
 	/* Sleep state (sync.c). */
 	const void *td_wchan;
 	const char *td_wmesg;
-	bool td_sleeping;	/* on the sleep queue */
-	bool td_catch;		/* interruptible (PCATCH) */
-	int td_slperr;		/* why the sleep ended: 0, EWOULDBLOCK, EINTR */
+	bool td_sleeping; /* on the sleep queue */
+	bool td_catch; /* interruptible (PCATCH) */
+	int td_slperr; /* why the sleep ended: 0, EWOULDBLOCK, EINTR */
 	struct evq_event td_slptimo;
 	/* Locks held, for WITNESS-style order checks (sync.c). */
 	struct mtx *td_locks[SCHED_MAXLOCKS];

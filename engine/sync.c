@@ -120,8 +120,8 @@ mtx_init(struct mtx *m, const char *name, const char *type, int opts)
 void
 mtx_destroy(struct mtx *m)
 {
-	if (m->mtx_owner != NULL && sched_self() != NULL &&
-	    sched_curthread() != NULL)
+	if (m->mtx_owner != NULL && sched_self() != NULL
+	    && sched_curthread() != NULL)
 		sched_fail(SCHED_PANIC, "mtx_destroy",
 		    "panic: mtx_destroy: lock \"%s\" is held", m->mtx_name);
 }
@@ -504,8 +504,8 @@ softclock(void *arg)
 				}
 			}
 			c->c_func(c->c_arg);
-			if (c->c_lock != NULL &&
-			    (c->c_flags & CALLOUT_RETURNUNLOCKED) == 0)
+			if (c->c_lock != NULL
+			    && (c->c_flags & CALLOUT_RETURNUNLOCKED) == 0)
 				mtx_unlock(c->c_lock);
 			ss->cc_curr = NULL;
 			wakeup(&ss->cc_curr);
@@ -567,9 +567,10 @@ callout_reset_sbt(struct callout *c, int64_t sbt_ns, int64_t prec_ns,
 	int pending;
 
 	(void)prec_ns;
-	if (ss->softclock == NULL &&
-	    sched_thread_new(&ss->softclock, 0, SYNC_SOFTCLOCK_TID,
-		"softclock", true, softclock, NULL) != 0) {
+	if (ss->softclock == NULL
+	    && sched_thread_new(&ss->softclock, 0, SYNC_SOFTCLOCK_TID,
+		   "softclock", true, softclock, NULL)
+		!= 0) {
 		fprintf(stderr, "evsim: fatal: out of memory\n");
 		exit(2);
 	}
@@ -585,8 +586,8 @@ callout_reset_sbt(struct callout *c, int64_t sbt_ns, int64_t prec_ns,
 }
 
 int
-callout_reset(struct callout *c, int64_t delta_ns, void (*func)(void *),
-    void *arg)
+callout_reset(
+    struct callout *c, int64_t delta_ns, void (*func)(void *), void *arg)
 {
 	return (callout_reset_sbt(c, delta_ns, 0, func, arg, 0));
 }
@@ -670,9 +671,10 @@ taskqueue_enqueue(struct task *task)
 {
 	struct sync_state *ss = state();
 
-	if (ss->tq_thread == NULL &&
-	    sched_thread_new(&ss->tq_thread, 0, SYNC_TASKQUEUE_TID,
-		"taskqueue", true, taskqueue_thread_loop, NULL) != 0) {
+	if (ss->tq_thread == NULL
+	    && sched_thread_new(&ss->tq_thread, 0, SYNC_TASKQUEUE_TID,
+		   "taskqueue", true, taskqueue_thread_loop, NULL)
+		!= 0) {
 		fprintf(stderr, "evsim: fatal: out of memory\n");
 		exit(2);
 	}

@@ -28,7 +28,7 @@ struct sched_thread;
 
 /* msleep() priority flags. */
 #define PCATCH 0x100 /* signals interrupt the sleep */
-#define PDROP 0x200  /* do not reacquire the interlock */
+#define PDROP 0x200 /* do not reacquire the interlock */
 
 /* Mutex options. */
 #define MTX_DEF 0x0
@@ -44,8 +44,8 @@ struct mtx {
 	struct sched_thread *mtx_owner;
 	int mtx_recurse;
 	int mtx_opts;
-	int mtx_class;	      /* WITNESS lock class, by name */
-	uint64_t mtx_witgen;  /* run the class belongs to */
+	int mtx_class; /* WITNESS lock class, by name */
+	uint64_t mtx_witgen; /* run the class belongs to */
 	TAILQ_HEAD(, sched_thread) mtx_waiters; /* the turnstile */
 };
 
@@ -139,8 +139,8 @@ void callout_init_mtx(struct callout *c, struct mtx *m, int flags);
  */
 int callout_reset_sbt(struct callout *c, int64_t sbt_ns, int64_t prec_ns,
     void (*func)(void *), void *arg, int flags);
-int callout_reset(struct callout *c, int64_t delta_ns, void (*func)(void *),
-    void *arg);
+int callout_reset(
+    struct callout *c, int64_t delta_ns, void (*func)(void *), void *arg);
 /* Cancels a pending callout; returns 1 if it was pending, else 0. */
 int callout_stop(struct callout *c);
 /* As callout_stop, then waits until a running invocation has finished. */
@@ -156,11 +156,11 @@ struct task {
 	void *ta_context;
 };
 
-#define TASK_INIT(task, prio, func, context)                                  \
-	do {                                                                  \
-		(task)->ta_pending = 0;                                       \
-		(task)->ta_func = (func);                                     \
-		(task)->ta_context = (context);                               \
+#define TASK_INIT(task, prio, func, context)                                   \
+	do {                                                                   \
+		(task)->ta_pending = 0;                                        \
+		(task)->ta_func = (func);                                      \
+		(task)->ta_context = (context);                                \
 	} while (0)
 
 /*

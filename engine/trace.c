@@ -141,8 +141,7 @@ check_foreign(struct trace *t, const char *path, char *err, size_t errlen)
 
 		if (fmt == NULL || strcmp(fmt, TRACE_SCHEMA_FORMAT) != 0) {
 			seterr(err, errlen, "%s: not an evsim database", path);
-		} else if (ver == NULL ||
-		    atoi(ver) != TRACE_SCHEMA_VERSION) {
+		} else if (ver == NULL || atoi(ver) != TRACE_SCHEMA_VERSION) {
 			seterr(err, errlen,
 			    "%s: evsim database schema version %s, this evsim "
 			    "reads version %d",
@@ -164,8 +163,7 @@ prepare(struct trace *t, sqlite3_stmt **st, const char *sql)
 }
 
 int
-trace_open(struct trace **ret_t, const char *db_path, char *err,
-    size_t errlen)
+trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 {
 	struct trace *t;
 	int rc;
@@ -202,10 +200,10 @@ trace_open(struct trace **ret_t, const char *db_path, char *err,
 	 * WAL lets readers (reports, a second evsim) look at a database while
 	 * a long run appends to it; NORMAL sync is safe with WAL.
 	 */
-	if (exec(t, "PRAGMA journal_mode = WAL") != SQLITE_OK ||
-	    exec(t, "PRAGMA synchronous = NORMAL") != SQLITE_OK ||
-	    exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK ||
-	    exec(t, TRACE_SCHEMA_SQL) != SQLITE_OK) {
+	if (exec(t, "PRAGMA journal_mode = WAL") != SQLITE_OK
+	    || exec(t, "PRAGMA synchronous = NORMAL") != SQLITE_OK
+	    || exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK
+	    || exec(t, TRACE_SCHEMA_SQL) != SQLITE_OK) {
 		seterr(err, errlen, "%s: cannot initialise database: %s",
 		    db_path, sqlite3_errmsg(t->db));
 		trace_close(t);
@@ -299,7 +297,8 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 		" strategy, status, engine_version, created_at, args,"
 		" transitions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7,"
 		" ?8, ?9, 0)",
-		-1, &st, NULL) != SQLITE_OK) {
+		-1, &st, NULL)
+	    != SQLITE_OK) {
 		seterr(err, errlen, "cannot record run: %s",
 		    sqlite3_errmsg(t->db));
 		return (EIO);
@@ -343,7 +342,8 @@ trace_run_end(struct trace *t, const char *status, const char *message,
 		" fail_seq = ?5, vtime_end = ?6, transitions = ?7,"
 		" trace_hash = ?8, syscalls = ?9, decisions = ?10"
 		" WHERE id = ?1",
-		-1, &st, NULL) != SQLITE_OK)
+		-1, &st, NULL)
+	    != SQLITE_OK)
 		fatal_sql(t, "UPDATE runs");
 	sqlite3_bind_int64(st, 1, t->run_id);
 	sqlite3_bind_text(st, 2, status, -1, SQLITE_TRANSIENT);
@@ -445,8 +445,8 @@ trace_fmt_i64(char *buf, int64_t v)
 
 size_t
 trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
-    int pid, int tid, const char *func, const char *object,
-    const char *field, const char *old, const char *new)
+    int pid, int tid, const char *func, const char *object, const char *field,
+    const char *old, const char *new)
 {
 	char num[100];
 	size_t n, k = 0;
@@ -525,8 +525,8 @@ trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 
 void
 trace_syscall(struct trace *t, uint64_t start_seq, int64_t start_ns,
-    int64_t end_ns, int pid, int tid, const char *name, const char *args, const char *result,
-    const char *err)
+    int64_t end_ns, int pid, int tid, const char *name, const char *args,
+    const char *result, const char *err)
 {
 	t->nsyscalls++;
 	if (t->db != NULL) {
@@ -575,8 +575,8 @@ trace_decision(struct trace *t, uint64_t step, int64_t vtime_ns, int tid,
 }
 
 void
-trace_thread(struct trace *t, int tid, int pid, const char *name,
-    const char *kind)
+trace_thread(
+    struct trace *t, int tid, int pid, const char *name, const char *kind)
 {
 	if (t->db != NULL) {
 		sqlite3_stmt *st = t->ins_thread;

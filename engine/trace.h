@@ -29,11 +29,11 @@ struct trace;
 /* What a run is, written into its 'runs' row at trace_run_begin(). */
 struct trace_run_info {
 	const char *scenario; /* the scenario's name */
-	const char *path;     /* the file it was loaded from */
-	const char *source;   /* its full text, for replay */
-	const char *kernel;   /* "freebsd", "freebsd@b11289f", "illumos" */
+	const char *path; /* the file it was loaded from */
+	const char *source; /* its full text, for replay */
+	const char *kernel; /* "freebsd", "freebsd@b11289f", "illumos" */
 	const char *strategy; /* "fifo", "random", ... */
-	const char *args;     /* the command line, informational */
+	const char *args; /* the command line, informational */
 	int64_t seed;
 };
 
@@ -44,8 +44,8 @@ struct trace_run_info {
  * reason in err when the file is not an evsim database, or EIO when SQLite
  * cannot open or write it.
  */
-int trace_open(struct trace **ret_t, const char *db_path, char *err,
-    size_t errlen);
+int trace_open(
+    struct trace **ret_t, const char *db_path, char *err, size_t errlen);
 
 /* Commits what is buffered and closes.  NULL is a no-op. */
 void trace_close(struct trace *t);
@@ -69,16 +69,16 @@ uint64_t trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 
 /* Records a completed syscall that started at transition start_seq. */
 void trace_syscall(struct trace *t, uint64_t start_seq, int64_t start_ns,
-    int64_t end_ns, int pid, int tid, const char *name, const char *args, const char *result,
-    const char *err);
+    int64_t end_ns, int pid, int tid, const char *name, const char *args,
+    const char *result, const char *err);
 
 /* Records a decision (kind "sched" or "choose"). */
 void trace_decision(struct trace *t, uint64_t step, int64_t vtime_ns, int tid,
     const char *kind, int64_t chosen, const char *runnable, const char *label);
 
 /* Records a simulated thread (at creation) and, later, its end. */
-void trace_thread(struct trace *t, int tid, int pid, const char *name,
-    const char *kind);
+void trace_thread(
+    struct trace *t, int tid, int pid, const char *name, const char *kind);
 void trace_thread_end(struct trace *t, int tid);
 
 /* Sequence number of the last transition (0 before the first). */
@@ -98,9 +98,9 @@ void trace_set_text_out(struct trace *t, FILE *f);
  * Formats the canonical line of a transition into buf (NUL-terminated,
  * truncated to len), returning the length it needs without the NUL.
  */
-size_t trace_format_line(char *buf, size_t len, uint64_t seq,
-    int64_t vtime_ns, int pid, int tid, const char *func, const char *object,
-    const char *field, const char *old, const char *new);
+size_t trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
+    int pid, int tid, const char *func, const char *object, const char *field,
+    const char *old, const char *new);
 
 /*
  * Formats v in decimal into buf (at least 21 bytes), NUL-terminated;

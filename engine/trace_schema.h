@@ -20,33 +20,33 @@
 #define TRACE_SCHEMA_FORMAT "evsim-trace"
 #define TRACE_SCHEMA_VERSION 1
 
-#define TRACE_SCHEMA_SQL                                                      \
-	"CREATE TABLE IF NOT EXISTS evsim_meta("                              \
-	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"                       \
-	"CREATE TABLE IF NOT EXISTS runs("                                    \
-	"  id INTEGER PRIMARY KEY, scenario TEXT, path TEXT, source TEXT,"    \
-	"  kernel TEXT, seed INTEGER, strategy TEXT, status TEXT,"            \
-	"  message TEXT, vtime_end INTEGER, transitions INTEGER,"             \
-	"  trace_hash TEXT, engine_version TEXT, created_at TEXT,"            \
-	"  fail_func TEXT, fail_seq INTEGER, syscalls INTEGER,"               \
-	"  decisions INTEGER, args TEXT);"                                    \
-	"CREATE TABLE IF NOT EXISTS trace("                                   \
-	"  run_id INTEGER NOT NULL, seq INTEGER NOT NULL, vtime INTEGER,"     \
-	"  pid INTEGER, tid INTEGER, func TEXT, object TEXT, field TEXT,"     \
-	"  old TEXT, new TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"     \
-	"CREATE TABLE IF NOT EXISTS syscalls("                                \
-	"  run_id INTEGER NOT NULL, seq INTEGER NOT NULL, vtime INTEGER,"     \
-	"  pid INTEGER, tid INTEGER, name TEXT, args TEXT, result TEXT,"      \
-	"  errno TEXT, end_seq INTEGER, end_vtime INTEGER,"                   \
-	"  PRIMARY KEY (run_id, seq, tid)) WITHOUT ROWID;"                    \
-	"CREATE TABLE IF NOT EXISTS decisions("                               \
-	"  run_id INTEGER NOT NULL, step INTEGER NOT NULL, seq INTEGER,"      \
-	"  vtime INTEGER, tid INTEGER, kind TEXT, chosen INTEGER,"            \
-	"  runnable TEXT, label TEXT, PRIMARY KEY (run_id, step))"            \
-	"  WITHOUT ROWID;"                                                    \
-	"CREATE TABLE IF NOT EXISTS threads("                                 \
-	"  run_id INTEGER NOT NULL, tid INTEGER NOT NULL, pid INTEGER,"       \
-	"  name TEXT, kind TEXT, start_seq INTEGER, end_seq INTEGER,"         \
+#define TRACE_SCHEMA_SQL                                                       \
+	"CREATE TABLE IF NOT EXISTS evsim_meta("                               \
+	"  key TEXT PRIMARY KEY, value TEXT NOT NULL);"                        \
+	"CREATE TABLE IF NOT EXISTS runs("                                     \
+	"  id INTEGER PRIMARY KEY, scenario TEXT, path TEXT, source TEXT,"     \
+	"  kernel TEXT, seed INTEGER, strategy TEXT, status TEXT,"             \
+	"  message TEXT, vtime_end INTEGER, transitions INTEGER,"              \
+	"  trace_hash TEXT, engine_version TEXT, created_at TEXT,"             \
+	"  fail_func TEXT, fail_seq INTEGER, syscalls INTEGER,"                \
+	"  decisions INTEGER, args TEXT);"                                     \
+	"CREATE TABLE IF NOT EXISTS trace("                                    \
+	"  run_id INTEGER NOT NULL, seq INTEGER NOT NULL, vtime INTEGER,"      \
+	"  pid INTEGER, tid INTEGER, func TEXT, object TEXT, field TEXT,"      \
+	"  old TEXT, new TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"      \
+	"CREATE TABLE IF NOT EXISTS syscalls("                                 \
+	"  run_id INTEGER NOT NULL, seq INTEGER NOT NULL, vtime INTEGER,"      \
+	"  pid INTEGER, tid INTEGER, name TEXT, args TEXT, result TEXT,"       \
+	"  errno TEXT, end_seq INTEGER, end_vtime INTEGER,"                    \
+	"  PRIMARY KEY (run_id, seq, tid)) WITHOUT ROWID;"                     \
+	"CREATE TABLE IF NOT EXISTS decisions("                                \
+	"  run_id INTEGER NOT NULL, step INTEGER NOT NULL, seq INTEGER,"       \
+	"  vtime INTEGER, tid INTEGER, kind TEXT, chosen INTEGER,"             \
+	"  runnable TEXT, label TEXT, PRIMARY KEY (run_id, step))"             \
+	"  WITHOUT ROWID;"                                                     \
+	"CREATE TABLE IF NOT EXISTS threads("                                  \
+	"  run_id INTEGER NOT NULL, tid INTEGER NOT NULL, pid INTEGER,"        \
+	"  name TEXT, kind TEXT, start_seq INTEGER, end_seq INTEGER,"          \
 	"  PRIMARY KEY (run_id, tid)) WITHOUT ROWID;"
 
 #endif /* ENGINE_TRACE_SCHEMA_H */

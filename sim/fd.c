@@ -57,8 +57,8 @@ fdgrowtable(struct filedesc *fdp, int fd)
 	nf = realloc(fdp->fd_ofiles, sizeof(*nf) * (size_t)n);
 	if (nf == NULL)
 		sim_oom();
-	memset(nf + fdp->fd_nfiles, 0,
-	    sizeof(*nf) * (size_t)(n - fdp->fd_nfiles));
+	memset(
+	    nf + fdp->fd_nfiles, 0, sizeof(*nf) * (size_t)(n - fdp->fd_nfiles));
 	fdp->fd_ofiles = nf;
 	fdp->fd_nfiles = n;
 }
@@ -132,8 +132,8 @@ fdrop(struct file *fp, struct thread *td)
 {
 	int error = 0;
 
-	KASSERT(fp->f_count > 0, ("fdrop: file %s count %d",
-	    fp->f_obj.so_name, fp->f_count));
+	KASSERT(fp->f_count > 0,
+	    ("fdrop: file %s count %d", fp->f_obj.so_name, fp->f_count));
 	SIM_SET(&fp->f_obj, "f_count", fp->f_count, fp->f_count - 1);
 	if (fp->f_count > 0)
 		return (0);
@@ -159,8 +159,7 @@ falloc_noinstall(const char *kind)
 }
 
 void
-fdinstall_at(struct filedesc *fdp, int fd, struct file *fp,
-    uint8_t fde_flags)
+fdinstall_at(struct filedesc *fdp, int fd, struct file *fp, uint8_t fde_flags)
 {
 	if (fd >= fdp->fd_nfiles)
 		fdgrowtable(fdp, fd);
@@ -172,8 +171,8 @@ fdinstall_at(struct filedesc *fdp, int fd, struct file *fp,
 static uint8_t
 fde_flags_of(int flags)
 {
-	return ((flags & O_CLOEXEC ? UF_EXCLOSE : 0) |
-	    (flags & O_CLOFORK ? UF_FOCLOSE : 0));
+	return ((flags & O_CLOEXEC ? UF_EXCLOSE : 0)
+	    | (flags & O_CLOFORK ? UF_FOCLOSE : 0));
 }
 
 /* Models falloc_caps(): a file for the table and a reference for td. */
@@ -200,8 +199,8 @@ falloc(struct thread *td, struct file **ret_fp, int *ret_fd, int flags)
 }
 
 void
-finit(struct file *fp, int flag, int type, void *data,
-    const struct fileops *ops)
+finit(
+    struct file *fp, int flag, int type, void *data, const struct fileops *ops)
 {
 	fp->f_flag = flag;
 	fp->f_type = type;
@@ -317,26 +316,26 @@ kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg, int64_t *ret)
 		FILEDESC_XUNLOCK(fdp);
 		return (error);
 	case F_GETFD:
-		*ret = (fde->fde_flags & UF_EXCLOSE ? FD_CLOEXEC : 0) |
-		    (fde->fde_flags & UF_FOCLOSE ? FD_CLOFORK : 0);
+		*ret = (fde->fde_flags & UF_EXCLOSE ? FD_CLOEXEC : 0)
+		    | (fde->fde_flags & UF_FOCLOSE ? FD_CLOFORK : 0);
 		return (0);
 	case F_SETFD:
 		FILEDESC_XLOCK(fdp);
 		slot_set(fdp, fd, fp,
-		    (arg & FD_CLOEXEC ? UF_EXCLOSE : 0) |
-			(arg & FD_CLOFORK ? UF_FOCLOSE : 0),
+		    (arg & FD_CLOEXEC ? UF_EXCLOSE : 0)
+			| (arg & FD_CLOFORK ? UF_FOCLOSE : 0),
 		    __func__);
 		FILEDESC_XUNLOCK(fdp);
 		*ret = 0;
 		return (0);
 	case F_GETFL:
-		*ret = ((fp->f_flag & (FREAD | FWRITE)) - 1) |
-		    (fp->f_flag & (FNONBLOCK | FAPPEND));
+		*ret = ((fp->f_flag & (FREAD | FWRITE)) - 1)
+		    | (fp->f_flag & (FNONBLOCK | FAPPEND));
 		return (0);
 	case F_SETFL:
 		SIM_SET(&fp->f_obj, "f_flag", fp->f_flag,
-		    (fp->f_flag & ~(FNONBLOCK | FAPPEND)) |
-			((int)arg & (FNONBLOCK | FAPPEND)));
+		    (fp->f_flag & ~(FNONBLOCK | FAPPEND))
+			| ((int)arg & (FNONBLOCK | FAPPEND)));
 		*ret = 0;
 		return (0);
 	default:
@@ -347,8 +346,7 @@ kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg, int64_t *ret)
 struct filedesc *
 fdshare(struct filedesc *fdp)
 {
-	SIM_SET(&fdp->fd_obj, "fd_refcnt", fdp->fd_refcnt,
-	    fdp->fd_refcnt + 1);
+	SIM_SET(&fdp->fd_obj, "fd_refcnt", fdp->fd_refcnt, fdp->fd_refcnt + 1);
 	return (fdp);
 }
 
@@ -411,8 +409,7 @@ fdescfree(struct thread *td)
 	if (fdp == NULL)
 		return;
 	FILEDESC_XLOCK(fdp);
-	SIM_SET(&fdp->fd_obj, "fd_refcnt", fdp->fd_refcnt,
-	    fdp->fd_refcnt - 1);
+	SIM_SET(&fdp->fd_obj, "fd_refcnt", fdp->fd_refcnt, fdp->fd_refcnt - 1);
 	if (fdp->fd_refcnt > 0) {
 		FILEDESC_XUNLOCK(fdp);
 		p->p_fd = NULL;

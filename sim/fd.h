@@ -113,8 +113,8 @@ struct kqueue;
 struct filedesc {
 	struct filedescent *fd_ofiles;
 	int fd_nfiles;
-	int fd_refcnt;		/* processes sharing this table (rfork) */
-	struct sx fd_sx;	/* FILEDESC_XLOCK / SLOCK */
+	int fd_refcnt; /* processes sharing this table (rfork) */
+	struct sx fd_sx; /* FILEDESC_XLOCK / SLOCK */
 	TAILQ_HEAD(, kqueue) fd_kqlist; /* kqueues opened in this table */
 	struct sim_obj fd_obj;
 };
@@ -145,15 +145,14 @@ int falloc(struct thread *td, struct file **ret_fp, int *ret_fd, int flags);
 /* Allocates a file not installed in any table (one reference). */
 struct file *falloc_noinstall(const char *kind);
 /* Sets the file's type, flags, data and ops (finit()). */
-void finit(struct file *fp, int flag, int type, void *data,
-    const struct fileops *ops);
+void finit(
+    struct file *fp, int flag, int type, void *data, const struct fileops *ops);
 
 /* Models kern_close(): EBADF, or the fo_close error of a last close. */
 int kern_close(struct thread *td, int fd);
 /* dup (newfd < 0) or dup2: EBADF for a bad old or new fd. */
 int kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd);
-int kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg,
-    int64_t *ret);
+int kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg, int64_t *ret);
 
 /* Copies (or, for a shared table, references) at fork. */
 int fdcopy(struct thread *td, struct filedesc *fdp, struct filedesc **ret);
@@ -162,7 +161,7 @@ struct filedesc *fdshare(struct filedesc *fdp);
 void fdescfree(struct thread *td);
 
 /* Installs fp at fd of fdp (the slot must be free); takes fp's reference. */
-void fdinstall_at(struct filedesc *fdp, int fd, struct file *fp,
-    uint8_t fde_flags);
+void fdinstall_at(
+    struct filedesc *fdp, int fd, struct file *fp, uint8_t fde_flags);
 
 #endif /* SIM_FD_H */

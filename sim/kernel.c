@@ -174,8 +174,8 @@ lua_random(void *arg)
 static void
 lua_print(void *arg, const char *text)
 {
-	struct sched_thread *st = sched_self() != NULL ? sched_curthread() :
-							 NULL;
+	struct sched_thread *st
+	    = sched_self() != NULL ? sched_curthread() : NULL;
 	char obj[32];
 
 	(void)arg;
@@ -206,8 +206,7 @@ kernel_boot(const struct sim_revision *rev)
 	sim_kern = &k;
 }
 
-static int
-seterr(char *err, size_t errlen, const char *fmt, ...)
+static int seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -248,8 +247,9 @@ check_invariants(void *arg, uint64_t step)
 		}
 		if (r == LHOST_OK)
 			snprintf(err, sizeof(err), "returned false");
-		sched_fail(SCHED_FAILED, "invariant", "invariant '%s' failed: %s",
-		    name != NULL ? name : "?", err);
+		sched_fail(SCHED_FAILED, "invariant",
+		    "invariant '%s' failed: %s", name != NULL ? name : "?",
+		    err);
 	}
 	lua_pop(L, 1);
 }
@@ -294,8 +294,8 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	/* A kernel must exist for constants; the scenario may change it. */
 	kernel_boot(sim_revision_find("freebsd"));
 	sim_lua_register(L);
-	if (lhost_load(run.lh, o->path, o->source, o->source_len, err,
-		errlen) != 0) {
+	if (lhost_load(run.lh, o->path, o->source, o->source_len, err, errlen)
+	    != 0) {
 		error = EINVAL;
 		goto out;
 	}
@@ -322,13 +322,13 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	lua_pop(L, 1);
 	lua_getfield(L, top, "kernel");
 	if (!lua_isnil(L, -1) && !lua_isstring(L, -1)) {
-		error = seterr(err, errlen, "%s: 'kernel' must be a string",
-		    o->path);
+		error = seterr(
+		    err, errlen, "%s: 'kernel' must be a string", o->path);
 		goto out;
 	}
-	kname = o->kernel != NULL ? o->kernel :
-	    lua_isstring(L, -1)	  ? lua_tostring(L, -1) :
-				    "freebsd";
+	kname = o->kernel != NULL ? o->kernel
+	    : lua_isstring(L, -1) ? lua_tostring(L, -1)
+				  : "freebsd";
 	rev = sim_revision_find(kname);
 	if (rev == NULL) {
 		error = seterr(err, errlen,
@@ -370,9 +370,9 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 		}
 		lua_pushnil(L);
 		while (lua_next(L, -2) != 0) {
-			const char *k = lua_type(L, -2) == LUA_TSTRING ?
-			    lua_tostring(L, -2) :
-			    "?";
+			const char *k = lua_type(L, -2) == LUA_TSTRING
+			    ? lua_tostring(L, -2)
+			    : "?";
 			int e;
 
 			if (!lua_isinteger(L, -1)) {
@@ -385,8 +385,8 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 			if (e != 0) {
 				error = seterr(err, errlen,
 				    "%s: limit '%s': %s", o->path, k,
-				    e == ENOENT ? "unknown tunable" :
-						  "value out of range");
+				    e == ENOENT ? "unknown tunable"
+						: "value out of range");
 				goto out;
 			}
 			lua_pop(L, 1);
@@ -452,7 +452,8 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	if (trace_run_end(o->trace, sched_status_name(res->status),
 		res->message[0] ? res->message : NULL,
 		res->fail_func[0] ? res->fail_func : NULL, res->vtime_end_ns,
-		err, errlen) != 0)
+		err, errlen)
+	    != 0)
 		error = EIO;
 	proc_fini_all();
 	vfs_fini();
@@ -478,8 +479,8 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 	lc.print = lua_print;
 	run.quiet = true;
 	run.invref = LUA_NOREF;
-	if (lhost_new(&run.lh, &lc) != 0 || trace_open(&t, NULL, err,
-	    sizeof(err)) != 0)
+	if (lhost_new(&run.lh, &lc) != 0
+	    || trace_open(&t, NULL, err, sizeof(err)) != 0)
 		sim_oom();
 	kernel_boot(sim_revision_find(kernel));
 	memset(&sc, 0, sizeof(sc));

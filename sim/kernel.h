@@ -30,7 +30,7 @@ enum sim_kernel_kind {
  * the table and the reference each switch cites.
  */
 struct sim_revision {
-	const char *rev_name;	  /* "freebsd", "freebsd@b11289f", "illumos" */
+	const char *rev_name; /* "freebsd", "freebsd@b11289f", "illumos" */
 	enum sim_kernel_kind rev_kind;
 	const char *rev_summary;
 	/* FreeBSD kqueue_fork_copy_knote(): as committed in b11289f (M0). */
@@ -47,15 +47,15 @@ const struct sim_revision *sim_revision_at(int i);
  * EVFILT_VNODE, illumos FILE_* events for PORT_SOURCE_FILE.
  */
 enum sim_vnev {
-	VNEV_WRITE,	/* contents modified */
-	VNEV_EXTEND,	/* size grew */
-	VNEV_TRUNC,	/* size shrank (truncate) */
-	VNEV_ATTRIB,	/* chmod, link count */
-	VNEV_LINK,	/* link count changed */
-	VNEV_DELETE,	/* last name removed */
+	VNEV_WRITE, /* contents modified */
+	VNEV_EXTEND, /* size grew */
+	VNEV_TRUNC, /* size shrank (truncate) */
+	VNEV_ATTRIB, /* chmod, link count */
+	VNEV_LINK, /* link count changed */
+	VNEV_DELETE, /* last name removed */
 	VNEV_RENAME_FROM, /* renamed away (the renamed object) */
-	VNEV_RENAME_TO,	/* a rename replaced this object */
-	VNEV_ACCESS,	/* read */
+	VNEV_RENAME_TO, /* a rename replaced this object */
+	VNEV_ACCESS, /* read */
 	VNEV_OPEN,
 	VNEV_CLOSE,
 	VNEV_CLOSE_WRITE,

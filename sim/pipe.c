@@ -47,8 +47,7 @@ pipe_setstate(struct pipe *p, int state, const char *func)
 {
 	if (p->pipe_state != state)
 		sim_trace_flags(func, &p->pipe_obj, "pipe_state",
-		    pipe_state_names, (uint64_t)p->pipe_state,
-		    (uint64_t)state);
+		    pipe_state_names, (uint64_t)p->pipe_state, (uint64_t)state);
 	p->pipe_state = state;
 }
 
@@ -108,8 +107,8 @@ kern_pipe(struct thread *td, int fildes[2], int flags)
 
 /* Models pipe_read(). */
 static int
-pipe_read(struct file *fp, char *buf, size_t len, size_t *ret_n,
-    struct thread *td)
+pipe_read(
+    struct file *fp, char *buf, size_t len, size_t *ret_n, struct thread *td)
 {
 	struct pipe *rpipe = fp->f_data;
 	struct pipebuf *b = &rpipe->pipe_buffer;
@@ -141,8 +140,7 @@ pipe_read(struct file *fp, char *buf, size_t len, size_t *ret_n,
 		}
 		pipe_setstate(rpipe, rpipe->pipe_state | PIPE_WANTR, __func__);
 		error = msleep(rpipe, PIPE_MTX(rpipe), PCATCH, "piperd", 0);
-		pipe_setstate(rpipe, rpipe->pipe_state & ~PIPE_WANTR,
-		    __func__);
+		pipe_setstate(rpipe, rpipe->pipe_state & ~PIPE_WANTR, __func__);
 		if (error != 0)
 			break;
 	}
@@ -150,14 +148,14 @@ pipe_read(struct file *fp, char *buf, size_t len, size_t *ret_n,
 		error = 0;
 		/* Space was made: wake writers, notify EVFILT_WRITE/POLLOUT. */
 		if (rpipe->pipe_state & PIPE_WANTW) {
-			pipe_setstate(rpipe, rpipe->pipe_state & ~PIPE_WANTW,
-			    __func__);
+			pipe_setstate(
+			    rpipe, rpipe->pipe_state & ~PIPE_WANTW, __func__);
 			wakeup(rpipe);
 		}
 		selwakeup(&rpipe->pipe_sel, 0, 0);
 		if (rpipe->pipe_peer->pipe_present)
-			selwakeup(&rpipe->pipe_peer->pipe_sel, SEL_NOKNOTE,
-			    POLLOUT);
+			selwakeup(
+			    &rpipe->pipe_peer->pipe_sel, SEL_NOKNOTE, POLLOUT);
 	}
 	PIPE_UNLOCK(rpipe);
 	*ret_n = nread;
@@ -182,8 +180,8 @@ pipe_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
 		}
 		space = b->size - b->cnt;
 		/* Writes of at most PIPE_BUF bytes are never split. */
-		if (space > 0 && (len - written > PIPE_BUF ||
-				     space >= len - written)) {
+		if (space > 0
+		    && (len - written > PIPE_BUF || space >= len - written)) {
 			chunk = len - written;
 			if (chunk > space)
 				chunk = space;
@@ -231,9 +229,9 @@ pipe_poll(struct file *fp, int events, struct thread *td)
 
 	if ((events & (POLLIN | POLLRDNORM)) && rpipe->pipe_buffer.cnt > 0)
 		revents |= events & (POLLIN | POLLRDNORM);
-	if ((events & (POLLOUT | POLLWRNORM)) && wpipe->pipe_present &&
-	    (wpipe->pipe_state & PIPE_EOF) == 0 &&
-	    wpipe->pipe_buffer.size - wpipe->pipe_buffer.cnt >= PIPE_BUF)
+	if ((events & (POLLOUT | POLLWRNORM)) && wpipe->pipe_present
+	    && (wpipe->pipe_state & PIPE_EOF) == 0
+	    && wpipe->pipe_buffer.size - wpipe->pipe_buffer.cnt >= PIPE_BUF)
 		revents |= events & (POLLOUT | POLLWRNORM);
 	if ((rpipe->pipe_state & PIPE_EOF) || !wpipe->pipe_present)
 		revents |= POLLHUP;

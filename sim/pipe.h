@@ -24,7 +24,7 @@
 #define PIPE_NAMED 0x200
 
 struct pipebuf {
-	size_t cnt;  /* bytes in the buffer */
+	size_t cnt; /* bytes in the buffer */
 	size_t in;
 	size_t out;
 	size_t size;

@@ -187,8 +187,8 @@ thread_main(void *arg)
 		td->td_cfn(td->td_carg);
 		res = LHOST_OK;
 	} else {
-		res = lhost_call(h, td->td_L, td->td_nargs, LUA_MULTRET, err,
-		    sizeof(err));
+		res = lhost_call(
+		    h, td->td_L, td->td_nargs, LUA_MULTRET, err, sizeof(err));
 	}
 	switch (res) {
 	case LHOST_OK:
@@ -206,13 +206,13 @@ thread_main(void *arg)
 		}
 		break;
 	case LHOST_ERROR:
-		sched_fail(SCHED_FAILED, NULL, "%s (at vtime %" PRId64
-		    " ns, pid %d tid %d)", err, sched_now(),
-		    td->td_proc->p_pid, td->td_tid);
+		sched_fail(SCHED_FAILED, NULL,
+		    "%s (at vtime %" PRId64 " ns, pid %d tid %d)", err,
+		    sched_now(), td->td_proc->p_pid, td->td_tid);
 	case LHOST_ABORTED:
-		sched_fail(SCHED_ERROR, NULL, "%s (at vtime %" PRId64
-		    " ns, pid %d tid %d)", err, sched_now(),
-		    td->td_proc->p_pid, td->td_tid);
+		sched_fail(SCHED_ERROR, NULL,
+		    "%s (at vtime %" PRId64 " ns, pid %d tid %d)", err,
+		    sched_now(), td->td_proc->p_pid, td->td_tid);
 	case LHOST_UNWOUND:
 		break;
 	}
@@ -244,10 +244,11 @@ thread_link_start(struct thread *td, const char *name)
 	struct proc *p = td->td_proc;
 
 	TAILQ_INSERT_TAIL(&p->p_threads, td, td_plist);
-	SIM_SET(&p->p_obj, "p_numthreads", p->p_numthreads,
-	    p->p_numthreads + 1);
-	if (sched_thread_new(&td->td_st, p->p_pid, td->td_tid, name, false,
-		thread_main, td) != 0)
+	SIM_SET(
+	    &p->p_obj, "p_numthreads", p->p_numthreads, p->p_numthreads + 1);
+	if (sched_thread_new(
+		&td->td_st, p->p_pid, td->td_tid, name, false, thread_main, td)
+	    != 0)
 		sim_oom();
 	sched_thread_set_owner(td->td_st, td);
 	sim_trace_created("thread_link", &td->td_obj);
@@ -365,15 +366,14 @@ fork1(struct thread *td, int flags, int fnidx, int *ret_pid)
 }
 
 int
-fork1_c(struct thread *td, int flags, void (*fn)(void *), void *arg,
-    int *ret_pid)
+fork1_c(
+    struct thread *td, int flags, void (*fn)(void *), void *arg, int *ret_pid)
 {
 	return (fork_common(td, flags, 0, fn, arg, ret_pid));
 }
 
 int
-thread_create_c(struct thread *td, void (*fn)(void *), void *arg,
-    int *ret_tid)
+thread_create_c(struct thread *td, void (*fn)(void *), void *arg, int *ret_tid)
 {
 	struct thread *td2 = thread_alloc(td->td_proc, false);
 
@@ -449,8 +449,8 @@ thread_exit_self(struct thread *td)
 
 	TAILQ_REMOVE(&p->p_threads, td, td_plist);
 	TAILQ_INSERT_TAIL(&p->p_zthreads, td, td_plist);
-	SIM_SET(&p->p_obj, "p_numthreads", p->p_numthreads,
-	    p->p_numthreads - 1);
+	SIM_SET(
+	    &p->p_obj, "p_numthreads", p->p_numthreads, p->p_numthreads - 1);
 	td->td_done = true;
 	sim_trace_freed(__func__, &td->td_obj);
 	wakeup(td);
@@ -508,13 +508,14 @@ exit1(struct thread *td, int rval, int signo)
 {
 	struct proc *p = td->td_proc, *q, *tmp, *reaper;
 	struct thread *t2;
+	bool orphans;
 
 	if (p->p_flag & P_WEXIT) {
 		/* Another thread is exiting the process: just leave. */
 		thread_exit_self(td);
 	}
-	SIM_SET_FLAGS(&p->p_obj, "p_flag", p_flag_names, p->p_flag,
-	    p->p_flag | P_WEXIT);
+	SIM_SET_FLAGS(
+	    &p->p_obj, "p_flag", p_flag_names, p->p_flag, p->p_flag | P_WEXIT);
 	/* thread_single(p, SINGLE_EXIT) */
 	TAILQ_FOREACH(t2, &p->p_threads, td_plist) {
 		if (t2 == td)
@@ -530,15 +531,23 @@ exit1(struct thread *td, int rval, int signo)
 	if (sim_kern->k_ops->ko_exit != NULL)
 		sim_kern->k_ops->ko_exit(td, p);
 	/* Orphans go to init, or to proc0 when init itself exits. */
-	reaper = initproc != NULL && initproc != p &&
-		(initproc->p_flag & P_WEXIT) == 0 ?
-	    initproc :
-	    pfind_any(0);
+	reaper = initproc != NULL && initproc != p
+		&& (initproc->p_flag & P_WEXIT) == 0
+	    ? initproc
+	    : pfind_any(0);
+	orphans = !LIST_EMPTY(&p->p_children);
 	LIST_FOREACH_SAFE(q, &p->p_children, p_sibling, tmp) {
 		proc_reparent(q, reaper);
 		if (reaper->p_pid == 0 && q->p_state == PRS_ZOMBIE)
 			proc_reap(q);
 	}
+	/*
+	 * A reaper sleeping in wait() may have a zombie to collect now
+	 * (FreeBSD's wakeup(q->p_reaper), here once the children moved, as
+	 * the woken reaper may run at once).
+	 */
+	if (orphans)
+		wakeup(reaper);
 	set_state(p, PRS_ZOMBIE, __func__);
 	if (p->p_pptr->p_pid == 0) {
 		/* Nobody will wait: proc0 reaps at once. */
@@ -557,8 +566,8 @@ thread_exit_reap(struct thread *td)
 
 	TAILQ_REMOVE(&p->p_threads, td, td_plist);
 	TAILQ_INSERT_TAIL(&p->p_zthreads, td, td_plist);
-	SIM_SET(&p->p_obj, "p_numthreads", p->p_numthreads,
-	    p->p_numthreads - 1);
+	SIM_SET(
+	    &p->p_obj, "p_numthreads", p->p_numthreads, p->p_numthreads - 1);
 	td->td_done = true;
 	sim_trace_freed(__func__, &td->td_obj);
 	wakeup(td);
@@ -590,8 +599,8 @@ kern_wait(struct thread *td, int pid, int *status, int options, int *ret_pid)
 				continue;
 			nfound++;
 			if (q->p_state == PRS_ZOMBIE) {
-				*status = q->p_xsig != 0 ? q->p_xsig :
-							   (q->p_xexit << 8);
+				*status = q->p_xsig != 0 ? q->p_xsig
+							 : (q->p_xexit << 8);
 				*ret_pid = q->p_pid;
 				proc_reap(q);
 				return (0);
@@ -616,8 +625,9 @@ static bool
 sig_default_ignored(int sig)
 {
 	/* SIGURG, SIGCONT, SIGCHLD, SIGWINCH, SIGINFO; stops: XXX ignored. */
-	return (sig == 16 || sig == SIGCONT || sig == SIGCHLD || sig == 28 ||
-	    sig == 29 || sig == SIGSTOP || sig == 18 || sig == 21 || sig == 22);
+	return (sig == 16 || sig == SIGCONT || sig == SIGCHLD || sig == 28
+	    || sig == 29 || sig == SIGSTOP || sig == 18 || sig == 21
+	    || sig == 22);
 }
 
 static bool
@@ -627,8 +637,8 @@ sig_ignored(struct proc *p, int sig)
 		return (false);
 	if (p->p_sigdisp[sig] == SIGDISP_IGNORE)
 		return (true);
-	return (p->p_sigdisp[sig] == SIGDISP_DEFAULT &&
-	    sig_default_ignored(sig));
+	return (
+	    p->p_sigdisp[sig] == SIGDISP_DEFAULT && sig_default_ignored(sig));
 }
 
 /*
@@ -644,13 +654,13 @@ tdsendsignal(struct proc *p, int sig)
 
 	if (p->p_state != PRS_NORMAL || (p->p_flag & P_WEXIT))
 		return;
-	if (sim_kern->k_ops->ko_signal != NULL &&
-	    !(sig == SIGCHLD && p->p_sigdisp[sig] == SIGDISP_IGNORE))
+	if (sim_kern->k_ops->ko_signal != NULL
+	    && !(sig == SIGCHLD && p->p_sigdisp[sig] == SIGDISP_IGNORE))
 		sim_kern->k_ops->ko_signal(p, sig);
 	if (sig_ignored(p, sig))
 		return;
-	SIM_SET(&p->p_obj, "p_siglist", p->p_siglist,
-	    p->p_siglist | SIGBIT(sig));
+	SIM_SET(
+	    &p->p_obj, "p_siglist", p->p_siglist, p->p_siglist | SIGBIT(sig));
 	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
 		if (sig != SIGKILL && (td->td_sigmask & SIGBIT(sig)))
 			continue;
@@ -696,8 +706,8 @@ kern_kill(struct thread *td, int pid, int sig)
 }
 
 int
-kern_sigprocmask(struct thread *td, int how, sim_sigset_t set,
-    sim_sigset_t *oset)
+kern_sigprocmask(
+    struct thread *td, int how, sim_sigset_t set, sim_sigset_t *oset)
 {
 	sim_sigset_t m = td->td_sigmask;
 
@@ -733,8 +743,8 @@ kern_sigaction(struct thread *td, int sig, int disp, int *odisp)
 	if (odisp != NULL)
 		*odisp = p->p_sigdisp[sig];
 	p->p_sigdisp[sig] = disp;
-	if (disp == SIGDISP_IGNORE || (disp == SIGDISP_DEFAULT &&
-	    sig_default_ignored(sig)))
+	if (disp == SIGDISP_IGNORE
+	    || (disp == SIGDISP_DEFAULT && sig_default_ignored(sig)))
 		SIM_SET(&p->p_obj, "p_siglist", p->p_siglist,
 		    p->p_siglist & ~SIGBIT(sig));
 	return (0);

@@ -41,7 +41,7 @@ struct filedesc;
 #define SIG_MAXSIG 64
 
 typedef uint64_t sim_sigset_t; /* bit (sig - 1) */
-#define SIGBIT(sig) ((sim_sigset_t)1 << ((sig) - 1))
+#define SIGBIT(sig) ((sim_sigset_t)1 << ((sig)-1))
 
 enum sig_disp {
 	SIGDISP_DEFAULT,
@@ -67,31 +67,31 @@ enum prstate {
 #define P_WEXIT 0x02000 /* working on exiting */
 
 struct proc {
-	LIST_ENTRY(proc) p_list;	/* all processes, by pid */
+	LIST_ENTRY(proc) p_list; /* all processes, by pid */
 	LIST_ENTRY(proc) p_sibling;
 	LIST_HEAD(, proc) p_children;
 	TAILQ_HEAD(, thread) p_threads;
-	TAILQ_HEAD(, thread) p_zthreads;	/* finished, kept for join */
+	TAILQ_HEAD(, thread) p_zthreads; /* finished, kept for join */
 	struct proc *p_pptr;
 	struct filedesc *p_fd;
-	struct mtx p_mtx;		/* PROC_LOCK */
-	struct selinfo p_sel;		/* p_klist lives in p_sel.si_note */
+	struct mtx p_mtx; /* PROC_LOCK */
+	struct selinfo p_sel; /* p_klist lives in p_sel.si_note */
 	struct sim_obj p_obj;
 	int p_pid;
 	int p_numthreads;
-	int p_state;			/* enum prstate */
+	int p_state; /* enum prstate */
 	int p_flag;
-	int p_xexit;			/* exit code */
-	int p_xsig;			/* terminating signal */
-	sim_sigset_t p_siglist;		/* pending for the process */
+	int p_xexit; /* exit code */
+	int p_xsig; /* terminating signal */
+	sim_sigset_t p_siglist; /* pending for the process */
 	int p_sigdisp[SIG_MAXSIG + 1];
-	void *p_kdata;			/* the kernel model's per-process state */
-	int p_nchildwait;		/* threads in wait() */
+	void *p_kdata; /* the kernel model's per-process state */
+	int p_nchildwait; /* threads in wait() */
 };
 #define p_klist p_sel.si_note
 
 /* td_flags */
-#define TDF_EXIT 0x01	 /* the process is exiting: leave at the boundary */
+#define TDF_EXIT 0x01 /* the process is exiting: leave at the boundary */
 #define TDF_INSYSCALL 0x02
 
 struct thread {
@@ -105,10 +105,10 @@ struct thread {
 	sim_sigset_t td_sigmask;
 	sim_sigset_t td_siglist;
 	struct sim_obj td_obj;
-	bool td_done;		/* returned or exited */
+	bool td_done; /* returned or exited */
 	bool td_joined;
-	bool td_ismain;		/* the process's first thread */
-	int td_joinref;		/* Lua table of fn's results */
+	bool td_ismain; /* the process's first thread */
+	int td_joinref; /* Lua table of fn's results */
 	int td_nargs;
 	void (*td_cfn)(void *); /* C body instead of Lua (unit tests) */
 	void *td_carg;
@@ -132,8 +132,7 @@ struct proc *pfind(int pid);
  * Lua function at fnidx of L, or cfn(carg) when cfn is not NULL (unit
  * tests).  Returns 0.
  */
-int proc_create_init(lua_State *L, int fnidx, void (*cfn)(void *),
-    void *carg);
+int proc_create_init(lua_State *L, int fnidx, void (*cfn)(void *), void *carg);
 
 /* Per-run process table setup and teardown (kernel.c). */
 void proc_init_all(void);
@@ -158,10 +157,10 @@ void sim_sigpipe(struct thread *td);
 int fork1(struct thread *td, int flags, int fnidx, int *ret_pid);
 
 /* fork1() and thread_create() with a C body, for unit tests. */
-int fork1_c(struct thread *td, int flags, void (*fn)(void *), void *arg,
-    int *ret_pid);
-int thread_create_c(struct thread *td, void (*fn)(void *), void *arg,
-    int *ret_tid);
+int fork1_c(
+    struct thread *td, int flags, void (*fn)(void *), void *arg, int *ret_pid);
+int thread_create_c(
+    struct thread *td, void (*fn)(void *), void *arg, int *ret_tid);
 
 /* Models thr_new(): a thread in td's process running fn(args...). */
 int thread_create(struct thread *td, int fnidx, int nargs, int *ret_tid);
@@ -180,15 +179,15 @@ _Noreturn void exit1(struct thread *td, int rval, int signo);
  * (0 when WNOHANG finds nothing) and the raw status, or ECHILD, EINTR,
  * EINVAL.
  */
-int kern_wait(struct thread *td, int pid, int *status, int options,
-    int *ret_pid);
+int kern_wait(
+    struct thread *td, int pid, int *status, int options, int *ret_pid);
 
 /* Models kern_kill(): ESRCH, EINVAL (bad signal), EPERM (pid 0 targets). */
 int kern_kill(struct thread *td, int pid, int sig);
 
 /* sigprocmask on the calling thread: how = 1 block, 2 unblock, 3 set. */
-int kern_sigprocmask(struct thread *td, int how, sim_sigset_t set,
-    sim_sigset_t *oset);
+int kern_sigprocmask(
+    struct thread *td, int how, sim_sigset_t set, sim_sigset_t *oset);
 int kern_sigaction(struct thread *td, int sig, int disp, int *odisp);
 
 /*

@@ -3,8 +3,8 @@
  * selwakeup(): the one place where event sources report state changes to
  * the running kernel's event model (see selinfo.h).
  */
-#include "kernel.h"
 #include "selinfo.h"
+#include "kernel.h"
 
 void
 selinfo_init(struct selinfo *sip, struct mtx *lock)

@@ -44,9 +44,9 @@ sim_errno_number(int error)
 
 	for (i = 0; i < NERR; i++)
 		if (errtab[i].code == error)
-			return (sim_kern != NULL && !sim_is_freebsd() ?
-				errtab[i].illumos :
-				errtab[i].freebsd);
+			return (sim_kern != NULL && !sim_is_freebsd()
+				? errtab[i].illumos
+				: errtab[i].freebsd);
 	return (0);
 }
 
@@ -67,9 +67,9 @@ sim_errname_of_number(int number)
 	size_t i;
 
 	for (i = 0; i < NERR; i++) {
-		int n = sim_kern != NULL && !sim_is_freebsd() ?
-		    errtab[i].illumos :
-		    errtab[i].freebsd;
+		int n = sim_kern != NULL && !sim_is_freebsd()
+		    ? errtab[i].illumos
+		    : errtab[i].freebsd;
 
 		if (n == number && n != 0)
 			return (errtab[i].name);
@@ -99,8 +99,7 @@ sim_obj_init(struct sim_obj *obj, const char *kind)
 }
 
 const char *
-sim_flagstr(char *buf, size_t len, const struct sim_flagname *names,
-    uint64_t v)
+sim_flagstr(char *buf, size_t len, const struct sim_flagname *names, uint64_t v)
 {
 	size_t n = 0;
 	int i;
@@ -130,9 +129,8 @@ sim_trace_int(const char *func, const struct sim_obj *obj, const char *field,
 }
 
 void
-sim_trace_flags(const char *func, const struct sim_obj *obj,
-    const char *field, const struct sim_flagname *names, uint64_t old,
-    uint64_t new)
+sim_trace_flags(const char *func, const struct sim_obj *obj, const char *field,
+    const struct sim_flagname *names, uint64_t old, uint64_t new)
 {
 	char o[256], n[256];
 

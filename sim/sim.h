@@ -22,51 +22,51 @@
 #include "sync.h"
 
 /* name, FreeBSD number, illumos number (0 = the kernel has no such errno) */
-#define SIM_ERRNO_MAP(X)                                                      \
-	X(EPERM, 1, 1)                                                        \
-	X(ENOENT, 2, 2)                                                       \
-	X(ESRCH, 3, 3)                                                        \
-	X(EINTR, 4, 4)                                                        \
-	X(EIO, 5, 5)                                                          \
-	X(ENXIO, 6, 6)                                                        \
-	X(E2BIG, 7, 7)                                                        \
-	X(EBADF, 9, 9)                                                        \
-	X(ECHILD, 10, 10)                                                     \
-	X(EDEADLK, 11, 45)                                                    \
-	X(ENOMEM, 12, 12)                                                     \
-	X(EACCES, 13, 13)                                                     \
-	X(EFAULT, 14, 14)                                                     \
-	X(EBUSY, 16, 16)                                                      \
-	X(EEXIST, 17, 17)                                                     \
-	X(EXDEV, 18, 18)                                                      \
-	X(ENOTDIR, 20, 20)                                                    \
-	X(EISDIR, 21, 21)                                                     \
-	X(EINVAL, 22, 22)                                                     \
-	X(ENFILE, 23, 23)                                                     \
-	X(EMFILE, 24, 24)                                                     \
-	X(ENOTTY, 25, 25)                                                     \
-	X(EFBIG, 27, 27)                                                      \
-	X(ENOSPC, 28, 28)                                                     \
-	X(ESPIPE, 29, 29)                                                     \
-	X(EROFS, 30, 30)                                                      \
-	X(EMLINK, 31, 31)                                                     \
-	X(EPIPE, 32, 32)                                                      \
-	X(EDOM, 33, 33)                                                       \
-	X(ERANGE, 34, 34)                                                     \
-	X(EAGAIN, 35, 11)                                                     \
-	X(EINPROGRESS, 36, 150)                                               \
-	X(ENOTSOCK, 38, 95)                                                   \
-	X(EOPNOTSUPP, 45, 122)                                                \
-	X(ENOTCONN, 57, 134)                                                  \
-	X(ETIMEDOUT, 60, 145)                                                 \
-	X(ELOOP, 62, 90)                                                      \
-	X(ENAMETOOLONG, 63, 78)                                               \
-	X(ENOTEMPTY, 66, 93)                                                  \
-	X(ENOSYS, 78, 89)                                                     \
-	X(EOVERFLOW, 84, 79)                                                  \
-	X(ECANCELED, 85, 47)                                                  \
-	X(ETIME, 0, 62)                                                       \
-	X(EBADFD, 0, 81)                                                      \
+#define SIM_ERRNO_MAP(X)                                                       \
+	X(EPERM, 1, 1)                                                         \
+	X(ENOENT, 2, 2)                                                        \
+	X(ESRCH, 3, 3)                                                         \
+	X(EINTR, 4, 4)                                                         \
+	X(EIO, 5, 5)                                                           \
+	X(ENXIO, 6, 6)                                                         \
+	X(E2BIG, 7, 7)                                                         \
+	X(EBADF, 9, 9)                                                         \
+	X(ECHILD, 10, 10)                                                      \
+	X(EDEADLK, 11, 45)                                                     \
+	X(ENOMEM, 12, 12)                                                      \
+	X(EACCES, 13, 13)                                                      \
+	X(EFAULT, 14, 14)                                                      \
+	X(EBUSY, 16, 16)                                                       \
+	X(EEXIST, 17, 17)                                                      \
+	X(EXDEV, 18, 18)                                                       \
+	X(ENOTDIR, 20, 20)                                                     \
+	X(EISDIR, 21, 21)                                                      \
+	X(EINVAL, 22, 22)                                                      \
+	X(ENFILE, 23, 23)                                                      \
+	X(EMFILE, 24, 24)                                                      \
+	X(ENOTTY, 25, 25)                                                      \
+	X(EFBIG, 27, 27)                                                       \
+	X(ENOSPC, 28, 28)                                                      \
+	X(ESPIPE, 29, 29)                                                      \
+	X(EROFS, 30, 30)                                                       \
+	X(EMLINK, 31, 31)                                                      \
+	X(EPIPE, 32, 32)                                                       \
+	X(EDOM, 33, 33)                                                        \
+	X(ERANGE, 34, 34)                                                      \
+	X(EAGAIN, 35, 11)                                                      \
+	X(EINPROGRESS, 36, 150)                                                \
+	X(ENOTSOCK, 38, 95)                                                    \
+	X(EOPNOTSUPP, 45, 122)                                                 \
+	X(ENOTCONN, 57, 134)                                                   \
+	X(ETIMEDOUT, 60, 145)                                                  \
+	X(ELOOP, 62, 90)                                                       \
+	X(ENAMETOOLONG, 63, 78)                                                \
+	X(ENOTEMPTY, 66, 93)                                                   \
+	X(ENOSYS, 78, 89)                                                      \
+	X(EOVERFLOW, 84, 79)                                                   \
+	X(ECANCELED, 85, 47)                                                   \
+	X(ETIME, 0, 62)                                                        \
+	X(EBADFD, 0, 81)                                                       \
 	X(ERESTART, -1, 91)
 
 /* The errno's name ("EBADF"); "E?" for an unknown code. */
@@ -98,8 +98,8 @@ struct sim_flagname {
 };
 
 /* Formats a flag set ("ACTIVE|QUEUED"; "" for none; unknown bits in hex). */
-const char *sim_flagstr(char *buf, size_t len, const struct sim_flagname *names,
-    uint64_t v);
+const char *sim_flagstr(
+    char *buf, size_t len, const struct sim_flagname *names, uint64_t v);
 
 void sim_trace_int(const char *func, const struct sim_obj *obj,
     const char *field, int64_t old, int64_t new);
@@ -113,22 +113,22 @@ void sim_trace_str(const char *func, const struct sim_obj *obj,
  * The recording macros: assign lval = val and, if the value changed, emit a
  * transition of 'field' of 'obj' attributed to the calling kernel function.
  */
-#define SIM_SET(obj, field, lval, val)                                        \
-	do {                                                                  \
-		int64_t o_ = (int64_t)(lval);                                 \
-		(lval) = (val);                                               \
-		if (o_ != (int64_t)(lval))                                    \
-			sim_trace_int(__func__, (obj), (field), o_,           \
-			    (int64_t)(lval));                                 \
+#define SIM_SET(obj, field, lval, val)                                         \
+	do {                                                                   \
+		int64_t o_ = (int64_t)(lval);                                  \
+		(lval) = (val);                                                \
+		if (o_ != (int64_t)(lval))                                     \
+			sim_trace_int(                                         \
+			    __func__, (obj), (field), o_, (int64_t)(lval));    \
 	} while (0)
 
-#define SIM_SET_FLAGS(obj, field, names, lval, val)                           \
-	do {                                                                  \
-		uint64_t o_ = (uint64_t)(lval);                               \
-		(lval) = (val);                                               \
-		if (o_ != (uint64_t)(lval))                                   \
-			sim_trace_flags(__func__, (obj), (field), (names),    \
-			    o_, (uint64_t)(lval));                            \
+#define SIM_SET_FLAGS(obj, field, names, lval, val)                            \
+	do {                                                                   \
+		uint64_t o_ = (uint64_t)(lval);                                \
+		(lval) = (val);                                                \
+		if (o_ != (uint64_t)(lval))                                    \
+			sim_trace_flags(__func__, (obj), (field), (names), o_, \
+			    (uint64_t)(lval));                                 \
 	} while (0)
 
 /* Object life: field "(life)", "" -> "created" and "created" -> "freed". */
@@ -139,16 +139,16 @@ void sim_trace_freed(const char *func, const struct sim_obj *obj);
  * KASSERT: always compiled in; a failed assertion is a simulated kernel
  * panic that ends the run with status 'panic' and the message.
  */
-#define KASSERT(exp, msg)                                                     \
-	do {                                                                  \
-		if (__builtin_expect(!(exp), 0))                              \
-			sim_panic(__func__, "%s", sim_kassert_msg msg);       \
+#define KASSERT(exp, msg)                                                      \
+	do {                                                                   \
+		if (__builtin_expect(!(exp), 0))                               \
+			sim_panic(__func__, "%s", sim_kassert_msg msg);        \
 	} while (0)
-#define MPASS(exp)                                                            \
-	do {                                                                  \
-		if (__builtin_expect(!(exp), 0))                              \
-			sim_panic(__func__, "Assertion %s failed at %s:%d",   \
-			    #exp, __FILE__, __LINE__);                        \
+#define MPASS(exp)                                                             \
+	do {                                                                   \
+		if (__builtin_expect(!(exp), 0))                               \
+			sim_panic(__func__, "Assertion %s failed at %s:%d",    \
+			    #exp, __FILE__, __LINE__);                         \
 	} while (0)
 
 _Noreturn void sim_panic(const char *func, const char *fmt, ...)

@@ -17,19 +17,19 @@ struct lhost;
 struct trace;
 
 struct sim_run_opts {
-	const char *path;	/* scenario file (for messages and require) */
-	const char *source;	/* its text */
+	const char *path; /* scenario file (for messages and require) */
+	const char *source; /* its text */
 	size_t source_len;
-	const char *kernel;	/* NULL: the scenario's, else override */
+	const char *kernel; /* NULL: the scenario's, else override */
 	bool have_seed;
 	uint64_t seed;
 	enum sched_strategy strategy;
 	int pct_depth;
-	struct trace *trace;	/* required */
-	const char *args;	/* command line for the runs row */
+	struct trace *trace; /* required */
+	const char *args; /* command line for the runs row */
 	const struct sched_decision *replay;
 	uint64_t replay_len;
-	bool quiet;		/* no print() echo on stdout */
+	bool quiet; /* no print() echo on stdout */
 	size_t mem_limit_bytes;
 	uint64_t instr_budget;
 };
@@ -55,15 +55,15 @@ struct sim_run_result {
  * loaded (syntax error, not a table, bad fields; err holds the one-line
  * reason), or EIO when recording failed.
  */
-int sim_run(const struct sim_run_opts *o, struct sim_run_result *res,
-    char *err, size_t errlen);
+int sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
+    size_t errlen);
 
 /*
  * Boots a kernel without Lua scenario and runs fn(arg) as pid 1's main
  * thread (unit tests).  Returns the final status.
  */
-enum sched_status sim_test_run(const char *kernel, void (*fn)(void *),
-    void *arg);
+enum sched_status sim_test_run(
+    const char *kernel, void (*fn)(void *), void *arg);
 
 /* The Lua host of the run in progress. */
 struct lhost *sim_run_lhost(void);

@@ -50,8 +50,8 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
 	sched_point(); /* syscall entry */
 	sc->sc_seq = trace_seq(sched_trace_sink());
 	sc->sc_start_ns = sched_now();
-	if ((which == SYS_FREEBSD && !sim_is_freebsd()) ||
-	    (which == SYS_ILLUMOS && sim_is_freebsd()))
+	if ((which == SYS_FREEBSD && !sim_is_freebsd())
+	    || (which == SYS_ILLUMOS && sim_is_freebsd()))
 		return (ENOSYS);
 	return (0);
 }
@@ -67,8 +67,8 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
 	if (error == ERESTART)
 		error = EINTR;
 	result[0] = '\0';
-	if (error == 0 && resfmt != NULL &&
-	    trace_recording(sched_trace_sink())) {
+	if (error == 0 && resfmt != NULL
+	    && trace_recording(sched_trace_sink())) {
 		va_start(ap, resfmt);
 		vsnprintf(result, sizeof(result), resfmt, ap);
 		va_end(ap);
@@ -88,8 +88,8 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
 }
 
 void
-sim_sys_register(lua_State *L, int t, const luaL_Reg *fns,
-    const struct sim_const *consts)
+sim_sys_register(
+    lua_State *L, int t, const luaL_Reg *fns, const struct sim_const *consts)
 {
 	t = lua_absindex(L, t);
 	for (; fns != NULL && fns->name != NULL; fns++) {
@@ -184,11 +184,12 @@ l_join(lua_State *L)
 	lua_Integer tid = luaL_checkinteger(L, 1);
 	int e, n = 0;
 
-	e = sim_syscall_enter(L, &sc, "thr_join", SYS_ANY, "%" PRId64,
-	    (int64_t)tid);
+	e = sim_syscall_enter(
+	    L, &sc, "thr_join", SYS_ANY, "%" PRId64, (int64_t)tid);
 	if (e == 0)
-		e = tid < 0 || tid > INT32_MAX ? ESRCH :
-						thread_join(curthread, (int)tid, &n);
+		e = tid < 0 || tid > INT32_MAX
+		    ? ESRCH
+		    : thread_join(curthread, (int)tid, &n);
 	return (sim_syscall_return(L, &sc, e, n, "%d values", n));
 }
 
@@ -197,13 +198,13 @@ l_exit(lua_State *L)
 {
 	struct sim_syscall sc;
 	lua_Integer status = luaL_optinteger(L, 1, 0);
-	int e = sim_syscall_enter(L, &sc, "exit", SYS_ANY, "%" PRId64,
-	    (int64_t)status);
+	int e = sim_syscall_enter(
+	    L, &sc, "exit", SYS_ANY, "%" PRId64, (int64_t)status);
 
 	(void)e;
 	trace_syscall(sched_trace_sink(), sc.sc_seq, sc.sc_start_ns,
-	    sched_now(), curproc->p_pid, curthread->td_tid, "exit",
-	    sc.sc_args, "does not return", NULL);
+	    sched_now(), curproc->p_pid, curthread->td_tid, "exit", sc.sc_args,
+	    "does not return", NULL);
 	exit1(curthread, (int)status, 0);
 }
 
@@ -218,11 +219,11 @@ l_waitpid(lua_State *L)
 	e = sim_syscall_enter(L, &sc, "wait4", SYS_ANY, "%" PRId64 ", %" PRId64,
 	    (int64_t)pid, (int64_t)options);
 	if (e == 0)
-		e = pid < -1 || pid > INT32_MAX || options < 0 ||
-			options > INT32_MAX ?
-		    EINVAL :
-		    kern_wait(curthread, (int)pid, &status, (int)options,
-			&rpid);
+		e = pid < -1 || pid > INT32_MAX || options < 0
+			|| options > INT32_MAX
+		    ? EINVAL
+		    : kern_wait(
+			curthread, (int)pid, &status, (int)options, &rpid);
 	lua_pushinteger(L, rpid);
 	lua_pushinteger(L, status);
 	return (sim_syscall_return(L, &sc, e, 2, "%d, 0x%x", rpid, status));
@@ -262,14 +263,16 @@ static int
 l_kill(lua_State *L)
 {
 	struct sim_syscall sc;
-	lua_Integer pid = luaL_checkinteger(L, 1), sig = luaL_checkinteger(L, 2);
+	lua_Integer pid = luaL_checkinteger(L, 1),
+		    sig = luaL_checkinteger(L, 2);
 	int e = sim_syscall_enter(L, &sc, "kill", SYS_ANY,
 	    "%" PRId64 ", %" PRId64, (int64_t)pid, (int64_t)sig);
 
 	if (e == 0)
-		e = pid < INT32_MIN || pid > INT32_MAX ? ESRCH :
-		    sig < 0 || sig >= SIG_MAXSIG   ? EINVAL :
-						     kern_kill(curthread, (int)pid, (int)sig);
+		e = pid < INT32_MIN || pid > INT32_MAX ? ESRCH
+		    : sig < 0 || sig >= SIG_MAXSIG
+		    ? EINVAL
+		    : kern_kill(curthread, (int)pid, (int)sig);
 	lua_pushboolean(L, 1);
 	return (sim_syscall_return(L, &sc, e, 1, NULL));
 }
@@ -287,8 +290,7 @@ check_sigset(lua_State *L, int idx)
 		sig = luaL_checkinteger(L, -1);
 		lua_pop(L, 1);
 		if (sig < 1 || sig >= SIG_MAXSIG)
-			luaL_error(L, "bad signal number %d in set",
-			    (int)sig);
+			luaL_error(L, "bad signal number %d in set", (int)sig);
 		set |= SIGBIT(sig);
 	}
 	return (set);
@@ -312,8 +314,8 @@ l_sigprocmask(lua_State *L)
 static int
 l_sigaction(lua_State *L)
 {
-	static const char *const disps[] = { "default", "ignore", "catch",
-		NULL };
+	static const char *const disps[]
+	    = { "default", "ignore", "catch", NULL };
 	struct sim_syscall sc;
 	lua_Integer sig = luaL_checkinteger(L, 1);
 	int disp = luaL_checkoption(L, 2, NULL, disps);
@@ -321,8 +323,9 @@ l_sigaction(lua_State *L)
 	    "%" PRId64 ", %s", (int64_t)sig, disps[disp]);
 
 	if (e == 0)
-		e = sig < 1 || sig >= SIG_MAXSIG ? EINVAL :
-		    kern_sigaction(curthread, (int)sig, disp, NULL);
+		e = sig < 1 || sig >= SIG_MAXSIG
+		    ? EINVAL
+		    : kern_sigaction(curthread, (int)sig, disp, NULL);
 	lua_pushboolean(L, 1);
 	return (sim_syscall_return(L, &sc, e, 1, NULL));
 }
@@ -333,8 +336,8 @@ l_sleep(lua_State *L)
 {
 	struct sim_syscall sc;
 	lua_Integer ns = luaL_checkinteger(L, 1);
-	int e = sim_syscall_enter(L, &sc, "nanosleep", SYS_ANY, "%" PRId64,
-	    (int64_t)ns);
+	int e = sim_syscall_enter(
+	    L, &sc, "nanosleep", SYS_ANY, "%" PRId64, (int64_t)ns);
 
 	if (e == 0) {
 		if (ns < 0)
@@ -368,8 +371,8 @@ l_clock_gettime(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer clk = luaL_checkinteger(L, 1);
 	int64_t v = 0;
-	int e = sim_syscall_enter(L, &sc, "clock_gettime", SYS_ANY,
-	    "%" PRId64, (int64_t)clk);
+	int e = sim_syscall_enter(
+	    L, &sc, "clock_gettime", SYS_ANY, "%" PRId64, (int64_t)clk);
 
 	if (e == 0) {
 		if (clk == CLOCK_REALTIME)
@@ -437,8 +440,8 @@ l_socketpair(lua_State *L)
 {
 	struct sim_syscall sc;
 	int fds[2] = { -1, -1 };
-	int e = sim_syscall_enter(L, &sc, "socketpair", SYS_ANY,
-	    "AF_UNIX, SOCK_STREAM");
+	int e = sim_syscall_enter(
+	    L, &sc, "socketpair", SYS_ANY, "AF_UNIX, SOCK_STREAM");
 
 	if (e == 0)
 		e = kern_socketpair(curthread, fds);
@@ -459,33 +462,34 @@ l_open(lua_State *L)
 	e = sim_syscall_enter(L, &sc, "open", SYS_ANY, "\"%s\", 0x%" PRIx64,
 	    path, (uint64_t)flags);
 	if (e == 0)
-		e = flags < 0 || flags > INT32_MAX ? EINVAL :
-		    kern_openat(curthread, path, (int)flags, (int)mode, &fd);
+		e = flags < 0 || flags > INT32_MAX
+		    ? EINVAL
+		    : kern_openat(curthread, path, (int)flags, (int)mode, &fd);
 	lua_pushinteger(L, fd);
 	return (sim_syscall_return(L, &sc, e, 1, "%d", fd));
 }
 
-#define PATH_CALL(fname, kname, expr)                                         \
-	static int fname(lua_State *L)                                        \
-	{                                                                     \
-		struct sim_syscall sc;                                        \
-		const char *a = luaL_checkstring(L, 1);                       \
-		int e = sim_syscall_enter(L, &sc, kname, SYS_ANY, "\"%s\"",   \
-		    a);                                                       \
-		if (e == 0)                                                   \
-			e = (expr);                                           \
-		lua_pushboolean(L, 1);                                        \
-		return (sim_syscall_return(L, &sc, e, 1, NULL));              \
+#define PATH_CALL(fname, kname, expr)                                          \
+	static int fname(lua_State *L)                                         \
+	{                                                                      \
+		struct sim_syscall sc;                                         \
+		const char *a = luaL_checkstring(L, 1);                        \
+		int e                                                          \
+		    = sim_syscall_enter(L, &sc, kname, SYS_ANY, "\"%s\"", a);  \
+		if (e == 0)                                                    \
+			e = (expr);                                            \
+		lua_pushboolean(L, 1);                                         \
+		return (sim_syscall_return(L, &sc, e, 1, NULL));               \
 	}
 
 PATH_CALL(l_mkdir, "mkdir",
     kern_mkdirat(curthread, a, (int)luaL_optinteger(L, 2, 0755)))
 PATH_CALL(l_unlink, "unlink", kern_unlinkat(curthread, a))
-PATH_CALL(l_rename, "rename",
-    kern_renameat(curthread, a, luaL_checkstring(L, 2)))
+PATH_CALL(
+    l_rename, "rename", kern_renameat(curthread, a, luaL_checkstring(L, 2)))
 PATH_CALL(l_link, "link", kern_linkat(curthread, a, luaL_checkstring(L, 2)))
-PATH_CALL(l_chmod, "chmod",
-    kern_chmodat(curthread, a, (int)luaL_checkinteger(L, 2)))
+PATH_CALL(
+    l_chmod, "chmod", kern_chmodat(curthread, a, (int)luaL_checkinteger(L, 2)))
 PATH_CALL(l_truncate, "truncate",
     kern_truncate(curthread, a, luaL_checkinteger(L, 2)))
 
@@ -500,8 +504,8 @@ l_read(lua_State *L)
 	char *buf = NULL;
 	int e;
 
-	e = sim_syscall_enter(L, &sc, "read", SYS_ANY, "%d, %" PRId64, fd,
-	    (int64_t)n);
+	e = sim_syscall_enter(
+	    L, &sc, "read", SYS_ANY, "%d, %" PRId64, fd, (int64_t)n);
 	if (e == 0 && n < 0)
 		e = EINVAL;
 	if (e == 0)
@@ -535,8 +539,8 @@ l_write(lua_State *L)
 	struct file *fp = NULL;
 	int e;
 
-	e = sim_syscall_enter(L, &sc, "write", SYS_ANY, "%d, %zu bytes", fd,
-	    len);
+	e = sim_syscall_enter(
+	    L, &sc, "write", SYS_ANY, "%d, %zu bytes", fd, len);
 	if (e == 0)
 		e = fget(curthread, fd, &fp);
 	if (e == 0) {
@@ -558,12 +562,12 @@ l_shutdown(lua_State *L)
 	struct sim_syscall sc;
 	int fd = fd_arg(L, 1);
 	lua_Integer how = luaL_checkinteger(L, 2);
-	int e = sim_syscall_enter(L, &sc, "shutdown", SYS_ANY,
-	    "%d, %" PRId64, fd, (int64_t)how);
+	int e = sim_syscall_enter(
+	    L, &sc, "shutdown", SYS_ANY, "%d, %" PRId64, fd, (int64_t)how);
 
 	if (e == 0)
-		e = how < 0 || how > 2 ? EINVAL :
-					kern_shutdown(curthread, fd, (int)how);
+		e = how < 0 || how > 2 ? EINVAL
+				       : kern_shutdown(curthread, fd, (int)how);
 	lua_pushboolean(L, 1);
 	return (sim_syscall_return(L, &sc, e, 1, NULL));
 }
@@ -600,12 +604,13 @@ l_dup2(lua_State *L)
 	struct sim_syscall sc;
 	int fd = fd_arg(L, 1), nfd = -1;
 	lua_Integer want = luaL_checkinteger(L, 2);
-	int e = sim_syscall_enter(L, &sc, "dup2", SYS_ANY, "%d, %" PRId64, fd,
-	    (int64_t)want);
+	int e = sim_syscall_enter(
+	    L, &sc, "dup2", SYS_ANY, "%d, %" PRId64, fd, (int64_t)want);
 
 	if (e == 0)
-		e = want < 0 || want >= SIM_MAXFILES ? EBADF :
-		    kern_dup(curthread, fd, (int)want, &nfd);
+		e = want < 0 || want >= SIM_MAXFILES
+		    ? EBADF
+		    : kern_dup(curthread, fd, (int)want, &nfd);
 	lua_pushinteger(L, nfd);
 	return (sim_syscall_return(L, &sc, e, 1, "%d", nfd));
 }
@@ -622,8 +627,9 @@ l_fcntl(lua_State *L)
 	    "%d, %" PRId64 ", %" PRId64, fd, (int64_t)cmd, (int64_t)arg);
 
 	if (e == 0)
-		e = cmd < 0 || cmd > 64 ? EINVAL :
-		    kern_fcntl(curthread, fd, (int)cmd, arg, &ret);
+		e = cmd < 0 || cmd > 64
+		    ? EINVAL
+		    : kern_fcntl(curthread, fd, (int)cmd, arg, &ret);
 	lua_pushinteger(L, ret);
 	return (sim_syscall_return(L, &sc, e, 1, "%" PRId64, ret));
 }
@@ -766,8 +772,9 @@ l_choose(lua_State *L)
 
 	luaL_argcheck(L, n >= 1 && n <= 1000000, 1, "must be 1..1000000");
 	if (sched_self() == NULL || sched_curthread() == NULL)
-		return (luaL_error(L, "sim.choose: only inside a running "
-				      "scenario thread"));
+		return (luaL_error(L,
+		    "sim.choose: only inside a running "
+		    "scenario thread"));
 	lua_pushinteger(L, sched_choose(n, label));
 	return (1);
 }
@@ -779,10 +786,11 @@ l_label(lua_State *L)
 	char obj[32];
 
 	if (sched_self() == NULL || sched_curthread() == NULL)
-		return (luaL_error(L, "sim.label: only inside a running "
-				      "scenario thread"));
-	snprintf(obj, sizeof(obj), "thread#%d",
-	    sched_thread_tid(sched_curthread()));
+		return (luaL_error(L,
+		    "sim.label: only inside a running "
+		    "scenario thread"));
+	snprintf(
+	    obj, sizeof(obj), "thread#%d", sched_thread_tid(sched_curthread()));
 	sched_trace("sim_label", obj, "label", "", text);
 	return (0);
 }
@@ -831,8 +839,9 @@ l_inspect(lua_State *L)
 	struct file *fp;
 
 	if (sched_self() == NULL || sched_curthread() == NULL)
-		return (luaL_error(L, "sim.inspect: only inside a running "
-				      "scenario thread"));
+		return (luaL_error(L,
+		    "sim.inspect: only inside a running "
+		    "scenario thread"));
 	fp = fget_noref(curproc->p_fd, fd);
 	if (fp == NULL) {
 		lua_pushnil(L);

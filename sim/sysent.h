@@ -62,8 +62,8 @@ struct sim_const {
 };
 
 /* Registers functions and constants into the table at index t. */
-void sim_sys_register(lua_State *L, int t, const luaL_Reg *fns,
-    const struct sim_const *consts);
+void sim_sys_register(
+    lua_State *L, int t, const luaL_Reg *fns, const struct sim_const *consts);
 
 /*
  * Each model registers its syscalls and constants into the sys table at

@@ -37,21 +37,21 @@ struct dirent_sim {
 
 struct vnode {
 	enum vtype v_type;
-	int v_usecount;	/* references: names + open files */
+	int v_usecount; /* references: names + open files */
 	int v_nlink;
 	int v_mode;
 	int64_t v_size;
-	char *v_data;	/* VREG contents */
+	char *v_data; /* VREG contents */
 	size_t v_cap;
 	int64_t v_mtime_ns;
 	int64_t v_atime_ns;
 	int64_t v_ctime_ns;
 	LIST_HEAD(, dirent_sim) v_dirents; /* VDIR */
-	struct vnode *v_parent;		   /* VDIR */
+	struct vnode *v_parent; /* VDIR */
 	struct selinfo v_pollinfo;
 	struct mtx v_interlock;
 	struct sim_obj v_obj;
-	void *v_kdata;	/* the kernel model's per-vnode state (FEM monitors) */
+	void *v_kdata; /* the kernel model's per-vnode state (FEM monitors) */
 };
 
 struct thread;
@@ -66,8 +66,8 @@ int namei(const char *path, struct vnode **ret_vp);
 void vref(struct vnode *vp);
 void vrele(struct vnode *vp);
 
-int kern_openat(struct thread *td, const char *path, int flags, int mode,
-    int *ret_fd);
+int kern_openat(
+    struct thread *td, const char *path, int flags, int mode, int *ret_fd);
 int kern_mkdirat(struct thread *td, const char *path, int mode);
 int kern_unlinkat(struct thread *td, const char *path);
 int kern_renameat(struct thread *td, const char *from, const char *to);

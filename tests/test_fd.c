@@ -220,7 +220,7 @@ body_dup2_same_and_range(void *arg)
 
 	CHECK(kern_pipe(td, fds, 0), 0);
 	fp = fdfile(fds[0]);
-	CHECK(kern_fcntl(td, fds[0], F_SETFD, FD_CLOEXEC, &(int64_t){ 0 }), 0);
+	CHECK(kern_fcntl(td, fds[0], F_SETFD, FD_CLOEXEC, &(int64_t) { 0 }), 0);
 	/* dup2(fd, fd): fd, the same file, no new reference, flags kept. */
 	nfd = -1;
 	CHECK(kern_dup(td, fds[0], fds[0], &nfd), 0);
@@ -267,8 +267,8 @@ body_fd_flags(void *arg)
 	CHECK(fcntl_ret(fds[0], F_GETFD, 0), FD_CLOEXEC);
 	CHECK(kern_fcntl(td, fds[0], F_SETFD, FD_CLOFORK, &ret), 0);
 	CHECK(fcntl_ret(fds[0], F_GETFD, 0), FD_CLOFORK);
-	CHECK(kern_fcntl(td, fds[0], F_SETFD, FD_CLOEXEC | FD_CLOFORK, &ret),
-	    0);
+	CHECK(
+	    kern_fcntl(td, fds[0], F_SETFD, FD_CLOEXEC | FD_CLOFORK, &ret), 0);
 	CHECK(fcntl_ret(fds[0], F_GETFD, 0), FD_CLOEXEC | FD_CLOFORK);
 	/* Descriptor flags are per slot: the other end is untouched. */
 	CHECK(fcntl_ret(fds[1], F_GETFD, 0), 0);

@@ -26,18 +26,17 @@ cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db)
 		fprintf(stderr, "evsim: %s: %s\n", path, strerror(errno));
 		return (EXIT_USAGE);
 	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL)
+	    != SQLITE_OK) {
 		fprintf(stderr, "evsim: %s: cannot open database\n", path);
 		sqlite3_close(db);
 		return (EXIT_USAGE);
 	}
 	rc = sqlite3_prepare_v2(db,
-	    "SELECT value FROM evsim_meta WHERE key = 'format'", -1, &st,
-	    NULL);
-	if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW ||
-	    strcmp((const char *)sqlite3_column_text(st, 0), "evsim-trace") !=
-		0) {
+	    "SELECT value FROM evsim_meta WHERE key = 'format'", -1, &st, NULL);
+	if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW
+	    || strcmp((const char *)sqlite3_column_text(st, 0), "evsim-trace")
+		!= 0) {
 		fprintf(stderr, "evsim: %s: not an evsim database\n", path);
 		sqlite3_finalize(st);
 		sqlite3_close(db);
@@ -45,10 +44,10 @@ cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db)
 	}
 	sqlite3_finalize(st);
 	if (*run == 0) {
-		sqlite3_prepare_v2(db, "SELECT max(id) FROM runs", -1, &st,
-		    NULL);
-		if (sqlite3_step(st) == SQLITE_ROW &&
-		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		sqlite3_prepare_v2(
+		    db, "SELECT max(id) FROM runs", -1, &st, NULL);
+		if (sqlite3_step(st) == SQLITE_ROW
+		    && sqlite3_column_type(st, 0) != SQLITE_NULL)
 			*run = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		if (*run == 0) {
@@ -57,14 +56,14 @@ cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db)
 			return (EXIT_USAGE);
 		}
 	} else {
-		sqlite3_prepare_v2(db, "SELECT id FROM runs WHERE id = ?1", -1,
-		    &st, NULL);
+		sqlite3_prepare_v2(
+		    db, "SELECT id FROM runs WHERE id = ?1", -1, &st, NULL);
 		sqlite3_bind_int64(st, 1, *run);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_ROW) {
-			fprintf(stderr, "evsim: %s: no run %" PRId64 "\n",
-			    path, *run);
+			fprintf(stderr, "evsim: %s: no run %" PRId64 "\n", path,
+			    *run);
 			sqlite3_close(db);
 			return (EXIT_USAGE);
 		}
@@ -109,7 +108,8 @@ cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines, size_t *ret_n)
 			trace_format_line(lines[n], len + 1,
 			    (uint64_t)sqlite3_column_int64(st, 0),
 			    sqlite3_column_int64(st, 1),
-			    sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+			    sqlite3_column_int(st, 2),
+			    sqlite3_column_int(st, 3),
 			    (const char *)sqlite3_column_text(st, 4),
 			    (const char *)sqlite3_column_text(st, 5),
 			    (const char *)sqlite3_column_text(st, 6),

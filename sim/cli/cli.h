@@ -24,8 +24,7 @@ int cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db);
  * Loads the canonical lines of a run (each with its newline).  The caller
  * frees each line and the array.
  */
-int cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines,
-    size_t *ret_n);
+int cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines, size_t *ret_n);
 
 void cli_free_lines(char **lines, size_t n);
 

@@ -102,18 +102,18 @@ cmd_diff(int argc, char **argv)
 #define L(i, j) lcs[(i) * (wb + 1) + (j)]
 	for (x = wa; x-- > 0;)
 		for (y = wb; y-- > 0;)
-			L(x, y) = strcmp(body(a[first + x]),
-				      body(b[first + y])) == 0 ?
-			    L(x + 1, y + 1) + 1 :
-			    (L(x + 1, y) > L(x, y + 1) ? L(x + 1, y) :
-							 L(x, y + 1));
+			L(x, y) = strcmp(body(a[first + x]), body(b[first + y]))
+				== 0
+			    ? L(x + 1, y + 1) + 1
+			    : (L(x + 1, y) > L(x, y + 1) ? L(x + 1, y)
+							 : L(x, y + 1));
 	printf("\naligned (run %" PRId64 " '-', run %" PRId64
 	       " '+', first %d lines of each):\n",
 	    ra, rb, DIFF_WINDOW);
 	x = y = 0;
 	while (x < wa || y < wb) {
-		if (x < wa && y < wb &&
-		    strcmp(body(a[first + x]), body(b[first + y])) == 0) {
+		if (x < wa && y < wb
+		    && strcmp(body(a[first + x]), body(b[first + y])) == 0) {
 			show(" ", a[first + x]);
 			x++;
 			y++;

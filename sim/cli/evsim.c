@@ -24,7 +24,6 @@
 #include "simrun.h"
 #include "trace.h"
 
-
 void sim_lua_register(lua_State *L);
 
 static void
@@ -170,8 +169,7 @@ print_result(const struct sim_run_result *r, bool recorded)
 	if (r->message[0] != '\0')
 		printf("  %s\n", r->message);
 	printf("  vtime %" PRId64 " ns  transitions %" PRIu64
-	       "  syscalls %" PRIu64 "  decisions %" PRIu64
-	       "  trace_hash %s\n",
+	       "  syscalls %" PRIu64 "  decisions %" PRIu64 "  trace_hash %s\n",
 	    r->vtime_end_ns, r->transitions, r->syscalls, r->decisions,
 	    r->trace_hash);
 }
@@ -201,8 +199,8 @@ cmd_run(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.strategy = SCHED_FIFO;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qh", opts, NULL)) !=
-	    -1) {
+	while (
+	    (c = getopt_long(argc, argv, "s:d:k:S:nt:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (parse_u64(optarg, &o.seed) != 0) {
@@ -229,8 +227,8 @@ cmd_run(int argc, char **argv)
 			o.kernel = optarg;
 			break;
 		case 'S':
-			if (parse_strategy(optarg, &o.strategy,
-				&o.pct_depth) != 0) {
+			if (parse_strategy(optarg, &o.strategy, &o.pct_depth)
+			    != 0) {
 				fprintf(stderr,
 				    "evsim run: --strategy: '%s' is not one of "
 				    "fifo, random, pct[:D]\n",
@@ -264,8 +262,9 @@ cmd_run(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "evsim run: expected one scenario FILE (see "
-				"evsim run --help)\n");
+		fprintf(stderr,
+		    "evsim run: expected one scenario FILE (see "
+		    "evsim run --help)\n");
 		return (EXIT_USAGE);
 	}
 	o.path = argv[optind];
@@ -394,7 +393,8 @@ list_dir(const char *dir, int *nbad)
 				list_dir(path, nbad);
 		} else if (l > 4 && strcmp(names[i] + l - 4, ".lua") == 0) {
 			if (peek(path, name, sizeof(name), kernel,
-				sizeof(kernel), err, sizeof(err)) == 0)
+				sizeof(kernel), err, sizeof(err))
+			    == 0)
 				printf("%-50s %-16s %s\n", name, kernel, path);
 			else {
 				fprintf(stderr, "evsim: %s: %s\n", path, err);
@@ -442,10 +442,8 @@ static int
 cmd_trace(int argc, char **argv)
 {
 	sqlite3 *db;
-	sqlite3_stmt *st;
 	int64_t run = 0;
 	const char *path = NULL;
-	char line[8192];
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -504,8 +502,7 @@ cmd_report(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:a:f:s:o:h", opts, NULL)) !=
-	    -1) {
+	while ((c = getopt_long(argc, argv, "r:a:f:s:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			if ((rc = parse_run_id(optarg, &run)) != 0)
@@ -555,8 +552,8 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "evsim: %s: %s\n", out, strerror(errno));
 		return (EXIT_USAGE);
 	}
-	rc = report_write(argv[optind], run, against, fmt, states, f, err,
-	    sizeof(err));
+	rc = report_write(
+	    argv[optind], run, against, fmt, states, f, err, sizeof(err));
 	if (f != stdout)
 		fclose(f);
 	if (rc != 0) {
@@ -580,8 +577,8 @@ main(int argc, char **argv)
 		usage_main(stderr);
 		return (EXIT_USAGE);
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0
+	    || strcmp(argv[1], "help") == 0) {
 		usage_main(stdout);
 		return (0);
 	}

@@ -74,13 +74,13 @@ cmd_replay(int argc, char **argv)
 		fprintf(stderr, "evsim replay: expected DB\n");
 		return (2);
 	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-		SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-		"SELECT source, path, kernel, seed, trace_hash, "
-		"engine_version FROM runs WHERE "
-		"(?1 = 0 AND id = (SELECT max(id) FROM runs)) OR id = ?1",
-		-1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+	    || sqlite3_prepare_v2(db,
+		   "SELECT source, path, kernel, seed, trace_hash, "
+		   "engine_version FROM runs WHERE "
+		   "(?1 = 0 AND id = (SELECT max(id) FROM runs)) OR id = ?1",
+		   -1, &st, NULL)
+		!= SQLITE_OK) {
 		fprintf(stderr, "evsim: %s: not an evsim database\n", path);
 		sqlite3_close(db);
 		return (2);
@@ -100,8 +100,8 @@ cmd_replay(int argc, char **argv)
 	version = dupcol(st, 5);
 	sqlite3_finalize(st);
 	if (run == 0) {
-		sqlite3_prepare_v2(db, "SELECT max(id) FROM runs", -1, &st,
-		    NULL);
+		sqlite3_prepare_v2(
+		    db, "SELECT max(id) FROM runs", -1, &st, NULL);
 		sqlite3_step(st);
 		run = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
@@ -123,9 +123,9 @@ cmd_replay(int argc, char **argv)
 			if (log == NULL)
 				sim_oom();
 		}
-		log[n].is_choose = strcmp((const char *)sqlite3_column_text(
-					      st, 0),
-				       "choose") == 0;
+		log[n].is_choose
+		    = strcmp((const char *)sqlite3_column_text(st, 0), "choose")
+		    == 0;
 		log[n].chosen = sqlite3_column_int64(st, 1);
 		n++;
 	}
@@ -150,8 +150,8 @@ cmd_replay(int argc, char **argv)
 	fclose(ms);
 	trace_close(t);
 	if (rc != 0) {
-		fprintf(stderr, "evsim: replay of run %" PRId64 ": %s\n", run,
-		    err);
+		fprintf(
+		    stderr, "evsim: replay of run %" PRId64 ": %s\n", run, err);
 		rc = 2;
 		goto out;
 	}
@@ -169,8 +169,8 @@ cmd_replay(int argc, char **argv)
 
 		for (;;) {
 			int have = sqlite3_step(st) == SQLITE_ROW;
-			char *nl = p != NULL && *p != '\0' ? strchr(p, '\n') :
-							     NULL;
+			char *nl
+			    = p != NULL && *p != '\0' ? strchr(p, '\n') : NULL;
 
 			if (!have && nl == NULL)
 				break;
@@ -186,9 +186,9 @@ cmd_replay(int argc, char **argv)
 				    (const char *)sqlite3_column_text(st, 7),
 				    (const char *)sqlite3_column_text(st, 8));
 			seq++;
-			if (!have || nl == NULL ||
-			    strncmp(rec, p, (size_t)(nl - p + 1)) != 0 ||
-			    strlen(rec) != (size_t)(nl - p + 1)) {
+			if (!have || nl == NULL
+			    || strncmp(rec, p, (size_t)(nl - p + 1)) != 0
+			    || strlen(rec) != (size_t)(nl - p + 1)) {
 				printf("replay of run %" PRId64
 				       " diverged at transition %" PRIu64 "\n",
 				    run, seq);
@@ -197,8 +197,8 @@ cmd_replay(int argc, char **argv)
 					if (ctx[(seq + k) % 10] != NULL)
 						printf("  %s",
 						    ctx[(seq + k) % 10]);
-				printf("expected: %s", have ? rec :
-							     "(end of run)\n");
+				printf("expected: %s",
+				    have ? rec : "(end of run)\n");
 				if (nl != NULL)
 					printf("actual:   %.*s\n",
 					    (int)(nl - p), p);

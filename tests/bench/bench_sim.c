@@ -95,8 +95,9 @@ plain_insert(const char *from, const char *to, long *ret_rows)
 
 	sqlite3_open(from, &src);
 	sqlite3_open(to, &dst);
-	sqlite3_exec(dst, "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
-			  "NORMAL;" TRACE_SCHEMA_SQL,
+	sqlite3_exec(dst,
+	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
+	    "NORMAL;" TRACE_SCHEMA_SQL,
 	    NULL, NULL, NULL);
 	sqlite3_prepare_v2(src,
 	    "SELECT run_id, seq, vtime, pid, tid, func, object, field, old, "
@@ -118,12 +119,14 @@ plain_insert(const char *from, const char *to, long *ret_rows)
 		while (sqlite3_step(sel) == SQLITE_ROW) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 65536;
-				rows = realloc(rows, (size_t)cap * sizeof(*rows));
+				rows = realloc(
+				    rows, (size_t)cap * sizeof(*rows));
 			}
 			for (k = 0; k < 5; k++) {
 				rows[n].v[k] = sqlite3_column_int64(sel, k);
-				rows[n].s[k] = strdup(
-				    (const char *)sqlite3_column_text(sel, 5 + k));
+				rows[n].s[k]
+				    = strdup((const char *)sqlite3_column_text(
+					sel, 5 + k));
 			}
 			n++;
 		}
@@ -168,9 +171,8 @@ main(int argc, char **argv)
 	s = run_once(path, src, len, NULL, &r);
 	printf("pipe ping-pong, no recording: %llu syscalls, %llu "
 	       "transitions in %.3f s = %.2f M syscalls/s (status %s)\n",
-	    (unsigned long long)r.syscalls,
-	    (unsigned long long)r.transitions, s, (double)r.syscalls / s / 1e6,
-	    sched_status_name(r.status));
+	    (unsigned long long)r.syscalls, (unsigned long long)r.transitions,
+	    s, (double)r.syscalls / s / 1e6, sched_status_name(r.status));
 	fd = mkstemp(db);
 	close(fd);
 	unlink(db);

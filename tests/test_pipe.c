@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Tests for sim/pipe.c: blocking and non-blocking reads and writes in
+ * virtual time, EOF, EPIPE with SIGPIPE, PIPE_BUF atomicity, the buffer
+ * capacity and the pipe_buffer.cnt transitions of the trace.  Each test
+ * boots a simulated kernel (sim_test_run) whose pid 1 runs a C body; a
+ * second thread (thread_create_c) or a child process (fork1_c) plays the
+ * other end.  The bodies record what they observed, and the assertions run
+ * after the run, on the host stack.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/trace.h"
+#include "../sim/fd.h"
+#include "../sim/kernel.h"
+#include "../sim/pipe.h"
+#include "../sim/proc.h"
+#include "../sim/simrun.h"
+
+#define MS 1000000LL
+
+struct check {
+	char what[128];
+	long long got;
+	long long want;
+};
+
+static struct {
+	int n;
+	struct check c[128];
+} res;
+
+static void
+check(const char *what, int line, long long got, long long want)
+{
+	struct check *c;
+
+	if (res.n == (int)(sizeof(res.c) / sizeof(res.c[0])))
+		abort();
+	c = &res.c[res.n++];
+	snprintf(c->what, sizeof(c->what), "line %d: %.100s", line, what);
+	c->got = got;
+	c->want = want;
+}
+
+#define CHECK(got, want) check(#got, __LINE__, (long long)(got), (want))
+
+/* What the other thread or process saw; reset by run(). */
+static struct {
+	int fds[2];
+	int error;
+	size_t n;
+	int64_t when;
+	int done;
+	int wantr;
+	size_t len;
+} peer;
+
+static char big[PIPE_SIZE + 1024];
+static char out[PIPE_SIZE + 1024];
+
+static void
+run(void (*body)(void *))
+{
+	enum sched_status st;
+	size_t i;
+	int j;
+
+	memset(&res, 0, sizeof(res));
+	memset(&peer, 0, sizeof(peer));
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i % 23);
+	st = sim_test_run("freebsd", body, NULL);
+	cr_assert_eq(st, SCHED_PASSED, "run ended %s", sched_status_name(st));
+	cr_assert_gt(res.n, 0, "the body checked nothing");
+	for (j = 0; j < res.n; j++)
+		cr_expect_eq(res.c[j].got, res.c[j].want,
+		    "%s: got %lld (%s), want %lld (%s)", res.c[j].what,
+		    res.c[j].got, sim_errname((int)res.c[j].got), res.c[j].want,
+		    sim_errname((int)res.c[j].want));
+}
+
+/* The return to user space of a syscall: pending signals act here. */
+static int
+sys(int error)
+{
+	userret(curthread);
+	return (error);
+}
+
+/* Sleeps for ms of virtual time (uninterruptibly). */
+static void
+nap(int64_t ms)
+{
+	int chan = 0;
+
+	(void)msleep(&chan, NULL, 0, "nap", ms * MS);
+}
+
+static int
+fdread(int fd, char *buf, size_t len, size_t *ret_n)
+{
+	struct thread *td = curthread;
+	struct file *fp;
+	int error;
+
+	*ret_n = 0;
+	error = fget(td, fd, &fp);
+	if (error != 0)
+		return (error);
+	error = fp->f_ops->fo_read(fp, buf, len, ret_n, td);
+	(void)fdrop(fp, td);
+	return (error);
+}
+
+static int
+fdwrite(int fd, const char *buf, size_t len, size_t *ret_n)
+{
+	struct thread *td = curthread;
+	struct file *fp;
+	int error;
+
+	*ret_n = 0;
+	error = fget(td, fd, &fp);
+	if (error != 0)
+		return (error);
+	error = fp->f_ops->fo_write(fp, buf, len, ret_n, td);
+	(void)fdrop(fp, td);
+	return (error);
+}
+
+/* The pipe end behind fd. */
+static struct pipe *
+fdpipe(int fd)
+{
+	struct thread *td = curthread;
+	struct file *fp;
+	struct pipe *p;
+
+	if (fget(td, fd, &fp) != 0)
+		return (NULL);
+	p = fp->f_data;
+	(void)fdrop(fp, td);
+	return (p);
+}
+
+static void
+late_writer(void *arg)
+{
+	size_t n;
+
+	nap(20);
+	/* The reader is asleep, waiting for data. */
+	peer.wantr = (fdpipe(peer.fds[0])->pipe_state & PIPE_WANTR) != 0;
+	peer.when = sched_now();
+	peer.error = fdwrite(peer.fds[1], "late", 4, &n);
+	peer.n = n;
+}
+
+static void
+body_blocking_read(void *arg)
+{
+	struct thread *td = curthread;
+	char buf[16];
+	size_t n = 0;
+	int tid;
+
+	CHECK(kern_pipe(td, peer.fds, 0), 0);
+	CHECK(thread_create_c(td, late_writer, NULL, &tid), 0);
+	CHECK(fdread(peer.fds[0], buf, sizeof(buf), &n), 0);
+	CHECK(sched_now(), 20 * MS);
+	CHECK(peer.when, 20 * MS);
+	CHECK(peer.wantr, 1);
+	CHECK(peer.error, 0);
+	CHECK(peer.n, 4);
+	CHECK(n, 4);
+	CHECK(memcmp(buf, "late", 4), 0);
+	CHECK(fdpipe(peer.fds[0])->pipe_state & PIPE_WANTR, 0);
+	CHECK(fdpipe(peer.fds[0])->pipe_buffer.cnt, 0);
+}
+
+Test(pipe_read, empty_pipe_blocks_until_a_later_write)
+{
+	run(body_blocking_read);
+}
+
+static void
+body_nonblocking_read(void *arg)
+{
+	struct thread *td = curthread;
+	int fds[2], a[2];
+	char buf[16];
+	size_t n = 99;
+	int64_t ret;
+
+	CHECK(kern_pipe(td, fds, O_NONBLOCK), 0);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), EAGAIN);
+	CHECK(n, 0);
+	CHECK(sched_now(), 0);
+	/* Data first, then EAGAIN again. */
+	CHECK(fdwrite(fds[1], "ab", 2, &n), 0);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), 0);
+	CHECK(n, 2);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), EAGAIN);
+	/* With the writer gone it is EOF, not EAGAIN. */
+	CHECK(kern_close(td, fds[1]), 0);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), 0);
+	CHECK(n, 0);
+	/* O_NONBLOCK set later through F_SETFL works the same. */
+	CHECK(kern_pipe(td, a, 0), 0);
+	CHECK(kern_fcntl(td, a[0], F_SETFL, O_NONBLOCK, &ret), 0);
+	CHECK(fdread(a[0], buf, sizeof(buf), &n), EAGAIN);
+	CHECK(sched_now(), 0);
+}
+
+Test(pipe_read, nonblocking_read_on_empty_is_eagain)
+{
+	run(body_nonblocking_read);
+}
+
+static void
+child_writer(void *arg)
+{
+	size_t n = 99;
+
+	(void)kern_close(curthread, peer.fds[0]);
+	/* The parent has closed its read end too: no reader is left. */
+	nap(5);
+	peer.error = fdwrite(peer.fds[1], "x", 1, &n);
+	peer.n = n;
+	peer.wantr = (curproc->p_siglist & SIGBIT(SIGPIPE)) != 0;
+	(void)sys(0);
+	peer.done = 1;
+}
+
+static void
+body_epipe(void *arg)
+{
+	struct thread *td = curthread;
+	int pid, status, rpid;
+	size_t n;
+
+	CHECK(kern_pipe(td, peer.fds, 0), 0);
+	CHECK(fork1_c(td, RFPROC | RFFDG, child_writer, NULL, &pid), 0);
+	CHECK(kern_close(td, peer.fds[0]), 0);
+	CHECK(kern_wait(td, pid, &status, 0, &rpid), 0);
+	CHECK(peer.error, EPIPE);
+	CHECK(peer.n, 0);
+	CHECK(peer.wantr, 1);
+	/* SIGPIPE's default action killed the writer. */
+	CHECK(peer.done, 0);
+	CHECK(status, SIGPIPE);
+	CHECK(status, 13);
+	/* With SIGPIPE ignored the writer just sees EPIPE. */
+	CHECK(kern_sigaction(td, SIGPIPE, SIGDISP_IGNORE, NULL), 0);
+	CHECK(sys(fdwrite(peer.fds[1], "y", 1, &n)), EPIPE);
+	CHECK(curproc->p_siglist & SIGBIT(SIGPIPE), 0);
+	CHECK(kern_close(td, peer.fds[1]), 0);
+}
+
+Test(pipe_write, reader_closed_is_epipe_and_sigpipe_kills)
+{
+	run(body_epipe);
+}
+
+static void
+body_eof(void *arg)
+{
+	struct thread *td = curthread;
+	int fds[2], wdup;
+	char buf[16];
+	size_t n;
+
+	CHECK(kern_pipe(td, fds, O_NONBLOCK), 0);
+	CHECK(kern_dup(td, fds[1], -1, &wdup), 0);
+	CHECK(fdwrite(fds[1], "abc", 3, &n), 0);
+	/* One of two writers closed: no EOF. */
+	CHECK(kern_close(td, fds[1]), 0);
+	CHECK(fdpipe(fds[0])->pipe_state & PIPE_EOF, 0);
+	CHECK(fdread(fds[0], buf, 2, &n), 0);
+	CHECK(n, 2);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), 0);
+	CHECK(n, 1);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), EAGAIN);
+	CHECK(fdwrite(wdup, "de", 2, &n), 0);
+	/* The last writer closes: buffered bytes, then EOF for good. */
+	CHECK(kern_close(td, wdup), 0);
+	CHECK(fdpipe(fds[0])->pipe_state & PIPE_EOF, PIPE_EOF);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), 0);
+	CHECK(n, 2);
+	CHECK(memcmp(buf, "de", 2), 0);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), 0);
+	CHECK(n, 0);
+	CHECK(fdread(fds[0], buf, sizeof(buf), &n), 0);
+	CHECK(n, 0);
+}
+
+Test(pipe_read, eof_after_last_writer_closes)
+{
+	run(body_eof);
+}
+
+static void
+closer(void *arg)
+{
+	nap(7);
+	peer.when = sched_now();
+	peer.error = kern_close(curthread, peer.fds[1]);
+}
+
+static void
+body_blocked_reader_eof(void *arg)
+{
+	struct thread *td = curthread;
+	char buf[16];
+	size_t n = 99;
+	int tid;
+
+	CHECK(kern_pipe(td, peer.fds, 0), 0);
+	CHECK(thread_create_c(td, closer, NULL, &tid), 0);
+	CHECK(fdread(peer.fds[0], buf, sizeof(buf), &n), 0);
+	CHECK(n, 0);
+	CHECK(sched_now(), 7 * MS);
+	CHECK(peer.error, 0);
+}
+
+Test(pipe_read, blocked_reader_wakes_with_eof_on_last_close)
+{
+	run(body_blocked_reader_eof);
+}
+
+static void
+atomic_writer(void *arg)
+{
+	size_t n = 99;
+
+	peer.error = fdwrite(peer.fds[1], big, peer.len, &n);
+	peer.n = n;
+	peer.when = sched_now();
+	peer.done = 1;
+}
+
+static void
+body_atomic(void *arg)
+{
+	struct thread *td = curthread;
+	struct pipe *rp;
+	size_t n;
+	int tid;
+
+	CHECK(kern_pipe(td, peer.fds, 0), 0);
+	rp = fdpipe(peer.fds[0]);
+	/* Leave 100 bytes free. */
+	CHECK(fdwrite(peer.fds[1], big, PIPE_SIZE - 100, &n), 0);
+	CHECK(n, PIPE_SIZE - 100);
+	CHECK(rp->pipe_buffer.cnt, PIPE_SIZE - 100);
+	peer.len = 512;
+	CHECK(thread_create_c(td, atomic_writer, NULL, &tid), 0);
+	nap(10);
+	/* Not a byte of the 512 went in: the write is all or nothing. */
+	CHECK(peer.done, 0);
+	CHECK(rp->pipe_buffer.cnt, PIPE_SIZE - 100);
+	CHECK(rp->pipe_state & PIPE_WANTW, PIPE_WANTW);
+	/* 400 free is still too little. */
+	CHECK(fdread(peer.fds[0], out, 300, &n), 0);
+	nap(10);
+	CHECK(peer.done, 0);
+	CHECK(rp->pipe_buffer.cnt, PIPE_SIZE - 400);
+	/* Drain most of it: the write completes at this time, whole. */
+	CHECK(fdread(peer.fds[0], out + 300, PIPE_SIZE - 1000, &n), 0);
+	CHECK(n, PIPE_SIZE - 1000);
+	nap(10);
+	CHECK(peer.done, 1);
+	CHECK(peer.error, 0);
+	CHECK(peer.n, 512);
+	CHECK(peer.when, 20 * MS);
+	CHECK(rp->pipe_buffer.cnt, 600 + 512);
+	CHECK(fdread(peer.fds[0], out + PIPE_SIZE - 700, 1500, &n), 0);
+	CHECK(n, 600 + 512);
+	CHECK(memcmp(out, big, PIPE_SIZE - 100), 0);
+	CHECK(memcmp(out + PIPE_SIZE - 100, big, 512), 0);
+}
+
+Test(pipe_write, pipe_buf_write_is_atomic_when_space_is_short)
+{
+	run(body_atomic);
+}
+
+static void
+body_full(void *arg)
+{
+	struct thread *td = curthread;
+	struct pipe *rp;
+	int fds[2];
+	size_t n = 99;
+
+	CHECK(kern_pipe(td, fds, O_NONBLOCK), 0);
+	rp = fdpipe(fds[0]);
+	CHECK(rp->pipe_buffer.size, 16384);
+	/* A larger write fills the buffer and reports the partial count. */
+	CHECK(fdwrite(fds[1], big, PIPE_SIZE + 1000, &n), 0);
+	CHECK(n, 16384);
+	CHECK(rp->pipe_buffer.cnt, 16384);
+	CHECK(fdwrite(fds[1], big, 1, &n), EAGAIN);
+	CHECK(n, 0);
+	CHECK(rp->pipe_buffer.cnt, 16384);
+	/* 100 bytes free: a small write that does not fit is EAGAIN... */
+	CHECK(fdread(fds[0], out, 100, &n), 0);
+	CHECK(fdwrite(fds[1], big, 200, &n), EAGAIN);
+	CHECK(n, 0);
+	/* ... a large one is not atomic and takes what fits. */
+	CHECK(fdwrite(fds[1], big, 1000, &n), 0);
+	CHECK(n, 100);
+	CHECK(rp->pipe_buffer.cnt, 16384);
+	/* Contents survive the wrap-around of the circular buffer. */
+	CHECK(fdread(fds[0], out, sizeof(out), &n), 0);
+	CHECK(n, 16384);
+	CHECK(memcmp(out, big + 100, PIPE_SIZE - 100), 0);
+	CHECK(memcmp(out + PIPE_SIZE - 100, big, 100), 0);
+	CHECK(sched_now(), 0);
+}
+
+Test(pipe_write, buffer_of_16384_fills_then_eagain)
+{
+	run(body_full);
+}
+
+static void
+body_trace(void *arg)
+{
+	struct thread *td = curthread;
+	char *text = NULL, want[256];
+	size_t len = 0, n;
+	char buf[8];
+	FILE *f;
+	int fds[2];
+
+	f = open_memstream(&text, &len);
+	trace_set_text_out(sched_trace_sink(), f);
+	CHECK(kern_pipe(td, fds, 0), 0);
+	nap(3);
+	CHECK(fdwrite(fds[1], "hello", 5, &n), 0);
+	nap(4);
+	CHECK(fdread(fds[0], buf, 2, &n), 0);
+	CHECK(fdread(fds[0], buf, 8, &n), 0);
+	trace_set_text_out(sched_trace_sink(), NULL);
+	fclose(f);
+	/*
+	 * "seq vtime pid tid func object field old new": the write fills
+	 * the reading end's buffer.
+	 */
+	snprintf(want, sizeof(want),
+	    "\t3000000\t1\t%d\tpipe_write\t%s\tpipe_buffer.cnt\t0\t5\n",
+	    td->td_tid, fdpipe(fds[0])->pipe_obj.so_name);
+	CHECK(strstr(text, want) != NULL, 1);
+	snprintf(want, sizeof(want),
+	    "\t7000000\t1\t%d\tpipe_read\t%s\tpipe_buffer.cnt\t5\t3\n",
+	    td->td_tid, fdpipe(fds[0])->pipe_obj.so_name);
+	CHECK(strstr(text, want) != NULL, 1);
+	snprintf(want, sizeof(want),
+	    "\t7000000\t1\t%d\tpipe_read\t%s\tpipe_buffer.cnt\t3\t0\n",
+	    td->td_tid, fdpipe(fds[0])->pipe_obj.so_name);
+	CHECK(strstr(text, want) != NULL, 1);
+	/* The writing end's own buffer never changed. */
+	snprintf(want, sizeof(want), "\t%s\tpipe_buffer.cnt\t",
+	    fdpipe(fds[1])->pipe_obj.so_name);
+	CHECK(strstr(text, want) == NULL, 1);
+	free(text);
+}
+
+Test(pipe_write, trace_shows_pipe_buffer_cnt_transitions)
+{
+	run(body_trace);
+}
