@@ -770,6 +770,26 @@ lhost_where(lua_State *T, char *buf, size_t len)
 	snprintf(buf, len, "?");
 }
 
+/* Whether msg already starts with "chunk:line:" (error() adds one). */
+static bool
+has_position(const char *msg)
+{
+	const char *p = msg;
+
+	while (*p != '\0' && *p != ' ' && *p != '\n') {
+		if (p[0] == ':' && p[1] >= '0' && p[1] <= '9') {
+			const char *q = p + 1;
+
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (*q == ':')
+				return (true);
+		}
+		p++;
+	}
+	return (false);
+}
+
 /* Message handler: adds the scenario position when the message lacks it. */
 static int
 msgh(lua_State *L)
@@ -789,7 +809,7 @@ msgh(lua_State *L)
 		msg = lua_tostring(L, 1);
 	}
 	lhost_where(L, where, sizeof(where));
-	if (strcmp(where, "?") == 0 || strncmp(msg, where, strlen(where)) == 0)
+	if (strcmp(where, "?") == 0 || has_position(msg))
 		lua_pushstring(L, msg);
 	else
 		lua_pushfstring(L, "%s: %s", where, msg);

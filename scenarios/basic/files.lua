@@ -1,0 +1,38 @@
+-- The in-memory file system: create, append, truncate, rename, link,
+-- unlink, and the errno of each bad argument.
+local ev = require("evsim")
+return {
+  name = "files: open/creat/append/rename/link/unlink and their errors",
+  main = function()
+    assert(sys.mkdir("/d"))
+    ev.fails("EEXIST", sys.mkdir("/d"))
+    ev.fails("ENOENT", sys.open("/d/missing", sys.O_RDONLY))
+    local fd = sys.open("/d/f", sys.O_CREAT | sys.O_RDWR)
+    ev.eq(sys.write(fd, "abc"), 3, "write")
+    assert(sys.close(fd))
+    fd = sys.open("/d/f", sys.O_WRONLY | sys.O_APPEND)
+    ev.eq(sys.write(fd, "def"), 3, "append")
+    ev.fails("EBADF", sys.read(fd, 10))
+    sys.close(fd)
+    fd = sys.open("/d/f", sys.O_RDONLY)
+    ev.eq(sys.read(fd, 100), "abcdef", "contents")
+    ev.eq(sys.read(fd, 100), "", "EOF")
+    ev.fails("EBADF", sys.write(fd, "x"))
+    sys.close(fd)
+    ev.fails("EEXIST", sys.open("/d/f", sys.O_CREAT | sys.O_EXCL | sys.O_RDWR))
+    ev.fails("EISDIR", sys.open("/d", sys.O_WRONLY))
+    ev.fails("ENOTDIR", sys.open("/d/f/x", sys.O_RDONLY))
+    assert(sys.truncate("/d/f", 2))
+    ev.fails("EINVAL", sys.truncate("/d/f", -1))
+    assert(sys.link("/d/f", "/d/g"))
+    ev.fails("EEXIST", sys.link("/d/f", "/d/g"))
+    assert(sys.rename("/d/g", "/h"))
+    ev.fails("ENOENT", sys.rename("/d/g", "/i"))
+    assert(sys.unlink("/d/f"))
+    fd = sys.open("/h", sys.O_RDONLY)
+    ev.eq(sys.read(fd, 10), "ab", "the other name keeps the data")
+    ev.fails("EPERM", sys.unlink("/d"))
+    assert(sys.chmod("/h", 384))
+    ev.fails("ENOENT", sys.chmod("/nope", 384))
+  end,
+}
