@@ -353,6 +353,7 @@ static int64_t
 replay_next(struct sched *s, bool is_choose)
 {
 	const struct sched_decision *d;
+	uint64_t seq = trace_seq(s->cfg.trace);
 
 	if (s->replay_pos >= s->cfg.replay_len)
 		sched_fail(SCHED_DIVERGED, NULL,
@@ -360,6 +361,17 @@ replay_next(struct sched *s, bool is_choose)
 		    " but the run makes another %s decision",
 		    s->replay_pos, is_choose ? "choose" : "scheduling");
 	d = &s->cfg.replay[s->replay_pos++];
+	/*
+	 * The earliest sign of a divergence: the decision comes after a
+	 * different number of transitions than it did when recorded.
+	 */
+	if (d->seq >= 0 && (uint64_t)d->seq != seq)
+		sched_fail(SCHED_DIVERGED, NULL,
+		    "replay: decision %" PRIu64 " (vtime %" PRId64
+		    " ns, thread %d) comes after transition %" PRIu64
+		    ", recorded after %" PRId64,
+		    s->replay_pos, s->now_ns,
+		    s->cur != NULL ? s->cur->td_tid : 0, seq, d->seq);
 	if (d->is_choose != is_choose)
 		sched_fail(SCHED_DIVERGED, NULL,
 		    "replay: step %" PRIu64 " was a %s decision, now a %s one",
@@ -420,6 +432,18 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 	case SCHED_REPLAY: {
 		int64_t want = replay_next(s, false);
 
+		const struct sched_decision *d
+		    = &s->cfg.replay[s->replay_pos - 1];
+
+		/* A thread runnable earlier or later is caught here. */
+		if (d->runnable != NULL
+		    && strcmp(d->runnable, runnable_string(s, n)) != 0)
+			sched_fail(SCHED_DIVERGED, NULL,
+			    "replay: at decision %" PRIu64 " (vtime %" PRId64
+			    " ns, thread %d) the runnable threads are {%s}, "
+			    "recorded {%s}",
+			    s->replay_pos, s->now_ns, reporter_tid,
+			    runnable_string(s, n), d->runnable);
 		for (i = 0; i < n; i++)
 			if (s->cand[i]->td_tid == want)
 				next = s->cand[i];

@@ -51,6 +51,8 @@ enum sched_strategy {
 struct sched_decision {
 	bool is_choose;
 	int64_t chosen;
+	const char *runnable; /* recorded runnable set, or NULL: not checked */
+	int64_t seq; /* transitions before it, or -1: not checked */
 };
 
 struct sched_config {

@@ -37,6 +37,8 @@ struct trace {
 	uint64_t ndecisions;
 	XXH3_state_t *hash;
 	FILE *text;
+	void (*expect)(void *arg, uint64_t seq, const char *line);
+	void *expect_arg;
 	char *line;
 	size_t linecap;
 };
@@ -502,6 +504,8 @@ trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 	XXH3_64bits_update(t->hash, t->line, need);
 	if (t->text != NULL)
 		fwrite(t->line, 1, need, t->text);
+	if (t->expect != NULL)
+		t->expect(t->expect_arg, t->seq, t->line);
 	if (t->db != NULL) {
 		sqlite3_stmt *st = t->ins_trace;
 
@@ -631,6 +635,14 @@ void
 trace_hash_hex(const struct trace *t, char out[17])
 {
 	snprintf(out, 17, "%016" PRIx64, (uint64_t)XXH3_64bits_digest(t->hash));
+}
+
+void
+trace_set_expect(struct trace *t,
+    void (*fn)(void *arg, uint64_t seq, const char *line), void *arg)
+{
+	t->expect = fn;
+	t->expect_arg = arg;
 }
 
 void

@@ -91,6 +91,13 @@ uint64_t trace_ndecisions(const struct trace *t);
 /* The running hash as 16 lower-case hex digits plus NUL. */
 void trace_hash_hex(const struct trace *t, char out[17]);
 
+/*
+ * Calls fn(arg, seq, line) with every canonical line as it is emitted (the
+ * replay's online comparison); NULL stops.
+ */
+void trace_set_expect(struct trace *t,
+    void (*fn)(void *arg, uint64_t seq, const char *line), void *arg);
+
 /* Also writes every canonical line to f (not owned); NULL stops. */
 void trace_set_text_out(struct trace *t, FILE *f);
 
