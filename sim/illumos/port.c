@@ -77,8 +77,8 @@ static struct {
 
 static int port_fo_close(struct file *fp, struct thread *td);
 static int port_fo_poll(struct file *fp, int events, struct thread *td);
-static int port_fo_read(struct file *fp, char *buf, size_t len,
-    size_t *ret_n, struct thread *td);
+static int port_fo_read(
+    struct file *fp, char *buf, size_t len, size_t *ret_n, struct thread *td);
 static int port_fo_write(struct file *fp, const char *buf, size_t len,
     size_t *ret_n, struct thread *td);
 
@@ -90,7 +90,7 @@ static const struct fileops portops = {
 	.fo_kqfilter = NULL,
 	.fo_poll = port_fo_poll,
 	.fo_fork = NULL,
-	.fo_flags = 0,
+	.fo_flags = DFLAG_PASSABLE,
 };
 
 /* Per-run state: a new scheduler means a new system. */
@@ -166,10 +166,10 @@ port_init(port_t *pp)
 	portq->portq_pcp = port_zalloc(sizeof(port_fdcache_t));
 	mtx_init(&portq->portq_pcp->pc_lock, "pc_lock", NULL, MTX_DEF);
 	cv_init(&portq->portq_pcp->pc_lclosecv, "pc_lclosecv");
-	mtx_init(&portq->portq_source_mutex, "portq_source_mutex", NULL,
-	    MTX_DEF);
-	portq->portq_scache =
-	    port_zalloc(PORT_SCACHE_SIZE * sizeof(port_source_t *));
+	mtx_init(
+	    &portq->portq_source_mutex, "portq_source_mutex", NULL, MTX_DEF);
+	portq->portq_scache
+	    = port_zalloc(PORT_SCACHE_SIZE * sizeof(port_source_t *));
 	LIST_INIT(&pp->port_active);
 	/*
 	 * XXX: PORT_SOURCE_AIO is pre-associated in illumos
@@ -195,14 +195,14 @@ port_create(struct thread *td, int *ret_fd)
 	sim_obj_init(&pp->port_obj, "port");
 
 	mtx_lock(&port_control.pc_mutex);
-	if (port_control.pc_nents + 1 >
-	    port_tunable(PORT_TUNABLE_MAX_PORTS, PORT_DEFAULT_PORTS)) {
+	if (port_control.pc_nents + 1
+	    > port_tunable(PORT_TUNABLE_MAX_PORTS, PORT_DEFAULT_PORTS)) {
 		mtx_unlock(&port_control.pc_mutex);
 		free(pp);
 		return (EAGAIN);
 	}
-	pp->port_max_events = (uint_t)port_tunable(PORT_TUNABLE_MAX_EVENTS,
-	    PORT_DEFAULT_EVENTS);
+	pp->port_max_events = (uint_t)port_tunable(
+	    PORT_TUNABLE_MAX_EVENTS, PORT_DEFAULT_EVENTS);
 	sim_trace_created(__func__, &pp->port_obj);
 	port_init(pp);
 	selinfo_init(&pp->port_sel, &pp->port_queue.portq_mutex);
@@ -374,8 +374,7 @@ struct port_srcsnap {
 };
 
 static void
-port_source_snapshot(port_queue_t *portq, struct port_srcsnap *ss,
-    bool take)
+port_source_snapshot(port_queue_t *portq, struct port_srcsnap *ss, bool take)
 {
 	port_source_t *ps, *ps_next;
 	int source;
@@ -433,8 +432,8 @@ port_close(port_t *pp, int count)
 		 * Also reached by closing one of two dup'ed fds (P14).
 		 */
 		mtx_lock(&portq->portq_mutex);
-		if ((portq->portq_flags & PORTQ_ALERT) &&
-		    portq->portq_alert.portal_pid == pid)
+		if ((portq->portq_flags & PORTQ_ALERT)
+		    && portq->portq_alert.portal_pid == pid)
 			PORTQ_SET_FLAGS(pp, portq->portq_flags & ~PORTQ_ALERT);
 		mtx_unlock(&portq->portq_mutex);
 
@@ -522,8 +521,8 @@ port_fo_poll(struct file *fp, int events, struct thread *td)
 
 /* read(2) and write(2) on a port: portfs has no VOP_READ/VOP_WRITE. */
 static int
-port_fo_read(struct file *fp, char *buf, size_t len, size_t *ret_n,
-    struct thread *td)
+port_fo_read(
+    struct file *fp, char *buf, size_t len, size_t *ret_n, struct thread *td)
 {
 	return (ENOSYS);
 }
@@ -541,8 +540,7 @@ port_fo_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
  * call return.  Returns 0, EBADF (not open) or EBADFD (not a port).
  */
 int
-portfs_enter(struct thread *td, int fd, port_t **ret_pp,
-    struct port_active *pa)
+portfs_enter(struct thread *td, int fd, port_t **ret_pp, struct port_active *pa)
 {
 	struct file *fp;
 	port_t *pp;
@@ -570,8 +568,7 @@ portfs_enter(struct thread *td, int fd, port_t **ret_pp,
  * was closed while it slept returns EBADF instead of EINTR.
  */
 int
-portfs_leave(struct thread *td, port_t *pp, struct port_active *pa,
-    int error)
+portfs_leave(struct thread *td, port_t *pp, struct port_active *pa, int error)
 {
 	struct file *fp = pp->port_fp;
 
@@ -609,8 +606,8 @@ port_fdclose(struct thread *td, int fd, struct file *fp)
 		 */
 		mtx_lock(&portq->portq_mutex);
 		LIST_FOREACH(pa, &pp->port_active, pa_link) {
-			if (pa->pa_td == td || pa->pa_fd != fd ||
-			    pa->pa_td->td_proc != td->td_proc)
+			if (pa->pa_td == td || pa->pa_fd != fd
+			    || pa->pa_td->td_proc != td->td_proc)
 				continue;
 			pa->pa_stale = true;
 			pgetp = portq->portq_thread;
@@ -619,14 +616,14 @@ port_fdclose(struct thread *td, int fd, struct file *fp)
 			do {
 				if (pgetp->portget_td == pa->pa_td)
 					cv_signal(&pgetp->portget_cv);
-			} while ((pgetp = pgetp->portget_next) !=
-			    portq->portq_thread);
+			} while ((pgetp = pgetp->portget_next)
+			    != portq->portq_thread);
 		}
 		for (;;) {
 			busy = false;
 			LIST_FOREACH(pa, &pp->port_active, pa_link)
-				if (pa->pa_stale && pa->pa_fd == fd &&
-				    pa->pa_td->td_proc == td->td_proc)
+				if (pa->pa_stale && pa->pa_fd == fd
+				    && pa->pa_td->td_proc == td->td_proc)
 					busy = true;
 			if (!busy)
 				break;

@@ -41,9 +41,9 @@
 #define FILE_RENAME_FROM 0x00000040
 #define UNMOUNTED 0x20000000
 #define MOUNTEDOVER 0x40000000
-#define FILE_EXCEPTION                                                        \
-	(UNMOUNTED | FILE_DELETE | FILE_RENAME_TO | FILE_RENAME_FROM |        \
-	    MOUNTEDOVER)
+#define FILE_EXCEPTION                                                         \
+	(UNMOUNTED | FILE_DELETE | FILE_RENAME_TO | FILE_RENAME_FROM           \
+	    | MOUNTEDOVER)
 
 /* poll(2) events, illumos values (uts/common/sys/poll.h). */
 #ifndef POLLIN

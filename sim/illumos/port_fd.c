@@ -33,16 +33,16 @@
 #include "socket.h"
 #include "vfs.h"
 
-static int port_fd_callback(void *arg, int *events, int pid, int flag,
-    void *evp);
+static int port_fd_callback(
+    void *arg, int *events, int pid, int flag, void *evp);
 static void port_close_sourcefd(void *arg, int port, int pid, int lastclose);
 
 /* The lock that protects a poll head: its selinfo's object lock. */
 static struct mtx *
 pollhead_lock(struct pollhead *php)
 {
-	struct selinfo *sip = (struct selinfo *)((char *)php -
-	    offsetof(struct selinfo, si_ph));
+	struct selinfo *sip
+	    = (struct selinfo *)((char *)php - offsetof(struct selinfo, si_ph));
 
 	return (sip->si_note.kl_lock);
 }
@@ -124,19 +124,20 @@ pollwakeup(struct pollhead *php, int events)
 	port_kevent_t *pkevp;
 
 	for (pdp = php->ph_list; pdp != NULL; pdp = pdp->pd_next) {
-		if ((pdp->pd_events & events) == 0 &&
-		    (events & (POLLHUP | POLLERR)) == 0)
+		if ((pdp->pd_events & events) == 0
+		    && (events & (POLLHUP | POLLERR)) == 0)
 			continue;
 		pkevp = pdp->pd_portev;
 		if (pkevp == NULL)
 			continue;
 		mtx_lock(&pkevp->portkev_lock);
 		if (pkevp->portkev_flags & PORT_KEV_VALID) {
-			PORTKEV_SET_FLAGS(pkevp,
-			    pkevp->portkev_flags & ~PORT_KEV_VALID);
+			PORTKEV_SET_FLAGS(
+			    pkevp, pkevp->portkev_flags & ~PORT_KEV_VALID);
 			PORTKEV_SET_EVENTS(pkevp,
-			    pkevp->portkev_events |
-				(events & (pdp->pd_events | POLLHUP | POLLERR)));
+			    pkevp->portkev_events
+				| (events
+				    & (pdp->pd_events | POLLHUP | POLLERR)));
 			/* Releases 'portkev_lock'. */
 			port_send_event(pkevp);
 		} else
@@ -171,8 +172,8 @@ port_cache_grow_hashtbl(port_fdcache_t *pcp)
 	polldat_t *pdp, *next;
 
 	pcp->pc_hashsize *= PORTHASH_MULT;
-	pcp->pc_hash = port_zalloc((size_t)pcp->pc_hashsize *
-	    sizeof(portfd_t *));
+	pcp->pc_hash
+	    = port_zalloc((size_t)pcp->pc_hashsize * sizeof(portfd_t *));
 	pcp->pc_fdcount = 0;
 	for (i = 0; i < oldsize; i++) {
 		for (pdp = PFTOD(oldtbl[i]); pdp != NULL; pdp = next) {
@@ -212,8 +213,9 @@ port_pcache_remove_fd(port_fdcache_t *pcp, portfd_t *pfd)
 			found = true;
 			break;
 		}
-	KASSERT(found, ("port_pcache_remove_fd: %s not in the cache",
-			   pfd->pfd_obj.so_name));
+	KASSERT(found,
+	    ("port_pcache_remove_fd: %s not in the cache",
+		pfd->pfd_obj.so_name));
 	if (--pcp->pc_fdcount == 0)
 		cv_signal(&pcp->pc_lclosecv);
 	sim_trace_str(__func__, &pfd->pfd_obj, "assoc",
@@ -329,8 +331,8 @@ port_fd_callback(void *arg, int *events, int pid, int flag, void *evp)
  * change between the first poll and the hook is not lost.
  */
 static int
-port_bind_pollhead(struct pollhead *php, struct pollhead *twin,
-    polldat_t *pdp, int *revents)
+port_bind_pollhead(
+    struct pollhead *php, struct pollhead *twin, polldat_t *pdp, int *revents)
 {
 	portfd_t *pfd = PDTOF(pdp);
 
@@ -339,8 +341,8 @@ port_bind_pollhead(struct pollhead *php, struct pollhead *twin,
 	polldat_associate(pdp, php);
 	if (twin != NULL)
 		polldat_associate(&pfd->pfd_pd2, twin);
-	*revents = pdp->pd_fp->f_ops->fo_poll(pdp->pd_fp, pdp->pd_events,
-	    curthread);
+	*revents
+	    = pdp->pd_fp->f_ops->fo_poll(pdp->pd_fp, pdp->pd_events, curthread);
 	return (0);
 }
 
@@ -376,16 +378,16 @@ port_associate_fd(port_t *pp, int source, uintptr_t object, int events,
 	mtx_lock(&pcp->pc_lock);
 	if (pcp->pc_hash == NULL) {
 		/* First association: register the source, create the cache. */
-		error = port_associate_ksource(pp, PORT_SOURCE_FD, NULL,
-		    port_close_sourcefd, pp);
+		error = port_associate_ksource(
+		    pp, PORT_SOURCE_FD, NULL, port_close_sourcefd, pp);
 		if (error) {
 			mtx_unlock(&pcp->pc_lock);
 			fdrop(fp, curthread);
 			return (error);
 		}
 		pcp->pc_hashsize = PORTHASH_START;
-		pcp->pc_hash = port_zalloc((size_t)pcp->pc_hashsize *
-		    sizeof(portfd_t *));
+		pcp->pc_hash = port_zalloc(
+		    (size_t)pcp->pc_hashsize * sizeof(portfd_t *));
 		pfd = NULL;
 	} else
 		pfd = port_cache_lookup_fp(pcp, fd, fp);
@@ -400,8 +402,8 @@ port_associate_fd(port_t *pp, int source, uintptr_t object, int events,
 		pfd->pfd_pd2.pd_fp = fp;
 		pfd->pfd_pd2.pd_pcache = pcp;
 		pdp->pd_twin = &pfd->pfd_pd2;
-		error = port_alloc_event_local(pp, source, PORT_ALLOC_CACHED,
-		    &pdp->pd_portev);
+		error = port_alloc_event_local(
+		    pp, source, PORT_ALLOC_CACHED, &pdp->pd_portev);
 		if (error) {
 			free(pfd);
 			fdrop(fp, curthread);
@@ -421,8 +423,8 @@ port_associate_fd(port_t *pp, int source, uintptr_t object, int events,
 		pkevp = pdp->pd_portev;
 		mtx_lock(&pkevp->portkev_lock);
 		if (pkevp->portkev_flags & PORT_KEV_VALID)
-			PORTKEV_SET_FLAGS(pkevp,
-			    pkevp->portkev_flags & ~PORT_KEV_VALID);
+			PORTKEV_SET_FLAGS(
+			    pkevp, pkevp->portkev_flags & ~PORT_KEV_VALID);
 		if (pkevp->portkev_flags & PORT_KEV_DONEQ) {
 			mtx_unlock(&pkevp->portkev_lock);
 			/* Drop the event still queued for this fd. */
@@ -442,21 +444,21 @@ port_associate_fd(port_t *pp, int source, uintptr_t object, int events,
 	mtx_unlock(&pkevp->portkev_lock);
 
 	/* VOP_POLL; another thread may (re-)dissociate meanwhile (P7). */
-	revents = fp->f_ops->fo_poll != NULL ?
-	    fp->f_ops->fo_poll(fp, events, curthread) :
-	    0;
+	revents = fp->f_ops->fo_poll != NULL
+	    ? fp->f_ops->fo_poll(fp, events, curthread)
+	    : 0;
 	php = port_file_pollhead(fp, &twin);
 	error = 0;
-	if ((pfd = port_cache_lookup_fp(pcp, fd, fp)) == NULL ||
-	    pfd->pfd_thread != curthread) {
+	if ((pfd = port_cache_lookup_fp(pcp, fd, fp)) == NULL
+	    || pfd->pfd_thread != curthread) {
 		fdrop(fp, curthread);
 		mtx_unlock(&pcp->pc_lock);
 		return (error);
 	}
 	if (php != NULL && pdp->pd_php != php) {
 		error = port_bind_pollhead(php, twin, pdp, &revents);
-		if ((pfd = port_cache_lookup_fp(pcp, fd, fp)) == NULL ||
-		    pfd->pfd_thread != curthread) {
+		if ((pfd = port_cache_lookup_fp(pcp, fd, fp)) == NULL
+		    || pfd->pfd_thread != curthread) {
 			fdrop(fp, curthread);
 			mtx_unlock(&pcp->pc_lock);
 			return (error);
@@ -469,7 +471,8 @@ port_associate_fd(port_t *pp, int source, uintptr_t object, int events,
 		KASSERT((pkevp->portkev_flags & PORT_KEV_DONEQ) == 0,
 		    ("port_associate_fd: armed slot %s is queued",
 			pkevp->portkev_obj.so_name));
-		PORTKEV_SET_FLAGS(pkevp, pkevp->portkev_flags & ~PORT_KEV_VALID);
+		PORTKEV_SET_FLAGS(
+		    pkevp, pkevp->portkev_flags & ~PORT_KEV_VALID);
 		revents &= pdp->pd_events | POLLHUP | POLLERR;
 		PORTKEV_SET_EVENTS(pkevp, revents);
 		port_send_event(pkevp); /* releases 'portkev_lock' */
@@ -524,7 +527,8 @@ port_dissociate_fd(port_t *pp, uintptr_t object)
 	pkevp = PFTOD(pfd)->pd_portev;
 	mtx_lock(&pkevp->portkev_lock);
 	if (pkevp->portkev_flags & PORT_KEV_VALID) {
-		PORTKEV_SET_FLAGS(pkevp, pkevp->portkev_flags & ~PORT_KEV_VALID);
+		PORTKEV_SET_FLAGS(
+		    pkevp, pkevp->portkev_flags & ~PORT_KEV_VALID);
 		active = 1;
 	} else
 		active = 0;
@@ -584,8 +588,8 @@ port_fd_proc_close(struct thread *td, int fd)
 		pcp = pp->port_queue.portq_pcp;
 		if (pcp != NULL) {
 			mtx_lock(&pcp->pc_lock);
-			if (pcp->pc_hash != NULL &&
-			    port_cache_lookup_fp(pcp, fd, fp) == pfd)
+			if (pcp->pc_hash != NULL
+			    && port_cache_lookup_fp(pcp, fd, fp) == pfd)
 				port_remove_fd_object(pfd, pp, pcp);
 			mtx_unlock(&pcp->pc_lock);
 		}
@@ -644,7 +648,8 @@ port_close_sourcefd(void *arg, int port, int pid, int lastclose)
 	}
 	if (lastclose) {
 		while (pcp->pc_fdcount)
-			cv_wait(&pcp->pc_lclosecv, &pcp->pc_lock); /* XXX: _sig */
+			cv_wait(
+			    &pcp->pc_lclosecv, &pcp->pc_lock); /* XXX: _sig */
 		pp->port_queue.portq_pcp = NULL;
 	}
 	mtx_unlock(&pcp->pc_lock);

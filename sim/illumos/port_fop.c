@@ -22,7 +22,7 @@
 #include "proc.h"
 #include "vfs.h"
 
-#define FILE_VALID_EVENTS                                                     \
+#define FILE_VALID_EVENTS                                                      \
 	(FILE_ACCESS | FILE_MODIFIED | FILE_ATTRIB | FILE_TRUNC | FILE_NOFOLLOW)
 
 static struct {
@@ -141,8 +141,8 @@ port_associate_fop(port_t *pp, int source, const char *path, int events,
 		return (error);
 
 	if (pp->port_fopcache == NULL) {
-		error = port_associate_ksource(pp, PORT_SOURCE_FILE, NULL,
-		    port_close_fop, pp);
+		error = port_associate_ksource(
+		    pp, PORT_SOURCE_FILE, NULL, port_close_fop, pp);
 		if (error) {
 			vrele(vp);
 			return (error);
@@ -163,8 +163,8 @@ port_associate_fop(port_t *pp, int source, const char *path, int events,
 		pfp = NULL;
 	}
 	if (pfp == NULL) {
-		error = port_alloc_event_local(pp, source, PORT_ALLOC_CACHED,
-		    &pkevp);
+		error = port_alloc_event_local(
+		    pp, source, PORT_ALLOC_CACHED, &pkevp);
 		if (error) {
 			mtx_unlock(portfop_mutex());
 			vrele(vp);
@@ -233,8 +233,8 @@ port_dissociate_fop(port_t *pp, const char *path)
 		mtx_unlock(portfop_mutex());
 		return (ENOENT);
 	}
-	active = (pfp->pfop_flags & PORT_FOP_ACTIVE) ||
-	    (pfp->pfop_pev->portkev_flags & PORT_KEV_DONEQ);
+	active = (pfp->pfop_flags & PORT_FOP_ACTIVE)
+	    || (pfp->pfop_pev->portkev_flags & PORT_KEV_DONEQ);
 	port_pcache_remove_fop(pfcp, pfp);
 	mtx_unlock(portfop_mutex());
 	return (active ? 0 : ENOENT);
@@ -293,11 +293,11 @@ port_fop_vnode_event(struct vnode *vp, int ev)
 		if (events & FILE_EXCEPTION) {
 			SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags",
 			    pfop_flag_names, pfp->pfop_flags,
-			    (pfp->pfop_flags & ~PORT_FOP_ACTIVE) |
-				PORT_FOP_REMOVING);
+			    (pfp->pfop_flags & ~PORT_FOP_ACTIVE)
+				| PORT_FOP_REMOVING);
 			if (port_alloc_event_local(pfp->pfop_pp,
-				PORT_SOURCE_FILE, PORT_ALLOC_DEFAULT,
-				&xev) == 0) {
+				PORT_SOURCE_FILE, PORT_ALLOC_DEFAULT, &xev)
+			    == 0) {
 				xev->portkev_pid = pfp->pfop_pid;
 				xev->portkev_objname = strdup(pfp->pfop_cname);
 				port_init_event(xev, 0, &pkevp->portkev_user,
@@ -305,7 +305,8 @@ port_fop_vnode_event(struct vnode *vp, int ev)
 				PORTKEV_SET_EVENTS(xev, events);
 				port_send_event(xev);
 			}
-			port_pcache_remove_fop(pfp->pfop_pp->port_fopcache, pfp);
+			port_pcache_remove_fop(
+			    pfp->pfop_pp->port_fopcache, pfp);
 			if (vp->v_kdata == NULL)
 				break;
 			continue;

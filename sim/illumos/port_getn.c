@@ -43,8 +43,8 @@ port_trace_waiters(const char *func, port_t *pp)
 		p = head;
 		do {
 			off += (size_t)snprintf(buf + off,
-			    off < sizeof(buf) ? sizeof(buf) - off : 0, "%s%d:%u",
-			    p == head ? "" : ",",
+			    off < sizeof(buf) ? sizeof(buf) - off : 0,
+			    "%s%d:%u", p == head ? "" : ",",
 			    p->portget_td != NULL ? p->portget_td->td_tid : 0,
 			    p->portget_nget);
 			if (off >= sizeof(buf))
@@ -53,8 +53,8 @@ port_trace_waiters(const char *func, port_t *pp)
 	}
 	if (strcmp(buf, pp->port_wtrace) == 0)
 		return;
-	sim_trace_str(func, &pp->port_obj, "portq_thread", pp->port_wtrace,
-	    buf);
+	sim_trace_str(
+	    func, &pp->port_obj, "portq_thread", pp->port_wtrace, buf);
 	memcpy(pp->port_wtrace, buf, sizeof(buf));
 }
 
@@ -71,8 +71,7 @@ port_queue_thread(port_t *pp, port_queue_t *portq, uint_t nget)
 	pgetp = port_zalloc(sizeof(*pgetp));
 	sim_obj_init(&pgetp->portget_obj, "portget");
 	sim_trace_created(__func__, &pgetp->portget_obj);
-	SIM_SET(&pgetp->portget_obj, "portget_nget", pgetp->portget_nget,
-	    nget);
+	SIM_SET(&pgetp->portget_obj, "portget_nget", pgetp->portget_nget, nget);
 	pgetp->portget_pid = curproc->p_pid;
 	pgetp->portget_td = curthread;
 	pgetp->portget_alert.portal_user.pu_type = PU_NIL;
@@ -154,8 +153,8 @@ port_timechanged(void)
  * noticed when the sleep ends; the remaining time is then re-evaluated.
  */
 static int
-cv_waituntil_sig(port_t *pp, struct cv *cv, struct mtx *mp,
-    const int64_t *when, uint64_t timecheck)
+cv_waituntil_sig(port_t *pp, struct cv *cv, struct mtx *mp, const int64_t *when,
+    uint64_t timecheck)
 {
 	int64_t delta;
 	int error;
@@ -232,8 +231,8 @@ port_get_timeout(const struct port_timespec *timeout, int64_t *rqtime,
 		*blocking = 0;
 		return (0);
 	}
-	if (timeout->tv_sec < 0 || timeout->tv_nsec < 0 ||
-	    timeout->tv_nsec >= 1000000000)
+	if (timeout->tv_sec < 0 || timeout->tv_nsec < 0
+	    || timeout->tv_nsec >= 1000000000)
 		return (EINVAL);
 	*rqtime = timeout->tv_sec * 1000000000 + timeout->tv_nsec;
 	*rqtp = rqtime;
@@ -248,8 +247,8 @@ port_get_timeout(const struct port_timespec *timeout, int64_t *rqtime,
  * the delivery (the caller puts a vetoed event back).
  */
 static int
-port_copy_event(port_event_t *puevp, port_kevent_t *pkevp,
-    struct port_kevlist *list)
+port_copy_event(
+    port_event_t *puevp, port_kevent_t *pkevp, struct port_kevlist *list)
 {
 	int free_event = 0, flags, error;
 
@@ -265,7 +264,8 @@ port_copy_event(port_event_t *puevp, port_kevent_t *pkevp,
 
 	flags = pkevp->portkev_flags;
 	if (pkevp->portkev_flags & PORT_KEV_WIRED)
-		PORTKEV_SET_FLAGS(pkevp, pkevp->portkev_flags & ~PORT_KEV_DONEQ);
+		PORTKEV_SET_FLAGS(
+		    pkevp, pkevp->portkev_flags & ~PORT_KEV_DONEQ);
 	else
 		free_event = 1;
 
@@ -350,8 +350,8 @@ port_getn(port_t *pp, port_event_t *uevp, uint_t max, uint_t *nget,
 		 * Re-entry after a pass that found nothing this process may
 		 * take: only new events (PORTQ_WAIT_EVENTS clear) count.
 		 */
-		if ((portq->portq_flags & PORTQ_WAIT_EVENTS) == 0 &&
-		    portq->portq_nent >= *nget)
+		if ((portq->portq_flags & PORTQ_WAIT_EVENTS) == 0
+		    && portq->portq_nent >= *nget)
 			goto portnowait;
 		rqtp = pgt->pgt_rqtp;
 		timecheck = pgt->pgt_timecheck;
@@ -359,8 +359,8 @@ port_getn(port_t *pp, port_event_t *uevp, uint_t max, uint_t *nget,
 	} else {
 		if (portq->portq_nent >= *nget)
 			goto portnowait;
-		error = port_get_timeout(pgt->pgt_timeout, &rqtime, &rqtp,
-		    &blocking);
+		error = port_get_timeout(
+		    pgt->pgt_timeout, &rqtime, &rqtp, &blocking);
 		if (error) {
 			port_check_return_cond(pp, portq);
 			mtx_unlock(&portq->portq_mutex);
@@ -386,9 +386,9 @@ port_getn(port_t *pp, port_event_t *uevp, uint_t max, uint_t *nget,
 			return (error);
 		}
 		/* Nobody else retrieving and enough (new) events? */
-		if (portq->portq_getn == 0 && portq->portq_nent >= *nget &&
-		    (!(pgt->pgt_flags & PORTGET_WAIT_EVENTS) ||
-			!(portq->portq_flags & PORTQ_WAIT_EVENTS)))
+		if (portq->portq_getn == 0 && portq->portq_nent >= *nget
+		    && (!(pgt->pgt_flags & PORTGET_WAIT_EVENTS)
+			|| !(portq->portq_flags & PORTQ_WAIT_EVENTS)))
 			break;
 		if (portq->portq_flags & PORTQ_CLOSE) {
 			error = EBADFD;
@@ -403,8 +403,9 @@ port_getn(port_t *pp, port_event_t *uevp, uint_t max, uint_t *nget,
 	}
 	port_dequeue_thread(pp, portq, pgetp);
 
-	if (error != 0 &&
-	    (error == EINTR || error == EBADFD || (error == ETIME && flag))) {
+	if (error != 0
+	    && (error == EINTR || error == EBADFD
+		|| (error == ETIME && flag))) {
 		/* Return without events (port_get's ETIME included). */
 		port_check_return_cond(pp, portq);
 		mtx_unlock(&portq->portq_mutex);
@@ -437,8 +438,8 @@ portnowait:
 		if (pev->portkev_flags & PORT_KEV_FREE) {
 			/* A slot its source gave up while queued. */
 			TAILQ_REMOVE(glist, pev, portkev_node);
-			PORTKEV_SET_FLAGS(pev,
-			    pev->portkev_flags & ~PORT_CLEANUP_DONE);
+			PORTKEV_SET_FLAGS(
+			    pev, pev->portkev_flags & ~PORT_CLEANUP_DONE);
 			if (PORT_FREE_EVENT(pev))
 				port_free_event_local(pev, 0);
 			tnent--;
@@ -447,8 +448,8 @@ portnowait:
 		if (port_copy_event(&kevp[nevents], pev, glist)) {
 			/* Vetoed: back in place, skip it. */
 			if (lev != NULL)
-				TAILQ_INSERT_AFTER(glist, lev, pev,
-				    portkev_node);
+				TAILQ_INSERT_AFTER(
+				    glist, lev, pev, portkev_node);
 			else
 				TAILQ_INSERT_HEAD(glist, pev, portkev_node);
 			lev = pev;
@@ -477,8 +478,8 @@ portnowait:
 		}
 	} else if (portq->portq_getn == 0) {
 		/* Wakeups deferred while we retrieved. */
-		if (portq->portq_thread != NULL &&
-		    portq->portq_nent >= portq->portq_nget)
+		if (portq->portq_thread != NULL
+		    && portq->portq_nent >= portq->portq_nget)
 			cv_signal(&portq->portq_thread->portget_cv);
 	}
 	if (portq->portq_flags & PORTQ_POLLIN) {
@@ -493,8 +494,7 @@ portnowait:
 		memcpy(uevp, kevp, sizeof(*kevp) * nevents);
 	free(kevp);
 
-	if (nevents == 0 && error == 0 && pgt->pgt_loop == 0 &&
-	    blocking != 0) {
+	if (nevents == 0 && error == 0 && pgt->pgt_loop == 0 && blocking != 0) {
 		/* Nothing for us: the caller loops waiting for new events. */
 		if (blocking == -1) {
 			error = port_get_timeout(pgt->pgt_timeout,

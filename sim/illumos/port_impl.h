@@ -93,8 +93,8 @@ typedef struct port_event {
 #define PORT_CALLBACK_CLOSE 1
 #define PORT_CALLBACK_DISSOCIATE 2
 
-typedef int (*port_callback_t)(void *arg, int *events, int pid, int flag,
-    void *evp);
+typedef int (*port_callback_t)(
+    void *arg, int *events, int pid, int flag, void *evp);
 
 /* Models 'port_kevent_t' in uts/common/sys/port_kernel.h. */
 typedef struct port_kevent {
@@ -119,15 +119,15 @@ TAILQ_HEAD(port_kevlist, port_kevent);
  * list_move_tail(dst, src) of the illumos list(9F) API: appends all of src
  * to dst in constant time and leaves src empty.
  */
-#define PORT_LIST_MOVE_TAIL(dst, src)                                         \
-	do {                                                                  \
-		if (!TAILQ_EMPTY(src)) {                                      \
-			*(dst)->tqh_last = (src)->tqh_first;                  \
-			(src)->tqh_first->portkev_node.tqe_prev =             \
-			    (dst)->tqh_last;                                  \
-			(dst)->tqh_last = (src)->tqh_last;                    \
-			TAILQ_INIT(src);                                      \
-		}                                                             \
+#define PORT_LIST_MOVE_TAIL(dst, src)                                          \
+	do {                                                                   \
+		if (!TAILQ_EMPTY(src)) {                                       \
+			*(dst)->tqh_last = (src)->tqh_first;                   \
+			(src)->tqh_first->portkev_node.tqe_prev                \
+			    = (dst)->tqh_last;                                 \
+			(dst)->tqh_last = (src)->tqh_last;                     \
+			TAILQ_INIT(src);                                       \
+		}                                                              \
 	} while (0)
 
 /* Models 'port_alert_t'. */
@@ -252,13 +252,13 @@ typedef struct port {
 	int port_nactive;
 	char port_wtrace[160]; /* last traced waiter list */
 	struct portfop_cache *port_fopcache; /* XXX: portsrc_data in illumos */
-	LIST_ENTRY(port) port_link;	     /* all ports of the run */
+	LIST_ENTRY(port) port_link; /* all ports of the run */
 	struct sim_obj port_obj;
 } port_t;
 #define port_pollhd port_sel.si_ph
 
 /* The port of a queue ('portq' is embedded in 'port_t'). */
-#define PORTQ_TO_PORT(portq)                                                  \
+#define PORTQ_TO_PORT(portq)                                                   \
 	((port_t *)((char *)(portq)-offsetof(port_t, port_queue)))
 
 /* Models 'polldat_t' (uts/common/sys/poll_impl.h), the fields ports use. */
@@ -269,9 +269,9 @@ typedef struct polldat {
 	port_kevent_t *pd_portev;
 	struct pollhead *pd_php;
 	void *pd_pcache;
-	struct polldat *pd_next;     /* on pd_php's ph_list */
+	struct polldat *pd_next; /* on pd_php's ph_list */
 	struct polldat *pd_hashnext; /* in the fd cache bucket */
-	struct polldat *pd_twin;     /* XXX: second poll head (sockets) */
+	struct polldat *pd_twin; /* XXX: second poll head (sockets) */
 } polldat_t;
 
 /* Models 'portfd_t'. */
@@ -319,7 +319,7 @@ typedef struct portfop {
 	port_kevent_t *pfop_pev;
 	struct port *pfop_pp;
 	LIST_ENTRY(portfop) pfop_hashlink; /* per-port cache */
-	TAILQ_ENTRY(portfop) pfop_node;	   /* per-vnode list */
+	TAILQ_ENTRY(portfop) pfop_node; /* per-vnode list */
 	struct sim_obj pfop_obj;
 } portfop_t;
 
@@ -373,20 +373,21 @@ extern const struct sim_flagname portget_state_names[];
 extern const struct sim_flagname pfop_flag_names[];
 
 /* Recording macros. */
-#define PORTQ_SET_FLAGS(pp, v)                                                \
-	SIM_SET_FLAGS(&(pp)->port_obj, "portq_flags", portq_flag_names,       \
+#define PORTQ_SET_FLAGS(pp, v)                                                 \
+	SIM_SET_FLAGS(&(pp)->port_obj, "portq_flags", portq_flag_names,        \
 	    (pp)->port_queue.portq_flags, (v))
-#define PORTQ_SET(pp, field, v)                                               \
+#define PORTQ_SET(pp, field, v)                                                \
 	SIM_SET(&(pp)->port_obj, #field, (pp)->port_queue.field, (v))
-#define PORT_SET(pp, field, v) SIM_SET(&(pp)->port_obj, #field, (pp)->field, (v))
-#define PORTKEV_SET_EVENTS(pkevp, v)                                          \
-	SIM_SET(&(pkevp)->portkev_obj, "portkev_events",                      \
+#define PORT_SET(pp, field, v)                                                 \
+	SIM_SET(&(pp)->port_obj, #field, (pp)->field, (v))
+#define PORTKEV_SET_EVENTS(pkevp, v)                                           \
+	SIM_SET(&(pkevp)->portkev_obj, "portkev_events",                       \
 	    (pkevp)->portkev_events, (v))
-#define PORTKEV_SET_FLAGS(pkevp, v)                                           \
-	do {                                                                  \
-		SIM_SET_FLAGS(&(pkevp)->portkev_obj, "portkev_flags",         \
-		    portkev_flag_names, (pkevp)->portkev_flags, (v));         \
-		port_assoc_trace(__func__, (pkevp));                          \
+#define PORTKEV_SET_FLAGS(pkevp, v)                                            \
+	do {                                                                   \
+		SIM_SET_FLAGS(&(pkevp)->portkev_obj, "portkev_flags",          \
+		    portkev_flag_names, (pkevp)->portkev_flags, (v));          \
+		port_assoc_trace(__func__, (pkevp));                           \
 	} while (0)
 
 /* Records the association state of an FD event slot after a flag change. */
@@ -402,11 +403,11 @@ int port_sendn(struct thread *td, const int *ports, int *errors, uint_t nent,
 int port_alert(port_t *pp, int flags, int events, const struct port_user *u);
 void port_remove_alert(port_queue_t *portq);
 /* Enters a port call through fd: EBADF, EBADFD; *ret_pp held until leave. */
-int portfs_enter(struct thread *td, int fd, port_t **ret_pp,
-    struct port_active *pa);
+int portfs_enter(
+    struct thread *td, int fd, port_t **ret_pp, struct port_active *pa);
 /* Leaves it; converts EINTR of a call whose fd was closed to EBADF. */
-int portfs_leave(struct thread *td, port_t *pp, struct port_active *pa,
-    int error);
+int portfs_leave(
+    struct thread *td, port_t *pp, struct port_active *pa, int error);
 struct port_proc *port_proc(struct proc *p);
 void port_exit_cleanup(void);
 int port_nports(void);
@@ -414,8 +415,8 @@ int port_nports(void);
 /* port_subr.c */
 /* calloc() that treats host memory exhaustion as fatal. */
 void *port_zalloc(size_t size);
-int port_alloc_event_local(port_t *pp, int source, int flags,
-    port_kevent_t **pkevpp);
+int port_alloc_event_local(
+    port_t *pp, int source, int flags, port_kevent_t **pkevpp);
 void port_init_event(port_kevent_t *pkevp, uintptr_t object,
     const struct port_user *u, port_callback_t cb, void *arg);
 void port_send_event(port_kevent_t *pkevp);
@@ -429,8 +430,7 @@ void port_remove_event_doneq(port_kevent_t *pkevp, port_queue_t *portq);
 int port_associate_ksource(port_t *pp, int source, port_source_t **portsrc,
     void (*close)(void *, int, int, int), void *arg);
 int port_dissociate_ksource(port_t *pp, int source, port_source_t *ps);
-port_kevent_t *port_get_kevent(struct port_kevlist *list,
-    port_kevent_t *last);
+port_kevent_t *port_get_kevent(struct port_kevlist *list, port_kevent_t *last);
 void port_discard_events(port_queue_t *portq);
 void port_close_events(port_queue_t *portq);
 int port_pollwkup(port_t *pp);

@@ -173,16 +173,16 @@ l_port_associate(lua_State *L)
 	if (e == 0) {
 		switch (source) {
 		case PORT_SOURCE_FD:
-			e = path != NULL ? EBADFD :
-					   port_associate_fd(pp, source,
-					       (uintptr_t)(obj < 0 ? INT64_MAX :
-									 obj),
-					       events, &u);
+			e = path != NULL
+			    ? EBADFD
+			    : port_associate_fd(pp, source,
+				(uintptr_t)(obj < 0 ? INT64_MAX : obj), events,
+				&u);
 			break;
 		case PORT_SOURCE_FILE:
-			e = path == NULL ?
-			    EFAULT :
-			    port_associate_fop(pp, source, path, events, &u);
+			e = path == NULL
+			    ? EFAULT
+			    : port_associate_fop(pp, source, path, events, &u);
 			break;
 		default:
 			e = EINVAL;
@@ -217,13 +217,14 @@ l_port_dissociate(lua_State *L)
 	if (e == 0) {
 		switch (source) {
 		case PORT_SOURCE_FD:
-			e = path != NULL ? EBADFD :
-					   port_dissociate_fd(pp,
-					       (uintptr_t)(obj < 0 ? INT64_MAX :
-									 obj));
+			e = path != NULL
+			    ? EBADFD
+			    : port_dissociate_fd(
+				pp, (uintptr_t)(obj < 0 ? INT64_MAX : obj));
 			break;
 		case PORT_SOURCE_FILE:
-			e = path == NULL ? EFAULT : port_dissociate_fop(pp, path);
+			e = path == NULL ? EFAULT
+					 : port_dissociate_fop(pp, path);
 			break;
 		default:
 			e = EINVAL;
@@ -245,8 +246,8 @@ l_port_send(lua_State *L)
 	port_t *pp;
 
 	user_arg(L, 3, "port_send", &u);
-	e = sim_syscall_enter(L, &sc, "port_send", SYS_ILLUMOS, "%d, 0x%x",
-	    port, events);
+	e = sim_syscall_enter(
+	    L, &sc, "port_send", SYS_ILLUMOS, "%d, 0x%x", port, events);
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	e = portfs_enter(curthread, port, &pp, &pa);
@@ -292,9 +293,8 @@ l_port_sendn(lua_State *L)
 		/* libc splits a long list into PORT_MAX_LIST chunks. */
 		off = 0;
 		do {
-			chunk = (uint_t)(n - off > PORT_MAX_LIST ?
-				PORT_MAX_LIST :
-				n - off);
+			chunk = (uint_t)(n - off > PORT_MAX_LIST ? PORT_MAX_LIST
+								 : n - off);
 			e = port_sendn(curthread, ports + off, errors + off,
 			    chunk, events, &u, &nsent);
 			if (e == EIO)
@@ -406,16 +406,17 @@ l_port_getn(lua_State *L)
 	struct port_timespec ts;
 	port_gettimer_t pgt;
 	port_event_t *evs;
-	lua_Integer max = luaL_checkinteger(L, 2), want = luaL_checkinteger(L, 3);
+	lua_Integer max = luaL_checkinteger(L, 2),
+		    want = luaL_checkinteger(L, 3);
 	uint_t nget, i;
 	int port = int_arg(L, 1), e, nres;
 	bool hasto = timeout_arg(L, 4, &ts);
 	port_t *pp;
 
-	luaL_argcheck(L, max >= 0 && max <= (1 << 24), 2,
-	    "max must be in [0, 2^24]");
-	luaL_argcheck(L, want >= 0 && want <= UINT32_MAX, 3,
-	    "nget must be non-negative");
+	luaL_argcheck(
+	    L, max >= 0 && max <= (1 << 24), 2, "max must be in [0, 2^24]");
+	luaL_argcheck(
+	    L, want >= 0 && want <= UINT32_MAX, 3, "nget must be non-negative");
 	e = sim_syscall_enter(L, &sc, "port_getn", SYS_ILLUMOS,
 	    "%d, %" PRId64 ", %" PRId64 ", %s", port, (int64_t)max,
 	    (int64_t)want, hasto ? "timeout" : "NULL");
@@ -661,16 +662,17 @@ port_inspect(lua_State *L, struct file *fp)
 	if ((pgetp = portq->portq_thread) != NULL) {
 		do {
 			lua_createtable(L, 0, 3);
-			lua_pushinteger(L, pgetp->portget_td != NULL ?
-				pgetp->portget_td->td_tid :
-				0);
+			lua_pushinteger(L,
+			    pgetp->portget_td != NULL
+				? pgetp->portget_td->td_tid
+				: 0);
 			lua_setfield(L, -2, "tid");
 			lua_pushinteger(L, pgetp->portget_nget);
 			lua_setfield(L, -2, "nget");
 			lua_pushinteger(L, pgetp->portget_pid);
 			lua_setfield(L, -2, "pid");
-			lua_pushboolean(L,
-			    (pgetp->portget_state & PORTGET_ALERT) != 0);
+			lua_pushboolean(
+			    L, (pgetp->portget_state & PORTGET_ALERT) != 0);
 			lua_setfield(L, -2, "alerted");
 			lua_rawseti(L, -2, i++);
 		} while ((pgetp = pgetp->portget_next) != portq->portq_thread);

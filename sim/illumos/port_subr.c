@@ -85,8 +85,8 @@ port_assoc_trace(const char *func, port_kevent_t *pkevp)
 	portfd_t *pfd;
 	const char *st;
 
-	if (pkevp->portkev_source != PORT_SOURCE_FD ||
-	    pkevp->portkev_arg == NULL)
+	if (pkevp->portkev_source != PORT_SOURCE_FD
+	    || pkevp->portkev_arg == NULL)
 		return;
 	pfd = pkevp->portkev_arg;
 	if (pkevp->portkev_flags & PORT_KEV_VALID)
@@ -136,8 +136,8 @@ port_pollwkup(port_t *pp)
 	int events = 0;
 
 	mtx_lock(&portq->portq_mutex);
-	if ((portq->portq_flags & PORTQ_POLLIN) &&
-	    !(portq->portq_flags & PORTQ_POLLWK_PEND)) {
+	if ((portq->portq_flags & PORTQ_POLLIN)
+	    && !(portq->portq_flags & PORTQ_POLLWK_PEND)) {
 		PORTQ_SET_FLAGS(pp,
 		    (portq->portq_flags & ~PORTQ_POLLIN) | PORTQ_POLLWK_PEND);
 		events = POLLIN;
@@ -194,20 +194,20 @@ port_send_event(port_kevent_t *pkevp)
 		mtx_unlock(&pkevp->portkev_lock);
 
 	/* port_close() waits until every slot is back or queued. */
-	if ((portq->portq_flags & PORTQ_CLOSE) &&
-	    pp->port_curr <= portq->portq_nent)
+	if ((portq->portq_flags & PORTQ_CLOSE)
+	    && pp->port_curr <= portq->portq_nent)
 		cv_signal(&portq->portq_closecv);
 
-	if (portq->portq_getn == 0 && portq->portq_thread != NULL &&
-	    portq->portq_nent >= portq->portq_nget)
+	if (portq->portq_getn == 0 && portq->portq_thread != NULL
+	    && portq->portq_nent >= portq->portq_nget)
 		cv_signal(&portq->portq_thread->portget_cv);
 
 	/*
 	 * An FD-source post comes from pollwakeup(), which notifies pollers
 	 * of the port itself; anything else does it here.
 	 */
-	wake = pkevp->portkev_source != PORT_SOURCE_FD &&
-	    (portq->portq_flags & PORTQ_POLLIN);
+	wake = pkevp->portkev_source != PORT_SOURCE_FD
+	    && (portq->portq_flags & PORTQ_POLLIN);
 	if (wake) {
 		PORTQ_SET_FLAGS(pp, portq->portq_flags & ~PORTQ_POLLIN);
 		mtx_unlock(&portq->portq_mutex);
@@ -221,8 +221,8 @@ port_send_event(port_kevent_t *pkevp)
  * one of the port's 'port_max_events' slots.  Returns 0 or EAGAIN.
  */
 int
-port_alloc_event_local(port_t *pp, int source, int flags,
-    port_kevent_t **pkevpp)
+port_alloc_event_local(
+    port_t *pp, int source, int flags, port_kevent_t **pkevpp)
 {
 	port_kevent_t *pkevp;
 
@@ -336,8 +336,8 @@ port_free_event(port_kevent_t *pkevp)
 	PORT_SET(pp, port_curr, pp->port_curr - 1);
 	if (pp->port_curr < pp->port_max_events)
 		cv_signal(&pp->port_cv);
-	if ((portq->portq_flags & PORTQ_CLOSE) &&
-	    pp->port_curr <= portq->portq_nent)
+	if ((portq->portq_flags & PORTQ_CLOSE)
+	    && pp->port_curr <= portq->portq_nent)
 		cv_signal(&portq->portq_closecv);
 	mtx_unlock(&portq->portq_mutex);
 	port_free_event_local(pkevp, 1);
@@ -369,8 +369,8 @@ port_free_event_local(port_kevent_t *pkevp, int counter)
 		PORT_SET(pp, port_curr, pp->port_curr - 1);
 		if (pp->port_curr < pp->port_max_events)
 			cv_signal(&pp->port_cv);
-		if ((portq->portq_flags & PORTQ_CLOSE) &&
-		    pp->port_curr <= portq->portq_nent)
+		if ((portq->portq_flags & PORTQ_CLOSE)
+		    && pp->port_curr <= portq->portq_nent)
 			cv_signal(&portq->portq_closecv);
 	}
 	wake = portq->portq_flags & PORTQ_POLLOUT;
@@ -455,8 +455,8 @@ port_dissociate_ksource(port_t *pp, int source, port_source_t *ps)
 	mtx_lock(&portq->portq_source_mutex);
 	if (--ps->portsrc_cnt == 0 && portq->portq_scache != NULL) {
 		if (ps->portsrc_prev == NULL)
-			portq->portq_scache[PORT_SHASH(source)] =
-			    ps->portsrc_next;
+			portq->portq_scache[PORT_SHASH(source)]
+			    = ps->portsrc_next;
 		else
 			ps->portsrc_prev->portsrc_next = ps->portsrc_next;
 		if (ps->portsrc_next != NULL)
@@ -482,10 +482,10 @@ port_discard_events(port_queue_t *portq)
 	port_block(portq);
 	port_push_eventq(portq);
 	TAILQ_FOREACH(kevp, &portq->portq_list, portkev_node) {
-		if (kevp->portkev_pid == pid &&
-		    (kevp->portkev_flags & PORT_KEV_NOSHARE))
-			PORTKEV_SET_FLAGS(kevp,
-			    kevp->portkev_flags | PORT_KEV_FREE);
+		if (kevp->portkev_pid == pid
+		    && (kevp->portkev_flags & PORT_KEV_NOSHARE))
+			PORTKEV_SET_FLAGS(
+			    kevp, kevp->portkev_flags | PORT_KEV_FREE);
 	}
 	port_unblock(portq);
 	mtx_unlock(&portq->portq_mutex);

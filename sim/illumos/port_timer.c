@@ -144,13 +144,13 @@ port_timer_create(struct thread *td, int clock, int portfd,
 		fdrop(fp, td);
 		return (EBADFD);
 	}
-	error = port_alloc_event_local(pp, PORT_SOURCE_TIMER,
-	    PORT_ALLOC_SCACHED, &pkevp);
+	error = port_alloc_event_local(
+	    pp, PORT_SOURCE_TIMER, PORT_ALLOC_SCACHED, &pkevp);
 	if (error)
 		pkevp = NULL;
 	else
-		error = port_associate_ksource(pp, PORT_SOURCE_TIMER, NULL,
-		    timer_close_port, pp);
+		error = port_associate_ksource(
+		    pp, PORT_SOURCE_TIMER, NULL, timer_close_port, pp);
 	if (error) {
 		if (pkevp != NULL)
 			port_free_event(pkevp);
@@ -182,8 +182,8 @@ port_timer_create(struct thread *td, int clock, int portfd,
  * EINVAL (bad id or negative times).
  */
 int
-port_timer_settime(struct thread *td, int id, int flags, int64_t value_ns,
-    int64_t interval_ns)
+port_timer_settime(
+    struct thread *td, int id, int flags, int64_t value_ns, int64_t interval_ns)
 {
 	port_itimer_t *it = timer_grab(td->td_proc, id);
 	int64_t deadline;
@@ -199,17 +199,17 @@ port_timer_settime(struct thread *td, int id, int flags, int64_t value_ns,
 		return (0);
 	}
 	if (flags & ILLUMOS_TIMER_ABSTIME)
-		deadline = it->it_clock == CLOCK_REALTIME_SIM ?
-		    value_ns - (sched_realtime() - sched_now()) :
-		    value_ns;
+		deadline = it->it_clock == CLOCK_REALTIME_SIM
+		    ? value_ns - (sched_realtime() - sched_now())
+		    : value_ns;
 	else
 		deadline = sched_now() + value_ns;
 	if (deadline < sched_now())
 		deadline = sched_now();
 	it->it_value_ns = deadline;
 	it->it_armed = true;
-	callout_reset_sbt(&it->it_callout, deadline, 0, timer_fire, it,
-	    C_ABSOLUTE);
+	callout_reset_sbt(
+	    &it->it_callout, deadline, 0, timer_fire, it, C_ABSOLUTE);
 	mtx_unlock(&it->it_mutex);
 	return (0);
 }
