@@ -43,6 +43,8 @@ usage_main(FILE *f)
 	    "dot)\n"
 	    "  replay DB     re-execute a recorded run from the database and "
 	    "compare\n"
+	    "  explore FILE  search schedules for failures (random, "
+	    "pct[:D])\n"
 	    "  diff DB A B   first differing transition of two runs, then an "
 	    "aligned diff\n"
 	    "\n"
@@ -569,6 +571,7 @@ cmd_report(int argc, char **argv)
 
 int cmd_replay(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
 
 int
 main(int argc, char **argv)
@@ -598,6 +601,8 @@ main(int argc, char **argv)
 		return (cmd_replay(argc - 1, argv + 1));
 	if (strcmp(argv[1], "diff") == 0)
 		return (cmd_diff(argc - 1, argv + 1));
+	if (strcmp(argv[1], "explore") == 0)
+		return (cmd_explore(argc - 1, argv + 1));
 	fprintf(stderr, "evsim: unknown command '%s' (see evsim --help)\n",
 	    argv[1]);
 	return (EXIT_USAGE);
