@@ -470,12 +470,31 @@ switch_to(struct sched *s, struct fiber *from, struct sched_thread *td)
 	fiber_switch(from, td->td_fiber);
 }
 
+/*
+ * Fires the events due at the current instant (armed with a deadline that
+ * has already come, such as a timer re-armed in the past): on a real
+ * machine another CPU's clock interrupt would run them now, so they must
+ * not wait until every thread blocks.
+ */
+static void
+fire_due(struct sched *s)
+{
+	struct evq_event *ev;
+
+	while ((ev = evq_peek(s->evq)) != NULL &&
+	    ev->ev_deadline_ns <= s->now_ns) {
+		evq_pop(s->evq);
+		ev->ev_fn(ev->ev_arg);
+	}
+}
+
 void
 sched_point(void)
 {
 	struct sched *s = self;
 	struct sched_thread *cur = s->cur, *next;
 
+	fire_due(s);
 	if (s->nrunq == 0)
 		return;
 	next = pick(s, cur, cur->td_tid);

@@ -88,6 +88,11 @@ struct sim_kops {
 	void (*ko_signal)(struct proc *p, int sig);
 	/* A vnode event. */
 	void (*ko_vnode)(struct vnode *vp, enum sim_vnev ev);
+	/*
+	 * Work due before a thread returns to user space (FreeBSD's
+	 * TDA_KQUEUE AST: the nested-kqueue task completes first).
+	 */
+	void (*ko_userret)(struct thread *td);
 	/* Per-process state of the kernel model: create and free. */
 	void (*ko_proc_init)(struct proc *p);
 	void (*ko_proc_fini)(struct proc *p);

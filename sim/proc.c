@@ -785,6 +785,8 @@ userret(struct thread *td)
 	struct proc *p = td->td_proc;
 	int sig;
 
+	if (sim_kern->k_ops->ko_userret != NULL)
+		sim_kern->k_ops->ko_userret(td);
 	if ((td->td_flags & TDF_EXIT) || (p->p_flag & P_WEXIT))
 		thread_exit_self(td);
 	while ((sig = sig_deliverable(td)) != 0) {

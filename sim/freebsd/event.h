@@ -146,7 +146,8 @@ struct filterops {
 	int (*f_attach)(struct knote *kn);
 	void (*f_detach)(struct knote *kn);
 	int (*f_event)(struct knote *kn, long hint);
-	void (*f_touch)(struct knote *kn, struct kevent *kev, unsigned long type);
+	void (*f_touch)(
+	    struct knote *kn, struct kevent *kev, unsigned long type);
 	int (*f_copy)(struct knote *kn, struct proc *p1);
 };
 
@@ -156,30 +157,30 @@ struct filterops {
  * protects the filter's view ('kn_data', 'kn_fflags', EV_EOF).
  */
 struct knote {
-	SLIST_ENTRY(knote) kn_link;    /* for kq */
+	SLIST_ENTRY(knote) kn_link; /* for kq */
 	SLIST_ENTRY(knote) kn_selnext; /* for struct selinfo */
-	struct knlist *kn_knlist;      /* f_attach populated */
+	struct knlist *kn_knlist; /* f_attach populated */
 	TAILQ_ENTRY(knote) kn_tqe;
 	struct kqueue *kn_kq; /* which queue we are on */
 	struct kevent kn_kevent;
 	void *kn_hook;
 	int kn_hookid;
 	int kn_status; /* protected by kq lock */
-#define KN_ACTIVE 0x01	 /* event has been triggered */
-#define KN_QUEUED 0x02	 /* event is on queue */
+#define KN_ACTIVE 0x01 /* event has been triggered */
+#define KN_QUEUED 0x02 /* event is on queue */
 #define KN_DISABLED 0x04 /* event is disabled */
 #define KN_DETACHED 0x08 /* knote is detached */
-#define KN_MARKER 0x20	 /* ignore this knote */
-#define KN_KQUEUE 0x40	 /* this knote belongs to a kq */
-#define KN_SCAN 0x100	 /* flux set in kqueue_scan() */
+#define KN_MARKER 0x20 /* ignore this knote */
+#define KN_KQUEUE 0x40 /* this knote belongs to a kq */
+#define KN_SCAN 0x100 /* flux set in kqueue_scan() */
 #define KN_CPONFORK (KN_ACTIVE | KN_DISABLED) /* status kept by fork copy */
 	int kn_influx;
-	int kn_sfflags;	 /* saved filter flags */
+	int kn_sfflags; /* saved filter flags */
 	int64_t kn_sdata; /* saved data field */
 	union {
-		struct file *p_fp;   /* file data pointer */
+		struct file *p_fp; /* file data pointer */
 		struct proc *p_proc; /* proc pointer */
-		void *p_v;	     /* generic other pointer */
+		void *p_v; /* generic other pointer */
 	} kn_ptr;
 	const struct filterops *kn_fop;
 	struct sim_obj kn_obj; /* "knote#N"; empty until registered */
@@ -193,7 +194,7 @@ struct knote {
 
 /* knote() lock flags. */
 #define KNF_LISTLOCKED 0x0001 /* knlist is locked */
-#define KNF_NOKQLOCK 0x0002   /* do not keep KQ_LOCK */
+#define KNF_NOKQLOCK 0x0002 /* do not keep KQ_LOCK */
 
 #define KNOTE(list, hint, flags) knote(list, hint, flags)
 #define KNOTE_LOCKED(list, hint) knote(list, hint, KNF_LISTLOCKED)
@@ -210,11 +211,11 @@ extern const struct sim_flagname kq_state_names[];
  * transition with the writing function ('__func__' of the expansion site).
  */
 #define KN_SET_STATUS(kn, v)                                                   \
-	SIM_SET_FLAGS(&(kn)->kn_obj, "kn_status", kn_status_names,            \
-	    (kn)->kn_status, (v))
+	SIM_SET_FLAGS(                                                         \
+	    &(kn)->kn_obj, "kn_status", kn_status_names, (kn)->kn_status, (v))
 #define KN_SET_FLAGS(kn, v)                                                    \
-	SIM_SET_FLAGS(&(kn)->kn_obj, "kn_flags", ev_flag_names,               \
-	    (kn)->kn_flags, (v))
+	SIM_SET_FLAGS(                                                         \
+	    &(kn)->kn_obj, "kn_flags", ev_flag_names, (kn)->kn_flags, (v))
 #define KN_SET_FFLAGS(kn, v)                                                   \
 	SIM_SET(&(kn)->kn_obj, "kn_fflags", (kn)->kn_fflags, (uint32_t)(v))
 #define KN_SET_DATA(kn, v) SIM_SET(&(kn)->kn_obj, "kn_data", (kn)->kn_data, (v))
@@ -241,8 +242,8 @@ void knlist_add(struct knlist *knl, struct knote *kn, int islocked);
 void knlist_remove(struct knlist *knl, struct knote *kn, int islocked);
 int knlist_empty(struct knlist *knl);
 /* Detaches every knote (killkn: and frees it); may sleep. */
-void knlist_cleardel(struct knlist *knl, struct thread *td, int islocked,
-    int killkn);
+void knlist_cleardel(
+    struct knlist *knl, struct thread *td, int islocked, int killkn);
 #define knlist_clear(knl, islocked) knlist_cleardel((knl), NULL, (islocked), 0)
 #define knlist_delete(knl, td, islocked)                                       \
 	knlist_cleardel((knl), (td), (islocked), 1)

@@ -18,9 +18,9 @@
 #include "sim.h"
 #include "sync.h"
 
-#define KQ_NEVENTS 8	   /* minimize copy{in,out} calls */
-#define KQEXTENT 256	   /* linear growth by this amount */
-#define KN_HASHSIZE 64	   /* XXX should be tunable */
+#define KQ_NEVENTS 8 /* minimize copy{in,out} calls */
+#define KQEXTENT 256 /* linear growth by this amount */
+#define KN_HASHSIZE 64 /* XXX should be tunable */
 
 struct filedesc;
 
@@ -30,8 +30,8 @@ struct kqueue {
 	int kq_refcnt;
 	TAILQ_ENTRY(kqueue) kq_list; /* on the table's 'fd_kqlist' */
 	TAILQ_HEAD(, knote) kq_head; /* list of pending event */
-	int kq_count;		     /* number of pending events */
-	struct selinfo kq_sel;	     /* 'si_note': kqueues watching us */
+	int kq_count; /* number of pending events */
+	struct selinfo kq_sel; /* 'si_note': kqueues watching us */
 	struct filedesc *kq_fdp;
 	int kq_state;
 #define KQ_SEL 0x01
@@ -42,20 +42,20 @@ struct kqueue {
 #define KQ_TASKSCHED 0x20 /* task scheduled */
 #define KQ_TASKDRAIN 0x40 /* waiting for task to drain */
 #define KQ_CPONFORK 0x80
-	int kq_knlistsize;	 /* size of knlist */
+	int kq_knlistsize; /* size of knlist */
 	struct klist *kq_knlist; /* list of knotes */
 	unsigned long kq_knhashmask; /* size of knhash */
-	struct klist *kq_knhash;     /* hash table for knotes */
+	struct klist *kq_knhash; /* hash table for knotes */
 	struct task kq_task;
 	struct kqueue *kq_forksrc; /* the parent's kqueue while fork copies */
-	struct sim_obj kq_obj;	   /* "kqueue#N" */
+	struct sim_obj kq_obj; /* "kqueue#N" */
 };
 
 #define KQ_SET_COUNT(kq, v)                                                    \
 	SIM_SET(&(kq)->kq_obj, "kq_count", (kq)->kq_count, (v))
 #define KQ_SET_STATE(kq, v)                                                    \
-	SIM_SET_FLAGS(&(kq)->kq_obj, "kq_state", kq_state_names,              \
-	    (kq)->kq_state, (v))
+	SIM_SET_FLAGS(                                                         \
+	    &(kq)->kq_obj, "kq_state", kq_state_names, (kq)->kq_state, (v))
 #define KQ_SET_REFCNT(kq, v)                                                   \
 	SIM_SET(&(kq)->kq_obj, "kq_refcnt", (kq)->kq_refcnt, (v))
 
@@ -98,8 +98,8 @@ bool kn_leave_flux(struct knote *kn);
  * EBADF, ENOMEM, ESRCH, ENXIO, EPIPE...).  td may be NULL for the kernel's
  * own registrations (knote_fork), which never sleep for memory.
  */
-int kqueue_register(struct kqueue *kq, struct kevent *kev, struct thread *td,
-    int waitok);
+int kqueue_register(
+    struct kqueue *kq, struct kevent *kev, struct thread *td, int waitok);
 
 /*
  * kqueue(2)/kqueuex(2): a new kqueue at the lowest free fd.  flags is
@@ -137,8 +137,8 @@ int kqueue_fork(struct filedesc *fdp, struct file *fp, struct file **ret_fp,
     struct thread *td);
 int kqueue_fork_alloc(struct filedesc *fdp, struct file *fp,
     struct file **ret_fp, struct thread *td);
-int kqueue_fork_copy(struct filedesc *fdp, struct file *fp, struct file *fp1,
-    struct thread *td);
+int kqueue_fork_copy(
+    struct filedesc *fdp, struct file *fp, struct file *fp1, struct thread *td);
 
 /* Helpers of kern_event.c used by the fork copy. */
 int kqueue_acquire_ref(struct kqueue *kq);

@@ -63,8 +63,8 @@ kqueue_fork_alloc(struct filedesc *fdp, struct file *fp, struct file **ret_fp,
 	error = kern_kqueue_alloc(td, fdp, NULL, ret_fp, 0, true, &kq1);
 	if (error == 0) {
 		kq1->kq_forksrc = kq;
-		(*ret_fp)->f_flag = fp->f_flag &
-		    (FREAD | FWRITE | O_CLOEXEC | O_CLOFORK);
+		(*ret_fp)->f_flag
+		    = fp->f_flag & (FREAD | FWRITE | O_CLOEXEC | O_CLOFORK);
 	} else {
 		kqueue_release(kq, 0);
 	}
@@ -90,8 +90,8 @@ knote_trace_copy(struct knote *kn1)
 		sim_trace_int("kqueue_fork_copy_knote", &kn1->kn_obj,
 		    "kn_fflags", 0, kn1->kn_fflags);
 	if (kn1->kn_data != 0)
-		sim_trace_int("kqueue_fork_copy_knote", &kn1->kn_obj,
-		    "kn_data", 0, kn1->kn_data);
+		sim_trace_int("kqueue_fork_copy_knote", &kn1->kn_obj, "kn_data",
+		    0, kn1->kn_data);
 	if (kn1->kn_sfflags != 0)
 		sim_trace_int("kqueue_fork_copy_knote", &kn1->kn_obj,
 		    "kn_sfflags", 0, kn1->kn_sfflags);
@@ -146,8 +146,8 @@ kqueue_fork_copy_knote(struct kqueue *kq, struct kqueue *kq1, struct knote *kn,
 	fop = kn->kn_fop;
 	/* XXX: the kernel would fault on another fork's marker (M0). */
 	KASSERT(fop != NULL, ("%s: copying a marker", __func__));
-	if (fop->f_copy == NULL ||
-	    (fop->f_isfd && fget_noref(fdp, (int)kn->kn_id) == NULL))
+	if (fop->f_copy == NULL
+	    || (fop->f_isfd && fget_noref(fdp, (int)kn->kn_id) == NULL))
 		return;
 	error = kqueue_expand(kq1, fop, kn->kn_id, 1);
 	if (error != 0)
@@ -229,8 +229,8 @@ kqueue_fork_copy_list(struct klist *knlist, struct knote *marker,
 	kn = SLIST_FIRST(knlist);
 	while (kn != NULL) {
 		MPASS(kn->kn_kq == kq);
-		if ((kn->kn_status & KN_DETACHED) != 0 ||
-		    (kn_in_flux(kn) && (kn->kn_status & KN_SCAN) == 0)) {
+		if ((kn->kn_status & KN_DETACHED) != 0
+		    || (kn_in_flux(kn) && (kn->kn_status & KN_SCAN) == 0)) {
 			kn = SLIST_NEXT(kn, kn_link);
 			continue;
 		}
@@ -250,8 +250,8 @@ kqueue_fork_copy_list(struct klist *knlist, struct knote *marker,
  * complete.  Releases the reference pass 1 took on the source.
  */
 int
-kqueue_fork_copy(struct filedesc *fdp, struct file *fp, struct file *fp1,
-    struct thread *td)
+kqueue_fork_copy(
+    struct filedesc *fdp, struct file *fp, struct file *fp1, struct thread *td)
 {
 	struct kqueue *kq, *kq1;
 	struct knote marker;
@@ -268,12 +268,11 @@ kqueue_fork_copy(struct filedesc *fdp, struct file *fp, struct file *fp1,
 
 	KQ_LOCK(kq);
 	for (i = 0; i < kq->kq_knlistsize; i++)
-		kqueue_fork_copy_list(&kq->kq_knlist[i], &marker, kq, kq1,
-		    fdp);
+		kqueue_fork_copy_list(&kq->kq_knlist[i], &marker, kq, kq1, fdp);
 	if (kq->kq_knhashmask != 0) {
 		for (i = 0; i <= (int)kq->kq_knhashmask; i++)
-			kqueue_fork_copy_list(&kq->kq_knhash[i], &marker, kq,
-			    kq1, fdp);
+			kqueue_fork_copy_list(
+			    &kq->kq_knhash[i], &marker, kq, kq1, fdp);
 	}
 	kqueue_release(kq, 1);
 	kq1->kq_forksrc = NULL;

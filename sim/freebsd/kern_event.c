@@ -143,7 +143,7 @@ const struct sim_flagname kq_state_names[] = {
 static struct {
 	uint64_t gen;
 	struct mtx kq_global; /* orders two kqueue locks */
-	int *ast_tids;	      /* threads with a pending TDA_KQUEUE */
+	int *ast_tids; /* threads with a pending TDA_KQUEUE */
 	int nast, astcap;
 } kqs;
 
@@ -224,8 +224,8 @@ kqueue_ast_sched(struct thread *td)
 			return;
 	if (kqs.nast == kqs.astcap) {
 		kqs.astcap = kqs.astcap ? kqs.astcap * 2 : 8;
-		kqs.ast_tids = realloc(kqs.ast_tids,
-		    sizeof(*kqs.ast_tids) * (size_t)kqs.astcap);
+		kqs.ast_tids = realloc(
+		    kqs.ast_tids, sizeof(*kqs.ast_tids) * (size_t)kqs.astcap);
 		if (kqs.ast_tids == NULL)
 			abort();
 	}
@@ -393,8 +393,8 @@ knote_trace_new(struct knote *kn, const char *func)
  */
 
 static int
-kqueue_rdwr(struct file *fp, char *buf, size_t len, size_t *ret_n,
-    struct thread *td)
+kqueue_rdwr(
+    struct file *fp, char *buf, size_t len, size_t *ret_n, struct thread *td)
 {
 	return (EOPNOTSUPP); /* invfo_rdwr */
 }
@@ -482,8 +482,8 @@ kern_kqueue(struct thread *td, int flags, bool cponfork, int *ret_fd)
 	struct file *fp;
 	int fd, error;
 
-	error = kern_kqueue_alloc(td, td->td_proc->p_fd, &fd, &fp, flags,
-	    cponfork, &kq);
+	error = kern_kqueue_alloc(
+	    td, td->td_proc->p_fd, &fd, &fp, flags, cponfork, &kq);
 	if (error != 0)
 		return (error);
 	(void)fdrop(fp, td);
@@ -538,8 +538,8 @@ kqueue_release(struct kqueue *kq, int locked)
 	else
 		KQ_LOCK(kq);
 	KQ_SET_REFCNT(kq, kq->kq_refcnt - 1);
-	KASSERT(kq->kq_refcnt >= 0, ("kqueue_release: negative refcnt on %s",
-	    kq->kq_obj.so_name));
+	KASSERT(kq->kq_refcnt >= 0,
+	    ("kqueue_release: negative refcnt on %s", kq->kq_obj.so_name));
 	if (kq->kq_refcnt == 1)
 		wakeup(&kq->kq_refcnt);
 	if (!locked)
@@ -588,8 +588,8 @@ kqueue_kevent(struct kqueue *kq, struct thread *td, int nchanges, int nevents,
 		*ret_n = nerrors;
 		return (0);
 	}
-	return (kqueue_scan(kq, nevents, k_ops, timeout_ns, tv_invalid, keva,
-	    td, ret_n));
+	return (kqueue_scan(
+	    kq, nevents, k_ops, timeout_ns, tv_invalid, keva, td, ret_n));
 }
 
 /* Models kern_kevent() and kern_kevent_fp() in sys/kern/kern_event.c. */
@@ -622,8 +622,8 @@ kern_kevent(struct thread *td, int fd, int nchanges, int nevents,
  * held.  td is NULL for the kernel's own registrations (knote_fork).
  */
 int
-kqueue_register(struct kqueue *kq, struct kevent *kev, struct thread *td,
-    int waitok)
+kqueue_register(
+    struct kqueue *kq, struct kevent *kev, struct thread *td, int waitok)
 {
 	const struct filterops *fops;
 	struct file *fp;
@@ -707,8 +707,8 @@ findkn:
 
 		KQ_LOCK(kq);
 
-		if (kev->filter == EVFILT_PROC &&
-		    (kev->flags & (EV_FLAG1 | EV_FLAG2)) != 0) {
+		if (kev->filter == EVFILT_PROC
+		    && (kev->flags & (EV_FLAG1 | EV_FLAG2)) != 0) {
 			/*
 			 * An internal creation of a process tracking note:
 			 * never coalesced with an existing one.
@@ -717,12 +717,12 @@ findkn:
 		} else if (kq->kq_knhashmask != 0) {
 			struct klist *list;
 
-			list = &kq->kq_knhash[KN_HASH(kev->ident,
-			    kq->kq_knhashmask)];
+			list = &kq->kq_knhash[KN_HASH(
+			    kev->ident, kq->kq_knhashmask)];
 			SLIST_FOREACH(kn, list, kn_link) {
 				MPASS(kn->kn_kq == kq);
-				if (kev->ident == kn->kn_id &&
-				    kev->filter == kn->kn_filter)
+				if (kev->ident == kn->kn_id
+				    && kev->filter == kn->kn_filter)
 					break;
 			}
 		}
@@ -754,9 +754,9 @@ findkn:
 			}
 
 			/* With the kqueue locked, the fd must be unchanged. */
-			if (fops->f_isfd &&
-			    fget_noref(td->td_proc->p_fd, (int)kev->ident) !=
-				fp) {
+			if (fops->f_isfd
+			    && fget_noref(td->td_proc->p_fd, (int)kev->ident)
+				!= fp) {
 				KQ_UNLOCK(kq);
 				tkn = kn;
 				error = EBADF;
@@ -776,12 +776,13 @@ findkn:
 			kn->kn_kevent.udata = kev->udata;
 			memcpy(kn->kn_kevent.ext, kev->ext, sizeof(kev->ext));
 			KN_SET_FLAGS(kn,
-			    kev->flags &
-				~(EV_ADD | EV_DELETE | EV_ENABLE | EV_DISABLE |
-				    EV_FORCEONESHOT));
+			    kev->flags
+				& ~(EV_ADD | EV_DELETE | EV_ENABLE | EV_DISABLE
+				    | EV_FORCEONESHOT));
 			KN_SET_STATUS(kn,
-			    KN_DETACHED |
-				((kev->flags & EV_DISABLE) ? KN_DISABLED : 0));
+			    KN_DETACHED
+				| ((kev->flags & EV_DISABLE) ? KN_DISABLED
+							     : 0));
 			kn_enter_flux(kn);
 
 			error = knote_attach(kn, kq);
@@ -861,8 +862,8 @@ done_ev_add:
 	KQ_LOCK(kq);
 	if (event)
 		KN_SET_STATUS(kn, kn->kn_status | KN_ACTIVE);
-	if ((kn->kn_status & (KN_ACTIVE | KN_DISABLED | KN_QUEUED)) ==
-	    KN_ACTIVE)
+	if ((kn->kn_status & (KN_ACTIVE | KN_DISABLED | KN_QUEUED))
+	    == KN_ACTIVE)
 		knote_enqueue(kn);
 	KN_SET_STATUS(kn, kn->kn_status & ~KN_SCAN);
 	kn_leave_flux(kn);
@@ -928,8 +929,8 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			} else {
 				if (kq->kq_knlist != NULL) {
 					memcpy(list, kq->kq_knlist,
-					    (size_t)kq->kq_knlistsize *
-						sizeof(*list));
+					    (size_t)kq->kq_knlistsize
+						* sizeof(*list));
 					to_free = kq->kq_knlist;
 					kq->kq_knlist = NULL;
 				}
@@ -997,8 +998,8 @@ kqueue_task(void *arg, int pending)
  */
 static int
 kqueue_scan(struct kqueue *kq, int maxevents, struct kevent_copyops *k_ops,
-    int64_t timeout_ns, bool tv_invalid, struct kevent *keva,
-    struct thread *td, int *ret_n)
+    int64_t timeout_ns, bool tv_invalid, struct kevent *keva, struct thread *td,
+    int *ret_n)
 {
 	struct kevent *kevp;
 	struct knote *kn, marker;
@@ -1049,10 +1050,10 @@ retry:
 				}
 			}
 			KQ_SET_STATE(kq, kq->kq_state | KQ_SLEEP);
-			error = msleep(kq, &kq->kq_lock, PCATCH, "kqread",
-			    timo_ns);
+			error = msleep(
+			    kq, &kq->kq_lock, PCATCH, "kqread", timo_ns);
 		}
-sleepdone:
+	sleepdone:
 		if (error == 0)
 			goto retry;
 		/* Do not restart after signals. */
@@ -1068,11 +1069,11 @@ sleepdone:
 	while (count) {
 		KQ_OWNED(kq);
 		kn = TAILQ_FIRST(&kq->kq_head);
-		KASSERT(kn != NULL, ("kqueue_scan: %s lost its marker",
-		    kq->kq_obj.so_name));
+		KASSERT(kn != NULL,
+		    ("kqueue_scan: %s lost its marker", kq->kq_obj.so_name));
 
-		if ((kn->kn_status == KN_MARKER && kn != &marker) ||
-		    kn_in_flux(kn)) {
+		if ((kn->kn_status == KN_MARKER && kn != &marker)
+		    || kn_in_flux(kn)) {
 			if (influx) {
 				influx = 0;
 				KQ_FLUX_WAKEUP(kq);
@@ -1129,18 +1130,18 @@ sleepdone:
 				KQ_LOCK(kq);
 				KQ_GLOBAL_UNLOCK(haskqglobal);
 				KN_SET_STATUS(kn,
-				    kn->kn_status &
-					~(KN_QUEUED | KN_ACTIVE | KN_SCAN));
+				    kn->kn_status
+					& ~(KN_QUEUED | KN_ACTIVE | KN_SCAN));
 				kn_leave_flux(kn);
 				KQ_SET_COUNT(kq, kq->kq_count - 1);
-				KASSERT(kq->kq_count >= 0,
-				    ("kq_count negative"));
+				KASSERT(
+				    kq->kq_count >= 0, ("kq_count negative"));
 				kn_list_unlock(knl);
 				influx = 1;
 				continue;
 			}
-			touch = (!kn->kn_fop->f_isfd &&
-			    kn->kn_fop->f_touch != NULL);
+			touch = (!kn->kn_fop->f_isfd
+			    && kn->kn_fop->f_touch != NULL);
 			if (touch)
 				kn->kn_fop->f_touch(kn, kevp, EVENT_PROCESS);
 			else
@@ -1154,13 +1155,13 @@ sleepdone:
 					KN_SET_FFLAGS(kn, 0);
 				}
 				if (kn->kn_flags & EV_DISPATCH)
-					KN_SET_STATUS(kn,
-					    kn->kn_status | KN_DISABLED);
+					KN_SET_STATUS(
+					    kn, kn->kn_status | KN_DISABLED);
 				KN_SET_STATUS(kn,
 				    kn->kn_status & ~(KN_QUEUED | KN_ACTIVE));
 				KQ_SET_COUNT(kq, kq->kq_count - 1);
-				KASSERT(kq->kq_count >= 0,
-				    ("kq_count negative"));
+				KASSERT(
+				    kq->kq_count >= 0, ("kq_count negative"));
 			} else
 				TAILQ_INSERT_TAIL(&kq->kq_head, kn, kn_tqe);
 
@@ -1234,8 +1235,8 @@ kqueue_drain(struct kqueue *kq, struct thread *td)
 		for (i = 0; i <= (int)kq->kq_knhashmask; i++) {
 			while ((kn = SLIST_FIRST(&kq->kq_knhash[i])) != NULL) {
 				if (kn_in_flux(kn)) {
-					KQ_FLUX_SLEEP_WMESG(kq, kn, 0,
-					    "kqclo2");
+					KQ_FLUX_SLEEP_WMESG(
+					    kq, kn, 0, "kqclo2");
 					continue;
 				}
 				kn_enter_flux(kn);
@@ -1258,8 +1259,8 @@ kqueue_drain(struct kqueue *kq, struct thread *td)
 static void
 kqueue_destroy(struct kqueue *kq)
 {
-	KASSERT(kq->kq_fdp == NULL,
-	    ("kqueue still attached to a file descriptor"));
+	KASSERT(
+	    kq->kq_fdp == NULL, ("kqueue still attached to a file descriptor"));
 	knlist_destroy(&kq->kq_sel.si_note);
 	mtx_destroy(&kq->kq_lock);
 	free(kq->kq_knhash);
@@ -1435,11 +1436,11 @@ knote_fork(struct knlist *list, int pid)
 		 */
 		kev.ident = (uint64_t)pid;
 		kev.filter = kn->kn_filter;
-		kev.flags = kn->kn_flags | EV_ADD | EV_ENABLE | EV_ONESHOT |
-		    EV_FLAG2;
+		kev.flags
+		    = kn->kn_flags | EV_ADD | EV_ENABLE | EV_ONESHOT | EV_FLAG2;
 		kev.fflags = (uint32_t)kn->kn_sfflags;
 		kev.data = (int64_t)kn->kn_id; /* parent */
-		kev.udata = kn->kn_kevent.udata;  /* preserve udata */
+		kev.udata = kn->kn_kevent.udata; /* preserve udata */
 		error = kqueue_register(kq, &kev, NULL, 0);
 		if (error)
 			KN_SET_FFLAGS(kn, kn->kn_fflags | NOTE_TRACKERR);
@@ -1504,8 +1505,8 @@ knlist_add(struct knlist *knl, struct knote *kn, int islocked)
 
 /* Models knlist_remove_kq() in sys/kern/kern_event.c. */
 static void
-knlist_remove_kq(struct knlist *knl, struct knote *kn, int knlislocked,
-    int kqislocked)
+knlist_remove_kq(
+    struct knlist *knl, struct knote *kn, int knlislocked, int kqislocked)
 {
 	KASSERT(!kqislocked || knlislocked, ("kq locked w/o knl locked"));
 	knl_assert_lock(knl, knlislocked);
@@ -1558,8 +1559,7 @@ knlist_destroy(struct knlist *knl)
  * finds them queued.  May drop the list lock to wait for knotes in flux.
  */
 void
-knlist_cleardel(struct knlist *knl, struct thread *td, int islocked,
-    int killkn)
+knlist_cleardel(struct knlist *knl, struct thread *td, int islocked, int killkn)
 {
 	struct knote *kn, *kn2;
 	struct kqueue *kq;
@@ -1597,8 +1597,8 @@ knlist_cleardel(struct knlist *knl, struct thread *td, int islocked,
 				break;
 			} else {
 				/* Make sure cleared knotes disappear soon. */
-				KN_SET_FLAGS(kn,
-				    kn->kn_flags | EV_EOF | EV_ONESHOT);
+				KN_SET_FLAGS(
+				    kn, kn->kn_flags | EV_EOF | EV_ONESHOT);
 				KQ_UNLOCK(kq);
 			}
 			kq = NULL;
@@ -1642,8 +1642,8 @@ knote_fdclose(struct thread *td, int fd)
 	/* The table is locked: no new knote can appear on fd. */
 	TAILQ_FOREACH(kq, &fdp->fd_kqlist, kq_list) {
 		KQ_LOCK(kq);
-		if (kq->kq_knlistsize <= fd ||
-		    SLIST_EMPTY(&kq->kq_knlist[fd])) {
+		if (kq->kq_knlistsize <= fd
+		    || SLIST_EMPTY(&kq->kq_knlist[fd])) {
 			KQ_UNLOCK(kq);
 			continue;
 		}
@@ -1669,8 +1669,8 @@ knote_attach(struct knote *kn, struct kqueue *kq)
 {
 	struct klist *list;
 
-	KASSERT(kn_in_flux(kn), ("knote %s not marked influx",
-	    kn->kn_obj.so_name));
+	KASSERT(
+	    kn_in_flux(kn), ("knote %s not marked influx", kn->kn_obj.so_name));
 	KQ_OWNED(kq);
 	MPASS(kn->kn_kq == kq);
 
@@ -1857,7 +1857,8 @@ freebsd_signal(struct proc *p, int sig)
 	if (mtx_owned(&p->p_mtx))
 		KNOTE_LOCKED(&p->p_klist, (long)(NOTE_SIGNAL | (unsigned)sig));
 	else
-		KNOTE_UNLOCKED(&p->p_klist, (long)(NOTE_SIGNAL | (unsigned)sig));
+		KNOTE_UNLOCKED(
+		    &p->p_klist, (long)(NOTE_SIGNAL | (unsigned)sig));
 }
 
 /* Models knlist_clear() of pipeclose(), soclose(), vgone(). */
@@ -1881,4 +1882,5 @@ const struct sim_kops freebsd_kops = {
 	.ko_reap = freebsd_reap,
 	.ko_signal = freebsd_signal,
 	.ko_vnode = freebsd_vnode_event,
+	.ko_userret = kqueue_ast,
 };

@@ -232,9 +232,9 @@ filt_proc(struct knote *kn, long hint)
 		KN_SET_DATA(kn, KW_EXITCODE(p->p_xexit, p->p_xsig));
 
 	/* The process is gone: the event is finished. */
-	if ((event & NOTE_REAP) != 0 ||
-	    ((event & NOTE_EXIT) != 0 &&
-		((unsigned int)kn->kn_sfflags & NOTE_REAP) == 0)) {
+	if ((event & NOTE_REAP) != 0
+	    || ((event & NOTE_EXIT) != 0
+		&& ((unsigned int)kn->kn_sfflags & NOTE_REAP) == 0)) {
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF | EV_ONESHOT);
 		kn->kn_ptr.p_proc = NULL;
 		if (kn->kn_fflags == 0)
@@ -278,7 +278,8 @@ static int
 filt_signal(struct knote *kn, long hint)
 {
 	if ((unsigned long)hint & NOTE_SIGNAL) {
-		hint = (long)((unsigned long)hint & ~(unsigned long)NOTE_SIGNAL);
+		hint
+		    = (long)((unsigned long)hint & ~(unsigned long)NOTE_SIGNAL);
 
 		if (kn->kn_id == (uint64_t)hint)
 			KN_SET_DATA(kn, kn->kn_data + 1);
@@ -339,7 +340,7 @@ struct kq_timer_cb_data {
 	struct knote *kn;
 	int flags;
 	int64_t next; /* next timer event fires at (monotonic ns) */
-	int64_t to;   /* precalculated timer period, 0 for abs */
+	int64_t to; /* precalculated timer period, 0 for abs */
 };
 
 static void filt_timerexpire(void *knx);
@@ -348,8 +349,8 @@ static void filt_timerexpire(void *knx);
 static void
 kqtimer_sched_callout(struct kq_timer_cb_data *kc)
 {
-	(void)callout_reset_sbt(&kc->c, kc->next, 0, filt_timerexpire, kc->kn,
-	    C_ABSOLUTE);
+	(void)callout_reset_sbt(
+	    &kc->c, kc->next, 0, filt_timerexpire, kc->kn, C_ABSOLUTE);
 }
 
 /*
@@ -407,8 +408,9 @@ filt_timervalidate(struct knote *kn, int64_t *to)
 	if (kn->kn_sdata == 0 && (kn->kn_flags & EV_ONESHOT) == 0)
 		KN_SET_SDATA(kn, 1);
 	/* Only a unit (precision) and the absolute indicator are allowed. */
-	if (((unsigned int)kn->kn_sfflags &
-		~(NOTE_TIMER_PRECMASK | NOTE_ABSTIME)) != 0)
+	if (((unsigned int)kn->kn_sfflags
+		& ~(NOTE_TIMER_PRECMASK | NOTE_ABSTIME))
+	    != 0)
 		return (EINVAL);
 
 	*to = timer2ns(kn->kn_sdata, (unsigned int)kn->kn_sfflags);
@@ -453,11 +455,11 @@ filt_timerattach(struct knote *kn)
 	error = filt_timervalidate(kn, &to);
 	if (error != 0)
 		return (error);
-	KASSERT(to > 0 || (kn->kn_flags & EV_ONESHOT) != 0 ||
-		(kn->kn_sfflags & NOTE_ABSTIME) != 0,
+	KASSERT(to > 0 || (kn->kn_flags & EV_ONESHOT) != 0
+		|| (kn->kn_sfflags & NOTE_ABSTIME) != 0,
 	    ("%s: periodic timer has a calculated zero timeout", __func__));
-	KASSERT(to >= 0,
-	    ("%s: timer has a calculated negative timeout", __func__));
+	KASSERT(
+	    to >= 0, ("%s: timer has a calculated negative timeout", __func__));
 
 	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax"))
 		return (ENOMEM);
@@ -580,8 +582,8 @@ filt_timertouch(struct knote *kn, struct kevent *kev, unsigned long type)
 		break;
 
 	default:
-		sim_panic(__func__, "filt_timertouch() - invalid type (%lu)",
-		    type);
+		sim_panic(
+		    __func__, "filt_timertouch() - invalid type (%lu)", type);
 		break;
 	}
 }
@@ -662,13 +664,13 @@ filt_usertouch(struct knote *kn, struct kevent *kev, unsigned long type)
 			break;
 
 		case NOTE_FFAND:
-			KN_SET_SFFLAGS(kn, (unsigned int)kn->kn_sfflags &
-				kev->fflags);
+			KN_SET_SFFLAGS(
+			    kn, (unsigned int)kn->kn_sfflags & kev->fflags);
 			break;
 
 		case NOTE_FFOR:
-			KN_SET_SFFLAGS(kn, (unsigned int)kn->kn_sfflags |
-				kev->fflags);
+			KN_SET_SFFLAGS(
+			    kn, (unsigned int)kn->kn_sfflags | kev->fflags);
 			break;
 
 		case NOTE_FFCOPY:
@@ -699,8 +701,8 @@ filt_usertouch(struct knote *kn, struct kevent *kev, unsigned long type)
 		break;
 
 	default:
-		sim_panic(__func__, "filt_usertouch() - invalid type (%lu)",
-		    type);
+		sim_panic(
+		    __func__, "filt_usertouch() - invalid type (%lu)", type);
 		break;
 	}
 }
@@ -877,8 +879,9 @@ filt_pipewrite(struct knote *kn, long hint)
 	 */
 	if (wpipe->pipe_present) {
 		mtx_assert(PIPE_MTX(wpipe), MA_OWNED);
-		KN_SET_DATA(kn, (int64_t)(wpipe->pipe_buffer.size -
-					 wpipe->pipe_buffer.cnt));
+		KN_SET_DATA(kn,
+		    (int64_t)(wpipe->pipe_buffer.size
+			- wpipe->pipe_buffer.cnt));
 	}
 
 	if (!wpipe->pipe_present || (wpipe->pipe_state & PIPE_EOF)) {
@@ -926,29 +929,24 @@ int
 soo_kqfilter(struct file *fp, struct knote *kn)
 {
 	struct socket *so = kn->kn_fp->f_data;
-	struct sockbuf *sb;
 	struct knlist *knl;
 
 	switch (kn->kn_filter) {
 	case EVFILT_READ:
 		kn->kn_fop = &soread_filtops;
 		knl = &so->so_rcv.sb_sel.si_note;
-		sb = &so->so_rcv;
 		break;
 	case EVFILT_WRITE:
 		kn->kn_fop = &sowrite_filtops;
 		knl = &so->so_snd.sb_sel.si_note;
-		sb = &so->so_snd;
 		break;
 	case EVFILT_EMPTY:
 		kn->kn_fop = &soempty_filtops;
 		knl = &so->so_snd.sb_sel.si_note;
-		sb = &so->so_snd;
 		break;
 	default:
 		return (EINVAL);
 	}
-	(void)sb;
 
 	SOCK_LOCK(so);
 	knlist_add(knl, kn, 1);
@@ -1017,10 +1015,11 @@ filt_sowrite(struct knote *kn, long hint)
 	mtx_assert(SOCK_MTX(so), MA_OWNED);
 	space = 0;
 	if (so2 != NULL && so2->so_present)
-		space = (int64_t)so2->so_rcv.sb_hiwat - (int64_t)so2->so_rcv.sb_cc;
+		space = (int64_t)so2->so_rcv.sb_hiwat
+		    - (int64_t)so2->so_rcv.sb_cc;
 	KN_SET_DATA(kn, space);
-	if ((so->so_snd.sb_state & SBS_CANTSENDMORE) || so2 == NULL ||
-	    !so2->so_present || (so2->so_rcv.sb_state & SBS_CANTRCVMORE)) {
+	if ((so->so_snd.sb_state & SBS_CANTSENDMORE) || so2 == NULL
+	    || !so2->so_present || (so2->so_rcv.sb_state & SBS_CANTRCVMORE)) {
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
 		KN_SET_FFLAGS(kn, 0); /* so_error */
 		return (1);

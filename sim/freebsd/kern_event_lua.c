@@ -49,10 +49,11 @@ udata_intern(lua_State *L, int idx, const char *where)
 	idx = lua_absindex(L, idx);
 	if (t == LUA_TNIL)
 		return (NULL);
-	if (!(t == LUA_TSTRING || t == LUA_TBOOLEAN ||
-		(t == LUA_TNUMBER && lua_isinteger(L, idx))))
-		luaL_error(L, "%s: udata must be an integer, a string, a "
-			      "boolean or nil",
+	if (!(t == LUA_TSTRING || t == LUA_TBOOLEAN
+		|| (t == LUA_TNUMBER && lua_isinteger(L, idx))))
+		luaL_error(L,
+		    "%s: udata must be an integer, a string, a "
+		    "boolean or nil",
 		    where);
 	udata_table(L);
 	lua_pushvalue(L, idx);
@@ -103,8 +104,8 @@ field_int(lua_State *L, int t, const char *name, const char *where)
 		v = lua_tointeger(L, -1);
 		break;
 	default:
-		v = luaL_error(L, "%s: field '%s' must be an integer", where,
-		    name);
+		v = luaL_error(
+		    L, "%s: field '%s' must be an integer", where, name);
 	}
 	lua_pop(L, 1);
 	return (v);
@@ -114,8 +115,8 @@ field_int(lua_State *L, int t, const char *name, const char *where)
 static void
 kevent_from_lua(lua_State *L, int t, struct kevent *kev, const char *where)
 {
-	static const char *const known[] = { "ident", "filter", "flags",
-		"fflags", "data", "udata", NULL };
+	static const char *const known[]
+	    = { "ident", "filter", "flags", "fflags", "data", "udata", NULL };
 	int i;
 
 	t = lua_absindex(L, t);
@@ -124,8 +125,8 @@ kevent_from_lua(lua_State *L, int t, struct kevent *kev, const char *where)
 	lua_pushnil(L);
 	while (lua_next(L, t) != 0) {
 		if (lua_type(L, -2) != LUA_TSTRING)
-			luaL_error(L, "%s: kevent keys must be field names",
-			    where);
+			luaL_error(
+			    L, "%s: kevent keys must be field names", where);
 		for (i = 0; known[i] != NULL; i++)
 			if (strcmp(known[i], lua_tostring(L, -2)) == 0)
 				break;
@@ -193,8 +194,8 @@ kevent_copyout(void *arg, struct kevent *kevp, int count)
 	KASSERT(count <= KQ_NEVENTS, ("count (%d) > KQ_NEVENTS", count));
 	if (a->nevents + count > a->eventcap) {
 		a->eventcap = (a->nevents + count) * 2;
-		a->events = realloc(a->events,
-		    sizeof(*a->events) * (size_t)a->eventcap);
+		a->events = realloc(
+		    a->events, sizeof(*a->events) * (size_t)a->eventcap);
 		if (a->events == NULL)
 			abort();
 	}
@@ -226,10 +227,10 @@ l_kqueuex(lua_State *L)
 	lua_Integer flags = luaL_checkinteger(L, 1);
 	int e, fd = -1;
 
-	e = sim_syscall_enter(L, &sc, "kqueuex", SYS_FREEBSD, "0x%" PRIx64,
-	    (uint64_t)flags);
-	if (e == 0 && (flags & ~(lua_Integer)(KQUEUE_CLOEXEC |
-					    KQUEUE_CPONFORK)) != 0)
+	e = sim_syscall_enter(
+	    L, &sc, "kqueuex", SYS_FREEBSD, "0x%" PRIx64, (uint64_t)flags);
+	if (e == 0
+	    && (flags & ~(lua_Integer)(KQUEUE_CLOEXEC | KQUEUE_CPONFORK)) != 0)
 		e = EINVAL;
 	if (e == 0)
 		e = kern_kqueue(curthread,
@@ -265,12 +266,18 @@ l_kevent(lua_State *L)
 		timeout = luaL_checkinteger(L, 4);
 	if (nevents > INT32_MAX || nevents < INT32_MIN)
 		return (luaL_argerror(L, 3, "out of range"));
+	if (!lua_isnoneornil(L, 2)
+	    && (lua_getfield(L, 2, "filter") != LUA_TNIL
+		|| lua_getfield(L, 2, "ident") != LUA_TNIL))
+		return (luaL_argerror(L, 2, "an array of kevent tables"));
+	if (!lua_isnoneornil(L, 2))
+		lua_pop(L, 2);
 	nchanges = lua_isnoneornil(L, 2) ? 0 : (int)luaL_len(L, 2);
 
 	memset(&a, 0, sizeof(a));
 	if (nchanges > 0) {
-		a.changes = lua_newuserdatauv(L,
-		    sizeof(*a.changes) * (size_t)nchanges, 0);
+		a.changes = lua_newuserdatauv(
+		    L, sizeof(*a.changes) * (size_t)nchanges, 0);
 		for (i = 0; i < nchanges; i++) {
 			lua_geti(L, 2, i + 1);
 			kevent_from_lua(L, -1, &a.changes[i], "sys.kevent");
@@ -280,9 +287,8 @@ l_kevent(lua_State *L)
 	a.nchanges = nchanges;
 	tv_invalid = !lua_isnoneornil(L, 4) && timeout < 0;
 
-	e = sim_syscall_enter(L, &sc, "kevent",
-	    SYS_FREEBSD, "kq=%" PRId64 " nchanges=%d nevents=%" PRId64
-	    " timeout=%" PRId64,
+	e = sim_syscall_enter(L, &sc, "kevent", SYS_FREEBSD,
+	    "kq=%" PRId64 " nchanges=%d nevents=%" PRId64 " timeout=%" PRId64,
 	    (int64_t)kq, nchanges, (int64_t)nevents, (int64_t)timeout);
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
@@ -364,13 +370,13 @@ kq_find(const struct kqueue *kq, uint64_t ident, int filter)
 
 	for (i = 0; i < kq->kq_knlistsize; i++)
 		SLIST_FOREACH(kn, &kq->kq_knlist[i], kn_link)
-			if (kn->kn_status != KN_MARKER && kn->kn_id == ident &&
-			    kn->kn_filter == filter)
+			if (kn->kn_status != KN_MARKER && kn->kn_id == ident
+			    && kn->kn_filter == filter)
 				return (kn);
 	for (i = 0; kq->kq_knhashmask != 0 && i <= (int)kq->kq_knhashmask; i++)
 		SLIST_FOREACH(kn, &kq->kq_knhash[i], kn_link)
-			if (kn->kn_status != KN_MARKER && kn->kn_id == ident &&
-			    kn->kn_filter == filter)
+			if (kn->kn_status != KN_MARKER && kn->kn_id == ident
+			    && kn->kn_filter == filter)
 				return (kn);
 	return (NULL);
 }
@@ -439,31 +445,87 @@ static const luaL_Reg kqueue_fns[] = {
 	{ NULL, NULL },
 };
 
-#define C(name) { #name, (int64_t)(name) }
+#define C(name)                                                                \
+	{                                                                      \
+#name, (int64_t)(name)                                         \
+	}
 static const struct sim_const kqueue_consts[] = {
-	C(EVFILT_READ), C(EVFILT_WRITE), C(EVFILT_AIO), C(EVFILT_VNODE),
-	C(EVFILT_PROC), C(EVFILT_SIGNAL), C(EVFILT_TIMER), C(EVFILT_PROCDESC),
-	C(EVFILT_FS), C(EVFILT_LIO), C(EVFILT_USER), C(EVFILT_SENDFILE),
-	C(EVFILT_EMPTY), C(EVFILT_JAIL), C(EVFILT_JAILDESC),
+	C(EVFILT_READ),
+	C(EVFILT_WRITE),
+	C(EVFILT_AIO),
+	C(EVFILT_VNODE),
+	C(EVFILT_PROC),
+	C(EVFILT_SIGNAL),
+	C(EVFILT_TIMER),
+	C(EVFILT_PROCDESC),
+	C(EVFILT_FS),
+	C(EVFILT_LIO),
+	C(EVFILT_USER),
+	C(EVFILT_SENDFILE),
+	C(EVFILT_EMPTY),
+	C(EVFILT_JAIL),
+	C(EVFILT_JAILDESC),
 	C(EVFILT_SYSCOUNT),
-	C(EV_ADD), C(EV_DELETE), C(EV_ENABLE), C(EV_DISABLE),
-	C(EV_FORCEONESHOT), C(EV_KEEPUDATA), C(EV_ONESHOT), C(EV_CLEAR),
-	C(EV_RECEIPT), C(EV_DISPATCH), C(EV_SYSFLAGS), C(EV_DROP),
-	C(EV_FLAG1), C(EV_FLAG2), C(EV_EOF), C(EV_ERROR),
-	C(NOTE_FFNOP), C(NOTE_FFAND), C(NOTE_FFOR), C(NOTE_FFCOPY),
-	C(NOTE_FFCTRLMASK), C(NOTE_FFLAGSMASK), C(NOTE_TRIGGER),
-	C(NOTE_LOWAT), C(NOTE_FILE_POLL),
-	C(NOTE_DELETE), C(NOTE_WRITE), C(NOTE_EXTEND), C(NOTE_ATTRIB),
-	C(NOTE_LINK), C(NOTE_RENAME), C(NOTE_REVOKE), C(NOTE_OPEN),
-	C(NOTE_CLOSE), C(NOTE_CLOSE_WRITE), C(NOTE_READ),
-	C(NOTE_EXIT), C(NOTE_FORK), C(NOTE_EXEC), C(NOTE_PDSIGCHLD),
-	C(NOTE_SIGNAL), C(NOTE_REAP), C(NOTE_PCTRLMASK), C(NOTE_PDATAMASK),
-	C(NOTE_TRACK), C(NOTE_TRACKERR), C(NOTE_CHILD),
-	C(NOTE_SECONDS), C(NOTE_MSECONDS), C(NOTE_USECONDS),
-	C(NOTE_NSECONDS), C(NOTE_ABSTIME),
-	C(NOTE_JAIL_CHILD), C(NOTE_JAIL_SET), C(NOTE_JAIL_ATTACH),
-	C(NOTE_JAIL_REMOVE), C(NOTE_JAIL_MULTI), C(NOTE_JAIL_CTRLMASK),
-	C(KQUEUE_CLOEXEC), C(KQUEUE_CPONFORK),
+	C(EV_ADD),
+	C(EV_DELETE),
+	C(EV_ENABLE),
+	C(EV_DISABLE),
+	C(EV_FORCEONESHOT),
+	C(EV_KEEPUDATA),
+	C(EV_ONESHOT),
+	C(EV_CLEAR),
+	C(EV_RECEIPT),
+	C(EV_DISPATCH),
+	C(EV_SYSFLAGS),
+	C(EV_DROP),
+	C(EV_FLAG1),
+	C(EV_FLAG2),
+	C(EV_EOF),
+	C(EV_ERROR),
+	C(NOTE_FFNOP),
+	C(NOTE_FFAND),
+	C(NOTE_FFOR),
+	C(NOTE_FFCOPY),
+	C(NOTE_FFCTRLMASK),
+	C(NOTE_FFLAGSMASK),
+	C(NOTE_TRIGGER),
+	C(NOTE_LOWAT),
+	C(NOTE_FILE_POLL),
+	C(NOTE_DELETE),
+	C(NOTE_WRITE),
+	C(NOTE_EXTEND),
+	C(NOTE_ATTRIB),
+	C(NOTE_LINK),
+	C(NOTE_RENAME),
+	C(NOTE_REVOKE),
+	C(NOTE_OPEN),
+	C(NOTE_CLOSE),
+	C(NOTE_CLOSE_WRITE),
+	C(NOTE_READ),
+	C(NOTE_EXIT),
+	C(NOTE_FORK),
+	C(NOTE_EXEC),
+	C(NOTE_PDSIGCHLD),
+	C(NOTE_SIGNAL),
+	C(NOTE_REAP),
+	C(NOTE_PCTRLMASK),
+	C(NOTE_PDATAMASK),
+	C(NOTE_TRACK),
+	C(NOTE_TRACKERR),
+	C(NOTE_CHILD),
+	C(NOTE_SECONDS),
+	C(NOTE_MSECONDS),
+	C(NOTE_USECONDS),
+	C(NOTE_NSECONDS),
+	C(NOTE_ABSTIME),
+	C(NOTE_JAIL_CHILD),
+	C(NOTE_JAIL_SET),
+	C(NOTE_JAIL_ATTACH),
+	C(NOTE_JAIL_REMOVE),
+	C(NOTE_JAIL_MULTI),
+	C(NOTE_JAIL_CTRLMASK),
+	C(KQUEUE_CLOEXEC),
+	C(KQUEUE_CPONFORK),
 	{ NULL, 0 },
 };
 #undef C
