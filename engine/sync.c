@@ -29,6 +29,7 @@ struct sync_state {
 	TAILQ_HEAD(, callout) expq;
 	struct callout *cc_curr;
 	bool cc_cancel;
+	bool cc_drain; /* someone drains cc_curr: it may not re-arm */
 	int softclock_chan;
 	/* taskqueue_swi */
 	struct sched_thread *tq_thread;
@@ -494,6 +495,7 @@ softclock(void *arg)
 			c->c_flags &= ~CALLOUT_PENDING;
 			ss->cc_curr = c;
 			ss->cc_cancel = false;
+			ss->cc_drain = false;
 			if (c->c_lock != NULL) {
 				mtx_lock(c->c_lock);
 				if (ss->cc_cancel) {
@@ -574,6 +576,13 @@ callout_reset_sbt(struct callout *c, int64_t sbt_ns, int64_t prec_ns,
 		fprintf(stderr, "evsim: fatal: out of memory\n");
 		exit(2);
 	}
+	/*
+	 * As callout_reset_sbt_on(): a running callout that someone is
+	 * draining is not rescheduled (a periodic timer re-arming itself from
+	 * its own function while filt_timerdetach drains it).
+	 */
+	if (ss->cc_curr == c && ss->cc_drain)
+		return (0);
 	pending = callout_unqueue(c);
 	if (ss->cc_curr == c)
 		ss->cc_cancel = true;
@@ -616,8 +625,10 @@ callout_drain(struct callout *c)
 	int pending;
 
 	pending = callout_stop(c);
-	while (ss->cc_curr == c)
+	while (ss->cc_curr == c) {
+		ss->cc_drain = true;
 		msleep(&ss->cc_curr, NULL, 0, "codrain", 0);
+	}
 	return (pending);
 }
 
