@@ -546,13 +546,19 @@ l_resume(lua_State *L)
 static int
 l_load(lua_State *L)
 {
-	/* Text chunks only: binary chunks can crash the host. */
-	lua_settop(L, 4);
+	/*
+	 * Text chunks only: binary chunks can crash the host.  An absent
+	 * 'env' must stay absent: load() gives a chunk a nil '_ENV' when
+	 * the fourth argument is present, even as nil.
+	 */
+	int nargs = lua_gettop(L) >= 4 ? 4 : 3;
+
+	lua_settop(L, nargs);
 	lua_pushliteral(L, "t");
 	lua_replace(L, 3);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
-	lua_call(L, 4, LUA_MULTRET);
+	lua_call(L, nargs, LUA_MULTRET);
 	return (lua_gettop(L));
 }
 
@@ -809,7 +815,9 @@ msgh(lua_State *L)
 		msg = lua_tostring(L, 1);
 	}
 	lhost_where(L, where, sizeof(where));
-	if (strcmp(where, "?") == 0 || has_position(msg))
+	/* A chunk name may hold spaces ('[string "..."]'): compare it too. */
+	if (strcmp(where, "?") == 0 || has_position(msg)
+	    || strncmp(msg, where, strlen(where)) == 0)
 		lua_pushstring(L, msg);
 	else
 		lua_pushfstring(L, "%s: %s", where, msg);

@@ -481,8 +481,8 @@ fire_due(struct sched *s)
 {
 	struct evq_event *ev;
 
-	while ((ev = evq_peek(s->evq)) != NULL &&
-	    ev->ev_deadline_ns <= s->now_ns) {
+	while ((ev = evq_peek(s->evq)) != NULL
+	    && ev->ev_deadline_ns <= s->now_ns) {
 		evq_pop(s->evq);
 		ev->ev_fn(ev->ev_arg);
 	}

@@ -74,7 +74,7 @@ log_add(struct log *l, int v)
 		l->v[l->n++] = v;
 }
 
-/* A thread that logs its id, then reaches a scheduling point, 'rounds' times. */
+/* A thread that logs its id and reaches a scheduling point, 'rounds' times. */
 struct pointer {
 	struct log *log;
 	int id;
@@ -98,8 +98,8 @@ pointer_main(void *arg)
 
 /* Runs three pointers with the given configuration; returns the status. */
 static enum sched_status
-run_pointers(struct sched_config *cfg, struct log *log, int rounds,
-    bool choose, uint64_t *ret_ndecisions)
+run_pointers(struct sched_config *cfg, struct log *log, int rounds, bool choose,
+    uint64_t *ret_ndecisions)
 {
 	struct engine e;
 	struct pointer p[3];
@@ -129,8 +129,8 @@ Test(sched_point, fifo_runs_each_thread_until_it_exits)
 	cr_assert_eq(run_pointers(&cfg, &log, 4, false, NULL), SCHED_PASSED);
 	cr_assert_eq(log.n, 12);
 	for (i = 0; i < 12; i++)
-		cr_assert_eq(log.v[i], want[i], "step %d ran thread %d", i,
-		    log.v[i]);
+		cr_assert_eq(
+		    log.v[i], want[i], "step %d ran thread %d", i, log.v[i]);
 }
 
 /* Fifo with blocking: A blocks, B runs, wakes A, and keeps the CPU. */
@@ -187,8 +187,8 @@ Test(sched_point, fifo_switches_only_when_the_thread_blocks)
 static bool
 same_log(const struct log *a, const struct log *b)
 {
-	return (a->n == b->n &&
-	    memcmp(a->v, b->v, sizeof(a->v[0]) * (size_t)a->n) == 0);
+	return (a->n == b->n
+	    && memcmp(a->v, b->v, sizeof(a->v[0]) * (size_t)a->n) == 0);
 }
 
 Test(sched_run, random_interleaving_is_a_function_of_the_seed)
@@ -202,15 +202,15 @@ Test(sched_run, random_interleaving_is_a_function_of_the_seed)
 	cr_assert_eq(run_pointers(&cfg, &first, 6, false, NULL), SCHED_PASSED);
 	cr_assert_eq(run_pointers(&cfg, &again, 6, false, NULL), SCHED_PASSED);
 	cr_assert_eq(first.n, 18);
-	cr_assert(same_log(&first, &again),
-	    "the same seed gave two interleavings");
+	cr_assert(
+	    same_log(&first, &again), "the same seed gave two interleavings");
 	/* A random schedule that never switches is fifo in disguise. */
 	cr_assert_eq(run_pointers(&fcfg, &fifo, 6, false, NULL), SCHED_PASSED);
 	cr_assert_not(same_log(&first, &fifo));
 	for (seed = 8; seed < 16 && !differs; seed++) {
 		cfg.seed = seed;
-		cr_assert_eq(run_pointers(&cfg, &other, 6, false, NULL),
-		    SCHED_PASSED);
+		cr_assert_eq(
+		    run_pointers(&cfg, &other, 6, false, NULL), SCHED_PASSED);
 		differs = !same_log(&first, &other);
 	}
 	cr_assert(differs, "eight other seeds all gave seed 7's interleaving");
@@ -287,10 +287,15 @@ Test(sched_choose, fifo_returns_one_and_records_real_choices)
 	engine_stop(&e);
 }
 
-/* Records a random run into a database and reads its decision log back. */
+/*
+ * Records a random run into a database and reads its decision log back, with
+ * the runnable sets and transition counts that replay checks.
+ */
+static char runnable[256][32];
+
 static size_t
-record_random_run(uint64_t seed, struct log *log,
-    struct sched_decision *dec, size_t max)
+record_random_run(
+    uint64_t seed, struct log *log, struct sched_decision *dec, size_t max)
 {
 	struct sched_config cfg = { .seed = seed, .strategy = SCHED_RANDOM };
 	struct trace_run_info info = { .scenario = "replay", .seed = 1 };
@@ -308,8 +313,7 @@ record_random_run(uint64_t seed, struct log *log,
 	close(fd);
 	memset(log, 0, sizeof(*log));
 	cr_assert_eq(trace_open(&e.t, path, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(trace_run_begin(e.t, &info, &run_id, err, sizeof(err)),
-	    0);
+	cr_assert_eq(trace_run_begin(e.t, &info, &run_id, err, sizeof(err)), 0);
 	cfg.trace = e.t;
 	cr_assert_eq(sched_new(&e.s, &cfg), 0);
 	for (i = 0; i < 3; i++) {
@@ -324,17 +328,21 @@ record_random_run(uint64_t seed, struct log *log,
 
 	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
 	cr_assert_eq(sqlite3_prepare_v2(db,
-			 "SELECT kind, chosen FROM decisions WHERE run_id = ?1"
-			 " ORDER BY step",
+			 "SELECT kind, chosen, runnable, seq FROM decisions"
+			 " WHERE run_id = ?1 ORDER BY step",
 			 -1, &st, NULL),
 	    SQLITE_OK);
 	sqlite3_bind_int64(st, 1, run_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		cr_assert_lt(n, max);
-		dec[n].is_choose =
-		    strcmp((const char *)sqlite3_column_text(st, 0),
-			"choose") == 0;
+		dec[n].is_choose
+		    = strcmp((const char *)sqlite3_column_text(st, 0), "choose")
+		    == 0;
 		dec[n].chosen = sqlite3_column_int64(st, 1);
+		snprintf(runnable[n], sizeof(runnable[n]), "%s",
+		    (const char *)sqlite3_column_text(st, 2));
+		dec[n].runnable = runnable[n];
+		dec[n].seq = sqlite3_column_int64(st, 3);
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -363,8 +371,8 @@ Test(sched_run, replay_reproduces_a_random_run)
 	cr_assert_gt(n, 15);
 	cfg.replay = dec;
 	cfg.replay_len = n;
-	cr_assert_eq(run_pointers(&cfg, &replayed, 5, true, &ndec),
-	    SCHED_PASSED);
+	cr_assert_eq(
+	    run_pointers(&cfg, &replayed, 5, true, &ndec), SCHED_PASSED);
 	cr_assert_eq(ndec, n);
 	cr_assert(same_log(&recorded, &replayed),
 	    "replay did not reproduce the recorded interleaving");
@@ -395,17 +403,30 @@ replay_fail_run(const struct sched_decision *dec, size_t n, const char *want)
 	engine_stop(&e);
 }
 
+/* A decision the replay strategy checks only for its kind and choice. */
+#define DEC(choose, tid)                                                       \
+	{                                                                      \
+		.is_choose = (choose), .chosen = (tid), .runnable = NULL,      \
+		.seq = -1                                                      \
+	}
+
 Test(sched_run, replay_of_a_thread_that_cannot_run_diverges)
 {
-	static const struct sched_decision bad[] = { { false, 102 },
-		{ false, 999 } };
-	static const struct sched_decision wrong_kind[] = { { false, 102 },
-		{ true, 1 } };
-	static const struct sched_decision short_log[] = { { false, 102 } };
+	static const struct sched_decision bad[]
+	    = { DEC(false, 102), DEC(false, 999) };
+	static const struct sched_decision wrong_kind[]
+	    = { DEC(false, 102), DEC(true, 1) };
+	static const struct sched_decision short_log[] = { DEC(false, 102) };
+	static const struct sched_decision other_set[] = { DEC(false, 102),
+		{ .chosen = 102, .runnable = "101,103", .seq = -1 } };
+	static const struct sched_decision late[]
+	    = { DEC(false, 102), { .chosen = 102, .seq = 5 } };
 
 	replay_fail_run(bad, 2, "not runnable");
 	replay_fail_run(wrong_kind, 2, "was a choose decision");
 	replay_fail_run(short_log, 1, "log ends");
+	replay_fail_run(other_set, 2, "runnable threads are {101,102,103}");
+	replay_fail_run(late, 2, "recorded after 5");
 }
 
 /* Virtual time. */
@@ -454,8 +475,8 @@ Test(sched_run, time_advances_only_when_every_thread_blocks)
 	cr_assert_eq(sched_run(e.s), SCHED_PASSED);
 	cr_assert_eq(busy.nseen, 8);
 	for (i = 0; i < 8; i++)
-		cr_assert_eq(busy.seen_ns[i], 0,
-		    "time moved while a thread could run");
+		cr_assert_eq(
+		    busy.seen_ns[i], 0, "time moved while a thread could run");
 	cr_assert_eq(a.error, EWOULDBLOCK);
 	cr_assert_eq(a.woke_ns, 5000000);
 	cr_assert_eq(b.error, EWOULDBLOCK);
@@ -504,8 +525,7 @@ ev_main(void *arg)
 		evargs[order[i]] = (struct evarg) { r, order[i] };
 		evq_event_init(&r->ev[order[i]], ev_fire, &evargs[order[i]]);
 		/* The last one pushed is due earlier than the rest. */
-		sched_timer(&r->ev[order[i]],
-		    i == NEV - 1 ? 1000 : 2000);
+		sched_timer(&r->ev[order[i]], i == NEV - 1 ? 1000 : 2000);
 	}
 	sched_block(&r->chan, "evwait");
 	r->seen_fired = r->fired.n;
@@ -573,8 +593,8 @@ Test(sched_run, deadlock_names_every_blocked_thread)
 
 struct failer {
 	enum sched_status status;
-	bool after;   /* set if sched_fail returned */
-	bool other;   /* set if another thread ran afterwards */
+	bool after; /* set if sched_fail returned */
+	bool other; /* set if another thread ran afterwards */
 };
 
 static void
@@ -619,9 +639,8 @@ Test(sched_fail, ends_the_run_with_its_status_and_message)
 
 Test(sched_run, vtime_limit_fails_the_run)
 {
-	struct sched_config cfg = { .seed = 1,
-		.strategy = SCHED_FIFO,
-		.vtime_limit_ns = 2 * MS };
+	struct sched_config cfg
+	    = { .seed = 1, .strategy = SCHED_FIFO, .vtime_limit_ns = 2 * MS };
 	struct engine e;
 	struct clock_rec a = { .sleep_ns = 5 * MS, .woke_ns = -1 };
 	struct clock_rec b = { .sleep_ns = 1 * MS, .woke_ns = -1 };

@@ -98,8 +98,8 @@ mtx_owner_main(void *arg)
 	mtx_lock(&c->m);
 	log_add(&c->log, 1);
 	pause_ns(MS); /* B runs now and must block on the mutex */
-	c->b_blocked_on_m = sched_thread_blocked(c->b) &&
-	    strcmp(sched_thread_wmesg(c->b), "the_mtx") == 0;
+	c->b_blocked_on_m = sched_thread_blocked(c->b)
+	    && strcmp(sched_thread_wmesg(c->b), "the_mtx") == 0;
 	log_add(&c->log, 2);
 	mtx_unlock(&c->m);
 }
@@ -130,8 +130,8 @@ Test(mtx_lock, blocks_a_second_thread_until_the_owner_unlocks)
 	cr_assert_eq(sched_run(e.s), SCHED_PASSED, "%s", sched_message(e.s));
 	cr_assert_eq(c.log.n, 4);
 	for (i = 0; i < 4; i++)
-		cr_assert_eq(c.log.v[i], want[i], "entry %d is %d", i,
-		    c.log.v[i]);
+		cr_assert_eq(
+		    c.log.v[i], want[i], "entry %d is %d", i, c.log.v[i]);
 	cr_assert(c.b_blocked_on_m);
 	/* B got the lock at A's unlock, not earlier. */
 	cr_assert_eq(c.log.at[3], MS);
@@ -180,8 +180,8 @@ Test(mtx_lock, excludes_under_random_schedules)
 		spawn(103, excl_main, &x);
 		cr_assert_eq(sched_run(e.s), SCHED_PASSED, "seed %llu: %s",
 		    (unsigned long long)seed, sched_message(e.s));
-		cr_assert_eq(x.max_inside, 1, "seed %llu",
-		    (unsigned long long)seed);
+		cr_assert_eq(
+		    x.max_inside, 1, "seed %llu", (unsigned long long)seed);
 		cr_assert_eq(x.entries, 15);
 		engine_stop(&e);
 	}
@@ -340,8 +340,8 @@ Test(wakeup_one, wakes_the_longest_sleeper_only_and_wakeup_the_rest_in_order)
 	struct engine e;
 	struct sleepers s;
 	/* Sleep order 2, 0, 1: neither creation nor tid order. */
-	struct sleeper sl[3] = { { &s, 0, 2 * MS }, { &s, 1, 3 * MS },
-		{ &s, 2, 1 * MS } };
+	struct sleeper sl[3]
+	    = { { &s, 0, 2 * MS }, { &s, 1, 3 * MS }, { &s, 2, 1 * MS } };
 	int i;
 
 	memset(&s, 0, sizeof(s));
@@ -618,9 +618,9 @@ pending_signal_main(void *arg)
 
 Test(msleep, pcatch_with_a_pending_signal_returns_before_sleeping)
 {
-	struct sched_config cfg = { .seed = 1,
-		.strategy = SCHED_FIFO,
-		.sigcheck = always_interrupt };
+	struct sched_config cfg = {
+		.seed = 1, .strategy = SCHED_FIFO, .sigcheck = always_interrupt
+	};
 	struct engine e;
 	struct abortcase a;
 	char err[256];

@@ -33,8 +33,8 @@ Test(trace_format_line, escapes_exactly_as_documented)
 			   "caf\xc3\xa9 ~\n";
 	size_t n;
 
-	n = trace_format_line(buf, sizeof(buf), 7, -5, 3, 4, "a\tb",
-	    "c\nd\re", "back\\slash", "\x01\x1b[0m\x7f", "caf\xc3\xa9 ~");
+	n = trace_format_line(buf, sizeof(buf), 7, -5, 3, 4, "a\tb", "c\nd\re",
+	    "back\\slash", "\x01\x1b[0m\x7f", "caf\xc3\xa9 ~");
 	cr_assert_str_eq(buf, want);
 	cr_assert_eq(n, strlen(want));
 }
@@ -45,13 +45,13 @@ Test(trace_format_line, null_strings_are_empty_and_truncation_reports_need)
 	char full[64];
 	size_t n;
 
-	n = trace_format_line(full, sizeof(full), 1, 0, 0, 0, "f", NULL, NULL,
-	    NULL, "x");
+	n = trace_format_line(
+	    full, sizeof(full), 1, 0, 0, 0, "f", NULL, NULL, NULL, "x");
 	cr_assert_str_eq(full, "1\t0\t0\t0\tf\t\t\t\tx\n");
 	cr_assert_eq(n, strlen(full));
 	memset(buf, 'Z', sizeof(buf));
-	n = trace_format_line(buf, sizeof(buf), 1, 0, 0, 0, "f", NULL, NULL,
-	    NULL, "x");
+	n = trace_format_line(
+	    buf, sizeof(buf), 1, 0, 0, 0, "f", NULL, NULL, NULL, "x");
 	cr_assert_eq(n, strlen(full));
 	cr_assert_eq(buf[sizeof(buf) - 1], '\0');
 	cr_assert_eq(strncmp(buf, full, sizeof(buf) - 1), 0);
@@ -91,10 +91,10 @@ Test(trace_transition, hash_is_xxh3_of_the_canonical_lines)
 	all = calloc(1, cap);
 	cr_assert_not_null(all);
 	for (i = 0; i < NSEQ; i++)
-		len += (size_t)snprintf(all + len, cap - len, "%zu\t%s", i + 1,
-		    seq[i].line);
-	snprintf(want, sizeof(want), "%016" PRIx64,
-	    (uint64_t)XXH3_64bits(all, len));
+		len += (size_t)snprintf(
+		    all + len, cap - len, "%zu\t%s", i + 1, seq[i].line);
+	snprintf(
+	    want, sizeof(want), "%016" PRIx64, (uint64_t)XXH3_64bits(all, len));
 
 	cr_assert_eq(trace_open(&t, NULL, err, sizeof(err)), 0);
 	cr_assert_not(trace_recording(t));
@@ -113,9 +113,8 @@ Test(trace_transition, hash_is_xxh3_of_the_canonical_lines)
 		struct trace_run_info info = { .scenario = "x" };
 		int64_t run_id = -1;
 
-		cr_assert_eq(trace_run_begin(t, &info, &run_id, err,
-				 sizeof(err)),
-		    0);
+		cr_assert_eq(
+		    trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0);
 		cr_assert_eq(run_id, 0);
 		cr_assert_eq(trace_seq(t), 0);
 		trace_hash_hex(t, got);
@@ -198,8 +197,8 @@ Test(trace_run_begin, records_runs_and_rows_into_the_database)
 		sqlite3_close(db);
 	}
 
-	cr_assert_eq(trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0,
-	    "%s", err);
+	cr_assert_eq(
+	    trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0, "%s", err);
 	cr_assert_gt(run_id, 0);
 	/* Committed: another connection sees a 'running' run. */
 	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
@@ -218,16 +217,15 @@ Test(trace_run_begin, records_runs_and_rows_into_the_database)
 		    seq[i].new);
 		cr_assert_eq(s, i + 1);
 	}
-	trace_syscall(t, 2, 1500, 3000, 1, 101, "read", "fd=3", "-1",
-	    "EAGAIN");
+	trace_syscall(t, 2, 1500, 3000, 1, 101, "read", "fd=3", "-1", "EAGAIN");
 	trace_decision(t, 1, 1500, 101, "sched", 102, "101,102", NULL);
 	trace_decision(t, 2, 1500, 102, "choose", 2, "3", "pick");
 	trace_thread_end(t, 101);
 	cr_assert_eq(trace_nsyscalls(t), 1);
 	cr_assert_eq(trace_ndecisions(t), 2);
 	trace_hash_hex(t, hex);
-	cr_assert_eq(trace_run_end(t, "failed", "boom", "kqueue_scan", 777,
-			 err, sizeof(err)),
+	cr_assert_eq(trace_run_end(t, "failed", "boom", "kqueue_scan", 777, err,
+			 sizeof(err)),
 	    0, "%s", err);
 
 	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
@@ -241,8 +239,9 @@ Test(trace_run_begin, records_runs_and_rows_into_the_database)
 	{
 		char want[256];
 
-		snprintf(want, sizeof(want), "failed|boom|kqueue_scan|%zu|777|"
-					     "%zu|%s|1|2",
+		snprintf(want, sizeof(want),
+		    "failed|boom|kqueue_scan|%zu|777|"
+		    "%zu|%s|1|2",
 		    NSEQ, NSEQ, hex);
 		cr_assert_str_eq(cell, want);
 	}
@@ -273,16 +272,15 @@ Test(trace_run_begin, records_runs_and_rows_into_the_database)
 	    " ORDER BY step)",
 	    run_id);
 	query1(db, sql, cell, sizeof(cell));
-	cr_assert_str_eq(cell,
-	    "1:4:101:sched:102:101,102:NULL;2:4:102:choose:2:3:pick");
+	cr_assert_str_eq(
+	    cell, "1:4:101:sched:102:101,102:NULL;2:4:102:choose:2:3:pick");
 	snprintf(sql, sizeof(sql),
 	    "SELECT tid || ':' || pid || ':' || name || ':' || kind || ':' ||"
 	    " start_seq || ':' || end_seq FROM threads WHERE run_id = %" PRId64,
 	    run_id);
 	query1(db, sql, cell, sizeof(cell));
 	cr_assert_str_eq(cell, "101:1:main:user:0:4");
-	query1(db,
-	    "SELECT value FROM evsim_meta WHERE key = 'format'", cell,
+	query1(db, "SELECT value FROM evsim_meta WHERE key = 'format'", cell,
 	    sizeof(cell));
 	cr_assert_str_eq(cell, "evsim-trace");
 	sqlite3_close(db);
@@ -293,9 +291,8 @@ Test(trace_run_begin, records_runs_and_rows_into_the_database)
 	{
 		int64_t run2;
 
-		cr_assert_eq(trace_run_begin(t, &info, &run2, err,
-				 sizeof(err)),
-		    0);
+		cr_assert_eq(
+		    trace_run_begin(t, &info, &run2, err, sizeof(err)), 0);
 		cr_assert_gt(run2, run_id);
 	}
 	trace_close(t);
@@ -333,12 +330,11 @@ assert_refused_untouched(const char *path)
 	before = slurp(path, &nbefore);
 	cr_assert_gt(nbefore, 0);
 	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), EINVAL);
-	cr_assert(strstr(err, "not an evsim database") != NULL, "err: %s",
-	    err);
+	cr_assert(strstr(err, "not an evsim database") != NULL, "err: %s", err);
 	after = slurp(path, &nafter);
 	cr_assert_eq(nafter, nbefore);
-	cr_assert_eq(memcmp(before, after, nbefore), 0,
-	    "the refused file was modified");
+	cr_assert_eq(
+	    memcmp(before, after, nbefore), 0, "the refused file was modified");
 	snprintf(side, sizeof(side), "%s-wal", path);
 	cr_assert_neq(access(side, F_OK), 0, "a WAL file was left behind");
 	free(before);
@@ -355,8 +351,7 @@ Test(trace_open, refuses_a_file_that_is_not_sqlite_without_touching_it)
 	f = fopen(path, "wb");
 	cr_assert_not_null(f);
 	for (i = 0; i < 200; i++)
-		fprintf(f, "line %d of a plain text file, not a database\n",
-		    i);
+		fprintf(f, "line %d of a plain text file, not a database\n", i);
 	fclose(f);
 	assert_refused_untouched(path);
 	tmp_remove(path);
@@ -431,17 +426,15 @@ Test(trace_decision, scheduler_decisions_and_threads_are_recorded)
 	cr_assert_eq(trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0);
 	cfg.trace = t;
 	cr_assert_eq(sched_new(&s, &cfg), 0);
-	cr_assert_eq(sched_thread_new(&td, 1, 101, "a", false, two_points,
-			 NULL),
-	    0);
-	cr_assert_eq(sched_thread_new(&td, 1, 102, "b", false, two_points,
-			 NULL),
-	    0);
+	cr_assert_eq(
+	    sched_thread_new(&td, 1, 101, "a", false, two_points, NULL), 0);
+	cr_assert_eq(
+	    sched_thread_new(&td, 1, 102, "b", false, two_points, NULL), 0);
 	cr_assert_eq(sched_run(s), SCHED_PASSED);
 	ndec = trace_ndecisions(t);
 	cr_assert_gt(ndec, 0);
-	cr_assert_eq(trace_run_end(t, "passed", "", NULL, 0, err, sizeof(err)),
-	    0);
+	cr_assert_eq(
+	    trace_run_end(t, "passed", "", NULL, 0, err, sizeof(err)), 0);
 	sched_free(s);
 	trace_close(t);
 
@@ -455,8 +448,9 @@ Test(trace_decision, scheduler_decisions_and_threads_are_recorded)
 	{
 		char want[64];
 
-		snprintf(want, sizeof(want), "%" PRIu64 ":1:%" PRIu64 ":%" PRIu64
-		    ":101,102", ndec, ndec, ndec);
+		snprintf(want, sizeof(want),
+		    "%" PRIu64 ":1:%" PRIu64 ":%" PRIu64 ":101,102", ndec, ndec,
+		    ndec);
 		cr_assert_str_eq(cell, want);
 	}
 	snprintf(sql, sizeof(sql),

@@ -16,18 +16,24 @@
  */
 #include <inttypes.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "evsim_config.h"
+#include "lhost.h"
 #include "simrun.h"
+#include "snapshot.h"
 #include "trace.h"
 
 struct expect_state {
 	char **lines;
 	size_t n;
+	uint64_t until; /* 0: run to the end */
+	bool json;
+	bool stopped;
 	uint64_t bad_seq; /* 0: none */
 	char actual[8192];
 };
@@ -37,10 +43,27 @@ expect_line(void *arg, uint64_t seq, const char *line)
 {
 	struct expect_state *es = arg;
 
-	if (es->bad_seq != 0)
+	if (es->bad_seq != 0 || es->stopped)
 		return;
-	if (seq <= es->n && strcmp(es->lines[seq - 1], line) == 0)
+	if (seq <= es->n && strcmp(es->lines[seq - 1], line) == 0) {
+		if (seq == es->until) {
+			lua_State *L = lhost_lua(sim_run_lhost());
+
+			/* Time travel: the state just after transition seq. */
+			printf("%sstate after transition %" PRIu64 ":\n",
+			    es->json ? "" : "", seq);
+			if (!es->json)
+				printf("  %s", line);
+			sim_snapshot(L);
+			sim_snapshot_write(L, -1, es->json, stdout);
+			lua_pop(L, 1);
+			fflush(stdout);
+			es->stopped = true;
+			sched_fail(SCHED_ERROR, NULL,
+			    "stopped after transition %" PRIu64, seq);
+		}
 		return;
+	}
 	es->bad_seq = seq;
 	snprintf(es->actual, sizeof(es->actual), "%s", line);
 	sched_fail(SCHED_DIVERGED, NULL,
@@ -80,16 +103,21 @@ cmd_replay(int argc, char **argv)
 	const char *path = NULL;
 	char *src, *rpath, *kernel, *hash, *version, *status, err[1200];
 	size_t n = 0, cap = 0, k;
-	uint64_t seed;
+	uint64_t seed, until = 0;
+	bool json = false;
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
-			printf("usage: evsim replay DB [--run ID]\n\n"
+			printf("usage: evsim replay DB [--run ID] [--until SEQ "
+			       "[--format text|json]]\n\n"
 			       "Re-executes a recorded run (the latest by "
 			       "default) from the database alone\nand compares "
 			       "every transition and decision; exit 0 "
-			       "identical, 3 diverged,\n2 bad input.\n");
+			       "identical, 3 diverged,\n2 bad input.  "
+			       "--until SEQ stops just after transition SEQ "
+			       "and prints every\nprocess, thread, descriptor, "
+			       "kqueue and port (text, or --format json).\n");
 			return (0);
 		} else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc) {
 			char *end;
@@ -99,6 +127,29 @@ cmd_replay(int argc, char **argv)
 				fprintf(stderr,
 				    "evsim replay: --run: '%s' is not a run "
 				    "id\n",
+				    argv[i]);
+				return (EXIT_USAGE);
+			}
+		} else if (strcmp(argv[i], "--until") == 0 && i + 1 < argc) {
+			char *end;
+			long long u = strtoll(argv[++i], &end, 10);
+
+			if (*end != '\0' || u <= 0) {
+				fprintf(stderr,
+				    "evsim replay: --until: '%s' is not a "
+				    "transition number\n",
+				    argv[i]);
+				return (EXIT_USAGE);
+			}
+			until = (uint64_t)u;
+		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+			i++;
+			if (strcmp(argv[i], "json") == 0)
+				json = true;
+			else if (strcmp(argv[i], "text") != 0) {
+				fprintf(stderr,
+				    "evsim replay: --format: '%s' is not text "
+				    "or json\n",
 				    argv[i]);
 				return (EXIT_USAGE);
 			}
@@ -169,7 +220,20 @@ cmd_replay(int argc, char **argv)
 	}
 	sqlite3_finalize(st);
 	memset(&es, 0, sizeof(es));
+	es.until = until;
+	es.json = json;
 	cli_load_lines(db, run, &es.lines, &es.n);
+	if (until > es.n) {
+		fprintf(stderr,
+		    "evsim: run %" PRId64
+		    " has %zu transitions; --until %" PRIu64
+		    " is beyond its end\n",
+		    run, es.n, until);
+		sqlite3_close(db);
+		cli_free_lines(es.lines, es.n);
+		free(log);
+		return (EXIT_USAGE);
+	}
 	sqlite3_close(db);
 
 	if (trace_open(&t, NULL, err, sizeof(err)) != 0)

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * System snapshots (see snapshot.h).  Keys are written in a canonical order
+ * (array parts by index, other keys sorted as strings) so that two
+ * snapshots of the same state are byte-identical.
+ * XXX: pending callouts are not listed (the engine keeps them only in its
+ * event heap); knote timers show through their kqueue's knotes.
+ */
+#include <inttypes.h>
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fd.h"
+#include "lhost.h"
+#include "proc.h"
+#include "snapshot.h"
+#include "sysent.h"
+
+static const char *const pstates[] = { "NEW", "NORMAL", "ZOMBIE" };
+
+static void
+setstr(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void
+setint(lua_State *L, const char *k, int64_t v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void
+push_thread(lua_State *L, struct thread *td)
+{
+	struct sched_thread *st = td->td_st;
+	char where[256];
+
+	lua_createtable(L, 0, 5);
+	setint(L, "tid", td->td_tid);
+	if (st == sched_curthread())
+		setstr(L, "state", "running");
+	else if (sched_thread_blocked(st))
+		setstr(L, "state", "blocked");
+	else
+		setstr(L, "state", "runnable");
+	if (sched_thread_wmesg(st) != NULL)
+		setstr(L, "wchan", sched_thread_wmesg(st));
+	if (td->td_L != NULL) {
+		lhost_where(td->td_L, where, sizeof(where));
+		setstr(L, "lua", where);
+	}
+	setint(L, "sigmask", (int64_t)td->td_sigmask);
+}
+
+static void
+push_fd(lua_State *L, int fd, struct filedescent *fde)
+{
+	struct file *fp = fde->fde_file;
+	int top;
+
+	lua_createtable(L, 0, 6);
+	setint(L, "fd", fd);
+	setstr(L, "file", fp->f_obj.so_name);
+	setstr(L, "type", fp->f_ops != NULL ? fp->f_ops->fo_name : "?");
+	setint(L, "f_count", fp->f_count);
+	setint(L, "f_flag", fp->f_flag);
+	if (fde->fde_flags & UF_EXCLOSE)
+		setint(L, "cloexec", 1);
+	if (fde->fde_flags & UF_FOCLOSE)
+		setint(L, "clofork", 1);
+	top = lua_gettop(L);
+	if (fp->f_type == DTYPE_KQUEUE
+	    && kqueue_inspect(L, fp, lua_gettop(L) + 1) == 1)
+		lua_setfield(L, top, "kqueue");
+	else if (fp->f_type == DTYPE_PORT && port_inspect(L, fp) == 1)
+		lua_setfield(L, top, "port");
+	lua_settop(L, top);
+}
+
+void
+sim_snapshot(lua_State *L)
+{
+	struct proc *p;
+	struct thread *td;
+	int np = 0, n, fd;
+
+	lua_createtable(L, 0, 3);
+	setint(L, "vtime", sched_now());
+	setint(L, "realtime", sched_realtime());
+	lua_newtable(L);
+	for (p = proc_first(); p != NULL; p = proc_next(p)) {
+		if (p->p_pid == 0)
+			continue;
+		lua_createtable(L, 0, 8);
+		setint(L, "pid", p->p_pid);
+		setint(L, "ppid", p->p_pptr != NULL ? p->p_pptr->p_pid : 0);
+		setstr(L, "state", pstates[p->p_state]);
+		if (p->p_state == PRS_ZOMBIE) {
+			setint(L, "xexit", p->p_xexit);
+			setint(L, "xsig", p->p_xsig);
+		}
+		setint(L, "siglist", (int64_t)p->p_siglist);
+		lua_newtable(L);
+		n = 0;
+		TAILQ_FOREACH(td, &p->p_threads, td_plist) {
+			push_thread(L, td);
+			lua_rawseti(L, -2, ++n);
+		}
+		lua_setfield(L, -2, "threads");
+		lua_newtable(L);
+		n = 0;
+		if (p->p_fd != NULL) {
+			setstr(L, "table", p->p_fd->fd_obj.so_name);
+			for (fd = 0; fd < p->p_fd->fd_nfiles; fd++) {
+				if (p->p_fd->fd_ofiles[fd].fde_file == NULL)
+					continue;
+				push_fd(L, fd, &p->p_fd->fd_ofiles[fd]);
+				lua_rawseti(L, -2, ++n);
+			}
+		}
+		lua_setfield(L, -2, "fds");
+		lua_rawseti(L, -2, ++np);
+	}
+	lua_setfield(L, -2, "processes");
+}
+
+/* Collects the table's non-array keys as strings, sorted. */
+static int
+keycmp(const void *a, const void *b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+static void
+json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void write_value(lua_State *L, int idx, bool json, FILE *out, int depth);
+
+static void
+write_table(lua_State *L, int idx, bool json, FILE *out, int depth)
+{
+	lua_Integer n = (lua_Integer)lua_rawlen(L, idx), i;
+	const char **keys = NULL;
+	size_t nk = 0, cap = 0, k;
+
+	idx = lua_absindex(L, idx);
+	lua_pushnil(L);
+	while (lua_next(L, idx) != 0) {
+		lua_pop(L, 1);
+		if (lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1
+		    && lua_tointeger(L, -1) <= n)
+			continue;
+		if (lua_type(L, -1) != LUA_TSTRING)
+			continue;
+		if (nk == cap) {
+			cap = cap ? cap * 2 : 16;
+			keys = realloc(keys, cap * sizeof(*keys));
+			if (keys == NULL)
+				abort();
+		}
+		keys[nk++] = lua_tostring(L, -1);
+	}
+	qsort(keys, nk, sizeof(*keys), keycmp);
+	if (json) {
+		if (nk == 0) {
+			fputc('[', out);
+			for (i = 1; i <= n; i++) {
+				if (i > 1)
+					fputc(',', out);
+				lua_rawgeti(L, idx, i);
+				write_value(L, -1, json, out, depth + 1);
+				lua_pop(L, 1);
+			}
+			fputc(']', out);
+		} else {
+			fputc('{', out);
+			for (k = 0; k < nk; k++) {
+				if (k > 0)
+					fputc(',', out);
+				json_string(out, keys[k]);
+				fputc(':', out);
+				lua_getfield(L, idx, keys[k]);
+				write_value(L, -1, json, out, depth + 1);
+				lua_pop(L, 1);
+			}
+			fputc('}', out);
+		}
+	} else {
+		for (k = 0; k < nk; k++) {
+			lua_getfield(L, idx, keys[k]);
+			fprintf(out, "\n%*s%s:", depth * 2, "", keys[k]);
+			if (!lua_istable(L, -1))
+				fputc(' ', out);
+			write_value(L, -1, json, out, depth + 1);
+			lua_pop(L, 1);
+		}
+		for (i = 1; i <= n; i++) {
+			lua_rawgeti(L, idx, i);
+			fprintf(out, "\n%*s-", depth * 2, "");
+			if (!lua_istable(L, -1))
+				fputc(' ', out);
+			write_value(L, -1, json, out, depth + 1);
+			lua_pop(L, 1);
+		}
+	}
+	free(keys);
+}
+
+static void
+write_value(lua_State *L, int idx, bool json, FILE *out, int depth)
+{
+	switch (lua_type(L, idx)) {
+	case LUA_TTABLE:
+		write_table(L, idx, json, out, depth);
+		break;
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx))
+			fprintf(
+			    out, "%" PRId64, (int64_t)lua_tointeger(L, idx));
+		else
+			fprintf(out, "%.17g", lua_tonumber(L, idx));
+		break;
+	case LUA_TBOOLEAN:
+		fputs(lua_toboolean(L, idx) ? "true" : "false", out);
+		break;
+	case LUA_TSTRING:
+		if (json)
+			json_string(out, lua_tostring(L, idx));
+		else
+			fputs(lua_tostring(L, idx), out);
+		break;
+	default:
+		fputs(json ? "null" : "nil", out);
+	}
+}
+
+void
+sim_snapshot_write(lua_State *L, int idx, bool json, FILE *out)
+{
+	write_value(L, idx, json, out, 0);
+	fputc('\n', out);
+}

@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Tests for engine/lhost.c, the scenario sandbox: canonical 'pairs' order and
+ * its refusal of table keys, address-free 'tostring' and 'string.format',
+ * refused finalisers and collector controls, 'math.random' drawing from the
+ * configured generator, the instruction budget and memory limit (also when
+ * the scenario hides the loop inside 'pcall', 'xpcall' or a coroutine),
+ * "file:line: message" errors, 'require' confined to the scenario's folder
+ * and scenarios/lib, text-only 'load', and the libraries that are absent.
+ * Each test builds its own Lua state.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../engine/lhost.h"
+
+static struct lhost *
+host_new(struct lhost_config *cfg)
+{
+	struct lhost *h;
+
+	cr_assert_eq(lhost_new(&h, cfg), 0);
+	return (h);
+}
+
+/* Runs src as chunk "t.lua" and returns its string result (static). */
+static const char *
+run_str(struct lhost *h, const char *src)
+{
+	static char out[4096];
+	char err[512] = "";
+	lua_State *L = lhost_lua(h);
+
+	cr_assert_eq(lhost_load(h, "t.lua", src, strlen(src), err, sizeof(err)),
+	    0, "%s", err);
+	cr_assert(lua_isstring(L, -1), "the chunk returned a %s",
+	    luaL_typename(L, -1));
+	snprintf(out, sizeof(out), "%s", lua_tostring(L, -1));
+	lua_pop(L, 1);
+	return (out);
+}
+
+/* Runs src and returns the error message it must raise (static). */
+static const char *
+run_err(struct lhost *h, const char *src)
+{
+	static char err[512];
+
+	err[0] = '\0';
+	cr_assert_eq(lhost_load(h, "t.lua", src, strlen(src), err, sizeof(err)),
+	    EINVAL, "no error from: %s", src);
+	return (err);
+}
+
+/* Runs src through lhost_call() and returns the result kind. */
+static enum lhost_result
+call_src(struct lhost *h, const char *name, const char *src, char *err,
+    size_t errlen)
+{
+	lua_State *L = lhost_lua(h);
+
+	cr_assert_eq(luaL_loadbufferx(L, src, strlen(src), name, "t"), LUA_OK);
+	return (lhost_call(h, L, 0, 0, err, errlen));
+}
+
+static void
+assert_contains(const char *s, const char *part)
+{
+	cr_assert(
+	    strstr(s, part) != NULL, "\"%s\" does not contain \"%s\"", s, part);
+}
+
+#define KEYS_SRC(order)                                                        \
+	"local names = {" order "}\n"                                          \
+	"local t = {}\n"                                                       \
+	"for _, n in ipairs(names) do t[n] = true end\n"                       \
+	"t[10] = 1 t[2] = 1 t[1.5] = 1 t[true] = 1 t[false] = 1\n"             \
+	"local out = {}\n"                                                     \
+	"for k in pairs(t) do out[#out + 1] = tostring(k) end\n"               \
+	"return table.concat(out, ',')\n"
+
+#define NAMES_UP                                                               \
+	"'alpha','bravo','charlie','delta','echo','foxtrot','golf','hotel',"   \
+	"'india','juliet','kilo','lima','mike','november','oscar','papa',"     \
+	"'Zulu','a','ab','b'"
+#define NAMES_DOWN                                                             \
+	"'b','ab','a','Zulu','papa','oscar','november','mike','lima','kilo',"  \
+	"'juliet','india','hotel','golf','foxtrot','echo','delta','charlie',"  \
+	"'bravo','alpha'"
+
+Test(pairs, visits_keys_in_canonical_order_regardless_of_insertion)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h1, *h2;
+	const char *want = "1.5,2,10,Zulu,a,ab,alpha,b,bravo,charlie,delta,"
+			   "echo,foxtrot,golf,hotel,india,juliet,kilo,lima,"
+			   "mike,november,oscar,papa,false,true";
+	char first[4096];
+
+	h1 = host_new(&cfg);
+	h2 = host_new(&cfg);
+	snprintf(first, sizeof(first), "%s", run_str(h1, KEYS_SRC(NAMES_UP)));
+	cr_assert_str_eq(first, want);
+	cr_assert_str_eq(run_str(h2, KEYS_SRC(NAMES_DOWN)), want);
+	lhost_free(h1);
+	lhost_free(h2);
+}
+
+Test(pairs, skips_keys_removed_during_traversal)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+
+	cr_assert_str_eq(run_str(h,
+			     "local t = {a = 1, b = 2, c = 3, d = 4}\n"
+			     "local out = {}\n"
+			     "for k in pairs(t) do\n"
+			     "  out[#out + 1] = k\n"
+			     "  if k == 'a' then t.c = nil end\n"
+			     "end\n"
+			     "return table.concat(out)\n"),
+	    "abd");
+	lhost_free(h);
+}
+
+Test(pairs, refuses_a_table_keyed_by_a_table)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	const char *e;
+
+	e = run_err(h, "local t = {[{}] = 1}\nfor k in pairs(t) do end\n");
+	assert_contains(e, "pairs");
+	assert_contains(e, "table");
+	e = run_err(h, "local t = {[print] = 1}\nfor k in pairs(t) do end\n");
+	assert_contains(e, "pairs");
+	lhost_free(h);
+}
+
+static char printed[256];
+
+static void
+print_cb(void *arg, const char *text)
+{
+	snprintf(printed, sizeof(printed), "%s", text);
+}
+
+Test(tostring, names_objects_by_a_counter)
+{
+	struct lhost_config cfg = { .print = print_cb };
+	struct lhost *h = host_new(&cfg), *h2;
+
+	cr_assert_str_eq(run_str(h,
+			     "local a, b = {}, {}\n"
+			     "return tostring(a) .. ' ' .. tostring(b) .. ' ' "
+			     ".. tostring(a)\n"),
+	    "table: #1 table: #2 table: #1");
+	cr_assert_str_eq(
+	    run_str(h, "return tostring(function() end)\n"), "function: #3");
+	cr_assert_eq(lhost_load(h, "t.lua", "print({}, 1, nil)",
+			 strlen("print({}, 1, nil)"), NULL, 0),
+	    0);
+	lua_pop(lhost_lua(h), 1);
+	cr_assert_str_eq(printed, "table: #4\t1\tnil");
+	/* Another state counts from 1 again. */
+	h2 = host_new(&cfg);
+	cr_assert_str_eq(run_str(h2, "return tostring({})\n"), "table: #1");
+	lhost_free(h);
+	lhost_free(h2);
+}
+
+Test(string_format, refuses_p)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+
+	assert_contains(run_err(h, "return string.format('%p', {})\n"), "%p");
+	assert_contains(
+	    run_err(h, "return string.format('x %-12p', {})\n"), "%p");
+	/* '%%p' is a literal, and '%s' of a table is address-free. */
+	cr_assert_str_eq(run_str(h,
+			     "return string.format('%%p %s %d', {}, "
+			     "3)\n"),
+	    "%p table: #1 3");
+	lhost_free(h);
+}
+
+Test(setmetatable, refuses_gc_finalisers)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+
+	assert_contains(
+	    run_err(h, "setmetatable({}, {__gc = function() end})\n"), "__gc");
+	cr_assert_str_eq(run_str(h,
+			     "local t = setmetatable({}, {__index = "
+			     "function() return 'ok' end})\nreturn t.x\n"),
+	    "ok");
+	lhost_free(h);
+}
+
+Test(collectgarbage, refuses_collector_controls)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+
+	assert_contains(run_err(h, "collectgarbage('stop')\n"), "stop");
+	assert_contains(
+	    run_err(h, "collectgarbage('generational')\n"), "generational");
+	cr_assert_str_eq(run_str(h,
+			     "collectgarbage() collectgarbage('step')\n"
+			     "return math.type(collectgarbage('count'))\n"),
+	    "float");
+	lhost_free(h);
+}
+
+struct counter {
+	const uint64_t *v;
+	int n;
+	int calls;
+};
+
+static uint64_t
+counter_draw(void *arg)
+{
+	struct counter *c = arg;
+
+	cr_assert_lt(c->calls, c->n, "more draws than expected");
+	return (c->v[c->calls++]);
+}
+
+Test(math_random, draws_from_the_configured_generator)
+{
+	/*
+	 * random(0) is the raw draw; random(1, 10) rejects draws below
+	 * 2^64 mod 10 = 6 (3 here) and maps 26 to 1 + 6; random() is
+	 * (r >> 11) * 2^-53; random(6) maps 11 to 1 + 5.
+	 */
+	static const uint64_t v[]
+	    = { UINT64_C(0x123456789abcdef0), 3, 26, UINT64_C(1) << 11, 11 };
+	struct counter c = { v, 5, 0 };
+	struct lhost_config cfg = { .random = counter_draw, .random_arg = &c };
+	struct lhost *h = host_new(&cfg);
+
+	cr_assert_str_eq(run_str(h,
+			     "local a = math.random(0)\n"
+			     "local b = math.random(1, 10)\n"
+			     "local f = math.random()\n"
+			     "local d = math.random(6)\n"
+			     "math.randomseed(1234)\n"
+			     "return string.format('%x %d %s %d', a, b, "
+			     "tostring(f == 2^-53), d)\n"),
+	    "123456789abcdef0 7 true 6");
+	cr_assert_eq(c.calls, 5);
+	lhost_free(h);
+}
+
+static void
+assert_budget_abort(const char *src)
+{
+	struct lhost_config cfg = { .instr_budget = 200000 };
+	struct lhost *h = host_new(&cfg);
+	char err[256] = "";
+	const char *why = NULL;
+
+	cr_assert_eq(call_src(h, "@loop.lua", src, err, sizeof(err)),
+	    LHOST_ABORTED, "%s: %s", src, err);
+	assert_contains(err, "instruction budget");
+	cr_assert(lhost_aborted(h, &why));
+	assert_contains(why, "instruction budget");
+	lhost_free(h);
+}
+
+/* A sandbox that lets pcall swallow the abort loops forever: time it out. */
+Test(lhost_call, infinite_loop_exhausts_the_instruction_budget, .timeout = 30)
+{
+	assert_budget_abort("while true do end");
+	assert_budget_abort(
+	    "while true do pcall(function() while true do end end) end");
+	assert_budget_abort("while true do xpcall(function() while true do "
+			    "end end, function(m) return m end) end");
+	assert_budget_abort("while true do coroutine.resume(coroutine.create("
+			    "function() while true do end end)) end");
+	assert_budget_abort("while true do pcall(coroutine.wrap(function() "
+			    "while true do end end)) end");
+	/*
+	 * One protected call that swallowed the abort would let the chunk
+	 * return normally: the abort must cross it.
+	 */
+	assert_budget_abort("pcall(function() while true do end end)");
+	assert_budget_abort("xpcall(function() while true do end end, "
+			    "function(m) return m end)");
+	assert_budget_abort("coroutine.resume(coroutine.create(function() "
+			    "while true do end end))");
+}
+
+static void
+assert_memory_abort(const char *src)
+{
+	size_t limit = (size_t)16 << 20;
+	struct lhost_config cfg = { .mem_limit_bytes = limit };
+	struct lhost *h;
+	char err[256] = "";
+
+#ifndef __SANITIZE_ADDRESS__
+	{
+		/*
+		 * Should the limit be broken, fail on host memory instead of
+		 * exhausting the machine (this runs in its own process).
+		 */
+		struct rlimit rl = { (rlim_t)1 << 31, (rlim_t)1 << 31 };
+
+		cr_assert_eq(setrlimit(RLIMIT_AS, &rl), 0);
+	}
+#endif
+	h = host_new(&cfg);
+	cr_assert_eq(call_src(h, "@bomb.lua", src, err, sizeof(err)),
+	    LHOST_ABORTED, "%s: %s", src, err);
+	assert_contains(err, "memory limit");
+	cr_assert(lhost_aborted(h, NULL));
+	cr_assert_leq(lhost_memory(h), limit);
+	lhost_free(h);
+}
+
+Test(lhost_call, memory_bomb_hits_the_memory_limit, .timeout = 30)
+{
+	assert_memory_abort("local t = {} for i = 1, 1e9 do "
+			    "t[i] = string.rep('x', 1000) .. i end");
+	assert_memory_abort("local t = {}\n"
+			    "pcall(function() for i = 1, 1e9 do "
+			    "t[#t + 1] = string.rep('x', 1000) .. i end end)");
+	assert_memory_abort(
+	    "local t = {} while true do pcall(function() for i = 1, 1e9 do "
+	    "t[#t + 1] = string.rep('x', 1000) .. i end end) end");
+}
+
+Test(lhost_load, errors_carry_file_and_line)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	char err[256] = "";
+
+	cr_assert_str_eq(run_err(h, "local x = nil\n\nreturn x.y\n"),
+	    "t.lua:3: attempt to index a nil value (local 'x')");
+	cr_assert_str_eq(run_err(h,
+			     "local a = 1\n\nassert(false, "
+			     "'boom')\n"),
+	    "t.lua:3: boom");
+	cr_assert_str_eq(run_err(h,
+			     "local function f()\n  error({})\nend\n"
+			     "f()\n"),
+	    "t.lua:2: (error object is a table value)");
+	cr_assert_str_eq(run_err(h, "error('plain', 0)\n"), "t.lua:1: plain");
+	/* A syntax error is reported by the compiler with its line. */
+	cr_assert_eq(
+	    lhost_load(h, "s.lua", "local x = = 1", 13, err, sizeof(err)),
+	    EINVAL);
+	cr_assert(strncmp(err, "s.lua:1:", 8) == 0, "err: %s", err);
+	{
+		char e2[256] = "";
+
+		cr_assert_eq(
+		    call_src(h, "@c.lua", "\n\nerror('deep')", e2, sizeof(e2)),
+		    LHOST_ERROR);
+		cr_assert_str_eq(e2, "c.lua:3: deep");
+	}
+	lhost_free(h);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+Test(require, loads_only_from_the_scenario_folder_and_lib)
+{
+	char root[] = "/tmp/evsim-test-lhost-XXXXXX";
+	char scen[128], lib[128], outside[128], path[256];
+	struct lhost_config cfg = { 0 };
+	struct lhost *h;
+
+	cr_assert_not_null(mkdtemp(root));
+	snprintf(scen, sizeof(scen), "%s/scen", root);
+	snprintf(lib, sizeof(lib), "%s/lib", root);
+	snprintf(outside, sizeof(outside), "%s/outside", root);
+	cr_assert_eq(mkdir(scen, 0700), 0);
+	cr_assert_eq(mkdir(lib, 0700), 0);
+	cr_assert_eq(mkdir(outside, 0700), 0);
+	snprintf(path, sizeof(path), "%s/here.lua", scen);
+	write_file(path, "return 'here'\n");
+	snprintf(path, sizeof(path), "%s/shared.lua", lib);
+	write_file(path, "return 'shared'\n");
+	snprintf(path, sizeof(path), "%s/secret.lua", outside);
+	write_file(path, "return 'secret'\n");
+	cfg.scenario_dir = scen;
+	cfg.lib_dir = lib;
+	h = host_new(&cfg);
+
+	cr_assert_str_eq(run_str(h,
+			     "return require('here') .. ' ' .. "
+			     "require('shared')\n"),
+	    "here shared");
+	assert_contains(run_err(h, "return require('secret')\n"), "not found");
+	assert_contains(run_err(h, "return require('../outside/secret')\n"),
+	    "bad module name");
+	assert_contains(run_err(h, "return require('..outside.secret')\n"),
+	    "bad module name");
+	snprintf(path, sizeof(path), "return require('%s/secret')\n", outside);
+	assert_contains(run_err(h, path), "bad module name");
+	assert_contains(run_err(h, "return require('os')\n"), "not found");
+	lhost_free(h);
+
+	snprintf(path, sizeof(path), "%s/here.lua", scen);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/shared.lua", lib);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/secret.lua", outside);
+	unlink(path);
+	rmdir(scen);
+	rmdir(lib);
+	rmdir(outside);
+	rmdir(root);
+}
+
+Test(load, refuses_binary_chunks)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	const char *r;
+
+	r = run_str(h,
+	    "local f, e = load(string.dump(function() return 1 "
+	    "end))\nreturn tostring(f) .. '|' .. e\n");
+	cr_assert(strncmp(r, "nil|", 4) == 0, "%s", r);
+	assert_contains(r, "binary");
+	/* Asking for binary mode explicitly does not help. */
+	r = run_str(h,
+	    "local f, e = load(string.dump(function() return 1 "
+	    "end), 'x', 'b')\nreturn tostring(f) .. '|' .. e\n");
+	cr_assert(strncmp(r, "nil|", 4) == 0, "%s", r);
+	r = run_str(h,
+	    "local f, e = load('\\27Lua\\84\\0garbage')\n"
+	    "return tostring(f) .. '|' .. e\n");
+	cr_assert(strncmp(r, "nil|", 4) == 0, "%s", r);
+	/* Text still loads. */
+	cr_assert_str_eq(
+	    run_str(h, "return tostring(load('return 5')())\n"), "5");
+	lhost_free(h);
+}
+
+/*
+ * Regression: the sandbox's 'load' passed an explicit nil 'env', so every
+ * loaded chunk ran with a nil '_ENV' and failed on its first global.
+ */
+Test(load, keeps_the_global_environment_unless_given_one)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+
+	cr_assert_str_eq(
+	    run_str(h, "return load('return type(print)')()\n"), "function");
+	cr_assert_str_eq(run_str(h,
+			     "load('shared_g = 41')()\n"
+			     "return tostring(shared_g + 1)\n"),
+	    "42");
+	cr_assert_str_eq(run_str(h,
+			     "return load('return y', 'c', 't', {y = 'own'})()"
+			     "\n"),
+	    "own");
+	lhost_free(h);
+}
+
+/*
+ * Regression: an error inside a loaded string chunk, whose name holds
+ * spaces, got its position prefixed twice.
+ */
+Test(lhost_load, error_in_a_loaded_chunk_has_one_position)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+
+	cr_assert_str_eq(run_err(h,
+			     "local f = load('local a = nil\\nreturn a.b')\n"
+			     "return f()\n"),
+	    "[string \"local a = nil...\"]:2: attempt to index a nil value "
+	    "(local 'a')");
+	lhost_free(h);
+}
+
+Test(lhost_new, host_access_is_absent)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+
+	cr_assert_str_eq(run_str(h,
+			     "return table.concat({type(dofile), "
+			     "type(loadfile), type(io), type(os), "
+			     "type(debug), type(package), type(require), "
+			     "type(string.dump)}, ',')\n"),
+	    "nil,nil,nil,nil,nil,nil,function,function");
+	lhost_free(h);
+}
