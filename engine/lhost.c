@@ -262,33 +262,33 @@ pairs_next(lua_State *L)
 	return (2);
 }
 
-static int
-l_pairs(lua_State *L)
+/*
+ * Pushes an array of t's keys in canonical order, or raises an error when
+ * a key has no address-independent order (a table, function, ...).
+ */
+static void
+sorted_keys(lua_State *L, int t, const char *who)
 {
 	struct keyref *keys = NULL;
 	size_t n = 0, cap = 0, k;
-	int kt;
+	int kt, tmp;
 
-	luaL_checkany(L, 1);
-	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
-		lua_pushvalue(L, 1);
-		lua_call(L, 1, 3);
-		return (3);
-	}
-	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_newtable(L); /* 2: keys in traversal order (anchors strings) */
+	t = lua_absindex(L, t);
+	lua_newtable(L); /* keys in traversal order (anchors strings) */
+	tmp = lua_gettop(L);
 	lua_pushnil(L);
-	while (lua_next(L, 1) != 0) {
+	while (lua_next(L, t) != 0) {
 		lua_pop(L, 1);
 		kt = lua_type(L, -1);
 		if (kt != LUA_TNUMBER && kt != LUA_TSTRING
 		    && kt != LUA_TBOOLEAN) {
 			free(keys);
-			return (luaL_error(L,
-			    "pairs: the table has a key of type %s; its "
+			(void)luaL_error(L,
+			    "%s: the table has a key of type %s; its "
 			    "iteration order would depend on host addresses "
 			    "(use an array, or string/number keys)",
-			    luaL_typename(L, -1)));
+			    who, luaL_typename(L, -1));
+			return; /* not reached: luaL_error does not return */
 		}
 		if (n == cap) {
 			struct keyref *nk;
@@ -297,7 +297,8 @@ l_pairs(lua_State *L)
 			nk = realloc(keys, cap * sizeof(*keys));
 			if (nk == NULL) {
 				free(keys);
-				return (luaL_error(L, "pairs: out of memory"));
+				(void)luaL_error(L, "%s: out of memory", who);
+				return; /* not reached */
 			}
 			keys = nk;
 		}
@@ -316,23 +317,88 @@ l_pairs(lua_State *L)
 		}
 		keys[n].idx = (int)n + 1;
 		lua_pushvalue(L, -1);
-		lua_rawseti(L, 2, (lua_Integer)n + 1);
+		lua_rawseti(L, tmp, (lua_Integer)n + 1);
 		n++;
 	}
 	qsort(keys, n, sizeof(*keys), keycmp);
-	lua_createtable(L, (int)n, 0); /* 3: sorted keys */
+	lua_createtable(L, (int)n, 0);
 	for (k = 0; k < n; k++) {
-		lua_rawgeti(L, 2, keys[k].idx);
-		lua_rawseti(L, 3, (lua_Integer)k + 1);
+		lua_rawgeti(L, tmp, keys[k].idx);
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
 	}
 	free(keys);
+	lua_remove(L, tmp);
+}
+
+static int
+l_pairs(lua_State *L)
+{
+	luaL_checkany(L, 1);
+	if (luaL_getmetafield(L, 1, "__pairs") != LUA_TNIL) {
+		lua_pushvalue(L, 1);
+		lua_call(L, 1, 3);
+		return (3);
+	}
+	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_pushvalue(L, 1);
-	lua_pushvalue(L, 3);
+	sorted_keys(L, 1, "pairs");
 	lua_pushinteger(L, 0);
 	lua_pushcclosure(L, pairs_next, 3);
 	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return (3);
+}
+
+/*
+ * next() in the same canonical order as pairs: a traversal starting with
+ * next(t, nil) caches t's sorted keys and their positions (weakly, by t).
+ */
+static int
+l_next(lua_State *L)
+{
+	lua_Integer i;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 2);
+	lua_getfield(L, LUA_REGISTRYINDEX, "evsim.nextcache"); /* 3 */
+	lua_pushvalue(L, 1);
+	if (lua_isnil(L, 2) || lua_rawget(L, 3) != LUA_TTABLE) {
+		lua_settop(L, 3);
+		lua_createtable(L, 2, 0); /* 4: {keys, positions} */
+		sorted_keys(L, 1, "next");
+		lua_newtable(L);
+		for (i = 1; lua_rawgeti(L, -2, i) != LUA_TNIL; i++) {
+			lua_pushinteger(L, i);
+			lua_rawset(L, -3);
+		}
+		lua_pop(L, 1);
+		lua_rawseti(L, 4, 2);
+		lua_rawseti(L, 4, 1);
+		lua_pushvalue(L, 1);
+		lua_pushvalue(L, 4);
+		lua_rawset(L, 3);
+	}
+	/* 4: the cache entry */
+	if (lua_isnil(L, 2)) {
+		i = 0;
+	} else {
+		lua_rawgeti(L, 4, 2);
+		lua_pushvalue(L, 2);
+		if (lua_rawget(L, -2) != LUA_TNUMBER)
+			return (luaL_error(L, "invalid key to 'next'"));
+		i = lua_tointeger(L, -1);
+		lua_pop(L, 2);
+	}
+	lua_rawgeti(L, 4, 1); /* 5: keys */
+	for (;;) {
+		i++;
+		if (lua_rawgeti(L, 5, i) == LUA_TNIL)
+			return (1);
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, 1) != LUA_TNIL)
+			return (2);
+		lua_pop(L, 2); /* removed meanwhile */
+	}
 }
 
 /* math.random / math.randomseed from the run's generator */
@@ -706,6 +772,12 @@ lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
 	lua_setfield(L, -2, "__mode");
 	lua_setmetatable(L, -2);
 	lua_setfield(L, LUA_REGISTRYINDEX, "evsim.objid");
+	lua_newtable(L); /* next()'s traversal cache, weak keys */
+	lua_newtable(L);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, "evsim.nextcache");
 
 	lua_pushglobaltable(L);
 	for (i = 0; removed[i] != NULL; i++) {
@@ -714,6 +786,8 @@ lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
 	}
 	lua_pushcfunction(L, l_pairs);
 	lua_setfield(L, -2, "pairs");
+	lua_pushcfunction(L, l_next);
+	lua_setfield(L, -2, "next");
 	lua_pushcfunction(L, l_tostring);
 	lua_setfield(L, -2, "tostring");
 	lua_pushcfunction(L, l_print);
