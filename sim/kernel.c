@@ -203,7 +203,15 @@ kernel_boot(const struct sim_revision *rev)
 	k.k_ntunables = NTUNABLES;
 	k.k_nextpid = 1;
 	k.k_nexttid = 100100;
+	k.k_perturb = getenv("EVSIM_TEST_PERTURB");
 	sim_kern = &k;
+}
+
+bool
+sim_perturbed(const char *name)
+{
+	return (sim_kern->k_perturb != NULL
+	    && strcmp(sim_kern->k_perturb, name) == 0);
 }
 
 static int seterr(char *err, size_t errlen, const char *fmt, ...)

@@ -113,6 +113,12 @@ struct sim_kernel {
 	int k_ntunables;
 	int k_nextpid;
 	int k_nexttid;
+	/*
+	 * Test-only: a named deliberate deviation ($EVSIM_TEST_PERTURB), so
+	 * that the replay tests can show a model change caught as a
+	 * divergence at the right step.  Never set in normal use.
+	 */
+	const char *k_perturb;
 	int64_t k_objcount[32]; /* per-kind object counters (sim_obj_init) */
 	const char *k_objkind[32];
 };
@@ -125,6 +131,9 @@ sim_is_freebsd(void)
 {
 	return (sim_kern->k_rev->rev_kind == SIM_FREEBSD);
 }
+
+/* Whether the test-only perturbation 'name' is active. */
+bool sim_perturbed(const char *name);
 
 /* Reads a tunable (returns 0 and *ret) or ENOENT. */
 int sim_tunable_get(const char *name, int64_t *ret);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "fd.h"
+#include "kernel.h"
 #include "pipe.h"
 #include "proc.h"
 #include "simrun.h"
@@ -138,7 +139,12 @@ pipe_read(
 			error = EAGAIN;
 			break;
 		}
-		pipe_setstate(rpipe, rpipe->pipe_state | PIPE_WANTR, __func__);
+		/* The replay tests' deliberate deviation (kernel.h). */
+		if (!sim_perturbed("pipe-wantr"))
+			pipe_setstate(
+			    rpipe, rpipe->pipe_state | PIPE_WANTR, __func__);
+		else
+			rpipe->pipe_state |= PIPE_WANTR;
 		error = msleep(rpipe, PIPE_MTX(rpipe), PCATCH, "piperd", 0);
 		pipe_setstate(rpipe, rpipe->pipe_state & ~PIPE_WANTR, __func__);
 		if (error != 0)

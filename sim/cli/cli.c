@@ -43,6 +43,29 @@ cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db)
 		return (EXIT_USAGE);
 	}
 	sqlite3_finalize(st);
+	{
+		static const char *const tables[] = { "runs", "trace",
+			"syscalls", "decisions", "threads", NULL };
+		int k;
+
+		for (k = 0; tables[k] != NULL; k++) {
+			sqlite3_prepare_v2(db,
+			    "SELECT 1 FROM sqlite_master WHERE type = 'table' "
+			    "AND name = ?1",
+			    -1, &st, NULL);
+			sqlite3_bind_text(st, 1, tables[k], -1, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+			if (rc != SQLITE_ROW) {
+				fprintf(stderr,
+				    "evsim: %s: not an evsim database "
+				    "(missing table %s)\n",
+				    path, tables[k]);
+				sqlite3_close(db);
+				return (EXIT_USAGE);
+			}
+		}
+	}
 	if (*run == 0) {
 		sqlite3_prepare_v2(
 		    db, "SELECT max(id) FROM runs", -1, &st, NULL);
