@@ -46,9 +46,13 @@ struct sched {
 	int ncandcap;
 	char *runnable_buf;
 	size_t runnable_cap;
+	/* The dfs prefix driver / observer (sched_dfs_attach). */
+	struct sched_dfs *dfs;
+	uint64_t dfs_pos;
 };
 
 static struct sched *self;
+static struct sched_dfs *dfs_pending;
 static uint64_t generation;
 
 static const char *const status_names[] = {
@@ -79,6 +83,8 @@ sched_strategy_name(enum sched_strategy st)
 		return ("pct");
 	case SCHED_REPLAY:
 		return ("replay");
+	case SCHED_DFS:
+		return ("dfs");
 	}
 	return ("?");
 }
@@ -127,6 +133,12 @@ sched_new(struct sched **ret_s, const struct sched_config *cfg)
 			    + (int64_t)rng_below(
 				&s->rng[RNG_STREAM_SCHED], (uint64_t)k);
 		s->pct_low = 0;
+	}
+	s->dfs = dfs_pending;
+	if (s->dfs != NULL) {
+		s->dfs->npts = 0;
+		s->dfs->ntids = 0;
+		s->dfs->fallbacks = 0;
 	}
 	generation++;
 	self = s;
@@ -403,6 +415,100 @@ pick_pct(struct sched *s, int n)
 	return (best);
 }
 
+void
+sched_dfs_attach(struct sched_dfs *d)
+{
+	dfs_pending = d;
+}
+
+/* Index of td among the n sorted candidates. */
+static int
+cand_index(struct sched *s, int n, const struct sched_thread *td)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (s->cand[i] == td)
+			return (i);
+	return (-1);
+}
+
+/* The non-preempting default: cur if it may go on, else the runq's head. */
+static int
+dfs_default(struct sched *s, struct sched_thread *cur, int n)
+{
+	return (cand_index(s, n, cur != NULL ? cur : TAILQ_FIRST(&s->runq)));
+}
+
+/* The next forced prefix entry, or -1 when the prefix is used up. */
+static int64_t
+dfs_forced(struct sched *s)
+{
+	if (s->dfs == NULL || s->dfs_pos >= s->dfs->prefix_len)
+		return (-1);
+	return (s->dfs->prefix[s->dfs_pos++]);
+}
+
+/* SCHED_DFS: the forced prefix, then the default. */
+static int
+dfs_pick(struct sched *s, struct sched_thread *cur, int n)
+{
+	int64_t want = dfs_forced(s);
+	int i;
+
+	if (want < 0)
+		return (dfs_default(s, cur, n));
+	if (s->dfs->by_tid) {
+		for (i = 0; i < n; i++)
+			if (s->cand[i]->td_tid == want)
+				return (i);
+		s->dfs->fallbacks++;
+		return (dfs_default(s, cur, n));
+	}
+	if (want >= n)
+		sched_fail(SCHED_DIVERGED, NULL,
+		    "dfs: decision %" PRIu64 " has %d candidates, the prefix "
+		    "chooses index %" PRId64,
+		    s->dfs_pos, n, want);
+	return ((int)want);
+}
+
+/* Appends one decision to the attached dfs log. */
+static void
+dfs_note(struct sched *s, bool is_choose, int n, int chosen, int def, int curi,
+    int tid, int pid)
+{
+	struct sched_dfs *d = s->dfs;
+	struct sched_dfs_point *p;
+	int i;
+
+	if (d->npts == d->ptscap) {
+		d->ptscap = d->ptscap ? d->ptscap * 2 : 256;
+		d->pts = realloc(d->pts, d->ptscap * sizeof(*d->pts));
+		if (d->pts == NULL)
+			oom();
+	}
+	p = &d->pts[d->npts++];
+	p->is_choose = is_choose;
+	p->n = n;
+	p->chosen = chosen;
+	p->def = def;
+	p->cur = curi;
+	p->tid = tid;
+	p->pid = pid;
+	p->cand = d->ntids;
+	if (is_choose)
+		return;
+	if (d->ntids + (uint64_t)n > d->tidscap) {
+		d->tidscap = (d->ntids + (uint64_t)n) * 2 + 256;
+		d->tids = realloc(d->tids, d->tidscap * sizeof(*d->tids));
+		if (d->tids == NULL)
+			oom();
+	}
+	for (i = 0; i < n; i++)
+		d->tids[d->ntids++] = s->cand[i]->td_tid;
+}
+
 /*
  * Picks the next thread among the candidates; cur is the running thread if
  * it may go on, else NULL.  Records a decision when there is a choice.
@@ -455,7 +561,15 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 			    s->replay_pos, want, runnable_string(s, n));
 		break;
 	}
+	case SCHED_DFS:
+		next = s->cand[dfs_pick(s, cur, n)];
+		break;
 	}
+	if (s->dfs != NULL)
+		dfs_note(s, false, n, cand_index(s, n, next),
+		    dfs_default(s, cur, n),
+		    cur != NULL ? cand_index(s, n, cur) : -1, next->td_tid,
+		    next->td_pid);
 	record_decision(s, "sched", reporter_tid, next->td_tid,
 	    trace_recording(s->cfg.trace) ? runnable_string(s, n) : NULL, NULL);
 	return (next);
@@ -525,12 +639,32 @@ sched_choose(int64_t n, const char *label)
 	case SCHED_FIFO:
 		v = 1;
 		break;
+	case SCHED_DFS: {
+		int64_t want = dfs_forced(s);
+
+		v = want < 0 ? 1 : s->dfs->by_tid ? want : want + 1;
+		if (v < 1 || v > n) {
+			if (!s->dfs->by_tid)
+				sched_fail(SCHED_DIVERGED, NULL,
+				    "dfs: decision %" PRIu64
+				    " is sim.choose(%" PRId64
+				    "), the prefix chooses %" PRId64,
+				    s->dfs_pos, n, v);
+			s->dfs->fallbacks++;
+			v = 1;
+		}
+		break;
+	}
 	default:
 		v = 1
 		    + (int64_t)rng_below(
 			&s->rng[RNG_STREAM_SCHED], (uint64_t)n);
 		break;
 	}
+	if (s->dfs != NULL)
+		dfs_note(s, true, n > INT32_MAX ? INT32_MAX : (int)n,
+		    (int)(v - 1), 0, -1, s->cur != NULL ? s->cur->td_tid : 0,
+		    s->cur != NULL ? s->cur->td_pid : 0);
 	snprintf(buf, sizeof(buf), "%" PRId64, n);
 	record_decision(
 	    s, "choose", s->cur != NULL ? s->cur->td_tid : 0, v, buf, label);

@@ -45,6 +45,7 @@ enum sched_strategy {
 	SCHED_RANDOM,
 	SCHED_PCT,
 	SCHED_REPLAY,
+	SCHED_DFS,
 };
 
 /* One recorded decision, as the replay strategy consumes it. */
@@ -75,6 +76,52 @@ struct sched_config {
 	void (*on_decision)(void *arg, uint64_t step);
 	void *on_decision_arg;
 };
+
+/*
+ * The schedule prefix driver of `evsim explore --strategy dfs:B` (and the
+ * observer the explorer uses to read any run's decisions).
+ *
+ * Attached with sched_dfs_attach() before a run, it is taken by the next
+ * sched_new(), whatever the strategy, and every decision of that run is
+ * appended to pts[]: the candidate set (tids sorted, as decisions are made
+ * and recorded), the choice as an index into it, the default choice and the
+ * running thread.  Under SCHED_DFS the first prefix_len decisions are
+ * forced by prefix[] and every later one takes the default, which never
+ * preempts: the running thread if it may go on, else the first thread of the
+ * run queue (FIFO order, as the fifo strategy); sim.choose takes 1.
+ *
+ * prefix[] holds 0-based indices into the sorted candidates (choose: value
+ * - 1); an index out of range ends the run as SCHED_DIVERGED.  With by_tid,
+ * it holds tids (choose: values) instead, and one that is not runnable (out
+ * of range) takes the default and counts a fallback: the lenient replay
+ * used to shrink a failing schedule.
+ */
+struct sched_dfs_point {
+	bool is_choose;
+	int n; /* candidates, or the n of sim.choose(n) */
+	int chosen; /* index into the candidates, or value - 1 */
+	int def; /* the default choice's index */
+	int cur; /* index of the running thread if it may go on, else -1 */
+	int tid; /* the chosen thread, or the thread that chose */
+	int pid; /* its process */
+	uint64_t cand; /* tids[cand .. cand + n): the candidates (sched) */
+};
+
+struct sched_dfs {
+	const int64_t *prefix;
+	uint64_t prefix_len;
+	bool by_tid;
+	/* Filled by the run; the arrays are grown with realloc, caller frees.
+	 */
+	struct sched_dfs_point *pts;
+	uint64_t npts, ptscap;
+	int *tids;
+	uint64_t ntids, tidscap;
+	uint64_t fallbacks; /* by_tid entries that could not be followed */
+};
+
+/* Attaches d to the runs started from now on (NULL: detach). */
+void sched_dfs_attach(struct sched_dfs *d);
 
 /* Creates a scheduler and makes it sched_self().  Returns 0 or ENOMEM. */
 int sched_new(struct sched **ret_s, const struct sched_config *cfg);

@@ -544,6 +544,8 @@ check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
 	    "SELECT key, value FROM evsim_meta WHERE key IN "
 	    "('format', 'schema_version')",
 	    -1, &st, NULL);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		goto busy;
 	if (rc != SQLITE_OK)
 		goto notours;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -557,6 +559,8 @@ check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
 			snprintf(ver, sizeof(ver), "%s", v);
 	}
 	sqlite3_finalize(st);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		goto busy;
 	if (rc != SQLITE_DONE || strcmp(fmt, "evsim-trace") != 0)
 		goto notours;
 	if (strcmp(ver, "1") != 0) {
@@ -570,6 +574,10 @@ check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
 notours:
 	seterr(err, errlen, "%s: not an evsim database", path);
 	return (EINVAL);
+busy:
+	/* Locked for longer than the busy timeout: not the wrong file. */
+	seterr(err, errlen, "%s: %s", path, sqlite3_errstr(rc));
+	return (EIO);
 }
 
 static int
@@ -967,6 +975,10 @@ derive(struct report_run *r)
 			r->fail_tr = i - 1;
 	}
 
+	failed = strcmp(h->status, "passed") != 0
+	    && strcmp(h->status, "running") != 0;
+	/* A failure without a seq (a Lua error) happened at the end. */
+	fail = !h->fail_seq.null ? h->fail_seq.v : r->seq_max;
 	r->windowed = r->ntr > REPORT_WINDOW;
 	lo = r->ntr > 0 ? r->tr[0].seq : 1;
 	if (lo > 1)
@@ -974,8 +986,8 @@ derive(struct report_run *r)
 	if (!r->windowed) {
 		r->lo = lo;
 		r->hi = r->seq_max > lo ? r->seq_max : lo;
-	} else if (!h->fail_seq.null) {
-		r->hi = h->fail_seq.v + REPORT_WINDOW / 10;
+	} else if (!h->fail_seq.null || failed) {
+		r->hi = fail + REPORT_WINDOW / 10;
 		if (r->hi > r->seq_max)
 			r->hi = r->seq_max;
 		r->lo = r->hi - REPORT_WINDOW + 1;
@@ -993,11 +1005,8 @@ derive(struct report_run *r)
 		    && d->tid != d->chosen && d->tid > 0
 		    && list_has(d->runnable, d->tid);
 	}
-	failed = strcmp(h->status, "passed") != 0
-	    && strcmp(h->status, "running") != 0;
 	if (!failed)
 		return;
-	fail = !h->fail_seq.null ? h->fail_seq.v : r->seq_max;
 	nlead = 0;
 	for (i = r->ndec; i > 0 && nlead < LEAD_DECISIONS; i--) {
 		struct report_dec *d = &r->dec[i - 1];
@@ -1329,6 +1338,11 @@ report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
 		sqlite3_close(db);
 		return (ENOENT);
 	}
+	/*
+	 * A WAL database is briefly locked while another connection (a run,
+	 * or another report) closes it; wait instead of failing.
+	 */
+	sqlite3_busy_timeout(db, 10000);
 	if ((error = check_meta(db, db_path, err, errlen)) != 0)
 		goto done;
 	if ((error = report_run_load(db, db_path, run_id, &a, err, errlen))

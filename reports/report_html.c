@@ -337,51 +337,32 @@ axis(const struct report_run *r, const struct geom *g, FILE *out, double bottom)
 }
 
 /*
- * The stretches during which each thread ran: from every scheduling
- * decision to the next, or, when no decision was recorded (fifo runs may
- * record none), from runs of consecutive transitions by one thread.
+ * The stretches during which each thread ran: runs of consecutive
+ * transitions by one thread.  The axis is the transition sequence, so the
+ * thread that made transition 'seq' is the one running at x(seq).  The
+ * decision log cannot say this: a switch with one runnable thread (the
+ * other blocked or exited) records no decision.
  */
 static int
 segments(const struct report_run *r, const struct geom *g, struct seg **ret,
     size_t *ret_n)
 {
 	struct seg *s = NULL;
-	size_t n = 0, i, j;
-	bool sched = false;
+	size_t n = 0, i;
 
-	s = malloc((r->ndec + r->ntr + 1) * sizeof(*s));
+	s = malloc((r->ntr + 1) * sizeof(*s));
 	if (s == NULL)
 		return (ENOMEM);
-	for (i = 0; i < r->ndec; i++) {
-		const struct report_dec *d = &r->dec[i];
-		int64_t to = r->seq_max + 1;
-
-		if (strcmp(d->kind, "sched") != 0)
+	for (i = tr_from(r, g->lo); i < r->ntr && r->tr[i].seq <= g->hi; i++) {
+		if (n > 0 && s[n - 1].tid == r->tr[i].tid
+		    && s[n - 1].to == r->tr[i].seq) {
+			s[n - 1].to = r->tr[i].seq + 1;
 			continue;
-		sched = true;
-		for (j = i + 1; j < r->ndec; j++)
-			if (strcmp(r->dec[j].kind, "sched") == 0) {
-				to = r->dec[j].seq;
-				break;
-			}
-		if (to <= d->seq || to <= g->lo || d->seq > g->hi)
-			continue;
-		s[n].from = d->seq;
-		s[n].to = to;
-		s[n++].tid = d->chosen;
-	}
-	if (!sched)
-		for (i = tr_from(r, g->lo); i < r->ntr && r->tr[i].seq <= g->hi;
-		     i++) {
-			if (n > 0 && s[n - 1].tid == r->tr[i].tid
-			    && s[n - 1].to == r->tr[i].seq) {
-				s[n - 1].to = r->tr[i].seq + 1;
-				continue;
-			}
-			s[n].from = r->tr[i].seq;
-			s[n].to = r->tr[i].seq + 1;
-			s[n++].tid = r->tr[i].tid;
 		}
+		s[n].from = r->tr[i].seq;
+		s[n].to = r->tr[i].seq + 1;
+		s[n++].tid = r->tr[i].tid;
+	}
 	*ret = s;
 	*ret_n = n;
 	return (0);
@@ -443,6 +424,8 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 	for (i = 0; i < r->nsys; i++) {
 		const struct report_sys *s = &r->sys[i];
 		int64_t end = s->end_seq.null ? r->seq_max : s->end_seq.v;
+		/* An unfinished call also spans the last transition. */
+		int64_t stop = s->end_seq.null ? end + 1 : end;
 		const char *cls = s->end_seq.null
 		    ? "open"
 		    : (s->errname != NULL ? "err" : "ok");
@@ -453,8 +436,8 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 			continue;
 		if ((y = lane_y(r, ys, s->tid)) < 0)
 			continue;
-		for (j = 0; j < nsg && end > s->seq + 1; j++)
-			if (sg[j].tid != s->tid && sg[j].from < end
+		for (j = 0; j < nsg && stop > s->seq + 1; j++)
+			if (sg[j].tid != s->tid && sg[j].from < stop
 			    && sg[j].to > s->seq + 1) {
 				blocked = true;
 				break;
@@ -507,12 +490,16 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 
 				if (t->pid != child)
 					continue;
+				/*
+				 * The child starts during the call, before it
+				 * returns: the arrow drops at that instant.
+				 */
 				cx = X(g,
 				    t->start_seq.null ? end : t->start_seq.v);
 				P("<path class=\"fork\" d=\"M%f %fL%f %f\" "
 				  "marker-end=\"url(#arrow)\"><title>fork: "
 				  "process %d</title></path>\n",
-				    X(g, end), y + LANE_H / 2.0, cx,
+				    cx, y + LANE_H / 2.0, cx,
 				    ys[j] + LANE_H / 2.0, child);
 				break;
 			}

@@ -25,6 +25,12 @@ static const struct sim_flagname fde_flag_names[] = {
 };
 
 int
+fd_maxfiles(void)
+{
+	return ((int)sim_tunable("kern.maxfilesperproc"));
+}
+
+int
 fdinit(struct filedesc **ret_fdp)
 {
 	struct filedesc *fdp = calloc(1, sizeof(*fdp));
@@ -52,8 +58,8 @@ fdgrowtable(struct filedesc *fdp, int fd)
 
 	while (n <= fd)
 		n *= 2;
-	if (n > SIM_MAXFILES)
-		n = SIM_MAXFILES;
+	if (n > fd_maxfiles())
+		n = fd_maxfiles();
 	nf = realloc(fdp->fd_ofiles, sizeof(*nf) * (size_t)n);
 	if (nf == NULL)
 		sim_oom();
@@ -76,6 +82,10 @@ slot_set(struct filedesc *fdp, int fd, struct file *fp, uint8_t flags,
 		    fde->fde_file != NULL ? fde->fde_file->f_obj.so_name : "",
 		    fp != NULL ? fp->f_obj.so_name : "");
 	fde->fde_file = fp;
+	if (fp == NULL && fd < fdp->fd_freefile)
+		fdp->fd_freefile = fd;
+	else if (fp != NULL && fd == fdp->fd_freefile)
+		fdp->fd_freefile = fd + 1;
 	if (fde->fde_flags != flags) {
 		snprintf(field, sizeof(field), "fd[%d].flags", fd);
 		sim_trace_flags(func, &fdp->fd_obj, field, fde_flag_names,
@@ -88,9 +98,11 @@ slot_set(struct filedesc *fdp, int fd, struct file *fp, uint8_t flags,
 static int
 fdalloc(struct filedesc *fdp, int minfd, int *ret_fd)
 {
-	int fd;
+	int fd, max = fd_maxfiles();
 
-	for (fd = minfd; fd < SIM_MAXFILES; fd++) {
+	/* Every slot below 'fd_freefile' is in use (FreeBSD's hint). */
+	for (fd = minfd > fdp->fd_freefile ? minfd : fdp->fd_freefile; fd < max;
+	     fd++) {
 		if (fd >= fdp->fd_nfiles)
 			fdgrowtable(fdp, fd);
 		if (fdp->fd_ofiles[fd].fde_file == NULL) {
@@ -140,6 +152,7 @@ fdrop(struct file *fp, struct thread *td)
 	if (fp->f_ops != NULL && fp->f_ops->fo_close != NULL)
 		error = fp->f_ops->fo_close(fp, td);
 	sim_trace_freed(__func__, &fp->f_obj);
+	sim_inv_file_free(fp);
 	free(fp);
 	return (error);
 }
@@ -154,6 +167,7 @@ falloc_noinstall(const char *kind)
 		sim_oom();
 	sim_obj_init(&fp->f_obj, "file");
 	sim_trace_created("falloc_noinstall", &fp->f_obj);
+	sim_inv_file_alloc(fp);
 	SIM_SET(&fp->f_obj, "f_count", fp->f_count, 1);
 	return (fp);
 }
@@ -253,7 +267,7 @@ kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
 		FILEDESC_XUNLOCK(fdp);
 		return (EBADF);
 	}
-	if (newfd >= SIM_MAXFILES) {
+	if (newfd >= fd_maxfiles()) {
 		FILEDESC_XUNLOCK(fdp);
 		return (EBADF);
 	}
@@ -304,7 +318,7 @@ kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg, int64_t *ret)
 	fde = &fdp->fd_ofiles[fd];
 	switch (cmd) {
 	case F_DUPFD:
-		if (arg < 0 || arg >= SIM_MAXFILES)
+		if (arg < 0 || arg >= fd_maxfiles())
 			return (EINVAL);
 		FILEDESC_XLOCK(fdp);
 		error = fdalloc(fdp, (int)arg, &nfd);

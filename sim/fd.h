@@ -67,7 +67,16 @@ struct vnode;
 #define DFLAG_SEEKABLE 0x02
 #define DFLAG_FORK 0x04
 
-#define SIM_MAXFILES 1024 /* kern.maxfilesperproc of the simulated system */
+/*
+ * kern.maxfilesperproc: SIM_MAXFILES by default, settable by a scenario's
+ * limits up to SIM_MAXFILES_MAX.  Descriptors at or above it are EBADF
+ * (dup2) and allocation beyond it is EMFILE.
+ */
+#define SIM_MAXFILES 1024
+#define SIM_MAXFILES_MAX (1 << 21)
+
+/* The current kern.maxfilesperproc. */
+int fd_maxfiles(void);
 
 struct fileops {
 	const char *fo_name;
@@ -113,6 +122,7 @@ struct kqueue;
 struct filedesc {
 	struct filedescent *fd_ofiles;
 	int fd_nfiles;
+	int fd_freefile;	/* approx. lowest free descriptor (a hint) */
 	int fd_refcnt; /* processes sharing this table (rfork) */
 	struct sx fd_sx; /* FILEDESC_XLOCK / SLOCK */
 	TAILQ_HEAD(, kqueue) fd_kqlist; /* kqueues opened in this table */

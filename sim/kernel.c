@@ -47,9 +47,66 @@ static const struct sim_revision revisions[] = {
 	    .rev_cponfork_m0 = true,
 	},
 	{
+	    .rev_name = "freebsd@pre-D18316",
+	    .rev_kind = SIM_FREEBSD,
+	    .rev_summary = "FreeBSD before D18316 (2018): knote_fork() "
+			   "racing close(kq)",
+	    /*
+	     * reference/kqueue.md section 5.2 item 2: knote_fork() drops
+	     * its locks and calls kqueue_register() while kqueue_drain()
+	     * runs; without KQ_CLOSING checks in kqueue_expand() and
+	     * knote_attach() the new knote goes into a closing kqueue, and
+	     * knote_fork() leaves flux before it relocks the knlist, so the
+	     * drain can free the knote the list walk continues from.
+	     */
+	    .rev_fork_close_race = true,
+	},
+	{
+	    .rev_name = "freebsd@pre-D8898",
+	    .rev_kind = SIM_FREEBSD,
+	    .rev_summary = "FreeBSD before D8898 (r310302, 2016): KN_INFLUX "
+			   "as a flag",
+	    /*
+	     * reference/kqueue.md sections 1.4 and 5.2 item 1: in flux was
+	     * the status bit KN_INFLUX; knote()/knote_fork() processing a
+	     * knote a scan holds (KN_SCAN) set and then cleared the bit,
+	     * stealing the scan's ownership.  Fixed by the kn_influx counter.
+	     */
+	    .rev_influx_flag = true,
+	},
+	{
+	    .rev_name = "freebsd@pre-r295012",
+	    .rev_kind = SIM_FREEBSD,
+	    .rev_summary = "FreeBSD before r295012 (D4900, 2016): NOTE_CHILD "
+			   "merged with NOTE_EXIT (PR 180385)",
+	    /*
+	     * reference/kqueue.md sections 5.1 (NOTE_TRACK) and 5.2 item 4:
+	     * knote_fork() registered one EV_FLAG1 knote on the child that
+	     * both reports NOTE_CHILD (data = parent pid) and tracks the
+	     * child, so a child exiting before the parent reads NOTE_CHILD
+	     * gives one event NOTE_CHILD|NOTE_EXIT whose data is the exit
+	     * status.  r295012 split it into the EV_ONESHOT|EV_FLAG2 child
+	     * note and the EV_FLAG1 tracking note.
+	     */
+	    .rev_note_child_merged = true,
+	},
+	{
 	    .rev_name = "illumos",
 	    .rev_kind = SIM_ILLUMOS,
 	    .rev_summary = "illumos-gate portfs (reference/ports.md)",
+	},
+	{
+	    .rev_name = "illumos@pre-14898",
+	    .rev_kind = SIM_ILLUMOS,
+	    .rev_summary = "illumos before illumos#14898 (2022): FILE "
+			   "re-association keeps the old user cookie",
+	    /*
+	     * reference/ports.md section 4 P10 (golang/go #54254): the
+	     * PORT_SOURCE_FILE re-association branch of
+	     * port_associate_fop() updated the events but not portkev_user,
+	     * so an event fired after associate(fo, U2) returned U1.
+	     */
+	    .rev_fop_keeps_user = true,
 	},
 };
 #define NREVISIONS (int)(sizeof(revisions) / sizeof(revisions[0]))
@@ -74,7 +131,7 @@ sim_revision_at(int i)
 /* Tunables and resource controls, with their defaults and ranges. */
 static const struct sim_tunable tunable_defaults[] = {
 	{ "kern.kq_calloutmax", 4096, 0, 1 << 24 },
-	{ "kern.maxfilesperproc", SIM_MAXFILES, 1, SIM_MAXFILES },
+	{ "kern.maxfilesperproc", SIM_MAXFILES, 1, SIM_MAXFILES_MAX },
 	{ "process.max-port-events", 65536, 1, 1 << 24 },
 	{ "project.max-port-ids", 8192, 1, 1 << 20 },
 };
@@ -154,6 +211,7 @@ static struct {
 	struct lhost *lh;
 	struct rng lua_rng;
 	bool quiet;
+	bool check; /* global kernel invariants (sim/invariants.c) */
 	int invref; /* scenario.invariants, or LUA_NOREF */
 	lua_State *invL;
 } run;
@@ -237,6 +295,8 @@ check_invariants(void *arg, uint64_t step)
 
 	(void)arg;
 	(void)step;
+	if (run.check)
+		sim_invariants_check();
 	if (run.invref == LUA_NOREF)
 		return;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, run.invref);
@@ -294,6 +354,11 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	lc.print = lua_print;
 	lc.random = lua_random;
 	run.quiet = o->quiet;
+	/*
+	 * A replay checks too: the checks only observe, and a run that
+	 * failed an invariant must fail again at the same decision.
+	 */
+	run.check = o->check || o->strategy == SCHED_REPLAY;
 	run.invref = LUA_NOREF;
 	rng_init(&run.lua_rng, o->have_seed ? o->seed : 0, RNG_STREAM_LUA);
 	if (lhost_new(&run.lh, &lc) != 0)
@@ -339,10 +404,17 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 				  : "freebsd";
 	rev = sim_revision_find(kname);
 	if (rev == NULL) {
-		error = seterr(err, errlen,
-		    "%s: unknown kernel '%s' (known: freebsd, "
-		    "freebsd@b11289f, illumos)",
-		    o->path, kname);
+		char known[512];
+		size_t kl = 0;
+		int i;
+
+		known[0] = '\0';
+		for (i = 0; i < NREVISIONS && kl < sizeof(known); i++)
+			kl += (size_t)snprintf(known + kl, sizeof(known) - kl,
+			    "%s%s", i > 0 ? ", " : "", revisions[i].rev_name);
+		error
+		    = seterr(err, errlen, "%s: unknown kernel '%s' (known: %s)",
+			o->path, kname, known);
 		goto out;
 	}
 	snprintf(res->kernel, sizeof(res->kernel), "%s", rev->rev_name);
@@ -425,7 +497,7 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
 	sc.sigcheck = sim_sigcheck;
-	if (run.invref != LUA_NOREF)
+	if (run.invref != LUA_NOREF || run.check)
 		sc.on_decision = check_invariants;
 	if (sched_new(&s, &sc) != 0)
 		sim_oom();
@@ -449,9 +521,15 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	res->status = sched_run(s);
 	res->seed = (uint64_t)seed;
 	snprintf(res->message, sizeof(res->message), "%s", sched_message(s));
-	if (sched_fail_func(s) != NULL)
+	if (res->status == SCHED_PASSED && run.check
+	    && sim_invariants_at_exit(res->fail_func, sizeof(res->fail_func),
+		res->message, sizeof(res->message)))
+		res->status = SCHED_FAILED;
+	else if (sched_fail_func(s) != NULL)
 		snprintf(res->fail_func, sizeof(res->fail_func), "%s",
 		    sched_fail_func(s));
+	else if (res->status == SCHED_DEADLOCK)
+		snprintf(res->fail_func, sizeof(res->fail_func), "deadlock");
 	res->vtime_end_ns = sched_now();
 	res->transitions = trace_seq(o->trace);
 	res->syscalls = trace_nsyscalls(o->trace);

@@ -10,6 +10,7 @@
 #define SIM_KERNEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct file;
@@ -35,6 +36,24 @@ struct sim_revision {
 	const char *rev_summary;
 	/* FreeBSD kqueue_fork_copy_knote(): as committed in b11289f (M0). */
 	bool rev_cponfork_m0;
+	/*
+	 * FreeBSD before D18316: kqueue_expand() and knote_attach() do not
+	 * check KQ_CLOSING, and knote_fork() leaves flux before it relocks
+	 * the knlist.
+	 */
+	bool rev_fork_close_race;
+	/* FreeBSD before D8898: KN_INFLUX is a flag, not a counter. */
+	bool rev_influx_flag;
+	/*
+	 * FreeBSD before r295012: knote_fork() registers one knote for the
+	 * child that reports NOTE_CHILD and tracks it (PR 180385).
+	 */
+	bool rev_note_child_merged;
+	/*
+	 * illumos before illumos#14898: re-associating a PORT_SOURCE_FILE
+	 * watch keeps the first association's user cookie.
+	 */
+	bool rev_fop_keeps_user;
 };
 
 /* The revision named name, or NULL (with a list of valid names in err). */
@@ -141,6 +160,42 @@ int sim_tunable_get(const char *name, int64_t *ret);
 int sim_tunable_set(const char *name, int64_t value);
 /* Fast read of a known tunable; aborts on a typo in the model. */
 int64_t sim_tunable(const char *name);
+
+/*
+ * Global kernel invariants (sim/invariants.c), checked at every scheduling
+ * decision of a run with checking on: a violation ends the run with status
+ * 'failed' and fail_func "invariant:<name>".  sim_invariants_at_exit() runs
+ * once after a run that passed (reference counts balance): true when one
+ * is violated, with the fail_func and message filled in.
+ */
+void sim_invariants_check(void);
+bool sim_invariants_at_exit(
+    char *func, size_t funclen, char *msg, size_t msglen);
+
+/*
+ * The live files of the run, fed by falloc_noinstall() and fdrop() when
+ * they call these (see sim/invariants.c); until then the file checks use
+ * f_count.
+ */
+void sim_inv_file_alloc(struct file *fp);
+void sim_inv_file_free(struct file *fp);
+
+/*
+ * Declared state machines of the models (coverage): which function may
+ * change a field of an object kind, and how.  A flag rule (to == NULL)
+ * says func may set (from "+BIT") or clear (from "-BIT") one bit of a
+ * flag-set field; a value rule says func may change the field from 'from'
+ * to 'to'.  Tables end with a zeroed entry.
+ */
+struct sim_sm_rule {
+	const char *kind; /* "knote", "portkev" */
+	const char *field; /* "kn_status", "(life)" */
+	const char *from;
+	const char *to;
+	const char *func;
+};
+extern const struct sim_sm_rule freebsd_sm_rules[];
+extern const struct sim_sm_rule illumos_sm_rules[];
 
 /* Kernel-model hooks, selected by the kernel kind. */
 extern const struct sim_kops freebsd_kops;

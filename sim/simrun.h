@@ -30,6 +30,7 @@ struct sim_run_opts {
 	const struct sched_decision *replay;
 	uint64_t replay_len;
 	bool quiet; /* no print() echo on stdout */
+	bool check; /* global kernel invariants at every decision */
 	size_t mem_limit_bytes;
 	uint64_t instr_budget;
 };

@@ -608,7 +608,7 @@ l_dup2(lua_State *L)
 	    L, &sc, "dup2", SYS_ANY, "%d, %" PRId64, fd, (int64_t)want);
 
 	if (e == 0)
-		e = want < 0 || want >= SIM_MAXFILES
+		e = want < 0 || want >= fd_maxfiles()
 		    ? EBADF
 		    : kern_dup(curthread, fd, (int)want, &nfd);
 	lua_pushinteger(L, nfd);

@@ -44,9 +44,12 @@ usage_main(FILE *f)
 	    "  replay DB     re-execute a recorded run from the database and "
 	    "compare\n"
 	    "  explore FILE  search schedules for failures (random, "
-	    "pct[:D])\n"
+	    "pct[:D], dfs[:B])\n"
+	    "  merge OUT IN...  copy the runs of evsim databases into OUT\n"
 	    "  diff DB A B   first differing transition of two runs, then an "
 	    "aligned diff\n"
+	    "  coverage DB   state transitions seen in a database, and the "
+	    "allowed ones never seen\n"
 	    "\n"
 	    "evsim COMMAND --help describes a command; evsim --version prints "
 	    "the version.\n"
@@ -187,6 +190,8 @@ cmd_run(int argc, char **argv)
 		{ "no-record", no_argument, NULL, 'n' },
 		{ "trace-out", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "no-check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -201,8 +206,8 @@ cmd_run(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.strategy = SCHED_FIFO;
 	optind = 1;
-	while (
-	    (c = getopt_long(argc, argv, "s:d:k:S:nt:qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCh", opts, NULL))
+	    != -1) {
 		switch (c) {
 		case 's':
 			if (parse_u64(optarg, &o.seed) != 0) {
@@ -247,17 +252,25 @@ cmd_run(int argc, char **argv)
 		case 'q':
 			o.quiet = true;
 			break;
+		case 'c':
+			o.check = true;
+			break;
+		case 'C':
+			o.check = false;
+			break;
 		case 'h':
 			printf("usage: evsim run FILE [--seed N] [--db PATH] "
 			       "[--kernel K] [--strategy S]\n"
 			       "                 [--no-record] [--trace-out "
-			       "PATH] [--quiet]\n\n"
+			       "PATH] [--quiet] [--check|--no-check]\n\n"
 			       "Runs one scenario and records every "
 			       "transition into the database\n"
 			       "(default evsim.db).  Kernels: freebsd, "
 			       "freebsd@b11289f, illumos.\n"
 			       "Strategies: fifo (default), random, "
-			       "pct[:D].\n");
+			       "pct[:D].\n"
+			       "--check verifies the global kernel invariants "
+			       "at every decision (default off).\n");
 			return (0);
 		default:
 			return (EXIT_USAGE);
@@ -499,9 +512,9 @@ cmd_report(int argc, char **argv)
 	enum report_format fmt = REPORT_HTML;
 	int64_t run = 0, against = 0;
 	const char *out = NULL, *states = NULL;
-	char err[1024];
+	char err[1024], tmp[4096] = "";
 	FILE *f = stdout;
-	int c, rc;
+	int c, rc, tfd = -1;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:a:f:s:o:h", opts, NULL)) != -1) {
@@ -550,17 +563,44 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "evsim report: expected one DB\n");
 		return (EXIT_USAGE);
 	}
-	if (out != NULL && (f = fopen(out, "w")) == NULL) {
-		fprintf(stderr, "evsim: %s: %s\n", out, strerror(errno));
-		return (EXIT_USAGE);
+	/*
+	 * Write to a temporary file next to PATH and rename it on success,
+	 * so that a failed report never leaves a partial file behind nor
+	 * removes anything that was there (PATH may be a device).
+	 */
+	if (out != NULL) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", out);
+		tfd = mkstemp(tmp);
+		if (tfd < 0 || (f = fdopen(tfd, "w")) == NULL) {
+			/* Not a folder we can write to: write PATH itself. */
+			if (tfd >= 0) {
+				close(tfd);
+				unlink(tmp);
+			}
+			tmp[0] = '\0';
+			if ((f = fopen(out, "w")) == NULL) {
+				fprintf(stderr, "evsim: %s: %s\n", out,
+				    strerror(errno));
+				return (EXIT_USAGE);
+			}
+		}
 	}
 	rc = report_write(
 	    argv[optind], run, against, fmt, states, f, err, sizeof(err));
-	if (f != stdout)
-		fclose(f);
+	if (f != stdout && fclose(f) != 0 && rc == 0) {
+		snprintf(err, sizeof(err), "%s: %s", out, strerror(errno));
+		rc = EIO;
+	}
+	if (out != NULL && tmp[0] != '\0') {
+		if (rc == 0 && rename(tmp, out) != 0) {
+			snprintf(
+			    err, sizeof(err), "%s: %s", out, strerror(errno));
+			rc = EIO;
+		}
+		if (rc != 0)
+			unlink(tmp);
+	}
 	if (rc != 0) {
-		if (out != NULL)
-			remove(out);
 		fprintf(stderr, "evsim: %s\n", err);
 		return (EXIT_USAGE);
 	}
@@ -572,6 +612,8 @@ cmd_report(int argc, char **argv)
 int cmd_replay(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_coverage(int argc, char **argv);
 
 int
 main(int argc, char **argv)
@@ -603,6 +645,10 @@ main(int argc, char **argv)
 		return (cmd_diff(argc - 1, argv + 1));
 	if (strcmp(argv[1], "explore") == 0)
 		return (cmd_explore(argc - 1, argv + 1));
+	if (strcmp(argv[1], "merge") == 0)
+		return (cmd_merge(argc - 1, argv + 1));
+	if (strcmp(argv[1], "coverage") == 0)
+		return (cmd_coverage(argc - 1, argv + 1));
 	fprintf(stderr, "evsim: unknown command '%s' (see evsim --help)\n",
 	    argv[1]);
 	return (EXIT_USAGE);

@@ -48,8 +48,19 @@ struct kqueue {
 	struct klist *kq_knhash; /* hash table for knotes */
 	struct task kq_task;
 	struct kqueue *kq_forksrc; /* the parent's kqueue while fork copies */
+	TAILQ_ENTRY(kqueue) kq_all; /* sim: every live kqueue of the run */
 	struct sim_obj kq_obj; /* "kqueue#N" */
 };
+
+/* The behaviour switches of the run's kernel revision (kernel.c). */
+#define KQ_REV(sw) (sim_kern->k_rev->sw)
+
+/*
+ * Every live kqueue of the run, in creation order (sim/invariants.c): the
+ * first, or NULL, and the next.
+ */
+struct kqueue *kqueue_registry_first(void);
+struct kqueue *kqueue_registry_next(struct kqueue *kq);
 
 #define KQ_SET_COUNT(kq, v)                                                    \
 	SIM_SET(&(kq)->kq_obj, "kq_count", (kq)->kq_count, (v))

@@ -145,6 +145,7 @@ static struct {
 	struct mtx kq_global; /* orders two kqueue locks */
 	int *ast_tids; /* threads with a pending TDA_KQUEUE */
 	int nast, astcap;
+	TAILQ_HEAD(, kqueue) all; /* every live kqueue (invariants) */
 } kqs;
 
 unsigned int kq_ncallouts;
@@ -202,7 +203,21 @@ kqueue_runinit(void)
 	memset(&kqs, 0, sizeof(kqs));
 	kqs.gen = sched_generation();
 	mtx_init(&kqs.kq_global, "kqueue order", NULL, MTX_DEF);
+	TAILQ_INIT(&kqs.all);
 	kq_ncallouts = 0;
+}
+
+struct kqueue *
+kqueue_registry_first(void)
+{
+	kqueue_runinit();
+	return (TAILQ_FIRST(&kqs.all));
+}
+
+struct kqueue *
+kqueue_registry_next(struct kqueue *kq)
+{
+	return (TAILQ_NEXT(kq, kq_all));
 }
 
 void
@@ -262,22 +277,43 @@ kn_in_flux(const struct knote *kn)
 	return (kn->kn_influx > 0);
 }
 
-/* Models kn_enter_flux() in sys/kern/kern_event.c. */
+/*
+ * Models kn_enter_flux() in sys/kern/kern_event.c.  Before D8898
+ * (rev_influx_flag) in flux was the status bit KN_INFLUX: entering set it,
+ * whoever held it already.
+ */
 void
 kn_enter_flux(struct knote *kn)
 {
 	KQ_OWNED(kn->kn_kq);
 	MPASS(kn->kn_influx < INT_MAX);
-	KN_SET_INFLUX(kn, kn->kn_influx + 1);
+	if (KQ_REV(rev_influx_flag))
+		KN_SET_INFLUX(kn, 1); /* kn_status |= KN_INFLUX */
+	else
+		KN_SET_INFLUX(kn, kn->kn_influx + 1);
 }
 
-/* Models kn_leave_flux() in sys/kern/kern_event.c. */
+/*
+ * Models kn_leave_flux() in sys/kern/kern_event.c.  Before D8898 leaving
+ * cleared KN_INFLUX for every holder at once: the second holder to leave
+ * finds the knote no longer in flux, its ownership stolen by the first
+ * (reference/kqueue.md section 5.2 item 1).  The MPASS of the counter
+ * version catches it there.  XXX: the 2016 kernel cleared the bit again
+ * silently and failed later, on a knote freed meanwhile.
+ */
 bool
 kn_leave_flux(struct knote *kn)
 {
 	KQ_OWNED(kn->kn_kq);
-	MPASS(kn->kn_influx > 0);
-	KN_SET_INFLUX(kn, kn->kn_influx - 1);
+	KASSERT(kn->kn_influx > 0,
+	    ("kn_leave_flux: knote %s is not in flux: %s", kn->kn_obj.so_name,
+		KQ_REV(rev_influx_flag)
+		    ? "another holder cleared KN_INFLUX (pre-D8898)"
+		    : "unbalanced"));
+	if (KQ_REV(rev_influx_flag))
+		KN_SET_INFLUX(kn, 0); /* kn_status &= ~KN_INFLUX */
+	else
+		KN_SET_INFLUX(kn, kn->kn_influx - 1);
 	return (kn->kn_influx == 0);
 }
 
@@ -434,6 +470,7 @@ kqueue_init(struct kqueue *kq, bool cponfork)
 	TASK_INIT(&kq->kq_task, 0, kqueue_task, kq);
 	sim_obj_init(&kq->kq_obj, "kqueue");
 	sim_trace_created("kqueue_init", &kq->kq_obj);
+	TAILQ_INSERT_TAIL(&kqs.all, kq, kq_all);
 	if (cponfork)
 		KQ_SET_STATE(kq, kq->kq_state | KQ_CPONFORK);
 }
@@ -897,7 +934,7 @@ kqueue_schedtask(struct kqueue *kq)
 
 /*
  * Models kqueue_expand(): room for the (fops, ident) pair.  EBADF when the
- * kqueue is closing.
+ * kqueue is closing (D18316; not before it: rev_fork_close_race).
  */
 int
 kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
@@ -921,7 +958,8 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			if (list == NULL)
 				abort();
 			KQ_LOCK(kq);
-			if ((kq->kq_state & KQ_CLOSING) != 0) {
+			if ((kq->kq_state & KQ_CLOSING) != 0
+			    && !KQ_REV(rev_fork_close_race)) {
 				to_free = list;
 				error = EBADF;
 			} else if (kq->kq_knlistsize >= size) {
@@ -948,7 +986,8 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			for (i = 0; i < KN_HASHSIZE; i++)
 				SLIST_INIT(&tmp_knhash[i]);
 			KQ_LOCK(kq);
-			if ((kq->kq_state & KQ_CLOSING) != 0) {
+			if ((kq->kq_state & KQ_CLOSING) != 0
+			    && !KQ_REV(rev_fork_close_race)) {
 				to_free = tmp_knhash;
 				error = EBADF;
 			} else if (kq->kq_knhashmask == 0) {
@@ -1262,6 +1301,22 @@ kqueue_destroy(struct kqueue *kq)
 	KASSERT(
 	    kq->kq_fdp == NULL, ("kqueue still attached to a file descriptor"));
 	knlist_destroy(&kq->kq_sel.si_note);
+	/*
+	 * XXX: not in the kernel, which would free the kqueue under a knote
+	 * attached after kqueue_drain() passed its list (a knote_fork()
+	 * registration before D18316) and fault later; the model panics here.
+	 */
+	for (int i = 0; i < kq->kq_knlistsize; i++)
+		KASSERT(SLIST_EMPTY(&kq->kq_knlist[i]),
+		    ("kqueue_destroy: %s: knote %s on fd %d survived the drain",
+			kq->kq_obj.so_name,
+			SLIST_FIRST(&kq->kq_knlist[i])->kn_obj.so_name, i));
+	for (int i = 0; kq->kq_knhashmask != 0 && i <= (int)kq->kq_knhashmask;
+	     i++)
+		KASSERT(SLIST_EMPTY(&kq->kq_knhash[i]),
+		    ("kqueue_destroy: %s: knote %s survived the drain",
+			kq->kq_obj.so_name,
+			SLIST_FIRST(&kq->kq_knhash[i])->kn_obj.so_name));
 	mtx_destroy(&kq->kq_lock);
 	free(kq->kq_knhash);
 	free(kq->kq_knlist);
@@ -1316,6 +1371,7 @@ kqueue_close(struct file *fp, struct thread *td)
 		FILEDESC_XUNLOCK(fdp);
 
 	kqueue_destroy(kq);
+	TAILQ_REMOVE(&kqs.all, kq, kq_all);
 	sim_trace_freed(__func__, &kq->kq_obj);
 	free(kq);
 	fp->f_data = NULL;
@@ -1387,6 +1443,37 @@ knote(struct knlist *list, long hint, int lockflags)
 }
 
 /*
+ * The end of a NOTE_TRACK iteration of knote_fork() before D18316
+ * (rev_fork_close_race): the knote leaves flux and the kqueue lock is
+ * dropped before the knlist is locked again, so kqueue_drain() (or any
+ * dropper) may free the knote in between; the list walk then continues
+ * from the freed knote's 'kn_selnext' (reference/kqueue.md section 5.2
+ * item 2).  XXX: the kernel reads freed memory; the model looks the knote
+ * up by name on the relocked list and returns false if it is gone.
+ */
+static bool
+knote_fork_leave_early(
+    struct knlist *list, struct kqueue *kq, struct knote *kn, int error)
+{
+	struct knote *kn1;
+	char name[sizeof(kn->kn_obj.so_name)];
+
+	if (error)
+		KN_SET_FFLAGS(kn, kn->kn_fflags | NOTE_TRACKERR);
+	if (kn->kn_fop->f_event(kn, (long)NOTE_FORK))
+		KNOTE_ACTIVATE(kn, 0);
+	memcpy(name, kn->kn_obj.so_name, sizeof(name));
+	KQ_LOCK(kq);
+	kn_leave_flux(kn);
+	KQ_UNLOCK_FLUX(kq);
+	knl_lock(list);
+	SLIST_FOREACH(kn1, &list->kl_list, kn_selnext)
+		if (kn1 == kn && strcmp(kn1->kn_obj.so_name, name) == 0)
+			return (true);
+	return (false);
+}
+
+/*
  * Models knote_fork(): the process owning 'list' forked child pid.  Knotes
  * without NOTE_TRACK see NOTE_FORK as in knote(); with NOTE_TRACK two
  * knotes are registered on the child (the NOTE_CHILD one-shot note and the
@@ -1432,18 +1519,24 @@ knote_fork(struct knlist *list, int pid)
 
 		/*
 		 * First the child notice alone: NOTE_CHILD and NOTE_EXIT
-		 * both use 'data', in conflicting ways.
+		 * both use 'data', in conflicting ways.  Before r295012
+		 * (rev_note_child_merged) there was no such note: the one
+		 * EV_FLAG1 registration below reported NOTE_CHILD too.
 		 */
-		kev.ident = (uint64_t)pid;
-		kev.filter = kn->kn_filter;
-		kev.flags
-		    = kn->kn_flags | EV_ADD | EV_ENABLE | EV_ONESHOT | EV_FLAG2;
-		kev.fflags = (uint32_t)kn->kn_sfflags;
-		kev.data = (int64_t)kn->kn_id; /* parent */
-		kev.udata = kn->kn_kevent.udata; /* preserve udata */
-		error = kqueue_register(kq, &kev, NULL, 0);
-		if (error)
-			KN_SET_FFLAGS(kn, kn->kn_fflags | NOTE_TRACKERR);
+		error = 0;
+		if (!KQ_REV(rev_note_child_merged)) {
+			kev.ident = (uint64_t)pid;
+			kev.filter = kn->kn_filter;
+			kev.flags = kn->kn_flags | EV_ADD | EV_ENABLE
+			    | EV_ONESHOT | EV_FLAG2;
+			kev.fflags = (uint32_t)kn->kn_sfflags;
+			kev.data = (int64_t)kn->kn_id; /* parent */
+			kev.udata = kn->kn_kevent.udata; /* preserve udata */
+			error = kqueue_register(kq, &kev, NULL, 0);
+			if (error)
+				KN_SET_FFLAGS(
+				    kn, kn->kn_fflags | NOTE_TRACKERR);
+		}
 
 		/* Then the note that tracks the child's own events. */
 		kev.ident = (uint64_t)pid;
@@ -1453,6 +1546,13 @@ knote_fork(struct knlist *list, int pid)
 		kev.data = (int64_t)kn->kn_id;
 		kev.udata = kn->kn_kevent.udata;
 		error = kqueue_register(kq, &kev, NULL, 0);
+
+		if (KQ_REV(rev_fork_close_race)) {
+			KASSERT(knote_fork_leave_early(list, kq, kn, error),
+			    ("knote_fork: a knote was freed while the knlist "
+			     "was unlocked (pre-D18316)"));
+			continue;
+		}
 
 		/* Serialize updates of 'kn_kevent' with scanners. */
 		knl_lock(list);
@@ -1674,7 +1774,8 @@ knote_attach(struct knote *kn, struct kqueue *kq)
 	KQ_OWNED(kq);
 	MPASS(kn->kn_kq == kq);
 
-	if ((kq->kq_state & KQ_CLOSING) != 0)
+	/* D18316: a closing kqueue takes no new knote. */
+	if ((kq->kq_state & KQ_CLOSING) != 0 && !KQ_REV(rev_fork_close_race))
 		return (EBADF);
 	if (kn->kn_fop->f_isfd) {
 		if (kn->kn_id >= (uint64_t)kq->kq_knlistsize)

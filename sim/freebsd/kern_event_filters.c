@@ -177,9 +177,20 @@ filt_procattach(struct knote *kn)
 		KN_SET_SFFLAGS(kn, kn->kn_sfflags & ~NOTE_PCTRLMASK);
 		immediate = true; /* force immediate activation */
 	}
-	/* The kernel's tracking registration. */
-	if (kn->kn_flags & EV_FLAG1)
+	/*
+	 * The kernel's tracking registration.  Before r295012
+	 * (rev_note_child_merged) it was also the child note: NOTE_CHILD with
+	 * the parent pid in 'data', activated by the f_event of
+	 * kqueue_register(), and a later NOTE_EXIT overwrites 'data' (PR
+	 * 180385).
+	 */
+	if (kn->kn_flags & EV_FLAG1) {
 		KN_SET_FLAGS(kn, kn->kn_flags & ~EV_FLAG1);
+		if (KQ_REV(rev_note_child_merged)) {
+			KN_SET_DATA(kn, kn->kn_sdata); /* ppid */
+			KN_SET_FFLAGS(kn, NOTE_CHILD);
+		}
+	}
 
 	knlist_add(&p->p_klist, kn, 1);
 

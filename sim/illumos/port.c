@@ -105,6 +105,19 @@ port_control_check(void)
 	}
 }
 
+port_t *
+port_registry_first(void)
+{
+	port_control_check();
+	return (LIST_FIRST(&port_control.pc_ports));
+}
+
+port_t *
+port_registry_next(port_t *pp)
+{
+	return (LIST_NEXT(pp, port_link));
+}
+
 int
 port_nports(void)
 {

@@ -13,11 +13,12 @@
  * all-zero stamps); one mutex ('portfop_mutex') protects every port's watch
  * cache and every vnode's watch list, where illumos has 'pfc_lock' per port
  * and a per-vnode mutex; re-association updates the user cookie (the
- * illumos#14898 fix).
+ * illumos#14898 fix; not under illumos@pre-14898, rev_fop_keeps_user).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "port_impl.h"
 #include "proc.h"
 #include "vfs.h"
@@ -199,8 +200,15 @@ port_associate_fop(port_t *pp, int source, const char *path, int events,
 		SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags", pfop_flag_names,
 		    pfp->pfop_flags, pfp->pfop_flags & ~PORT_FOP_KEV_ONQ);
 		PORTKEV_SET_EVENTS(pkevp, 0);
-		port_user_free(&pkevp->portkev_user);
-		port_user_copy(&pkevp->portkev_user, u);
+		/*
+		 * illumos#14898: the new association's user cookie.  Before
+		 * the fix (rev_fop_keeps_user) the first one stayed
+		 * (reference/ports.md section 4 P10).
+		 */
+		if (!PORT_REV(rev_fop_keeps_user)) {
+			port_user_free(&pkevp->portkev_user);
+			port_user_copy(&pkevp->portkev_user, u);
+		}
 	}
 	SIM_SET(&pfp->pfop_obj, "pfop_events", pfp->pfop_events, events);
 	SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags", pfop_flag_names,

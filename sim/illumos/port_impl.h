@@ -253,6 +253,13 @@ typedef struct port {
 	char port_wtrace[160]; /* last traced waiter list */
 	struct portfop_cache *port_fopcache; /* XXX: portsrc_data in illumos */
 	LIST_ENTRY(port) port_link; /* all ports of the run */
+	/*
+	 * sim (invariants): event slots of this port that exist as objects,
+	 * and slots whose 'port_curr' change and allocation or free are in
+	 * different critical sections and not both done yet.
+	 */
+	int port_nkev_live;
+	int port_nkev_transit;
 	struct sim_obj port_obj;
 } port_t;
 #define port_pollhd port_sel.si_ph
@@ -410,6 +417,16 @@ int portfs_leave(
     struct thread *td, port_t *pp, struct port_active *pa, int error);
 struct port_proc *port_proc(struct proc *p);
 void port_exit_cleanup(void);
+
+/*
+ * Every live port of the run (sim/invariants.c): the first, or NULL, and
+ * the next.
+ */
+port_t *port_registry_first(void);
+port_t *port_registry_next(port_t *pp);
+
+/* The behaviour switches of the run's kernel revision (kernel.c). */
+#define PORT_REV(sw) (sim_kern->k_rev->sw)
 int port_nports(void);
 
 /* port_subr.c */

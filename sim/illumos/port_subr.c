@@ -232,6 +232,7 @@ port_alloc_event_local(
 		return (EAGAIN);
 	}
 	PORT_SET(pp, port_curr, pp->port_curr + 1);
+	pp->port_nkev_transit++;
 	mtx_unlock(&pp->port_queue.portq_mutex);
 
 	pkevp = calloc(1, sizeof(*pkevp));
@@ -239,6 +240,8 @@ port_alloc_event_local(
 		fprintf(stderr, "evsim: out of memory\n");
 		abort();
 	}
+	pp->port_nkev_transit--;
+	pp->port_nkev_live++;
 	mtx_init(&pkevp->portkev_lock, "portkev_lock", NULL, MTX_DEF);
 	sim_obj_init(&pkevp->portkev_obj, "portkev");
 	sim_trace_created(__func__, &pkevp->portkev_obj);
@@ -334,6 +337,7 @@ port_free_event(port_kevent_t *pkevp)
 		return;
 	}
 	PORT_SET(pp, port_curr, pp->port_curr - 1);
+	pp->port_nkev_transit--;
 	if (pp->port_curr < pp->port_max_events)
 		cv_signal(&pp->port_cv);
 	if ((portq->portq_flags & PORTQ_CLOSE)
@@ -363,10 +367,14 @@ port_free_event_local(port_kevent_t *pkevp, int counter)
 	sim_trace_freed(__func__, &pkevp->portkev_obj);
 	mtx_destroy(&pkevp->portkev_lock);
 	free(pkevp);
+	/* The slot is gone; 'port_curr' follows (counter 0) or preceded. */
+	pp->port_nkev_live--;
+	pp->port_nkev_transit++;
 
 	mtx_lock(&portq->portq_mutex);
 	if (counter == 0) {
 		PORT_SET(pp, port_curr, pp->port_curr - 1);
+		pp->port_nkev_transit--;
 		if (pp->port_curr < pp->port_max_events)
 			cv_signal(&pp->port_cv);
 		if ((portq->portq_flags & PORTQ_CLOSE)
