@@ -122,7 +122,7 @@ struct kqueue;
 struct filedesc {
 	struct filedescent *fd_ofiles;
 	int fd_nfiles;
-	int fd_freefile;	/* approx. lowest free descriptor (a hint) */
+	int fd_freefile; /* approx. lowest free descriptor (a hint) */
 	int fd_refcnt; /* processes sharing this table (rfork) */
 	struct sx fd_sx; /* FILEDESC_XLOCK / SLOCK */
 	TAILQ_HEAD(, kqueue) fd_kqlist; /* kqueues opened in this table */
