@@ -135,6 +135,37 @@ uc_entry(unsigned int hi, unsigned int lo)
 }
 #endif
 
+/*
+ * A cache of unmapped-to-be stacks: exploration creates and frees every
+ * thread's stack in every run, and mmap/mprotect/munmap (with the page
+ * faults of a fresh mapping) were most of a short run's cost.  Stacks keep
+ * their guard page.  Not thread-safe: evsim is single-threaded (--jobs uses
+ * processes).
+ */
+#define FIBER_CACHE_MAX 64
+
+static struct {
+	void *map;
+	size_t len;
+} stack_cache[FIBER_CACHE_MAX];
+static int nstack_cache;
+
+static void *
+stack_cache_get(size_t map_len)
+{
+	int i;
+
+	for (i = nstack_cache - 1; i >= 0; i--) {
+		if (stack_cache[i].len == map_len) {
+			void *map = stack_cache[i].map;
+
+			stack_cache[i] = stack_cache[--nstack_cache];
+			return (map);
+		}
+	}
+	return (NULL);
+}
+
 int
 fiber_new(struct fiber **ret_f, size_t stack_bytes, fiber_fn *fn, void *arg)
 {
@@ -152,6 +183,9 @@ fiber_new(struct fiber **ret_f, size_t stack_bytes, fiber_fn *fn, void *arg)
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return (ENOMEM);
+	map = stack_cache_get(len + page);
+	if (map != NULL)
+		goto mapped;
 	map = mmap(
 	    NULL, len + page, PROT_READ | PROT_WRITE, FIBER_MAP_FLAGS, -1, 0);
 	if (map == MAP_FAILED) {
@@ -163,6 +197,7 @@ fiber_new(struct fiber **ret_f, size_t stack_bytes, fiber_fn *fn, void *arg)
 		free(f);
 		return (ENOMEM);
 	}
+mapped:
 	f->f_fn = fn;
 	f->f_arg = arg;
 	f->f_map = map;
@@ -258,7 +293,13 @@ fiber_free(struct fiber *f)
 		 */
 		ASAN_UNPOISON_MEMORY_REGION(f->f_stack_lo, f->f_stack_len);
 #endif
-		munmap(f->f_map, f->f_map_len);
+		if (nstack_cache < FIBER_CACHE_MAX) {
+			stack_cache[nstack_cache].map = f->f_map;
+			stack_cache[nstack_cache].len = f->f_map_len;
+			nstack_cache++;
+		} else {
+			munmap(f->f_map, f->f_map_len);
+		}
 	}
 	free(f);
 }
