@@ -160,12 +160,13 @@ sched_free(struct sched *s)
 
 	if (s == NULL)
 		return;
+	/* First: queued events may live inside the threads freed below. */
+	evq_free(s->evq);
 	TAILQ_FOREACH_SAFE(td, &s->all, td_all, tmp)
 		thread_free(td);
 	TAILQ_FOREACH_SAFE(td, &s->dead, td_all, tmp)
 		thread_free(td);
 	fiber_free(s->host);
-	evq_free(s->evq);
 	free(s->cand);
 	free(s->runnable_buf);
 	if (self == s)

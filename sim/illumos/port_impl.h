@@ -293,7 +293,8 @@ typedef struct portfd {
 	struct sim_obj pfd_obj;
 } portfd_t;
 
-#define PFTOD(pfd) (&(pfd)->pfd_pd)
+/* NULL-safe: a bucket may be empty (member access through NULL is UB). */
+#define PFTOD(pfd) ((pfd) != NULL ? &(pfd)->pfd_pd : NULL)
 #define PDTOF(pdp) ((portfd_t *)(pdp))
 
 #define PORTHASH_START 256
