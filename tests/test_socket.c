@@ -8,103 +8,15 @@
  * process layer only creates threads that run Lua); the helper ends by
  * writing to a second pair on which the main thread waits, as a join.
  */
-#include <criterion/criterion.h>
+#include "simtest.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "../sim/fd.h"
-#include "../sim/kernel.h"
-#include "../sim/proc.h"
-#include "../sim/simrun.h"
 #include "../sim/socket.h"
 #include "../sim/vfs.h"
-
-struct check {
-	char what[128];
-	long long got;
-	long long want;
-};
-
-static struct {
-	int n;
-	struct check c[128];
-} res;
-
-static void
-check(const char *what, int line, long long got, long long want)
-{
-	struct check *c;
-
-	if (res.n == (int)(sizeof(res.c) / sizeof(res.c[0])))
-		abort();
-	c = &res.c[res.n++];
-	snprintf(c->what, sizeof(c->what), "line %d: %.100s", line, what);
-	c->got = got;
-	c->want = want;
-}
-
-#define CHECK(got, want) check(#got, __LINE__, (long long)(got), (want))
 
 static void
 run(void (*body)(void *))
 {
-	enum sched_status st;
-	int i;
-
-	memset(&res, 0, sizeof(res));
-	st = sim_test_run("freebsd", body, NULL);
-	cr_assert_eq(st, SCHED_PASSED, "run ended %s", sched_status_name(st));
-	cr_assert_gt(res.n, 0, "the body checked nothing");
-	for (i = 0; i < res.n; i++)
-		cr_expect_eq(res.c[i].got, res.c[i].want,
-		    "%s: got %lld (%s), want %lld (%s)", res.c[i].what,
-		    res.c[i].got, sim_errname((int)res.c[i].got), res.c[i].want,
-		    sim_errname((int)res.c[i].want));
-}
-
-static int
-fdread_td(struct thread *td, int fd, char *buf, size_t len, size_t *ret_n)
-{
-	struct file *fp;
-	int error;
-
-	*ret_n = 0;
-	error = fget(td, fd, &fp);
-	if (error != 0)
-		return (error);
-	error = fp->f_ops->fo_read(fp, buf, len, ret_n, td);
-	(void)fdrop(fp, td);
-	return (error);
-}
-
-static int
-fdwrite_td(
-    struct thread *td, int fd, const char *buf, size_t len, size_t *ret_n)
-{
-	struct file *fp;
-	int error;
-
-	*ret_n = 0;
-	error = fget(td, fd, &fp);
-	if (error != 0)
-		return (error);
-	error = fp->f_ops->fo_write(fp, buf, len, ret_n, td);
-	(void)fdrop(fp, td);
-	return (error);
-}
-
-static int
-fdread(int fd, char *buf, size_t len, size_t *ret_n)
-{
-	return (fdread_td(curthread, fd, buf, len, ret_n));
-}
-
-static int
-fdwrite(int fd, const char *buf, size_t len, size_t *ret_n)
-{
-	return (fdwrite_td(curthread, fd, buf, len, ret_n));
+	simtest_run("freebsd", body);
 }
 
 static int
