@@ -27,6 +27,7 @@ struct sync_state {
 	/* softclock */
 	struct sched_thread *softclock;
 	TAILQ_HEAD(, callout) expq;
+	TAILQ_HEAD(, callout) armedq; /* for callout_foreach() */
 	struct callout *cc_curr;
 	bool cc_cancel;
 	bool cc_drain; /* someone drains cc_curr: it may not re-arm */
@@ -48,6 +49,7 @@ state(void)
 		st.gen = sched_generation();
 		TAILQ_INIT(&st.slpq);
 		TAILQ_INIT(&st.expq);
+		TAILQ_INIT(&st.armedq);
 		STAILQ_INIT(&st.tq_queue);
 	}
 	return (&st);
@@ -474,6 +476,24 @@ cv_broadcast(struct cv *cv)
 
 /* Callouts and the softclock thread */
 
+static void
+armed_add(struct sync_state *ss, struct callout *c)
+{
+	if (!c->c_onarmed) {
+		TAILQ_INSERT_TAIL(&ss->armedq, c, c_armed);
+		c->c_onarmed = true;
+	}
+}
+
+static void
+armed_remove(struct sync_state *ss, struct callout *c)
+{
+	if (c->c_onarmed) {
+		TAILQ_REMOVE(&ss->armedq, c, c_armed);
+		c->c_onarmed = false;
+	}
+}
+
 /*
  * Models softclock() / softclock_call_cc() in sys/kern/kern_timeout.c: the
  * thread runs expired callouts one at a time, each with its lock held if it
@@ -492,6 +512,7 @@ softclock(void *arg)
 		while ((c = TAILQ_FIRST(&ss->expq)) != NULL) {
 			TAILQ_REMOVE(&ss->expq, c, c_links);
 			c->c_onexpq = false;
+			armed_remove(ss, c);
 			c->c_flags &= ~CALLOUT_PENDING;
 			ss->cc_curr = c;
 			ss->cc_cancel = false;
@@ -514,6 +535,20 @@ softclock(void *arg)
 		}
 		msleep(&ss->softclock_chan, NULL, 0, "-", 0);
 	}
+}
+
+void
+callout_foreach(
+    void (*fn)(const struct callout *c, const char *state, void *arg),
+    void *arg)
+{
+	struct sync_state *ss = state();
+	struct callout *c;
+
+	TAILQ_FOREACH(c, &ss->armedq, c_armed)
+		fn(c, c->c_onexpq ? "expired" : "armed", arg);
+	if (ss->cc_curr != NULL && !ss->cc_curr->c_onarmed)
+		fn(ss->cc_curr, "running", arg);
 }
 
 /* The callout's deadline has come: hand it to softclock (host stack). */
@@ -551,11 +586,14 @@ callout_unqueue(struct callout *c)
 {
 	struct sync_state *ss = state();
 
-	if (sched_timer_cancel(&c->c_ev))
+	if (sched_timer_cancel(&c->c_ev)) {
+		armed_remove(ss, c);
 		return (1);
+	}
 	if (c->c_onexpq) {
 		TAILQ_REMOVE(&ss->expq, c, c_links);
 		c->c_onexpq = false;
+		armed_remove(ss, c);
 		return (1);
 	}
 	return (0);
@@ -591,6 +629,7 @@ callout_reset_sbt(struct callout *c, int64_t sbt_ns, int64_t prec_ns,
 	c->c_time_ns = (flags & C_ABSOLUTE) ? sbt_ns : sched_now() + sbt_ns;
 	c->c_flags |= CALLOUT_PENDING | CALLOUT_ACTIVE;
 	sched_timer(&c->c_ev, c->c_time_ns);
+	armed_add(ss, c);
 	return (pending);
 }
 

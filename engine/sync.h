@@ -122,6 +122,9 @@ void cv_broadcast(struct cv *cv);
 struct callout {
 	struct evq_event c_ev;
 	TAILQ_ENTRY(callout) c_links; /* softclock's expired queue */
+	TAILQ_ENTRY(callout) c_armed; /* every armed callout, arming order */
+	const char *c_owner; /* name of the owning object, or NULL */
+	bool c_onarmed;
 	void (*c_func)(void *);
 	void *c_arg;
 	struct mtx *c_lock;
@@ -146,6 +149,15 @@ int callout_stop(struct callout *c);
 /* As callout_stop, then waits until a running invocation has finished. */
 int callout_drain(struct callout *c);
 bool callout_pending(const struct callout *c);
+
+/*
+ * Visits every armed callout in the order it was armed, with its state:
+ * "armed" (waiting for its deadline), "expired" (waiting for softclock) or
+ * "running".  For snapshots; fn must not arm or stop callouts.
+ */
+void callout_foreach(
+    void (*fn)(const struct callout *c, const char *state, void *arg),
+    void *arg);
 bool callout_active(const struct callout *c);
 void callout_deactivate(struct callout *c);
 

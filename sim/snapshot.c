@@ -3,8 +3,8 @@
  * System snapshots (see snapshot.h).  Keys are written in a canonical order
  * (array parts by index, other keys sorted as strings) so that two
  * snapshots of the same state are byte-identical.
- * XXX: pending callouts are not listed (the engine keeps them only in its
- * event heap); knote timers show through their kqueue's knotes.
+ * Pending callouts are listed in arming order with their deadline, state
+ * and owning object (a knote or a port timer).
  */
 #include <inttypes.h>
 #include <lauxlib.h>
@@ -81,6 +81,20 @@ push_fd(lua_State *L, int fd, struct filedescent *fde)
 	lua_settop(L, top);
 }
 
+static void
+push_callout(const struct callout *c, const char *state, void *arg)
+{
+	lua_State *L = arg;
+	int n = (int)lua_rawlen(L, -1);
+
+	lua_createtable(L, 0, 3);
+	setint(L, "deadline", c->c_time_ns);
+	setstr(L, "state", state);
+	setstr(L, "owner",
+	    c->c_owner != NULL && c->c_owner[0] != '\0' ? c->c_owner : "?");
+	lua_rawseti(L, -2, n + 1);
+}
+
 void
 sim_snapshot(lua_State *L)
 {
@@ -111,10 +125,11 @@ sim_snapshot(lua_State *L)
 			lua_rawseti(L, -2, ++n);
 		}
 		lua_setfield(L, -2, "threads");
+		if (p->p_fd != NULL)
+			setstr(L, "fd_table", p->p_fd->fd_obj.so_name);
 		lua_newtable(L);
 		n = 0;
 		if (p->p_fd != NULL) {
-			setstr(L, "table", p->p_fd->fd_obj.so_name);
 			for (fd = 0; fd < p->p_fd->fd_nfiles; fd++) {
 				if (p->p_fd->fd_ofiles[fd].fde_file == NULL)
 					continue;
@@ -126,6 +141,9 @@ sim_snapshot(lua_State *L)
 		lua_rawseti(L, -2, ++np);
 	}
 	lua_setfield(L, -2, "processes");
+	lua_newtable(L);
+	callout_foreach(push_callout, L);
+	lua_setfield(L, -2, "callouts");
 }
 
 /* Collects the table's non-array keys as strings, sorted. */

@@ -3,7 +3,8 @@
  * Snapshots of the whole simulated system for time travel (`evsim replay
  * --until SEQ`): every process with its threads (state, wait channel, the
  * Lua line each is at), its descriptor table, and every kqueue and port
- * through the models' inspect functions, built as a Lua table and written
+ * through the models' inspect functions, and the pending callouts, built as
+ * a Lua table and written
  * as indented text or JSON with sorted keys.
  */
 #ifndef SIM_SNAPSHOT_H

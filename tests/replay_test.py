@@ -99,6 +99,25 @@ def main():
               % (seq, p.stdout.splitlines()[0] if p.stdout else p.stderr))
         check("expected: %d\t" % seq in p.stdout, "the expected row is shown")
 
+        # Time travel: the state just after a transition, as JSON.
+        import json
+        p = evsim(args, "replay", pdb, "--until", str(seq), "--format", "json")
+        check(p.returncode == 0, "--until exit %d: %s" % (p.returncode, p.stderr))
+        try:
+            snap = json.loads(p.stdout)
+            procs = {q["pid"]: q for q in snap["processes"]}
+            check(snap["vtime"] == 0 and set(procs) == {1, 2},
+                  "--until snapshot: processes %s at vtime %s" % (sorted(procs), snap["vtime"]))
+            blocked = [t for t in procs[1]["threads"] if t.get("wchan") == "piperd"]
+            check(blocked == [] and procs[1]["threads"][0]["state"] == "running",
+                  "--until: the reader is the running thread, about to sleep")
+            check(all("file" in f for f in procs[1]["fds"]), "--until: fds listed")
+            check(isinstance(snap["callouts"], list), "--until: callouts listed")
+        except (ValueError, KeyError) as e:
+            check(False, "--until JSON: %s: %s" % (e, p.stdout[:300]))
+        p = evsim(args, "replay", pdb, "--until", "999999")
+        check(p.returncode == 2 and "beyond its end" in p.stderr, "--until beyond the end")
+
         # 3. Bad input.
         def bad_input(name, dbpath, extra, code, needle):
             h = sha(dbpath) if os.path.exists(dbpath) else None

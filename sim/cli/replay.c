@@ -50,10 +50,10 @@ expect_line(void *arg, uint64_t seq, const char *line)
 			lua_State *L = lhost_lua(sim_run_lhost());
 
 			/* Time travel: the state just after transition seq. */
-			printf("%sstate after transition %" PRIu64 ":\n",
-			    es->json ? "" : "", seq);
 			if (!es->json)
-				printf("  %s", line);
+				printf("state after transition %" PRIu64
+				       ":\n  %s",
+				    seq, line);
 			sim_snapshot(L);
 			sim_snapshot_write(L, -1, es->json, stdout);
 			lua_pop(L, 1);
@@ -257,6 +257,10 @@ cmd_replay(int argc, char **argv)
 		fprintf(
 		    stderr, "evsim: replay of run %" PRId64 ": %s\n", run, err);
 		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (es.stopped) {
+		rc = 0; /* --until: the snapshot was the result */
 		goto out;
 	}
 	if (r.status != SCHED_DIVERGED && es.bad_seq == 0

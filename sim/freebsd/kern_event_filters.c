@@ -486,6 +486,7 @@ filt_timerattach(struct knote *kn)
 	kc->kn = kn;
 	kc->flags = 0;
 	callout_init(&kc->c, 1);
+	kc->c.c_owner = kn->kn_obj.so_name; /* for snapshots */
 	filt_timerstart(kn, to);
 
 	return (0);
@@ -516,6 +517,7 @@ filt_timercopy(struct knote *kn, struct proc *p1)
 	kc->next = kc_src->next;
 	kc->to = kc_src->to;
 	callout_init(&kc->c, 1);
+	kc->c.c_owner = kn->kn_obj.so_name; /* for snapshots */
 	kqtimer_sched_callout(kc);
 	return (0);
 }

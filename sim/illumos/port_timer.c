@@ -162,6 +162,7 @@ port_timer_create(struct thread *td, int clock, int portfd,
 	sim_trace_created(__func__, &it->it_obj);
 	mtx_init(&it->it_mutex, "it_mutex", NULL, MTX_DEF);
 	callout_init_mtx(&it->it_callout, &it->it_mutex, 0);
+	it->it_callout.c_owner = it->it_obj.so_name; /* for snapshots */
 	it->it_id = id;
 	it->it_clock = clock;
 	it->it_pid = td->td_proc->p_pid;
