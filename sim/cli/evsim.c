@@ -571,6 +571,13 @@ cmd_report(int argc, char **argv)
 	if (out != NULL) {
 		snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", out);
 		tfd = mkstemp(tmp);
+		if (tfd >= 0) {
+			/* mkstemp makes 0600; give the usual 0666 & ~umask. */
+			mode_t um = umask(0);
+
+			umask(um);
+			(void)fchmod(tfd, 0666 & ~um);
+		}
 		if (tfd < 0 || (f = fdopen(tfd, "w")) == NULL) {
 			/* Not a folder we can write to: write PATH itself. */
 			if (tfd >= 0) {
