@@ -122,6 +122,18 @@ sim_revision_find(const char *name)
 	return (NULL);
 }
 
+void
+sim_revision_names(char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < NREVISIONS && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+		    i > 0 ? ", " : "", revisions[i].rev_name);
+}
+
 const struct sim_revision *
 sim_revision_at(int i)
 {
@@ -405,13 +417,8 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	rev = sim_revision_find(kname);
 	if (rev == NULL) {
 		char known[512];
-		size_t kl = 0;
-		int i;
 
-		known[0] = '\0';
-		for (i = 0; i < NREVISIONS && kl < sizeof(known); i++)
-			kl += (size_t)snprintf(known + kl, sizeof(known) - kl,
-			    "%s%s", i > 0 ? ", " : "", revisions[i].rev_name);
+		sim_revision_names(known, sizeof(known));
 		error
 		    = seterr(err, errlen, "%s: unknown kernel '%s' (known: %s)",
 			o->path, kname, known);

@@ -58,6 +58,9 @@ struct sim_revision {
 
 /* The revision named name, or NULL (with a list of valid names in err). */
 const struct sim_revision *sim_revision_find(const char *name);
+/* The comma-separated names of every revision, for messages. */
+void sim_revision_names(char *buf, size_t len);
+
 /* Visits every known revision. */
 const struct sim_revision *sim_revision_at(int i);
 

@@ -224,11 +224,13 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'k':
 			if (sim_revision_find(optarg) == NULL) {
+				char known[512];
+
+				sim_revision_names(known, sizeof(known));
 				fprintf(stderr,
 				    "evsim run: --kernel: unknown kernel '%s' "
-				    "(known: freebsd, freebsd@b11289f, "
-				    "illumos)\n",
-				    optarg);
+				    "(known: %s)\n",
+				    optarg, known);
 				return (EXIT_USAGE);
 			}
 			o.kernel = optarg;
@@ -265,8 +267,9 @@ cmd_run(int argc, char **argv)
 			       "PATH] [--quiet] [--check|--no-check]\n\n"
 			       "Runs one scenario and records every "
 			       "transition into the database\n"
-			       "(default evsim.db).  Kernels: freebsd, "
-			       "freebsd@b11289f, illumos.\n"
+			       "(default evsim.db).  Kernels: see README "
+			       "(freebsd, illumos and revisions like\n"
+			       "freebsd@b11289f).\n"
 			       "Strategies: fifo (default), random, "
 			       "pct[:D].\n"
 			       "--check verifies the global kernel invariants "
