@@ -811,11 +811,7 @@ sched_run(struct sched *s)
 		if (ev->ev_deadline_ns > s->now_ns)
 			s->now_ns = ev->ev_deadline_ns;
 		/* Everything due at this instant fires before anyone runs. */
-		while ((ev = evq_peek(s->evq)) != NULL
-		    && ev->ev_deadline_ns <= s->now_ns) {
-			evq_pop(s->evq);
-			ev->ev_fn(ev->ev_arg);
-		}
+		fire_due(s);
 	}
 	return (s->status);
 }
