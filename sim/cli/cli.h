@@ -28,4 +28,10 @@ int cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines, size_t *ret_n);
 
 void cli_free_lines(char **lines, size_t n);
 
+/*
+ * Reads a whole file (a scenario) into a NUL-terminated buffer the caller
+ * frees.  Returns 0, EISDIR, or the errno of fopen.
+ */
+int cli_read_file(const char *path, char **ret, size_t *ret_len);
+
 #endif /* SIM_CLI_CLI_H */

@@ -58,38 +58,6 @@ usage_main(FILE *f)
 }
 
 static int
-read_whole(const char *path, char **ret, size_t *ret_len)
-{
-	FILE *f;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	struct stat sb;
-
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return (EISDIR);
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return (errno);
-	for (;;) {
-		if (len + 1 >= cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap);
-			if (buf == NULL)
-				sim_oom();
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return (0);
-}
-
-static int
 parse_strategy(const char *s, enum sched_strategy *st, int *depth)
 {
 	if (strcmp(s, "fifo") == 0)
@@ -286,7 +254,7 @@ cmd_run(int argc, char **argv)
 		return (EXIT_USAGE);
 	}
 	o.path = argv[optind];
-	error = read_whole(o.path, &src, &o.source_len);
+	error = cli_read_file(o.path, &src, &o.source_len);
 	if (error != 0) {
 		fprintf(stderr, "evsim: %s: %s\n", o.path, strerror(error));
 		return (EXIT_USAGE);
@@ -338,7 +306,7 @@ peek(const char *path, char *name, size_t nlen, char *kernel, size_t klen,
 	size_t len;
 	int error;
 
-	error = read_whole(path, &src, &len);
+	error = cli_read_file(path, &src, &len);
 	if (error != 0) {
 		snprintf(err, errlen, "%s", strerror(error));
 		return (error);

@@ -261,35 +261,6 @@ xrealloc(void *p, size_t n)
 	return (p);
 }
 
-static int
-read_file(const char *path, char **ret, size_t *ret_len)
-{
-	FILE *f;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	struct stat sb;
-
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return (EISDIR);
-	if ((f = fopen(path, "rb")) == NULL)
-		return (errno);
-	for (;;) {
-		if (len + 1 >= cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = xrealloc(buf, cap);
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
-	return (0);
-}
-
 /* The message without the "(at vtime ...)" suffix that varies by run. */
 static void
 signature_msg(char *dst, size_t len, const char *msg)
@@ -1661,7 +1632,7 @@ cmd_explore(int argc, char **argv)
 				    "(1 <= D <= 16) or dfs[:B] (B <= 16)",
 		    xo.strategy));
 	}
-	if ((k = read_file(xo.path, &xo.src, &xo.len)) != 0) {
+	if ((k = cli_read_file(xo.path, &xo.src, &xo.len)) != 0) {
 		fprintf(stderr, "evsim: %s: %s\n", xo.path, strerror(k));
 		return (EXIT_USAGE);
 	}
