@@ -115,21 +115,33 @@ timeout_arg(lua_State *L, int idx, struct port_timespec *ts)
 	return (true);
 }
 
+/*
+ * Sets the four fields of a port event table (SPEC.md section 2.4) in the
+ * table on top of L, from a delivered event or a queued one.
+ */
+static void
+set_event_fields(lua_State *L, int source, int events, const char *objname,
+    uintptr_t object, const struct port_user *user)
+{
+	lua_pushinteger(L, source);
+	lua_setfield(L, -2, "source");
+	lua_pushinteger(L, events);
+	lua_setfield(L, -2, "events");
+	if (objname != NULL)
+		lua_pushstring(L, objname);
+	else
+		lua_pushinteger(L, (lua_Integer)object);
+	lua_setfield(L, -2, "object");
+	push_user(L, user);
+	lua_setfield(L, -2, "user");
+}
+
 static void
 push_event(lua_State *L, const port_event_t *ev)
 {
 	lua_createtable(L, 0, 4);
-	lua_pushinteger(L, ev->portev_source);
-	lua_setfield(L, -2, "source");
-	lua_pushinteger(L, ev->portev_events);
-	lua_setfield(L, -2, "events");
-	if (ev->portev_objname != NULL)
-		lua_pushstring(L, ev->portev_objname);
-	else
-		lua_pushinteger(L, (lua_Integer)ev->portev_object);
-	lua_setfield(L, -2, "object");
-	push_user(L, &ev->portev_user);
-	lua_setfield(L, -2, "user");
+	set_event_fields(L, ev->portev_source, ev->portev_events,
+	    ev->portev_objname, ev->portev_object, &ev->portev_user);
 }
 
 /* sys.port_create() */
@@ -594,17 +606,9 @@ static void
 push_kev(lua_State *L, const port_kevent_t *pkevp)
 {
 	lua_createtable(L, 0, 6);
-	lua_pushinteger(L, pkevp->portkev_source);
-	lua_setfield(L, -2, "source");
-	lua_pushinteger(L, pkevp->portkev_events);
-	lua_setfield(L, -2, "events");
-	if (pkevp->portkev_objname != NULL)
-		lua_pushstring(L, pkevp->portkev_objname);
-	else
-		lua_pushinteger(L, (lua_Integer)pkevp->portkev_object);
-	lua_setfield(L, -2, "object");
-	push_user(L, &pkevp->portkev_user);
-	lua_setfield(L, -2, "user");
+	set_event_fields(L, pkevp->portkev_source, pkevp->portkev_events,
+	    pkevp->portkev_objname, pkevp->portkev_object,
+	    &pkevp->portkev_user);
 	lua_pushinteger(L, pkevp->portkev_pid);
 	lua_setfield(L, -2, "pid");
 	push_flagset(L, portkev_flag_names, (uint64_t)pkevp->portkev_flags);
