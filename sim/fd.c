@@ -242,15 +242,20 @@ kern_close(struct thread *td, int fd)
 {
 	struct filedesc *fdp = td->td_proc->p_fd;
 	struct file *fp;
+	int error;
 
+	sim_giant_lock(); /* close() of FreeBSD 5.x ran under Giant */
 	FILEDESC_XLOCK(fdp);
 	fp = fget_noref(fdp, fd);
 	if (fp == NULL) {
 		FILEDESC_XUNLOCK(fdp);
+		sim_giant_unlock();
 		return (EBADF);
 	}
 	slot_set(fdp, fd, NULL, 0, "fdfree");
-	return (closefp(fdp, fd, fp, td));
+	error = closefp(fdp, fd, fp, td);
+	sim_giant_unlock();
+	return (error);
 }
 
 /* Models kern_dup(): FDDUP_NORMAL (newfd < 0) and FDDUP_FIXED (dup2). */
@@ -440,6 +445,8 @@ fdescfree(struct thread *td)
 	}
 	FILEDESC_XUNLOCK(fdp);
 	p->p_fd = NULL;
+	free(fdp->fd_knlist);
+	free(fdp->fd_knhash);
 	free(fdp->fd_ofiles);
 	free(fdp);
 }

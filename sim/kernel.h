@@ -20,6 +20,8 @@ struct selinfo;
 struct thread;
 struct vnode;
 struct knote;
+struct kevent_copyops;
+struct mtx;
 
 enum sim_kernel_kind {
 	SIM_FREEBSD,
@@ -54,6 +56,11 @@ struct sim_revision {
 	 * watch keeps the first association's user cookie.
 	 */
 	bool rev_fop_keeps_user;
+	/*
+	 * A model of its own (freebsd@7773002): its hooks instead of the
+	 * kind's default model.
+	 */
+	const struct sim_kops *rev_kops;
 };
 
 /* The revision named name, or NULL (with a list of valid names in err). */
@@ -115,6 +122,23 @@ struct sim_kops {
 	 * TDA_KQUEUE AST: the nested-kqueue task completes first).
 	 */
 	void (*ko_userret)(struct thread *td);
+	/*
+	 * kqueue(2), kqueuex(2) and kevent(2) of the FreeBSD model (see
+	 * kern_kqueue() and kern_kevent() in sim/freebsd/eventvar.h for the
+	 * arguments); NULL: the revision has no such call (ENOSYS).
+	 */
+	int (*ko_kqueue)(
+	    struct thread *td, int flags, bool cponfork, int *ret_fd);
+	int (*ko_kqueuex)(
+	    struct thread *td, int flags, bool cponfork, int *ret_fd);
+	int (*ko_kevent)(struct thread *td, int fd, int nchanges, int nevents,
+	    struct kevent_copyops *k_ops, int64_t timeout_ns, bool tv_invalid,
+	    int *ret_n);
+	/*
+	 * Giant, for a kernel whose syscalls run under it (FreeBSD 5.x);
+	 * NULL otherwise.  See sim_giant_lock().
+	 */
+	struct mtx *(*ko_giant)(void);
 	/* Per-process state of the kernel model: create and free. */
 	void (*ko_proc_init)(struct proc *p);
 	void (*ko_proc_fini)(struct proc *p);
@@ -156,6 +180,14 @@ sim_is_freebsd(void)
 
 /* Whether the test-only perturbation 'name' is active. */
 bool sim_perturbed(const char *name);
+
+/*
+ * Giant (FreeBSD 5.x): the shared layer takes it where that era's callers
+ * did (close, dup2, fork, exit) when the revision's kops have one; no-ops
+ * otherwise.
+ */
+void sim_giant_lock(void);
+void sim_giant_unlock(void);
 
 /* Reads a tunable (returns 0 and *ret) or ENOENT. */
 int sim_tunable_get(const char *name, int64_t *ret);
@@ -203,5 +235,6 @@ extern const struct sim_sm_rule illumos_sm_rules[];
 /* Kernel-model hooks, selected by the kernel kind. */
 extern const struct sim_kops freebsd_kops;
 extern const struct sim_kops illumos_kops;
+extern const struct sim_kops freebsd7773002_kops;
 
 #endif /* SIM_KERNEL_H */

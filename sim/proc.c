@@ -359,10 +359,16 @@ fork_common(struct thread *td, int flags, int fnidx, void (*cfn)(void *),
 	return (0);
 }
 
+/* fork() and rfork() of FreeBSD 5.x ran under Giant (sim_giant_lock()). */
 int
 fork1(struct thread *td, int flags, int fnidx, int *ret_pid)
 {
-	return (fork_common(td, flags, fnidx, NULL, NULL, ret_pid));
+	int error;
+
+	sim_giant_lock();
+	error = fork_common(td, flags, fnidx, NULL, NULL, ret_pid);
+	sim_giant_unlock();
+	return (error);
 }
 
 int
@@ -527,9 +533,11 @@ exit1(struct thread *td, int rval, int signo)
 		msleep(&p->p_numthreads, NULL, 0, "exit1", 0);
 	SIM_SET(&p->p_obj, "p_xexit", p->p_xexit, rval & 0xff);
 	SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, signo);
+	sim_giant_lock(); /* FreeBSD 5.x: closing files and NOTE_EXIT */
 	fdescfree(td);
 	if (sim_kern->k_ops->ko_exit != NULL)
 		sim_kern->k_ops->ko_exit(td, p);
+	sim_giant_unlock();
 	/* Orphans go to init, or to proc0 when init itself exits. */
 	reaper = initproc != NULL && initproc != p
 		&& (initproc->p_flag & P_WEXIT) == 0

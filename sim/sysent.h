@@ -79,6 +79,10 @@ void sys_illumos_register(lua_State *L, int t);
  */
 struct file;
 int kqueue_inspect(lua_State *L, struct file *fp, int identidx);
+/* The same for a kqueue of freebsd@7773002 (kern_event_7773002_lua.c). */
+int kqueue_inspect_7773002(lua_State *L, struct file *fp, int identidx);
+/* Pushes the Lua value of a kevent 'udata' handle (kern_event_lua.c). */
+void kqueue_udata_push(lua_State *L, void *udata);
 int port_inspect(lua_State *L, struct file *fp);
 
 #endif /* SIM_SYSENT_H */

@@ -50,6 +50,7 @@ usage_main(FILE *f)
 	    "aligned diff\n"
 	    "  coverage DB   state transitions seen in a database, and the "
 	    "allowed ones never seen\n"
+	    "  kernels       the kernel revisions --kernel accepts\n"
 	    "\n"
 	    "evsim COMMAND --help describes a command; evsim --version prints "
 	    "the version.\n"
@@ -592,6 +593,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
 
 int
 main(int argc, char **argv)
@@ -627,6 +629,8 @@ main(int argc, char **argv)
 		return (cmd_merge(argc - 1, argv + 1));
 	if (strcmp(argv[1], "coverage") == 0)
 		return (cmd_coverage(argc - 1, argv + 1));
+	if (strcmp(argv[1], "kernels") == 0)
+		return (cmd_kernels(argc - 1, argv + 1));
 	fprintf(stderr, "evsim: unknown command '%s' (see evsim --help)\n",
 	    argv[1]);
 	return (EXIT_USAGE);
