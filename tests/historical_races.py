@@ -27,6 +27,8 @@ RACES = [
      "failed", "PR 180385"),
     ("scenarios/races/hist_14898_file_reassociate_vs_write.lua", "illumos@pre-14898", "illumos",
      "failed", "illumos#14898"),
+    ("scenarios/races/hist_7773002_double_add.lua", "freebsd@7773002", "freebsd",
+     "failed", "duplicate knotes"),
 ]
 
 
