@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""The seed's kernel, freebsd@7773002, from the command line: `evsim
+kernels` lists it (as a model of its own) with every other revision, and
+`evsim diff` of one scenario run under freebsd and freebsd@7773002 first
+differs where the seed's kqueue() creates the kqueue (the README's
+example).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+REVISIONS = ["freebsd", "freebsd@b11289f", "freebsd@pre-D18316",
+             "freebsd@pre-D8898", "freebsd@pre-r295012", "freebsd@7773002",
+             "illumos", "illumos@pre-14898"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--evsim", required=True)
+    ap.add_argument("--srcdir", required=True)
+    args = ap.parse_args()
+    bad = 0
+    k = subprocess.run([args.evsim, "kernels"], capture_output=True, text=True)
+    names = [l.split()[0] for l in k.stdout.splitlines() if l and not l[0].isspace()]
+    if k.returncode != 0 or names != REVISIONS:
+        print("FAIL: evsim kernels lists %r (exit %d)" % (names, k.returncode))
+        bad += 1
+    lines = k.stdout.splitlines()
+    i = next((n for n, l in enumerate(lines) if l.startswith("freebsd@7773002 ")), None)
+    if i is None or "model of its own" not in lines[i + 1] or "2003" not in lines[i]:
+        print("FAIL: freebsd@7773002 is not listed as a model of its own:\n" + k.stdout)
+        bad += 1
+    scen = os.path.join(args.srcdir, "scenarios/kqueue/clear_resets_data.lua")
+    with tempfile.TemporaryDirectory() as d:
+        db = os.path.join(d, "d.db")
+        for kernel in ("freebsd", "freebsd@7773002"):
+            r = subprocess.run([args.evsim, "run", scen, "--db", db, "--kernel", kernel, "--quiet"],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                print("FAIL: %s under %s: %s%s" % (scen, kernel, r.stdout, r.stderr))
+                bad += 1
+        r = subprocess.run([args.evsim, "diff", db, "1", "2"], capture_output=True, text=True)
+        want = ["differ first at transition 12",
+                "- 12\t0\t1\t100100\tkqueue_init\tkqueue#1\t(life)\t\tcreated",
+                "+ 12\t0\t1\t100100\tkqueue\tkqueue#1\t(life)\t\tcreated"]
+        if r.returncode != 1 or any(w not in r.stdout for w in want):
+            print("FAIL: evsim diff (exit %d) lacks %r:\n%s" % (r.returncode, want, r.stdout[:2000]))
+            bad += 1
+    if not bad:
+        print("evsim kernels lists %d revisions; freebsd and freebsd@7773002 "
+              "first differ at kqueue()" % len(names))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
