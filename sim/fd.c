@@ -258,9 +258,23 @@ kern_close(struct thread *td, int fd)
 	return (error);
 }
 
-/* Models kern_dup(): FDDUP_NORMAL (newfd < 0) and FDDUP_FIXED (dup2). */
+static int dup_common(struct thread *td, int oldfd, int newfd, int *ret_fd);
+
+/* dup() and dup2() of FreeBSD 5.x ran under Giant (sim_giant_lock()). */
 int
 kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
+{
+	int error;
+
+	sim_giant_lock();
+	error = dup_common(td, oldfd, newfd, ret_fd);
+	sim_giant_unlock();
+	return (error);
+}
+
+/* Models kern_dup(): FDDUP_NORMAL (newfd < 0) and FDDUP_FIXED (dup2). */
+static int
+dup_common(struct thread *td, int oldfd, int newfd, int *ret_fd)
 {
 	struct filedesc *fdp = td->td_proc->p_fd;
 	struct file *fp, *oldfp;
@@ -300,7 +314,7 @@ kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
 		if (sim_kern->k_ops->ko_fdclose != NULL)
 			sim_kern->k_ops->ko_fdclose(td, fd, oldfp);
 	}
-	slot_set(fdp, fd, fp, 0, __func__);
+	slot_set(fdp, fd, fp, 0, "kern_dup");
 	FILEDESC_XUNLOCK(fdp);
 	if (oldfp != NULL)
 		(void)fdrop(oldfp, td);
