@@ -296,8 +296,10 @@ kernel_boot(const struct sim_revision *rev)
 void
 sim_giant_lock(void)
 {
-	if (sim_kern->k_ops->ko_giant != NULL)
-		mtx_lock(sim_kern->k_ops->ko_giant());
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return;
+	sched_point(); /* taking Giant: another CPU may take it first */
+	mtx_lock(sim_kern->k_ops->ko_giant());
 }
 
 void

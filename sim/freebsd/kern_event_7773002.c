@@ -134,6 +134,16 @@ static int kq_ncallouts;
 
 #define Giant (seed.Giant)
 
+/*
+ * mtx_lock(&Giant) at a syscall's start: taking Giant is a scheduling
+ * point of that kernel (another CPU may take it first).
+ */
+#define GIANT_LOCK()                                                           \
+	do {                                                                   \
+		sched_point();                                                 \
+		mtx_lock(&Giant);                                              \
+	} while (0)
+
 static void
 seed_runinit(void)
 {
@@ -1035,7 +1045,7 @@ kqueue(struct thread *td, int *ret_fd)
 	int fd, error;
 
 	seed_runinit();
-	mtx_lock(&Giant);
+	GIANT_LOCK();
 	fdp = td->td_proc->p_fd;
 	malloc_waitok(); /* falloc() */
 	error = falloc(td, &fp, &fd, 0);
@@ -1096,7 +1106,7 @@ kevent(struct thread *td, int fd, int nchanges, int nevents,
 		ts.tv_usec = (timeout_ns % 1000000000) / 1000;
 		tv_zero = timeout_ns == 0;
 	}
-	mtx_lock(&Giant);
+	GIANT_LOCK();
 
 	kq = fp->f_data;
 	nerrors = 0;
