@@ -231,6 +231,7 @@ struct sim_sm_rule {
 };
 extern const struct sim_sm_rule freebsd_sm_rules[];
 extern const struct sim_sm_rule illumos_sm_rules[];
+extern const struct sim_sm_rule freebsd7773002_sm_rules[];
 
 /* Kernel-model hooks, selected by the kernel kind. */
 extern const struct sim_kops freebsd_kops;

@@ -4,7 +4,8 @@
 kernels` lists it (as a model of its own) with every other revision, and
 `evsim diff` of one scenario run under freebsd and freebsd@7773002 first
 differs where the seed's kqueue() creates the kqueue (the README's
-example).
+example), and `evsim coverage` checks the seed's runs against the seed's
+own state machine (kern_event_7773002_sm.c), with nothing outside it.
 """
 import argparse
 import os
@@ -48,6 +49,21 @@ def main():
                 "+ 12\t0\t1\t100100\tkqueue\tkqueue#1\t(life)\t\tcreated"]
         if r.returncode != 1 or any(w not in r.stdout for w in want):
             print("FAIL: evsim diff (exit %d) lacks %r:\n%s" % (r.returncode, want, r.stdout[:2000]))
+            bad += 1
+    # evsim coverage checks the seed's runs against the seed's machine.
+    with tempfile.TemporaryDirectory() as d:
+        db = os.path.join(d, "c.db")
+        sdir = os.path.join(args.srcdir, "scenarios/seed7773002")
+        for f in sorted(os.listdir(sdir)):
+            if f.endswith(".lua"):
+                subprocess.run([args.evsim, "run", os.path.join(sdir, f), "--db", db, "--quiet"],
+                               capture_output=True, text=True)
+        r = subprocess.run([args.evsim, "coverage", db], capture_output=True, text=True)
+        if (r.returncode != 0
+                or "freebsd@7773002 state machine (sim/freebsd/kern_event_7773002_sm.c)" not in r.stdout
+                or "freebsd@7773002 transitions outside the declared machine: 0" not in r.stdout
+                or "\nfreebsd state machine" in r.stdout):
+            print("FAIL: evsim coverage of the seed's scenarios:\n" + r.stdout[-3000:] + r.stderr)
             bad += 1
     if not bad:
         print("evsim kernels lists %d revisions; freebsd and freebsd@7773002 "

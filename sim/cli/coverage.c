@@ -30,7 +30,7 @@
 struct obs {
 	char *kind, *field, *old, *new, *func;
 	int64_t count;
-	bool family[2]; /* seen under SIM_FREEBSD / SIM_ILLUMOS */
+	bool family[3]; /* seen under freebsd, illumos, freebsd@7773002 */
 };
 
 static char *
@@ -161,8 +161,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: evsim coverage DB [--kernel freebsd|illumos] [--kind "
-	    "KIND]\n\n"
+	    "usage: evsim coverage DB [--kernel "
+	    "freebsd|illumos|freebsd@7773002] "
+	    "[--kind KIND]\n\n"
 	    "Lists the (object kind, field, old -> new, function) transitions "
 	    "of every run\nin DB with their counts, then the transitions the "
 	    "models' declared state\nmachines allow that no run exercised, and "
@@ -173,16 +174,32 @@ usage(FILE *f)
 
 int cmd_coverage(int argc, char **argv);
 
+/*
+ * The machine a revision's runs are checked against: its kind's, or for
+ * the seed's kernel (a model of its own) that model's.
+ */
+static int
+family_of(const struct sim_revision *rev)
+{
+	if (rev->rev_kops == &freebsd7773002_kops)
+		return (2);
+	return (rev->rev_kind == SIM_ILLUMOS);
+}
+
 int
 cmd_coverage(int argc, char **argv)
 {
-	static const struct sim_sm_rule *const tables[2]
-	    = { freebsd_sm_rules, illumos_sm_rules };
-	static const char *const famname[2] = { "freebsd", "illumos" };
+	static const struct sim_sm_rule *const tables[3]
+	    = { freebsd_sm_rules, illumos_sm_rules, freebsd7773002_sm_rules };
+	static const char *const famname[3]
+	    = { "freebsd", "illumos", "freebsd@7773002" };
+	static const char *const famfile[3]
+	    = { "sim/freebsd/kern_event_sm.c", "sim/illumos/port_sm.c",
+		      "sim/freebsd/kern_event_7773002_sm.c" };
 	const char *path = NULL, *onlyfam = NULL, *onlykind = NULL;
 	struct obs *obs = NULL;
 	size_t nobs = 0, cap = 0, i;
-	int64_t run = 0, nruns[2] = { 0, 0 }, ntrans = 0;
+	int64_t run = 0, nruns[3] = { 0, 0, 0 }, ntrans = 0;
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	int k, f, rc;
@@ -195,10 +212,11 @@ cmd_coverage(int argc, char **argv)
 		} else if (strcmp(argv[k], "--kernel") == 0 && k + 1 < argc) {
 			onlyfam = argv[++k];
 			if (strcmp(onlyfam, "freebsd") != 0
-			    && strcmp(onlyfam, "illumos") != 0) {
+			    && strcmp(onlyfam, "illumos") != 0
+			    && strcmp(onlyfam, "freebsd@7773002") != 0) {
 				fprintf(stderr,
-				    "evsim coverage: --kernel: freebsd or "
-				    "illumos, not '%s'\n",
+				    "evsim coverage: --kernel: freebsd, "
+				    "illumos or freebsd@7773002, not '%s'\n",
 				    onlyfam);
 				return (EXIT_USAGE);
 			}
@@ -230,8 +248,7 @@ cmd_coverage(int argc, char **argv)
 		    = kn != NULL ? sim_revision_find(kn) : NULL;
 
 		if (rev != NULL)
-			nruns[rev->rev_kind == SIM_ILLUMOS]
-			    += sqlite3_column_int64(st, 1);
+			nruns[family_of(rev)] += sqlite3_column_int64(st, 1);
 	}
 	sqlite3_finalize(st);
 
@@ -256,7 +273,7 @@ cmd_coverage(int argc, char **argv)
 		const char *kn = (const char *)sqlite3_column_text(st, 5);
 		const struct sim_revision *rev
 		    = kn != NULL ? sim_revision_find(kn) : NULL;
-		int fam = rev != NULL && rev->rev_kind == SIM_ILLUMOS;
+		int fam = rev != NULL ? family_of(rev) : 0;
 		struct obs *o;
 		const char *cols[5];
 
@@ -304,6 +321,12 @@ cmd_coverage(int argc, char **argv)
 	       " illumos run(s), %" PRId64 " transitions, %zu distinct\n",
 	    path, onlyfam && strcmp(onlyfam, "freebsd") ? 0 : nruns[0],
 	    onlyfam && strcmp(onlyfam, "illumos") ? 0 : nruns[1], ntrans, nobs);
+	if (nruns[2] > 0
+	    && (onlyfam == NULL || strcmp(onlyfam, famname[2]) == 0))
+		printf("  (and %" PRId64
+		       " freebsd@7773002 run(s), a model of its "
+		       "own with its own machine)\n",
+		    nruns[2]);
 	printf("\noccurred (kind field old -> new func count):\n");
 	for (i = 0; i < nobs; i++) {
 		printf("  %s %s ", obs[i].kind, obs[i].field);
@@ -314,7 +337,7 @@ cmd_coverage(int argc, char **argv)
 	}
 
 	/* Each family's declared machine, if it has runs here. */
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < 3; f++) {
 		const struct sim_sm_rule *rules = tables[f], *r;
 		int nrules = 0, nhit = 0, nout = 0;
 
@@ -334,10 +357,7 @@ cmd_coverage(int argc, char **argv)
 		}
 		printf("\n%s state machine (%s): %d allowed transitions, %d "
 		       "exercised, %d never exercised:\n",
-		    famname[f],
-		    f == 0 ? "sim/freebsd/kern_event_sm.c"
-			   : "sim/illumos/port_sm.c",
-		    nrules, nhit, nrules - nhit);
+		    famname[f], famfile[f], nrules, nhit, nrules - nhit);
 		for (r = rules; r->kind != NULL; r++) {
 			if (onlykind != NULL && strcmp(onlykind, r->kind) != 0)
 				continue;
