@@ -23,5 +23,10 @@ return {
     local self
     for _, e in ipairs(ev) do if e.ident == kq then self = e end end
     assert(self and self.data == 2, self and self.data)
+    -- close() runs knote_fdclose(), which drops the knote holding the
+    -- kqueue's own file, so the kqueue is freed (exit alone would not:
+    -- see races/hist_7773002_self_watch_exit.lua)
+    sys.close(kq)
+    assert(sim.inspect(kq) == nil)
   end,
 }
