@@ -102,6 +102,7 @@ static const struct sim_revision revisions[] = {
 	     * (sim/freebsd/kern_event_7773002.c).
 	     */
 	    .rev_kops = &freebsd7773002_kops,
+	    .rev_pipeclose_2003 = true,
 	},
 	{
 	    .rev_name = "illumos",

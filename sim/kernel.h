@@ -61,6 +61,11 @@ struct sim_revision {
 	 * kind's default model.
 	 */
 	const struct sim_kops *rev_kops;
+	/*
+	 * sys_pipe.c of FreeBSD 5.x (2003): pipeclose() notifies the
+	 * closing end's knotes before the end is marked gone.
+	 */
+	bool rev_pipeclose_2003;
 };
 
 /* The revision named name, or NULL (with a list of valid names in err). */

@@ -689,8 +689,9 @@ pipe_lock_maybe(struct pipe *p)
 
 /*
  * Models pipe_kqfilter() in sys/kern/sys_pipe.c of 2003: EVFILT_READ on
- * this end, EVFILT_WRITE on the peer (EPIPE when it is gone), 1 (EPERM
- * once returned) for any other filter.  No check of the access mode.
+ * this end, EVFILT_WRITE on the peer (EBADF when it is gone), 1 (EPERM
+ * once returned) for any other filter; the list's pipe is kept in
+ * 'kn_hook'.  No check of the access mode.
  */
 static int
 pipe_kqfilter(struct file *fp, struct knote *kn)
@@ -707,12 +708,13 @@ pipe_kqfilter(struct file *fp, struct knote *kn)
 		kn->kn_fop = &pipe_wfiltops;
 		if (!cpipe->pipe_peer->pipe_present)
 			/* other end of pipe has been closed */
-			return (EPIPE);
+			return (EBADF);
 		cpipe = cpipe->pipe_peer;
 		break;
 	default:
 		return (1);
 	}
+	kn->kn_hook = cpipe;
 
 	locked = pipe_lock_maybe(cpipe);
 	SLIST_INSERT_HEAD(SI_KLIST(&cpipe->pipe_sel), kn, kn_selnext);
@@ -722,20 +724,15 @@ pipe_kqfilter(struct file *fp, struct knote *kn)
 }
 
 /*
- * Models filt_pipedetach(): a write knote whose reader is gone has no list
- * to leave (the reader's list went with it).
+ * Models filt_pipedetach(): leaves the list of the pipe in 'kn_hook', even
+ * when that end is closed (XXX: 2003 freed it then; here a pipe pair lives
+ * until both ends are closed, and a write knote holds the other end).
  */
 static void
 filt_pipedetach(struct knote *kn)
 {
-	struct pipe *cpipe = kn->kn_fp->f_data;
+	struct pipe *cpipe = kn->kn_hook;
 	bool locked;
-
-	if (kn->kn_filter == EVFILT_WRITE) {
-		if (!cpipe->pipe_peer->pipe_present)
-			return;
-		cpipe = cpipe->pipe_peer;
-	}
 
 	locked = pipe_lock_maybe(cpipe);
 	SLIST_REMOVE(SI_KLIST(&cpipe->pipe_sel), kn, knote, kn_selnext);
