@@ -1731,14 +1731,18 @@ seed_fdclose(struct thread *td, int fd, struct file *fp)
 
 /*
  * Models KNOTE(&p1->p_klist, NOTE_FORK | p2->p_pid) of fork1() in
- * sys/kern/kern_fork.c (under Giant).  XXX: without PROC_LOCK(p1), which
- * the NOTE_TRACK registration would hold across the table lock.
+ * sys/kern/kern_fork.c of 5.x: after the child was made runnable, under
+ * Giant and PROC_LOCK(p1), which the NOTE_TRACK registration holds across
+ * the descriptor-table lock (the knote is allocated without sleeping here:
+ * XXX the kernel's M_WAITOK under the process mutex is not modelled).
  */
 static void
 seed_fork(struct thread *td, struct proc *p1, struct proc *p2)
 {
 	seed_runinit();
+	PROC_LOCK(p1);
 	knote(SI_KLIST(&p1->p_sel), (long)(NOTE_FORK | (unsigned)p2->p_pid));
+	PROC_UNLOCK(p1);
 }
 
 /* Models KNOTE(&p->p_klist, NOTE_EXIT) of exit1() in kern_exit.c. */
