@@ -14,8 +14,9 @@
  * Deviations: 'struct kevent' has the layout of today's (ident and data
  * 64-bit, plus 'ext[4]') so that the Lua binding's copyin/copyout buffers
  * serve both models (XXX: the 2003 kevent had uintptr_t/intptr_t and no
- * 'ext'; the model never reads or writes 'ext'); 'udata' is the binding's
- * handle as in today's model.
+ * 'ext'; the model never reads or writes 'ext', and kevent() narrows
+ * 'ident' and 'data' of each change to 32 bits as on the i386 kernel of
+ * that era); 'udata' is the binding's handle as in today's model.
  */
 #ifndef SIM_FREEBSD_EVENT_7773002_H
 #define SIM_FREEBSD_EVENT_7773002_H

@@ -1115,6 +1115,13 @@ kevent(struct thread *td, int fd, int nchanges, int nevents,
 			goto done;
 		for (i = 0; i < n; i++) {
 			kevp = &kq->kq_kev[i];
+			/*
+			 * The i386 kevent: 'ident' is a 32-bit uintptr_t and
+			 * 'data' a 32-bit intptr_t (XXX: the binding's copy is
+			 * 64-bit; this is copyin's view on that kernel).
+			 */
+			kevp->ident = (uint32_t)kevp->ident;
+			kevp->data = (int32_t)kevp->data;
 			kevp->flags &= ~EV_SYSFLAGS;
 			error = kqueue_register(kq, kevp, td);
 			if (error) {
