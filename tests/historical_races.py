@@ -33,6 +33,8 @@ RACES = [
      "failed", "closed descriptor's file referenced"),
     ("scenarios/races/hist_7773002_self_watch_exit.lua", "freebsd@7773002", "freebsd",
      "failed", "is still referenced"),
+    ("scenarios/races/hist_7773002_two_scans.lua", "freebsd@7773002", "freebsd",
+     "panic", "another scan's marker"),
 ]
 
 # Races that Giant prevented in the seed's kernel: explore under it must

@@ -276,6 +276,17 @@ malloc_waitok(void)
 }
 
 /*
+ * copyout() to user memory may take a page fault that sleeps, which
+ * releases Giant like any sleep.  XXX: modelled as always sleeping, as
+ * malloc_waitok().
+ */
+static void
+copyout_fault(void)
+{
+	malloc_waitok();
+}
+
+/*
  * Declarations, as the seed has them
  */
 
@@ -1381,6 +1392,14 @@ start:
 	while (count) {
 		kn = TAILQ_FIRST(&kq->kq_head);
 		TAILQ_REMOVE(&kq->kq_head, kn, kn_tqe);
+		/*
+		 * XXX: the seed cannot tell another scan's marker (a scan
+		 * asleep in copyout()) from a knote and calls through its
+		 * uninitialised 'kn_fop'; here that is a panic.
+		 */
+		KASSERT(kn == &marker || !kn->kn_marker,
+		    ("kqueue_scan: %s: another scan's marker taken as a knote",
+			kq->kq_obj.so_name));
 		if (kn == &marker) {
 			if (count == maxevents)
 				goto retry;
@@ -1417,6 +1436,7 @@ start:
 		}
 		count--;
 		if (nkev == KQ_NEVENTS) {
+			copyout_fault(); /* the marker stays queued */
 			error = k_ops->k_copyout(k_ops->arg, kq->kq_kev, nkev);
 			nkev = 0;
 			kevp = kq->kq_kev;
@@ -1426,8 +1446,10 @@ start:
 	}
 	TAILQ_REMOVE(&kq->kq_head, &marker, kn_tqe);
 done:
-	if (nkev != 0)
+	if (nkev != 0) {
+		copyout_fault();
 		error = k_ops->k_copyout(k_ops->arg, kq->kq_kev, nkev);
+	}
 	*ret_n = maxevents - count;
 	return (error);
 }
