@@ -149,6 +149,9 @@ fdrop(struct file *fp, struct thread *td)
 	SIM_SET(&fp->f_obj, "f_count", fp->f_count, fp->f_count - 1);
 	if (fp->f_count > 0)
 		return (0);
+	/* vn_close() and soclose() may sleep: Giant goes (FreeBSD 5.x). */
+	if (fp->f_type == DTYPE_VNODE || fp->f_type == DTYPE_SOCKET)
+		sim_giant_may_sleep();
 	if (fp->f_ops != NULL && fp->f_ops->fo_close != NULL)
 		error = fp->f_ops->fo_close(fp, td);
 	sim_trace_freed(__func__, &fp->f_obj);

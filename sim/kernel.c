@@ -310,6 +310,24 @@ sim_giant_unlock(void)
 		mtx_unlock(sim_kern->k_ops->ko_giant());
 }
 
+void
+sim_giant_may_sleep(void)
+{
+	struct mtx *giant;
+	int recurse;
+
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return;
+	giant = sim_kern->k_ops->ko_giant();
+	if (!mtx_owned(giant))
+		return;
+	recurse = giant->mtx_recurse;
+	giant->mtx_recurse = 0;
+	mtx_unlock(giant);
+	mtx_lock(giant);
+	giant->mtx_recurse = recurse;
+}
+
 bool
 sim_perturbed(const char *name)
 {

@@ -193,6 +193,11 @@ bool sim_perturbed(const char *name);
  */
 void sim_giant_lock(void);
 void sim_giant_unlock(void);
+/*
+ * A sleep of that era's kernel (vn_close(), soclose()): releases Giant, if
+ * the caller holds it, and takes it back; a scheduling point.
+ */
+void sim_giant_may_sleep(void);
 
 /* Reads a tunable (returns 0 and *ret) or ENOENT. */
 int sim_tunable_get(const char *name, int64_t *ret);

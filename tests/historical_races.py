@@ -15,7 +15,8 @@ import tempfile
 
 RUNS = 1000
 STRATEGY = "random"
-# (scenario, buggy revision, fixed revision, expected status, signature text)
+# (scenario, buggy revision, fixed revision, expected status, signature text
+#  [, strategy when not STRATEGY])
 RACES = [
     ("scenarios/fork/cponfork_timer_race.lua", "freebsd@b11289f", "freebsd",
      "panic", "knote already queued"),
@@ -35,6 +36,8 @@ RACES = [
      "failed", "is still referenced"),
     ("scenarios/races/hist_7773002_two_scans.lua", "freebsd@7773002", "freebsd",
      "panic", "another scan's marker"),
+    ("scenarios/races/hist_7773002_kqclose_vs_close.lua", "freebsd@7773002", "freebsd",
+     "panic", "was freed while the table was unlocked", "pct:3"),
 ]
 
 # Races that Giant prevented in the seed's kernel: explore under it must
@@ -46,8 +49,8 @@ CLEAN = [
 ]
 
 
-def explore(evsim, scen, kernel, db):
-    cmd = [evsim, "explore", scen, "--kernel", kernel, "--strategy", STRATEGY,
+def explore(evsim, scen, kernel, db, strategy=STRATEGY):
+    cmd = [evsim, "explore", scen, "--kernel", kernel, "--strategy", strategy,
            "--runs", str(RUNS), "--db", db]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     return r, " ".join(cmd)
@@ -60,14 +63,16 @@ def main():
     args = ap.parse_args()
     bad = 0
     with tempfile.TemporaryDirectory() as d:
-        for i, (scen, buggy, fixed, status, text) in enumerate(RACES):
+        for i, race in enumerate(RACES):
+            scen, buggy, fixed, status, text = race[:5]
+            strategy = race[5] if len(race) > 5 else STRATEGY
             path = os.path.join(args.srcdir, scen)
             db = os.path.join(d, "race%d.db" % i)
-            r, cmd = explore(args.evsim, path, buggy, db)
+            r, cmd = explore(args.evsim, path, buggy, db, strategy)
             m = re.search(r"^\[1\] (\w+) in .*first at schedule (\d+) \(seed (\d+)\)", r.stdout, re.M)
             if r.returncode != 1 or not m or m.group(1) != status or text not in r.stdout:
                 print("FAIL: %s: %s %r not found within %d %s schedules:\n%s%s"
-                      % (buggy, status, text, RUNS, STRATEGY, r.stdout, r.stderr))
+                      % (buggy, status, text, RUNS, strategy, r.stdout, r.stderr))
                 bad += 1
                 continue
             first = int(m.group(2))
@@ -78,13 +83,13 @@ def main():
                 print("FAIL: %s: the found run does not replay:\n%s%s" % (buggy, rep.stdout, rep.stderr))
                 bad += 1
                 continue
-            f, fcmd = explore(args.evsim, path, fixed, os.path.join(d, "fixed%d.db" % i))
+            f, fcmd = explore(args.evsim, path, fixed, os.path.join(d, "fixed%d.db" % i), strategy)
             if f.returncode != 0 or ("explored %d schedules" % RUNS) not in f.stdout:
                 print("FAIL: %s fails over the same %d schedules:\n%s%s" % (fixed, RUNS, f.stdout, f.stderr))
                 bad += 1
                 continue
             print("%-58s %-20s found at run %4d (%s, budget %d); %s clean over %d; replays"
-                  % (scen, buggy, first, STRATEGY, RUNS, fixed, RUNS))
+                  % (scen, buggy, first, strategy, RUNS, fixed, RUNS))
         for i, (scen, kernel) in enumerate(CLEAN):
             path = os.path.join(args.srcdir, scen)
             f, fcmd = explore(args.evsim, path, kernel, os.path.join(d, "clean%d.db" % i))

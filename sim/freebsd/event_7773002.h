@@ -139,6 +139,8 @@ struct knote {
 	const struct filterops *kn_fop;
 	void *kn_hook;
 	bool kn_marker; /* sim: kqueue_scan()'s marker, never traced */
+	bool kn_freed; /* sim: knote_free() ran (kept until the run ends) */
+	struct knote *kn_quarantine; /* sim: the run's freed knotes */
 	struct sim_obj kn_obj; /* "knote#N" */
 #define kn_id kn_kevent.ident
 #define kn_filter kn_kevent.filter

@@ -132,6 +132,14 @@ static struct {
 
 static int kq_ncallouts;
 
+/*
+ * Freed knotes, kept until the next run: a thread of that kernel that
+ * slept with a knote pointer in hand (kqueue_close()'s 'kn0') may come
+ * back to a knote another thread freed, and the model must then panic on
+ * 'kn_freed', not touch freed host memory.
+ */
+static struct knote *kn_quarantine;
+
 #define Giant (seed.Giant)
 
 /*
@@ -151,6 +159,12 @@ seed_runinit(void)
 		return;
 	memset(&seed, 0, sizeof(seed));
 	seed.gen = sched_generation();
+	while (kn_quarantine != NULL) {
+		struct knote *kn = kn_quarantine;
+
+		kn_quarantine = kn->kn_quarantine;
+		free(kn);
+	}
 	mtx_init(&Giant, "Giant", NULL, MTX_DEF | MTX_RECURSE);
 	seed.hz = (int)sim_tunable("kern.hz");
 	seed.tick = 1000000 / seed.hz;
@@ -1471,6 +1485,11 @@ kqueue_close(struct file *fp, struct thread *td)
 		knp = &SLIST_FIRST(&fdp->fd_knlist[i]);
 		kn = *knp;
 		while (kn != NULL) {
+			/* XXX: the kernel would use the freed knote. */
+			KASSERT(!kn->kn_freed,
+			    ("kqueue_close: %s was freed while the table was "
+			     "unlocked",
+				kn->kn_obj.so_name));
 			kn0 = SLIST_NEXT(kn, kn_link);
 			if (kq == kn->kn_kq) {
 				kn->kn_fop->f_detach(kn);
@@ -1490,6 +1509,10 @@ kqueue_close(struct file *fp, struct thread *td)
 			knp = &SLIST_FIRST(&fdp->fd_knhash[i]);
 			kn = *knp;
 			while (kn != NULL) {
+				KASSERT(!kn->kn_freed,
+				    ("kqueue_close: %s was freed while the "
+				     "table was unlocked",
+					kn->kn_obj.so_name));
 				kn0 = SLIST_NEXT(kn, kn_link);
 				if (kq == kn->kn_kq) {
 					kn->kn_fop->f_detach(kn);
@@ -1707,8 +1730,12 @@ knote_alloc(bool waitok)
 static void
 knote_free(struct knote *kn)
 {
+	KASSERT(
+	    !kn->kn_freed, ("knote_free: %s freed twice", kn->kn_obj.so_name));
 	sim_trace_freed(__func__, &kn->kn_obj);
-	free(kn);
+	kn->kn_freed = true;
+	kn->kn_quarantine = kn_quarantine;
+	kn_quarantine = kn;
 }
 
 /*
