@@ -34,11 +34,17 @@
  * Giant.  kevent(), kqueue(), close(), fork() and exit() run under the
  * Giant sleep mutex, and so does the callout that expires timers.  Giant is
  * dropped where those paths sleep: the 'tsleep' of kqueue_scan() and, as
- * modelled here, at every allocation that may sleep (M_WAITOK), which
- * releases Giant and is a scheduling point (XXX: the kernel only sleeps
- * there when memory is short; this is the worst case, which is what makes
- * the races of that design reachable by 'evsim explore').  Reads, writes
- * and signals do not take Giant and call knote() on the source's list.
+ * modelled here, at every allocation that may sleep (M_WAITOK), at the
+ * scan's copyout() (a page fault may sleep) and in a close that blocks
+ * (vn_close(), soclose(): see fdrop() in sim/fd.c), each of which releases
+ * Giant and is a scheduling point (XXX: the kernel only sleeps there when
+ * memory is short or a page is out; this is the worst case, which is what
+ * makes the races of that design reachable by 'evsim explore').  kevent()
+ * drops its file reference after releasing Giant, so the last close of a
+ * kqueue may run kqueue_close() without it.  Reads, writes and signals do
+ * not take Giant and call knote() on the source's list.  Freed knotes are
+ * kept until the next run ('kn_freed'), so that a race the seed allowed
+ * ends in a panic rather than in a use of freed host memory.
  *
  * Time is counted in ticks of 'kern.hz' (default 100): timeouts become
  * ticks through tvtohz(), which rounds up and adds one tick, and the scan
