@@ -158,6 +158,7 @@ static struct knote *kn_quarantine;
 		mtx_lock(&Giant);                                              \
 	} while (0)
 
+/* Resets the model's globals when a new run begins. */
 static void
 seed_runinit(void)
 {
@@ -830,6 +831,7 @@ static const struct filterops sowrite_filtops
 
 #define SO_LOWAT_SND 2048 /* 'sb_lowat' of a unix stream send buffer */
 
+/* The socket pair's lock, unless the caller (a selwakeup()) holds it. */
 static bool
 sock_lock_maybe(struct socket *so)
 {
@@ -1032,6 +1034,7 @@ filt_ufsvnode(struct knote *kn, long hint)
  * kqueue(2) and kevent(2)
  */
 
+/* Models kqueue_read(): ENXIO. */
 static int
 kqueue_rdwr(
     struct file *fp, char *buf, size_t len, size_t *ret_n, struct thread *td)
@@ -1039,6 +1042,7 @@ kqueue_rdwr(
 	return (ENXIO); /* kqueue_read() */
 }
 
+/* Models kqueue_write(): ENXIO. */
 static int
 kqueue_wrrd(struct file *fp, const char *buf, size_t len, size_t *ret_n,
     struct thread *td)
@@ -1748,6 +1752,7 @@ knote_free(struct knote *kn)
  * The hooks of the shared process, descriptor and file layer (kernel.h)
  */
 
+/* kqueue(2): the seed has no flags (kqueuex(2) is ENOSYS, see below). */
 static int
 seed_kqueue(struct thread *td, int flags, bool cponfork, int *ret_fd)
 {
@@ -1861,6 +1866,7 @@ seed_vnode(struct vnode *vp, enum sim_vnev ev)
 	knote(SI_KLIST(&vp->v_pollinfo), hint);
 }
 
+/* Giant, for the shared layer's sim_giant_lock(). */
 static struct mtx *
 seed_giant(void)
 {
