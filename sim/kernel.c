@@ -103,6 +103,7 @@ static const struct sim_revision revisions[] = {
 	     */
 	    .rev_kops = &freebsd7773002_kops,
 	    .rev_pipeclose_2003 = true,
+	    .rev_exit_2003 = true,
 	},
 	{
 	    .rev_name = "illumos",
@@ -308,6 +309,17 @@ sim_giant_unlock(void)
 {
 	if (sim_kern->k_ops->ko_giant != NULL)
 		mtx_unlock(sim_kern->k_ops->ko_giant());
+}
+
+struct mtx *
+sim_giant_mtx(void)
+{
+	struct mtx *giant;
+
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return (NULL);
+	giant = sim_kern->k_ops->ko_giant();
+	return (mtx_owned(giant) ? giant : NULL);
 }
 
 void

@@ -66,6 +66,11 @@ struct sim_revision {
 	 * closing end's knotes before the end is marked gone.
 	 */
 	bool rev_pipeclose_2003;
+	/*
+	 * kern_exit.c of FreeBSD 5.x: exit1() reparents the children before
+	 * KNOTE(NOTE_EXIT).
+	 */
+	bool rev_exit_2003;
 };
 
 /* The revision named name, or NULL (with a list of valid names in err). */
@@ -198,6 +203,8 @@ void sim_giant_unlock(void);
  * the caller holds it, and takes it back; a scheduling point.
  */
 void sim_giant_may_sleep(void);
+/* Giant if the revision has one (for a sleep's interlock), else NULL. */
+struct mtx *sim_giant_mtx(void);
 
 /* Reads a tunable (returns 0 and *ret) or ENOENT. */
 int sim_tunable_get(const char *name, int64_t *ret);

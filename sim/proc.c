@@ -520,6 +520,11 @@ exit1(struct thread *td, int rval, int signo)
 		/* Another thread is exiting the process: just leave. */
 		thread_exit_self(td);
 	}
+	/*
+	 * sys_exit() of FreeBSD 5.x takes Giant and exit1() keeps it to the
+	 * end but for its sleeps (freebsd@7773002; a no-op otherwise).
+	 */
+	sim_giant_lock();
 	SIM_SET_FLAGS(
 	    &p->p_obj, "p_flag", p_flag_names, p->p_flag, p->p_flag | P_WEXIT);
 	/* thread_single(p, SINGLE_EXIT) */
@@ -530,14 +535,13 @@ exit1(struct thread *td, int rval, int signo)
 		sleepq_abort(t2->td_st, EINTR);
 	}
 	while (p->p_numthreads > 1)
-		msleep(&p->p_numthreads, NULL, 0, "exit1", 0);
+		msleep(&p->p_numthreads, sim_giant_mtx(), 0, "exit1", 0);
 	SIM_SET(&p->p_obj, "p_xexit", p->p_xexit, rval & 0xff);
 	SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, signo);
-	sim_giant_lock(); /* FreeBSD 5.x: closing files and NOTE_EXIT */
 	fdescfree(td);
-	if (sim_kern->k_ops->ko_exit != NULL)
+	/* FreeBSD 5.x sent NOTE_EXIT after reparenting the children. */
+	if (sim_kern->k_ops->ko_exit != NULL && !sim_kern->k_rev->rev_exit_2003)
 		sim_kern->k_ops->ko_exit(td, p);
-	sim_giant_unlock();
 	/* Orphans go to init, or to proc0 when init itself exits. */
 	reaper = initproc != NULL && initproc != p
 		&& (initproc->p_flag & P_WEXIT) == 0
@@ -556,6 +560,9 @@ exit1(struct thread *td, int rval, int signo)
 	 */
 	if (orphans)
 		wakeup(reaper);
+	if (sim_kern->k_ops->ko_exit != NULL && sim_kern->k_rev->rev_exit_2003)
+		sim_kern->k_ops->ko_exit(td, p);
+	sim_giant_unlock(); /* released completely before PRS_ZOMBIE */
 	set_state(p, PRS_ZOMBIE, __func__);
 	if (p->p_pptr->p_pid == 0) {
 		/* Nobody will wait: proc0 reaps at once. */

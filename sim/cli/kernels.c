@@ -41,6 +41,8 @@ cmd_kernels(int argc, char **argv)
 			printf("%-20s   switch rev_note_child_merged\n", "");
 		if (rev->rev_pipeclose_2003)
 			printf("%-20s   switch rev_pipeclose_2003\n", "");
+		if (rev->rev_exit_2003)
+			printf("%-20s   switch rev_exit_2003\n", "");
 		if (rev->rev_fop_keeps_user)
 			printf("%-20s   switch rev_fop_keeps_user\n", "");
 	}
