@@ -5,28 +5,20 @@
 #ifndef SIM_CLI_CLI_H
 #define SIM_CLI_CLI_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
+
+struct tracedb;
 
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 #define EXIT_DIVERGED 3
 
 /*
- * Opens path read-only, checks it is an evsim database and resolves *run
- * (0: the latest) to an existing run.  Returns 0, or EXIT_USAGE after
- * printing a one-line error.
+ * Opens path through tracedb_open and resolves *run (0: the latest) to an
+ * existing run.  Returns 0, or EXIT_USAGE after printing a one-line error.
  */
-int cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db);
-
-/*
- * Loads the canonical lines of a run (each with its newline).  The caller
- * frees each line and the array.
- */
-int cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines, size_t *ret_n);
-
-void cli_free_lines(char **lines, size_t n);
+int cli_open_db(const char *path, int64_t *run, struct tracedb **ret_db);
 
 /*
  * Reads a whole file (a scenario) into a NUL-terminated buffer the caller

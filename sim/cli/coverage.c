@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "kernel.h"
+#include "tracedb.h"
 
 /* One distinct observed transition. */
 struct obs {
@@ -183,6 +184,7 @@ cmd_coverage(int argc, char **argv)
 	struct obs *obs = NULL;
 	size_t nobs = 0, cap = 0, i;
 	int64_t run = 0, nruns[2] = { 0, 0 }, ntrans = 0;
+	struct tracedb *tdb;
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	int k, f, rc;
@@ -217,8 +219,9 @@ cmd_coverage(int argc, char **argv)
 		usage(stderr);
 		return (EXIT_USAGE);
 	}
-	if (cli_open_db(path, &run, &db) != 0)
+	if (cli_open_db(path, &run, &tdb) != 0)
 		return (EXIT_USAGE);
+	db = tracedb_sqlite(tdb);
 
 	/* Runs per kernel family. */
 	rc = sqlite3_prepare_v2(db,
@@ -249,7 +252,7 @@ cmd_coverage(int argc, char **argv)
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "evsim: %s: %s\n", path, sqlite3_errmsg(db));
-		sqlite3_close(db);
+		tracedb_close(tdb);
 		return (EXIT_USAGE);
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -298,7 +301,7 @@ cmd_coverage(int argc, char **argv)
 		ntrans += sqlite3_column_int64(st, 6);
 	}
 	sqlite3_finalize(st);
-	sqlite3_close(db);
+	tracedb_close(tdb);
 
 	printf("coverage of %s: %" PRId64 " freebsd run(s), %" PRId64
 	       " illumos run(s), %" PRId64 " transitions, %zu distinct\n",

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "simrun.h"
+#include "tracedb.h"
 
 #define DIFF_CONTEXT 5
 #define DIFF_WINDOW 400 /* lines of each run aligned after the difference */
@@ -39,8 +40,8 @@ int cmd_diff(int argc, char **argv);
 int
 cmd_diff(int argc, char **argv)
 {
-	sqlite3 *db;
-	char **a, **b, *end;
+	struct tracedb *db;
+	char **a, **b, *end, err[1200];
 	size_t na, nb, i, first, wa, wb, x, y;
 	int64_t ra, rb;
 	int rc;
@@ -68,12 +69,14 @@ cmd_diff(int argc, char **argv)
 	}
 	if ((rc = cli_open_db(argv[1], &ra, &db)) != 0)
 		return (rc);
-	sqlite3_close(db);
-	if ((rc = cli_open_db(argv[1], &rb, &db)) != 0)
-		return (rc);
-	cli_load_lines(db, ra, &a, &na);
-	cli_load_lines(db, rb, &b, &nb);
-	sqlite3_close(db);
+	if ((rc = tracedb_run_resolve(db, &rb, err, sizeof(err))) != 0) {
+		fprintf(stderr, "evsim: %s\n", err);
+		tracedb_close(db);
+		return (EXIT_USAGE);
+	}
+	tracedb_lines(db, ra, &a, &na);
+	tracedb_lines(db, rb, &b, &nb);
+	tracedb_close(db);
 	for (first = 0; first < na && first < nb; first++)
 		if (strcmp(a[first], b[first]) != 0)
 			break;
@@ -81,8 +84,8 @@ cmd_diff(int argc, char **argv)
 		printf("runs %" PRId64 " and %" PRId64
 		       " are identical (%zu transitions)\n",
 		    ra, rb, na);
-		cli_free_lines(a, na);
-		cli_free_lines(b, nb);
+		tracedb_lines_free(a, na);
+		tracedb_lines_free(b, nb);
 		return (0);
 	}
 	printf("runs %" PRId64 " and %" PRId64
@@ -127,7 +130,7 @@ cmd_diff(int argc, char **argv)
 	}
 #undef L
 	free(lcs);
-	cli_free_lines(a, na);
-	cli_free_lines(b, nb);
+	tracedb_lines_free(a, na);
+	tracedb_lines_free(b, nb);
 	return (EXIT_FAILED);
 }

@@ -23,6 +23,7 @@
 #include "report.h"
 #include "simrun.h"
 #include "trace.h"
+#include "tracedb.h"
 
 void sim_lua_register(lua_State *L);
 
@@ -427,7 +428,7 @@ parse_run_id(const char *s, int64_t *run)
 static int
 cmd_trace(int argc, char **argv)
 {
-	sqlite3 *db;
+	struct tracedb *db;
 	int64_t run = 0;
 	const char *path = NULL;
 	int i, rc;
@@ -460,12 +461,12 @@ cmd_trace(int argc, char **argv)
 		char **lines;
 		size_t n, k;
 
-		cli_load_lines(db, run, &lines, &n);
+		tracedb_lines(db, run, &lines, &n);
 		for (k = 0; k < n; k++)
 			fputs(lines[k], stdout);
-		cli_free_lines(lines, n);
+		tracedb_lines_free(lines, n);
 	}
-	sqlite3_close(db);
+	tracedb_close(db);
 	return (0);
 }
 

@@ -96,11 +96,9 @@
 #include "kernel.h"
 #include "simrun.h"
 #include "trace.h"
+#include "tracedb.h"
 
 int cmd_explore(int argc, char **argv);
-int evsim_merge_runs(const char *out, const char *in, const int64_t *runs,
-    size_t nruns, int64_t *new_ids, size_t *ret_n, char *err, size_t errlen);
-
 #define MAXSIG 64
 #define MAXSEEDS 16
 #define MAXBOUND 16
@@ -1402,8 +1400,8 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 			continue;
 		snprintf(
 		    in, sizeof(in), "%s/worker%d.db", tmpdir, ms[i].worker);
-		if (evsim_merge_runs(xo->db, in, &ms[i].s.run_id, 1,
-			&ms[i].run_id, &n, err, sizeof(err))
+		if (tracedb_merge(xo->db, in, &ms[i].s.run_id, 1, &ms[i].run_id,
+			&n, err, sizeof(err))
 		    != 0) {
 			fprintf(stderr, "evsim explore: %s\n", err);
 			free(ms);
