@@ -5,15 +5,19 @@
  * they are part of the line (they are compared too).  Prints the first
  * differing transition with the preceding context, then the two runs side
  * by side from there, aligned by a longest-common-subsequence diff over the
- * lines without their sequence numbers (so one inserted transition does not
- * misalign everything after it).  Exit 0 identical, 1 different, 2 error.
+ * lines without their sequence numbers (report_align, the alignment of the
+ * reports' diffs), so one inserted transition does not misalign everything
+ * after it.  Exit 0 identical, 1 different, 2 error.
  */
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 #include "simrun.h"
 #include "tracedb.h"
 
@@ -29,6 +33,15 @@ body(const char *line)
 	return (t != NULL ? t + 1 : line);
 }
 
+/* Line i of run A equals line j of run B but for the sequence number. */
+static bool
+body_eq(size_t i, size_t j, void *arg)
+{
+	char ***ab = arg;
+
+	return (strcmp(body(ab[0][i]), body(ab[1][j])) == 0);
+}
+
 static void
 show(const char *prefix, const char *line)
 {
@@ -42,10 +55,11 @@ cmd_diff(int argc, char **argv)
 {
 	struct tracedb *db;
 	char **a, **b, *end, err[1200];
-	size_t na, nb, i, first, wa, wb, x, y;
+	struct report_pair *pair;
+	char **ab[2];
+	size_t na, nb, i, first, wa, wb, np = 0;
 	int64_t ra, rb;
 	int rc;
-	unsigned short *lcs;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: evsim diff DB RUN_A RUN_B\n\nPrints the first "
@@ -77,6 +91,8 @@ cmd_diff(int argc, char **argv)
 	tracedb_lines(db, ra, &a, &na);
 	tracedb_lines(db, rb, &b, &nb);
 	tracedb_close(db);
+	ab[0] = a;
+	ab[1] = b;
 	for (first = 0; first < na && first < nb; first++)
 		if (strcmp(a[first], b[first]) != 0)
 			break;
@@ -99,37 +115,22 @@ cmd_diff(int argc, char **argv)
 	/* Aligned diff of the window after the first difference. */
 	wa = na - first < DIFF_WINDOW ? na - first : DIFF_WINDOW;
 	wb = nb - first < DIFF_WINDOW ? nb - first : DIFF_WINDOW;
-	lcs = calloc((wa + 1) * (wb + 1), sizeof(*lcs));
-	if (lcs == NULL)
+	pair = malloc((wa + wb + 1) * sizeof(*pair));
+	if (pair == NULL
+	    || report_align(first, wa, wb, body_eq, ab, pair, &np) != 0)
 		sim_oom();
-#define L(i, j) lcs[(i) * (wb + 1) + (j)]
-	for (x = wa; x-- > 0;)
-		for (y = wb; y-- > 0;)
-			L(x, y) = strcmp(body(a[first + x]), body(b[first + y]))
-				== 0
-			    ? L(x + 1, y + 1) + 1
-			    : (L(x + 1, y) > L(x, y + 1) ? L(x + 1, y)
-							 : L(x, y + 1));
 	printf("\naligned (run %" PRId64 " '-', run %" PRId64
 	       " '+', first %d lines of each):\n",
 	    ra, rb, DIFF_WINDOW);
-	x = y = 0;
-	while (x < wa || y < wb) {
-		if (x < wa && y < wb
-		    && strcmp(body(a[first + x]), body(b[first + y])) == 0) {
-			show(" ", a[first + x]);
-			x++;
-			y++;
-		} else if (y < wb && (x == wa || L(x, y + 1) >= L(x + 1, y))) {
-			show("+", b[first + y]);
-			y++;
-		} else {
-			show("-", a[first + x]);
-			x++;
-		}
+	for (i = 0; i < np; i++) {
+		if (pair[i].a == SIZE_MAX)
+			show("+", b[pair[i].b]);
+		else if (pair[i].b == SIZE_MAX)
+			show("-", a[pair[i].a]);
+		else
+			show(" ", a[pair[i].a]);
 	}
-#undef L
-	free(lcs);
+	free(pair);
 	tracedb_lines_free(a, na);
 	tracedb_lines_free(b, nb);
 	return (EXIT_FAILED);
