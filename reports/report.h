@@ -5,7 +5,7 @@
  * trace database, opened read-only, and writes it as a self-contained HTML
  * page, Markdown for a bug report, width-aware text for a terminal, or the
  * observed state machine of one object kind as Graphviz DOT.  Reports depend
- * only on the table names and columns of the schema (SPEC.md section 5), never
+ * only on the table names and columns of the schema (trace_schema.h), never
  * on engine/ code, so any program that can hand over a path can render one.
  */
 #ifndef REPORTS_REPORT_H

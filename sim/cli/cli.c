@@ -4,7 +4,9 @@
  * cli.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,122 @@
 #include "cli.h"
 #include "simrun.h"
 #include "tracedb.h"
+
+int
+cli_parse_strategy(const char *s, unsigned mask, struct cli_strategy *ret)
+{
+	struct cli_strategy r;
+	const char *arg = NULL;
+	char *end;
+	long v;
+
+	memset(&r, 0, sizeof(r));
+	r.pct_depth = 3;
+	r.dfs_bound = 2;
+	if (strcmp(s, "fifo") == 0) {
+		r.strategy = SCHED_FIFO;
+	} else if (strcmp(s, "random") == 0) {
+		r.strategy = SCHED_RANDOM;
+	} else if (strncmp(s, "pct", 3) == 0 && (s[3] == '\0' || s[3] == ':')) {
+		r.strategy = SCHED_PCT;
+		arg = s[3] == ':' ? s + 4 : NULL;
+	} else if (strncmp(s, "dfs", 3) == 0 && (s[3] == '\0' || s[3] == ':')) {
+		r.strategy = SCHED_DFS;
+		arg = s[3] == ':' ? s + 4 : NULL;
+	} else {
+		return (EINVAL);
+	}
+	if ((mask & CLI_STRATEGY(r.strategy)) == 0)
+		return (EINVAL);
+	if (arg != NULL) {
+		if (arg[0] < '0' || arg[0] > '9')
+			return (EINVAL);
+		v = strtol(arg, &end, 10);
+		if (*end != '\0')
+			return (EINVAL);
+		if (r.strategy == SCHED_PCT) {
+			if (v < 1 || v > CLI_MAX_PCT_DEPTH)
+				return (EINVAL);
+			r.pct_depth = (int)v;
+		} else {
+			if (v > CLI_MAX_DFS_BOUND)
+				return (EINVAL);
+			r.dfs_bound = (int)v;
+		}
+	}
+	*ret = r;
+	return (0);
+}
+
+int
+cli_parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s[0] == '-' || s[0] == '\0')
+		return (EINVAL);
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return (EINVAL);
+	*ret = v;
+	return (0);
+}
+
+int
+cli_parse_run_id(const char *cmd, const char *opt, const char *s, int64_t *run)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(s, &v) != 0 || v == 0 || v > INT64_MAX)
+		return (cli_usage_error(cmd, "%s'%s' is not a run id", opt, s));
+	*run = (int64_t)v;
+	return (0);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "evsim %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return (EXIT_USAGE);
+}
+
+int
+cli_bad_option(const char *cmd, char **argv)
+{
+	const char *a = argv[optind - 1];
+
+	if (optopt != 0 && a[0] == '-' && a[1] != '-')
+		return (cli_usage_error(cmd,
+		    "bad option '-%c' (see evsim %s --help)", optopt, cmd));
+	if (optopt != 0 && strchr(a, '=') == NULL && a[1] == '-')
+		return (cli_usage_error(cmd,
+		    "option '%s' needs a value (see evsim %s --help)", a, cmd));
+	return (cli_usage_error(
+	    cmd, "bad argument '%s' (see evsim %s --help)", a, cmd));
+}
+
+int
+cli_status_exit(enum sched_status st)
+{
+	switch (st) {
+	case SCHED_PASSED:
+		return (0);
+	case SCHED_ERROR:
+		return (EXIT_USAGE);
+	case SCHED_DIVERGED:
+		return (EXIT_DIVERGED);
+	default:
+		return (EXIT_FAILED);
+	}
+}
 
 int
 cli_open_db(const char *path, int64_t *run, struct tracedb **ret_db)

@@ -9,6 +9,7 @@
  * reports' diffs), so one inserted transition does not misalign everything
  * after it.  Exit 0 identical, 1 different, 2 error.
  */
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,40 +49,47 @@ show(const char *prefix, const char *line)
 	printf("%s %.*s\n", prefix, (int)strcspn(line, "\n"), line);
 }
 
-int cmd_diff(int argc, char **argv);
-
 int
 cmd_diff(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct tracedb *db;
-	char **a, **b, *end, err[1200];
+	char **a, **b, err[1200];
 	struct report_pair *pair;
 	char **ab[2];
 	size_t na, nb, i, first, wa, wb, np = 0;
 	int64_t ra, rb;
-	int rc;
+	int c, rc;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: evsim diff DB RUN_A RUN_B\n\nPrints the first "
-		       "differing transition of two runs with context, then an "
-		       "aligned\ndiff.  Exit 0 identical, 1 different.\n");
-		return (0);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			printf("usage: evsim diff DB RUN_A RUN_B\n\n"
+			       "Prints the first differing transition of two "
+			       "runs with context, then an aligned\n"
+			       "diff.  Exit 0 identical, 1 different.\n\n"
+			       "examples:\n"
+			       "  evsim diff evsim.db 1 2\n"
+			       "  evsim run race.lua --kernel freebsd@b11289f "
+			       "--db d.db; evsim run race.lua \\\n"
+			       "      --kernel freebsd --db d.db; evsim diff "
+			       "d.db 1 2\n");
+			return (0);
+		default:
+			return (cli_bad_option("diff", argv));
+		}
 	}
-	if (argc != 4) {
-		fprintf(stderr, "evsim diff: expected DB RUN_A RUN_B\n");
-		return (EXIT_USAGE);
-	}
-	ra = strtoll(argv[2], &end, 10);
-	if (*end != '\0' || ra <= 0) {
-		fprintf(stderr, "evsim diff: '%s' is not a run id\n", argv[2]);
-		return (EXIT_USAGE);
-	}
-	rb = strtoll(argv[3], &end, 10);
-	if (*end != '\0' || rb <= 0) {
-		fprintf(stderr, "evsim diff: '%s' is not a run id\n", argv[3]);
-		return (EXIT_USAGE);
-	}
-	if ((rc = cli_open_db(argv[1], &ra, &db)) != 0)
+	if (argc - optind != 3)
+		return (cli_usage_error("diff", "expected DB RUN_A RUN_B"));
+	if ((rc = cli_parse_run_id("diff", "", argv[optind + 1], &ra)) != 0
+	    || (rc = cli_parse_run_id("diff", "", argv[optind + 2], &rb)) != 0)
+		return (rc);
+	if ((rc = cli_open_db(argv[optind], &ra, &db)) != 0)
 		return (rc);
 	if ((rc = tracedb_run_resolve(db, &rb, err, sizeof(err))) != 0) {
 		fprintf(stderr, "evsim: %s\n", err);

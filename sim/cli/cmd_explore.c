@@ -80,6 +80,7 @@
  * never inside a run.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -98,10 +99,9 @@
 #include "trace.h"
 #include "tracedb.h"
 
-int cmd_explore(int argc, char **argv);
 #define MAXSIG 64
 #define MAXSEEDS 16
-#define MAXBOUND 16
+#define MAXBOUND CLI_MAX_DFS_BOUND
 
 enum xkind { X_RANDOM, X_PCT, X_DFS };
 
@@ -1232,10 +1232,10 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 static int
 usage_error(const char *fmt, const char *a)
 {
-	fprintf(stderr, "evsim explore: ");
-	fprintf(stderr, fmt, a);
-	fprintf(stderr, "\n");
-	return (EXIT_USAGE);
+	char msg[1200];
+
+	snprintf(msg, sizeof(msg), fmt, a);
+	return (cli_usage_error("explore", "%s", msg));
 }
 
 static void
@@ -1256,7 +1256,16 @@ print_help(void)
 	       "strategy, and printed with the commands that replay and "
 	       "report it.\n--jobs J forks J workers (default: the number "
 	       "of cores); --shard I/N\nexplores the slice i %% N == I only.  "
-	       "Invariants are checked (--no-check:\nnot).\n");
+	       "Invariants are checked (--no-check:\nnot).\n\n"
+	       "examples:\n"
+	       "  evsim explore scenarios/fork/cponfork_timer_race.lua "
+	       "--kernel freebsd@b11289f\n"
+	       "  evsim explore race.lua --strategy pct:3 --runs 10000 "
+	       "--time 60 --jobs 4\n"
+	       "  evsim explore race.lua --strategy dfs:2 --keep-going "
+	       "--db found.db\n"
+	       "  evsim explore race.lua --shard 0/2 --db a.db; evsim merge "
+	       "all.db a.db b.db\n");
 }
 
 /* Prints the aggregated progress of the workers. */
@@ -1509,6 +1518,24 @@ remove_tmp(const char *tmpdir, int nw)
 int
 cmd_explore(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "runs", required_argument, NULL, 'r' },
+		{ "time", required_argument, NULL, 't' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "strategy", required_argument, NULL, 'S' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "keep-going", no_argument, NULL, 'g' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "no-check", no_argument, NULL, 'C' },
+		{ "no-reduction", no_argument, NULL, 'R' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'n' },
+		{ "shrink-attempts", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_strategy strat;
 	struct xopts xo;
 	struct xshared *sh;
 	size_t shsize;
@@ -1517,12 +1544,13 @@ cmd_explore(int argc, char **argv)
 	const char *tmp;
 	bool tty = isatty(1);
 	double last;
-	int k, w, nw, running, rc = 0;
+	int c, k, w, nw, running, rc = 0;
 	long ncpu;
 
 	memset(&xo, 0, sizeof(xo));
 	xo.db = "evsim.db";
 	xo.strategy = "random";
+	xo.kind = X_RANDOM;
 	xo.runs = 1000;
 	xo.base = 1;
 	xo.depth = 3;
@@ -1533,103 +1561,104 @@ cmd_explore(int argc, char **argv)
 	xo.shrink_max = 500;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	xo.jobs = ncpu > 0 ? (int)ncpu : 1;
-	for (k = 1; k < argc; k++) {
-		const char *a = argv[k], *v = k + 1 < argc ? argv[k + 1] : NULL;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		char *end;
+		long j;
+		int si, sn, used = 0;
 
-		if (strcmp(a, "--help") == 0) {
+		switch (c) {
+		case 'h':
 			print_help();
 			return (0);
-		} else if (strcmp(a, "--runs") == 0 && v != NULL) {
-			k++;
-			xo.runs = strtoull(v, &end, 10);
+		case 'r':
+			xo.runs = strtoull(optarg, &end, 10);
 			xo.runs_given = true;
-			if (*end != '\0' || xo.runs == 0 || v[0] == '-')
+			if (*end != '\0' || xo.runs == 0 || optarg[0] == '-')
 				return (usage_error("--runs: bad count", ""));
-		} else if (strcmp(a, "--time") == 0 && v != NULL) {
-			k++;
-			xo.budget = strtod(v, &end);
+			break;
+		case 't':
+			xo.budget = strtod(optarg, &end);
 			if (*end != '\0' || xo.budget <= 0)
 				return (usage_error("--time: bad seconds", ""));
-		} else if (strcmp(a, "--seed") == 0 && v != NULL) {
-			k++;
-			xo.base = strtoull(v, &end, 10);
-			if (*end != '\0' || v[0] == '-')
+			break;
+		case 's':
+			if (cli_parse_u64(optarg, &xo.base) != 0)
 				return (usage_error("--seed: bad seed", ""));
-		} else if (strcmp(a, "--strategy") == 0 && v != NULL) {
-			xo.strategy = argv[++k];
-		} else if (strcmp(a, "--db") == 0 && v != NULL) {
-			xo.db = argv[++k];
-		} else if (strcmp(a, "--kernel") == 0 && v != NULL) {
-			xo.kernel = argv[++k];
+			break;
+		case 'S':
+			if (cli_parse_strategy(optarg,
+				CLI_STRATEGY(SCHED_RANDOM)
+				    | CLI_STRATEGY(SCHED_PCT)
+				    | CLI_STRATEGY(SCHED_DFS),
+				&strat)
+			    != 0)
+				return (usage_error(
+				    "--strategy: '%s' is not random, pct[:D] "
+				    "(1 <= D <= 16) or dfs[:B] (B <= 16)",
+				    optarg));
+			xo.strategy = optarg;
+			xo.kind = strat.strategy == SCHED_RANDOM ? X_RANDOM
+			    : strat.strategy == SCHED_PCT	 ? X_PCT
+								 : X_DFS;
+			xo.depth = strat.pct_depth;
+			xo.bound = strat.dfs_bound;
+			break;
+		case 'd':
+			xo.db = optarg;
+			break;
+		case 'k':
+			xo.kernel = optarg;
 			if (sim_revision_find(xo.kernel) == NULL)
 				return (
 				    usage_error("--kernel: unknown kernel '%s'",
 					xo.kernel));
-		} else if (strcmp(a, "--keep-going") == 0) {
+			break;
+		case 'g':
 			xo.keep_going = true;
-		} else if (strcmp(a, "--check") == 0) {
+			break;
+		case 'c':
 			xo.check = true;
-		} else if (strcmp(a, "--no-check") == 0) {
+			break;
+		case 'C':
 			xo.check = false;
-		} else if (strcmp(a, "--no-reduction") == 0) {
+			break;
+		case 'R':
 			xo.reduction = false; /* hidden: for benchmarks */
-		} else if (strcmp(a, "--jobs") == 0 && v != NULL) {
-			long j = strtol(argv[++k], &end, 10);
-
+			break;
+		case 'j':
+			j = strtol(optarg, &end, 10);
 			if (*end != '\0' || j < 1 || j > 1024)
 				return (usage_error(
-				    "--jobs: bad count '%s'", argv[k]));
+				    "--jobs: bad count '%s'", optarg));
 			xo.jobs = (int)j;
-		} else if (strcmp(a, "--shard") == 0 && v != NULL) {
-			int si, sn, used = 0;
-
-			k++;
-			if (sscanf(v, "%d/%d%n", &si, &sn, &used) != 2
-			    || v[used] != '\0' || sn < 1 || si < 0 || si >= sn)
+			break;
+		case 'n':
+			if (sscanf(optarg, "%d/%d%n", &si, &sn, &used) != 2
+			    || optarg[used] != '\0' || sn < 1 || si < 0
+			    || si >= sn)
 				return (usage_error(
 				    "--shard: '%s' is not I/N with 0 <= I < N",
-				    v));
+				    optarg));
 			xo.shard_i = si;
 			xo.shard_n = sn;
-		} else if (strcmp(a, "--shrink-attempts") == 0 && v != NULL) {
-			long j = strtol(argv[++k], &end, 10);
-
+			break;
+		case 'a':
+			j = strtol(optarg, &end, 10);
 			if (*end != '\0' || j < 1 || j > 1000000)
 				return (usage_error(
 				    "--shrink-attempts: bad count '%s'",
-				    argv[k]));
+				    optarg));
 			xo.shrink_max = (int)j;
-		} else if (a[0] != '-' && xo.path == NULL) {
-			xo.path = a;
-		} else {
-			return (
-			    usage_error("bad argument '%s' (see --help)", a));
+			break;
+		default:
+			return (cli_bad_option("explore", argv));
 		}
 	}
-	if (xo.path == NULL)
-		return (usage_error("expected a scenario FILE%s", ""));
-	if (strcmp(xo.strategy, "random") == 0) {
-		xo.kind = X_RANDOM;
-	} else if (strncmp(xo.strategy, "pct", 3) == 0
-	    && (xo.strategy[3] == '\0'
-		|| (xo.strategy[3] == ':'
-		    && (xo.depth = atoi(xo.strategy + 4)) >= 1
-		    && xo.depth <= 16))) {
-		xo.kind = X_PCT;
-	} else if (strncmp(xo.strategy, "dfs", 3) == 0
-	    && (xo.strategy[3] == '\0'
-		|| (xo.strategy[3] == ':'
-		    && strspn(xo.strategy + 4, "0123456789")
-			== strlen(xo.strategy + 4)
-		    && xo.strategy[4] != '\0'
-		    && (xo.bound = atoi(xo.strategy + 4)) <= MAXBOUND))) {
-		xo.kind = X_DFS;
-	} else {
-		return (usage_error("--strategy: '%s' is not random, pct[:D] "
-				    "(1 <= D <= 16) or dfs[:B] (B <= 16)",
-		    xo.strategy));
-	}
+	if (optind != argc - 1)
+		return (usage_error("expected one scenario FILE%s", ""));
+	xo.path = argv[optind];
 	if ((k = cli_read_file(xo.path, &xo.src, &xo.len)) != 0) {
 		fprintf(stderr, "evsim: %s: %s\n", xo.path, strerror(k));
 		return (EXIT_USAGE);

@@ -6,6 +6,7 @@
  * input is refused with a one-line error.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -16,33 +17,42 @@
 #include "cli.h"
 #include "tracedb.h"
 
-int cmd_merge(int argc, char **argv);
-
 int
 cmd_merge(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	char err[1200];
-	int i, k;
+	int c, i, k;
 
-	if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
-		printf("usage: evsim merge OUT IN...\n\n"
-		       "Copies every run of the IN databases (with their "
-		       "trace, syscalls, decisions\nand threads) into OUT, "
-		       "created if missing, numbering them after OUT's "
-		       "runs.\n");
-		return (0);
-	}
-	if (argc < 3) {
-		fprintf(
-		    stderr, "evsim merge: expected OUT IN... (see --help)\n");
-		return (EXIT_USAGE);
-	}
-	for (i = 1; i < argc; i++)
-		if (argv[i][0] == '-') {
-			fprintf(stderr, "evsim merge: bad argument '%s'\n",
-			    argv[i]);
-			return (EXIT_USAGE);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			printf("usage: evsim merge OUT IN...\n\n"
+			       "Copies every run of the IN databases (with "
+			       "their trace, syscalls, decisions\nand "
+			       "threads) into OUT, created if missing, "
+			       "numbering them after OUT's runs.\n\n"
+			       "examples:\n"
+			       "  evsim merge all.db monday.db tuesday.db\n"
+			       "  evsim merge shards.db shard0.db shard1.db "
+			       "shard2.db\n");
+			return (0);
+		default:
+			return (cli_bad_option("merge", argv));
 		}
+	}
+	/* The positional arguments, as argv[1...]. */
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc < 3)
+		return (cli_usage_error("merge",
+		    "expected OUT IN... (see "
+		    "evsim merge --help)"));
 	/* Every input is checked before OUT is touched. */
 	for (i = 2; i < argc; i++) {
 		if (tracedb_check_file(argv[i], err, sizeof(err)) != 0) {

@@ -7,6 +7,7 @@
  * Identical: exit 0 and one line with the trace hash.  Bad input: exit 2.
  * The database is opened read-only.
  */
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,24 +25,52 @@ print_line(const char *label, const char *line)
 	printf("%s%.*s\n", label, (int)strcspn(line, "\n"), line);
 }
 
-int cmd_replay(int argc, char **argv);
-
 int
 cmd_replay(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "run", required_argument, NULL, 'r' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct sim_replay rp;
 	const struct sim_run_result *r;
 	struct tracedb *db;
 	int64_t run = 0;
-	const char *path = NULL, *version;
+	const char *path, *version;
 	char err[1200];
 	size_t k;
 	uint64_t until = 0;
 	bool json = false;
-	int i, rc;
+	int c, rc;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "r:u:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if ((rc = cli_parse_run_id(
+				 "replay", "--run: ", optarg, &run))
+			    != 0)
+				return (rc);
+			break;
+		case 'u':
+			if (cli_parse_u64(optarg, &until) != 0 || until == 0)
+				return (cli_usage_error("replay",
+				    "--until: '%s' is not a transition number",
+				    optarg));
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return (cli_usage_error("replay",
+				    "--format: '%s' is not text or json",
+				    optarg));
+			break;
+		case 'h':
 			printf("usage: evsim replay DB [--run ID] [--until SEQ "
 			       "[--format text|json]]\n\n"
 			       "Re-executes a recorded run (the latest by "
@@ -50,54 +79,20 @@ cmd_replay(int argc, char **argv)
 			       "identical, 3 diverged,\n2 bad input.  "
 			       "--until SEQ stops just after transition SEQ "
 			       "and prints every\nprocess, thread, descriptor, "
-			       "kqueue and port (text, or --format json).\n");
+			       "kqueue and port (text, or --format json).\n\n"
+			       "examples:\n"
+			       "  evsim replay evsim.db\n"
+			       "  evsim replay evsim.db --run 4\n"
+			       "  evsim replay evsim.db --run 4 --until 120 "
+			       "--format json\n");
 			return (0);
-		} else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc) {
-			char *end;
-
-			run = strtoll(argv[++i], &end, 10);
-			if (*end != '\0' || run <= 0) {
-				fprintf(stderr,
-				    "evsim replay: --run: '%s' is not a run "
-				    "id\n",
-				    argv[i]);
-				return (EXIT_USAGE);
-			}
-		} else if (strcmp(argv[i], "--until") == 0 && i + 1 < argc) {
-			char *end;
-			long long u = strtoll(argv[++i], &end, 10);
-
-			if (*end != '\0' || u <= 0) {
-				fprintf(stderr,
-				    "evsim replay: --until: '%s' is not a "
-				    "transition number\n",
-				    argv[i]);
-				return (EXIT_USAGE);
-			}
-			until = (uint64_t)u;
-		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
-			i++;
-			if (strcmp(argv[i], "json") == 0)
-				json = true;
-			else if (strcmp(argv[i], "text") != 0) {
-				fprintf(stderr,
-				    "evsim replay: --format: '%s' is not text "
-				    "or json\n",
-				    argv[i]);
-				return (EXIT_USAGE);
-			}
-		} else if (path == NULL && argv[i][0] != '-') {
-			path = argv[i];
-		} else {
-			fprintf(stderr, "evsim replay: bad argument '%s'\n",
-			    argv[i]);
-			return (EXIT_USAGE);
+		default:
+			return (cli_bad_option("replay", argv));
 		}
 	}
-	if (path == NULL) {
-		fprintf(stderr, "evsim replay: expected DB\n");
-		return (EXIT_USAGE);
-	}
+	if (optind != argc - 1)
+		return (cli_usage_error("replay", "expected one DB"));
+	path = argv[optind];
 	if ((rc = cli_open_db(path, &run, &db)) != 0)
 		return (rc);
 	memset(&rp, 0, sizeof(rp));
