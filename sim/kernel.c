@@ -503,6 +503,7 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	sc.vtime_limit_ns = vlimit;
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
+	sc.dfs = o->dfs;
 	sc.sigcheck = sim_sigcheck;
 	if (run.invref != LUA_NOREF || run.check)
 		sc.on_decision = check_invariants;

@@ -53,10 +53,10 @@
  *
  * Failures are grouped by signature: status, kernel function and message
  * without its "(at vtime ...)" suffix.  The first failure of each signature
- * is shrunk: its decision log (observed with sched_dfs_attach) is replayed
- * leniently (SCHED_DFS with tids) while non-default choices (preemptions,
- * other choices, sim.choose values other than 1) are replaced by the
- * default, the log is cut after a deviation, and each change is kept if the
+ * is shrunk: its decision log (observed through the run's sched_dfs log) is
+ * replayed leniently (SCHED_DFS with tids) while non-default choices
+ * (preemptions, other choices, sim.choose values other than 1) are replaced by
+ * the default, the log is cut after a deviation, and each change is kept if the
  * run still fails with the same signature and is smaller, ordered by
  * (preemptions, choose deviations, other deviations, decisions,
  * transitions), up to a fixpoint or --shrink-attempts runs.  The minimal run
@@ -569,13 +569,13 @@ run_once(struct xctx *x, enum sched_strategy st, uint64_t seed,
 		x->nseg = 0;
 		trace_set_expect(x->t, collect_line, x);
 	}
-	sched_dfs_attach(attach ? &x->dfs : NULL);
+	x->o.dfs = attach ? &x->dfs : NULL;
 	if (sim_run(&x->o, r, err, sizeof(err)) != 0) {
 		snprintf(x->res->errmsg, sizeof(x->res->errmsg), "%s", err);
 		x->res->error = EXIT_USAGE;
 		_exit(EXIT_USAGE);
 	}
-	sched_dfs_attach(NULL);
+	x->o.dfs = NULL;
 	trace_set_expect(x->t, NULL, NULL);
 	if (x->collect && into == NULL)
 		build_segments(x, attach ? x->dfs.npts : 0);
