@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "report.h"
 #include "report_impl.h"
@@ -148,14 +149,11 @@ grow(void **p, size_t *cap, size_t n, size_t elem)
 	return (0);
 }
 
+/* XXH3-64, the hash of the rest of the tree. */
 static uint64_t
 strhash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (h);
+	return (XXH3_64bits(s, strlen(s)));
 }
 
 static void

@@ -96,6 +96,7 @@
 #include "cli.h"
 #include "kernel.h"
 #include "simrun.h"
+#include "strmap.h"
 #include "trace.h"
 #include "tracedb.h"
 
@@ -218,22 +219,15 @@ struct xctx {
 	uint64_t share; /* dfs --runs share */
 	/* Footprints: interned object names and object sets. */
 	bool collect;
-	char **names;
-	uint32_t nnames, namecap;
-	uint32_t *nhash; /* open addressing: name id + 1 */
-	uint32_t nhcap;
+	struct strmap *names; /* object name -> id */
 	uint64_t *lastseen; /* per name: run << 32 | segment + 1 */
+	uint32_t nlastseen, lastseencap;
 	uint64_t rungen;
 	uint64_t *segpairs; /* segment << 32 | name id, this run */
 	size_t nseg, segcap;
 	uint32_t *segos; /* per segment: interned set */
 	size_t segoscap, nsegos;
-	uint32_t *osdata; /* sets: n, ids... */
-	size_t osn, oscap;
-	size_t *osoff;
-	uint32_t nos, noscap;
-	uint32_t *oshash;
-	uint32_t oshcap;
+	struct strmap *sets; /* sorted name ids -> set id - 1 */
 	/* dfs */
 	struct frame *fr;
 	size_t nfr, frcap;
@@ -304,56 +298,21 @@ owns(const struct xctx *x, uint64_t i)
 
 /* ---- Footprints ---------------------------------------------------- */
 
-static uint64_t
-fnv(const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n-- > 0)
-		h = (h ^ *c++) * 1099511628211ULL;
-	return (h);
-}
-
 static uint32_t
 intern_name(struct xctx *x, const char *s, size_t len)
 {
-	uint32_t i, id;
+	uint32_t id = strmap_intern(x->names, s, len);
 
-	if ((x->nnames + 1) * 2 > x->nhcap) {
-		uint32_t ncap = x->nhcap ? x->nhcap * 2 : 1024, k;
-
-		free(x->nhash);
-		x->nhash = xrealloc(NULL, ncap * sizeof(*x->nhash));
-		memset(x->nhash, 0, ncap * sizeof(*x->nhash));
-		x->nhcap = ncap;
-		for (k = 0; k < x->nnames; k++) {
-			i = (uint32_t)fnv(x->names[k], strlen(x->names[k]))
-			    & (ncap - 1);
-			while (x->nhash[i] != 0)
-				i = (i + 1) & (ncap - 1);
-			x->nhash[i] = k + 1;
+	if (id == x->nlastseen) {
+		if (x->nlastseen == x->lastseencap) {
+			x->lastseencap
+			    = x->lastseencap ? x->lastseencap * 2 : 1024;
+			x->lastseen = xrealloc(
+			    x->lastseen, x->lastseencap * sizeof(*x->lastseen));
 		}
+		x->lastseen[x->nlastseen++] = 0;
 	}
-	i = (uint32_t)fnv(s, len) & (x->nhcap - 1);
-	while ((id = x->nhash[i]) != 0) {
-		if (strncmp(x->names[id - 1], s, len) == 0
-		    && x->names[id - 1][len] == '\0')
-			return (id - 1);
-		i = (i + 1) & (x->nhcap - 1);
-	}
-	if (x->nnames == x->namecap) {
-		x->namecap = x->namecap ? x->namecap * 2 : 1024;
-		x->names = xrealloc(x->names, x->namecap * sizeof(*x->names));
-		x->lastseen
-		    = xrealloc(x->lastseen, x->namecap * sizeof(*x->lastseen));
-	}
-	x->names[x->nnames] = xrealloc(NULL, len + 1);
-	memcpy(x->names[x->nnames], s, len);
-	x->names[x->nnames][len] = '\0';
-	x->lastseen[x->nnames] = 0;
-	x->nhash[i] = x->nnames + 1;
-	return (x->nnames++);
+	return (id);
 }
 
 /* The trace callback: notes the object of each transition in its step. */
@@ -386,13 +345,20 @@ collect_line(void *arg, uint64_t seq, const char *line)
 	x->segpairs[x->nseg++] = seg << 32 | id;
 }
 
+/* The ids of interned set os (0: the empty set) and their count in *n. */
 static const uint32_t *
 os_get(const struct xctx *x, uint32_t os, uint32_t *n)
 {
-	const uint32_t *p = x->osdata + x->osoff[os];
+	size_t len;
+	const uint32_t *p;
 
-	*n = p[0];
-	return (p + 1);
+	if (os == 0) {
+		*n = 0;
+		return (NULL);
+	}
+	p = strmap_key(x->sets, os - 1, &len);
+	*n = (uint32_t)(len / sizeof(*p));
+	return (p);
 }
 
 static int
@@ -407,58 +373,9 @@ cmp_u32(const void *a, const void *b)
 static uint32_t
 intern_set(struct xctx *x, const uint32_t *ids, uint32_t n)
 {
-	uint32_t i, id, m;
-	const uint32_t *p;
-
-	if (x->nos == 0) {
-		/* Set 0: the empty set. */
-		x->oscap = 4096;
-		x->osdata = xrealloc(NULL, x->oscap * sizeof(*x->osdata));
-		x->osdata[0] = 0;
-		x->osn = 1;
-		x->noscap = 256;
-		x->osoff = xrealloc(NULL, x->noscap * sizeof(*x->osoff));
-		x->osoff[0] = 0;
-		x->nos = 1;
-	}
 	if (n == 0)
 		return (0);
-	if ((x->nos + 1) * 2 > x->oshcap) {
-		uint32_t ncap = x->oshcap ? x->oshcap * 2 : 1024, k;
-
-		free(x->oshash);
-		x->oshash = xrealloc(NULL, ncap * sizeof(*x->oshash));
-		memset(x->oshash, 0, ncap * sizeof(*x->oshash));
-		x->oshcap = ncap;
-		for (k = 1; k < x->nos; k++) {
-			p = os_get(x, k, &m);
-			i = (uint32_t)fnv(p, m * sizeof(*p)) & (ncap - 1);
-			while (x->oshash[i] != 0)
-				i = (i + 1) & (ncap - 1);
-			x->oshash[i] = k;
-		}
-	}
-	i = (uint32_t)fnv(ids, n * sizeof(*ids)) & (x->oshcap - 1);
-	while ((id = x->oshash[i]) != 0) {
-		p = os_get(x, id, &m);
-		if (m == n && memcmp(p, ids, n * sizeof(*ids)) == 0)
-			return (id);
-		i = (i + 1) & (x->oshcap - 1);
-	}
-	if (x->osn + n + 1 > x->oscap) {
-		x->oscap = (x->osn + n + 1) * 2;
-		x->osdata = xrealloc(x->osdata, x->oscap * sizeof(*x->osdata));
-	}
-	if (x->nos == x->noscap) {
-		x->noscap *= 2;
-		x->osoff = xrealloc(x->osoff, x->noscap * sizeof(*x->osoff));
-	}
-	x->osoff[x->nos] = x->osn;
-	x->osdata[x->osn++] = n;
-	memcpy(x->osdata + x->osn, ids, n * sizeof(*ids));
-	x->osn += n;
-	x->oshash[i] = x->nos;
-	return (x->nos++);
+	return (strmap_intern(x->sets, ids, n * sizeof(*ids)) + 1);
 }
 
 /* Turns the collected (segment, object) pairs into segos[0 .. nsteps]. */
@@ -1215,12 +1132,16 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	if (xo->kind == X_DFS && xo->runs_given)
 		x.share = xo->runs / (uint64_t)nw
 		    + ((uint64_t)w < xo->runs % (uint64_t)nw);
+	x.names = strmap_new();
+	x.sets = strmap_new();
 	if (trace_open(&x.t, NULL, err, sizeof(err)) != 0)
 		sim_oom();
 	if (xo->kind == X_DFS)
 		explore_dfs(&x);
 	else
 		explore_seeds(&x);
+	strmap_free(x.names);
+	strmap_free(x.sets);
 	trace_close(x.t);
 	trace_close(x.rec);
 	x.res->finished = true;
