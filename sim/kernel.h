@@ -154,6 +154,15 @@ sim_is_freebsd(void)
 	return (sim_kern->k_rev->rev_kind == SIM_FREEBSD);
 }
 
+/*
+ * Boots a fresh kernel of revision rev as sim_kern: its kernel-ops table,
+ * the tunables at their defaults, pid and tid counters.
+ */
+void sim_kernel_boot(const struct sim_revision *rev);
+
+/* Out of host memory: fatal. */
+_Noreturn void sim_oom(void);
+
 /* Whether the test-only perturbation 'name' is active. */
 bool sim_perturbed(const char *name);
 
@@ -161,6 +170,11 @@ bool sim_perturbed(const char *name);
 int sim_tunable_get(const char *name, int64_t *ret);
 /* Sets a tunable: ENOENT unknown, EINVAL out of its range. */
 int sim_tunable_set(const char *name, int64_t value);
+/*
+ * Whether sim_tunable_set(name, value) would succeed on a fresh kernel: 0,
+ * ENOENT unknown, EINVAL out of its range.
+ */
+int sim_tunable_check(const char *name, int64_t value);
 /* Fast read of a known tunable; aborts on a typo in the model. */
 int64_t sim_tunable(const char *name);
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kernel.h"
 #include "sched.h"
 
 struct lhost;
@@ -71,8 +72,5 @@ struct lhost *sim_run_lhost(void);
 
 /* Where require() finds the bundled helpers (scenarios/lib). */
 const char *sim_lib_dir(void);
-
-/* Out of host memory: fatal. */
-_Noreturn void sim_oom(void);
 
 #endif /* SIM_SIMRUN_H */
