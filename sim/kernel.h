@@ -190,14 +190,6 @@ bool sim_invariants_at_exit(
     char *func, size_t funclen, char *msg, size_t msglen);
 
 /*
- * The live files of the run, fed by falloc_noinstall() and fdrop() when
- * they call these (see sim/invariants.c); until then the file checks use
- * f_count.
- */
-void sim_inv_file_alloc(struct file *fp);
-void sim_inv_file_free(struct file *fp);
-
-/*
  * Declared state machines of the models (coverage): which function may
  * change a field of an object kind, and how.  A flag rule (to == NULL)
  * says func may set (from "+BIT") or clear (from "-BIT") one bit of a

@@ -16,7 +16,6 @@
 #include "kernel.h"
 #include "pipe.h"
 #include "proc.h"
-#include "simrun.h"
 
 #undef PIPE_BUF
 #define PIPE_BUF 512 /* atomic write size (FreeBSD limits.h) */
