@@ -271,15 +271,17 @@ pipe_close(struct file *fp, struct thread *td)
 	return (0);
 }
 
-/* pipe_kqfilter() lives with the kqueue model (sim/freebsd). */
-int pipe_kqfilter(struct file *fp, struct knote *kn);
-
+/*
+ * XXX: no fo_kqfilter: the FreeBSD model attaches EVFILT_READ and
+ * EVFILT_WRITE to pipes by 'f_type' (pipe_kqfilter() lives with it), as it
+ * does for sockets and vnodes.
+ */
 const struct fileops pipeops = {
 	.fo_name = "pipe",
 	.fo_read = pipe_read,
 	.fo_write = pipe_write,
 	.fo_close = pipe_close,
-	.fo_kqfilter = pipe_kqfilter,
+	.fo_kqfilter = NULL,
 	.fo_poll = pipe_poll,
 	.fo_flags = DFLAG_PASSABLE,
 };
