@@ -21,6 +21,7 @@
 #include "scenario.h"
 #include "simrun.h"
 #include "sysent.h"
+#include "thread_lua.h"
 #include "trace.h"
 #include "vfs.h"
 
@@ -235,7 +236,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	proc_init_all();
 	vfs_init();
 	lua_getfield(L, top, "main");
-	proc_create_init(L, lua_gettop(L), NULL, NULL);
+	thread_lua_create_init(L, lua_gettop(L));
 	lua_pop(L, 1);
 	return (0);
 }
@@ -323,7 +324,7 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 		sim_oom();
 	proc_init_all();
 	vfs_init();
-	proc_create_init(NULL, 0, fn, arg);
+	proc_create_init_c(fn, arg);
 	st = sched_run(s);
 	proc_fini_all();
 	vfs_fini();

@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "snapshot.h"
 #include "sysent.h"
+#include "thread_lua.h"
 
 static const char *const pstates[] = { "NEW", "NORMAL", "ZOMBIE" };
 
@@ -49,8 +50,8 @@ push_thread(lua_State *L, struct thread *td)
 		setstr(L, "state", "runnable");
 	if (sched_thread_wmesg(st) != NULL)
 		setstr(L, "wchan", sched_thread_wmesg(st));
-	if (td->td_L != NULL) {
-		lhost_where(td->td_L, where, sizeof(where));
+	if (thread_lua_state(td) != NULL) {
+		lhost_where(thread_lua_state(td), where, sizeof(where));
 		setstr(L, "lua", where);
 	}
 	setint(L, "sigmask", (int64_t)td->td_sigmask);

@@ -21,6 +21,7 @@
 #include "simrun.h"
 #include "socket.h"
 #include "sysent.h"
+#include "thread_lua.h"
 #include "trace.h"
 #include "vfs.h"
 
@@ -144,7 +145,7 @@ do_fork(lua_State *L, const char *name, int flags, int fnidx)
 	luaL_checktype(L, fnidx, LUA_TFUNCTION);
 	e = sim_syscall_enter(L, &sc, name, SYS_ANY, "0x%x", flags);
 	if (e == 0)
-		e = fork1(curthread, flags, fnidx, &pid);
+		e = thread_lua_fork(curthread, flags, fnidx, &pid);
 	lua_pushinteger(L, pid);
 	return (sim_syscall_return(L, &sc, e, 1, "%d", pid));
 }
@@ -172,7 +173,7 @@ l_thread(lua_State *L)
 	luaL_checktype(L, 1, LUA_TFUNCTION);
 	e = sim_syscall_enter(L, &sc, "thr_new", SYS_ANY, "%s", "");
 	if (e == 0)
-		e = thread_create(curthread, 1, lua_gettop(L) - 1, &tid);
+		e = thread_lua_create(curthread, 1, lua_gettop(L) - 1, &tid);
 	lua_pushinteger(L, tid);
 	return (sim_syscall_return(L, &sc, e, 1, "%d", tid));
 }
