@@ -381,7 +381,8 @@ kq_find(const struct kqueue *kq, uint64_t ident, int filter)
 	return (NULL);
 }
 
-int
+/* sim.inspect of a kqueue: the kqueue, or one knote (ident, filter). */
+static int
 kqueue_inspect(lua_State *L, struct file *fp, int identidx)
 {
 	const struct kqueue *kq = kqueue_of_file(fp);
@@ -529,6 +530,11 @@ static const struct sim_const kqueue_consts[] = {
 	{ NULL, 0 },
 };
 #undef C
+
+const struct sys_kops sys_freebsd_kops = {
+	.ko_inspect = kqueue_inspect,
+	.ko_inspect_field = "kqueue",
+};
 
 void
 sys_freebsd_register(lua_State *L, int t)

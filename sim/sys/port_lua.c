@@ -620,8 +620,8 @@ push_kev(lua_State *L, const port_kevent_t *pkevp)
  * still holds in the temporary queue), flags, counters and the waiters from
  * the head.  Reads without locks: inspecting is not a scheduling point.
  */
-int
-port_inspect(lua_State *L, struct file *fp)
+static int
+port_inspect(lua_State *L, struct file *fp, int argidx)
 {
 	port_t *pp = port_from_file(fp);
 	port_queue_t *portq;
@@ -629,6 +629,7 @@ port_inspect(lua_State *L, struct file *fp)
 	portget_t *pgetp;
 	int i;
 
+	(void)argidx;
 	if (pp == NULL)
 		return (0);
 	portq = &pp->port_queue;
@@ -698,3 +699,8 @@ port_inspect(lua_State *L, struct file *fp)
 	lua_setfield(L, -2, "get_events");
 	return (1);
 }
+
+const struct sys_kops sys_illumos_kops = {
+	.ko_inspect = port_inspect,
+	.ko_inspect_field = "port",
+};

@@ -74,11 +74,8 @@ push_fd(lua_State *L, int fd, struct filedescent *fde)
 	if (fde->fde_flags & UF_FOCLOSE)
 		setint(L, "clofork", 1);
 	top = lua_gettop(L);
-	if (fp->f_type == DTYPE_KQUEUE
-	    && kqueue_inspect(L, fp, lua_gettop(L) + 1) == 1)
-		lua_setfield(L, top, "kqueue");
-	else if (fp->f_type == DTYPE_PORT && port_inspect(L, fp) == 1)
-		lua_setfield(L, top, "port");
+	if (sys_kops()->ko_inspect(L, fp, top + 1) == 1)
+		lua_setfield(L, top, sys_kops()->ko_inspect_field);
 	lua_settop(L, top);
 }
 

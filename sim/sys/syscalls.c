@@ -833,6 +833,12 @@ l_sysctl(lua_State *L)
 	return (1);
 }
 
+const struct sys_kops *
+sys_kops(void)
+{
+	return (sim_is_freebsd() ? &sys_freebsd_kops : &sys_illumos_kops);
+}
+
 static int
 l_inspect(lua_State *L)
 {
@@ -849,10 +855,8 @@ l_inspect(lua_State *L)
 		lua_pushstring(L, "EBADF");
 		return (2);
 	}
-	if (fp->f_type == DTYPE_KQUEUE)
-		return (kqueue_inspect(L, fp, 2));
-	if (fp->f_type == DTYPE_PORT)
-		return (port_inspect(L, fp));
+	if (sys_kops()->ko_inspect(L, fp, 2) == 1)
+		return (1);
 	lua_createtable(L, 0, 3);
 	lua_pushstring(L, fp->f_ops->fo_name);
 	lua_setfield(L, -2, "type");
