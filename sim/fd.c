@@ -435,7 +435,10 @@ kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
 	return (0);
 }
 
-/* Models kern_fcntl() for the commands of SPEC.md section 2.2. */
+/*
+ * Models kern_fcntl() in sys/kern/kern_descrip.c for F_DUPFD, F_GETFD,
+ * F_SETFD, F_GETFL and F_SETFL.
+ */
 int
 kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg, int64_t *ret)
 {

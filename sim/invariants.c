@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Global kernel invariants (issue 7 item 4), checked at every scheduling
+ * Global kernel invariants, checked at every scheduling
  * decision when a run has checking on (`evsim run --check`, the default of
  * `evsim explore`, and every replay).  Each check reads the state of every
  * object of the run through the registries the models keep (all kqueues:

@@ -3,8 +3,10 @@
  * The simulated system of one run: which kernel (FreeBSD or illumos) and
  * which revision of it, the kernel's tunables (sysctl / resource controls),
  * and the hooks through which the shared process, descriptor and file layer
- * calls into the kernel-specific event model (sim/freebsd/kern_event.c,
- * sim/illumos/port*.c).
+ * calls into the kernel-specific event model (freebsd_kops in
+ * sim/freebsd/kern_event.c, illumos_kops in sim/illumos/port.c).  The bottom
+ * of sim/: imports nothing from sim/ but fd.h (kernel.c, for the descriptor
+ * limits), no Lua.
  */
 #ifndef SIM_KERNEL_H
 #define SIM_KERNEL_H
@@ -27,7 +29,7 @@ enum sim_kernel_kind {
 };
 
 /*
- * Kernel revisions: named sets of behaviour switches.  See revisions.c for
+ * Kernel revisions: named sets of behaviour switches.  See kernel.c for
  * the table and the reference each switch cites.
  */
 struct sim_revision {

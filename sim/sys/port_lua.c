@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The Lua side of illumos event ports (SPEC.md section 2.4): the sys.port_*
- * and sys.timer_* bindings with the libc wrappers' behaviour
+ * The Lua side of illumos event ports: the sys.port_* and sys.timer_*
+ * bindings with the libc wrappers' behaviour
  * (usr/src/lib/libc/port/gen/event_port.c: port_get passes the timeout by
  * value, port_getn returns the count with ETIME, port_sendn chunks lists
- * longer than PORT_MAX_LIST), the illumos constants, sim.inspect for a port
- * fd (SPEC.md section 3), and the model's sim_kops hooks.
+ * longer than PORT_MAX_LIST), the illumos constants, and sim.inspect for a
+ * port fd (sys_illumos_kops).  Part of sim/sys/: imports the illumos model
+ * (port_impl.h), the shared kernel layer, sysent.h and Lua.
  *
  * Extension: a timeout may also be a table {sec=, nsec=} (a timespec), so
  * that scenarios can pass the invalid values the kernel checks.
@@ -116,8 +117,9 @@ timeout_arg(lua_State *L, int idx, struct port_timespec *ts)
 }
 
 /*
- * Sets the four fields of a port event table (SPEC.md section 2.4) in the
- * table on top of L, from a delivered event or a queued one.
+ * Sets the four fields of a port event table (port_event_t's portev_source,
+ * portev_events, portev_object, portev_user) in the table on top of L, from
+ * a delivered event or a queued one.
  */
 static void
 set_event_fields(lua_State *L, int source, int events, const char *objname,

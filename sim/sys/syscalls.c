@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The sys.* and sim.* tables (SPEC.md sections 2 and 3) for the shared
- * layer: processes, threads, signals, clocks, descriptors, pipes, sockets
- * and files, plus the syscall entry and return path every binding uses (see
- * sysent.h).  The kqueue and event-port calls are registered by their
- * models (sys_freebsd_register, sys_illumos_register).
+ * The sys.* and sim.* tables for the shared layer: processes, threads,
+ * signals, clocks, descriptors, pipes, sockets and files, plus the syscall
+ * entry and return path every binding uses (see sysent.h), and sim.inspect
+ * through the running kernel's sys_kops.  The kqueue and event-port calls
+ * are registered by their bindings (sys_freebsd_register in kqueue_lua.c,
+ * sys_illumos_register in port_lua.c).  Part of sim/sys/: imports the
+ * shared kernel layer (kernel.h, proc.h, fd.h, ...), thread_lua.h, the
+ * engine and Lua; never sim/run/ or sim/cli/.
  */
 #include <inttypes.h>
 #include <lauxlib.h>

@@ -10,9 +10,13 @@
  *
  * Bindings must push nothing on the Lua stack while they hold a kernel lock:
  * a Lua allocation failure would unwind through the kernel.
+ *
+ * sim/sys/ is the only part of sim/ below sim/run/ that includes Lua; it
+ * imports the shared kernel layer and the models' headers, never sim/run/
+ * or sim/cli/.
  */
-#ifndef SIM_SYSENT_H
-#define SIM_SYSENT_H
+#ifndef SIM_SYS_SYSENT_H
+#define SIM_SYS_SYSENT_H
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -97,4 +101,4 @@ extern const struct sys_kops sys_illumos_kops;
 /* The Lua-facing hooks of the running kernel. */
 const struct sys_kops *sys_kops(void);
 
-#endif /* SIM_SYSENT_H */
+#endif /* SIM_SYS_SYSENT_H */
