@@ -21,7 +21,6 @@
 #include "lhost.h"
 #include "pipe.h"
 #include "proc.h"
-#include "simrun.h"
 #include "socket.h"
 #include "sysent.h"
 #include "thread_lua.h"
