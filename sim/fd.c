@@ -6,6 +6,10 @@
  * in two passes and fdescfree().  Every slot change is a transition of
  * 'filedesc#N' field "fd[K]" (the file's name, or "" for an empty slot), and
  * every reference count change one of 'file#N' field "f_count".
+ *
+ * Part of the shared kernel layer: imports only kernel.h, the other shared
+ * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
+ * the kernel models only through sim_kops, and includes no Lua.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -32,6 +32,10 @@
  *
  * Files are known live through the live-file set sim/fd.c keeps
  * (fd_file_live()), so that a freed file is never read.
+ *
+ * Above the models: imports the shared layer and both models' headers
+ * (eventvar.h, port_impl.h).  Its entry points are declared in kernel.h and
+ * called only by the run driver (sim/run/simrun.c).
  */
 #include <inttypes.h>
 #include <stdarg.h>

@@ -8,6 +8,10 @@
  * ("pipewr"); both sleeps are interruptible.  Closing an end sets PIPE_EOF
  * on the peer, wakes it, and clears the closing end's knotes.
  * XXX: no direct-write (page loaning) mode; buffers never resize.
+ *
+ * Part of the shared kernel layer: imports only kernel.h, the other shared
+ * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
+ * the kernel models only through sim_kops, and includes no Lua.
  */
 #include <stdlib.h>
 #include <string.h>

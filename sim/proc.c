@@ -14,6 +14,10 @@
  * userret or inside a sleep that has already released its locks.
  * XXX: stop signals (SIGSTOP, SIGTSTP) are not modelled; their default action
  * is treated as "ignore".
+ *
+ * Part of the shared kernel layer: imports only kernel.h, the other shared
+ * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
+ * the kernel models only through sim_kops, and includes no Lua.
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -4,7 +4,8 @@
  * (array parts by index, other keys sorted as strings) so that two
  * snapshots of the same state are byte-identical.
  * Pending callouts are listed in arming order with their deadline, state
- * and owning object (a knote or a port timer).
+ * and owning object (a knote or a port timer).  Part of sim/sys/: imports
+ * the shared kernel layer, sysent.h, thread_lua.h, the engine and Lua.
  */
 #include <inttypes.h>
 #include <lauxlib.h>
