@@ -21,7 +21,7 @@
 #include "../sim/kernel.h"
 #include "../sim/pipe.h"
 #include "../sim/proc.h"
-#include "../sim/simrun.h"
+#include "../sim/run/simrun.h"
 
 struct check {
 	char what[128];

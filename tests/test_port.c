@@ -18,7 +18,7 @@
 #include "../sim/kernel.h"
 #include "../sim/pipe.h"
 #include "../sim/proc.h"
-#include "../sim/simrun.h"
+#include "../sim/run/simrun.h"
 
 #define MS 1000000LL
 
