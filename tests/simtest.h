@@ -25,7 +25,7 @@
 #include "../sim/fd.h"
 #include "../sim/kernel.h"
 #include "../sim/proc.h"
-#include "../sim/simrun.h"
+#include "../sim/run/simrun.h"
 
 /* How many checks one run may record. */
 #ifndef SIMTEST_MAXCHECKS

@@ -4,7 +4,7 @@
  * of current main ("M1" in reference/kqueue.md); the first version of the
  * KQUEUE_CPONFORK copy ("M0", freebsd@b11289f) is selected by the revision
  * switch 'rev_cponfork_m0' (kern_descrip_kq.c).  The filters live in
- * kern_event_filters.c, the Lua bindings in kern_event_lua.c.
+ * kern_event_filters.c, the Lua bindings in sim/sys/kqueue_lua.c.
  *
  * Theory of operation.
  *

@@ -2,15 +2,18 @@
 /*
  * Running a scenario: boots the simulated system (scheduler, trace sink, Lua
  * host, kernel, pid 1), runs it to the end and reports the outcome.  Used by
- * `evsim run`, replay, explore and the unit tests.
+ * `evsim run`, replay, explore and the unit tests.  sim/run/ imports
+ * sim/sys/, the shared kernel layer and the engine; only sim/cli/ and the
+ * tests import it.
  */
-#ifndef SIM_SIMRUN_H
-#define SIM_SIMRUN_H
+#ifndef SIM_RUN_SIMRUN_H
+#define SIM_RUN_SIMRUN_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kernel.h"
 #include "sched.h"
 
 struct lhost;
@@ -73,7 +76,4 @@ struct lhost *sim_run_lhost(void);
 /* Where require() finds the bundled helpers (scenarios/lib). */
 const char *sim_lib_dir(void);
 
-/* Out of host memory: fatal. */
-_Noreturn void sim_oom(void);
-
-#endif /* SIM_SIMRUN_H */
+#endif /* SIM_RUN_SIMRUN_H */
