@@ -28,7 +28,9 @@ Then every command that reads a database runs on the copy: replay (latest,
 merge (as input, and as output) and run --db (writing into it).  The oracle
 is oracle.py's: no hang, no signal, no sanitizer report, exit status 0-3.
 Read-only commands (all but merge's OUT and run) must also leave the file
-byte for byte unchanged (outcome "modified-input").
+byte for byte unchanged (outcome "modified-input"), and a run that `run
+--db` reports as recorded (exit 0) must leave every earlier run and its
+status as it was, plus one (outcome "lost-rows").
 
 The long command (see README): on a -Dsanitize=true build,
   tests/fuzz/dbmut.py --evsim build-asan/evsim --count 5000 --seed 1 \\
@@ -424,6 +426,25 @@ def digest(path):
         return None
 
 
+def runs_of(path):
+    """{id: status} of the runs a database holds, or None if unreadable."""
+    try:
+        con = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+        try:
+            return dict(con.execute("SELECT id, status FROM runs"))
+        finally:
+            con.close()
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+
+
+def runs_kept(before, after):
+    if after is None:
+        return False
+    return all(after.get(i) == st for i, st in before.items()) and \
+        len(after) == len(before) + 1
+
+
 def one_case(ev, args, bases, k, findings):
     r = random.Random(k)
     base = r.choice(bases)
@@ -461,6 +482,7 @@ def one_case(ev, args, bases, k, findings):
         verdict = "ok"
         for cmd in reads + writes:
             before = digest(db)
+            runs_before = runs_of(db) if cmd[0] == "run" else None
             res = oracle.run([e] + cmd, work, args.timeout, env,
                              (0, 1, 2, 3))
             shown = ["evsim"] + [c if c != base else "BASE.db" for c in cmd]
@@ -474,6 +496,13 @@ def one_case(ev, args, bases, k, findings):
                 findings.add(res.outcome, "%s: %s" % (cmd[0], res.signature),
                              k, files, line, res.stack, detail)
                 verdict = res.outcome
+            elif runs_before is not None and res.rc == 0 and \
+                    not runs_kept(runs_before, runs_of(db)):
+                # Writing a run must not change or lose the earlier ones
+                # (a trigger in the file must not get to run).
+                findings.add("lost-rows", "run --db changed or lost earlier "
+                             "runs", k, files, line, "", detail)
+                verdict = "lost-rows"
             elif cmd in reads and digest(db) != before:
                 findings.add("modified-input", "%s modified its input "
                              "database" % cmd[0], k, files, line, "", detail)
