@@ -57,6 +57,23 @@ class Evsim:
         self.cpu_limit = "--cpu-limit" in self.run_help
         self.failpoints = self._failpoints() \
             if "--failpoint" in self.run_help else []
+        self.functions = self._functions()
+
+    def _functions(self):
+        """The names of every function in evsim's sys and sim tables."""
+        probe = ('return { name = "probe", main = function() '
+                 'for _, t in ipairs({"sys", "sim"}) do '
+                 'for k, v in pairs(_G[t]) do if type(v) == "function" then '
+                 'print("FN " .. t .. "." .. k) end end end end }\n')
+        d = tempfile.mkdtemp(prefix="evsim-fuzz-probe-")
+        try:
+            with open(os.path.join(d, "p.lua"), "w") as f:
+                f.write(probe)
+            out = self._out(["run", os.path.join(d, "p.lua"),
+                             "--no-record"])
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        return sorted(set(re.findall(r"FN ((?:sys|sim)\.\w+)", out)))
 
     def _out(self, args):
         try:
@@ -215,6 +232,7 @@ def main():
     if args.out:
         os.makedirs(args.out, exist_ok=True)
     findings = oracle.Findings(args.out, oracle.Known(args.known))
+    missing = [f for f in ev.functions if f not in gen.FUNCS]
     t0 = time.monotonic()
     done = 0
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
@@ -231,6 +249,16 @@ def main():
         args.seed, args.seed + args.count - 1, ev.path,
         time.monotonic() - t0))
     new = findings.summary(args.count, args.strict)
+    absent = [f for f in gen.FUNCS if f not in ev.functions]
+    if absent:
+        print("not in this evsim (skipped by the scenarios): %s"
+              % " ".join(absent))
+    if missing:
+        # The generator must call every function: add them to gen.FUNCS.
+        print("NOT FUZZED (evsim has them, gen.FUNCS does not): %s"
+              % " ".join(missing))
+        if args.strict:
+            return 1
     return 1 if new else 0
 
 
