@@ -303,7 +303,8 @@ class Findings:
 
     def summary(self, total, strict):
         """Prints the summary; returns the number of unexpected findings."""
-        lines = ["%d cases" % total]
+        lines = ["%d cases; by outcome (a case with findings in two of its "
+                 "steps counts under both):" % total]
         for o in sorted(self.counts):
             lines.append("  %-12s %d" % (o, self.counts[o]))
         new = 0
