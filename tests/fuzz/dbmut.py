@@ -477,8 +477,10 @@ def one_case(ev, args, bases, k, findings):
             ["merge", "m.db", base],
             ["run", scen, "--db", "m.db", "--quiet"],
         ]
-        files = {"mutated.db": mutated, "mutations.txt": "\n".join(muts)
-                 + "\nbase: %s\n" % os.path.basename(base)}
+        with open(base, "rb") as f:
+            files = {"mutated.db": mutated, "BASE.db": f.read(),
+                     "mutations.txt": "\n".join(muts)
+                     + "\nbase: %s\n" % os.path.basename(base)}
         verdict = "ok"
         for cmd in reads + writes:
             before = digest(db)

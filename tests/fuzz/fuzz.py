@@ -167,8 +167,7 @@ def one_case(ev, args, seed, findings):
             detail = "step: %s\nexit status: %s\n\nstdout (tail):\n%s\n" \
                 "stderr (tail):\n%s" % (what, res.rc, res.out[-2000:],
                                         res.err[-4000:])
-            line = " && ".join(cmds[:-1] + [cmds[-1]]) \
-                if len(cmds) > 1 else cmds[0]
+            line = " && ".join(cmds)
             if res.outcome is not None:
                 sig = res.signature if what == "run" else \
                     "%s: %s" % (what, res.signature)

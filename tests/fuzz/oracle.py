@@ -52,7 +52,7 @@ def sanitizer_env(leaks=False):
 
 
 class Result:
-    def __init__(self, cmd, rc, out, err, timed_out, elapsed=0.0):
+    def __init__(self, cmd, rc, out, err, timed_out):
         self.cmd = cmd
         self.rc = rc
         self.out = out
