@@ -6,6 +6,10 @@
  * in two passes and fdescfree().  Every slot change is a transition of
  * 'filedesc#N' field "fd[K]" (the file's name, or "" for an empty slot), and
  * every reference count change one of 'file#N' field "f_count".
+ *
+ * Part of the shared kernel layer: imports only kernel.h, the other shared
+ * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
+ * the kernel models only through sim_kops, and includes no Lua.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +18,6 @@
 #include "fd.h"
 #include "kernel.h"
 #include "proc.h"
-#include "simrun.h"
 
 #define NDFILE 20
 
@@ -23,6 +26,139 @@ static const struct sim_flagname fde_flag_names[] = {
 	{ UF_FOCLOSE, "CLOFORK" },
 	{ 0, NULL },
 };
+
+/*
+ * The live files of the run, from falloc_noinstall() to the fdrop() that
+ * frees them: an open-addressing set of pointers, so that the invariant
+ * checks (sim/invariants.c) can ask whether a pointer still names a file
+ * without reading freed memory.  XXX: FreeBSD keeps no such set (its old
+ * 'filehead' list in kern_descrip.c went long ago); it exists for the
+ * checker only.
+ */
+static struct {
+	uint64_t gen;
+	struct file **slots;
+	size_t cap, n;
+} files;
+
+static void
+files_reset(void)
+{
+	if (files.gen == sched_generation())
+		return;
+	free(files.slots);
+	memset(&files, 0, sizeof(files));
+	files.gen = sched_generation();
+}
+
+static size_t
+files_hash(const struct file *fp, size_t cap)
+{
+	uintptr_t v = (uintptr_t)fp;
+
+	v ^= v >> 17;
+	v *= (uintptr_t)0x9e3779b97f4a7c15ULL;
+	return ((size_t)(v >> 7) & (cap - 1));
+}
+
+static size_t
+files_find(const struct file *fp)
+{
+	size_t i;
+
+	if (files.cap == 0)
+		return ((size_t)-1);
+	for (i = files_hash(fp, files.cap);; i = (i + 1) & (files.cap - 1)) {
+		if (files.slots[i] == fp)
+			return (i);
+		if (files.slots[i] == NULL)
+			return ((size_t)-1);
+	}
+}
+
+static void files_insert(struct file *fp);
+
+static void
+files_grow(void)
+{
+	struct file **old = files.slots;
+	size_t i, ocap = files.cap;
+
+	files.cap = ocap ? ocap * 2 : 64;
+	files.slots = calloc(files.cap, sizeof(*files.slots));
+	if (files.slots == NULL)
+		sim_oom();
+	files.n = 0;
+	for (i = 0; i < ocap; i++)
+		if (old[i] != NULL)
+			files_insert(old[i]);
+	free(old);
+}
+
+static void
+files_insert(struct file *fp)
+{
+	size_t i;
+
+	if ((files.n + 1) * 2 > files.cap)
+		files_grow();
+	for (i = files_hash(fp, files.cap); files.slots[i] != NULL;
+	     i = (i + 1) & (files.cap - 1))
+		;
+	files.slots[i] = fp;
+	files.n++;
+}
+
+/* A file of the run is created. */
+static void
+files_add(struct file *fp)
+{
+	files_reset();
+	if (files_find(fp) == (size_t)-1)
+		files_insert(fp);
+}
+
+/* A file of the run is freed. */
+static void
+files_remove(struct file *fp)
+{
+	size_t i, j;
+
+	files_reset();
+	i = files_find(fp);
+	if (i == (size_t)-1)
+		return;
+	/* Backward-shift deletion keeps the probe chains intact. */
+	files.slots[i] = NULL;
+	files.n--;
+	for (j = (i + 1) & (files.cap - 1); files.slots[j] != NULL;
+	     j = (j + 1) & (files.cap - 1)) {
+		struct file *f = files.slots[j];
+
+		files.slots[j] = NULL;
+		files.n--;
+		files_insert(f);
+	}
+}
+
+bool
+fd_file_live(const struct file *fp)
+{
+	files_reset();
+	return (files_find(fp) != (size_t)-1);
+}
+
+struct file *
+fd_file_live_any(void)
+{
+	size_t i;
+
+	files_reset();
+	for (i = 0; i < files.cap; i++)
+		if (files.slots[i] != NULL)
+			return (files.slots[i]);
+	return (NULL);
+}
 
 int
 fd_maxfiles(void)
@@ -155,7 +291,7 @@ fdrop(struct file *fp, struct thread *td)
 	if (fp->f_ops != NULL && fp->f_ops->fo_close != NULL)
 		error = fp->f_ops->fo_close(fp, td);
 	sim_trace_freed(__func__, &fp->f_obj);
-	sim_inv_file_free(fp);
+	files_remove(fp);
 	free(fp);
 	return (error);
 }
@@ -170,7 +306,7 @@ falloc_noinstall(const char *kind)
 		sim_oom();
 	sim_obj_init(&fp->f_obj, "file");
 	sim_trace_created("falloc_noinstall", &fp->f_obj);
-	sim_inv_file_alloc(fp);
+	files_add(fp);
 	SIM_SET(&fp->f_obj, "f_count", fp->f_count, 1);
 	return (fp);
 }
@@ -325,7 +461,10 @@ dup_common(struct thread *td, int oldfd, int newfd, int *ret_fd)
 	return (0);
 }
 
-/* Models kern_fcntl() for the commands of SPEC.md section 2.2. */
+/*
+ * Models kern_fcntl() in sys/kern/kern_descrip.c for F_DUPFD, F_GETFD,
+ * F_SETFD, F_GETFL and F_SETFL.
+ */
 int
 kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg, int64_t *ret)
 {

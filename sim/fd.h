@@ -78,6 +78,14 @@ struct vnode;
 /* The current kern.maxfilesperproc. */
 int fd_maxfiles(void);
 
+/*
+ * Whether fp is a file of the run that fdrop() has not freed yet (fp may
+ * point to freed memory; it is not read).
+ */
+bool fd_file_live(const struct file *fp);
+/* One live file of the run, or NULL when every file was freed. */
+struct file *fd_file_live_any(void);
+
 struct fileops {
 	const char *fo_name;
 	/* Reads up to len bytes into buf: 0 with *ret_n, or an errno. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Global kernel invariants (issue 7 item 4), checked at every scheduling
+ * Global kernel invariants, checked at every scheduling
  * decision when a run has checking on (`evsim run --check`, the default of
  * `evsim explore`, and every replay).  Each check reads the state of every
  * object of the run through the registries the models keep (all kqueues:
@@ -30,10 +30,12 @@
  * lock before looking.  A knote in flux belongs to its holder and is not
  * checked for its file or process.
  *
- * Files are known live through sim_inv_file_alloc()/sim_inv_file_free(),
- * called by falloc_noinstall() and fdrop() (sim/fd.c).  While fd.c does not
- * call them, a file counts as live when its 'f_count' is positive (XXX: a
- * freed file is then read after its free).
+ * Files are known live through the live-file set sim/fd.c keeps
+ * (fd_file_live()), so that a freed file is never read.
+ *
+ * Above the models: imports the shared layer and both models' headers
+ * (eventvar.h, port_impl.h).  Its entry points are declared in kernel.h and
+ * called only by the run driver (sim/run/simrun.c).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -48,122 +50,6 @@
 #include "port_impl.h"
 #include "proc.h"
 #include "sched.h"
-
-/* The live files of the run (an open-addressing set of pointers). */
-static struct {
-	uint64_t gen;
-	bool fed; /* fd.c calls the hooks */
-	struct file **slots;
-	size_t cap, n;
-} files;
-
-static void
-files_reset(void)
-{
-	if (files.gen == sched_generation())
-		return;
-	free(files.slots);
-	memset(&files, 0, sizeof(files));
-	files.gen = sched_generation();
-}
-
-static size_t
-files_hash(const struct file *fp, size_t cap)
-{
-	uintptr_t v = (uintptr_t)fp;
-
-	v ^= v >> 17;
-	v *= (uintptr_t)0x9e3779b97f4a7c15ULL;
-	return ((size_t)(v >> 7) & (cap - 1));
-}
-
-static size_t
-files_find(const struct file *fp)
-{
-	size_t i;
-
-	if (files.cap == 0)
-		return ((size_t)-1);
-	for (i = files_hash(fp, files.cap);; i = (i + 1) & (files.cap - 1)) {
-		if (files.slots[i] == fp)
-			return (i);
-		if (files.slots[i] == NULL)
-			return ((size_t)-1);
-	}
-}
-
-static void files_insert(struct file *fp);
-
-static void
-files_grow(void)
-{
-	struct file **old = files.slots;
-	size_t i, ocap = files.cap;
-
-	files.cap = ocap ? ocap * 2 : 64;
-	files.slots = calloc(files.cap, sizeof(*files.slots));
-	if (files.slots == NULL)
-		abort();
-	files.n = 0;
-	for (i = 0; i < ocap; i++)
-		if (old[i] != NULL)
-			files_insert(old[i]);
-	free(old);
-}
-
-static void
-files_insert(struct file *fp)
-{
-	size_t i;
-
-	if ((files.n + 1) * 2 > files.cap)
-		files_grow();
-	for (i = files_hash(fp, files.cap); files.slots[i] != NULL;
-	     i = (i + 1) & (files.cap - 1))
-		;
-	files.slots[i] = fp;
-	files.n++;
-}
-
-void
-sim_inv_file_alloc(struct file *fp)
-{
-	files_reset();
-	files.fed = true;
-	if (files_find(fp) == (size_t)-1)
-		files_insert(fp);
-}
-
-void
-sim_inv_file_free(struct file *fp)
-{
-	size_t i, j;
-
-	files_reset();
-	i = files_find(fp);
-	if (i == (size_t)-1)
-		return;
-	/* Backward-shift deletion keeps the probe chains intact. */
-	files.slots[i] = NULL;
-	files.n--;
-	for (j = (i + 1) & (files.cap - 1); files.slots[j] != NULL;
-	     j = (j + 1) & (files.cap - 1)) {
-		struct file *f = files.slots[j];
-
-		files.slots[j] = NULL;
-		files.n--;
-		files_insert(f);
-	}
-}
-
-static bool
-file_live(const struct file *fp)
-{
-	files_reset();
-	if (files.fed)
-		return (files_find(fp) != (size_t)-1);
-	return (fp->f_count > 0);
-}
 
 static _Noreturn void inv_fail(const char *name, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -267,7 +153,8 @@ check_knote(struct kqueue *kq, struct knote *kn, int *held)
 		    kn->kn_obj.so_name, kq->kq_obj.so_name);
 	if (kn_in_flux(kn) || kn->kn_fop == NULL)
 		return;
-	if (kn->kn_fop->f_isfd && (kn->kn_fp == NULL || !file_live(kn->kn_fp)))
+	if (kn->kn_fop->f_isfd
+	    && (kn->kn_fp == NULL || !fd_file_live(kn->kn_fp)))
 		inv_fail("knote_file",
 		    "%s (fd %" PRIu64 ") references a %s file",
 		    kn->kn_obj.so_name, kn->kn_id,
@@ -354,7 +241,7 @@ check_fdtables(void)
 		for (i = 0; i < fdp->fd_nfiles; i++) {
 			struct file *fp = fdp->fd_ofiles[i].fde_file;
 
-			if (fp != NULL && !file_live(fp))
+			if (fp != NULL && !fd_file_live(fp))
 				inv_fail("fd_file",
 				    "%s of pid %d: fd %d references a freed "
 				    "file",
@@ -386,6 +273,7 @@ bool
 sim_invariants_at_exit(char *func, size_t funclen, char *msg, size_t msglen)
 {
 	const char *what = NULL;
+	struct file *fp;
 	char name[64] = "";
 
 	if (sim_kern->k_rev->rev_kind == SIM_FREEBSD) {
@@ -404,16 +292,10 @@ sim_invariants_at_exit(char *func, size_t funclen, char *msg, size_t msglen)
 			    name, sizeof(name), "%s", pp->port_obj.so_name);
 		}
 	}
-	files_reset();
-	if (what == NULL && files.fed && files.n > 0) {
-		size_t i;
-
-		for (i = 0; i < files.cap; i++)
-			if (files.slots[i] != NULL)
-				break;
+	if (what == NULL && (fp = fd_file_live_any()) != NULL) {
 		what = "file";
 		snprintf(name, sizeof(name), "%s (f_count %d)",
-		    files.slots[i]->f_obj.so_name, files.slots[i]->f_count);
+		    fp->f_obj.so_name, fp->f_count);
 	}
 	if (what == NULL)
 		return (false);

@@ -3,8 +3,10 @@
  * The simulated system of one run: which kernel (FreeBSD or illumos) and
  * which revision of it, the kernel's tunables (sysctl / resource controls),
  * and the hooks through which the shared process, descriptor and file layer
- * calls into the kernel-specific event model (sim/freebsd/kern_event.c,
- * sim/illumos/port*.c).
+ * calls into the kernel-specific event model (freebsd_kops in
+ * sim/freebsd/kern_event.c, illumos_kops in sim/illumos/port.c).  The bottom
+ * of sim/: imports nothing from sim/ but fd.h (kernel.c, for the descriptor
+ * limits), no Lua.
  */
 #ifndef SIM_KERNEL_H
 #define SIM_KERNEL_H
@@ -29,7 +31,7 @@ enum sim_kernel_kind {
 };
 
 /*
- * Kernel revisions: named sets of behaviour switches.  See revisions.c for
+ * Kernel revisions: named sets of behaviour switches.  See kernel.c for
  * the table and the reference each switch cites.
  */
 struct sim_revision {
@@ -188,6 +190,15 @@ sim_is_freebsd(void)
 	return (sim_kern->k_rev->rev_kind == SIM_FREEBSD);
 }
 
+/*
+ * Boots a fresh kernel of revision rev as sim_kern: its kernel-ops table,
+ * the tunables at their defaults, pid and tid counters.
+ */
+void sim_kernel_boot(const struct sim_revision *rev);
+
+/* Out of host memory: fatal. */
+_Noreturn void sim_oom(void);
+
 /* Whether the test-only perturbation 'name' is active. */
 bool sim_perturbed(const char *name);
 
@@ -210,6 +221,11 @@ struct mtx *sim_giant_mtx(void);
 int sim_tunable_get(const char *name, int64_t *ret);
 /* Sets a tunable: ENOENT unknown, EINVAL out of its range. */
 int sim_tunable_set(const char *name, int64_t value);
+/*
+ * Whether sim_tunable_set(name, value) would succeed on a fresh kernel: 0,
+ * ENOENT unknown, EINVAL out of its range.
+ */
+int sim_tunable_check(const char *name, int64_t value);
 /* Fast read of a known tunable; aborts on a typo in the model. */
 int64_t sim_tunable(const char *name);
 
@@ -223,14 +239,6 @@ int64_t sim_tunable(const char *name);
 void sim_invariants_check(void);
 bool sim_invariants_at_exit(
     char *func, size_t funclen, char *msg, size_t msglen);
-
-/*
- * The live files of the run, fed by falloc_noinstall() and fdrop() when
- * they call these (see sim/invariants.c); until then the file checks use
- * f_count.
- */
-void sim_inv_file_alloc(struct file *fp);
-void sim_inv_file_free(struct file *fp);
 
 /*
  * Declared state machines of the models (coverage): which function may

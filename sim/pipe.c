@@ -8,6 +8,10 @@
  * ("pipewr"); both sleeps are interruptible.  Closing an end sets PIPE_EOF
  * on the peer, wakes it, and clears the closing end's knotes.
  * XXX: no direct-write (page loaning) mode; buffers never resize.
+ *
+ * Part of the shared kernel layer: imports only kernel.h, the other shared
+ * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
+ * the kernel models only through sim_kops, and includes no Lua.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +20,6 @@
 #include "kernel.h"
 #include "pipe.h"
 #include "proc.h"
-#include "simrun.h"
 
 #undef PIPE_BUF
 #define PIPE_BUF 512 /* atomic write size (FreeBSD limits.h) */
@@ -280,15 +283,17 @@ pipe_close(struct file *fp, struct thread *td)
 	return (0);
 }
 
-/* pipe_kqfilter() lives with the kqueue model (sim/freebsd). */
-int pipe_kqfilter(struct file *fp, struct knote *kn);
-
+/*
+ * XXX: no fo_kqfilter: the FreeBSD model attaches EVFILT_READ and
+ * EVFILT_WRITE to pipes by 'f_type' (pipe_kqfilter() lives with it), as it
+ * does for sockets and vnodes.
+ */
 const struct fileops pipeops = {
 	.fo_name = "pipe",
 	.fo_read = pipe_read,
 	.fo_write = pipe_write,
 	.fo_close = pipe_close,
-	.fo_kqfilter = pipe_kqfilter,
+	.fo_kqfilter = NULL,
 	.fo_poll = pipe_poll,
 	.fo_flags = DFLAG_PASSABLE,
 };

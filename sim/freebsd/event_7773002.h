@@ -7,7 +7,7 @@
  * own event buffer 'kq_kev', and the knote lists of a descriptor table.
  * Models sys/sys/event.h and sys/sys/eventvar.h of that revision.  This
  * header is included only by the files of that model
- * (kern_event_7773002.c, kern_event_7773002_lua.c): it defines 'struct
+ * (kern_event_7773002.c, sim/sys/kqueue_7773002_lua.c): it defines 'struct
  * knote' and 'struct kevent' of its own, and today's model
  * (event.h/eventvar.h) never meets its objects.
  *

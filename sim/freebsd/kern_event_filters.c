@@ -44,8 +44,13 @@ filt_fileattach(struct knote *kn)
 
 	if (fp->f_ops->fo_kqfilter != NULL)
 		return (fp->f_ops->fo_kqfilter(fp, kn));
-	/* XXX: socketops and vnops leave fo_kqfilter to this model. */
+	/*
+	 * XXX: pipeops, socketops and vnops leave fo_kqfilter to this model,
+	 * so that the shared file layer calls nothing FreeBSD-specific.
+	 */
 	switch (fp->f_type) {
+	case DTYPE_PIPE:
+		return (pipe_kqfilter(fp, kn));
 	case DTYPE_SOCKET:
 		return (soo_kqfilter(fp, kn));
 	case DTYPE_VNODE:

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The kqueue system calls for scenarios (SPEC.md §2.3): sys.kqueue,
- * sys.kqueuex, sys.kevent and the EVFILT_*, EV_*, NOTE_* and KQUEUE_*
- * constants with FreeBSD's values, and sim.inspect for a kqueue descriptor
- * (SPEC.md §3).  Models the copyin/copyout side of sys_kevent() in
- * sys/kern/kern_event.c: the changelist is read from Lua before the kernel
- * runs, events are buffered in C while it runs and turned into Lua tables
- * after it returned, so no Lua allocation happens under a kernel lock.
+ * The kqueue system calls for scenarios: sys.kqueue, sys.kqueuex,
+ * sys.kevent and the EVFILT_*, EV_*, NOTE_* and KQUEUE_* constants with
+ * FreeBSD's values, and sim.inspect for a kqueue descriptor
+ * (sys_freebsd_kops).  Part of sim/sys/: imports the FreeBSD model (event.h,
+ * eventvar.h), the shared kernel layer, sysent.h and Lua.  Models the
+ * copyin/copyout side of sys_kevent() in sys/kern/kern_event.c: the changelist
+ * is read from Lua before the kernel runs, events are buffered in C while it
+ * runs and turned into Lua tables after it returned, so no Lua allocation
+ * happens under a kernel lock.
  *
  * 'udata' may be an integer, a string, a boolean or nil; each distinct value
  * is interned in a registry table and the kernel carries its index (XXX: a
@@ -390,7 +392,8 @@ kq_find(const struct kqueue *kq, uint64_t ident, int filter)
 	return (NULL);
 }
 
-int
+/* sim.inspect of a kqueue: the kqueue, or one knote (ident, filter). */
+static int
 kqueue_inspect(lua_State *L, struct file *fp, int identidx)
 {
 	const struct kqueue *kq = kqueue_of_file(fp);
@@ -398,8 +401,6 @@ kqueue_inspect(lua_State *L, struct file *fp, int identidx)
 	lua_Integer n;
 	int i;
 
-	if (kq == NULL && fp != NULL && fp->f_type == DTYPE_KQUEUE)
-		return (kqueue_inspect_7773002(L, fp, identidx));
 	if (kq == NULL)
 		return (0);
 	if (!lua_isnoneornil(L, identidx)) {
@@ -540,6 +541,11 @@ static const struct sim_const kqueue_consts[] = {
 	{ NULL, 0 },
 };
 #undef C
+
+const struct sys_kops sys_freebsd_kops = {
+	.ko_inspect = kqueue_inspect,
+	.ko_inspect_field = "kqueue",
+};
 
 void
 sys_freebsd_register(lua_State *L, int t)

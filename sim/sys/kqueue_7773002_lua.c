@@ -7,7 +7,11 @@
  * the descriptor table's 'fd_knlist' (by fd) and then 'fd_knhash' (by
  * bucket), restricted to this kqueue; 'kn_influx' is always 0 (no flux in
  * 2003) and 'kq_refcnt' absent.  The sys.kqueue/sys.kevent bindings are
- * today's (kern_event_lua.c), which reach this model through its kops.
+ * today's (kqueue_lua.c), which reach this model through its sim_kops;
+ * sim.inspect reaches this file through sys_freebsd_7773002_kops, which
+ * sys_kops() picks when the running kernel is freebsd@7773002.  Part of
+ * sim/sys/: imports the 7773002 model (event_7773002.h), the shared kernel
+ * layer, sysent.h and Lua.
  */
 #include <lauxlib.h>
 #include <lua.h>
@@ -93,7 +97,8 @@ kq_walk(const struct kqueue *kq, uint64_t ident, int filter, bool match,
 	return (NULL);
 }
 
-int
+/* sim.inspect of a kqueue: the kqueue, or one knote (ident, filter). */
+static int
 kqueue_inspect_7773002(lua_State *L, struct file *fp, int identidx)
 {
 	const struct kqueue *kq = kqueue_of_file_7773002(fp);
@@ -135,3 +140,8 @@ kqueue_inspect_7773002(lua_State *L, struct file *fp, int identidx)
 	lua_setfield(L, -2, "queue");
 	return (1);
 }
+
+const struct sys_kops sys_freebsd_7773002_kops = {
+	.ko_inspect = kqueue_inspect_7773002,
+	.ko_inspect_field = "kqueue",
+};

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * A scenario's returned table as a struct scenario: its name, the kernel
+ * revision, seed, virtual-time limit, tunables and whether it declares
+ * invariants.  Every field of the table is validated here, in one place
+ * (scenario_parse()), so that the run driver (simrun.c) only reads checked
+ * values.  Imports kernel.h and Lua.
+ */
+#ifndef SIM_RUN_SCENARIO_H
+#define SIM_RUN_SCENARIO_H
+
+#include <lua.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+/* At most this many entries in 'limits' (each names a distinct tunable). */
+#define SCENARIO_MAXLIMITS 16
+
+struct scenario_limit {
+	char sl_name[64]; /* a known tunable */
+	int64_t sl_value; /* within its range */
+};
+
+struct scenario {
+	char sc_name[256]; /* 'name' */
+	/* 'kernel', or the caller's override; "freebsd" when absent. */
+	const struct sim_revision *sc_rev;
+	int64_t sc_seed; /* 'seed'; 1 when absent */
+	int64_t sc_vtime_limit_ns; /* 'vtime_limit'; 0 when absent */
+	struct scenario_limit sc_limits[SCENARIO_MAXLIMITS]; /* 'limits' */
+	int sc_nlimits;
+	/* 'invariants' is a table (of functions, called by name). */
+	bool sc_has_invariants;
+};
+
+/*
+ * Reads and validates the scenario table at index idx of L (the value the
+ * scenario file returned; 'main' stays in the table for the caller).
+ * kernel, when not NULL, overrides the table's 'kernel'.  Returns 0 with
+ * *sc filled, or EINVAL with a one-line reason prefixed by path in err.
+ * Leaves L's stack as it found it.
+ */
+int scenario_parse(lua_State *L, int idx, const char *path, const char *kernel,
+    struct scenario *sc, char *err, size_t errlen);
+
+#endif /* SIM_RUN_SCENARIO_H */
