@@ -146,6 +146,27 @@ static int kq_ncallouts;
  */
 static struct knote *kn_quarantine;
 
+/*
+ * SLIST_REMOVE() of sys/sys/queue.h for a knote: in the kernel, removing a
+ * knote that is no longer on the list (another thread detached it while
+ * this one slept, as knote_fdclose() racing kqueue_close() can) walks off
+ * the list's end, a NULL dereference and a panic.  XXX: the model checks
+ * first and panics with the knote's name instead of faulting itself.
+ */
+#define KN_SLIST_REMOVE(head, kn, type, field)                                 \
+	do {                                                                   \
+		struct knote *kn_it_;                                          \
+                                                                               \
+		SLIST_FOREACH(kn_it_, (head), field)                           \
+			if (kn_it_ == (kn))                                    \
+				break;                                         \
+		KASSERT(kn_it_ != NULL,                                        \
+		    ("%s is not on the list it is removed from (%s)",          \
+			(kn)->kn_obj.so_name,                                  \
+			(kn)->kn_freed ? "freed" : "detached"));               \
+		SLIST_REMOVE((head), (kn), type, field);                       \
+	} while (0)
+
 #define Giant (seed.Giant)
 
 /*
@@ -446,7 +467,7 @@ filt_kqdetach(struct knote *kn)
 {
 	struct kqueue *kq = kn->kn_fp->f_data;
 
-	SLIST_REMOVE(SI_KLIST(&kq->kq_sel), kn, knote, kn_selnext);
+	KN_SLIST_REMOVE(SI_KLIST(&kq->kq_sel), kn, knote, kn_selnext);
 }
 
 /* Models filt_kqueue(): data is the watched kqueue's 'kq_count'. */
@@ -518,7 +539,7 @@ filt_procdetach(struct knote *kn)
 		return;
 
 	PROC_LOCK(p);
-	SLIST_REMOVE(SI_KLIST(&p->p_sel), kn, knote, kn_selnext);
+	KN_SLIST_REMOVE(SI_KLIST(&p->p_sel), kn, knote, kn_selnext);
 	PROC_UNLOCK(p);
 }
 
@@ -673,7 +694,7 @@ filt_sigdetach(struct knote *kn)
 	struct proc *p = kn->kn_ptr.p_proc;
 
 	PROC_LOCK(p);
-	SLIST_REMOVE(SI_KLIST(&p->p_sel), kn, knote, kn_selnext);
+	KN_SLIST_REMOVE(SI_KLIST(&p->p_sel), kn, knote, kn_selnext);
 	PROC_UNLOCK(p);
 }
 
@@ -767,7 +788,7 @@ filt_pipedetach(struct knote *kn)
 	bool locked;
 
 	locked = pipe_lock_maybe(cpipe);
-	SLIST_REMOVE(SI_KLIST(&cpipe->pipe_sel), kn, knote, kn_selnext);
+	KN_SLIST_REMOVE(SI_KLIST(&cpipe->pipe_sel), kn, knote, kn_selnext);
 	if (locked)
 		PIPE_UNLOCK(cpipe);
 }
@@ -879,7 +900,7 @@ filt_sordetach(struct knote *kn)
 	struct socket *so = kn->kn_fp->f_data;
 	bool locked = sock_lock_maybe(so);
 
-	SLIST_REMOVE(SI_KLIST(&so->so_rcv.sb_sel), kn, knote, kn_selnext);
+	KN_SLIST_REMOVE(SI_KLIST(&so->so_rcv.sb_sel), kn, knote, kn_selnext);
 	if (locked)
 		SOCK_UNLOCK(so);
 }
@@ -908,7 +929,7 @@ filt_sowdetach(struct knote *kn)
 	struct socket *so = kn->kn_fp->f_data;
 	bool locked = sock_lock_maybe(so);
 
-	SLIST_REMOVE(SI_KLIST(&so->so_snd.sb_sel), kn, knote, kn_selnext);
+	KN_SLIST_REMOVE(SI_KLIST(&so->so_snd.sb_sel), kn, knote, kn_selnext);
 	if (locked)
 		SOCK_UNLOCK(so);
 }
@@ -989,7 +1010,7 @@ filt_ufsdetach(struct knote *kn)
 	struct vnode *vp = kn->kn_hook;
 
 	mtx_lock(&vp->v_interlock);
-	SLIST_REMOVE(SI_KLIST(&vp->v_pollinfo), kn, knote, kn_selnext);
+	KN_SLIST_REMOVE(SI_KLIST(&vp->v_pollinfo), kn, knote, kn_selnext);
 	mtx_unlock(&vp->v_interlock);
 }
 
@@ -1684,7 +1705,7 @@ knote_drop(struct knote *kn, struct thread *td)
 		list = &fdp->fd_knhash[KN_HASH(kn->kn_id, fdp->fd_knhashmask)];
 	FILEDESC_UNLOCK(fdp);
 
-	SLIST_REMOVE(list, kn, knote, kn_link);
+	KN_SLIST_REMOVE(list, kn, knote, kn_link);
 	if (kn->kn_status & KN_QUEUED)
 		knote_dequeue(kn);
 	if (kn->kn_fop->f_isfd)
