@@ -23,7 +23,6 @@
 #include "trace.h"
 #include "trace_schema.h"
 
-#define TRACE_BATCH 65536
 /* Bytes of canonical lines buffered before they are hashed. */
 #define TRACE_HBUF 16384
 
