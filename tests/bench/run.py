@@ -21,8 +21,7 @@ Usage:
   ninja -C build bench        (the same, with the defaults)
 
 --baseline is another evsim binary (for example one built from an older
-commit in a git worktree); helpers (bench_fiber) found next to it are used
-too.  --peer is kq_cycle.c built against a kqueue implementation (default:
+commit in a git worktree).  --peer is kq_cycle.c built against a kqueue implementation (default:
 DIR/tests/kq_cycle_peer, built when pkg-config finds libkqueue).  --scale
 adds the knote-count scaling rows (10^3 to 10^6 knotes, registered in
 ascending and in descending descriptor order).  --smoke runs every row once
@@ -88,7 +87,11 @@ KQ_SCAN = """return { name = 'bench: knotes and scans', limits = {
   ['kern.maxfilesperproc'] = 2097152 }, main = function()
   local kq = sys.kqueue()
   local idle = {}
-  for i = 1, 1000 do idle[i] = sys.pipe() end
+  for i = 1, 1000 do
+    local r, w = sys.pipe()
+    idle[i] = r
+    if $fill then sys.write(w, 'x') end
+  end
   for i = 1, 10 do
     local r, w = sys.pipe()
     sys.write(w, 'x')
@@ -102,8 +105,28 @@ KQ_SCAN = """return { name = 'bench: knotes and scans', limits = {
       flags = sys.EV_ADD}}, 0, 0)
   end
   for s = 1, $scans do
-    assert(#sys.kevent(kq, nil, 64, 0) == 10)
+    assert(#sys.kevent(kq, nil, 64, 0) == $want)
   end
+end }
+"""
+
+# T threads blocked in port_get; the main thread sends each a request and
+# takes its reply, then stops and joins them all.
+THREADS = """return { name = 'bench: threads', kernel = 'illumos',
+  limits = { ['process.max-port-events'] = 2000000 }, main = function()
+  local req, rep = sys.port_create(), sys.port_create()
+  local tids = {}
+  for w = 1, $threads do
+    tids[w] = sys.thread(function()
+      local ev = sys.port_get(req, nil)
+      sys.port_send(rep, ev.events, 'r')
+    end)
+  end
+  for i = 1, $threads do
+    sys.port_send(req, i, 'q')
+    assert(sys.port_get(rep, nil).events > 0)
+  end
+  for w = 1, $threads do sys.join(tids[w]) end
 end }
 """
 
@@ -358,24 +381,25 @@ def main():
     rows.append(Row("kevent cycles: the %d pipes registered alone"
                     % pipes, "syscalls", evsim_row("cycles0", p)))
 
-    # Scans with many knotes registered.
+    # Scans with many knotes registered (descending descriptor order, so
+    # that kqueue_expand() grows 'kq_knlist' once).
+    def kq_scan(kn, order, scans, fill):
+        first, last, step = (kn, 1, -1) if order == "descending" else (
+            1, kn, 1)
+        want = min(64, kn + 10) if fill else 10
+        return scen("scan-%d-%s-%d-%d" % (kn, order, scans, fill),
+                    lua(KQ_SCAN, first=first, last=last, step=step,
+                        scans=scans, fill="true" if fill else "false",
+                        want=want))
+
     scans = sz(20000, 20)
-    counts = [1000, 10000, 100000, 1000000] if a.scale else [10000]
-    if smoke:
-        counts = [100]
-    for kn in counts:
-        for order in (("descending", kn, 1, -1), ("ascending", 1, kn, 1)):
-            if order[0] == "ascending" and not a.scale and not smoke:
-                continue
-            for sc in (0, scans):
-                p = scen("scan-%d-%s-%d" % (kn, order[0], sc),
-                         lua(KQ_SCAN, first=order[1], last=order[2],
-                             step=order[3], scans=sc))
-                what = ("then %d kevent scans of the 10 active events"
-                        % sc if sc else "registered alone")
-                rows.append(Row("kqueue: %d knotes, %s fd order, %s"
-                                % (kn, order[0], what), "syscalls",
-                                evsim_row("scan", p)))
+    kn = sz(10000, 100)
+    for sc in (0, scans):
+        what = ("then %d kevent scans of the 10 active events" % sc
+                if sc else "registered alone")
+        rows.append(Row("kqueue: %d knotes, descending fd order, %s"
+                        % (kn, what), "syscalls",
+                        evsim_row("scan", kq_scan(kn, "descending", sc, 0))))
 
     # Event ports.
     trips = sz(100000, 100)
@@ -391,11 +415,9 @@ def main():
 
     # Fiber switches (the helper times its own loop).
     ft = sz(20000000, 10000)
-    vs = []
-    for label, binary in builds:
-        h = os.path.join(os.path.dirname(binary), "tests", "bench_fiber")
-        if os.access(h, os.X_OK):
-            vs.append(Variant(label, [h, str(ft)], "self"))
+    h = os.path.join(tests, "bench_fiber")
+    vs = [Variant("evsim", [h, str(ft)], "self")] if os.access(
+        h, os.X_OK) else []
     if vs:
         rows.append(Row("fiber_switch round trips (host -> fiber -> host), "
                         "%d, the loop alone (bench_fiber)" % ft,
@@ -421,6 +443,40 @@ def main():
                               expect=(0, 1)))
         rows.append(Row("explore %s --strategy %s%s --jobs 1" % (
             scn, strat, " --runs %d" % nr if nr else ""), "schedules", vs))
+
+    # Scaling (--scale; this evsim only): every operation should cost the
+    # same per call whatever the number of knotes, pending events or
+    # threads, or grow as the kernel's own algorithm does.
+    if a.scale or smoke:
+        one = builds[:1]
+
+        def erow(name, path):
+            return Row(name, "syscalls", [
+                Variant(label, [binary, "run", path, "--no-record"], "evsim")
+                for label, binary in one])
+
+        counts = [100] if smoke else [1000, 10000, 100000, 1000000]
+        for kn in counts:
+            for order in ("descending", "ascending"):
+                rows.append(erow("scale: %d knotes registered in %s fd "
+                                 "order" % (kn, order),
+                                 kq_scan(kn, order, 0, 0)))
+            rows.append(erow("scale: %d knotes, then %d kevent scans of the "
+                             "10 active events" % (kn, scans),
+                             kq_scan(kn, "descending", scans, 0)))
+            rows.append(erow("scale: %d knotes all pending, then %d kevent "
+                             "scans of 64" % (kn, scans),
+                             kq_scan(kn, "descending", scans, 1)))
+            for g in (0, getns):
+                p = scen("getn-%d-%d" % (kn, g),
+                         lua(PORT_GETN, queued=kn, getns=g))
+                rows.append(erow("scale: port queue of %d events, then %d x "
+                                 "(port_getn of 10 + 10 port_send)"
+                                 % (kn, g), p))
+        for t in ([10] if smoke else [100, 1000, 10000]):
+            p = scen("threads-%d" % t, lua(THREADS, threads=t))
+            rows.append(erow("scale: %d threads blocked in port_get, each "
+                             "sent one request, replying, joined" % t, p))
 
     if a.only:
         rows = [r for r in rows if re.search(a.only, r.name)]
