@@ -424,7 +424,7 @@ def main():
                         "round trips", vs))
 
     # Exploration, one worker (its CPU included).
-    runs = sz(2000, 20)
+    runs = sz(5000, 20)
     exp = os.path.join(SRCDIR, "scenarios", "explore")
     for scn, strat, nr in (("lost_update", "random", runs),
                            ("four_threads", "pct:3", runs),
