@@ -110,23 +110,23 @@ KQ_SCAN = """return { name = 'bench: knotes and scans', limits = {
 end }
 """
 
-# T threads blocked in port_get; the main thread sends each a request and
-# takes its reply, then stops and joins them all.
-THREADS = """return { name = 'bench: threads', kernel = 'illumos',
-  limits = { ['process.max-port-events'] = 2000000 }, main = function()
-  local req, rep = sys.port_create(), sys.port_create()
-  local tids = {}
-  for w = 1, $threads do
-    tids[w] = sys.thread(function()
-      local ev = sys.port_get(req, nil)
-      sys.port_send(rep, ev.events, 'r')
+# T threads in T/per processes (the model allows 1000 threads a process):
+# each thread yields four times, then every thread is joined and every
+# process reaped; all T threads are runnable together.
+THREADS = """return { name = 'bench: threads', main = function()
+  local pids = {}
+  for p = 1, $procs do
+    pids[p] = sys.fork(function()
+      local tids = {}
+      for w = 1, $per do
+        tids[w] = assert(sys.thread(function()
+          for k = 1, 4 do sys.sched_yield() end
+        end))
+      end
+      for w = 1, $per do sys.join(tids[w]) end
     end)
   end
-  for i = 1, $threads do
-    sys.port_send(req, i, 'q')
-    assert(sys.port_get(rep, nil).events > 0)
-  end
-  for w = 1, $threads do sys.join(tids[w]) end
+  for p = 1, $procs do sys.waitpid(pids[p], 0) end
 end }
 """
 
@@ -474,9 +474,11 @@ def main():
                                  "(port_getn of 10 + 10 port_send)"
                                  % (kn, g), p))
         for t in ([10] if smoke else [100, 1000, 10000]):
-            p = scen("threads-%d" % t, lua(THREADS, threads=t))
-            rows.append(erow("scale: %d threads blocked in port_get, each "
-                             "sent one request, replying, joined" % t, p))
+            per = min(t, 500)
+            p = scen("threads-%d" % t, lua(THREADS, procs=t // per, per=per))
+            rows.append(erow("scale: %d threads (%d process(es) of %d), "
+                             "each yielding 4 times, joined"
+                             % (t, t // per, per), p))
 
     if a.only:
         rows = [r for r in rows if re.search(a.only, r.name)]
