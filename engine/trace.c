@@ -101,35 +101,37 @@ counted(struct trace *t)
 }
 
 /*
- * Checks that an existing database is ours.  An empty database (no tables)
- * is adopted; one with tables but no evsim_meta, or a different format or
- * version, is refused without being touched.
+ * Checks that an existing database is ours.  An empty database (no schema
+ * objects) is adopted; one with objects but no evsim_meta, a different
+ * format or version, or any trigger, view, table or index evsim does not
+ * create, is refused without being written.
  */
 static int
 check_foreign(struct trace *t, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int rc, ntables = -1;
+	int rc, nobjects = -1;
 
-	rc = sqlite3_prepare_v2(t->db,
-	    "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1, &st,
-	    NULL);
+	rc = sqlite3_prepare_v2(
+	    t->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		seterr(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(t->db));
 		return (EINVAL);
 	}
 	if (sqlite3_step(st) == SQLITE_ROW)
-		ntables = sqlite3_column_int(st, 0);
+		nobjects = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (ntables < 0) {
+	if (nobjects < 0) {
 		seterr(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(t->db));
 		return (EINVAL);
 	}
-	if (ntables == 0)
+	if (nobjects == 0)
 		return (0);
-	return (tracedb_check_meta(t->db, path, err, errlen));
+	if ((rc = tracedb_check_meta(t->db, path, err, errlen)) != 0)
+		return (rc);
+	return (tracedb_check_schema(t->db, path, err, errlen));
 }
 
 static void
@@ -167,6 +169,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 		trace_close(t);
 		return (EIO);
 	}
+	tracedb_harden(t->db);
 	sqlite3_busy_timeout(t->db, 10000);
 	rc = check_foreign(t, db_path, err, errlen);
 	if (rc != 0) {
@@ -180,7 +183,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	if (exec(t, "PRAGMA journal_mode = WAL") != SQLITE_OK
 	    || exec(t, "PRAGMA synchronous = NORMAL") != SQLITE_OK
 	    || exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK
-	    || exec(t, TRACE_SCHEMA_SQL) != SQLITE_OK) {
+	    || exec(t, TRACE_SCHEMA_ALL_SQL) != SQLITE_OK) {
 		seterr(err, errlen, "%s: cannot initialise database: %s",
 		    db_path, sqlite3_errmsg(t->db));
 		trace_close(t);

@@ -31,6 +31,22 @@ struct tracedb_run {
 };
 
 /*
+ * Makes a connection safe for a database of unknown origin: SQLite's
+ * defensive mode, triggers and views disabled, schema functions untrusted,
+ * no extensions.  Call right after opening, before any statement.
+ */
+void tracedb_harden(sqlite3 *db);
+
+/*
+ * Checks that the schema of an open database holds only the tables and
+ * indexes evsim creates (trace_schema.h; SQLite's own sqlite_stat tables
+ * are allowed).  Returns 0, or EINVAL with "PATH: ..." naming every
+ * foreign trigger, view, table or index in err.  Reads, never writes.
+ */
+int tracedb_check_schema(
+    sqlite3 *db, const char *path, char *err, size_t errlen);
+
+/*
  * Checks the 'evsim_meta' marker of an open database: the format and the
  * schema version.  Returns 0, or EINVAL with "PATH: why" in err.
  */
