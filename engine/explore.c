@@ -142,6 +142,8 @@ struct explore {
 	struct sched_dfs dfs;
 	bool stop;
 	uint64_t share; /* dfs --runs share */
+	uint64_t cur_key; /* the schedule being run or shrunk */
+	bool shrinking;
 	/* Footprints: interned object names and object sets. */
 	bool collect;
 	struct strmap *names; /* object name -> id */
@@ -388,6 +390,10 @@ run_once(struct explore *x, enum sched_strategy st, uint64_t seed,
 	q.replay_len = rlen;
 	q.record = record;
 	q.footprints = collect;
+	q.key = x->cur_key;
+	q.shrinking = x->shrinking;
+	q.prefix = prefix;
+	q.prefix_len = plen;
 	x->dfs.prefix = prefix;
 	x->dfs.prefix_len = plen;
 	x->dfs.by_tid = by_tid;
@@ -436,6 +442,13 @@ size_cmp(const struct explore_size *a, const struct explore_size *b)
 		if (va[i] != vb[i])
 			return (va[i] < vb[i] ? -1 : 1);
 	return (0);
+}
+
+/* Whether shrinking must stop now. */
+static bool
+hurry(const struct explore *x)
+{
+	return (x->ops->hurry != NULL && x->ops->hurry(x->ops->arg));
 }
 
 /* The observed run as a lenient log: tids, choose values. */
@@ -487,6 +500,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 	char hash[17];
 
 	x->collect = false;
+	x->shrinking = true;
 	size_of(&x->dfs, first, &best);
 	sig->orig = best;
 	log = log_of(&x->dfs, &n);
@@ -510,7 +524,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 		free(orig.pts);
 		free(orig.tids);
 	}
-	while (progress && attempts < x->o->shrink_max) {
+	while (progress && attempts < x->o->shrink_max && !hurry(x)) {
 		/* The deviations of the current best, as positions. */
 		struct sched_dfs cur = x->dfs;
 		uint64_t *dev = xrealloc(NULL, (cur.npts + 1) * sizeof(*dev));
@@ -539,7 +553,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 				uint64_t at
 				    = pass == 0 ? dev[j] : dev[ndev - 1 - j];
 
-				if (attempts >= x->o->shrink_max)
+				if (attempts >= x->o->shrink_max || hurry(x))
 					break;
 				memcpy(trial, log, n * sizeof(*trial));
 				if (pass == 0) {
@@ -601,6 +615,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 	free(log);
 	free(trial);
 	x->collect = collect;
+	x->shrinking = false;
 }
 
 /*
@@ -691,10 +706,12 @@ explore_seeds(struct explore *x)
 	uint64_t i, stride = (uint64_t)xo->shard_n * (uint64_t)x->o->nworkers;
 
 	for (i = (uint64_t)xo->shard_i
-		 + (uint64_t)xo->shard_n * (uint64_t)x->o->worker;
+		 + (uint64_t)xo->shard_n * (xo->start + (uint64_t)x->o->worker);
 	     i < xo->runs; i += stride) {
+		__atomic_store_n(&x->res->next, i, __ATOMIC_RELAXED);
 		if (must_stop(x, i))
 			return;
+		x->cur_key = i;
 		run_once(x, x->strategy, xo->base + i, NULL, 0, false, false,
 		    NULL, 0, NULL, &r);
 		x->res->steps_total += r.decisions;
@@ -702,6 +719,7 @@ explore_seeds(struct explore *x)
 		if (r.status != SCHED_PASSED)
 			note_failure(x, i, xo->base + i, -1, &r);
 	}
+	__atomic_store_n(&x->res->next, i, __ATOMIC_RELAXED);
 	x->res->exhausted = !x->stop;
 }
 
@@ -891,6 +909,7 @@ dfs_entry(struct explore *x, int b, struct qent *e)
 	frames_truncate(x, 0);
 	if (must_stop(x, key))
 		return;
+	x->cur_key = key;
 	run_once(x, SCHED_DFS, xo->base, e->prefix, e->len, false, true, NULL,
 	    0, NULL, &r);
 	red = adopt_run(x, 0, m, &e->sl);

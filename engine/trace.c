@@ -634,3 +634,57 @@ trace_recording(const struct trace *t)
 {
 	return (t->db != NULL);
 }
+
+int
+trace_explore_save(
+    struct trace *t, struct trace_explore *e, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	if (t->db == NULL)
+		return (0);
+	commit(t);
+	iso_now(now, sizeof(now));
+	rc = sqlite3_prepare_v2(t->db,
+	    e->id == 0
+		? "INSERT INTO explore (path, source_hash, kernel, strategy,"
+		  " seed_base, runs, shard, keep_going, status, next, done,"
+		  " failures, crashes, started_at, updated_at) VALUES (?2, ?3,"
+		  " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)"
+		: "UPDATE explore SET status = ?10, next = ?11, done = ?12,"
+		  " failures = ?13, crashes = ?14, updated_at = ?15,"
+		  " runs = ?7 WHERE id = ?1",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_text(st, 2, e->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->source_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->kernel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, e->strategy, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)e->seed_base);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)e->runs);
+	sqlite3_bind_text(st, 8, e->shard, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, e->keep_going);
+	sqlite3_bind_text(st, 10, e->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->next);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)e->done);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)e->failures);
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)e->crashes);
+	sqlite3_bind_text(st, 15, now, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	if (e->id == 0)
+		e->id = sqlite3_last_insert_rowid(t->db);
+	return (0);
+}

@@ -261,6 +261,42 @@ tracedb_sqlite(struct tracedb *db)
 }
 
 int
+tracedb_explore_find(
+    struct tracedb *db, struct trace_explore *key, char **status)
+{
+	sqlite3_stmt *st;
+	int rc = ENOENT;
+
+	/* Databases from before the table: nothing to resume. */
+	if (sqlite3_prepare_v2(db->db,
+		"SELECT id, next, done, failures, crashes, status FROM explore"
+		" WHERE path = ?1 AND source_hash = ?2 AND kernel = ?3"
+		" AND strategy = ?4 AND seed_base = ?5 AND shard = ?6"
+		" AND keep_going = ?7 ORDER BY id DESC LIMIT 1",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		return (ENOENT);
+	sqlite3_bind_text(st, 1, key->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key->source_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, key->kernel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, key->strategy, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)key->seed_base);
+	sqlite3_bind_text(st, 6, key->shard, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, key->keep_going);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		key->id = sqlite3_column_int64(st, 0);
+		key->next = (uint64_t)sqlite3_column_int64(st, 1);
+		key->done = (uint64_t)sqlite3_column_int64(st, 2);
+		key->failures = (uint64_t)sqlite3_column_int64(st, 3);
+		key->crashes = (uint64_t)sqlite3_column_int64(st, 4);
+		*status = xstrdup((const char *)sqlite3_column_text(st, 5));
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return (rc);
+}
+
+int
 tracedb_check_file(const char *in, char *err, size_t errlen)
 {
 	struct tracedb *db;

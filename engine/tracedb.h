@@ -105,6 +105,16 @@ void tracedb_decisions(struct tracedb *db, int64_t run,
 void tracedb_decisions_free(struct sched_decision *log, size_t n);
 
 /*
+ * The latest search of evsim explore in db with the same path, source hash,
+ * kernel, strategy, seed base, shard and keep_going as key (its other
+ * fields ignored): fills key->id, next, done, failures, crashes and
+ * *status (malloc'd).  Returns 0, or ENOENT when there is none.
+ */
+struct trace_explore;
+int tracedb_explore_find(
+    struct tracedb *db, struct trace_explore *key, char **status);
+
+/*
  * Whether in is a readable evsim database of this schema version (the
  * check of tracedb_open).  Returns 0, or an errno with err filled.
  */
