@@ -867,6 +867,7 @@ cmd_explore(int argc, char **argv)
 	char tmpdir[1024], err[1200], hash[17], shard[48];
 	const char *tmp;
 	bool tty, killed = false, auto_shard = false, *dead;
+	uint64_t *wstart, *wdone; /* per worker: its start, done before it */
 	double last, last_save;
 	int c, k, w, nw, running, rc = 0, ncrash = 0, shards = 0;
 	uint64_t start = 0, prev_done = 0, prev_fail = 0, prev_crash = 0;
@@ -1098,6 +1099,8 @@ cmd_explore(int argc, char **argv)
 	sh->cur = (struct xcur *)((char *)sh + shsize);
 	pids = xrealloc(NULL, (size_t)nw * sizeof(*pids));
 	dead = xrealloc(NULL, (size_t)nw * sizeof(*dead));
+	wstart = xrealloc(NULL, (size_t)nw * sizeof(*wstart));
+	wdone = xrealloc(NULL, (size_t)nw * sizeof(*wdone));
 	crashes = xrealloc(NULL, MAXCRASH * sizeof(*crashes));
 	total = xo.e.kind == EXPLORE_DFS ? (xo.e.runs_given ? xo.e.runs : 0)
 					 : shard_total(&xo, start);
@@ -1108,6 +1111,8 @@ cmd_explore(int argc, char **argv)
 	xo.t0 = host_now();
 	for (w = 0; w < nw; w++) {
 		dead[w] = false;
+		wstart[w] = start;
+		wdone[w] = 0;
 		pids[w] = start_worker(&xo, sh, w, tmpdir, start);
 		if (pids[w] < 0) {
 			fprintf(stderr, "evsim explore: fork: %s\n",
@@ -1185,12 +1190,18 @@ cmd_explore(int argc, char **argv)
 				uint64_t j
 				    = (sh->cur[w].key - (uint64_t)xo.e.shard_i)
 				    / (uint64_t)xo.e.shard_n;
-				uint64_t d = sh->w[w].done;
+				uint64_t s0 = wstart[w] + (uint64_t)w;
 
-				pids[w] = start_worker(&xo, sh, w, tmpdir,
-				    j + (uint64_t)xo.jobs - (uint64_t)w);
+				/*
+				 * Its schedules up to the crashed one, set
+				 * before the new worker adds to them.
+				 */
+				wdone[w] += (j - s0) / (uint64_t)xo.jobs + 1;
+				sh->w[w].done = wdone[w];
+				wstart[w] = j + (uint64_t)xo.jobs - (uint64_t)w;
+				pids[w] = start_worker(
+				    &xo, sh, w, tmpdir, wstart[w]);
 				if (pids[w] > 0) {
-					sh->w[w].done = d + 1;
 					dead[w] = false;
 					running++;
 				}
@@ -1260,6 +1271,8 @@ cmd_explore(int argc, char **argv)
 	munmap(sh, shsize + cursize);
 	free(pids);
 	free(dead);
+	free(wstart);
+	free(wdone);
 	free(crashes);
 	free(xo.src);
 	return (rc);
