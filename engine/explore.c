@@ -79,6 +79,12 @@
  * and pruned counts are the same for every J.  Budgets (--runs for dfs,
  * split evenly; --time) can cut the search at a different point.
  *
+ * Interruption and resumption: out_of_time ends the search before its next
+ * schedule, hurry ends a shrink at once (its best schedule so far is
+ * recorded); a random or pct search restarts from any schedule with
+ * 'start' (a resumed search, or a worker restarted after the simulator died
+ * on a schedule), and res->next says how far each worker got.
+ *
  * The host clock is the caller's (out_of_time), never read inside a run.
  */
 #include <stdio.h>
