@@ -219,6 +219,34 @@ def main():
               % (m and m.group(1), n))
         check(x.leftovers() == [], "crash: no temporary folder left")
 
+        # dfs: interrupted and crashed too.
+        db = os.path.join(tmp, "dfs.db")
+        x = Explore(ev, tmp, [four, "--db", db, "--jobs", "2", "--strategy",
+                              "dfs:3", "--keep-going"])
+        x.wait_workers(2)
+        time.sleep(0.5)
+        x.p.send_signal(signal.SIGINT)
+        rc, out, err = x.finish()
+        check(rc in (1, 130) and "dfs:3: space not exhausted" in out
+              and "interrupted" in out and x.leftovers() == [],
+              "dfs: SIGINT prints the summary (rc %d)" % rc)
+        db = os.path.join(tmp, "dfscrash.db")
+        x = Explore(ev, tmp, [four, "--db", db, "--jobs", "2", "--strategy",
+                              "dfs:1", "--keep-going", "--runs", "2000"])
+        workers = x.wait_workers(2)
+        time.sleep(0.3)
+        os.kill(workers[1], signal.SIGSEGV)
+        rc, out, err = x.finish()
+        con = sqlite3.connect(db)
+        crashed = con.execute("SELECT message FROM runs "
+                              "WHERE status = 'crashed'").fetchall()
+        con.close()
+        check(rc == 2 and len(crashed) == 1
+              and "choice prefix [" in crashed[0][0]
+              and x.leftovers() == [],
+              "dfs: a worker killed by SIGSEGV is recorded as crashed with "
+              "its choice prefix, exit 2 (rc %d)" % rc)
+
         # --resume: continues where the database says it stopped.
         db = os.path.join(tmp, "resume.db")
         n = 3000

@@ -1237,12 +1237,16 @@ cmd_explore(int argc, char **argv)
 		printf("\ncrashed: evsim died on a schedule (%s): run %" PRId64
 		       " of %s\n    %s\n",
 		    crashes[k].how, crashes[k].run_id, xo.db, crashes[k].cmd);
-	if (xsig.interrupts > 0)
-		printf("\ninterrupted%s: %s%" PRIu64
+	if (xsig.interrupts > 0 && xo.e.kind == EXPLORE_DFS)
+		printf("\ninterrupted%s (a dfs search cannot be resumed: "
+		       "--resume continues random and pct searches only)\n",
+		    xsig.interrupts > 1 ? " twice (failures not shrunk)" : "");
+	else if (xsig.interrupts > 0)
+		printf("\ninterrupted%s: the first %" PRIu64
 		       " schedule(s) of the shard explored by every worker; "
 		       "continue with --resume\n",
 		    xsig.interrupts > 1 ? " twice (failures not shrunk)" : "",
-		    xo.e.kind == EXPLORE_DFS ? "dfs: " : "the first ", next);
+		    next);
 	row.next = next;
 	row.done = prev_done;
 	row.failures = prev_fail;
