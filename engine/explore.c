@@ -910,11 +910,13 @@ dfs_entry(struct explore *x, int b, struct qent *e)
 	struct explore_run_res r;
 	size_t m = e->len, red, k;
 	uint64_t key = (uint64_t)b << 32 | (uint64_t)e->rank0;
-	bool counted = b > 0 || owns(x, 0), found;
+	bool counted = (b > 0 || owns(x, 0)) && key >= xo->resume_key, found;
 
 	frames_truncate(x, 0);
 	if (must_stop(x, key))
 		return;
+	if (b > 0)
+		__atomic_store_n(&x->res->next, key, __ATOMIC_RELAXED);
 	x->cur_key = key;
 	run_once(x, SCHED_DFS, xo->base, e->prefix, e->len, false, true, NULL,
 	    0, NULL, &r);
@@ -1010,7 +1012,15 @@ explore_dfs(struct explore *x)
 				x->stop = true;
 				break;
 			}
-			if (owns(x, (uint64_t)e->rank0))
+			/*
+			 * Resumed: the last bound's slices explored before
+			 * have no branches to give; the others are run again
+			 * (uncounted) for theirs.
+			 */
+			if (owns(x, (uint64_t)e->rank0)
+			    && (b < xo->bound
+				|| ((uint64_t)b << 32 | (uint64_t)e->rank0)
+				    >= xo->resume_key))
 				dfs_entry(x, b, e);
 			free(e->prefix);
 			free(e->sl.v);
@@ -1026,6 +1036,9 @@ explore_dfs(struct explore *x)
 		free(x->q[b].v);
 	}
 	x->res->exhausted = !x->stop;
+	if (!x->stop)
+		__atomic_store_n(&x->res->next, (uint64_t)(xo->bound + 1) << 32,
+		    __ATOMIC_RELAXED);
 	frames_truncate(x, 0);
 }
 

@@ -61,7 +61,10 @@ struct explore_result {
 	uint64_t nfail;
 	uint64_t steps_total;
 	uint64_t per_bound[EXPLORE_MAXBOUND + 1];
-	/* random, pct: the next schedule number this worker runs (atomic) */
+	/*
+	 * random, pct: the next schedule number this worker runs; dfs: the
+	 * key (bound << 32 | slice) of the next part it explores (atomic).
+	 */
 	uint64_t next;
 	bool exhausted;
 	bool finished;
@@ -138,6 +141,14 @@ struct explore_opts {
 	 * crash); the worker runs start + worker, start + worker + nworkers...
 	 */
 	uint64_t start;
+	/*
+	 * dfs: resume at this key (bound << 32 | slice): the schedules of
+	 * lower bounds, and of lower slices in this bound, were explored
+	 * before.  They are run again without being counted where the next
+	 * bound's branches come from them, skipped in the last bound.  0:
+	 * from the start.
+	 */
+	uint64_t resume_key;
 	bool keep_going; /* do not stop at the first failure */
 	bool reduction; /* dfs: sleep sets */
 	int shrink_max; /* runs a shrink may take */

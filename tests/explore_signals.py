@@ -12,7 +12,9 @@ Each check sends real signals to a running `evsim explore`:
   * SIGSEGV sent to a worker: its schedule is recorded with status
     'crashed' and the command that reproduces it, the search goes on to its
     end, exit 2;
-  * --resume continues a random search from the first schedule not done;
+  * --resume continues a random search from the first schedule not done,
+    and a dfs search from the first bound and slice not done;
+  * dfs searches interrupted, and with a crashing worker;
   * progress: nothing on standard output, nothing on a non-terminal
     standard error, one updating line on a terminal;
   * --shard auto from Slurm's and Kubernetes' variables.
@@ -270,11 +272,43 @@ def main():
               and row2[0] == "complete" and row2[1] == n,
               "--resume runs the schedules %d..%d left (%s)"
               % (row1[1] + 1, n, m and m.group(1)))
-        p = subprocess.run([ev, "explore", procs, "--db", db, "--strategy",
-                            "dfs:1", "--resume"], stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
-        check(p.returncode == 2 and "--resume" in p.stderr,
-              "--resume refuses dfs with a usage error")
+
+        # dfs --resume: the bounds and slices left, nothing lost.
+        def per_bound(o):
+            m = re.search(r"dfs:2: \d+ schedules by preemptions: 0: (\d+) "
+                          r"1: (\d+) 2: (\d+);", o)
+            return [int(v) for v in m.groups()] if m else None
+        db = os.path.join(tmp, "dfsresume.db")
+        args = [lost, "--db", db, "--strategy", "dfs:2", "--keep-going",
+                "--runs", "100000"]
+        ref = subprocess.run([ev, "explore"] + args[:2]
+                             + [os.path.join(tmp, "dfsref.db")] + args[3:]
+                             + ["--jobs", "2"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        x = Explore(ev, tmp, args + ["--jobs", "2"])
+        x.wait_workers(2)
+        time.sleep(1.0)
+        x.p.send_signal(signal.SIGINT)
+        rc1, out1, _ = x.finish()
+        row1 = explore_row(db)
+        p = subprocess.run([ev, "explore"] + args + ["--jobs", "1",
+                                                     "--resume"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=600)
+        row2 = explore_row(db)
+        r, a1, a2 = per_bound(ref.stdout), per_bound(out1), \
+            per_bound(p.stdout)
+        bound = row1[1] >> 32
+        check(r is not None and a1 is not None and a2 is not None
+              and row1[0] == "interrupted" and row2[0] == "complete"
+              and "space exhausted" in p.stdout
+              and all(a2[b] == 0 for b in range(bound))
+              and all(a1[b] + a2[b] >= r[b] for b in range(3))
+              and a2[2] < r[2] + (bound < 2) * r[2]
+              and a1[2] + a2[2] - r[2] < r[2] // 2,
+              "dfs --resume explores the bounds and slices left "
+              "(reference %s, before %s, resumed %s at bound %d)"
+              % (r, a1, a2, bound))
 
         # Progress on a terminal: one updating line on standard error.
         db = os.path.join(tmp, "tty.db")

@@ -337,43 +337,44 @@ usage_error(const char *fmt, const char *a)
 static void
 print_help(void)
 {
-	printf("usage: evsim explore FILE [--strategy random|pct[:D]|dfs[:B]] "
-	       "[--runs N]\n"
-	       "         [--time SEC] [--seed BASE] [--db PATH] [--kernel K] "
-	       "[--keep-going]\n"
-	       "         [--jobs J] [--shard I/N|auto [--shards N]] "
-	       "[--resume] [--progress]\n"
-	       "         [--no-check] [--shrink-attempts N]\n\n"
-	       "Runs the scenario under many schedules until one fails (or "
-	       "all, with\n--keep-going).  random and pct:D (default D = 3) "
-	       "run schedule i with seed\nBASE + i (--runs, default 1000); "
-	       "dfs:B (default B = 2) explores every\nschedule with at most B "
-	       "preemptions, fewest first (--runs bounds it).\nEach failure "
-	       "is shrunk, recorded into the database under the replay\n"
-	       "strategy, and printed with the commands that replay and "
-	       "report it.\n--jobs J forks J workers (default: the number "
-	       "of cores); --shard I/N\nexplores the slice i %% N == I only "
-	       "(auto: I and N from SLURM_ARRAY_TASK_ID\nand "
-	       "SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and --shards "
-	       "N).\nInvariants are checked (--no-check: not).\n"
-	       "SIGINT or SIGTERM stops the search, records and shrinks what "
-	       "was found\n(a second one: without shrinking) and exits 1 if "
-	       "a failure was found,\nelse 130; --resume continues a random "
-	       "or pct search from where --db\nsays it stopped.  A schedule "
-	       "on which evsim itself dies is recorded with\nstatus crashed "
-	       "and the search goes on (exit 2).  Progress goes to "
-	       "standard\nerror on a terminal (--progress: always).\n\n"
-	       "examples:\n"
-	       "  evsim explore scenarios/fork/cponfork_timer_race.lua "
-	       "--kernel freebsd@b11289f\n"
-	       "  evsim explore race.lua --strategy pct:3 --runs 10000 "
-	       "--time 60 --jobs 4\n"
-	       "  evsim explore race.lua --strategy dfs:2 --keep-going "
-	       "--db found.db\n"
-	       "  evsim explore race.lua --shard 0/2 --db a.db; evsim merge "
-	       "all.db a.db b.db\n"
-	       "  evsim explore race.lua --runs 100000 --keep-going --db r.db "
-	       "--resume\n");
+	printf(
+	    "usage: evsim explore FILE [--strategy random|pct[:D]|dfs[:B]] "
+	    "[--runs N]\n"
+	    "         [--time SEC] [--seed BASE] [--db PATH] [--kernel K] "
+	    "[--keep-going]\n"
+	    "         [--jobs J] [--shard I/N|auto [--shards N]] "
+	    "[--resume] [--progress]\n"
+	    "         [--no-check] [--shrink-attempts N]\n\n"
+	    "Runs the scenario under many schedules until one fails (or "
+	    "all, with\n--keep-going).  random and pct:D (default D = 3) "
+	    "run schedule i with seed\nBASE + i (--runs, default 1000); "
+	    "dfs:B (default B = 2) explores every\nschedule with at most B "
+	    "preemptions, fewest first (--runs bounds it).\nEach failure "
+	    "is shrunk, recorded into the database under the replay\n"
+	    "strategy, and printed with the commands that replay and "
+	    "report it.\n--jobs J forks J workers (default: the number "
+	    "of cores); --shard I/N\nexplores the slice i %% N == I only "
+	    "(auto: I and N from SLURM_ARRAY_TASK_ID\nand "
+	    "SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and --shards "
+	    "N).\nInvariants are checked (--no-check: not).\n"
+	    "SIGINT or SIGTERM stops the search, records and shrinks what "
+	    "was found\n(a second one: without shrinking) and exits 1 if "
+	    "a failure was found,\nelse 130; --resume continues a search from "
+	    "where --db says it stopped.\nA schedule on which evsim itself "
+	    "dies is recorded with status crashed\nand the search goes on "
+	    "(exit 2).  Progress goes to standard error on a\nterminal "
+	    "(--progress: always).\n\n"
+	    "examples:\n"
+	    "  evsim explore scenarios/fork/cponfork_timer_race.lua "
+	    "--kernel freebsd@b11289f\n"
+	    "  evsim explore race.lua --strategy pct:3 --runs 10000 "
+	    "--time 60 --jobs 4\n"
+	    "  evsim explore race.lua --strategy dfs:2 --keep-going "
+	    "--db found.db\n"
+	    "  evsim explore race.lua --shard 0/2 --db a.db; evsim merge "
+	    "all.db a.db b.db\n"
+	    "  evsim explore race.lua --runs 100000 --keep-going --db r.db "
+	    "--resume\n");
 }
 
 /* Schedules of the shard from its schedule start (random, pct). */
@@ -388,7 +389,8 @@ shard_total(const struct xopts *xo, uint64_t start)
 
 /*
  * The first schedule of the shard (its own numbering) not yet run by every
- * worker: the search up to it is complete (random, pct).
+ * worker: the search up to it is complete (random, pct); dfs: the first
+ * part (bound << 32 | slice) not yet explored.
  */
 static uint64_t
 shard_next(const struct xopts *xo, struct xshared *sh, int nw)
@@ -401,6 +403,8 @@ shard_next(const struct xopts *xo, struct xshared *sh, int nw)
 		if (i < m)
 			m = i;
 	}
+	if (xo->e.kind == EXPLORE_DFS)
+		return (m); /* bound << 32 | slice */
 	if (m < (uint64_t)xo->e.shard_i)
 		return (0);
 	return ((m - (uint64_t)xo->e.shard_i) / (uint64_t)xo->e.shard_n);
@@ -821,8 +825,9 @@ start_worker(const struct xopts *xo, struct xshared *sh, int w,
 
 	sh->w[w].finished = false;
 	__atomic_store_n(&sh->w[w].next,
-	    (uint64_t)xo->e.shard_i
-		+ (uint64_t)xo->e.shard_n * (start + (uint64_t)w),
+	    xo->e.kind == EXPLORE_DFS ? xo->e.resume_key
+				      : (uint64_t)xo->e.shard_i
+		    + (uint64_t)xo->e.shard_n * (start + (uint64_t)w),
 	    __ATOMIC_SEQ_CST);
 	fflush(stdout);
 	fflush(stderr);
@@ -1010,10 +1015,6 @@ cmd_explore(int argc, char **argv)
 		return (usage_error("expected one scenario FILE%s", ""));
 	if (auto_shard && (rc = shard_auto(&xo, shards)) != 0)
 		return (rc);
-	if (xo.resume && xo.e.kind == EXPLORE_DFS)
-		return (usage_error("--resume: only random and pct searches "
-				    "can be resumed%s",
-		    ""));
 	xo.path = argv[optind];
 	if ((k = cli_read_file(xo.path, &xo.src, &xo.len)) != 0) {
 		fprintf(stderr, "evsim: %s: %s\n", xo.path, strerror(k));
@@ -1055,10 +1056,20 @@ cmd_explore(int argc, char **argv)
 			prev_done = row.done;
 			prev_fail = row.failures;
 			prev_crash = row.crashes;
-			printf("resuming search %" PRId64 " of %s (%s): "
-			       "schedules 1..%" PRIu64
-			       " of the shard explored before\n",
-			    row.id, xo.db, st, start);
+			if (xo.e.kind == EXPLORE_DFS)
+				printf("resuming search %" PRId64 " of %s (%s) "
+				       "at bound %" PRIu64 ", slice %" PRIu64
+				       " (what came before is run again "
+				       "uncounted where later bounds branch "
+				       "from it)\n",
+				    row.id, xo.db, st, start >> 32,
+				    start & 0xffffffff);
+			else
+				printf("resuming search %" PRId64
+				       " of %s (%s): "
+				       "schedules 1..%" PRIu64
+				       " of the shard explored before\n",
+				    row.id, xo.db, st, start);
 		} else {
 			printf("no search of %s with these options in %s: "
 			       "starting from the first schedule\n",
@@ -1068,9 +1079,13 @@ cmd_explore(int argc, char **argv)
 		tracedb_close(rdb);
 		row.status = "running";
 	}
+	if (xo.e.kind == EXPLORE_DFS) {
+		xo.e.resume_key = start;
+		start = 0;
+	}
 	xo.e.start = start;
 	row.status = "running";
-	row.next = start;
+	row.next = xo.e.kind == EXPLORE_DFS ? xo.e.resume_key : start;
 	row.done = prev_done;
 	if (trace_explore_save(dbt, &row, err, sizeof(err)) != 0) {
 		fprintf(stderr, "evsim explore: %s: %s\n", xo.db, err);
@@ -1214,7 +1229,7 @@ cmd_explore(int argc, char **argv)
 			progress(&xo, sh, nw, tty, now, total);
 			last = now;
 		}
-		if (now - last_save >= 2.0 && xo.e.kind != EXPLORE_DFS) {
+		if (now - last_save >= 2.0) {
 			row.next = shard_next(&xo, sh, nw);
 			row.done = prev_done;
 			for (w = 0; w < nw; w++)
@@ -1226,7 +1241,7 @@ cmd_explore(int argc, char **argv)
 	}
 	if (xo.progress && tty && last > xo.t0)
 		fprintf(stderr, "\r\033[K");
-	next = xo.e.kind == EXPLORE_DFS ? 0 : shard_next(&xo, sh, nw);
+	next = shard_next(&xo, sh, nw);
 	if (killed) {
 		printf("interrupted three times: the workers were killed and "
 		       "nothing they found was recorded\n");
@@ -1238,9 +1253,11 @@ cmd_explore(int argc, char **argv)
 		       " of %s\n    %s\n",
 		    crashes[k].how, crashes[k].run_id, xo.db, crashes[k].cmd);
 	if (xsig.interrupts > 0 && xo.e.kind == EXPLORE_DFS)
-		printf("\ninterrupted%s (a dfs search cannot be resumed: "
-		       "--resume continues random and pct searches only)\n",
-		    xsig.interrupts > 1 ? " twice (failures not shrunk)" : "");
+		printf("\ninterrupted%s: every bound below %" PRIu64
+		       " explored, and the slices of bound %" PRIu64
+		       " below %" PRIu64 "; continue with --resume\n",
+		    xsig.interrupts > 1 ? " twice (failures not shrunk)" : "",
+		    next >> 32, next >> 32, next & 0xffffffff);
 	else if (xsig.interrupts > 0)
 		printf("\ninterrupted%s: the first %" PRIu64
 		       " schedule(s) of the shard explored by every worker; "
@@ -1261,8 +1278,10 @@ cmd_explore(int argc, char **argv)
 		row.status = "error";
 	else if (rc == EXIT_FAILED && !xo.e.keep_going)
 		row.status = "stopped";
-	else if (xo.e.kind != EXPLORE_DFS && next < shard_total(&xo, 0))
-		row.status = "interrupted"; /* --time */
+	else if (xo.e.kind != EXPLORE_DFS
+		? next < shard_total(&xo, 0)
+		: (next >> 32) <= (uint64_t)xo.e.bound)
+		row.status = "interrupted"; /* --time or --runs */
 	else
 		row.status = "complete";
 	trace_explore_save(dbt, &row, err, sizeof(err));
