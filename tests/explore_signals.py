@@ -248,6 +248,13 @@ def main():
               and x.leftovers() == [],
               "dfs: a worker killed by SIGSEGV is recorded as crashed with "
               "its choice prefix, exit 2 (rc %d)" % rc)
+        m = re.search(r"explored (\d+) schedules", out)
+        check(m is not None and "space not exhausted" in out
+              and (int(m.group(1)) == 2000
+                   or "part of the dfs search is not finished" in err),
+              "dfs: in the last bound the search goes on after the crash "
+              "(%s of 2000), never claiming the space exhausted"
+              % (m and m.group(1)))
 
         # --resume: continues where the database says it stopped.
         db = os.path.join(tmp, "resume.db")

@@ -307,7 +307,10 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
-	eo.start = start;
+	if (eo.kind == EXPLORE_DFS)
+		eo.resume_key = start;
+	else
+		eo.start = start;
 	memset(&ops, 0, sizeof(ops));
 	ops.run = worker_run;
 	ops.out_of_time = worker_out_of_time;
@@ -816,7 +819,10 @@ shard_auto(struct xopts *xo, int shards)
 	return (0);
 }
 
-/* Starts worker w from schedule start of the shard; returns its pid. */
+/*
+ * Starts worker w from schedule start of the shard (dfs: from the key
+ * start, see explore_opts.resume_key); returns its pid.
+ */
 static pid_t
 start_worker(const struct xopts *xo, struct xshared *sh, int w,
     const char *tmpdir, uint64_t start)
@@ -825,7 +831,7 @@ start_worker(const struct xopts *xo, struct xshared *sh, int w,
 
 	sh->w[w].finished = false;
 	__atomic_store_n(&sh->w[w].next,
-	    xo->e.kind == EXPLORE_DFS ? xo->e.resume_key
+	    xo->e.kind == EXPLORE_DFS ? start
 				      : (uint64_t)xo->e.shard_i
 		    + (uint64_t)xo->e.shard_n * (start + (uint64_t)w),
 	    __ATOMIC_SEQ_CST);
@@ -871,7 +877,7 @@ cmd_explore(int argc, char **argv)
 	pid_t *pids;
 	char tmpdir[1024], err[1200], hash[17], shard[48];
 	const char *tmp;
-	bool tty, killed = false, auto_shard = false, *dead;
+	bool tty, killed = false, auto_shard = false, dfs_cut = false, *dead;
 	uint64_t *wstart, *wdone; /* per worker: its start, done before it */
 	double last, last_save;
 	int c, k, w, nw, running, rc = 0, ncrash = 0, shards = 0;
@@ -1079,11 +1085,10 @@ cmd_explore(int argc, char **argv)
 		tracedb_close(rdb);
 		row.status = "running";
 	}
-	if (xo.e.kind == EXPLORE_DFS) {
-		xo.e.resume_key = start;
-		start = 0;
-	}
-	xo.e.start = start;
+	if (xo.e.kind == EXPLORE_DFS)
+		xo.e.resume_key = start; /* worker() sets it per worker */
+	else
+		xo.e.start = start;
 	row.status = "running";
 	row.next = xo.e.kind == EXPLORE_DFS ? xo.e.resume_key : start;
 	row.done = prev_done;
@@ -1194,10 +1199,32 @@ cmd_explore(int argc, char **argv)
 				continue;
 			}
 			if (xo.e.kind == EXPLORE_DFS) {
-				fprintf(stderr,
-				    "evsim explore: worker %d's part of the "
-				    "dfs search is not finished\n",
-				    w);
+				uint64_t key = sh->cur[w].key;
+
+				/*
+				 * Its slice is cut short.  In the last bound
+				 * the worker goes on after it; below, the
+				 * next bound's branches would come from the
+				 * crashing schedule itself: it stops.
+				 */
+				dfs_cut = true;
+				if (sh->stop != 0 || ncrash >= MAXCRASH
+				    || (key >> 32) != (uint64_t)xo.e.bound
+				    || key + 1 <= wstart[w]) {
+					fprintf(stderr,
+					    "evsim explore: worker %d's part "
+					    "of the dfs search is not "
+					    "finished\n",
+					    w);
+					continue;
+				}
+				wstart[w] = key + 1;
+				pids[w] = start_worker(
+				    &xo, sh, w, tmpdir, wstart[w]);
+				if (pids[w] > 0) {
+					dead[w] = false;
+					running++;
+				}
 				continue;
 			}
 			if (sh->stop == 0 && ncrash < MAXCRASH) {
@@ -1242,6 +1269,8 @@ cmd_explore(int argc, char **argv)
 	if (xo.progress && tty && last > xo.t0)
 		fprintf(stderr, "\r\033[K");
 	next = shard_next(&xo, sh, nw);
+	if (dfs_cut)
+		sh->w[0].exhausted = false; /* a crash cut a slice short */
 	if (killed) {
 		printf("interrupted three times: the workers were killed and "
 		       "nothing they found was recorded\n");
