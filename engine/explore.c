@@ -83,7 +83,11 @@
  * schedule, hurry ends a shrink at once (its best schedule so far is
  * recorded); a random or pct search restarts from any schedule with
  * 'start' (a resumed search, or a worker restarted after the simulator died
- * on a schedule), and res->next says how far each worker got.
+ * on a schedule), and res->next says how far each worker got.  A dfs search
+ * restarts at a part (bound << 32 | slice) with 'resume_key': the bound-B
+ * queue is not stored, so the lower bounds are explored again without
+ * being counted (or recording failures), and the parts of the last bound
+ * below the key are skipped.
  *
  * The host clock is the caller's (out_of_time), never read inside a run.
  */

@@ -53,8 +53,8 @@
  * The searches of evsim explore, one row each, kept up to date while it
  * runs so that --resume can continue one: 'next' is the first schedule of
  * the shard (in the shard's own numbering) not yet explored by every
- * worker; status is running, interrupted, stopped (a failure ended it) or
- * complete.
+ * worker, for dfs the first part (bound << 32 | slice); status is running,
+ * interrupted, stopped (a failure ended it), error or complete.
  */
 #define TRACE_SCHEMA_EXPLORE_SQL                                               \
 	"CREATE TABLE IF NOT EXISTS explore("                                  \
