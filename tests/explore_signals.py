@@ -11,7 +11,7 @@ Each check sends real signals to a running `evsim explore`:
   * kill -9 of explore: no worker survives it, its temporary folder goes;
   * SIGSEGV sent to a worker: its schedule is recorded with status
     'crashed' and the command that reproduces it, the search goes on to its
-    end, exit 2;
+    end, exit 2 (and a SIGTERM sent to the other worker alone is ignored);
   * --resume continues a random search from the first schedule not done,
     and a dfs search from the first bound and slice not done;
   * dfs searches interrupted, and with a crashing worker;
@@ -201,6 +201,8 @@ def main():
                               str(n), "--keep-going"])
         workers = x.wait_workers(2)
         time.sleep(0.3)
+        # SIGTERM to one worker alone: the parent decides, nothing stops.
+        os.kill(workers[1], signal.SIGTERM)
         os.kill(workers[0], signal.SIGSEGV)
         rc, out, err = x.finish()
         con = sqlite3.connect(db)

@@ -152,10 +152,12 @@ worker_hurry(void *arg)
 }
 
 /*
- * A worker's SIGINT/SIGTERM (and the signal it gets when its parent dies):
- * without a parent, it removes its temporary files and the folder (the
- * last worker succeeds) and exits; otherwise it asks the search to stop
- * (the parent counts the interruptions).  Async-signal-safe.
+ * A worker's SIGINT/SIGTERM (SIGTERM is also what it gets when its parent
+ * dies): without a parent, it removes its temporary files and the folder
+ * (the last worker succeeds) and exits.  Otherwise the parent, which got
+ * the same signal from a terminal's process group or alone, decides: a
+ * signal sent to one worker only does not stop the whole search behind
+ * the parent's back.  Async-signal-safe.
  */
 static void
 worker_signal(int sig)
@@ -163,14 +165,12 @@ worker_signal(int sig)
 	int k;
 
 	(void)sig;
-	if (getppid() != xsig.parent) {
-		for (k = 0; k < 4; k++)
-			unlink(xsig.files[k]);
-		rmdir(xsig.tmpdir);
-		_exit(EXIT_USAGE);
-	}
-	if (__atomic_load_n(&xsig.sh->stop, __ATOMIC_RELAXED) == 0)
-		__atomic_store_n(&xsig.sh->stop, 1, __ATOMIC_RELAXED);
+	if (getppid() == xsig.parent)
+		return;
+	for (k = 0; k < 4; k++)
+		unlink(xsig.files[k]);
+	rmdir(xsig.tmpdir);
+	_exit(EXIT_USAGE);
 }
 
 /* The parent's SIGINT/SIGTERM: the first stops the search, the second
