@@ -1305,9 +1305,22 @@ cmd_explore(int argc, char **argv)
 		row.status = "interrupted";
 	else if (rc == EXIT_USAGE)
 		row.status = "error";
-	else if (rc == EXIT_FAILED && !xo.e.keep_going)
+	else if (rc == EXIT_FAILED && !xo.e.keep_going) {
+		uint64_t mk = sh->min_fail;
+
+		/*
+		 * Every schedule up to the first failure was explored: a
+		 * resumed search looks for the next one after it (dfs: after
+		 * its part).
+		 */
 		row.status = "stopped";
-	else if (xo.e.kind != EXPLORE_DFS
+		if (xo.e.kind == EXPLORE_DFS)
+			row.next = mk + 1;
+		else if (mk >= (uint64_t)xo.e.shard_i)
+			row.next = (mk - (uint64_t)xo.e.shard_i)
+				/ (uint64_t)xo.e.shard_n
+			    + 1;
+	} else if (xo.e.kind != EXPLORE_DFS
 		? next < shard_total(&xo, 0)
 		: (next >> 32) <= (uint64_t)xo.e.bound)
 		row.status = "interrupted"; /* --time or --runs */
