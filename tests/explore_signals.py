@@ -282,6 +282,20 @@ def main():
               "--resume runs the schedules %d..%d left (%s)"
               % (row1[1] + 1, n, m and m.group(1)))
 
+        # A search stopped by its first failure resumes after it.
+        db = os.path.join(tmp, "stopped.db")
+        firsts = []
+        for _ in range(3):
+            p = subprocess.run([ev, "explore", four, "--db", db, "--jobs",
+                                "2", "--strategy", "pct:3", "--runs", "100",
+                                "--resume"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+            m = re.search(r"first at schedule (\d+)", p.stdout)
+            firsts.append(int(m.group(1)) if m else None)
+        check(None not in firsts and firsts == sorted(set(firsts)),
+              "a search stopped by a failure resumes after it (first "
+              "failures %s)" % firsts)
+
         # dfs --resume: the bounds and slices left, nothing lost.
         def per_bound(o):
             m = re.search(r"dfs:2: \d+ schedules by preemptions: 0: (\d+) "
