@@ -29,6 +29,10 @@ struct trace {
 	sqlite3_stmt *ins_decision;
 	sqlite3_stmt *ins_thread;
 	sqlite3_stmt *end_thread;
+	sqlite3_stmt *obj_created;
+	sqlite3_stmt *obj_freed;
+	sqlite3_stmt *obj_label;
+	sqlite3_stmt *ins_module;
 	bool in_txn;
 	uint32_t batch;
 	int64_t run_id;
@@ -229,8 +233,8 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	    "INSERT INTO trace VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 	    "?10)");
 	prepare(t, &t->ins_syscall,
-	    "INSERT OR REPLACE INTO syscalls VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8, ?9, ?10, ?11)");
+	    "INSERT INTO syscalls VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12)");
 	prepare(t, &t->ins_decision,
 	    "INSERT INTO decisions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9)");
@@ -239,6 +243,19 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	    "NULL)");
 	prepare(t, &t->end_thread,
 	    "UPDATE threads SET end_seq = ?3 WHERE run_id = ?1 AND tid = ?2");
+	prepare(t, &t->obj_created,
+	    "INSERT INTO objects VALUES (?1, ?2, substr(?2, 1, instr(?2, '#')"
+	    " - 1), NULL, ?3, NULL) ON CONFLICT (run_id, object) DO UPDATE"
+	    " SET created_seq = excluded.created_seq, freed_seq = NULL");
+	prepare(t, &t->obj_freed,
+	    "UPDATE objects SET freed_seq = ?3 WHERE run_id = ?1 AND"
+	    " object = ?2");
+	prepare(t, &t->obj_label,
+	    "INSERT INTO objects VALUES (?1, ?2, substr(?2, 1, instr(?2, '#')"
+	    " - 1), ?3, NULL, NULL) ON CONFLICT (run_id, object) DO UPDATE"
+	    " SET label = excluded.label");
+	prepare(t, &t->ins_module,
+	    "INSERT OR IGNORE INTO modules VALUES (?1, ?2, ?3)");
 	*ret_t = t;
 	return (0);
 }
@@ -255,6 +272,10 @@ trace_close(struct trace *t)
 		sqlite3_finalize(t->ins_decision);
 		sqlite3_finalize(t->ins_thread);
 		sqlite3_finalize(t->end_thread);
+		sqlite3_finalize(t->obj_created);
+		sqlite3_finalize(t->obj_freed);
+		sqlite3_finalize(t->obj_label);
+		sqlite3_finalize(t->ins_module);
 		sqlite3_close(t->db);
 	}
 	XXH3_freeState(t->hash);
@@ -327,6 +348,41 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 	return (0);
 }
 
+/*
+ * Gives every object named in the run's trace its 'objects' row, also those
+ * without a "(life)" transition (processes, threads, the realtime clock),
+ * and threads without a label their name.  Returns 0 or an SQLite error.
+ */
+static int
+finish_objects(struct trace *t)
+{
+	static const char *const sql[] = {
+		"INSERT OR IGNORE INTO objects (run_id, object, kind)"
+		" SELECT DISTINCT run_id, object, CASE WHEN instr(object, '#')"
+		" > 0 THEN substr(object, 1, instr(object, '#') - 1) ELSE"
+		" object END FROM trace WHERE run_id = ?1",
+		"UPDATE objects SET label = (SELECT name FROM threads h"
+		" WHERE h.run_id = objects.run_id AND 'thread#' || h.tid ="
+		" objects.object) WHERE run_id = ?1 AND kind = 'thread' AND"
+		" label IS NULL",
+	};
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (sqlite3_prepare_v2(t->db, sql[i], -1, &st, NULL)
+		    != SQLITE_OK)
+			fatal_sql(t, sql[i]);
+		sqlite3_bind_int64(st, 1, t->run_id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return (rc);
+	}
+	return (0);
+}
+
 int
 trace_run_end(struct trace *t, const char *status, const char *message,
     const char *fail_func, int64_t vtime_end_ns, char *err, size_t errlen)
@@ -366,6 +422,11 @@ trace_run_end(struct trace *t, const char *status, const char *message,
 		rc = EIO;
 	}
 	sqlite3_finalize(st);
+	if (finish_objects(t) != 0 && rc == 0) {
+		seterr(err, errlen, "cannot finish run: %s",
+		    sqlite3_errmsg(t->db));
+		rc = EIO;
+	}
 	commit(t);
 	return (rc);
 }
@@ -478,6 +539,28 @@ trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
 	return (n);
 }
 
+/* Keeps the 'objects' row of an object created or freed by transition t->seq.
+ */
+static void
+object_life(struct trace *t, const char *object, const char *new)
+{
+	sqlite3_stmt *st;
+
+	if (strcmp(new, "created") == 0)
+		st = t->obj_created;
+	else if (strcmp(new, "freed") == 0)
+		st = t->obj_freed;
+	else
+		return;
+	sqlite3_bind_int64(st, 1, t->run_id);
+	sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)t->seq);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fatal_sql(t, "objects");
+	sqlite3_reset(st);
+	counted(t);
+}
+
 uint64_t
 trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
     const char *func, const char *object, const char *field, const char *old,
@@ -523,6 +606,9 @@ trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 			fatal_sql(t, "INSERT INTO trace");
 		sqlite3_reset(st);
 		counted(t);
+		if (field != NULL && field[0] == '('
+		    && new != NULL &&strcmp(field, "(life)") == 0)
+			object_life(t, object, new);
 	}
 	return (t->seq);
 }
@@ -537,16 +623,17 @@ trace_syscall(struct trace *t, uint64_t start_seq, int64_t start_ns,
 		sqlite3_stmt *st = t->ins_syscall;
 
 		sqlite3_bind_int64(st, 1, t->run_id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)start_seq);
-		sqlite3_bind_int64(st, 3, start_ns);
-		sqlite3_bind_int(st, 4, pid);
-		sqlite3_bind_int(st, 5, tid);
-		sqlite3_bind_text(st, 6, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, args, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, result, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, err, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 10, (sqlite3_int64)t->seq);
-		sqlite3_bind_int64(st, 11, end_ns);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)t->nsyscalls);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)start_seq);
+		sqlite3_bind_int64(st, 4, start_ns);
+		sqlite3_bind_int(st, 5, pid);
+		sqlite3_bind_int(st, 6, tid);
+		sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, args, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, result, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, err, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 11, (sqlite3_int64)t->seq);
+		sqlite3_bind_int64(st, 12, end_ns);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fatal_sql(t, "INSERT INTO syscalls");
 		sqlite3_reset(st);
@@ -610,6 +697,39 @@ trace_thread_end(struct trace *t, int tid)
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fatal_sql(t, "UPDATE threads");
 		sqlite3_reset(st);
+	}
+}
+
+void
+trace_object_label(struct trace *t, const char *object, const char *label)
+{
+	if (t->db != NULL) {
+		sqlite3_stmt *st = t->obj_label;
+
+		sqlite3_bind_int64(st, 1, t->run_id);
+		sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fatal_sql(t, "objects");
+		sqlite3_reset(st);
+		counted(t);
+	}
+}
+
+void
+trace_module(struct trace *t, const char *name, const char *source, size_t len)
+{
+	if (t->db != NULL && t->run_id != 0) {
+		sqlite3_stmt *st = t->ins_module;
+
+		sqlite3_bind_int64(st, 1, t->run_id);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text64(st, 3, source, (sqlite3_uint64)len,
+		    SQLITE_STATIC, SQLITE_UTF8);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fatal_sql(t, "INSERT INTO modules");
+		sqlite3_reset(st);
+		counted(t);
 	}
 }
 

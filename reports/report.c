@@ -693,7 +693,7 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(db,
 		"SELECT seq, vtime, pid, tid, name, args, result, errno, "
 		"end_seq, end_vtime FROM syscalls WHERE run_id = ? "
-		"ORDER BY seq, tid",
+		"ORDER BY seq, tid, sc_seq",
 		-1, &st, NULL)
 	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
