@@ -410,6 +410,41 @@ thread_create(
 }
 
 int
+sys_thr_set_name(struct thread *td, int64_t id, const char *name, size_t len)
+{
+	struct proc *p = td->td_proc;
+	char newname[MAXCOMLEN + 1];
+	struct thread *ttd;
+	const char *nul;
+
+	/* copyinstr(); ENAMETOOLONG falls back to a truncated copyin(). */
+	nul = memchr(name, '\0', len);
+	if (nul != NULL)
+		len = (size_t)(nul - name);
+	if (len > MAXCOMLEN)
+		len = MAXCOMLEN;
+	memcpy(newname, name, len);
+	newname[len] = '\0';
+	PROC_LOCK(p);
+	if (id == -1) {
+		ttd = td;
+	} else {
+		TAILQ_FOREACH(ttd, &p->p_threads, td_plist)
+			if (ttd->td_tid == id && !ttd->td_done)
+				break;
+	}
+	if (ttd == NULL) {
+		PROC_UNLOCK(p);
+		return (ESRCH);
+	}
+	sim_trace_str(__func__, &ttd->td_obj, "td_name", ttd->td_name, newname);
+	memcpy(ttd->td_name, newname, len + 1);
+	sim_obj_label(&ttd->td_obj, "%s", newname);
+	PROC_UNLOCK(p);
+	return (0);
+}
+
+int
 thread_join(struct thread *td, int tid, int *ret_n)
 {
 	struct thread *t2;

@@ -290,6 +290,18 @@ l_gettid(lua_State *L)
 	    L, &sc, e, 1, "{s:i}", "retval", curthread->td_tid));
 }
 
+static void thread_label_fn(lua_State *L, int fnidx, int tid);
+
+/* The tid of the first thread of process pid, or 0. */
+static int
+fork_tid(int pid)
+{
+	struct proc *p = pfind_any(pid);
+	struct thread *td = p != NULL ? TAILQ_FIRST(&p->p_threads) : NULL;
+
+	return (td != NULL ? td->td_tid : 0);
+}
+
 static int
 do_fork(lua_State *L, const char *name, int flags, int fnidx)
 {
@@ -301,6 +313,8 @@ do_fork(lua_State *L, const char *name, int flags, int fnidx)
 	    sysjson_flags(rfork_names, (uint64_t)(unsigned)flags));
 	if (e == 0)
 		e = thread_lua_fork(curthread, flags, fnidx, &pid);
+	if (e == 0)
+		thread_label_fn(L, fnidx, fork_tid(pid));
 	lua_pushinteger(L, pid);
 	return (sim_syscall_return(L, &sc, e, 1, "{s:i}", "retval", pid));
 }
@@ -330,9 +344,63 @@ l_thread(lua_State *L)
 	    L, &sc, "thr_new", SYS_ANY, "{s:i}", "nargs", lua_gettop(L) - 1);
 	if (e == 0)
 		e = thread_lua_create(curthread, 1, lua_gettop(L) - 1, &tid);
+	if (e == 0)
+		thread_label_fn(L, 1, tid);
 	lua_pushinteger(L, tid);
 	return (sim_syscall_return(
 	    L, &sc, e, 1, "{s:i, s:i}", "retval", 0, "child_tid", tid));
+}
+
+/* sys.thr_set_name(tid, name): FreeBSD thr_set_name(2), also on illumos. */
+static int
+l_thr_set_name(lua_State *L)
+{
+	struct sim_syscall sc;
+	lua_Integer id = luaL_checkinteger(L, 1);
+	size_t len;
+	const char *name = luaL_checklstring(L, 2, &len);
+	int e = sim_syscall_enter(L, &sc, "thr_set_name", SYS_ANY, "{s:I, s:o}",
+	    "id", (json_int_t)id, "name", sysjson_str(name, len));
+
+	if (e == 0)
+		e = sys_thr_set_name(curthread, id, name, len);
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
+/*
+ * Labels a new thread with the name Lua knows for the function it runs: a
+ * global variable holding it (the first such name in byte order), else
+ * Lua's "function <file:line>".
+ */
+static void
+thread_label_fn(lua_State *L, int fnidx, int tid)
+{
+	struct sim_obj o;
+	lua_Debug ar;
+	const char *best = NULL;
+
+	if (!sim_labels_on() || tid <= 0)
+		return;
+	fnidx = lua_absindex(L, fnidx);
+	lua_pushglobaltable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		if (lua_type(L, -2) == LUA_TSTRING && lua_rawequal(L, -1, fnidx)
+		    && (best == NULL || strcmp(lua_tostring(L, -2), best) < 0))
+			best = lua_tostring(L, -2); /* a key of _G: stays */
+		lua_pop(L, 1);
+	}
+	sim_obj_name(&o, "thread", tid);
+	if (best != NULL) {
+		sim_obj_label(&o, "%s", best);
+	} else {
+		lua_pushvalue(L, fnidx);
+		if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0)
+			sim_obj_label(&o, "function <%s:%d>", ar.short_src,
+			    ar.linedefined);
+	}
+	lua_pop(L, 1);
 }
 
 static int
@@ -834,6 +902,7 @@ static const luaL_Reg sys_fns[] = {
 	{ "rfork", l_rfork },
 	{ "thread", l_thread },
 	{ "join", l_join },
+	{ "thr_set_name", l_thr_set_name },
 	{ "exit", l_exit },
 	{ "waitpid", l_waitpid },
 	{ "WIFEXITED", l_wifexited },
