@@ -561,28 +561,61 @@ object_life(struct trace *t, const char *object, const char *new)
 	counted(t);
 }
 
-uint64_t
-trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
-    const char *func, const char *object, const char *field, const char *old,
-    const char *new)
+size_t
+trace_format_line_n(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
+    int pid, int tid, const char *func, const char *object, const char *field,
+    const char *old, const char *new, size_t newlen)
 {
-	size_t need;
+	size_t i, n;
+
+	/* new is the last field: its bytes follow a line with an empty one. */
+	n = trace_format_line(
+	    buf, len, seq, vtime_ns, pid, tid, func, object, field, old, "");
+	n--; /* the NEWLINE */
+	for (i = 0; i < newlen; i++) {
+		char b[2] = { new[i], '\0' };
+
+		n = new[i] == '\0' ? put_str(buf, len, n, "\\x00")
+				   : put_escaped(buf, len, n, b);
+	}
+	n = put_str(buf, len, n, "\n");
+	if (len > 0)
+		buf[n < len ? n : len - 1] = '\0';
+	return (n);
+}
+
+/*
+ * Appends a transition; with binary set, new is newlen bytes that may hold
+ * NUL bytes (the database row keeps them).
+ */
+static uint64_t
+transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new, size_t newlen, bool binary)
+{
+	size_t need = 0, k;
 
 	t->seq++;
-	need = trace_format_line(t->line, t->linecap, t->seq, vtime_ns, pid,
-	    tid, func, object, field, old, new);
-	if (need + 1 > t->linecap) {
-		size_t cap = need + 1 > 256 ? need + 1 : 256;
-		char *p = realloc(t->line, cap);
+	for (k = 0; k < 2; k++) {
+		need = binary
+		    ? trace_format_line_n(t->line, t->linecap, t->seq, vtime_ns,
+			pid, tid, func, object, field, old, new, newlen)
+		    : trace_format_line(t->line, t->linecap, t->seq, vtime_ns,
+			pid, tid, func, object, field, old, new);
+		if (need + 1 <= t->linecap)
+			break;
+		{
+			size_t cap = need + 1 > 256 ? need + 1 : 256;
+			char *p = realloc(t->line, cap);
 
-		if (p == NULL) {
-			fprintf(stderr, "evsim: fatal: out of memory\n");
-			exit(2);
+			if (p == NULL) {
+				fprintf(
+				    stderr, "evsim: fatal: out of memory\n");
+				exit(2);
+			}
+			t->line = p;
+			t->linecap = cap;
 		}
-		t->line = p;
-		t->linecap = cap;
-		trace_format_line(t->line, t->linecap, t->seq, vtime_ns, pid,
-		    tid, func, object, field, old, new);
 	}
 	XXH3_64bits_update(t->hash, t->line, need);
 	if (t->text != NULL)
@@ -601,7 +634,9 @@ trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 		sqlite3_bind_text(st, 7, object, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 8, field, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 9, old, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, new, -1, SQLITE_STATIC);
+		sqlite3_bind_text64(st, 10, new,
+		    binary ? (sqlite3_uint64)newlen : (sqlite3_uint64)-1,
+		    SQLITE_STATIC, SQLITE_UTF8);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fatal_sql(t, "INSERT INTO trace");
 		sqlite3_reset(st);
@@ -611,6 +646,24 @@ trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 			object_life(t, object, new);
 	}
 	return (t->seq);
+}
+
+uint64_t
+trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new)
+{
+	return (transition(
+	    t, vtime_ns, pid, tid, func, object, field, old, new, 0, false));
+}
+
+uint64_t
+trace_transition_n(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new, size_t newlen)
+{
+	return (transition(t, vtime_ns, pid, tid, func, object, field, old, new,
+	    newlen, memchr(new, '\0', newlen) != NULL));
 }
 
 void

@@ -69,6 +69,15 @@ uint64_t trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
     const char *new);
 
 /*
+ * trace_transition() with a new value of newlen bytes that may hold NUL
+ * bytes (print output, sim.label text): the canonical line writes a NUL as
+ * \x00 and the database keeps it.
+ */
+uint64_t trace_transition_n(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new, size_t newlen);
+
+/*
  * Records a completed syscall that started at transition start_seq; it is
  * numbered sc_seq, from 1 within the run, in the order the calls return.
  * args and result are JSON text (result NULL when err names an errno).
@@ -128,6 +137,14 @@ void trace_set_text_out(struct trace *t, FILE *f);
 size_t trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
     int pid, int tid, const char *func, const char *object, const char *field,
     const char *old, const char *new);
+
+/*
+ * trace_format_line() with a new value of newlen bytes, NUL bytes written
+ * \x00 (the line of a trace_transition_n() transition).
+ */
+size_t trace_format_line_n(char *buf, size_t len, uint64_t seq,
+    int64_t vtime_ns, int pid, int tid, const char *func, const char *object,
+    const char *field, const char *old, const char *new, size_t newlen);
 
 /*
  * Formats v in decimal into buf (at least 21 bytes), NUL-terminated;

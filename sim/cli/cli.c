@@ -96,6 +96,23 @@ cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db)
 	return (0);
 }
 
+/* The canonical line of a trace row (NUL bytes of 'new' kept). */
+static size_t
+format_row(sqlite3_stmt *st, char *buf, size_t len)
+{
+	const char *new = (const char *)sqlite3_column_text(st, 8);
+	size_t newlen = (size_t)sqlite3_column_bytes(st, 8);
+
+	return (trace_format_line_n(buf, len,
+	    (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+	    sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+	    (const char *)sqlite3_column_text(st, 4),
+	    (const char *)sqlite3_column_text(st, 5),
+	    (const char *)sqlite3_column_text(st, 6),
+	    (const char *)sqlite3_column_text(st, 7), new,
+	    new != NULL ? newlen : 0));
+}
+
 int
 cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines, size_t *ret_n)
 {
@@ -109,15 +126,7 @@ cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines, size_t *ret_n)
 	    -1, &st, NULL);
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		len = trace_format_line(buf, sizeof(buf),
-		    (uint64_t)sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
-		    sqlite3_column_int(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    (const char *)sqlite3_column_text(st, 6),
-		    (const char *)sqlite3_column_text(st, 7),
-		    (const char *)sqlite3_column_text(st, 8));
+		len = format_row(st, buf, sizeof(buf));
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			lines = realloc(lines, cap * sizeof(*lines));
@@ -129,16 +138,7 @@ cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines, size_t *ret_n)
 			lines[n] = malloc(len + 1);
 			if (lines[n] == NULL)
 				sim_oom();
-			trace_format_line(lines[n], len + 1,
-			    (uint64_t)sqlite3_column_int64(st, 0),
-			    sqlite3_column_int64(st, 1),
-			    sqlite3_column_int(st, 2),
-			    sqlite3_column_int(st, 3),
-			    (const char *)sqlite3_column_text(st, 4),
-			    (const char *)sqlite3_column_text(st, 5),
-			    (const char *)sqlite3_column_text(st, 6),
-			    (const char *)sqlite3_column_text(st, 7),
-			    (const char *)sqlite3_column_text(st, 8));
+			format_row(st, lines[n], len + 1);
 		} else {
 			lines[n] = strdup(buf);
 			if (lines[n] == NULL)

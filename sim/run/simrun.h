@@ -36,6 +36,14 @@ struct sim_run_opts {
 	bool check; /* global kernel invariants at every decision */
 	size_t mem_limit_bytes;
 	uint64_t instr_budget;
+	/*
+	 * require()'s source when set (a replay: the modules recorded with
+	 * the run), see lhost_config.module; else the scenario's folder and
+	 * scenarios/lib, and every module read is recorded.
+	 */
+	int (*module)(
+	    void *arg, const char *name, char **ret_buf, size_t *ret_len);
+	void *module_arg;
 };
 
 struct sim_run_result {

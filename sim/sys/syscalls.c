@@ -1031,7 +1031,8 @@ l_choose(lua_State *L)
 static int
 l_label(lua_State *L)
 {
-	const char *text = luaL_checkstring(L, 1);
+	size_t len;
+	const char *text = luaL_checklstring(L, 1, &len);
 	char obj[32];
 
 	if (sched_self() == NULL || sched_curthread() == NULL)
@@ -1040,7 +1041,7 @@ l_label(lua_State *L)
 		    "scenario thread"));
 	snprintf(
 	    obj, sizeof(obj), "thread#%d", sched_thread_tid(sched_curthread()));
-	sched_trace("sim_label", obj, "label", "", text);
+	sched_trace_n("sim_label", obj, "label", "", text, len);
 	return (0);
 }
 
