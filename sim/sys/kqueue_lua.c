@@ -200,10 +200,10 @@ static const struct sim_flagname evflag_names[] = {
 	N(EV_RECEIPT),
 	N(EV_DISPATCH),
 	N(EV_DROP),
+	N(EV_EOF),
+	N(EV_ERROR), /* before EV_FLAG2: the same bit, kdump's name */
 	N(EV_FLAG1),
 	N(EV_FLAG2),
-	N(EV_EOF),
-	N(EV_ERROR),
 	{ 0, NULL },
 };
 static const struct sim_flagname note_rw_names[] = {
