@@ -860,6 +860,7 @@ findkn:
 			kn->kn_kevent.filter = kev->filter;
 			kn->kn_kevent.udata = kev->udata;
 			memcpy(kn->kn_kevent.ext, kev->ext, sizeof(kev->ext));
+			sim_knote_label(kn);
 			KN_SET_FLAGS(kn,
 			    kev->flags
 				& ~(EV_ADD | EV_DELETE | EV_ENABLE | EV_DISABLE
