@@ -301,7 +301,10 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}
-	sqlite3_bind_text(st, 1, info->scenario, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text64(st, 1, info->scenario,
+	    info->scenario_len != 0 ? (sqlite3_uint64)info->scenario_len
+				    : (sqlite3_uint64)-1,
+	    SQLITE_TRANSIENT, SQLITE_UTF8);
 	sqlite3_bind_text(st, 2, info->path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, info->source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, info->kernel, -1, SQLITE_TRANSIENT);

@@ -30,6 +30,7 @@ struct trace;
 /* What a run is, written into its 'runs' row at trace_run_begin(). */
 struct trace_run_info {
 	const char *scenario; /* the scenario's name */
+	size_t scenario_len; /* its length (NUL bytes kept); 0: strlen */
 	const char *path; /* the file it was loaded from */
 	const char *source; /* its full text, for replay */
 	const char *kernel; /* "freebsd", "freebsd@b11289f", "illumos" */

@@ -17,8 +17,8 @@
 4. modules: the modules a run require()s are stored, and replay reads them
    from the database only; require refuses a symbolic link out of the
    scenario's folder.
-5. print and sim.label keep NUL bytes (database and canonical trace), and
-   such a run replays identically.
+5. print, sim.label and the scenario's name keep NUL bytes (database and
+   canonical trace), and such a run replays identically.
 6. A run whose recording was cut short (status still 'running') replays as
    "interrupted at seq N"; a changed transition before the cut still
    diverges (exit 3).
@@ -45,8 +45,8 @@ def evsim(args, *a, cwd=None):
                           cwd=cwd)
 
 
-YIELDS = """
-return { name = "yields", main = function()
+YIELDS = r"""
+return { name = "yie\0lds", main = function()
   for i = 1, 100 do sys.sched_yield() end
 end }
 """
@@ -145,6 +145,8 @@ def run_checks(args, tmp):
           "sc_seq counts the calls from 1")
     check(q(db, "SELECT syscalls FROM runs WHERE id = 1")[0][0] == 100,
           "runs.syscalls is the number of rows")
+    check(q(db, "SELECT hex(scenario) FROM runs WHERE id = 1")
+          == [("796965006C6473",)], "the scenario's name keeps its NUL byte")
 
     # 2. JSON args and results, kevent
     write(os.path.join(tmp, "kq.lua"), KQUEUE)

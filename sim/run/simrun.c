@@ -246,7 +246,8 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	error = scenario_parse(L, top, o->path, o->kernel, &scn, err, errlen);
 	if (error != 0)
 		return (error);
-	snprintf(res->scenario, sizeof(res->scenario), "%s", scn.sc_name);
+	memcpy(res->scenario, scn.sc_name, scn.sc_namelen + 1);
+	res->scenario_len = scn.sc_namelen;
 	snprintf(res->kernel, sizeof(res->kernel), "%s", scn.sc_rev->rev_name);
 	seed = o->have_seed ? (int64_t)o->seed : scn.sc_seed;
 	sim_kernel_boot(scn.sc_rev);
@@ -281,6 +282,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 		sim_oom();
 	memset(&info, 0, sizeof(info));
 	info.scenario = res->scenario;
+	info.scenario_len = res->scenario_len;
 	info.path = o->path;
 	info.source = o->source;
 	info.kernel = scn.sc_rev->rev_name;

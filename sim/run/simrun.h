@@ -50,7 +50,8 @@ struct sim_run_opts {
 struct sim_run_result {
 	enum sched_status status;
 	char message[1100];
-	char scenario[256];
+	char scenario[256]; /* NUL bytes kept: scenario_len bytes */
+	size_t scenario_len;
 	char kernel[64];
 	char fail_func[64];
 	uint64_t seed;
