@@ -308,6 +308,8 @@ proc_create_init(const struct thread_uops *uops, void *arg)
 	thread_set_user(td, uops, arg);
 	p->p_state = PRS_NORMAL;
 	thread_link_start(td, "main");
+	sim_obj_label(&p->p_obj, "pid %d (init)", p->p_pid);
+	sim_obj_label(&p->p_fd->fd_obj, "descriptor table of pid %d", p->p_pid);
 	return (0);
 }
 
@@ -338,6 +340,8 @@ fork1(struct thread *td, int flags, const struct thread_uops *uops, void *arg,
 		return (EAGAIN);
 	p2 = proc_alloc(sim_kern->k_nextpid++);
 	sim_trace_created("fork1", &p2->p_obj);
+	sim_obj_label(
+	    &p2->p_obj, "pid %d, child of pid %d", p2->p_pid, p1->p_pid);
 	if (flags & RFCFDG)
 		error = fdinit(&p2->p_fd);
 	else if (flags & RFFDG)
@@ -350,6 +354,13 @@ fork1(struct thread *td, int flags, const struct thread_uops *uops, void *arg,
 		free(p2);
 		return (error);
 	}
+	if (flags & (RFCFDG | RFFDG))
+		sim_obj_label(
+		    &p2->p_fd->fd_obj, "descriptor table of pid %d", p2->p_pid);
+	else
+		sim_obj_label(&p2->p_fd->fd_obj,
+		    "descriptor table of pid %d, shared with pid %d", p1->p_pid,
+		    p2->p_pid);
 	for (i = 0; i <= SIG_MAXSIG; i++)
 		p2->p_sigdisp[i] = p1->p_sigdisp[i];
 	p2->p_pptr = p1;

@@ -217,6 +217,11 @@ def run_checks(args, tmp):
     files = [v for k, v in labels.items() if k.startswith("file#")]
     check(any(v.startswith("pipe pipe#1 read end, fd 1 of pid 1")
               for v in files), "a file's label: type, end, fds (%r)" % files)
+    check(labels.get("proc#1") == "pid 1 (init)"
+          and labels.get("pipe#1") == "read end, write end pipe#2"
+          and labels.get("kqueue#1") == "kqueue of pid 1"
+          and labels.get("filedesc#1") == "descriptor table of pid 1",
+          "processes, pipes, kqueues and descriptor tables are labelled")
     check(labels.get("thread#100100") == "boss",
           "sys.thr_set_name names the thread's object")
     check(any(v.startswith("function <") for k, v in labels.items()

@@ -518,6 +518,9 @@ kqueue_init(struct kqueue *kq, bool cponfork)
 	TASK_INIT(&kq->kq_task, 0, kqueue_task, kq);
 	sim_obj_init(&kq->kq_obj, "kqueue");
 	sim_trace_created("kqueue_init", &kq->kq_obj);
+	if (curthread != NULL)
+		sim_obj_label(&kq->kq_obj, "kqueue of pid %d%s", curproc->p_pid,
+		    cponfork ? ", KQUEUE_CPONFORK" : "");
 	TAILQ_INSERT_TAIL(&kqs.all, kq, kq_all);
 	if (cponfork)
 		KQ_SET_STATE(kq, kq->kq_state | KQ_CPONFORK);

@@ -396,9 +396,13 @@ thread_label_fn(lua_State *L, int fnidx, int tid)
 		sim_obj_label(&o, "%s", best);
 	} else {
 		lua_pushvalue(L, fnidx);
-		if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0)
-			sim_obj_label(&o, "function <%s:%d>", ar.short_src,
+		if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0) {
+			const char *base = strrchr(ar.short_src, '/');
+
+			sim_obj_label(&o, "function <%s:%d>",
+			    base != NULL ? base + 1 : ar.short_src,
 			    ar.linedefined);
+		}
 	}
 	lua_pop(L, 1);
 }
