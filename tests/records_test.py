@@ -84,6 +84,13 @@ return { name = "port json", kernel = "illumos", main = function()
 end }
 """
 
+DEADLOCK = """
+return { name = "deadlock", main = function()
+  local r, w = sys.pipe()
+  sys.read(r, 1)
+end }
+"""
+
 MAIN_MOD = """
 local h = require("helper")
 return { name = "modules", main = function()
@@ -147,6 +154,17 @@ def run_checks(args, tmp):
           "runs.syscalls is the number of rows")
     check(q(db, "SELECT hex(scenario) FROM runs WHERE id = 1")
           == [("796965006C6473",)], "the scenario's name keeps its NUL byte")
+
+    # a call still blocked when the run ends (a deadlock) has its row
+    write(os.path.join(tmp, "dl.lua"), DEADLOCK)
+    ddb = os.path.join(tmp, "d.db")
+    p = evsim(args, "run", os.path.join(tmp, "dl.lua"), "--db", ddb,
+              "--quiet")
+    rows = q(ddb, "SELECT name, result, errno FROM syscalls ORDER BY sc_seq")
+    check(p.returncode == 1 and rows[-1:] == [("read", None, None)],
+          "the read that deadlocked has its row (%r)" % rows)
+    check(q(ddb, "SELECT syscalls FROM runs")[0][0] == len(rows),
+          "runs.syscalls counts it")
 
     # 2. JSON args and results, kevent
     write(os.path.join(tmp, "kq.lua"), KQUEUE)

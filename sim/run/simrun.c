@@ -328,6 +328,8 @@ run_finish(const struct sim_run_opts *o, struct sched *s,
 	res->syscalls = trace_nsyscalls(o->trace);
 	res->decisions = trace_ndecisions(o->trace);
 	trace_hash_hex(o->trace, res->trace_hash);
+	sim_syscall_unfinished();
+	res->syscalls = trace_nsyscalls(o->trace);
 	if (trace_run_end(o->trace, sched_status_name(res->status),
 		res->message[0] ? res->message : NULL,
 		res->fail_func[0] ? res->fail_func : NULL, res->vtime_end_ns,
@@ -357,6 +359,7 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	run.lh = NULL;
 	modules_flush(false);
 	run.begun = false;
+	sim_syscall_fini();
 	return (error);
 }
 

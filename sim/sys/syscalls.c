@@ -156,6 +156,83 @@ vpack(const char *name, const char *what, const char *fmt, va_list ap)
 	return (v);
 }
 
+/*
+ * The 'args' of the syscalls in progress, on a list owned here rather than
+ * by the callers' stacks: a thread unwound inside a call (its process
+ * exits) never returns, and sim_syscall_fini frees what it left.
+ */
+struct sim_sc_args {
+	json_t *args;
+	struct sim_syscall sc; /* a copy, for the row of a call cut short */
+	struct sim_sc_args *prev, *next;
+};
+static struct sim_sc_args *sc_pending;
+
+static struct sim_sc_args *
+args_hold(json_t *args)
+{
+	struct sim_sc_args *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		sim_oom();
+	a->args = args;
+	a->next = sc_pending;
+	if (sc_pending != NULL)
+		sc_pending->prev = a;
+	sc_pending = a;
+	return (a);
+}
+
+static json_t *
+args_take(struct sim_syscall *sc)
+{
+	struct sim_sc_args *a = sc->sc_args;
+	json_t *args;
+
+	if (a == NULL)
+		return (NULL);
+	if (a->prev != NULL)
+		a->prev->next = a->next;
+	else
+		sc_pending = a->next;
+	if (a->next != NULL)
+		a->next->prev = a->prev;
+	args = a->args;
+	free(a);
+	sc->sc_args = NULL;
+	return (args);
+}
+
+void
+sim_syscall_unfinished(void)
+{
+	struct sim_sc_args *a;
+	char *args;
+
+	/* Oldest first: the list holds the newest at its head. */
+	for (a = sc_pending; a != NULL && a->next != NULL; a = a->next)
+		;
+	for (; a != NULL; a = a->prev) {
+		args = sysjson_dump(json_incref(a->args));
+		trace_syscall(sched_trace_sink(), a->sc.sc_seq,
+		    a->sc.sc_start_ns, sched_now(), a->sc.sc_pid, a->sc.sc_tid,
+		    a->sc.sc_name, args, NULL, NULL);
+		free(args);
+	}
+}
+
+void
+sim_syscall_fini(void)
+{
+	struct sim_sc_args *a;
+
+	while ((a = sc_pending) != NULL) {
+		sc_pending = a->next;
+		json_decref(a->args);
+		free(a);
+	}
+}
+
 int
 sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
     int which, const char *argfmt, ...)
@@ -174,12 +251,16 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
 	if (sysjson_on()) {
 		/* Syscall rows are not hashed: built only when recorded. */
 		va_start(ap, argfmt);
-		sc->sc_args = vpack(name, "args", argfmt, ap);
+		sc->sc_args = args_hold(vpack(name, "args", argfmt, ap));
 		va_end(ap);
 	}
 	sched_point(); /* syscall entry */
 	sc->sc_seq = trace_seq(sched_trace_sink());
 	sc->sc_start_ns = sched_now();
+	sc->sc_pid = td->td_proc->p_pid;
+	sc->sc_tid = td->td_tid;
+	if (sc->sc_args != NULL)
+		sc->sc_args->sc = *sc;
 	if ((which == SYS_FREEBSD && !sim_is_freebsd())
 	    || (which == SYS_ILLUMOS && sim_is_freebsd()))
 		return (ENOSYS);
@@ -210,9 +291,8 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
 			result = NULL;
 		}
 	}
-	args = sysjson_dump(sc->sc_args);
+	args = sysjson_dump(args_take(sc));
 	res = sysjson_dump(result);
-	sc->sc_args = NULL;
 	trace_syscall(sched_trace_sink(), sc->sc_seq, sc->sc_start_ns,
 	    sched_now(), td->td_proc->p_pid, td->td_tid, sc->sc_name, args, res,
 	    error != 0 ? sim_errname(error) : NULL);
@@ -231,9 +311,8 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
 void
 sim_syscall_noreturn(struct sim_syscall *sc, const char *result)
 {
-	char *args = sysjson_dump(sc->sc_args);
+	char *args = sysjson_dump(args_take(sc));
 
-	sc->sc_args = NULL;
 	trace_syscall(sched_trace_sink(), sc->sc_seq, sc->sc_start_ns,
 	    sched_now(), curproc->p_pid, curthread->td_tid, sc->sc_name, args,
 	    result, NULL);

@@ -25,14 +25,16 @@
 #include "kernel.h"
 
 struct thread;
-struct json_t; /* jansson's, see sysjson.h */
+struct sim_sc_args;
 
 struct sim_syscall {
 	const char *sc_name;
 	struct thread *sc_td;
 	uint64_t sc_seq;
 	int64_t sc_start_ns;
-	struct json_t *sc_args; /* the row's 'args', NULL when not recorded */
+	int sc_pid, sc_tid;
+	/* The row's 'args' (NULL when not recorded), see sim_syscall_fini. */
+	struct sim_sc_args *sc_args;
 };
 
 /* Which kernels provide a syscall. */
@@ -69,6 +71,18 @@ int sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
  * what it did, as JSON text.
  */
 void sim_syscall_noreturn(struct sim_syscall *sc, const char *result);
+
+/*
+ * Frees the 'args' of syscalls that never returned (their thread was
+ * unwound inside the call); called when a run ends.
+ */
+void sim_syscall_fini(void);
+
+/*
+ * Records the rows of the syscalls still in progress when a run ends (a
+ * thread ended inside them, or the run stopped): result and errno NULL.
+ */
+void sim_syscall_unfinished(void);
 
 /* A named integer constant of the sys table. */
 struct sim_const {
