@@ -79,6 +79,8 @@ return { name = "port json", kernel = "illumos", main = function()
   assert(sys.port_associate(p, sys.PORT_SOURCE_FD, r, sys.POLLIN, "reader"))
   sys.write(w, "x")
   local ev = assert(sys.port_get(p, 0))
+  assert(sys.port_send(p, 1, 0/0))
+  assert(sys.port_sendn({p}, 2, -1/0))
   assert(sys.port_alert(p, sys.PORT_ALERT_SET, 7, "alert"))
   local evs = sys.port_getn(p, 4, 1, 0)
 end }
@@ -264,6 +266,14 @@ def run_checks(args, tmp):
     check(pe == [('{"portev_source":"PORT_SOURCE_FD","portev_events":'
                   '["POLLIN"],"portev_object":1,"portev_user":"reader"}',)],
           "port_get's event with portev_* members (%r)" % pe)
+    users = q(db, "SELECT json_extract(args, '$.user') FROM syscalls WHERE"
+              " run_id = 3 AND name IN ('port_send', 'port_sendn')"
+              " ORDER BY sc_seq")
+    check(users in ([("nan",), ("-inf",)], [("-nan",), ("-inf",)]),
+          "a NaN or infinite user value is a string (%r)" % users)
+    bad = q(db, "SELECT count(*) FROM syscalls WHERE NOT json_valid(args)"
+            " OR (result IS NOT NULL AND NOT json_valid(result))")[0][0]
+    check(bad == 0, "every args and result is valid JSON, ports too")
     al = q(db, "SELECT json_extract(args, '$.flags') FROM syscalls WHERE"
            " run_id = 3 AND name = 'port_alert'")
     check(al == [("PORT_ALERT_SET",)], "alert mode by name")

@@ -12,6 +12,7 @@
  * that scenarios can pass the invalid values the kernel checks.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,11 @@ user_json(const struct port_user *u)
 	case PU_INT:
 		return (json_integer(u->pu_int));
 	case PU_NUM:
+		/* JSON has no NaN or infinity: those as strings. */
+		if (isnan(u->pu_num))
+			return (json_string("nan"));
+		if (isinf(u->pu_num))
+			return (json_string(u->pu_num > 0 ? "inf" : "-inf"));
 		return (json_real(u->pu_num));
 	case PU_BOOL:
 		return (json_boolean(u->pu_int));
