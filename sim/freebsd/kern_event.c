@@ -2037,4 +2037,7 @@ const struct sim_kops freebsd_kops = {
 	.ko_signal = freebsd_signal,
 	.ko_vnode = freebsd_vnode_event,
 	.ko_userret = kqueue_ast,
+	.ko_kqueue = kern_kqueue,
+	.ko_kqueuex = kern_kqueue,
+	.ko_kevent = kern_kevent,
 };
