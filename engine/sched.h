@@ -75,6 +75,16 @@ struct sched_config {
 	/* Called (on the host stack) after each decision; may be NULL. */
 	void (*on_decision)(void *arg, uint64_t step);
 	void *on_decision_arg;
+	/*
+	 * Called at every scheduling point, whether or not there is a
+	 * choice: in the running thread at a syscall's entry and return
+	 * (sched_point), before a thread blocks (sched_block) and when
+	 * sched_checkpoint() asks, with host false; on the host stack before
+	 * each pick of sched_run(), with host true.  Never from a decision
+	 * itself (sim.choose).  May call sched_fail(); may be NULL.
+	 */
+	void (*on_point)(void *arg, bool host);
+	void *on_point_arg;
 };
 
 /*
@@ -128,6 +138,9 @@ int sched_new(struct sched **ret_s, const struct sched_config *cfg);
 
 /* Frees the scheduler and every thread's stack.  NULL is a no-op. */
 void sched_free(struct sched *s);
+
+/* Runs the on_point hook in the running thread now (no switch). */
+void sched_checkpoint(void);
 
 /* The scheduler of the run in progress. */
 struct sched *sched_self(void);

@@ -36,6 +36,7 @@ struct sim_run_opts {
 	bool check; /* global kernel invariants at every decision */
 	size_t mem_limit_bytes;
 	uint64_t instr_budget;
+	unsigned cpu_limit_sec; /* host CPU-time watchdog; 0: 300 s */
 };
 
 struct sim_run_result {
