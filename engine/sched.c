@@ -810,7 +810,7 @@ sched_run(struct sched *s)
 			break;
 		}
 		ev = evq_peek(s->evq);
-		if (ev == NULL) {
+		if (ev == NULL || ev->ev_deadline_ns == SCHED_NEVER) {
 			deadlock(s);
 			break;
 		}
@@ -853,7 +853,7 @@ sched_now(void)
 int64_t
 sched_realtime(void)
 {
-	return (self->now_ns + self->realtime_off_ns);
+	return (sched_add_ns(self->now_ns, self->realtime_off_ns));
 }
 
 void

@@ -211,10 +211,28 @@ void sched_wakeup(struct sched_thread *td);
 /* Asks the configured sigcheck hook whether td's sleep must be interrupted. */
 int sched_sigcheck(struct sched_thread *td);
 
+/*
+ * Time arithmetic never overflows: a sum beyond the largest representable
+ * instant is SCHED_NEVER, a deadline that never comes (the scheduler never
+ * advances virtual time to it: a run waiting only for it is a deadlock).
+ */
+#define SCHED_NEVER INT64_MAX
+
+/* a + b in ns, saturating at INT64_MIN and SCHED_NEVER. */
+static inline int64_t
+sched_add_ns(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return (b > 0 ? SCHED_NEVER : INT64_MIN);
+	return (r);
+}
+
 /* Virtual monotonic time in ns. */
 int64_t sched_now(void);
 
-/* CLOCK_REALTIME: monotonic time plus the settable offset. */
+/* CLOCK_REALTIME: monotonic time plus the settable offset (saturating). */
 int64_t sched_realtime(void);
 void sched_set_realtime(int64_t realtime_ns);
 
