@@ -258,6 +258,18 @@ l_assert(lua_State *L)
 	return (raise_marked(L, 1));
 }
 
+/*
+ * Forgets the value error() raised: a protected call caught it, so it can
+ * no longer reach lhost_call() (and a later error with the same text is
+ * not a verdict).
+ */
+static void
+forget_raised(lua_State *L)
+{
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "evsim.raised");
+}
+
 /* Whether the value at idx is the one error() or assert() raised last. */
 static bool
 raised_by_script(lua_State *L, int idx)
@@ -748,6 +760,7 @@ l_pcall(lua_State *L)
 	status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
 	if (status != LUA_OK) {
 		rethrow_fatal(L, h);
+		forget_raised(L);
 		lua_pushboolean(L, 0);
 		lua_insert(L, -2);
 		return (2);
@@ -783,6 +796,7 @@ l_xpcall(lua_State *L)
 	status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
 	if (status != LUA_OK) {
 		rethrow_fatal(L, h);
+		forget_raised(L);
 		lua_pushboolean(L, 0);
 		lua_replace(L, 1);
 		return (2);
@@ -805,6 +819,7 @@ l_resume(lua_State *L)
 		lua_pushvalue(L, 2);
 		rethrow_fatal(L, h);
 		lua_pop(L, 1);
+		forget_raised(L);
 	}
 	return (lua_gettop(L));
 }

@@ -514,3 +514,146 @@ Test(lhost_new, host_access_is_absent)
 	    "nil,nil,nil,nil,nil,nil,function,function");
 	lhost_free(h);
 }
+
+/* The result kind of src through lhost_call(), its message in err. */
+static enum lhost_result
+kind_of(const char *src, char *err, size_t errlen)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	enum lhost_result r;
+
+	err[0] = '\0';
+	r = call_src(h, "@k.lua", src, err, errlen);
+	lhost_free(h);
+	return (r);
+}
+
+Test(lhost_call, error_and_assert_are_verdicts_other_errors_script_errors)
+{
+	static const struct {
+		const char *src;
+		enum lhost_result want;
+		const char *msg;
+	} cases[] = {
+		{ "error('boom')", LHOST_ERROR, "k.lua:1: boom" },
+		{ "assert(false, 'no')", LHOST_ERROR, "k.lua:1: no" },
+		{ "assert(nil)", LHOST_ERROR, "k.lua:1: assertion failed!" },
+		{ "error({})", LHOST_ERROR,
+		    "k.lua:1: (error object is a table "
+		    "value)" },
+		{ "local f\nf()", LHOST_SCRIPT_ERROR,
+		    "k.lua:2: attempt to call a nil value (local 'f')" },
+		{ "local x\nreturn x + 1", LHOST_SCRIPT_ERROR,
+		    "k.lua:2: attempt to perform arithmetic on a nil value "
+		    "(local 'x')" },
+		{ "string.rep()", LHOST_SCRIPT_ERROR,
+		    "k.lua:1: bad argument #1 to 'rep' (string expected, got "
+		    "no value)" },
+		{ "assert()", LHOST_SCRIPT_ERROR,
+		    "k.lua:1: bad argument #1 to 'assert' (value expected)" },
+		/* The scenario raises a caught script error itself. */
+		{ "local ok, e = pcall(string.rep)\nerror(e, 0)", LHOST_ERROR,
+		    "bad argument #1 to 'string.rep'" },
+		/* A caught error() does not make a later script error one. */
+		{ "pcall(error, 'x')\nlocal t\nreturn t.y", LHOST_SCRIPT_ERROR,
+		    "k.lua:3: attempt to index a nil value" },
+		/* The same text raised by error() earlier does not count. */
+		{ "pcall(error, 'k.lua:2: attempt to call a nil value "
+		  "(global \\'g\\')', 0)\ng()",
+		    LHOST_SCRIPT_ERROR,
+		    "k.lua:2: attempt to call a nil value" },
+		{ "coroutine.wrap(function() assert(false, 'in co') end)()",
+		    LHOST_ERROR, "k.lua:1: in co" },
+		{ "coroutine.wrap(function() local t return t.x end)()",
+		    LHOST_SCRIPT_ERROR, "attempt to index a nil value" },
+		{ "error(setmetatable({}, {__tostring = function() return "
+		  "'custom' end}))",
+		    LHOST_ERROR, "k.lua:1: custom" },
+		{ "error(setmetatable({}, {__tostring = function() error('x') "
+		  "end}))",
+		    LHOST_ERROR, "k.lua:1: (error object is a table value)" },
+	};
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum lhost_result r = kind_of(cases[i].src, err, sizeof(err));
+
+		cr_assert_eq(r, cases[i].want, "%s: kind %d, want %d (%s)",
+		    cases[i].src, r, cases[i].want, err);
+		assert_contains(err, cases[i].msg);
+	}
+}
+
+/* A C function standing in for a syscall: refused where lhost_nosys says. */
+static int
+fake_syscall(lua_State *L)
+{
+	bool fatal;
+	const char *ctx = lhost_nosys_context(lhost_from(L), &fatal);
+
+	if (ctx != NULL && fatal)
+		lhost_fatal(L, "syscall in %s", ctx);
+	if (ctx != NULL)
+		return (luaL_error(L, "syscall refused in %s", ctx));
+	lua_pushinteger(L, 42);
+	return (1);
+}
+
+Test(lhost_call, nosys_context_refuses_fatal_ends_the_run_through_pcall)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	lua_State *L = lhost_lua(h);
+	char err[512] = "";
+	const char *why;
+	bool fatal;
+
+	lua_pushcfunction(L, fake_syscall);
+	lua_setglobal(L, "sc");
+	cr_assert_eq(
+	    call_src(h, "@n.lua", "assert(sc() == 42)", err, sizeof(err)),
+	    LHOST_OK, "%s", err);
+	/* Non-fatal: a catchable error. */
+	cr_assert_null(lhost_nosys(h, "a test", false, NULL));
+	cr_assert_eq(call_src(h, "@n.lua",
+			 "local ok, e = pcall(sc)\nassert(not ok and "
+			 "e:find('refused in a test'))",
+			 err, sizeof(err)),
+	    LHOST_OK, "%s", err);
+	/* Fatal: pcall cannot catch it, the Lua line is in the message. */
+	cr_assert_str_eq(
+	    lhost_nosys(h, "an invariant", true, &fatal), "a test");
+	cr_assert(!fatal);
+	cr_assert_eq(
+	    call_src(h, "@n.lua", "\npcall(sc)\nreturn 1", err, sizeof(err)),
+	    LHOST_ABORTED);
+	cr_assert_str_eq(err, "n.lua:2: syscall in an invariant");
+	cr_assert(lhost_aborted(h, &why));
+	lhost_free(h);
+}
+
+/*
+ * An error object's __tostring runs without syscalls: one that would make
+ * one gets the type message, and the verdict stays the error() one.
+ */
+Test(lhost_call, error_tostring_cannot_make_syscalls)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	lua_State *L = lhost_lua(h);
+	char err[512] = "";
+
+	lua_pushcfunction(L, fake_syscall);
+	lua_setglobal(L, "sc");
+	cr_assert_eq(call_src(h, "@e.lua",
+			 "error(setmetatable({}, {__tostring = function() "
+			 "sc() return 'x' end}))",
+			 err, sizeof(err)),
+	    LHOST_ERROR);
+	cr_assert_str_eq(err, "e.lua:1: (error object is a table value)");
+	cr_assert(!lhost_aborted(h, NULL));
+	cr_assert_null(lhost_nosys_context(h, NULL));
+	lhost_free(h);
+}
