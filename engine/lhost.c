@@ -192,8 +192,9 @@ lhost_fatal(lua_State *L, const char *fmt, ...)
 		vsnprintf(h->abort_msg, sizeof(h->abort_msg), fmt, ap);
 		va_end(ap);
 		h->aborted = h->abort_msg;
-		lhost_where(L, h->abort_where, sizeof(h->abort_where));
 	}
+	if (h->abort_where[0] == '\0')
+		lhost_where(L, h->abort_where, sizeof(h->abort_where));
 	lua_pushstring(L, h->aborted);
 	lua_error(L);
 	abort();
@@ -1024,6 +1025,7 @@ lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
 	wrap(L, -1, "load", l_load);
 	lua_getfield(L, -1, "string");
 	wrap(L, -1, "format", l_format);
+	lhost_open_patterns(L, -1);
 	lua_pop(L, 1);
 	lua_getfield(L, -1, "math");
 	lua_pushcfunction(L, l_random);

@@ -113,6 +113,12 @@ const char *lhost_nosys_context(const struct lhost *h, bool *ret_fatal);
  */
 bool lhost_check_limits(struct lhost *h, const char **why);
 
+/*
+ * Installs string.find/match/gmatch/gsub that a limit can stop inside the
+ * matcher (lpattern.c) into the string table at index strtbl.
+ */
+void lhost_open_patterns(lua_State *L, int strtbl);
+
 /* Whether the run was aborted by a limit, and why. */
 bool lhost_aborted(const struct lhost *h, const char **why);
 
