@@ -434,7 +434,11 @@ filt_timervalidate(struct knote *kn, int64_t *to)
 		return (EINVAL);
 	if ((kn->kn_sfflags & NOTE_ABSTIME) != 0) {
 		boottime = sched_realtime() - sched_now();
-		*to = *to - boottime > 0 ? *to - boottime : 0;
+		/* XXX: saturates where the kernel's sbintime difference wraps.
+		 */
+		*to = sched_add_ns(*to, -boottime) > 0
+		    ? sched_add_ns(*to, -boottime)
+		    : 0;
 	}
 	return (0);
 }
