@@ -33,7 +33,7 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /*
- * The fields of the scenario table (SPEC section 1), and the extensions
+ * The fields of the scenario table (evsim-scenario(5)), and the extensions
  * the test runner reads and evsim run ignores: 'expect' (the status
  * tests/scenarios.py expects) and 'kernels' (the revisions it runs the
  * scenario under).
