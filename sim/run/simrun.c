@@ -97,12 +97,12 @@ lua_print(void *arg, const char *text)
 	}
 }
 
-/* The Lua line the running thread is at, or "?". */
+/* The Lua line the running thread is at, or "?" (kernel threads too). */
 static void
 run_where(char *buf, size_t len)
 {
-	lua_State *T
-	    = sched_curthread() != NULL ? thread_lua_state(curthread) : NULL;
+	struct thread *td = curthread;
+	lua_State *T = td != NULL ? thread_lua_state(td) : NULL;
 
 	if (T != NULL)
 		lhost_where(T, buf, len);
@@ -203,13 +203,19 @@ check_kernel(void *arg, uint64_t step)
 	sim_invariants_check();
 }
 
-/* sched's on_point: limits, then the invariants (in a thread). */
+/*
+ * sched's on_point: limits, then the invariants in a thread of the
+ * scenario.  Not in a kernel thread (softclock, taskqueue): it belongs to
+ * no process, so sim.inspect would have no descriptors to look at; what a
+ * kernel thread changes is checked at the next point of a scenario thread
+ * (the return of the syscall it woke, at the latest).
+ */
 static void
 run_on_point(void *arg, bool host)
 {
 	(void)arg;
 	check_limits(host);
-	if (!host)
+	if (!host && curthread != NULL)
 		check_invariants();
 }
 
