@@ -205,18 +205,23 @@ check_kernel(void *arg, uint64_t step)
 
 /*
  * sched's on_point: limits, then the invariants in a thread of the
- * scenario.  Not in a kernel thread (softclock, taskqueue): it belongs to
- * no process, so sim.inspect would have no descriptors to look at; what a
- * kernel thread changes is checked at the next point of a scenario thread
- * (the return of the syscall it woke, at the latest).
+ * scenario.  Not in a kernel thread (softclock, taskqueue), which belongs
+ * to no process, nor in a process tearing itself down in exit1() (its
+ * descriptors are being freed): sim.inspect would have no descriptors to
+ * look at.  What they change is checked at the next point of another
+ * scenario thread (pid 1's main was checked when it returned).
  */
 static void
 run_on_point(void *arg, bool host)
 {
+	struct thread *td;
+
 	(void)arg;
 	check_limits(host);
-	if (!host && curthread != NULL)
-		check_invariants();
+	if (host || (td = curthread) == NULL
+	    || (td->td_proc->p_flag & P_WEXIT) != 0)
+		return;
+	check_invariants();
 }
 
 /*
