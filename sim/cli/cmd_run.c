@@ -23,7 +23,8 @@ usage(void)
 	printf("usage: evsim run FILE [--seed N] [--db PATH] [--kernel K] "
 	       "[--strategy S]\n"
 	       "                 [--no-record] [--trace-out PATH] [--quiet] "
-	       "[--check|--no-check]\n\n"
+	       "[--check|--no-check]\n"
+	       "                 [--cpu-limit SEC]\n\n"
 	       "Runs one scenario and records every transition into the "
 	       "database\n"
 	       "(default evsim.db).  Kernels: see README (freebsd, illumos "
@@ -31,7 +32,11 @@ usage(void)
 	       "freebsd@b11289f).\n"
 	       "Strategies: fifo (default), random, pct[:D].\n"
 	       "--check verifies the global kernel invariants at every "
-	       "decision (default off).\n\n"
+	       "decision (default off).\n"
+	       "--cpu-limit ends the run as error after SEC seconds of host "
+	       "CPU time\n"
+	       "(default 300): a watchdog for work stuck inside one library "
+	       "call.\n\n"
 	       "examples:\n"
 	       "  evsim run scenarios/basic/pipe_fork_wait.lua\n"
 	       "  evsim run scenarios/fork/cponfork_timer_race.lua "
@@ -89,6 +94,7 @@ cmd_run(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "no-check", no_argument, NULL, 'C' },
+		{ "cpu-limit", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -99,13 +105,14 @@ cmd_run(int argc, char **argv)
 	const char *db = "evsim.db", *trace_out = NULL;
 	FILE *tf = NULL;
 	char err[1200], *src, *args;
+	uint64_t v;
 	int c, error;
 
 	memset(&o, 0, sizeof(o));
 	o.strategy = SCHED_FIFO;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCh", opts, NULL))
+	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCL:h", opts, NULL))
 	    != -1) {
 		switch (c) {
 		case 's':
@@ -159,6 +166,15 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'C':
 			o.check = false;
+			break;
+		case 'L':
+			if (cli_parse_u64(optarg, &v) != 0 || v == 0
+			    || v > 1000000)
+				return (cli_usage_error("run",
+				    "--cpu-limit: '%s' is not a number of "
+				    "seconds from 1 to 1000000",
+				    optarg));
+			o.cpu_limit_sec = (unsigned)v;
 			break;
 		case 'h':
 			usage();

@@ -1125,7 +1125,7 @@ kqueue_scan(struct kqueue *kq, int maxevents, struct kevent_copyops *k_ops,
 	else if (timeout_ns < 0)
 		deadline_ns = 0;
 	else
-		deadline_ns = sched_now() + timeout_ns;
+		deadline_ns = sched_add_ns(sched_now(), timeout_ns);
 	memset(&marker, 0, sizeof(marker));
 	marker.kn_status = KN_MARKER; /* not a modelled knote: untraced */
 	marker.kn_kq = kq;

@@ -396,7 +396,7 @@ filt_timerexpire_l(struct knote *kn)
 		KN_SET_DATA(kn, kn->kn_data + delta);
 		kc->next += delta * kc->to;
 		if (now >= kc->next) /* overflow */
-			kc->next = now + kc->to;
+			kc->next = sched_add_ns(now, kc->to);
 		KNOTE_ACTIVATE(kn, 0); /* XXX - handle locking */
 	}
 	kqtimer_sched_callout(kc);
@@ -434,7 +434,11 @@ filt_timervalidate(struct knote *kn, int64_t *to)
 		return (EINVAL);
 	if ((kn->kn_sfflags & NOTE_ABSTIME) != 0) {
 		boottime = sched_realtime() - sched_now();
-		*to = *to - boottime > 0 ? *to - boottime : 0;
+		/* XXX: saturates where the kernel's sbintime difference wraps.
+		 */
+		*to = sched_add_ns(*to, -boottime) > 0
+		    ? sched_add_ns(*to, -boottime)
+		    : 0;
 	}
 	return (0);
 }
@@ -450,7 +454,8 @@ filt_timerstart(struct knote *kn, int64_t to)
 		kc->next = to;
 		kc->to = 0;
 	} else {
-		kc->next = to + sched_now();
+		/* XXX: saturates where the kernel's sbintime sum wraps. */
+		kc->next = sched_add_ns(to, sched_now());
 		kc->to = to;
 	}
 	kqtimer_sched_callout(kc);

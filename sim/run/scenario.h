@@ -37,6 +37,20 @@ struct scenario {
 	bool sc_has_invariants;
 };
 
+/* A string key of a Lua table (anchored by the table). */
+struct scenario_key {
+	const char *sk_name;
+	size_t sk_len;
+};
+
+/*
+ * The keys of the table at index t, in bytewise name order (never in
+ * lua_next() order).  Returns 0 with a malloc'd array (free() it), EINVAL
+ * when a key is not a string, or ENOMEM.
+ */
+int scenario_sorted_keys(
+    lua_State *L, int t, struct scenario_key **ret_keys, size_t *ret_n);
+
 /*
  * Reads and validates the scenario table at index idx of L (the value the
  * scenario file returned; 'main' stays in the table for the caller).
