@@ -120,6 +120,16 @@ scenario_fields(lua_State *L, int t, const char *path, const char *kernel,
 		sc->sc_vtime_limit_ns = lua_tointeger(L, -1);
 	}
 	lua_pop(L, 1);
+	sc->sc_realtime_start_ns = SCENARIO_REALTIME_START_NS;
+	if (lua_getfield(L, t, "realtime_start") != LUA_TNIL) {
+		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+			return (seterr(err, errlen,
+			    "%s: 'realtime_start' must be a non-negative "
+			    "integer (ns since the Epoch)",
+			    path));
+		sc->sc_realtime_start_ns = lua_tointeger(L, -1);
+	}
+	lua_pop(L, 1);
 	if (lua_getfield(L, t, "limits") != LUA_TNIL) {
 		error = scenario_limits(L, path, sc, err, errlen);
 		if (error != 0)
