@@ -187,3 +187,25 @@ Test(scenario, limits_and_invariants_in_name_order)
 	cr_assert_str_eq(sc.sc_limits[0].sl_name, "kern.kq_calloutmax");
 	cr_assert_str_eq(sc.sc_limits[1].sl_name, "process.max-port-events");
 }
+
+Test(scenario, realtime_start)
+{
+	cr_assert_eq(parse("{name = 'n', main = function() end}", NULL), 0);
+	cr_assert_eq(sc.sc_realtime_start_ns, (int64_t)946684800 * 1000000000);
+	cr_assert_eq(parse("{name = 'n', main = function() end, "
+			   "realtime_start = 0}",
+			 NULL),
+	    0, "%s", err);
+	cr_assert_eq(sc.sc_realtime_start_ns, 0);
+	cr_assert_eq(parse("{name = 'n', main = function() end, "
+			   "realtime_start = 1700000000123456789}",
+			 NULL),
+	    0, "%s", err);
+	cr_assert_eq(sc.sc_realtime_start_ns, 1700000000123456789);
+	refused("{name = 'n', main = function() end, realtime_start = -1}",
+	    "s.lua: 'realtime_start' must be a non-negative integer (ns since "
+	    "the Epoch)");
+	refused("{name = 'n', main = function() end, realtime_start = 1.5}",
+	    "s.lua: 'realtime_start' must be a non-negative integer (ns since "
+	    "the Epoch)");
+}

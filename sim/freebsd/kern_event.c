@@ -2053,6 +2053,7 @@ const struct sim_kops freebsd_kops = {
 	.ko_reap = freebsd_reap,
 	.ko_signal = freebsd_signal,
 	.ko_vnode = freebsd_vnode_event,
+	.ko_vnode_post = freebsd_vnode_post,
 	.ko_userret = kqueue_ast,
 	.ko_kqueue = kern_kqueue,
 	.ko_kqueuex = kern_kqueue,

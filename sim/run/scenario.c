@@ -47,6 +47,7 @@ static const char *const scenario_field_names[] = {
 	"limits",
 	"main",
 	"name",
+	"realtime_start",
 	"seed",
 	"vtime_limit",
 	NULL,
@@ -336,6 +337,16 @@ scenario_fields(lua_State *L, int t, const char *path, const char *kernel,
 			    "%s: 'vtime_limit' must be a positive integer (ns)",
 			    path));
 		sc->sc_vtime_limit_ns = lua_tointeger(L, -1);
+	}
+	lua_pop(L, 1);
+	sc->sc_realtime_start_ns = SCENARIO_REALTIME_START_NS;
+	if (lua_getfield(L, t, "realtime_start") != LUA_TNIL) {
+		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+			return (seterr(err, errlen,
+			    "%s: 'realtime_start' must be a non-negative "
+			    "integer (ns since the Epoch)",
+			    path));
+		sc->sc_realtime_start_ns = lua_tointeger(L, -1);
 	}
 	lua_pop(L, 1);
 	if (lua_getfield(L, t, "limits") != LUA_TNIL) {

@@ -19,6 +19,9 @@
 /* At most this many entries in 'limits' (each names a distinct tunable). */
 #define SCENARIO_MAXLIMITS 16
 
+/* CLOCK_REALTIME at boot without 'realtime_start': 2000-01-01T00:00:00Z. */
+#define SCENARIO_REALTIME_START_NS ((int64_t)946684800 * 1000000000)
+
 struct scenario_limit {
 	char sl_name[64]; /* a known tunable */
 	int64_t sl_value; /* within its range */
@@ -31,6 +34,8 @@ struct scenario {
 	const struct sim_revision *sc_rev;
 	int64_t sc_seed; /* 'seed'; 1 when absent */
 	int64_t sc_vtime_limit_ns; /* 'vtime_limit'; 0 when absent */
+	/* 'realtime_start': CLOCK_REALTIME at boot, ns since the Epoch. */
+	int64_t sc_realtime_start_ns;
 	struct scenario_limit sc_limits[SCENARIO_MAXLIMITS]; /* 'limits' */
 	int sc_nlimits;
 	/* 'invariants' is a table (of functions, called by name). */

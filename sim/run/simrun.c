@@ -421,6 +421,8 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	sc.pct_depth = o->pct_depth;
 	sc.trace = o->trace;
 	sc.vtime_limit_ns = scn.sc_vtime_limit_ns;
+	/* The clock starts at 0: the offset is the realtime at boot. */
+	sc.realtime_offset_ns = scn.sc_realtime_start_ns;
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
 	sc.dfs = o->dfs;
