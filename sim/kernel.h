@@ -130,6 +130,13 @@ struct sim_kops {
 	/* A vnode event. */
 	void (*ko_vnode)(struct vnode *vp, enum sim_vnev ev);
 	/*
+	 * A vnode event on one name of vp (removal, rename): the directory
+	 * and the name, as illumos's vnevent_remove()/vnevent_rename_*()
+	 * pass them.  When NULL, ko_vnode gets the event.
+	 */
+	void (*ko_vnevent)(struct vnode *vp, enum sim_vnev ev,
+	    struct vnode *dvp, const char *name);
+	/*
 	 * Work due before a thread returns to user space (FreeBSD's
 	 * TDA_KQUEUE AST: the nested-kqueue task completes first).
 	 */

@@ -197,6 +197,20 @@ vn_knote(struct vnode *vp, enum sim_vnev ev)
 	mtx_unlock(&vp->v_interlock);
 }
 
+/* A vnode event on the name 'name' in dvp (illumos's vnevent_*()). */
+static void
+vn_knote_name(
+    struct vnode *vp, enum sim_vnev ev, struct vnode *dvp, const char *name)
+{
+	if (sim_kern->k_ops->ko_vnevent == NULL) {
+		vn_knote(vp, ev);
+		return;
+	}
+	mtx_lock(&vp->v_interlock);
+	sim_kern->k_ops->ko_vnevent(vp, ev, dvp, name);
+	mtx_unlock(&vp->v_interlock);
+}
+
 int
 vfs_init(void)
 {
@@ -350,6 +364,25 @@ namei(const char *path, struct vnode **ret_vp)
 		return (ENOENT);
 	vref(nd.ni_vp);
 	*ret_vp = nd.ni_vp;
+	return (0);
+}
+
+/* The directory and name of path's last component (see vfs.h). */
+int
+namei_parent(const char *path, struct vnode **dvpp, char *name, size_t len)
+{
+	struct nameidata nd;
+	int error;
+
+	error = vfs_lookup(path, &nd);
+	if (error != 0)
+		return (error);
+	if (nd.ni_vp == NULL)
+		return (ENOENT);
+	*dvpp = nd.ni_dvp;
+	if (nd.ni_dvp != NULL)
+		vref(nd.ni_dvp);
+	snprintf(name, len, "%s", nd.ni_name);
 	return (0);
 }
 
@@ -523,7 +556,7 @@ kern_unlinkat(struct thread *td, const char *path)
 	SIM_SET(&vp->v_obj, "v_nlink", vp->v_nlink, vp->v_nlink - 1);
 	vp->v_ctime_ns = dvp->v_mtime_ns = sched_now();
 	/* The name's reference keeps vp alive through the events. */
-	vn_knote(vp, VNEV_DELETE);
+	vn_knote_name(vp, VNEV_DELETE, dvp, nd.ni_name);
 	vn_knote(dvp, VNEV_WRITE);
 	vrele(vp);
 	return (0);
@@ -632,9 +665,9 @@ kern_renameat(struct thread *td, const char *from, const char *to)
 		} else if (tvp != NULL && tvp->v_type == VDIR)
 			vn_knote(fdvp, VNEV_LINK);
 	}
-	vn_knote(fvp, VNEV_RENAME_FROM);
+	vn_knote_name(fvp, VNEV_RENAME_FROM, fdvp, fnd.ni_name);
 	if (tvp != NULL) {
-		vn_knote(tvp, VNEV_RENAME_TO);
+		vn_knote_name(tvp, VNEV_RENAME_TO, tdvp, tnd.ni_name);
 		if (sim_is_freebsd())
 			vn_knote(tvp, VNEV_DELETE);
 		/* The target's name reference, kept through its events. */

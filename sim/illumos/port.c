@@ -497,6 +497,8 @@ port_fo_close(struct file *fp, struct thread *td)
 	struct port_proc *ppr = port_proc(td->td_proc);
 
 	port_close(pp, 1);
+	/* Ports polling this one lose their poll head with it. */
+	seldrain(&pp->port_sel);
 	/* Models port_inactive() in uts/common/fs/portfs/port_vnops.c. */
 	port_control_check();
 	mtx_lock(&port_control.pc_mutex);
@@ -517,19 +519,36 @@ port_fo_close(struct file *fp, struct thread *td)
 
 /*
  * Models port_poll() in uts/common/fs/portfs/port_vnops.c: POLLIN with
- * events queued, POLLOUT while slots are left.
+ * events queued, POLLOUT while slots are left.  When nothing asked for is
+ * there, the poller hooks onto 'port_pollhd' (port_file_pollhead()) and
+ * PORTQ_POLLIN/PORTQ_POLLOUT ask port_send_event()/pollwakeup() and
+ * port_free_event_local() to wake it.  The only caller is the FD source
+ * (VOP_POLL with anyyet 0).
  */
 static int
 port_fo_poll(struct file *fp, int events, struct thread *td)
 {
 	port_t *pp = fp->f_data;
-	int levents = 0;
+	port_queue_t *portq = &pp->port_queue;
+	int levents = 0, flags;
 
-	if (pp->port_queue.portq_nent)
+	mtx_lock(&portq->portq_mutex);
+	if (portq->portq_nent)
 		levents = POLLIN;
 	if (pp->port_curr < pp->port_max_events)
 		levents |= POLLOUT;
-	return (levents & events);
+	levents &= events;
+	if (levents == 0) {
+		flags = portq->portq_flags;
+		if (events & POLLIN)
+			flags |= PORTQ_POLLIN;
+		if (events & POLLOUT)
+			flags |= PORTQ_POLLOUT;
+		if (flags != portq->portq_flags)
+			PORTQ_SET_FLAGS(pp, flags);
+	}
+	mtx_unlock(&portq->portq_mutex);
+	return (levents);
 }
 
 /* read(2) and write(2) on a port: portfs has no VOP_READ/VOP_WRITE. */
@@ -724,7 +743,14 @@ illumos_seldrain(struct selinfo *sip)
 static void
 illumos_vnode(struct vnode *vp, enum sim_vnev ev)
 {
-	port_fop_vnode_event(vp, (int)ev);
+	port_fop_vnode_event(vp, (int)ev, NULL, NULL);
+}
+
+static void
+illumos_vnevent(
+    struct vnode *vp, enum sim_vnev ev, struct vnode *dvp, const char *name)
+{
+	port_fop_vnode_event(vp, (int)ev, dvp, name);
 }
 
 static void illumos_exit(struct thread *td, struct proc *p);
@@ -751,6 +777,7 @@ const struct sim_kops illumos_kops = {
 	.ko_reap = NULL,
 	.ko_signal = NULL,
 	.ko_vnode = illumos_vnode,
+	.ko_vnevent = illumos_vnevent,
 	.ko_proc_init = illumos_proc_init,
 	.ko_proc_fini = illumos_proc_fini,
 };
