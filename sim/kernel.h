@@ -121,6 +121,11 @@ struct sim_kops {
 	void (*ko_fdclose)(struct thread *td, int fd, struct file *fp);
 	/* p2 was forked from p1 by td and can run now. */
 	void (*ko_fork)(struct thread *td, struct proc *p1, struct proc *p2);
+	/*
+	 * p is exiting (all its threads are gone), before its descriptors
+	 * are closed (illumos's proc_exit() runs timer_exit() there).
+	 */
+	void (*ko_exit_files)(struct thread *td, struct proc *p);
 	/* p is exiting (all its threads are gone); before it is a zombie. */
 	void (*ko_exit)(struct thread *td, struct proc *p);
 	/* p was reaped by its parent. */

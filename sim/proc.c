@@ -539,6 +539,8 @@ exit1(struct thread *td, int rval, int signo)
 		msleep(&p->p_numthreads, sim_giant_mtx(), 0, "exit1", 0);
 	SIM_SET(&p->p_obj, "p_xexit", p->p_xexit, rval & 0xff);
 	SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, signo);
+	if (sim_kern->k_ops->ko_exit_files != NULL)
+		sim_kern->k_ops->ko_exit_files(td, p);
 	fdescfree(td);
 	/* FreeBSD 5.x sent NOTE_EXIT after reparenting the children. */
 	if (sim_kern->k_ops->ko_exit != NULL && !sim_kern->k_rev->rev_exit_2003)

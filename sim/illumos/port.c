@@ -755,6 +755,17 @@ illumos_vnevent(
 
 static void illumos_exit(struct thread *td, struct proc *p);
 
+/*
+ * Models the timer_exit() call of proc_exit() in uts/common/os/exit.c:
+ * the process's timers are deleted before closeall(), so their port slots
+ * are back before a port's last close waits for outstanding slots.
+ */
+static void
+illumos_exit_files(struct thread *td, struct proc *p)
+{
+	port_timer_exit(p);
+}
+
 static void
 illumos_proc_init(struct proc *p)
 {
@@ -773,6 +784,7 @@ const struct sim_kops illumos_kops = {
 	.ko_seldrain = illumos_seldrain,
 	.ko_fdclose = port_fdclose,
 	.ko_fork = NULL,
+	.ko_exit_files = illumos_exit_files,
 	.ko_exit = illumos_exit,
 	.ko_reap = NULL,
 	.ko_signal = NULL,
@@ -785,8 +797,8 @@ const struct sim_kops illumos_kops = {
 /*
  * Exit: illumos's closeall() removes the process's fd associations
  * (port_close_fd) before closef(); the simulator's fdescfree() does not
- * call ko_fdclose, so the associations left are removed here, and the
- * timers are deleted (timer_exit()).
+ * call ko_fdclose, so the associations left are removed here.  The
+ * timers went before the descriptors (illumos_exit_files()).
  */
 static void
 illumos_exit(struct thread *td, struct proc *p)
@@ -794,7 +806,6 @@ illumos_exit(struct thread *td, struct proc *p)
 	struct port_proc *ppr = port_proc(p);
 	portfd_t *pfd;
 
-	port_timer_exit(p);
 	port_exit_cleanup();
 	while ((pfd = LIST_FIRST(&ppr->ppr_portfds)) != NULL)
 		port_fd_proc_close(td, PFTOD(pfd)->pd_fd);
