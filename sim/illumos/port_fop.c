@@ -9,8 +9,7 @@
  *
  * Deviations (XXX): a watch is keyed by (pid, path) because a scenario
  * names the file by path, where illumos keys by (pid, file_obj_t address);
- * the file_obj_t timestamps are not compared at association (as with
- * all-zero stamps); one mutex ('portfop_mutex') protects every port's watch
+ * one mutex ('portfop_mutex') protects every port's watch
  * cache and every vnode's watch list, where illumos has 'pfc_lock' per port
  * and a per-vnode mutex; re-association updates the user cookie (the
  * illumos#14898 fix; not under illumos@pre-14898, rev_fop_keeps_user);
@@ -125,12 +124,47 @@ port_pcache_remove_fop(portfop_cache_t *pfcp, portfop_t *pfp)
 }
 
 /*
+ * Models port_check_timestamp() in uts/common/fs/portfs/port_fop.c: a
+ * file_obj with any timestamp set is compared with the file's times when
+ * associated; an active watch whose asked-for time differs (atime for
+ * FILE_ACCESS, mtime for FILE_MODIFIED, ctime for FILE_ATTRIB) fires at
+ * once, so a change between stat() and port_associate() is not lost.
+ */
+static void
+port_check_timestamp(portfop_t *pfp, const int64_t *stamps)
+{
+	struct vnode *vp = pfp->pfop_vp;
+	port_kevent_t *pkevp;
+	int events = 0;
+
+	mtx_assert(portfop_mutex(), MA_OWNED);
+	if (stamps[0] == 0 && stamps[1] == 0 && stamps[2] == 0)
+		return;
+	if (!(pfp->pfop_flags & PORT_FOP_ACTIVE))
+		return;
+	if ((pfp->pfop_events & FILE_ACCESS) && stamps[0] != vp->v_atime_ns)
+		events |= FILE_ACCESS;
+	if ((pfp->pfop_events & FILE_MODIFIED) && stamps[1] != vp->v_mtime_ns)
+		events |= FILE_MODIFIED;
+	if ((pfp->pfop_events & FILE_ATTRIB) && stamps[2] != vp->v_ctime_ns)
+		events |= FILE_ATTRIB;
+	if (events == 0)
+		return;
+	pkevp = pfp->pfop_pev;
+	SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags", pfop_flag_names,
+	    pfp->pfop_flags,
+	    (pfp->pfop_flags & ~PORT_FOP_ACTIVE) | PORT_FOP_KEV_ONQ);
+	PORTKEV_SET_EVENTS(pkevp, pkevp->portkev_events | events);
+	port_send_event(pkevp);
+}
+
+/*
  * Models port_associate_fop() in uts/common/fs/portfs/port_fop.c.  Returns
  * 0, EINVAL (bad events), ENOENT/ENOTDIR (lookup), EAGAIN (port full).
  */
 int
-port_associate_fop(port_t *pp, int source, const char *path, int events,
-    const struct port_user *u)
+port_associate_fop(port_t *pp, int source, const char *path,
+    const int64_t *stamps, int events, const struct port_user *u)
 {
 	portfop_cache_t *pfcp;
 	portfop_vp_t *pvp;
@@ -225,6 +259,8 @@ port_associate_fop(port_t *pp, int source, const char *path, int events,
 	SIM_SET(&pfp->pfop_obj, "pfop_events", pfp->pfop_events, events);
 	SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags", pfop_flag_names,
 	    pfp->pfop_flags, pfp->pfop_flags | PORT_FOP_ACTIVE);
+	if (stamps != NULL)
+		port_check_timestamp(pfp, stamps);
 	mtx_unlock(portfop_mutex());
 	return (0);
 }
