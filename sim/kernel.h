@@ -124,6 +124,11 @@ struct sim_kops {
 	void (*ko_fdclose)(struct thread *td, int fd, struct file *fp);
 	/* p2 was forked from p1 by td and can run now. */
 	void (*ko_fork)(struct thread *td, struct proc *p1, struct proc *p2);
+	/*
+	 * p is exiting (all its threads are gone), before its descriptors
+	 * are closed (illumos's proc_exit() runs timer_exit() there).
+	 */
+	void (*ko_exit_files)(struct thread *td, struct proc *p);
 	/* p is exiting (all its threads are gone); before it is a zombie. */
 	void (*ko_exit)(struct thread *td, struct proc *p);
 	/* p was reaped by its parent. */
@@ -139,6 +144,13 @@ struct sim_kops {
 	 * held or not, as the post hook holds the vnode lock.
 	 */
 	void (*ko_vnode_post)(struct vnode *vp, unsigned int evs);
+	/*
+	 * A vnode event on one name of vp (removal, rename): the directory
+	 * and the name, as illumos's vnevent_remove()/vnevent_rename_*()
+	 * pass them.  When NULL, ko_vnode gets the event.
+	 */
+	void (*ko_vnevent)(struct vnode *vp, enum sim_vnev ev,
+	    struct vnode *dvp, const char *name);
 	/*
 	 * Work due before a thread returns to user space (FreeBSD's
 	 * TDA_KQUEUE AST: the nested-kqueue task completes first).

@@ -608,6 +608,8 @@ exit1(struct thread *td, int rval, int signo)
 		initexit.xexit = rval & 0xff;
 		initexit.xsig = signo;
 	}
+	if (sim_kern->k_ops->ko_exit_files != NULL)
+		sim_kern->k_ops->ko_exit_files(td, p);
 	fdescfree(td);
 	/* FreeBSD 5.x sent NOTE_EXIT after reparenting the children. */
 	if (sim_kern->k_ops->ko_exit != NULL && !sim_kern->k_rev->rev_exit_2003)

@@ -235,6 +235,20 @@ vn_knote(struct vnode *vp, enum sim_vnev ev)
 	vn_knote_post(vp, VNEV_BIT(ev), true);
 }
 
+/* A vnode event on the name 'name' in dvp (illumos's vnevent_*()). */
+static void
+vn_knote_name(
+    struct vnode *vp, enum sim_vnev ev, struct vnode *dvp, const char *name)
+{
+	if (sim_kern->k_ops->ko_vnevent == NULL) {
+		vn_knote(vp, ev);
+		return;
+	}
+	mtx_lock(&vp->v_interlock);
+	sim_kern->k_ops->ko_vnevent(vp, ev, dvp, name);
+	mtx_unlock(&vp->v_interlock);
+}
+
 int
 vfs_init(void)
 {
@@ -388,6 +402,25 @@ namei(const char *path, struct vnode **ret_vp)
 		return (ENOENT);
 	vref(nd.ni_vp);
 	*ret_vp = nd.ni_vp;
+	return (0);
+}
+
+/* The directory and name of path's last component (see vfs.h). */
+int
+namei_parent(const char *path, struct vnode **dvpp, char *name, size_t len)
+{
+	struct nameidata nd;
+	int error;
+
+	error = vfs_lookup(path, &nd);
+	if (error != 0)
+		return (error);
+	if (nd.ni_vp == NULL)
+		return (ENOENT);
+	*dvpp = nd.ni_dvp;
+	if (nd.ni_dvp != NULL)
+		vref(nd.ni_dvp);
+	snprintf(name, len, "%s", nd.ni_name);
 	return (0);
 }
 
@@ -571,9 +604,9 @@ kern_unlinkat(struct thread *td, const char *path)
 	 */
 	if (vn_posthooks()) {
 		vn_knote(dvp, VNEV_WRITE);
-		vn_knote(vp, VNEV_DELETE);
+		vn_knote_name(vp, VNEV_DELETE, dvp, nd.ni_name);
 	} else {
-		vn_knote(vp, VNEV_DELETE);
+		vn_knote_name(vp, VNEV_DELETE, dvp, nd.ni_name);
 		vn_knote(dvp, VNEV_WRITE);
 	}
 	vrele(vp);
@@ -722,9 +755,9 @@ kern_renameat(struct thread *td, const char *from, const char *to)
 		} else if (tvp != NULL && tvp->v_type == VDIR)
 			vn_knote(fdvp, VNEV_LINK);
 	}
-	vn_knote(fvp, VNEV_RENAME_FROM);
+	vn_knote_name(fvp, VNEV_RENAME_FROM, fdvp, fnd.ni_name);
 	if (tvp != NULL) {
-		vn_knote(tvp, VNEV_RENAME_TO);
+		vn_knote_name(tvp, VNEV_RENAME_TO, tdvp, tnd.ni_name);
 		if (sim_is_freebsd())
 			vn_knote(tvp, VNEV_DELETE);
 	}

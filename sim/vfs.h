@@ -63,6 +63,12 @@ void vfs_fini(void);
 
 /* Looks a path up: 0 with a referenced vnode, or ENOENT/ENOTDIR/EINVAL. */
 int namei(const char *path, struct vnode **ret_vp);
+/*
+ * Looks up the directory holding path's last component: 0 with a
+ * referenced *dvpp and the component in name, or an error of namei();
+ * *dvpp is NULL when the last component is "." or "..".
+ */
+int namei_parent(const char *path, struct vnode **dvpp, char *name, size_t len);
 void vref(struct vnode *vp);
 void vrele(struct vnode *vp);
 

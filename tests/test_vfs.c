@@ -5,8 +5,8 @@
  * it observed (errors, sizes, vnode events) and the assertions run after the
  * run on the host stack, so that a failing assertion never unwinds a fiber.
  * Vnode events are captured by replacing the kernel's ko_vnode and
- * ko_vnode_post hooks for the duration of the body; each event records the
- * post (one combined hint of the FreeBSD model) it came in.
+ * ko_vnode_post (and ko_vnevent) hooks for the duration of the body; each
+ * event records the post (one combined hint of the FreeBSD model) it came in.
  */
 /* test_vfs.c records more checks per run than the default. */
 #define SIMTEST_MAXCHECKS 160
@@ -27,6 +27,8 @@ static struct {
 	enum sim_vnev ev;
 	bool locked;
 	int post; /* the ko_vnode_post call, 0 for ko_vnode */
+	struct vnode *dvp; /* ko_vnevent's directory and name */
+	char name[16];
 } evlog[256];
 static int nev, npost;
 static struct sim_kops test_kops;
@@ -99,6 +101,19 @@ none_locked(void)
 }
 
 static void
+rec_vnevent(
+    struct vnode *vp, enum sim_vnev ev, struct vnode *dvp, const char *name)
+{
+	int i = nev;
+
+	rec_vnode(vp, ev);
+	if (i < nev) {
+		evlog[i].dvp = dvp;
+		snprintf(evlog[i].name, sizeof(evlog[i].name), "%s", name);
+	}
+}
+
+static void
 hook_events(void)
 {
 	saved_kops = sim_kern->k_ops;
@@ -106,6 +121,8 @@ hook_events(void)
 	test_kops.ko_vnode = rec_vnode;
 	if (test_kops.ko_vnode_post != NULL)
 		test_kops.ko_vnode_post = rec_vnode_post;
+	if (test_kops.ko_vnevent != NULL)
+		test_kops.ko_vnevent = rec_vnevent;
 	sim_kern->k_ops = &test_kops;
 	nev = npost = 0;
 }
@@ -472,6 +489,15 @@ body_rename_illumos(void *arg)
 	/* illumos: FILE_RENAME_TO on the replaced file, no FILE_DELETE. */
 	CHECK(nevents(dst, VNEV_RENAME_TO), 1);
 	CHECK(nevents(dst, VNEV_DELETE), 0);
+	/* vnevent_rename_dest()/_src() name the entries: dvp and name. */
+	for (int i = 0; i < nev; i++) {
+		if (evlog[i].ev == VNEV_RENAME_TO) {
+			CHECK(evlog[i].dvp == lookup("/"), 1);
+			CHECK(strcmp(evlog[i].name, "dst"), 0);
+		}
+		if (evlog[i].ev == VNEV_RENAME_FROM)
+			CHECK(strcmp(evlog[i].name, "src"), 0);
+	}
 	vrele(dst);
 }
 

@@ -498,6 +498,8 @@ port_fo_close(struct file *fp, struct thread *td)
 	struct port_proc *ppr = port_proc(td->td_proc);
 
 	port_close(pp, 1);
+	/* Ports polling this one lose their poll head with it. */
+	seldrain(&pp->port_sel);
 	/* Models port_inactive() in uts/common/fs/portfs/port_vnops.c. */
 	port_control_check();
 	mtx_lock(&port_control.pc_mutex);
@@ -518,19 +520,36 @@ port_fo_close(struct file *fp, struct thread *td)
 
 /*
  * Models port_poll() in uts/common/fs/portfs/port_vnops.c: POLLIN with
- * events queued, POLLOUT while slots are left.
+ * events queued, POLLOUT while slots are left.  When nothing asked for is
+ * there, the poller hooks onto 'port_pollhd' (port_file_pollhead()) and
+ * PORTQ_POLLIN/PORTQ_POLLOUT ask port_send_event()/pollwakeup() and
+ * port_free_event_local() to wake it.  The only caller is the FD source
+ * (VOP_POLL with anyyet 0).
  */
 static int
 port_fo_poll(struct file *fp, int events, struct thread *td)
 {
 	port_t *pp = fp->f_data;
-	int levents = 0;
+	port_queue_t *portq = &pp->port_queue;
+	int levents = 0, flags;
 
-	if (pp->port_queue.portq_nent)
+	mtx_lock(&portq->portq_mutex);
+	if (portq->portq_nent)
 		levents = POLLIN;
 	if (pp->port_curr < pp->port_max_events)
 		levents |= POLLOUT;
-	return (levents & events);
+	levents &= events;
+	if (levents == 0) {
+		flags = portq->portq_flags;
+		if (events & POLLIN)
+			flags |= PORTQ_POLLIN;
+		if (events & POLLOUT)
+			flags |= PORTQ_POLLOUT;
+		if (flags != portq->portq_flags)
+			PORTQ_SET_FLAGS(pp, flags);
+	}
+	mtx_unlock(&portq->portq_mutex);
+	return (levents);
 }
 
 /* read(2) and write(2) on a port: portfs has no VOP_READ/VOP_WRITE. */
@@ -725,10 +744,28 @@ illumos_seldrain(struct selinfo *sip)
 static void
 illumos_vnode(struct vnode *vp, enum sim_vnev ev)
 {
-	port_fop_vnode_event(vp, (int)ev);
+	port_fop_vnode_event(vp, (int)ev, NULL, NULL);
+}
+
+static void
+illumos_vnevent(
+    struct vnode *vp, enum sim_vnev ev, struct vnode *dvp, const char *name)
+{
+	port_fop_vnode_event(vp, (int)ev, dvp, name);
 }
 
 static void illumos_exit(struct thread *td, struct proc *p);
+
+/*
+ * Models the timer_exit() call of proc_exit() in uts/common/os/exit.c:
+ * the process's timers are deleted before closeall(), so their port slots
+ * are back before a port's last close waits for outstanding slots.
+ */
+static void
+illumos_exit_files(struct thread *td, struct proc *p)
+{
+	port_timer_exit(p);
+}
 
 static void
 illumos_proc_init(struct proc *p)
@@ -748,10 +785,12 @@ const struct sim_kops illumos_kops = {
 	.ko_seldrain = illumos_seldrain,
 	.ko_fdclose = port_fdclose,
 	.ko_fork = NULL,
+	.ko_exit_files = illumos_exit_files,
 	.ko_exit = illumos_exit,
 	.ko_reap = NULL,
 	.ko_signal = NULL,
 	.ko_vnode = illumos_vnode,
+	.ko_vnevent = illumos_vnevent,
 	.ko_proc_init = illumos_proc_init,
 	.ko_proc_fini = illumos_proc_fini,
 };
@@ -759,8 +798,8 @@ const struct sim_kops illumos_kops = {
 /*
  * Exit: illumos's closeall() removes the process's fd associations
  * (port_close_fd) before closef(); the simulator's fdescfree() does not
- * call ko_fdclose, so the associations left are removed here, and the
- * timers are deleted (timer_exit()).
+ * call ko_fdclose, so the associations left are removed here.  The
+ * timers went before the descriptors (illumos_exit_files()).
  */
 static void
 illumos_exit(struct thread *td, struct proc *p)
@@ -768,7 +807,6 @@ illumos_exit(struct thread *td, struct proc *p)
 	struct port_proc *ppr = port_proc(p);
 	portfd_t *pfd;
 
-	port_timer_exit(p);
 	port_exit_cleanup();
 	while ((pfd = LIST_FIRST(&ppr->ppr_portfds)) != NULL)
 		port_fd_proc_close(td, PFTOD(pfd)->pd_fd);

@@ -17,9 +17,7 @@
  *
  * Deviations (XXX): the simulated VOP_POLL ('fo_poll') returns no poll
  * head, so port_file_pollhead() finds the object's selinfo by file type,
- * and a socket gets a second polldat for its send buffer's selinfo; a port
- * fd associated with another port reports only its state at association
- * time (pollwakeup of a port's own poll head is not modelled); fd lookups
+ * and a socket gets a second polldat for its send buffer's selinfo; fd lookups
  * done while a kernel lock is held read the table without its lock
  * (fget_noref), as illumos's getf() takes only the per-fd uf_lock.
  */
@@ -64,6 +62,8 @@ port_file_pollhead(struct file *fp, struct pollhead **twin)
 		*twin = &so->so_snd.sb_sel.si_ph;
 		return (&so->so_rcv.sb_sel.si_ph);
 	}
+	case DTYPE_PORT:
+		return (&((port_t *)fp->f_data)->port_pollhd);
 	case DTYPE_VNODE:
 		if (fp->f_vnode != NULL)
 			return (&fp->f_vnode->v_pollinfo.si_ph);
@@ -115,13 +115,19 @@ polldat_disassociate(polldat_t *pdp)
 /*
  * Models pollwakeup() in uts/common/syscall/poll.c for port consumers:
  * an armed association matching 'events' (POLLHUP and POLLERR always
- * match) is disarmed and posted with the events seen now.
+ * match) is disarmed and posted with the events seen now.  A port that
+ * got an event this way and is itself being polled (port_pollwkup()) is
+ * remembered and its own poll head woken once the list is walked, as the
+ * kernel's 'plist' does; port_pollwkdone() releases it.
  */
 void
 pollwakeup(struct pollhead *php, int events)
 {
 	polldat_t *pdp;
 	port_kevent_t *pkevp;
+	port_t *plist[16];
+	int pevents[16];
+	int i, n = 0, pev;
 
 	for (pdp = php->ph_list; pdp != NULL; pdp = pdp->pd_next) {
 		if ((pdp->pd_events & events) == 0
@@ -140,8 +146,22 @@ pollwakeup(struct pollhead *php, int events)
 				    & (pdp->pd_events | POLLHUP | POLLERR)));
 			/* Releases 'portkev_lock'. */
 			port_send_event(pkevp);
+			/*
+			 * XXX: the kernel's plist is unbounded; past 16
+			 * ports polled through one poll head the rest are
+			 * not woken.
+			 */
+			pev = n < 16 ? port_pollwkup(pkevp->portkev_port) : 0;
+			if (pev != 0) {
+				plist[n] = pkevp->portkev_port;
+				pevents[n++] = pev;
+			}
 		} else
 			mtx_unlock(&pkevp->portkev_lock);
+	}
+	for (i = 0; i < n; i++) {
+		pollwakeup(&plist[i]->port_pollhd, pevents[i]);
+		port_pollwkdone(plist[i]);
 	}
 }
 

@@ -9,11 +9,13 @@
  *
  * Deviations (XXX): a watch is keyed by (pid, path) because a scenario
  * names the file by path, where illumos keys by (pid, file_obj_t address);
- * the file_obj_t timestamps are not compared at association (as with
- * all-zero stamps); one mutex ('portfop_mutex') protects every port's watch
+ * one mutex ('portfop_mutex') protects every port's watch
  * cache and every vnode's watch list, where illumos has 'pfc_lock' per port
  * and a per-vnode mutex; re-association updates the user cookie (the
- * illumos#14898 fix; not under illumos@pre-14898, rev_fop_keeps_user).
+ * illumos#14898 fix; not under illumos@pre-14898, rev_fop_keeps_user);
+ * an exception leaves inactive (fired) watches in place, where
+ * port_fop_sendevent() removes those on the removed name too (and
+ * port_fop_excep() turns a still-queued event into the exception).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -113,9 +115,47 @@ port_pcache_remove_fop(portfop_cache_t *pfcp, portfop_t *pfp)
 	pkevp->portkev_arg = NULL;
 	port_free_event_local(pkevp, 0);
 	vrele(pfp->pfop_vp);
+	if (pfp->pfop_dvp != NULL)
+		vrele(pfp->pfop_dvp);
 	sim_trace_freed(__func__, &pfp->pfop_obj);
+	free(pfp->pfop_name);
 	free(pfp->pfop_cname);
 	free(pfp);
+}
+
+/*
+ * Models port_check_timestamp() in uts/common/fs/portfs/port_fop.c: a
+ * file_obj with any timestamp set is compared with the file's times when
+ * associated; an active watch whose asked-for time differs (atime for
+ * FILE_ACCESS, mtime for FILE_MODIFIED, ctime for FILE_ATTRIB) fires at
+ * once, so a change between stat() and port_associate() is not lost.
+ */
+static void
+port_check_timestamp(portfop_t *pfp, const int64_t *stamps)
+{
+	struct vnode *vp = pfp->pfop_vp;
+	port_kevent_t *pkevp;
+	int events = 0;
+
+	mtx_assert(portfop_mutex(), MA_OWNED);
+	if (stamps[0] == 0 && stamps[1] == 0 && stamps[2] == 0)
+		return;
+	if (!(pfp->pfop_flags & PORT_FOP_ACTIVE))
+		return;
+	if ((pfp->pfop_events & FILE_ACCESS) && stamps[0] != vp->v_atime_ns)
+		events |= FILE_ACCESS;
+	if ((pfp->pfop_events & FILE_MODIFIED) && stamps[1] != vp->v_mtime_ns)
+		events |= FILE_MODIFIED;
+	if ((pfp->pfop_events & FILE_ATTRIB) && stamps[2] != vp->v_ctime_ns)
+		events |= FILE_ATTRIB;
+	if (events == 0)
+		return;
+	pkevp = pfp->pfop_pev;
+	SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags", pfop_flag_names,
+	    pfp->pfop_flags,
+	    (pfp->pfop_flags & ~PORT_FOP_ACTIVE) | PORT_FOP_KEV_ONQ);
+	PORTKEV_SET_EVENTS(pkevp, pkevp->portkev_events | events);
+	port_send_event(pkevp);
 }
 
 /*
@@ -123,14 +163,15 @@ port_pcache_remove_fop(portfop_cache_t *pfcp, portfop_t *pfp)
  * 0, EINVAL (bad events), ENOENT/ENOTDIR (lookup), EAGAIN (port full).
  */
 int
-port_associate_fop(port_t *pp, int source, const char *path, int events,
-    const struct port_user *u)
+port_associate_fop(port_t *pp, int source, const char *path,
+    const int64_t *stamps, int events, const struct port_user *u)
 {
 	portfop_cache_t *pfcp;
 	portfop_vp_t *pvp;
 	port_kevent_t *pkevp;
-	struct vnode *vp;
+	struct vnode *vp, *dvp;
 	portfop_t *pfp;
+	char cname[VFS_NAMEMAX + 1];
 	int error;
 
 	if (events & ~FILE_VALID_EVENTS)
@@ -178,6 +219,11 @@ port_associate_fop(port_t *pp, int source, const char *path, int events,
 		    curproc->p_pid, pp->port_obj.so_name);
 		pfp->pfop_pid = curproc->p_pid;
 		pfp->pfop_cname = strdup(path);
+		/* lookupname()'s dvp and last component. */
+		if (namei_parent(path, &dvp, cname, sizeof(cname)) == 0) {
+			pfp->pfop_dvp = dvp;
+			pfp->pfop_name = strdup(cname);
+		}
 		pfp->pfop_vp = vp;
 		pfp->pfop_pev = pkevp;
 		pfp->pfop_pp = pp;
@@ -215,6 +261,8 @@ port_associate_fop(port_t *pp, int source, const char *path, int events,
 	SIM_SET(&pfp->pfop_obj, "pfop_events", pfp->pfop_events, events);
 	SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags", pfop_flag_names,
 	    pfp->pfop_flags, pfp->pfop_flags | PORT_FOP_ACTIVE);
+	if (stamps != NULL)
+		port_check_timestamp(pfp, stamps);
 	mtx_unlock(portfop_mutex());
 	return (0);
 }
@@ -277,18 +325,33 @@ port_fop_events(int ev)
 }
 
 /*
+ * Whether an exception on the name 'name' in dvp concerns pfp: no name
+ * given, a watch without a directory, or the watched name itself.
+ */
+static bool
+port_fop_name_matches(portfop_t *pfp, struct vnode *dvp, const char *name)
+{
+	return (dvp == NULL || name == NULL || pfp->pfop_dvp == NULL
+	    || (pfp->pfop_dvp == dvp && pfp->pfop_name != NULL
+		&& strcmp(name, pfp->pfop_name) == 0));
+}
+
+/*
  * Models port_fop_sendevent() in uts/common/fs/portfs/port_fop.c: each
  * active watch of the vnode whose events match fires once; an exception
  * fires on every active watch with its own slot and removes the watch.
- * Called with the vnode's interlock held.
+ * For a hard-linked file the removed or renamed name (dvp, name) decides:
+ * a watch on another name of the file gets FILE_ATTRIB (the link count
+ * changed) and stays.  Called with the vnode's interlock held.
  */
 void
-port_fop_vnode_event(struct vnode *vp, int ev)
+port_fop_vnode_event(
+    struct vnode *vp, int ev, struct vnode *dvp, const char *name)
 {
 	portfop_vp_t *pvp;
 	portfop_t *pfp, *next;
 	port_kevent_t *pkevp, *xev;
-	int events = port_fop_events(ev), evs;
+	int events = port_fop_events(ev), evs, levents;
 
 	if (events == 0 || vp->v_kdata == NULL)
 		return;
@@ -300,7 +363,11 @@ port_fop_vnode_event(struct vnode *vp, int ev)
 		if (!(pfp->pfop_flags & PORT_FOP_ACTIVE))
 			continue;
 		pkevp = pfp->pfop_pev;
-		if (events & FILE_EXCEPTION) {
+		levents = events;
+		if ((events & FILE_EXCEPTION)
+		    && !port_fop_name_matches(pfp, dvp, name))
+			levents = FILE_ATTRIB;
+		if (levents & FILE_EXCEPTION) {
 			SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags",
 			    pfop_flag_names, pfp->pfop_flags,
 			    (pfp->pfop_flags & ~PORT_FOP_ACTIVE)
@@ -321,7 +388,7 @@ port_fop_vnode_event(struct vnode *vp, int ev)
 				break;
 			continue;
 		}
-		evs = events & pfp->pfop_events;
+		evs = levents & pfp->pfop_events;
 		if (evs == 0)
 			continue;
 		SIM_SET_FLAGS(&pfp->pfop_obj, "pfop_flags", pfop_flag_names,

@@ -323,6 +323,8 @@ typedef struct portfop {
 	int pfop_flags;
 	int pfop_pid;
 	char *pfop_cname; /* the watched path (the object) */
+	char *pfop_name; /* its last component, as the kernel's pfop_cname */
+	struct vnode *pfop_dvp; /* the directory holding it (held) */
 	struct vnode *pfop_vp;
 	port_kevent_t *pfop_pev;
 	struct port *pfop_pp;
@@ -470,10 +472,12 @@ void port_fd_proc_close(struct thread *td, int fd);
 struct pollhead *port_file_pollhead(struct file *fp, struct pollhead **twin);
 
 /* port_fop.c */
-int port_associate_fop(port_t *pp, int source, const char *path, int events,
-    const struct port_user *u);
+/* stamps: NULL or the file_obj's {atime, mtime, ctime} in ns. */
+int port_associate_fop(port_t *pp, int source, const char *path,
+    const int64_t *stamps, int events, const struct port_user *u);
 int port_dissociate_fop(port_t *pp, const char *path);
-void port_fop_vnode_event(struct vnode *vp, int ev);
+void port_fop_vnode_event(
+    struct vnode *vp, int ev, struct vnode *dvp, const char *name);
 
 /* port_timer.c */
 int port_timer_create(struct thread *td, int clock, int portfd,

@@ -48,6 +48,8 @@ const struct sim_sm_rule illumos_sm_rules[] = {
 	{ "portfop", "pfop_flags", "+ACTIVE", NULL, "port_associate_fop" },
 	{ "portfop", "pfop_flags", "-ACTIVE", NULL, "port_fop_vnode_event" },
 	{ "portfop", "pfop_flags", "+KEV_ONQ", NULL, "port_fop_vnode_event" },
+	{ "portfop", "pfop_flags", "-ACTIVE", NULL, "port_check_timestamp" },
+	{ "portfop", "pfop_flags", "+KEV_ONQ", NULL, "port_check_timestamp" },
 	{ "portfop", "pfop_flags", "-KEV_ONQ", NULL, "port_associate_fop" },
 	{ "portfop", "pfop_flags", "-KEV_ONQ", NULL, "port_fop_callback" },
 	{ "portfop", "pfop_flags", "+REMOVING", NULL, "port_fop_vnode_event" },

@@ -304,11 +304,28 @@ l_port_associate(lua_State *L)
 	const char *path = NULL;
 	lua_Integer obj = 0;
 	int port = int_arg(L, 1), source = int_arg(L, 2), events, e;
+	int64_t stamps[3] = { 0, 0, 0 }, *fobj = NULL;
+	static const char *const stampf[3] = { "atime", "mtime", "ctime" };
 	port_t *pp;
 
 	if (lua_type(L, 3) == LUA_TSTRING)
 		path = lua_tostring(L, 3);
-	else
+	else if (lua_type(L, 3) == LUA_TTABLE) {
+		/* A file_obj: {name=, atime=, mtime=, ctime=} (ns). */
+		lua_getfield(L, 3, "name");
+		path = lua_tostring(L, -1);
+		lua_pop(L, 1); /* the table keeps the string */
+		if (path == NULL)
+			return (luaL_error(L,
+			    "sys.port_associate: a file_obj needs a string "
+			    "'name'"));
+		for (int i = 0; i < 3; i++) {
+			lua_getfield(L, 3, stampf[i]);
+			stamps[i] = (int64_t)luaL_optinteger(L, -1, 0);
+			lua_pop(L, 1);
+		}
+		fobj = stamps;
+	} else
 		obj = luaL_checkinteger(L, 3);
 	events = int_arg(L, 4);
 	user_arg(L, 5, "port_associate", &u);
@@ -330,9 +347,9 @@ l_port_associate(lua_State *L)
 				&u);
 			break;
 		case PORT_SOURCE_FILE:
-			e = path == NULL
-			    ? EFAULT
-			    : port_associate_fop(pp, source, path, events, &u);
+			e = path == NULL ? EFAULT
+					 : port_associate_fop(pp, source, path,
+					     fobj, events, &u);
 			break;
 		default:
 			e = EINVAL;

@@ -827,6 +827,52 @@ PATH_CALL(l_chmod, "chmod", "mode",
 PATH_CALL(l_truncate, "truncate", "length",
     kern_truncate(curthread, a, luaL_checkinteger(L, 2)))
 
+/*
+ * sys.stat(path): {size=, mode=, nlink=, ino=, atime=, mtime=, ctime=}
+ * (times in ns; ino is the vnode's number).
+ */
+static int
+l_stat(lua_State *L)
+{
+	struct sim_syscall sc;
+	const char *a = luaL_checkstring(L, 1);
+	struct vnode *vp;
+	int64_t st[7];
+	const char *hash;
+	int e;
+
+	e = sim_syscall_enter(L, &sc, "stat", SYS_ANY, "\"%s\"", a);
+	if (e == 0)
+		e = namei(a, &vp);
+	if (e != 0)
+		return (sim_syscall_return(L, &sc, e, 0, NULL));
+	hash = strchr(vp->v_obj.so_name, '#');
+	st[0] = vp->v_size;
+	st[1] = vp->v_mode;
+	st[2] = vp->v_nlink;
+	st[3] = hash != NULL ? strtoll(hash + 1, NULL, 10) : 0;
+	st[4] = vp->v_atime_ns;
+	st[5] = vp->v_mtime_ns;
+	st[6] = vp->v_ctime_ns;
+	vrele(vp);
+	lua_createtable(L, 0, 7);
+	lua_pushinteger(L, st[0]);
+	lua_setfield(L, -2, "size");
+	lua_pushinteger(L, st[1]);
+	lua_setfield(L, -2, "mode");
+	lua_pushinteger(L, st[2]);
+	lua_setfield(L, -2, "nlink");
+	lua_pushinteger(L, st[3]);
+	lua_setfield(L, -2, "ino");
+	lua_pushinteger(L, st[4]);
+	lua_setfield(L, -2, "atime");
+	lua_pushinteger(L, st[5]);
+	lua_setfield(L, -2, "mtime");
+	lua_pushinteger(L, st[6]);
+	lua_setfield(L, -2, "ctime");
+	return (sim_syscall_return(L, &sc, 0, 1, NULL));
+}
+
 static int
 l_read(lua_State *L)
 {
@@ -1020,6 +1066,7 @@ static const luaL_Reg sys_fns[] = {
 	{ "unlink", l_unlink },
 	{ "rename", l_rename },
 	{ "link", l_link },
+	{ "stat", l_stat },
 	{ "chmod", l_chmod },
 	{ "truncate", l_truncate },
 	{ "read", l_read },
