@@ -232,6 +232,9 @@ fdalloc(struct filedesc *fdp, int minfd, int *ret_fd)
 {
 	int fd, max = fd_maxfiles();
 
+	/* The table is full: kern.maxfilesperproc, RLIMIT_NOFILE. */
+	if (SIM_FAIL_POINT(SIM_FP_FDALLOC_MAXFILESPERPROC))
+		return (EMFILE);
 	/* Every slot below 'fd_freefile' is in use (FreeBSD's hint). */
 	for (fd = minfd > fdp->fd_freefile ? minfd : fdp->fd_freefile; fd < max;
 	     fd++) {
@@ -259,6 +262,13 @@ fget(struct thread *td, int fd, struct file **ret_fp)
 	struct file *fp = fget_noref(td->td_proc->p_fd, fd);
 
 	if (fp == NULL)
+		return (EBADF);
+	/*
+	 * fget_unlocked(): the reference is taken only if the file is not
+	 * being closed (refcount_acquire_if_not_zero); a file closed under
+	 * us is EBADF, as if the slot were already empty.
+	 */
+	if (SIM_FAIL_POINT(SIM_FP_FGET_FHOLD))
 		return (EBADF);
 	fhold(fp);
 	*ret_fp = fp;

@@ -50,6 +50,7 @@ usage_main(FILE *f)
 	    "aligned diff\n"
 	    "  coverage DB   state transitions seen in a database, and the "
 	    "allowed ones never seen\n"
+	    "  failpoints    the fail points of a kernel, with their errno\n"
 	    "\n"
 	    "evsim COMMAND --help describes a command; evsim --version prints "
 	    "the version.\n"
@@ -161,8 +162,10 @@ cmd_run(int argc, char **argv)
 		{ "check", no_argument, NULL, 'c' },
 		{ "no-check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "failpoint", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *fps[64];
 	struct sim_run_opts o;
 	struct sim_run_result r;
 	struct trace *t = NULL;
@@ -174,9 +177,19 @@ cmd_run(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.strategy = SCHED_FIFO;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCh", opts, NULL))
+	o.failpoints = fps;
+	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcChF:", opts, NULL))
 	    != -1) {
 		switch (c) {
+		case 'F': /* --failpoint NAME=SPEC, checked by sim_run() */
+			if (o.nfailpoints
+			    == (int)(sizeof(fps) / sizeof(fps[0]))) {
+				fprintf(stderr,
+				    "evsim run: too many --failpoint\n");
+				return (EXIT_USAGE);
+			}
+			fps[o.nfailpoints++] = optarg;
+			break;
 		case 's':
 			if (parse_u64(optarg, &o.seed) != 0) {
 				fprintf(stderr,
@@ -231,6 +244,7 @@ cmd_run(int argc, char **argv)
 		case 'h':
 			printf("usage: evsim run FILE [--seed N] [--db PATH] "
 			       "[--kernel K] [--strategy S]\n"
+			       "                 [--failpoint NAME=SPEC]...\n"
 			       "                 [--no-record] [--trace-out "
 			       "PATH] [--quiet] [--check|--no-check]\n\n"
 			       "Runs one scenario and records every "
@@ -592,6 +606,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_coverage(int argc, char **argv);
+int cmd_failpoints(int argc, char **argv);
 
 int
 main(int argc, char **argv)
@@ -627,6 +642,8 @@ main(int argc, char **argv)
 		return (cmd_merge(argc - 1, argv + 1));
 	if (strcmp(argv[1], "coverage") == 0)
 		return (cmd_coverage(argc - 1, argv + 1));
+	if (strcmp(argv[1], "failpoints") == 0)
+		return (cmd_failpoints(argc - 1, argv + 1));
 	fprintf(stderr, "evsim: unknown command '%s' (see evsim --help)\n",
 	    argv[1]);
 	return (EXIT_USAGE);

@@ -102,6 +102,8 @@ cmd_replay(int argc, char **argv)
 	int64_t run = 0;
 	const char *path = NULL;
 	char *src, *rpath, *kernel, *hash, *version, *status, err[1200];
+	char *fps[64];
+	int nfps = 0;
 	size_t n = 0, cap = 0, k;
 	uint64_t seed, until = 0;
 	bool json = false;
@@ -219,6 +221,18 @@ cmd_replay(int argc, char **argv)
 		n++;
 	}
 	sqlite3_finalize(st);
+	/*
+	 * The fail points set before pid 1 started (scenario, then command
+	 * line) are transitions of no thread: set them again in order.
+	 */
+	sqlite3_prepare_v2(db,
+	    "SELECT field || '=' || new FROM trace WHERE run_id = ?1 AND "
+	    "tid = 0 AND func = 'sim_failpoint_set' ORDER BY seq",
+	    -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW && nfps < 64)
+		fps[nfps++] = dupcol(st, 0);
+	sqlite3_finalize(st);
 	memset(&es, 0, sizeof(es));
 	es.until = until;
 	es.json = json;
@@ -231,6 +245,8 @@ cmd_replay(int argc, char **argv)
 		    run, es.n, until);
 		sqlite3_close(db);
 		cli_free_lines(es.lines, es.n);
+		while (nfps > 0)
+			free(fps[--nfps]);
 		free(log);
 		return (EXIT_USAGE);
 	}
@@ -250,6 +266,8 @@ cmd_replay(int argc, char **argv)
 	o.trace = t;
 	o.replay = log;
 	o.replay_len = n;
+	o.failpoints = (const char *const *)fps;
+	o.nfailpoints = nfps;
 	o.quiet = true;
 	rc = sim_run(&o, &r, err, sizeof(err));
 	trace_close(t);
@@ -306,6 +324,8 @@ cmd_replay(int argc, char **argv)
 	}
 out:
 	cli_free_lines(es.lines, es.n);
+	while (nfps > 0)
+		free(fps[--nfps]);
 	for (k = 0; k < n; k++)
 		free((char *)log[k].runnable);
 	free(log);

@@ -175,8 +175,19 @@ kqueue_fork_copy_knote(struct kqueue *kq, struct kqueue *kq1, struct knote *kn,
 		knote_free(kn1);
 		return;
 	}
+	/*
+	 * fhold() fails on a file whose reference count cannot grow: the
+	 * copy is dropped and the child silently goes without it.  XXX: the
+	 * kernel calls f_detach() on the copy first; the model's copy is on
+	 * no knlist yet ('kn_knlist' is NULL), so there is nothing to undo.
+	 */
+	if (fop->f_isfd
+	    && SIM_FAIL_POINT(SIM_FP_KQUEUE_FORK_COPY_KNOTE_FHOLD)) {
+		knote_free(kn1);
+		return;
+	}
 	if (fop->f_isfd)
-		fhold(kn1->kn_fp); /* XXX: cannot fail here */
+		fhold(kn1->kn_fp);
 
 	/*
 	 * A copied timer is armed by f_copy and may fire on another CPU from

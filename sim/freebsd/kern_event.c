@@ -78,8 +78,9 @@
  * copied (its activations in the parent are lost meanwhile).  The copy
  * shares the parent's event source.
  *
- * Deviations from the kernel are marked XXX.  Memory allocation never fails
- * here (M_NOWAIT registrations from knote_fork cannot fail, XXX); there are
+ * Deviations from the kernel are marked XXX.  Allocations that may fail in
+ * the kernel (M_NOWAIT: knote_fork's registrations) and the resource limits
+ * fail here only through the fail points of sim/kernel.c; there are
  * no select/poll waiters on a kqueue (KQ_SEL is never set) and no SIGIO
  * (KQ_ASYNC, as in the kernel).
  */
@@ -487,6 +488,9 @@ kern_kqueue_alloc(struct thread *td, struct filedesc *fdp, int *fdip,
 	int error;
 
 	kqueue_runinit();
+	/* chgkqcnt(): RLIMIT_KQUEUES of the credential's user. */
+	if (SIM_FAIL_POINT(SIM_FP_KERN_KQUEUE_ALLOC_CHGKQCNT))
+		return (ENOMEM);
 	if (fdip != NULL) {
 		error = falloc(td, fpp, fdip, flags);
 		if (error != 0)
@@ -691,7 +695,16 @@ kqueue_register(
 			error = EINVAL;
 			goto done;
 		}
-		tkn = knote_alloc();
+		/*
+		 * knote_alloc(mflag): only the kernel's own registrations
+		 * (knote_fork) use M_NOWAIT, and only those may fail; the
+		 * failure shows below, where the spare knote is needed.
+		 */
+		if (!waitok
+		    && SIM_FAIL_POINT(SIM_FP_KQUEUE_REGISTER_KNOTE_ALLOC))
+			tkn = NULL;
+		else
+			tkn = knote_alloc();
 	} else {
 		tkn = NULL;
 	}
@@ -954,6 +967,10 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			do {
 				size += KQEXTENT;
 			} while (size <= fd);
+			/* malloc(9) with M_NOWAIT may fail: ENOMEM. */
+			if (!waitok
+			    && SIM_FAIL_POINT(SIM_FP_KQUEUE_EXPAND_MALLOC))
+				return (ENOMEM);
 			list = calloc((size_t)size, sizeof(*list));
 			if (list == NULL)
 				abort();
@@ -980,6 +997,10 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 		}
 	} else {
 		if (kq->kq_knhashmask == 0) {
+			/* hashinit_flags(HASH_NOWAIT) may fail: ENOMEM. */
+			if (!waitok
+			    && SIM_FAIL_POINT(SIM_FP_KQUEUE_EXPAND_MALLOC))
+				return (ENOMEM);
 			tmp_knhash = calloc(KN_HASHSIZE, sizeof(*tmp_knhash));
 			if (tmp_knhash == NULL)
 				abort();
@@ -1532,7 +1553,10 @@ knote_fork(struct knlist *list, int pid)
 			kev.fflags = (uint32_t)kn->kn_sfflags;
 			kev.data = (int64_t)kn->kn_id; /* parent */
 			kev.udata = kn->kn_kevent.udata; /* preserve udata */
-			error = kqueue_register(kq, &kev, NULL, 0);
+			error
+			    = SIM_FAIL_POINT(SIM_FP_KNOTE_FORK_KQUEUE_REGISTER)
+			    ? ENOMEM
+			    : kqueue_register(kq, &kev, NULL, 0);
 			if (error)
 				KN_SET_FFLAGS(
 				    kn, kn->kn_fflags | NOTE_TRACKERR);
@@ -1545,7 +1569,9 @@ knote_fork(struct knlist *list, int pid)
 		kev.fflags = (uint32_t)kn->kn_sfflags;
 		kev.data = (int64_t)kn->kn_id;
 		kev.udata = kn->kn_kevent.udata;
-		error = kqueue_register(kq, &kev, NULL, 0);
+		error = SIM_FAIL_POINT(SIM_FP_KNOTE_FORK_KQUEUE_REGISTER)
+		    ? ENOMEM
+		    : kqueue_register(kq, &kev, NULL, 0);
 
 		if (KQ_REV(rev_fork_close_race)) {
 			KASSERT(knote_fork_leave_early(list, kq, kn, error),

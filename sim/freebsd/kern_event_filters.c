@@ -477,7 +477,8 @@ filt_timerattach(struct knote *kn)
 	KASSERT(
 	    to >= 0, ("%s: timer has a calculated negative timeout", __func__));
 
-	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax"))
+	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax")
+	    || SIM_FAIL_POINT(SIM_FP_FILT_TIMERATTACH_KQ_CALLOUTMAX))
 		return (ENOMEM);
 	kq_ncallouts++;
 
@@ -507,7 +508,8 @@ filt_timercopy(struct knote *kn, struct proc *p1)
 {
 	struct kq_timer_cb_data *kc_src, *kc;
 
-	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax"))
+	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax")
+	    || SIM_FAIL_POINT(SIM_FP_FILT_TIMERCOPY_KQ_CALLOUTMAX))
 		return (ENOMEM);
 	kq_ncallouts++;
 

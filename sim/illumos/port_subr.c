@@ -8,13 +8,15 @@
  * discard and final drain of port close.  Models uts/common/os/port_subr.c
  * and the queue helpers of uts/common/fs/portfs/port_vnops.c.
  *
- * Deviations: slots come from calloc() instead of a kmem cache, so the
- * kernel's ENOMEM from a KM_NOSLEEP allocation never happens (XXX).
+ * Slots come from calloc() instead of a kmem cache; the kernel's ENOMEM
+ * from the KM_NOSLEEP allocation is the fail point
+ * 'port_alloc_event_local:kmem_cache_alloc' (sim/kernel.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "port_impl.h"
 #include "proc.h"
 
@@ -217,8 +219,9 @@ port_send_event(port_kevent_t *pkevp)
 }
 
 /*
- * Models port_alloc_event_local() in uts/common/os/port_subr.c: reserves
- * one of the port's 'port_max_events' slots.  Returns 0 or EAGAIN.
+ * Models port_alloc_event_local() in uts/common/os/port_subr.c: allocates an
+ * event (ENOMEM when the KM_NOSLEEP allocation fails) and reserves one of
+ * the port's 'port_max_events' slots (EAGAIN when none is left).
  */
 int
 port_alloc_event_local(
@@ -226,8 +229,12 @@ port_alloc_event_local(
 {
 	port_kevent_t *pkevp;
 
+	/* kmem_cache_alloc(KM_NOSLEEP) may fail: ENOMEM. */
+	if (SIM_FAIL_POINT(SIM_FP_PORT_ALLOC_EVENT_LOCAL_KMEM_CACHE_ALLOC))
+		return (ENOMEM);
 	mtx_lock(&pp->port_queue.portq_mutex);
-	if (pp->port_curr >= pp->port_max_events) {
+	if (pp->port_curr >= pp->port_max_events
+	    || SIM_FAIL_POINT(SIM_FP_PORT_ALLOC_EVENT_LOCAL_PORT_MAX_EVENTS)) {
 		mtx_unlock(&pp->port_queue.portq_mutex);
 		return (EAGAIN);
 	}

@@ -34,6 +34,12 @@ struct sim_run_opts {
 	bool check; /* global kernel invariants at every decision */
 	size_t mem_limit_bytes;
 	uint64_t instr_budget;
+	/*
+	 * Fail points set after the scenario's, in order: "NAME=SPEC"
+	 * (evsim run --failpoint; replay passes the recorded ones).
+	 */
+	const char *const *failpoints;
+	int nfailpoints;
 };
 
 struct sim_run_result {
