@@ -295,7 +295,7 @@ fdrop(struct file *fp, struct thread *td)
 		error = fp->f_ops->fo_close(fp, td);
 	sim_trace_freed(__func__, &fp->f_obj);
 	files_remove(fp);
-	free(fp);
+	sim_quarantine(fp, &fp->f_obj, __func__);
 	return (error);
 }
 
@@ -583,5 +583,5 @@ fdescfree(struct thread *td)
 	FILEDESC_XUNLOCK(fdp);
 	p->p_fd = NULL;
 	free(fdp->fd_ofiles);
-	free(fdp);
+	sim_quarantine(fdp, &fdp->fd_obj, __func__);
 }

@@ -413,9 +413,9 @@ knote_free(struct knote *kn)
 {
 	if (kn == NULL)
 		return;
-	if (kn->kn_obj.so_name[0] != '\0')
+	if (kn->kn_obj.so_name[0] != '\0' && kn->kn_obj.so_freed_by == NULL)
 		sim_trace_freed("knote_free", &kn->kn_obj);
-	free(kn);
+	sim_quarantine(kn, &kn->kn_obj, "knote_free");
 }
 
 void
@@ -1343,23 +1343,6 @@ kqueue_destroy(struct kqueue *kq)
 	free(kq->kq_knlist);
 }
 
-/*
- * Whether the table a kqueue was created in still exists.  XXX: the kernel
- * would dereference a freed 'kq_fdp' (a copied KN_KQUEUE knote of M0 keeps
- * the parent's kqueue alive after the parent's table is gone); the model
- * turns that use-after-free into a panic instead of a host crash.
- */
-static bool
-kqueue_fdp_alive(struct filedesc *fdp)
-{
-	struct proc *p;
-
-	for (p = proc_first(); p != NULL; p = proc_next(p))
-		if (p->p_fd == fdp)
-			return (true);
-	return (false);
-}
-
 /* Models kqueue_close(): the last reference of the kqueue file is gone. */
 static int
 kqueue_close(struct file *fp, struct thread *td)
@@ -1379,9 +1362,13 @@ kqueue_close(struct file *fp, struct thread *td)
 	 */
 	fdp = kq->kq_fdp;
 	kq->kq_fdp = NULL;
-	KASSERT(kqueue_fdp_alive(fdp),
-	    ("kqueue_close: %s: its descriptor table was freed",
-		kq->kq_obj.so_name));
+	/*
+	 * KASAN: the kernel locks 'kq_fdp' next.  A kqueue lives no longer
+	 * than its table, except that M0 copies KN_KQUEUE knotes into a
+	 * CPONFORK child, whose reference can keep the parent's kqueue after
+	 * the parent's table was freed.
+	 */
+	SIM_KASAN_ACCESS(&fdp->fd_obj, "kqueue_close");
 	if (!sx_xlocked(&fdp->fd_sx)) {
 		FILEDESC_XLOCK(fdp);
 		filedesc_unlock = 1;
@@ -1394,7 +1381,7 @@ kqueue_close(struct file *fp, struct thread *td)
 	kqueue_destroy(kq);
 	TAILQ_REMOVE(&kqs.all, kq, kq_all);
 	sim_trace_freed(__func__, &kq->kq_obj);
-	free(kq);
+	sim_quarantine(kq, &kq->kq_obj, __func__);
 	fp->f_data = NULL;
 
 	return (0);
@@ -1469,29 +1456,20 @@ knote(struct knlist *list, long hint, int lockflags)
  * dropped before the knlist is locked again, so kqueue_drain() (or any
  * dropper) may free the knote in between; the list walk then continues
  * from the freed knote's 'kn_selnext' (reference/kqueue.md section 5.2
- * item 2).  XXX: the kernel reads freed memory; the model looks the knote
- * up by name on the relocked list and returns false if it is gone.
+ * item 2): a use after free, which the quarantine catches (knote_fork()).
  */
-static bool
+static void
 knote_fork_leave_early(
     struct knlist *list, struct kqueue *kq, struct knote *kn, int error)
 {
-	struct knote *kn1;
-	char name[sizeof(kn->kn_obj.so_name)];
-
 	if (error)
 		KN_SET_FFLAGS(kn, kn->kn_fflags | NOTE_TRACKERR);
 	if (kn->kn_fop->f_event(kn, (long)NOTE_FORK))
 		KNOTE_ACTIVATE(kn, 0);
-	memcpy(name, kn->kn_obj.so_name, sizeof(name));
 	KQ_LOCK(kq);
 	kn_leave_flux(kn);
 	KQ_UNLOCK_FLUX(kq);
 	knl_lock(list);
-	SLIST_FOREACH(kn1, &list->kl_list, kn_selnext)
-		if (kn1 == kn && strcmp(kn1->kn_obj.so_name, name) == 0)
-			return (true);
-	return (false);
 }
 
 /*
@@ -1574,9 +1552,15 @@ knote_fork(struct knlist *list, int pid)
 		    : kqueue_register(kq, &kev, NULL, 0);
 
 		if (KQ_REV(rev_fork_close_race)) {
-			KASSERT(knote_fork_leave_early(list, kq, kn, error),
-			    ("knote_fork: a knote was freed while the knlist "
-			     "was unlocked (pre-D18316)"));
+			knote_fork_leave_early(list, kq, kn, error);
+			/*
+			 * KASAN: SLIST_FOREACH reads 'kn->kn_selnext' next;
+			 * before D18316 nothing held 'kn' while the knlist
+			 * was unlocked.  (The fixed path below keeps 'kn' in
+			 * flux until the knlist is locked again, so the drain
+			 * waits for it: no guard needed there.)
+			 */
+			SIM_KASAN_ACCESS(&kn->kn_obj, "knote_fork");
 			continue;
 		}
 
@@ -1873,7 +1857,6 @@ knote_drop_detached(struct knote *kn, struct thread *td)
 	}
 	kn->kn_fop = NULL;
 	sim_trace_freed("knote_drop", &kn->kn_obj);
-	kn->kn_obj.so_name[0] = '\0';
 	knote_free(kn);
 }
 

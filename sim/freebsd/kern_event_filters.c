@@ -538,7 +538,7 @@ filt_timerdetach(struct knote *kn)
 
 	kc = kn->kn_ptr.p_v;
 	(void)callout_drain(&kc->c);
-	free(kc);
+	sim_quarantine(kc, NULL, __func__);
 	kn->kn_ptr.p_v = NULL;
 	old = kq_ncallouts--;
 	KASSERT(old > 0, ("Number of callouts cannot become negative"));

@@ -512,7 +512,7 @@ port_fo_close(struct file *fp, struct thread *td)
 	mtx_destroy(&pp->port_queue.portq_mutex);
 	mtx_destroy(&pp->port_queue.portq_source_mutex);
 	fp->f_data = NULL;
-	free(pp);
+	sim_quarantine(pp, &pp->port_obj, __func__);
 	return (0);
 }
 

@@ -373,7 +373,7 @@ port_free_event_local(port_kevent_t *pkevp, int counter)
 	free(pkevp->portkev_objname);
 	sim_trace_freed(__func__, &pkevp->portkev_obj);
 	mtx_destroy(&pkevp->portkev_lock);
-	free(pkevp);
+	sim_quarantine(pkevp, &pkevp->portkev_obj, __func__);
 	/* The slot is gone; 'port_curr' follows (counter 0) or preceded. */
 	pp->port_nkev_live--;
 	pp->port_nkev_transit++;

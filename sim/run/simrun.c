@@ -19,6 +19,7 @@
 #include "lhost.h"
 #include "proc.h"
 #include "scenario.h"
+#include "sim.h"
 #include "simrun.h"
 #include "sysent.h"
 #include "trace.h"
@@ -326,6 +327,7 @@ run_finish(const struct sim_run_opts *o, struct sched *s,
 		error = EIO;
 	proc_fini_all();
 	vfs_fini();
+	sim_quarantine_drain();
 	return (error);
 }
 
@@ -379,6 +381,7 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 	st = sched_run(s);
 	proc_fini_all();
 	vfs_fini();
+	sim_quarantine_drain();
 	sched_free(s);
 	trace_close(t);
 	lhost_free(run.lh);
