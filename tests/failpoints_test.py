@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Fail points and simulated KASAN from the command line (issue 14):
+
+  * `evsim failpoints` lists every fail point with its errno, and
+    `--kernel` keeps only that kernel's (a FreeBSD name never appears for
+    illumos and the reverse; shared ones appear for both); an unknown
+    kernel is a usage error;
+  * `evsim run --failpoint` refuses an unknown name, a name of the other
+    kernel and a bad spec (exit 2, one line naming it);
+  * `--failpoint NAME=explore` with the random strategy: some seed takes
+    the failing branch (a 'choose' decision labelled failpoint:NAME with
+    chosen 2, and a 'fired' transition), that run fails the scenario's
+    NOTE_CHILD assertion, and `evsim replay` reproduces it identically from
+    the database although the fail point was set on the command line;
+    under fifo the same fail point never fires;
+  * `N*return` set on the command line fires exactly N times;
+  * the use-after-free panic names both the free and the access.
+"""
+import argparse
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+bad = []
+
+
+def check(cond, what):
+    if not cond:
+        bad.append(what)
+        print("FAIL: " + what)
+
+
+def run(evsim, *args):
+    return subprocess.run([evsim] + list(args), capture_output=True, text=True,
+                          timeout=600)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--evsim", required=True)
+    ap.add_argument("--srcdir", required=True)
+    a = ap.parse_args()
+    ev = a.evsim
+
+    every = run(ev, "failpoints")
+    fb = run(ev, "failpoints", "--kernel", "freebsd")
+    il = run(ev, "failpoints", "--kernel", "illumos@pre-14898")
+    check(every.returncode == 0 and fb.returncode == 0 and il.returncode == 0,
+          "evsim failpoints exit status")
+    names = lambda out: {l.split()[0]: l.split()[1] for l in out.splitlines()}
+    nall, nfb, nil = names(every.stdout), names(fb.stdout), names(il.stdout)
+    check(nfb.get("kqueue_register:knote_alloc") == "ENOMEM", "knote_alloc ENOMEM")
+    check(nfb.get("knote_fork:kqueue_register") == "ENOMEM", "knote_fork listed")
+    check(nil.get("port_alloc_event_local:kmem_cache_alloc") == "ENOMEM",
+          "kmem_cache_alloc ENOMEM")
+    check(nil.get("port_create:max-port-ids") == "EAGAIN", "max-port-ids EAGAIN")
+    check("kqueue_register:knote_alloc" not in nil, "FreeBSD fail point listed for illumos")
+    check("port_create:max-port-ids" not in nfb, "illumos fail point listed for FreeBSD")
+    check(nfb.get("fdalloc:maxfilesperproc") == "EMFILE"
+          and nil.get("fdalloc:maxfilesperproc") == "EMFILE", "shared fail point")
+    check(set(nall) == set(nfb) | set(nil), "the full list is the union")
+    r = run(ev, "failpoints", "--kernel", "plan9")
+    check(r.returncode == 2 and "unknown kernel" in r.stderr, "unknown kernel")
+
+    track = os.path.join(a.srcdir, "scenarios/fork/classic_note_fork_track.lua")
+    for fp, text in (("no:such=return", "unknown fail point 'no:such'"),
+                     ("port_create:max-port-ids=return", "unknown fail point"),
+                     ("knote_fork:kqueue_register=sometimes", "bad spec 'sometimes'"),
+                     ("knote_fork:kqueue_register", "is not NAME=SPEC")):
+        r = run(ev, "run", track, "--no-record", "--failpoint", fp)
+        check(r.returncode == 2 and text in r.stderr,
+              "--failpoint %s: exit %d, %r" % (fp, r.returncode, r.stderr))
+
+    with tempfile.TemporaryDirectory() as d:
+        db = os.path.join(d, "fp.db")
+        fp = "knote_fork:kqueue_register=explore"
+        r = run(ev, "run", track, "--db", db, "--quiet", "--failpoint", fp)
+        check(r.returncode == 0, "fifo takes the passing branch: %s" % r.stdout)
+        failed = None
+        for seed in range(1, 60):
+            r = run(ev, "run", track, "--db", db, "--quiet", "--strategy",
+                    "random", "--seed", str(seed), "--failpoint", fp)
+            if r.returncode == 1:
+                failed = seed
+                break
+            check(r.returncode == 0, "seed %d: %s%s" % (seed, r.stdout, r.stderr))
+        check(failed is not None, "no seed took the failing branch")
+        if failed is not None:
+            con = sqlite3.connect(db)
+            rid = con.execute("SELECT max(id) FROM runs").fetchone()[0]
+            dec = con.execute("SELECT chosen, runnable FROM decisions WHERE run_id = ? "
+                              "AND kind = 'choose' AND label = "
+                              "'failpoint:knote_fork:kqueue_register'", (rid,)).fetchall()
+            fired = con.execute("SELECT count(*) FROM trace WHERE run_id = ? AND "
+                                "func = 'knote_fork' AND object = 'failpoint' AND "
+                                "field = 'kqueue_register' AND new = 'fired'",
+                                (rid,)).fetchone()[0]
+            con.close()
+            check((2, "2") in dec and fired == sum(1 for c, _ in dec if c == 2),
+                  "decisions %r, fired %d" % (dec, fired))
+            r = run(ev, "replay", db, "--run", str(rid))
+            check(r.returncode == 0 and "identical" in r.stdout,
+                  "replay of the failing run: %s%s" % (r.stdout, r.stderr))
+
+        db2 = os.path.join(d, "n.db")
+        r = run(ev, "run", track, "--db", db2, "--quiet", "--failpoint",
+                "kqueue_register:knote_alloc=3*return")
+        con = sqlite3.connect(db2)
+        rows = con.execute("SELECT old FROM trace WHERE object = 'failpoint' AND "
+                           "new = 'fired' ORDER BY seq").fetchall()
+        con.close()
+        # two registrations at the one fork: the first two of three fire
+        check([x[0] for x in rows] == ["3*return", "2*return"],
+              "N*return firings: %r" % rows)
+
+    race = os.path.join(a.srcdir, "scenarios/failpoints/uaf_kqueue_fdp.lua")
+    r = run(ev, "run", race, "--no-record")
+    check(r.returncode == 1 and re.search(
+        r"panic: use after free of filedesc#\d+ \(freed at seq \d+ by fdescfree, "
+        r"accessed by kqueue_close\)", r.stdout), "KASAN message: %s" % r.stdout)
+    if bad:
+        print("%d problem(s)" % len(bad))
+        return 1
+    print("fail points and KASAN: every check passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
