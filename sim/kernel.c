@@ -301,6 +301,13 @@ static const struct sim_failpoint_info failpoints[SIM_NFP] = {
 	    SIM_FP_ILLUMOS, "project.max-port-ids reached: port_create() fails "
 			    "with EAGAIN",
 	},
+	[SIM_FP_PORT_ASSOCIATE_KSOURCE_KMEM_ZALLOC] = {
+	    "port_associate_ksource:kmem_zalloc", "port_associate_ksource",
+	    "kmem_zalloc", ENOMEM, SIM_FP_ILLUMOS,
+	    "the KM_NOSLEEP allocation of a port's first source entry fails: "
+	    "the first port_associate of a source, or timer_create, returns "
+	    "ENOMEM",
+	},
 	[SIM_FP_FDALLOC_MAXFILESPERPROC] = {
 	    "fdalloc:maxfilesperproc", "fdalloc", "maxfilesperproc", EMFILE,
 	    SIM_FP_FREEBSD | SIM_FP_ILLUMOS,
@@ -311,6 +318,17 @@ static const struct sim_failpoint_info failpoints[SIM_NFP] = {
 	    SIM_FP_FREEBSD | SIM_FP_ILLUMOS,
 	    "the file is being closed by another thread when fget() takes its "
 	    "reference: EBADF, as if the descriptor were already closed",
+	},
+	[SIM_FP_FORK1_MAXPROC] = {
+	    "fork1:maxproc", "fork1", "maxproc", EAGAIN,
+	    SIM_FP_FREEBSD | SIM_FP_ILLUMOS,
+	    "the process table is full: fork() and rfork() fail with EAGAIN",
+	},
+	[SIM_FP_THREAD_CREATE_MAX_THREADS_PER_PROC] = {
+	    "thread_create:max_threads_per_proc", "thread_create",
+	    "max_threads_per_proc", EAGAIN, SIM_FP_FREEBSD | SIM_FP_ILLUMOS,
+	    "the process has its maximum of threads: thread creation fails "
+	    "(EAGAIN; FreeBSD's thr_new says EPROCLIM, not modelled)",
 	},
 };
 

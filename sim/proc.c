@@ -319,7 +319,7 @@ fork_common(struct thread *td, int flags, int fnidx, void (*cfn)(void *),
 		return (EINVAL);
 	if ((flags & RFPROC) == 0)
 		return (EINVAL); /* XXX: rfork without RFPROC not modelled */
-	if (sim_kern->k_nextpid > 99999)
+	if (sim_kern->k_nextpid > 99999 || SIM_FAIL_POINT(SIM_FP_FORK1_MAXPROC))
 		return (EAGAIN);
 	p2 = proc_alloc(sim_kern->k_nextpid++);
 	sim_trace_created("fork1", &p2->p_obj);
@@ -392,7 +392,8 @@ thread_create(struct thread *td, int fnidx, int nargs, int *ret_tid)
 	struct proc *p = td->td_proc;
 	struct thread *td2;
 
-	if (p->p_numthreads >= 1000)
+	if (p->p_numthreads >= 1000
+	    || SIM_FAIL_POINT(SIM_FP_THREAD_CREATE_MAX_THREADS_PER_PROC))
 		return (EAGAIN); /* XXX: FreeBSD says EPROCLIM */
 	td2 = thread_alloc(p, false);
 	td2->td_sigmask = td->td_sigmask;

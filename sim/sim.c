@@ -82,6 +82,8 @@ void
 sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id)
 {
 	snprintf(obj->so_name, sizeof(obj->so_name), "%s#%" PRId64, kind, id);
+	obj->so_freed_by = NULL;
+	obj->so_freed_seq = 0;
 }
 
 void

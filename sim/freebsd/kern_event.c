@@ -1804,9 +1804,16 @@ knote_attach(struct knote *kn, struct kqueue *kq)
 static void
 knote_drop(struct knote *kn, struct thread *td)
 {
-	/* XXX: the kernel would fault on a marker or freed knote here. */
+	/*
+	 * KASAN: the kernel reads 'kn_status' and 'kn_fop' of the knote it
+	 * was handed; every caller holds it in flux, so it cannot have been
+	 * freed unless a flux protocol is broken (pre-D8898).  XXX: a marker
+	 * would make the kernel fault on its NULL 'kn_fop'; the model
+	 * asserts.
+	 */
+	SIM_KASAN_ACCESS(&kn->kn_obj, "knote_drop");
 	KASSERT(kn->kn_fop != NULL && (kn->kn_status & KN_MARKER) == 0,
-	    ("knote_drop: %p is a marker or was freed", (void *)kn));
+	    ("knote_drop: %s is a marker", kn->kn_obj.so_name));
 	if ((kn->kn_status & KN_DETACHED) == 0)
 		kn->kn_fop->f_detach(kn);
 	knote_drop_detached(kn, td);

@@ -442,6 +442,11 @@ port_associate_ksource(port_t *pp, int source, port_source_t **portsrc,
 		if (pse->portsrc_source == source)
 			break;
 	if (pse == NULL) {
+		/* kmem_zalloc(KM_NOSLEEP) may fail: ENOMEM. */
+		if (SIM_FAIL_POINT(SIM_FP_PORT_ASSOCIATE_KSOURCE_KMEM_ZALLOC)) {
+			mtx_unlock(&portq->portq_source_mutex);
+			return (ENOMEM);
+		}
 		pse = port_zalloc(sizeof(*pse));
 		pse->portsrc_source = source;
 		pse->portsrc_close = close;
