@@ -714,6 +714,12 @@ sched_seed(void)
 	return (self->cfg.seed);
 }
 
+bool
+sched_running(void)
+{
+	return (self != NULL && self->status == SCHED_RUNNING);
+}
+
 /* Leaves the current thread, which cannot go on, for the next one. */
 static void
 switch_away(struct sched *s)

@@ -201,6 +201,9 @@ bool sched_failpoint(const char *label);
 /* The run's seed. */
 uint64_t sched_seed(void);
 
+/* Whether a run exists and has not ended yet. */
+bool sched_running(void);
+
 /*
  * Ends the run with status (not SCHED_PASSED) and a message, attributing it
  * to kernel function func.  Called from a simulated thread it never returns;

@@ -169,9 +169,14 @@ uint64_t sim_quarantine_recycled(void);
 
 _Noreturn void sim_kasan_report(const struct sim_obj *obj, const char *func);
 
+/*
+ * After the run has ended (the simulator's own teardown) nothing is
+ * reported: that is not the kernel's access.
+ */
 #define SIM_KASAN_ACCESS(obj, func)                                            \
 	do {                                                                   \
-		if (__builtin_expect((obj)->so_freed_by != NULL, 0))           \
+		if (__builtin_expect((obj)->so_freed_by != NULL, 0)            \
+		    && sched_running())                                        \
 			sim_kasan_report((obj), (func));                       \
 	} while (0)
 

@@ -1323,24 +1323,16 @@ kqueue_destroy(struct kqueue *kq)
 	    kq->kq_fdp == NULL, ("kqueue still attached to a file descriptor"));
 	knlist_destroy(&kq->kq_sel.si_note);
 	/*
-	 * XXX: not in the kernel, which would free the kqueue under a knote
-	 * attached after kqueue_drain() passed its list (a knote_fork()
-	 * registration before D18316) and fault later; the model panics here.
+	 * A knote attached after kqueue_drain() passed its list (a
+	 * knote_fork() registration before D18316) survives here, pointing
+	 * at the kqueue about to be freed: the kernel faults when it next
+	 * locks 'kn_kq' (KQ_LOCK checks the quarantine).  The tables go to
+	 * the quarantine too, so that the survivor's links stay readable
+	 * until then.
 	 */
-	for (int i = 0; i < kq->kq_knlistsize; i++)
-		KASSERT(SLIST_EMPTY(&kq->kq_knlist[i]),
-		    ("kqueue_destroy: %s: knote %s on fd %d survived the drain",
-			kq->kq_obj.so_name,
-			SLIST_FIRST(&kq->kq_knlist[i])->kn_obj.so_name, i));
-	for (int i = 0; kq->kq_knhashmask != 0 && i <= (int)kq->kq_knhashmask;
-	     i++)
-		KASSERT(SLIST_EMPTY(&kq->kq_knhash[i]),
-		    ("kqueue_destroy: %s: knote %s survived the drain",
-			kq->kq_obj.so_name,
-			SLIST_FIRST(&kq->kq_knhash[i])->kn_obj.so_name));
 	mtx_destroy(&kq->kq_lock);
-	free(kq->kq_knhash);
-	free(kq->kq_knlist);
+	sim_quarantine(kq->kq_knhash, NULL, __func__);
+	sim_quarantine(kq->kq_knlist, NULL, __func__);
 }
 
 /* Models kqueue_close(): the last reference of the kqueue file is gone. */
