@@ -4,9 +4,14 @@
  * each spec fires, that 'P%return' draws a reproducible stream of its own,
  * that fail points belong to their kernel, and that an 'explore' fail
  * point passes under the fifo strategy.  The bodies run as pid 1 of a
- * simulated kernel (a firing is a transition, which needs a run).
+ * simulated kernel (a firing is a transition, which needs a run).  Also the
+ * simulated KASAN of sim/sim.c: the quarantine's bound and its record, and
+ * a stale access ending the run as a panic.
  */
 #include "simtest.h"
+
+#include "../engine/trace.h"
+#include "../sim/sim.h"
 
 Test(sim_failpoint, spec_syntax)
 {
@@ -155,4 +160,80 @@ Test(sim_failpoint, table)
 		}
 	}
 	cr_expect_eq(i, SIM_NFP);
+}
+
+/* Simulated KASAN (sim/sim.c): the quarantine and the access check. */
+
+struct thing {
+	struct sim_obj t_obj;
+	char t_pad[40];
+};
+
+static struct thing *
+thing_new(void)
+{
+	struct thing *t = calloc(1, sizeof(*t));
+
+	sim_obj_init(&t->t_obj, "thing");
+	return (t);
+}
+
+static void
+body_quarantine(void *arg)
+{
+	struct thing *first = NULL, *t;
+	uint64_t seq0;
+	int i;
+
+	seq0 = trace_seq(sched_trace_sink());
+	for (i = 0; i < SIM_QUARANTINE_MAX; i++) {
+		t = thing_new();
+		if (first == NULL)
+			first = t;
+		sim_quarantine(t, &t->t_obj, "thing_free");
+	}
+	/* full, nothing recycled, nothing recorded; the first still intact */
+	CHECK(sim_quarantine_recycled(), 0);
+	CHECK(trace_seq(sched_trace_sink()) - seq0, 0);
+	CHECK(strcmp(first->t_obj.so_name, "thing#1"), 0);
+	CHECK(strcmp(first->t_obj.so_freed_by, "thing_free"), 0);
+	for (i = 0; i < 5; i++) {
+		t = thing_new();
+		sim_quarantine(t, &t->t_obj, "thing_free");
+	}
+	/* five recycled, the first of them recorded once */
+	CHECK(sim_quarantine_recycled(), 5);
+	CHECK(trace_seq(sched_trace_sink()) - seq0, 1);
+	/* a live object passes the check; memory reused is not "freed" */
+	t = thing_new();
+	SIM_KASAN_ACCESS(&t->t_obj, "body_quarantine");
+	CHECK(t->t_obj.so_freed_by == NULL, 1);
+	free(t);
+}
+
+Test(sim_kasan, quarantine_bounded_and_recorded)
+{
+	simtest_run("freebsd", body_quarantine);
+	sim_quarantine_drain();
+	cr_expect_eq(sim_quarantine_recycled(), 0);
+}
+
+static bool reached;
+
+static void
+body_uaf(void *arg)
+{
+	struct thing *t = thing_new();
+
+	sim_trace_freed("thing_free", &t->t_obj);
+	sim_quarantine(t, &t->t_obj, "thing_free");
+	SIM_KASAN_ACCESS(&t->t_obj, "body_uaf");
+	reached = true;
+}
+
+Test(sim_kasan, stale_access_panics)
+{
+	reached = false;
+	cr_expect_eq(sim_test_run("freebsd", body_uaf, NULL), SCHED_PANIC);
+	cr_expect(!reached, "the run went on after the stale access");
 }
