@@ -351,10 +351,14 @@ fork_common(struct thread *td, int flags, int fnidx, void (*cfn)(void *),
 		thread_set_lua(td2, td->td_L, fnidx, 0);
 	}
 	set_state(p2, PRS_NORMAL, "fork1");
-	thread_link_start(td2, "main");
-	/* The child is runnable: now knote_fork() and friends. */
+	/*
+	 * do_fork() tells the interested parties (knote_fork()) before it
+	 * makes the child runnable (sched_add()): the child cannot run, let
+	 * alone exit, before its NOTE_TRACK notes exist.
+	 */
 	if (sim_kern->k_ops->ko_fork != NULL)
 		sim_kern->k_ops->ko_fork(td, p1, p2);
+	thread_link_start(td2, "main");
 	*ret_pid = p2->p_pid;
 	return (0);
 }
