@@ -15,7 +15,11 @@
     the database although the fail point was set on the command line;
     under fifo the same fail point never fires;
   * `N*return` set on the command line fires exactly N times;
-  * the use-after-free panic names both the free and the access.
+  * the use-after-free panic names both the free and the access;
+  * `evsim explore` (dfs:1, random, pct:3) on a scenario whose fail point
+    is 'explore' finds the failing branch, shrinks to exactly one fired
+    fail point (one choose deviation), records it as a failpoint decision
+    with chosen 2, and the found run replays identically.
 """
 import argparse
 import os
@@ -116,6 +120,30 @@ def main():
         # two registrations at the one fork: the first two of three fire
         check([x[0] for x in rows] == ["3*return", "2*return"],
               "N*return firings: %r" % rows)
+
+    for name, label in (("explore_note_track", "failpoint:kqueue_register:knote_alloc"),
+                        ("explore_port_send", "failpoint:port_alloc_event_local:kmem_cache_alloc")):
+        scen = os.path.join(a.srcdir, "scenarios/failpoints/%s.lua" % name)
+        for strat in ("dfs:1", "random", "pct:3"):
+            with tempfile.TemporaryDirectory() as d:
+                db = os.path.join(d, "x.db")
+                r = run(ev, "explore", scen, "--strategy", strat, "--runs", "300",
+                        "--db", db)
+                m = re.search(r"evsim replay \S+ --run (\d+)", r.stdout)
+                ok = (r.returncode == 1 and m is not None
+                      and re.search(r"shrunk: .* 1 choose deviation\(s\)", r.stdout))
+                check(ok, "%s %s: %s%s" % (name, strat, r.stdout, r.stderr))
+                if not ok:
+                    continue
+                con = sqlite3.connect(db)
+                n = con.execute("SELECT count(*) FROM decisions WHERE run_id = ? AND "
+                                "kind = 'choose' AND label = ? AND chosen = 2",
+                                (int(m.group(1)), label)).fetchone()[0]
+                con.close()
+                check(n == 1, "%s %s: %d failing branches recorded" % (name, strat, n))
+                rep = run(ev, "replay", db, "--run", m.group(1))
+                check(rep.returncode == 0 and "identical" in rep.stdout,
+                      "%s %s: replay: %s" % (name, strat, rep.stdout))
 
     race = os.path.join(a.srcdir, "scenarios/failpoints/uaf_kqueue_fdp.lua")
     r = run(ev, "run", race, "--no-record")
