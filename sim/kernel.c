@@ -308,6 +308,12 @@ static const struct sim_failpoint_info failpoints[SIM_NFP] = {
 	    "the first port_associate of a source, or timer_create, returns "
 	    "ENOMEM",
 	},
+	[SIM_FP_TIMER_CREATE_TIMER_MAX] = {
+	    "timer_create:timer_max", "timer_create", "timer_max", EAGAIN,
+	    SIM_FP_ILLUMOS,
+	    "the process has no free timer slot: timer_create() fails with "
+	    "EAGAIN",
+	},
 	[SIM_FP_FDALLOC_MAXFILESPERPROC] = {
 	    "fdalloc:maxfilesperproc", "fdalloc", "maxfilesperproc", EMFILE,
 	    SIM_FP_FREEBSD | SIM_FP_ILLUMOS,

@@ -1,7 +1,7 @@
 -- SPDX-License-Identifier: BSD-2-Clause
 -- port_create() at the system's project.max-port-ids (fail point
 -- port_create:max-port-ids) fails with EAGAIN and uses no descriptor
--- (reference/ports.md section 3).
+-- (reference/ports.md sections 1.8 and 2.1).
 return {
   name = "fail point port_create:max-port-ids: EAGAIN",
   kernel = "illumos",

@@ -4,7 +4,7 @@
 -- port_alloc_event_local:kmem_cache_alloc, also named
 -- port_alloc_event:kmem_cache_alloc) port_send() and port_associate() fail
 -- with ENOMEM, port_sendn() reports ENOMEM for that port alone and sends to
--- the others, and no slot is used (reference/ports.md section 3).
+-- the others, and no slot is used (reference/ports.md sections 2.2 and 2.6).
 return {
   name = "fail point port_alloc_event_local:kmem_cache_alloc: ENOMEM",
   kernel = "illumos",

@@ -4,7 +4,7 @@
 -- port_associate_ksource:kmem_zalloc) the first port_associate() of file
 -- descriptors on the port and timer_create() fail with ENOMEM, the timer's
 -- event slot is given back, and both work on the next try (reference/
--- ports.md section 3).
+-- ports.md sections 2.3 and 2.10).
 return {
   name = "fail point port_associate_ksource:kmem_zalloc: ENOMEM",
   kernel = "illumos",

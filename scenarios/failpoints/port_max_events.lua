@@ -2,7 +2,7 @@
 -- The port's process.max-port-events slots are used up (fail point
 -- port_alloc_event_local:port_max_events): port_send() fails with EAGAIN,
 -- port_sendn() reports EAGAIN per port, and the port works again once the
--- condition is gone (reference/ports.md section 3).
+-- condition is gone (reference/ports.md sections 1.8 and 2.6).
 return {
   name = "fail point port_alloc_event_local:port_max_events: EAGAIN",
   kernel = "illumos",

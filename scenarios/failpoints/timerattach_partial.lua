@@ -4,7 +4,7 @@
 -- in order: with no room for events it returns the error at the failing
 -- change, leaving the changes before it applied and those after it not;
 -- with room it reports the failure as an EV_ERROR event and goes on
--- (reference/kqueue.md section 1).
+-- (reference/kqueue.md section 1.6).
 return {
   name = "fail point filt_timerattach:kq_calloutmax: a change list partly applied",
   kernel = "freebsd",
