@@ -6,6 +6,10 @@
  * in two passes and fdescfree().  Every slot change is a transition of
  * 'filedesc#N' field "fd[K]" (the file's name, or "" for an empty slot), and
  * every reference count change one of 'file#N' field "f_count".
+ *
+ * Part of the shared kernel layer: imports only kernel.h, the other shared
+ * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
+ * the kernel models only through sim_kops, and includes no Lua.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,6 +295,9 @@ fdrop(struct file *fp, struct thread *td)
 	SIM_SET(&fp->f_obj, "f_count", fp->f_count, fp->f_count - 1);
 	if (fp->f_count > 0)
 		return (0);
+	/* vn_close() and soclose() may sleep: Giant goes (FreeBSD 5.x). */
+	if (fp->f_type == DTYPE_VNODE || fp->f_type == DTYPE_SOCKET)
+		sim_giant_may_sleep();
 	if (fp->f_ops != NULL && fp->f_ops->fo_close != NULL)
 		error = fp->f_ops->fo_close(fp, td);
 	sim_trace_freed(__func__, &fp->f_obj);
@@ -384,20 +391,39 @@ kern_close(struct thread *td, int fd)
 {
 	struct filedesc *fdp = td->td_proc->p_fd;
 	struct file *fp;
+	int error;
 
+	sim_giant_lock(); /* close() of FreeBSD 5.x ran under Giant */
 	FILEDESC_XLOCK(fdp);
 	fp = fget_noref(fdp, fd);
 	if (fp == NULL) {
 		FILEDESC_XUNLOCK(fdp);
+		sim_giant_unlock();
 		return (EBADF);
 	}
 	slot_set(fdp, fd, NULL, 0, "fdfree");
-	return (closefp(fdp, fd, fp, td));
+	error = closefp(fdp, fd, fp, td);
+	sim_giant_unlock();
+	return (error);
+}
+
+static int dup_common(struct thread *td, int oldfd, int newfd, int *ret_fd);
+
+/* dup() and dup2() of FreeBSD 5.x ran under Giant (sim_giant_lock()). */
+int
+kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
+{
+	int error;
+
+	sim_giant_lock();
+	error = dup_common(td, oldfd, newfd, ret_fd);
+	sim_giant_unlock();
+	return (error);
 }
 
 /* Models kern_dup(): FDDUP_NORMAL (newfd < 0) and FDDUP_FIXED (dup2). */
-int
-kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
+static int
+dup_common(struct thread *td, int oldfd, int newfd, int *ret_fd)
 {
 	struct filedesc *fdp = td->td_proc->p_fd;
 	struct file *fp, *oldfp;
@@ -437,7 +463,7 @@ kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
 		if (sim_kern->k_ops->ko_fdclose != NULL)
 			sim_kern->k_ops->ko_fdclose(td, fd, oldfp);
 	}
-	slot_set(fdp, fd, fp, 0, __func__);
+	slot_set(fdp, fd, fp, 0, "kern_dup");
 	FILEDESC_XUNLOCK(fdp);
 	if (oldfp != NULL)
 		(void)fdrop(oldfp, td);
@@ -445,7 +471,10 @@ kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
 	return (0);
 }
 
-/* Models kern_fcntl() for the commands of SPEC.md section 2.2. */
+/*
+ * Models kern_fcntl() in sys/kern/kern_descrip.c for F_DUPFD, F_GETFD,
+ * F_SETFD, F_GETFL and F_SETFL.
+ */
 int
 kern_fcntl(struct thread *td, int fd, int cmd, int64_t arg, int64_t *ret)
 {
@@ -582,6 +611,8 @@ fdescfree(struct thread *td)
 	}
 	FILEDESC_XUNLOCK(fdp);
 	p->p_fd = NULL;
+	free(fdp->fd_knlist);
+	free(fdp->fd_knhash);
 	free(fdp->fd_ofiles);
 	sim_quarantine(fdp, &fdp->fd_obj, __func__);
 }

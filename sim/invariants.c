@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Global kernel invariants (issue 7 item 4), checked at every scheduling
+ * Global kernel invariants, checked at every scheduling
  * decision when a run has checking on (`evsim run --check`, the default of
  * `evsim explore`, and every replay).  Each check reads the state of every
  * object of the run through the registries the models keep (all kqueues:
@@ -32,6 +32,10 @@
  *
  * Files are known live through the live-file set sim/fd.c keeps
  * (fd_file_live()), so that a freed file is never read.
+ *
+ * Above the models: imports the shared layer and both models' headers
+ * (eventvar.h, port_impl.h).  Its entry points are declared in kernel.h and
+ * called only by the run driver (sim/run/simrun.c).
  */
 #include <inttypes.h>
 #include <stdarg.h>

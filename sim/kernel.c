@@ -90,6 +90,22 @@ static const struct sim_revision revisions[] = {
 	    .rev_note_child_merged = true,
 	},
 	{
+	    .rev_name = "freebsd@7773002",
+	    .rev_kind = SIM_FREEBSD,
+	    .rev_summary = "FreeBSD 5.x kern_event.c of 2003-04 (seed 000): "
+			   "Giant, per-process knote lists, tick timeouts",
+	    /*
+	     * seeds/000_18ff6dd3fccf25ff.txt: sys/kern/kern_event.c at
+	     * 7773002178c8, before the 2004 rewrite (per-kqueue locks,
+	     * in-flux knotes).  Different throughout, so a model of its own
+	     * (sim/freebsd/kern_event_7773002.c).
+	     */
+	    .rev_kops = &freebsd7773002_kops,
+	    .rev_pipeclose_2003 = true,
+	    .rev_exit_2003 = true,
+	    .rev_fork_2003 = true,
+	},
+	{
 	    .rev_name = "illumos",
 	    .rev_kind = SIM_ILLUMOS,
 	    .rev_summary = "illumos-gate portfs (reference/ports.md)",
@@ -141,6 +157,7 @@ sim_revision_at(int i)
 
 /* Tunables and resource controls, with their defaults and ranges. */
 static const struct sim_tunable tunable_defaults[] = {
+	{ "kern.hz", 100, 1, 10000 }, /* freebsd@7773002's tick clock */
 	{ "kern.kq_calloutmax", 4096, 0, 1 << 24 },
 	{ "kern.maxfilesperproc", SIM_MAXFILES, 1, SIM_MAXFILES_MAX },
 	{ "process.max-port-events", 65536, 1, 1 << 24 },
@@ -211,7 +228,9 @@ sim_kernel_boot(const struct sim_revision *rev)
 
 	memset(&k, 0, sizeof(k));
 	k.k_rev = rev;
-	k.k_ops = rev->rev_kind == SIM_FREEBSD ? &freebsd_kops : &illumos_kops;
+	k.k_ops = rev->rev_kops != NULL	   ? rev->rev_kops
+	    : rev->rev_kind == SIM_FREEBSD ? &freebsd_kops
+					   : &illumos_kops;
 	memcpy(tunables, tunable_defaults, sizeof(tunables));
 	k.k_tunables = tunables;
 	k.k_ntunables = NTUNABLES;
@@ -220,6 +239,51 @@ sim_kernel_boot(const struct sim_revision *rev)
 	k.k_perturb = getenv("EVSIM_TEST_PERTURB");
 	fp_reset();
 	sim_kern = &k;
+}
+
+void
+sim_giant_lock(void)
+{
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return;
+	sched_point(); /* taking Giant: another CPU may take it first */
+	mtx_lock(sim_kern->k_ops->ko_giant());
+}
+
+void
+sim_giant_unlock(void)
+{
+	if (sim_kern->k_ops->ko_giant != NULL)
+		mtx_unlock(sim_kern->k_ops->ko_giant());
+}
+
+struct mtx *
+sim_giant_mtx(void)
+{
+	struct mtx *giant;
+
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return (NULL);
+	giant = sim_kern->k_ops->ko_giant();
+	return (mtx_owned(giant) ? giant : NULL);
+}
+
+void
+sim_giant_may_sleep(void)
+{
+	struct mtx *giant;
+	int recurse;
+
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return;
+	giant = sim_kern->k_ops->ko_giant();
+	if (!mtx_owned(giant))
+		return;
+	recurse = giant->mtx_recurse;
+	giant->mtx_recurse = 0;
+	mtx_unlock(giant);
+	mtx_lock(giant);
+	giant->mtx_recurse = recurse;
 }
 
 bool
@@ -263,7 +327,7 @@ static const struct sim_failpoint_info failpoints[SIM_NFP] = {
 	},
 	[SIM_FP_FILT_TIMERATTACH_KQ_CALLOUTMAX] = {
 	    "filt_timerattach:kq_calloutmax", "filt_timerattach",
-	    "kq_calloutmax", ENOMEM, SIM_FP_FREEBSD,
+	    "kq_calloutmax", ENOMEM, SIM_FP_FREEBSD | SIM_FP_FREEBSD_7773002,
 	    "kern.kq_calloutmax reached: the EVFILT_TIMER EV_ADD fails with "
 	    "ENOMEM",
 	},
@@ -316,7 +380,7 @@ static const struct sim_failpoint_info failpoints[SIM_NFP] = {
 	},
 	[SIM_FP_FDALLOC_MAXFILESPERPROC] = {
 	    "fdalloc:maxfilesperproc", "fdalloc", "maxfilesperproc", EMFILE,
-	    SIM_FP_FREEBSD | SIM_FP_ILLUMOS,
+	    SIM_FP_FREEBSD | SIM_FP_FREEBSD_7773002 | SIM_FP_ILLUMOS,
 	    "the descriptor table is full (kern.maxfilesperproc): EMFILE",
 	},
 	[SIM_FP_FGET_FHOLD] = {
@@ -327,7 +391,7 @@ static const struct sim_failpoint_info failpoints[SIM_NFP] = {
 	},
 	[SIM_FP_FORK1_MAXPROC] = {
 	    "fork1:maxproc", "fork1", "maxproc", EAGAIN,
-	    SIM_FP_FREEBSD | SIM_FP_ILLUMOS,
+	    SIM_FP_FREEBSD | SIM_FP_FREEBSD_7773002 | SIM_FP_ILLUMOS,
 	    "the process table is full: fork() and rfork() fail with EAGAIN",
 	},
 	[SIM_FP_THREAD_CREATE_MAX_THREADS_PER_PROC] = {
@@ -381,15 +445,17 @@ sim_failpoint_at(int i)
 	return (i >= 0 && i < SIM_NFP ? &failpoints[i] : NULL);
 }
 
-static int
-fp_kind_mask(enum sim_kernel_kind k)
+int
+sim_failpoint_kernel(const struct sim_revision *rev)
 {
-	return (k == SIM_FREEBSD ? SIM_FP_FREEBSD : SIM_FP_ILLUMOS);
+	if (rev->rev_kops == &freebsd7773002_kops)
+		return (SIM_FP_FREEBSD_7773002);
+	return (rev->rev_kind == SIM_FREEBSD ? SIM_FP_FREEBSD : SIM_FP_ILLUMOS);
 }
 
-/* Fail point of kind k named name (or an alias), or -1. */
+/* Fail point of revision rev named name (or an alias), or -1. */
 static int
-fp_find(const char *name, enum sim_kernel_kind k)
+fp_find(const char *name, const struct sim_revision *rev)
 {
 	size_t j;
 	int i;
@@ -405,13 +471,15 @@ fp_find(const char *name, enum sim_kernel_kind k)
 		}
 	return (-1);
 found:
-	return ((failpoints[i].fpi_kernels & fp_kind_mask(k)) != 0 ? i : -1);
+	return ((failpoints[i].fpi_kernels & sim_failpoint_kernel(rev)) != 0
+		? i
+		: -1);
 }
 
 int
-sim_failpoint_check(const char *name, enum sim_kernel_kind k)
+sim_failpoint_check(const char *name, const struct sim_revision *rev)
 {
-	return (fp_find(name, k) >= 0 ? 0 : ENOENT);
+	return (fp_find(name, rev) >= 0 ? 0 : ENOENT);
 }
 
 /* Parses spec into *st (mode, count, ppm): 0 or EINVAL. */
@@ -482,7 +550,7 @@ sim_failpoint_set(const char *name, const char *spec, uint64_t seed)
 {
 	struct fp_state st;
 	const char *old;
-	int i = fp_find(name, sim_kern->k_rev->rev_kind);
+	int i = fp_find(name, sim_kern->k_rev);
 
 	if (i < 0)
 		return (ENOENT);
@@ -509,7 +577,7 @@ sim_failpoint_set(const char *name, const char *spec, uint64_t seed)
 const char *
 sim_failpoint_get(const char *name)
 {
-	int i = fp_find(name, sim_kern->k_rev->rev_kind);
+	int i = fp_find(name, sim_kern->k_rev);
 
 	if (i < 0)
 		return (NULL);

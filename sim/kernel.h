@@ -3,8 +3,10 @@
  * The simulated system of one run: which kernel (FreeBSD or illumos) and
  * which revision of it, the kernel's tunables (sysctl / resource controls),
  * and the hooks through which the shared process, descriptor and file layer
- * calls into the kernel-specific event model (sim/freebsd/kern_event.c,
- * sim/illumos/port*.c).
+ * calls into the kernel-specific event model (freebsd_kops in
+ * sim/freebsd/kern_event.c, illumos_kops in sim/illumos/port.c).  The bottom
+ * of sim/: imports nothing from sim/ but fd.h (kernel.c, for the descriptor
+ * limits), no Lua.
  */
 #ifndef SIM_KERNEL_H
 #define SIM_KERNEL_H
@@ -20,6 +22,8 @@ struct selinfo;
 struct thread;
 struct vnode;
 struct knote;
+struct kevent_copyops;
+struct mtx;
 
 enum sim_kernel_kind {
 	SIM_FREEBSD,
@@ -27,7 +31,7 @@ enum sim_kernel_kind {
 };
 
 /*
- * Kernel revisions: named sets of behaviour switches.  See revisions.c for
+ * Kernel revisions: named sets of behaviour switches.  See kernel.c for
  * the table and the reference each switch cites.
  */
 struct sim_revision {
@@ -54,6 +58,27 @@ struct sim_revision {
 	 * watch keeps the first association's user cookie.
 	 */
 	bool rev_fop_keeps_user;
+	/*
+	 * A model of its own (freebsd@7773002): its hooks instead of the
+	 * kind's default model.
+	 */
+	const struct sim_kops *rev_kops;
+	/*
+	 * sys_pipe.c of FreeBSD 5.x (2003): pipeclose() notifies the
+	 * closing end's knotes before the end is marked gone.
+	 */
+	bool rev_pipeclose_2003;
+	/*
+	 * kern_exit.c of FreeBSD 5.x: exit1() reparents the children before
+	 * KNOTE(NOTE_EXIT).
+	 */
+	bool rev_exit_2003;
+	/*
+	 * kern_fork.c of FreeBSD 5.x: fork1() makes the child runnable
+	 * (setrunqueue()) before KNOTE(NOTE_FORK); do_fork() now calls
+	 * knote_fork() first.
+	 */
+	bool rev_fork_2003;
 };
 
 /* The revision named name, or NULL (with a list of valid names in err). */
@@ -115,6 +140,23 @@ struct sim_kops {
 	 * TDA_KQUEUE AST: the nested-kqueue task completes first).
 	 */
 	void (*ko_userret)(struct thread *td);
+	/*
+	 * kqueue(2), kqueuex(2) and kevent(2) of the FreeBSD model (see
+	 * kern_kqueue() and kern_kevent() in sim/freebsd/eventvar.h for the
+	 * arguments); NULL: the revision has no such call (ENOSYS).
+	 */
+	int (*ko_kqueue)(
+	    struct thread *td, int flags, bool cponfork, int *ret_fd);
+	int (*ko_kqueuex)(
+	    struct thread *td, int flags, bool cponfork, int *ret_fd);
+	int (*ko_kevent)(struct thread *td, int fd, int nchanges, int nevents,
+	    struct kevent_copyops *k_ops, int64_t timeout_ns, bool tv_invalid,
+	    int *ret_n);
+	/*
+	 * Giant, for a kernel whose syscalls run under it (FreeBSD 5.x);
+	 * NULL otherwise.  See sim_giant_lock().
+	 */
+	struct mtx *(*ko_giant)(void);
 	/* Per-process state of the kernel model: create and free. */
 	void (*ko_proc_init)(struct proc *p);
 	void (*ko_proc_fini)(struct proc *p);
@@ -166,6 +208,21 @@ _Noreturn void sim_oom(void);
 /* Whether the test-only perturbation 'name' is active. */
 bool sim_perturbed(const char *name);
 
+/*
+ * Giant (FreeBSD 5.x): the shared layer takes it where that era's callers
+ * did (close, dup2, fork, exit) when the revision's kops have one; no-ops
+ * otherwise.
+ */
+void sim_giant_lock(void);
+void sim_giant_unlock(void);
+/*
+ * A sleep of that era's kernel (vn_close(), soclose()): releases Giant, if
+ * the caller holds it, and takes it back; a scheduling point.
+ */
+void sim_giant_may_sleep(void);
+/* Giant if the revision has one (for a sleep's interlock), else NULL. */
+struct mtx *sim_giant_mtx(void);
+
 /* Reads a tunable (returns 0 and *ret) or ENOENT. */
 int sim_tunable_get(const char *name, int64_t *ret);
 /* Sets a tunable: ENOENT unknown, EINVAL out of its range. */
@@ -214,13 +271,15 @@ enum sim_fp {
 /* Which kernels have a fail point. */
 #define SIM_FP_FREEBSD 0x1
 #define SIM_FP_ILLUMOS 0x2
+/* freebsd@7773002's model of its own (sim/freebsd/kern_event_7773002.c). */
+#define SIM_FP_FREEBSD_7773002 0x4
 
 struct sim_failpoint_info {
 	const char *fpi_name; /* "kqueue_register:knote_alloc" */
 	const char *fpi_func; /* "kqueue_register" */
 	const char *fpi_site; /* "knote_alloc" */
 	int fpi_errno; /* what the caller sees (0: none, see fpi_effect) */
-	int fpi_kernels; /* SIM_FP_FREEBSD | SIM_FP_ILLUMOS */
+	int fpi_kernels; /* SIM_FP_FREEBSD | SIM_FP_ILLUMOS | ... */
 	const char *fpi_effect; /* the kernel's error path, one line */
 };
 
@@ -258,10 +317,13 @@ int sim_failpoint_set(const char *name, const char *spec, uint64_t seed);
 const char *sim_failpoint_get(const char *name);
 
 /*
- * Whether name is a fail point of kernel kind k (after aliases): 0 or
+ * Whether name is a fail point of kernel revision rev (after aliases): 0 or
  * ENOENT.
  */
-int sim_failpoint_check(const char *name, enum sim_kernel_kind k);
+int sim_failpoint_check(const char *name, const struct sim_revision *rev);
+
+/* The SIM_FP_* bit of the model rev runs on. */
+int sim_failpoint_kernel(const struct sim_revision *rev);
 
 /*
  * Global kernel invariants (sim/invariants.c), checked at every scheduling
@@ -290,9 +352,11 @@ struct sim_sm_rule {
 };
 extern const struct sim_sm_rule freebsd_sm_rules[];
 extern const struct sim_sm_rule illumos_sm_rules[];
+extern const struct sim_sm_rule freebsd7773002_sm_rules[];
 
 /* Kernel-model hooks, selected by the kernel kind. */
 extern const struct sim_kops freebsd_kops;
 extern const struct sim_kops illumos_kops;
+extern const struct sim_kops freebsd7773002_kops;
 
 #endif /* SIM_KERNEL_H */

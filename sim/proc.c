@@ -8,24 +8,25 @@
  * Exit follows the kernel's single-threading: exit1() marks the other
  * threads TDF_EXIT and aborts their interruptible sleeps; each leaves at its
  * next return to user space (userret), and exit1() waits until it is the
- * last thread.  A thread that leaves is simply never resumed: its Lua thread
- * is released and its fiber abandoned, which unwinds nothing in the
- * simulated kernel because a thread can only be at a scheduling point in
+ * last thread.  A thread that leaves is simply never resumed: its user half
+ * is released (thread_uops) and its fiber abandoned, which unwinds nothing in
+ * the simulated kernel because a thread can only be at a scheduling point in
  * userret or inside a sleep that has already released its locks.
  * XXX: stop signals (SIGSTOP, SIGTSTP) are not modelled; their default action
  * is treated as "ignore".
+ *
+ * Part of the shared kernel layer: imports only kernel.h, the other shared
+ * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
+ * the kernel models only through sim_kops, and includes no Lua.
  */
 #include <inttypes.h>
-#include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fd.h"
 #include "kernel.h"
-#include "lhost.h"
 #include "proc.h"
-#include "simrun.h"
 
 static const struct sim_flagname p_flag_names[] = {
 	{ P_WEXIT, "WEXIT" },
@@ -38,12 +39,17 @@ static LIST_HEAD(, proc) allproc;
 static TAILQ_HEAD(, proc_grave) graveyard;
 static struct proc *initproc;
 
+/*
+ * Processes and threads are freed only at the end of the run: a thread that
+ * leaves may still be running its last steps when its process is reaped.
+ */
 struct proc_grave {
 	TAILQ_ENTRY(proc_grave) g_link;
 	void *g_ptr;
+	struct thread *g_td; /* a thread: its user half is freed first */
 };
 
-static void
+static struct proc_grave *
 bury(void *ptr)
 {
 	struct proc_grave *g = calloc(1, sizeof(*g));
@@ -52,6 +58,7 @@ bury(void *ptr)
 		sim_oom();
 	g->g_ptr = ptr;
 	TAILQ_INSERT_TAIL(&graveyard, g, g_link);
+	return (g);
 }
 
 void
@@ -66,6 +73,8 @@ proc_fini_all(void)
 	}
 	while ((g = TAILQ_FIRST(&graveyard)) != NULL) {
 		TAILQ_REMOVE(&graveyard, g, g_link);
+		if (g->g_td != NULL)
+			g->g_td->td_uops->tu_free(g->g_td);
 		free(g->g_ptr);
 		free(g);
 	}
@@ -178,47 +187,63 @@ static void
 thread_main(void *arg)
 {
 	struct thread *td = arg;
-	struct lhost *h = sim_run_lhost();
-	enum lhost_result res;
-	char err[1024];
-	int code = 0;
+	int code;
 
-	if (td->td_cfn != NULL) {
-		td->td_cfn(td->td_carg);
-		res = LHOST_OK;
-	} else {
-		res = lhost_call(
-		    h, td->td_L, td->td_nargs, LUA_MULTRET, err, sizeof(err));
-	}
-	switch (res) {
-	case LHOST_OK:
-		if (td->td_cfn == NULL) {
-			int n = lua_gettop(td->td_L), i;
-
-			if (n >= 1 && lua_isinteger(td->td_L, 1))
-				code = (int)lua_tointeger(td->td_L, 1);
-			lua_createtable(td->td_L, n, 0);
-			for (i = 1; i <= n; i++) {
-				lua_pushvalue(td->td_L, i);
-				lua_rawseti(td->td_L, -2, i);
-			}
-			td->td_joinref = luaL_ref(td->td_L, LUA_REGISTRYINDEX);
-		}
-		break;
-	case LHOST_ERROR:
-		sched_fail(SCHED_FAILED, NULL,
-		    "%s (at vtime %" PRId64 " ns, pid %d tid %d)", err,
-		    sched_now(), td->td_proc->p_pid, td->td_tid);
-	case LHOST_ABORTED:
-		sched_fail(SCHED_ERROR, NULL,
-		    "%s (at vtime %" PRId64 " ns, pid %d tid %d)", err,
-		    sched_now(), td->td_proc->p_pid, td->td_tid);
-	case LHOST_UNWOUND:
-		break;
-	}
+	code = td->td_uops->tu_run(td);
 	if (td->td_ismain || td->td_proc->p_numthreads == 1)
 		exit1(td, code, 0);
 	thread_exit_self(td);
+}
+
+/* C bodies (unit tests): fn(arg), no results. */
+struct thread_cbody {
+	void (*fn)(void *);
+	void *arg;
+};
+
+static void
+cbody_init(struct thread *td, void *arg)
+{
+	const struct thread_cbody *cb = arg;
+
+	td->td_cfn = cb->fn;
+	td->td_carg = cb->arg;
+}
+
+static int
+cbody_run(struct thread *td)
+{
+	td->td_cfn(td->td_carg);
+	return (0);
+}
+
+static int
+cbody_join(struct thread *td, struct thread *td2)
+{
+	(void)td;
+	(void)td2;
+	return (0);
+}
+
+static void
+cbody_none(struct thread *td)
+{
+	(void)td;
+}
+
+static const struct thread_uops cbody_uops = {
+	.tu_init = cbody_init,
+	.tu_run = cbody_run,
+	.tu_join = cbody_join,
+	.tu_exit = cbody_none,
+	.tu_free = cbody_none,
+};
+
+/* Buries a finished thread (see struct proc_grave). */
+static void
+thread_bury(struct thread *td)
+{
+	bury(td)->g_td = td;
 }
 
 static struct thread *
@@ -231,8 +256,6 @@ thread_alloc(struct proc *p, bool ismain)
 	td->td_proc = p;
 	td->td_tid = sim_kern->k_nexttid++;
 	td->td_ismain = ismain;
-	td->td_joinref = LUA_NOREF;
-	td->td_lref = LUA_NOREF;
 	sim_obj_name(&td->td_obj, "thread", td->td_tid);
 	return (td);
 }
@@ -254,24 +277,16 @@ thread_link_start(struct thread *td, const char *name)
 	sim_trace_created("thread_link", &td->td_obj);
 }
 
-/*
- * Moves the Lua function at fnidx of L and the nargs values above it to a
- * new Lua thread for td.
- */
+/* Gives td its user half: uops, set up from arg. */
 static void
-thread_set_lua(struct thread *td, lua_State *L, int fnidx, int nargs)
+thread_set_user(struct thread *td, const struct thread_uops *uops, void *arg)
 {
-	int i;
-
-	td->td_L = lhost_newthread(sim_run_lhost(), &td->td_lref);
-	for (i = 0; i <= nargs; i++)
-		lua_pushvalue(L, fnidx + i);
-	lua_xmove(L, td->td_L, nargs + 1);
-	td->td_nargs = nargs;
+	td->td_uops = uops;
+	uops->tu_init(td, arg);
 }
 
 int
-proc_create_init(lua_State *L, int fnidx, void (*cfn)(void *), void *carg)
+proc_create_init(const struct thread_uops *uops, void *arg)
 {
 	struct proc *p0, *p;
 	struct thread *td;
@@ -290,24 +305,24 @@ proc_create_init(lua_State *L, int fnidx, void (*cfn)(void *), void *carg)
 	if (sim_kern->k_ops->ko_proc_init != NULL)
 		sim_kern->k_ops->ko_proc_init(p);
 	td = thread_alloc(p, true);
-	if (cfn != NULL) {
-		td->td_cfn = cfn;
-		td->td_carg = carg;
-	} else {
-		thread_set_lua(td, L, fnidx, 0);
-	}
+	thread_set_user(td, uops, arg);
 	p->p_state = PRS_NORMAL;
 	thread_link_start(td, "main");
 	return (0);
 }
 
-/*
- * Models fork1() in sys/kern/kern_fork.c.  The child's main thread runs the
- * Lua function at fnidx of td's stack, or cfn(carg) when cfn is set.
- */
+int
+proc_create_init_c(void (*fn)(void *), void *arg)
+{
+	struct thread_cbody cb = { fn, arg };
+
+	return (proc_create_init(&cbody_uops, &cb));
+}
+
+/* Models fork1() in sys/kern/kern_fork.c. */
 static int
-fork_common(struct thread *td, int flags, int fnidx, void (*cfn)(void *),
-    void *carg, int *ret_pid)
+fork_common(struct thread *td, int flags, const struct thread_uops *uops,
+    void *arg, int *ret_pid)
 {
 	struct proc *p1 = td->td_proc, *p2;
 	struct thread *td2;
@@ -344,46 +359,54 @@ fork_common(struct thread *td, int flags, int fnidx, void (*cfn)(void *),
 		sim_kern->k_ops->ko_proc_init(p2);
 	td2 = thread_alloc(p2, true);
 	td2->td_sigmask = td->td_sigmask;
-	if (cfn != NULL) {
-		td2->td_cfn = cfn;
-		td2->td_carg = carg;
-	} else {
-		thread_set_lua(td2, td->td_L, fnidx, 0);
-	}
+	thread_set_user(td2, uops, arg);
 	set_state(p2, PRS_NORMAL, "fork1");
 	/*
 	 * do_fork() tells the interested parties (knote_fork()) before it
 	 * makes the child runnable (sched_add()): the child cannot run, let
-	 * alone exit, before its NOTE_TRACK notes exist.
+	 * alone exit, before its NOTE_TRACK notes exist.  The 2003 fork1()
+	 * made it runnable (setrunqueue()) first, then did KNOTE(NOTE_FORK).
 	 */
+	if (sim_kern->k_rev->rev_fork_2003)
+		thread_link_start(td2, "main");
 	if (sim_kern->k_ops->ko_fork != NULL)
 		sim_kern->k_ops->ko_fork(td, p1, p2);
-	thread_link_start(td2, "main");
+	if (!sim_kern->k_rev->rev_fork_2003)
+		thread_link_start(td2, "main");
 	*ret_pid = p2->p_pid;
 	return (0);
 }
 
+/* fork() and rfork() of FreeBSD 5.x ran under Giant (sim_giant_lock()). */
 int
-fork1(struct thread *td, int flags, int fnidx, int *ret_pid)
+fork1(struct thread *td, int flags, const struct thread_uops *uops, void *arg,
+    int *ret_pid)
 {
-	return (fork_common(td, flags, fnidx, NULL, NULL, ret_pid));
+	int error;
+
+	sim_giant_lock();
+	error = fork_common(td, flags, uops, arg, ret_pid);
+	sim_giant_unlock();
+	return (error);
 }
 
 int
 fork1_c(
     struct thread *td, int flags, void (*fn)(void *), void *arg, int *ret_pid)
 {
-	return (fork_common(td, flags, 0, fn, arg, ret_pid));
+	struct thread_cbody cb = { fn, arg };
+
+	return (fork_common(td, flags, &cbody_uops, &cb, ret_pid));
 }
 
 int
 thread_create_c(struct thread *td, void (*fn)(void *), void *arg, int *ret_tid)
 {
+	struct thread_cbody cb = { fn, arg };
 	struct thread *td2 = thread_alloc(td->td_proc, false);
 
 	td2->td_sigmask = td->td_sigmask;
-	td2->td_cfn = fn;
-	td2->td_carg = arg;
+	thread_set_user(td2, &cbody_uops, &cb);
 	thread_link_start(td2, "thread");
 	*ret_tid = td2->td_tid;
 	return (0);
@@ -391,7 +414,8 @@ thread_create_c(struct thread *td, void (*fn)(void *), void *arg, int *ret_tid)
 
 /* Models thr_new() in sys/kern/kern_thr.c. */
 int
-thread_create(struct thread *td, int fnidx, int nargs, int *ret_tid)
+thread_create(
+    struct thread *td, const struct thread_uops *uops, void *arg, int *ret_tid)
 {
 	struct proc *p = td->td_proc;
 	struct thread *td2;
@@ -401,7 +425,7 @@ thread_create(struct thread *td, int fnidx, int nargs, int *ret_tid)
 		return (EAGAIN); /* XXX: FreeBSD says EPROCLIM */
 	td2 = thread_alloc(p, false);
 	td2->td_sigmask = td->td_sigmask;
-	thread_set_lua(td2, td->td_L, fnidx, nargs);
+	thread_set_user(td2, uops, arg);
 	thread_link_start(td2, "thread");
 	*ret_tid = td2->td_tid;
 	return (0);
@@ -411,7 +435,7 @@ int
 thread_join(struct thread *td, int tid, int *ret_n)
 {
 	struct thread *t2;
-	int error, n, i;
+	int error;
 
 	TAILQ_FOREACH(t2, &td->td_proc->p_threads, td_plist)
 		if (t2->td_tid == tid)
@@ -432,17 +456,7 @@ thread_join(struct thread *td, int tid, int *ret_n)
 			return (error == ERESTART ? EINTR : error);
 	}
 	t2->td_joined = true;
-	n = 0;
-	if (t2->td_joinref != LUA_NOREF) {
-		lua_rawgeti(td->td_L, LUA_REGISTRYINDEX, t2->td_joinref);
-		n = (int)luaL_len(td->td_L, -1);
-		for (i = 1; i <= n; i++)
-			lua_rawgeti(td->td_L, -1 - (i - 1), i);
-		lua_remove(td->td_L, -n - 1);
-		luaL_unref(td->td_L, LUA_REGISTRYINDEX, t2->td_joinref);
-		t2->td_joinref = LUA_NOREF;
-	}
-	*ret_n = n;
+	*ret_n = t2->td_uops->tu_join(td, t2);
 	return (0);
 }
 
@@ -460,10 +474,7 @@ thread_exit_self(struct thread *td)
 	sim_trace_freed(__func__, &td->td_obj);
 	wakeup(td);
 	wakeup(&p->p_numthreads);
-	if (td->td_lref != LUA_NOREF) {
-		lhost_unref(sim_run_lhost(), td->td_lref);
-		td->td_lref = LUA_NOREF;
-	}
+	td->td_uops->tu_exit(td);
 	sched_thread_exit();
 }
 
@@ -493,7 +504,7 @@ proc_reap(struct proc *p)
 		sim_kern->k_ops->ko_proc_fini(p);
 	while ((t = TAILQ_FIRST(&p->p_zthreads)) != NULL) {
 		TAILQ_REMOVE(&p->p_zthreads, t, td_plist);
-		bury(t);
+		thread_bury(t);
 	}
 	bury(p);
 }
@@ -519,6 +530,11 @@ exit1(struct thread *td, int rval, int signo)
 		/* Another thread is exiting the process: just leave. */
 		thread_exit_self(td);
 	}
+	/*
+	 * sys_exit() of FreeBSD 5.x takes Giant and exit1() keeps it to the
+	 * end but for its sleeps (freebsd@7773002; a no-op otherwise).
+	 */
+	sim_giant_lock();
 	SIM_SET_FLAGS(
 	    &p->p_obj, "p_flag", p_flag_names, p->p_flag, p->p_flag | P_WEXIT);
 	/* thread_single(p, SINGLE_EXIT) */
@@ -529,11 +545,12 @@ exit1(struct thread *td, int rval, int signo)
 		sleepq_abort(t2->td_st, EINTR);
 	}
 	while (p->p_numthreads > 1)
-		msleep(&p->p_numthreads, NULL, 0, "exit1", 0);
+		msleep(&p->p_numthreads, sim_giant_mtx(), 0, "exit1", 0);
 	SIM_SET(&p->p_obj, "p_xexit", p->p_xexit, rval & 0xff);
 	SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, signo);
 	fdescfree(td);
-	if (sim_kern->k_ops->ko_exit != NULL)
+	/* FreeBSD 5.x sent NOTE_EXIT after reparenting the children. */
+	if (sim_kern->k_ops->ko_exit != NULL && !sim_kern->k_rev->rev_exit_2003)
 		sim_kern->k_ops->ko_exit(td, p);
 	/* Orphans go to init, or to proc0 when init itself exits. */
 	reaper = initproc != NULL && initproc != p
@@ -553,6 +570,9 @@ exit1(struct thread *td, int rval, int signo)
 	 */
 	if (orphans)
 		wakeup(reaper);
+	if (sim_kern->k_ops->ko_exit != NULL && sim_kern->k_rev->rev_exit_2003)
+		sim_kern->k_ops->ko_exit(td, p);
+	sim_giant_unlock(); /* released completely before PRS_ZOMBIE */
 	set_state(p, PRS_ZOMBIE, __func__);
 	if (p->p_pptr->p_pid == 0) {
 		/* Nobody will wait: proc0 reaps at once. */
@@ -576,13 +596,10 @@ thread_exit_reap(struct thread *td)
 	td->td_done = true;
 	sim_trace_freed(__func__, &td->td_obj);
 	wakeup(td);
-	if (td->td_lref != LUA_NOREF) {
-		lhost_unref(sim_run_lhost(), td->td_lref);
-		td->td_lref = LUA_NOREF;
-	}
+	td->td_uops->tu_exit(td);
 	TAILQ_REMOVE(&p->p_zthreads, td, td_plist);
 	proc_reap(p);
-	bury(td);
+	thread_bury(td);
 	sched_thread_exit();
 }
 

@@ -9,21 +9,42 @@
  * layer; kernel-specific reactions (knote_fork, NOTE_EXIT, port cleanup)
  * arrive through sim_kops.
  *
- * Every simulated thread runs a Lua function on its own Lua thread, inside
- * its own fiber.  XXX: all processes share one Lua state, so Lua variables
- * are shared between a parent and its child (as if fork shared memory);
- * scenarios communicate through descriptors for kernel-visible behaviour.
+ * Every simulated thread runs in its own fiber; what it runs in user space
+ * is its user half, known here only through struct thread_uops:
+ * sim/sys/thread_lua.c runs Lua functions (XXX: all processes share one Lua
+ * state, so Lua variables are shared between a parent and its child, as if
+ * fork shared memory), the unit tests C functions.  No Lua here.
  */
 #ifndef SIM_PROC_H
 #define SIM_PROC_H
 
-#include <lua.h>
 #include <stdint.h>
 
 #include "selinfo.h"
 #include "sim.h"
 
 struct filedesc;
+struct thread;
+
+/*
+ * A thread's user half: what it runs and what it leaves for thread_join().
+ * The process layer calls tu_init once the thread has its tid (from
+ * thread_create(), fork1() or proc_create_init()), tu_run in its fiber,
+ * tu_join when a thread of its process joins it, tu_exit when it leaves
+ * (results stay for join) and tu_free when its process is reaped.
+ */
+struct thread_uops {
+	void (*tu_init)(struct thread *td, void *arg);
+	/*
+	 * Runs td's body to its end.  Returns the exit code for the process
+	 * when td's return ends it; may end the run (sched_fail()).
+	 */
+	int (*tu_run)(struct thread *td);
+	/* td joined the finished td2: hands td2's results to td, counted. */
+	int (*tu_join)(struct thread *td, struct thread *td2);
+	void (*tu_exit)(struct thread *td);
+	void (*tu_free)(struct thread *td);
+};
 
 /* Signals (FreeBSD numbering; illumos numbers agree for these). */
 #define SIGHUP 1
@@ -98,8 +119,8 @@ struct thread {
 	TAILQ_ENTRY(thread) td_plist;
 	struct proc *td_proc;
 	struct sched_thread *td_st;
-	lua_State *td_L;
-	int td_lref;
+	const struct thread_uops *td_uops; /* the user half */
+	void *td_user; /* its state (sim/sys/thread_lua.c) */
 	int td_tid;
 	int td_flags;
 	sim_sigset_t td_sigmask;
@@ -108,9 +129,7 @@ struct thread {
 	bool td_done; /* returned or exited */
 	bool td_joined;
 	bool td_ismain; /* the process's first thread */
-	int td_joinref; /* Lua table of fn's results */
-	int td_nargs;
-	void (*td_cfn)(void *); /* C body instead of Lua (unit tests) */
+	void (*td_cfn)(void *); /* C body (unit tests) */
 	void *td_carg;
 };
 
@@ -128,11 +147,12 @@ struct proc *pfind_any(int pid);
 struct proc *pfind(int pid);
 
 /*
- * Creates proc0 (the kernel, pid 0) and pid 1, whose main thread runs the
- * Lua function at fnidx of L, or cfn(carg) when cfn is not NULL (unit
- * tests).  Returns 0.
+ * Creates proc0 (the kernel, pid 0) and pid 1, whose main thread's user
+ * half is uops set up from arg.  Returns 0.
  */
-int proc_create_init(lua_State *L, int fnidx, void (*cfn)(void *), void *carg);
+int proc_create_init(const struct thread_uops *uops, void *arg);
+/* The same with a C body fn(arg) (unit tests). */
+int proc_create_init_c(void (*fn)(void *), void *arg);
 
 /* Per-run process table setup and teardown (kernel.c). */
 void proc_init_all(void);
@@ -149,12 +169,13 @@ void psignal_parent(struct proc *p);
 void sim_sigpipe(struct thread *td);
 
 /*
- * Models fork1(): a new process whose main thread runs the Lua function at
- * fnidx of td's stack.  RFFDG copies the descriptor table (fdcopy), without
- * it the table is shared.  Returns 0 with the child's pid, EINVAL for bad
- * flags, EAGAIN when out of pids.
+ * Models fork1(): a new process whose main thread's user half is uops set
+ * up from arg.  RFFDG copies the descriptor table (fdcopy), without it the
+ * table is shared.  Returns 0 with the child's pid, EINVAL for bad flags,
+ * EAGAIN when out of pids.
  */
-int fork1(struct thread *td, int flags, int fnidx, int *ret_pid);
+int fork1(struct thread *td, int flags, const struct thread_uops *uops,
+    void *arg, int *ret_pid);
 
 /* fork1() and thread_create() with a C body, for unit tests. */
 int fork1_c(
@@ -162,12 +183,17 @@ int fork1_c(
 int thread_create_c(
     struct thread *td, void (*fn)(void *), void *arg, int *ret_tid);
 
-/* Models thr_new(): a thread in td's process running fn(args...). */
-int thread_create(struct thread *td, int fnidx, int nargs, int *ret_tid);
+/*
+ * Models thr_new(): a thread in td's process whose user half is uops set up
+ * from arg.  Returns 0 with its tid, or EAGAIN.
+ */
+int thread_create(
+    struct thread *td, const struct thread_uops *uops, void *arg, int *ret_tid);
 
 /*
- * Waits for thread tid of the caller's process to finish; pushes its results
- * on td's Lua stack and returns 0 with their count, or ESRCH / EDEADLK.
+ * Waits for thread tid of the caller's process to finish; hands its results
+ * to td (tu_join) and returns 0 with their count, or ESRCH, EDEADLK,
+ * EINVAL (already joined), EINTR.
  */
 int thread_join(struct thread *td, int tid, int *ret_n);
 

@@ -66,7 +66,15 @@ def main():
     check("port_create:max-port-ids" not in nfb, "illumos fail point listed for FreeBSD")
     check(nfb.get("fdalloc:maxfilesperproc") == "EMFILE"
           and nil.get("fdalloc:maxfilesperproc") == "EMFILE", "shared fail point")
-    check(set(nall) == set(nfb) | set(nil), "the full list is the union")
+    # freebsd@7773002 runs a model of its own: only the callout limit and
+    # the shared fork/descriptor limits apply (M_WAITOK allocations)
+    seed = run(ev, "failpoints", "--kernel", "freebsd@7773002")
+    nseed = names(seed.stdout)
+    check(seed.returncode == 0 and set(nseed) == {
+        "filt_timerattach:kq_calloutmax", "fdalloc:maxfilesperproc",
+        "fork1:maxproc"}, "freebsd@7773002 fail points: %r" % sorted(nseed))
+    check(set(nall) == set(nfb) | set(nil) | set(nseed),
+          "the full list is the union")
     r = run(ev, "failpoints", "--kernel", "plan9")
     check(r.returncode == 2 and "unknown kernel" in r.stderr, "unknown kernel")
 
@@ -78,6 +86,11 @@ def main():
         r = run(ev, "run", track, "--no-record", "--failpoint", fp)
         check(r.returncode == 2 and text in r.stderr,
               "--failpoint %s: exit %d, %r" % (fp, r.returncode, r.stderr))
+    # the modern model's knote_alloc fail point does not exist in the seed's
+    r = run(ev, "run", track, "--no-record", "--kernel", "freebsd@7773002",
+            "--failpoint", "kqueue_register:knote_alloc=return")
+    check(r.returncode == 2 and "unknown fail point" in r.stderr,
+          "knote_alloc on freebsd@7773002: exit %d, %r" % (r.returncode, r.stderr))
 
     with tempfile.TemporaryDirectory() as d:
         db = os.path.join(d, "fp.db")

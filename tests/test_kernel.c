@@ -46,6 +46,7 @@ static void
 body_counts(void *arg)
 {
 	const char *name = "fget:fhold";
+	const struct sim_revision *rev;
 
 	CHECK(strcmp(sim_failpoint_get(name), "off"), 0);
 	CHECK(fire_count(SIM_FP_FGET_FHOLD, 10), 0);
@@ -71,11 +72,26 @@ body_counts(void *arg)
 	    sim_failpoint_set("port_create:max-port-ids", "return", 1), ENOENT);
 	CHECK(sim_failpoint_get("port_create:max-port-ids") == NULL, 1);
 	CHECK(sim_failpoint_set("no:such", "return", 1), ENOENT);
-	CHECK(
-	    sim_failpoint_check("kqueue_register:knote_alloc", SIM_FREEBSD), 0);
-	CHECK(sim_failpoint_check("kqueue_register:knote_alloc", SIM_ILLUMOS),
+	CHECK(sim_failpoint_check(
+		  "kqueue_register:knote_alloc", sim_revision_find("freebsd")),
+	    0);
+	CHECK(sim_failpoint_check(
+		  "kqueue_register:knote_alloc", sim_revision_find("illumos")),
 	    ENOENT);
-	CHECK(sim_failpoint_check("fdalloc:maxfilesperproc", SIM_ILLUMOS), 0);
+	CHECK(sim_failpoint_check(
+		  "fdalloc:maxfilesperproc", sim_revision_find("illumos")),
+	    0);
+	/*
+	 * freebsd@7773002 runs a model of its own: only the callout limit
+	 * and the shared process and descriptor layer apply; its knote
+	 * allocations are M_WAITOK and its fget() cannot lose to a close.
+	 */
+	rev = sim_revision_find("freebsd@7773002");
+	CHECK(sim_failpoint_check("filt_timerattach:kq_calloutmax", rev), 0);
+	CHECK(sim_failpoint_check("fork1:maxproc", rev), 0);
+	CHECK(sim_failpoint_check("kqueue_register:knote_alloc", rev), ENOENT);
+	CHECK(sim_failpoint_check("filt_timercopy:kq_calloutmax", rev), ENOENT);
+	CHECK(sim_failpoint_check("fget:fhold", rev), ENOENT);
 }
 
 Test(sim_failpoint, spec_counts_and_kernels)
@@ -134,7 +150,8 @@ body_alias(void *arg)
 	    SIM_FAIL_POINT(SIM_FP_PORT_ALLOC_EVENT_LOCAL_KMEM_CACHE_ALLOC), 1);
 	CHECK(
 	    SIM_FAIL_POINT(SIM_FP_PORT_ALLOC_EVENT_LOCAL_KMEM_CACHE_ALLOC), 0);
-	CHECK(sim_failpoint_check("kqueue_register:knote_alloc", SIM_ILLUMOS),
+	CHECK(sim_failpoint_check(
+		  "kqueue_register:knote_alloc", sim_revision_find("illumos")),
 	    ENOENT);
 }
 

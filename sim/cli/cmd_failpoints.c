@@ -12,12 +12,10 @@
 #include "kernel.h"
 #include "sim.h"
 
-int cmd_failpoints(int argc, char **argv);
-
 static void
-usage(FILE *f)
+usage(void)
 {
-	fprintf(f,
+	printf(
 	    "usage: evsim failpoints [--kernel K]\n\n"
 	    "Lists the fail points of kernel revision K (default: all), one a "
 	    "line:\n"
@@ -30,7 +28,11 @@ usage(FILE *f)
 	    "or evsim run --failpoint NAME=SPEC; SPEC is off, return, "
 	    "N*return, P%%return\n"
 	    "or explore.\n\n"
-	    "example: evsim failpoints --kernel illumos\n");
+	    "examples:\n"
+	    "  evsim failpoints --kernel illumos\n"
+	    "  evsim failpoints --kernel freebsd@7773002\n"
+	    "  evsim run scenarios/fork/classic_note_fork_track.lua \\\n"
+	    "      --failpoint knote_fork:kqueue_register=return\n");
 }
 
 int
@@ -43,9 +45,12 @@ cmd_failpoints(int argc, char **argv)
 	};
 	const struct sim_failpoint_info *fpi;
 	const struct sim_revision *rev = NULL;
-	int c, i, mask = SIM_FP_FREEBSD | SIM_FP_ILLUMOS;
+	int c, i,
+	    mask = SIM_FP_FREEBSD | SIM_FP_FREEBSD_7773002 | SIM_FP_ILLUMOS;
+	char kernels[64];
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -54,39 +59,34 @@ cmd_failpoints(int argc, char **argv)
 				char known[512];
 
 				sim_revision_names(known, sizeof(known));
-				fprintf(stderr,
-				    "evsim failpoints: --kernel: unknown "
-				    "kernel "
-				    "'%s' (known: %s)\n",
-				    optarg, known);
-				return (EXIT_USAGE);
+				return (cli_usage_error("failpoints",
+				    "--kernel: unknown kernel '%s' (known: %s)",
+				    optarg, known));
 			}
-			mask = rev->rev_kind == SIM_FREEBSD ? SIM_FP_FREEBSD
-							    : SIM_FP_ILLUMOS;
+			mask = sim_failpoint_kernel(rev);
 			break;
 		case 'h':
-			usage(stdout);
+			usage();
 			return (0);
 		default:
-			usage(stderr);
-			return (EXIT_USAGE);
+			return (cli_bad_option("failpoints", argv));
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "evsim failpoints: unexpected argument '%s'\n",
-		    argv[optind]);
-		return (EXIT_USAGE);
-	}
+	if (optind != argc)
+		return (cli_usage_error(
+		    "failpoints", "unexpected argument '%s'", argv[optind]));
 	for (i = 0; (fpi = sim_failpoint_at(i)) != NULL; i++) {
 		if ((fpi->fpi_kernels & mask) == 0)
 			continue;
-		printf("%-42s %-7s %-15s %s\n", fpi->fpi_name,
+		snprintf(kernels, sizeof(kernels), "%s%s%s",
+		    fpi->fpi_kernels & SIM_FP_FREEBSD ? ",freebsd" : "",
+		    fpi->fpi_kernels & SIM_FP_FREEBSD_7773002
+			? ",freebsd@7773002"
+			: "",
+		    fpi->fpi_kernels & SIM_FP_ILLUMOS ? ",illumos" : "");
+		printf("%-42s %-7s %-31s %s\n", fpi->fpi_name,
 		    fpi->fpi_errno != 0 ? sim_errname(fpi->fpi_errno) : "-",
-		    fpi->fpi_kernels == (SIM_FP_FREEBSD | SIM_FP_ILLUMOS)
-			? "freebsd,illumos"
-			: fpi->fpi_kernels == SIM_FP_FREEBSD ? "freebsd"
-							     : "illumos",
-		    fpi->fpi_effect);
+		    kernels + 1, fpi->fpi_effect);
 	}
 	return (0);
 }

@@ -134,8 +134,6 @@ struct file;
 struct proc;
 struct thread;
 
-SLIST_HEAD(klist, knote);
-
 /* f_touch() types. */
 #define EVENT_REGISTER 1
 #define EVENT_PROCESS 2

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * 'struct kqueue' and the kqueue model's internal interface shared by
- * kern_event.c, kern_event_filters.c, kern_event_lua.c and
- * kern_descrip_kq.c.  Models sys/sys/eventvar.h plus the static helpers of
- * sys/kern/kern_event.c that the filters use (KQ_LOCK, KNOTE_ACTIVATE,
- * knote_enqueue).
+ * kern_event.c, kern_event_filters.c, kern_descrip_kq.c and the Lua
+ * binding sim/sys/kqueue_lua.c.  Models sys/sys/eventvar.h plus the static
+ * helpers of sys/kern/kern_event.c that the filters use (KQ_LOCK,
+ * KNOTE_ACTIVATE, knote_enqueue).
  */
 #ifndef SIM_FREEBSD_EVENTVAR_H
 #define SIM_FREEBSD_EVENTVAR_H

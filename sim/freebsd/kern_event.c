@@ -4,7 +4,7 @@
  * of current main ("M1" in reference/kqueue.md); the first version of the
  * KQUEUE_CPONFORK copy ("M0", freebsd@b11289f) is selected by the revision
  * switch 'rev_cponfork_m0' (kern_descrip_kq.c).  The filters live in
- * kern_event_filters.c, the Lua bindings in kern_event_lua.c.
+ * kern_event_filters.c, the Lua bindings in sim/sys/kqueue_lua.c.
  *
  * Theory of operation.
  *
@@ -51,7 +51,7 @@
  * Flux.  Code that must drop 'kq_lock' while it works on a knote raises
  * 'kn_influx' first.  A knote in flux without KN_SCAN is owned exclusively
  * (being created, dropped, or copied at fork): knote() and knote_fork() skip
- * it entirely, so an event arriving then is lost (reference §5.2 item 11),
+ * it entirely, so an event arriving then is lost (see knote()),
  * and everybody else sleeps on the kqueue with KQ_FLUXWAIT until
  * KQ_FLUX_WAKEUP.  With KN_SCAN the holder only reads the filter state under
  * the knlist lock, so knote() may still run f_event and activate it.  Only
@@ -1992,4 +1992,7 @@ const struct sim_kops freebsd_kops = {
 	.ko_signal = freebsd_signal,
 	.ko_vnode = freebsd_vnode_event,
 	.ko_userret = kqueue_ast,
+	.ko_kqueue = kern_kqueue,
+	.ko_kqueuex = kern_kqueue,
+	.ko_kevent = kern_kevent,
 };

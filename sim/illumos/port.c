@@ -695,3 +695,81 @@ port_exit_cleanup(void)
 		(void)fdrop(fps[i], curthread);
 	free(fps);
 }
+
+/* The sim_kops hooks of the illumos model. */
+
+static void
+illumos_selwakeup(struct selinfo *sip, long hint, int pollev)
+{
+	if (pollev != 0)
+		pollwakeup(&sip->si_ph, pollev);
+}
+
+/*
+ * The object behind sip goes away: its poll head is emptied (the
+ * associations stay, but nothing can wake them any more).
+ */
+static void
+illumos_seldrain(struct selinfo *sip)
+{
+	polldat_t *pdp, *next;
+
+	for (pdp = sip->si_ph.ph_list; pdp != NULL; pdp = next) {
+		next = pdp->pd_next;
+		pdp->pd_next = NULL;
+		pdp->pd_php = NULL;
+	}
+	sip->si_ph.ph_list = NULL;
+}
+
+static void
+illumos_vnode(struct vnode *vp, enum sim_vnev ev)
+{
+	port_fop_vnode_event(vp, (int)ev);
+}
+
+static void illumos_exit(struct thread *td, struct proc *p);
+
+static void
+illumos_proc_init(struct proc *p)
+{
+	(void)port_proc(p);
+}
+
+static void
+illumos_proc_fini(struct proc *p)
+{
+	free(p->p_kdata);
+	p->p_kdata = NULL;
+}
+
+const struct sim_kops illumos_kops = {
+	.ko_selwakeup = illumos_selwakeup,
+	.ko_seldrain = illumos_seldrain,
+	.ko_fdclose = port_fdclose,
+	.ko_fork = NULL,
+	.ko_exit = illumos_exit,
+	.ko_reap = NULL,
+	.ko_signal = NULL,
+	.ko_vnode = illumos_vnode,
+	.ko_proc_init = illumos_proc_init,
+	.ko_proc_fini = illumos_proc_fini,
+};
+
+/*
+ * Exit: illumos's closeall() removes the process's fd associations
+ * (port_close_fd) before closef(); the simulator's fdescfree() does not
+ * call ko_fdclose, so the associations left are removed here, and the
+ * timers are deleted (timer_exit()).
+ */
+static void
+illumos_exit(struct thread *td, struct proc *p)
+{
+	struct port_proc *ppr = port_proc(p);
+	portfd_t *pfd;
+
+	port_timer_exit(p);
+	port_exit_cleanup();
+	while ((pfd = LIST_FIRST(&ppr->ppr_portfds)) != NULL)
+		port_fd_proc_close(td, PFTOD(pfd)->pd_fd);
+}

@@ -483,7 +483,7 @@ int port_timer_settime(struct thread *td, int id, int flags, int64_t value_ns,
 int port_timer_delete(struct thread *td, int id);
 void port_timer_exit(struct proc *p);
 
-/* port_lua.c: the model's sim_kops. */
+/* port.c: the model's sim_kops. */
 extern const struct sim_kops illumos_kops;
 
 #endif /* SIM_ILLUMOS_PORT_IMPL_H */

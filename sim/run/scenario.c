@@ -104,7 +104,7 @@ scenario_failpoints(lua_State *L, const char *path, struct scenario *sc,
 		}
 		k = lua_tostring(L, -2);
 		v = lua_tostring(L, -1);
-		if (sim_failpoint_check(k, sc->sc_rev->rev_kind) != 0
+		if (sim_failpoint_check(k, sc->sc_rev) != 0
 		    || strlen(k) >= sizeof(sf->sf_name)) {
 			seterr(err, errlen,
 			    "%s: unknown fail point '%s' for kernel %s (see "

@@ -22,6 +22,7 @@
 #include "sim.h"
 #include "simrun.h"
 #include "sysent.h"
+#include "thread_lua.h"
 #include "trace.h"
 #include "vfs.h"
 
@@ -192,7 +193,7 @@ run_failpoints(const struct sim_run_opts *o, const struct scenario *scn,
 		}
 		snprintf(name, sizeof(name), "%.*s",
 		    (int)(eq - o->failpoints[i]), o->failpoints[i]);
-		if (sim_failpoint_check(name, scn->sc_rev->rev_kind) != 0) {
+		if (sim_failpoint_check(name, scn->sc_rev) != 0) {
 			snprintf(err, errlen,
 			    "--failpoint: unknown fail point '%s' for kernel "
 			    "%s (see evsim failpoints --kernel %s)",
@@ -268,6 +269,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	sc.vtime_limit_ns = scn.sc_vtime_limit_ns;
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
+	sc.dfs = o->dfs;
 	sc.sigcheck = sim_sigcheck;
 	if (run.invref != LUA_NOREF || run.check)
 		sc.on_decision = check_invariants;
@@ -288,7 +290,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	proc_init_all();
 	vfs_init();
 	lua_getfield(L, top, "main");
-	proc_create_init(L, lua_gettop(L), NULL, NULL);
+	thread_lua_create_init(L, lua_gettop(L));
 	lua_pop(L, 1);
 	return (0);
 }
@@ -377,7 +379,7 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 		sim_oom();
 	proc_init_all();
 	vfs_init();
-	proc_create_init(NULL, 0, fn, arg);
+	proc_create_init_c(fn, arg);
 	st = sched_run(s);
 	proc_fini_all();
 	vfs_fini();

@@ -2,10 +2,12 @@
 /*
  * Running a scenario: boots the simulated system (scheduler, trace sink, Lua
  * host, kernel, pid 1), runs it to the end and reports the outcome.  Used by
- * `evsim run`, replay, explore and the unit tests.
+ * `evsim run`, replay, explore and the unit tests.  sim/run/ imports
+ * sim/sys/, the shared kernel layer and the engine; only sim/cli/ and the
+ * tests import it.
  */
-#ifndef SIM_SIMRUN_H
-#define SIM_SIMRUN_H
+#ifndef SIM_RUN_SIMRUN_H
+#define SIM_RUN_SIMRUN_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,6 +32,7 @@ struct sim_run_opts {
 	const char *args; /* command line for the runs row */
 	const struct sched_decision *replay;
 	uint64_t replay_len;
+	struct sched_dfs *dfs; /* decision prefix and log (explore), or NULL */
 	bool quiet; /* no print() echo on stdout */
 	bool check; /* global kernel invariants at every decision */
 	size_t mem_limit_bytes;
@@ -79,4 +82,4 @@ struct lhost *sim_run_lhost(void);
 /* Where require() finds the bundled helpers (scenarios/lib). */
 const char *sim_lib_dir(void);
 
-#endif /* SIM_SIMRUN_H */
+#endif /* SIM_RUN_SIMRUN_H */

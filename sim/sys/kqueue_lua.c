@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The kqueue system calls for scenarios (SPEC.md §2.3): sys.kqueue,
- * sys.kqueuex, sys.kevent and the EVFILT_*, EV_*, NOTE_* and KQUEUE_*
- * constants with FreeBSD's values, and sim.inspect for a kqueue descriptor
- * (SPEC.md §3).  Models the copyin/copyout side of sys_kevent() in
- * sys/kern/kern_event.c: the changelist is read from Lua before the kernel
- * runs, events are buffered in C while it runs and turned into Lua tables
- * after it returned, so no Lua allocation happens under a kernel lock.
+ * The kqueue system calls for scenarios: sys.kqueue, sys.kqueuex,
+ * sys.kevent and the EVFILT_*, EV_*, NOTE_* and KQUEUE_* constants with
+ * FreeBSD's values, and sim.inspect for a kqueue descriptor
+ * (sys_freebsd_kops).  Part of sim/sys/: imports the FreeBSD model (event.h,
+ * eventvar.h), the shared kernel layer, sysent.h and Lua.  Models the
+ * copyin/copyout side of sys_kevent() in sys/kern/kern_event.c: the changelist
+ * is read from Lua before the kernel runs, events are buffered in C while it
+ * runs and turned into Lua tables after it returned, so no Lua allocation
+ * happens under a kernel lock.
  *
  * 'udata' may be an integer, a string, a boolean or nil; each distinct value
  * is interned in a registry table and the kernel carries its index (XXX: a
@@ -86,6 +88,12 @@ udata_push(lua_State *L, void *udata)
 	udata_table(L);
 	lua_rawgeti(L, -1, id);
 	lua_remove(L, -2);
+}
+
+void
+kqueue_udata_push(lua_State *L, void *udata)
+{
+	udata_push(L, udata);
 }
 
 static lua_Integer
@@ -212,7 +220,7 @@ l_kqueue(lua_State *L)
 
 	e = sim_syscall_enter(L, &sc, "kqueue", SYS_FREEBSD, "%s", "");
 	if (e == 0)
-		e = kern_kqueue(curthread, 0, false, &fd);
+		e = sim_kern->k_ops->ko_kqueue(curthread, 0, false, &fd);
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	lua_pushinteger(L, fd);
@@ -229,11 +237,13 @@ l_kqueuex(lua_State *L)
 
 	e = sim_syscall_enter(
 	    L, &sc, "kqueuex", SYS_FREEBSD, "0x%" PRIx64, (uint64_t)flags);
+	if (e == 0 && sim_kern->k_ops->ko_kqueuex == NULL)
+		e = ENOSYS;
 	if (e == 0
 	    && (flags & ~(lua_Integer)(KQUEUE_CLOEXEC | KQUEUE_CPONFORK)) != 0)
 		e = EINVAL;
 	if (e == 0)
-		e = kern_kqueue(curthread,
+		e = sim_kern->k_ops->ko_kqueuex(curthread,
 		    (flags & KQUEUE_CLOEXEC) ? O_CLOEXEC : 0,
 		    (flags & KQUEUE_CPONFORK) != 0, &fd);
 	if (e != 0)
@@ -301,7 +311,8 @@ l_kevent(lua_State *L)
 	if (kq < INT32_MIN || kq > INT32_MAX)
 		e = EBADF;
 	else
-		e = kern_kevent(td, (int)kq, nchanges, (int)nevents, &k_ops,
+		e = sim_kern->k_ops->ko_kevent(td, (int)kq, nchanges,
+		    (int)nevents, &k_ops,
 		    tv_invalid ? 0 : (timeout < 0 ? -1 : timeout), tv_invalid,
 		    &n);
 	kqueue_ast(td);
@@ -381,7 +392,8 @@ kq_find(const struct kqueue *kq, uint64_t ident, int filter)
 	return (NULL);
 }
 
-int
+/* sim.inspect of a kqueue: the kqueue, or one knote (ident, filter). */
+static int
 kqueue_inspect(lua_State *L, struct file *fp, int identidx)
 {
 	const struct kqueue *kq = kqueue_of_file(fp);
@@ -529,6 +541,11 @@ static const struct sim_const kqueue_consts[] = {
 	{ NULL, 0 },
 };
 #undef C
+
+const struct sys_kops sys_freebsd_kops = {
+	.ko_inspect = kqueue_inspect,
+	.ko_inspect_field = "kqueue",
+};
 
 void
 sys_freebsd_register(lua_State *L, int t)

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The Lua side of illumos event ports (SPEC.md section 2.4): the sys.port_*
- * and sys.timer_* bindings with the libc wrappers' behaviour
+ * The Lua side of illumos event ports: the sys.port_* and sys.timer_*
+ * bindings with the libc wrappers' behaviour
  * (usr/src/lib/libc/port/gen/event_port.c: port_get passes the timeout by
  * value, port_getn returns the count with ETIME, port_sendn chunks lists
- * longer than PORT_MAX_LIST), the illumos constants, sim.inspect for a port
- * fd (SPEC.md section 3), and the model's sim_kops hooks.
+ * longer than PORT_MAX_LIST), the illumos constants, and sim.inspect for a
+ * port fd (sys_illumos_kops).  Part of sim/sys/: imports the illumos model
+ * (port_impl.h), the shared kernel layer, sysent.h and Lua.
  *
  * Extension: a timeout may also be a table {sec=, nsec=} (a timespec), so
  * that scenarios can pass the invalid values the kernel checks.
@@ -116,8 +117,9 @@ timeout_arg(lua_State *L, int idx, struct port_timespec *ts)
 }
 
 /*
- * Sets the four fields of a port event table (SPEC.md section 2.4) in the
- * table on top of L, from a delivered event or a queued one.
+ * Sets the four fields of a port event table (port_event_t's portev_source,
+ * portev_events, portev_object, portev_user) in the table on top of L, from
+ * a delivered event or a queued one.
  */
 static void
 set_event_fields(lua_State *L, int source, int events, const char *objname,
@@ -620,8 +622,8 @@ push_kev(lua_State *L, const port_kevent_t *pkevp)
  * still holds in the temporary queue), flags, counters and the waiters from
  * the head.  Reads without locks: inspecting is not a scheduling point.
  */
-int
-port_inspect(lua_State *L, struct file *fp)
+static int
+port_inspect(lua_State *L, struct file *fp, int argidx)
 {
 	port_t *pp = port_from_file(fp);
 	port_queue_t *portq;
@@ -629,6 +631,7 @@ port_inspect(lua_State *L, struct file *fp)
 	portget_t *pgetp;
 	int i;
 
+	(void)argidx;
 	if (pp == NULL)
 		return (0);
 	portq = &pp->port_queue;
@@ -699,80 +702,7 @@ port_inspect(lua_State *L, struct file *fp)
 	return (1);
 }
 
-/* The sim_kops hooks of the illumos model. */
-
-static void
-illumos_selwakeup(struct selinfo *sip, long hint, int pollev)
-{
-	if (pollev != 0)
-		pollwakeup(&sip->si_ph, pollev);
-}
-
-/*
- * The object behind sip goes away: its poll head is emptied (the
- * associations stay, but nothing can wake them any more).
- */
-static void
-illumos_seldrain(struct selinfo *sip)
-{
-	polldat_t *pdp, *next;
-
-	for (pdp = sip->si_ph.ph_list; pdp != NULL; pdp = next) {
-		next = pdp->pd_next;
-		pdp->pd_next = NULL;
-		pdp->pd_php = NULL;
-	}
-	sip->si_ph.ph_list = NULL;
-}
-
-static void
-illumos_vnode(struct vnode *vp, enum sim_vnev ev)
-{
-	port_fop_vnode_event(vp, (int)ev);
-}
-
-static void illumos_exit(struct thread *td, struct proc *p);
-
-static void
-illumos_proc_init(struct proc *p)
-{
-	(void)port_proc(p);
-}
-
-static void
-illumos_proc_fini(struct proc *p)
-{
-	free(p->p_kdata);
-	p->p_kdata = NULL;
-}
-
-const struct sim_kops illumos_kops = {
-	.ko_selwakeup = illumos_selwakeup,
-	.ko_seldrain = illumos_seldrain,
-	.ko_fdclose = port_fdclose,
-	.ko_fork = NULL,
-	.ko_exit = illumos_exit,
-	.ko_reap = NULL,
-	.ko_signal = NULL,
-	.ko_vnode = illumos_vnode,
-	.ko_proc_init = illumos_proc_init,
-	.ko_proc_fini = illumos_proc_fini,
+const struct sys_kops sys_illumos_kops = {
+	.ko_inspect = port_inspect,
+	.ko_inspect_field = "port",
 };
-
-/*
- * Exit: illumos's closeall() removes the process's fd associations
- * (port_close_fd) before closef(); the simulator's fdescfree() does not
- * call ko_fdclose, so the associations left are removed here, and the
- * timers are deleted (timer_exit()).
- */
-static void
-illumos_exit(struct thread *td, struct proc *p)
-{
-	struct port_proc *ppr = port_proc(p);
-	portfd_t *pfd;
-
-	port_timer_exit(p);
-	port_exit_cleanup();
-	while ((pfd = LIST_FIRST(&ppr->ppr_portfds)) != NULL)
-		port_fd_proc_close(td, PFTOD(pfd)->pd_fd);
-}

@@ -4,7 +4,8 @@
  * (array parts by index, other keys sorted as strings) so that two
  * snapshots of the same state are byte-identical.
  * Pending callouts are listed in arming order with their deadline, state
- * and owning object (a knote or a port timer).
+ * and owning object (a knote or a port timer).  Part of sim/sys/: imports
+ * the shared kernel layer, sysent.h, thread_lua.h, the engine and Lua.
  */
 #include <inttypes.h>
 #include <lauxlib.h>
@@ -16,6 +17,7 @@
 #include "proc.h"
 #include "snapshot.h"
 #include "sysent.h"
+#include "thread_lua.h"
 
 static const char *const pstates[] = { "NEW", "NORMAL", "ZOMBIE" };
 
@@ -49,8 +51,8 @@ push_thread(lua_State *L, struct thread *td)
 		setstr(L, "state", "runnable");
 	if (sched_thread_wmesg(st) != NULL)
 		setstr(L, "wchan", sched_thread_wmesg(st));
-	if (td->td_L != NULL) {
-		lhost_where(td->td_L, where, sizeof(where));
+	if (thread_lua_state(td) != NULL) {
+		lhost_where(thread_lua_state(td), where, sizeof(where));
 		setstr(L, "lua", where);
 	}
 	setint(L, "sigmask", (int64_t)td->td_sigmask);
@@ -73,11 +75,8 @@ push_fd(lua_State *L, int fd, struct filedescent *fde)
 	if (fde->fde_flags & UF_FOCLOSE)
 		setint(L, "clofork", 1);
 	top = lua_gettop(L);
-	if (fp->f_type == DTYPE_KQUEUE
-	    && kqueue_inspect(L, fp, lua_gettop(L) + 1) == 1)
-		lua_setfield(L, top, "kqueue");
-	else if (fp->f_type == DTYPE_PORT && port_inspect(L, fp) == 1)
-		lua_setfield(L, top, "port");
+	if (sys_kops()->ko_inspect(L, fp, top + 1) == 1)
+		lua_setfield(L, top, sys_kops()->ko_inspect_field);
 	lua_settop(L, top);
 }
 

@@ -2,13 +2,13 @@
 /*
  * Snapshots of the whole simulated system for time travel (`evsim replay
  * --until SEQ`): every process with its threads (state, wait channel, the
- * Lua line each is at), its descriptor table, and every kqueue and port
- * through the models' inspect functions, and the pending callouts, built as
- * a Lua table and written
- * as indented text or JSON with sorted keys.
+ * Lua line each is at), its descriptor table with every kqueue and port
+ * through the running kernel's ko_inspect (sysent.h), and the pending
+ * callouts, built as a Lua table and written as indented text or JSON with
+ * sorted keys.  Part of sim/sys/.
  */
-#ifndef SIM_SNAPSHOT_H
-#define SIM_SNAPSHOT_H
+#ifndef SIM_SYS_SNAPSHOT_H
+#define SIM_SYS_SNAPSHOT_H
 
 #include <lua.h>
 #include <stdbool.h>
@@ -20,4 +20,4 @@ void sim_snapshot(lua_State *L);
 /* Writes the table at idx as JSON (json true) or as indented text. */
 void sim_snapshot_write(lua_State *L, int idx, bool json, FILE *out);
 
-#endif /* SIM_SNAPSHOT_H */
+#endif /* SIM_SYS_SNAPSHOT_H */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The sys.* and sim.* tables (SPEC.md sections 2 and 3) for the shared
- * layer: processes, threads, signals, clocks, descriptors, pipes, sockets
- * and files, plus the syscall entry and return path every binding uses (see
- * sysent.h).  The kqueue and event-port calls are registered by their
- * models (sys_freebsd_register, sys_illumos_register).
+ * The sys.* and sim.* tables for the shared layer: processes, threads,
+ * signals, clocks, descriptors, pipes, sockets and files, plus the syscall
+ * entry and return path every binding uses (see sysent.h), and sim.inspect
+ * through the running kernel's sys_kops.  The kqueue and event-port calls
+ * are registered by their bindings (sys_freebsd_register in kqueue_lua.c,
+ * sys_illumos_register in port_lua.c).  Part of sim/sys/: imports the
+ * shared kernel layer (kernel.h, proc.h, fd.h, ...), thread_lua.h, the
+ * engine and Lua; never sim/run/ or sim/cli/.
  */
 #include <inttypes.h>
 #include <lauxlib.h>
@@ -18,9 +21,9 @@
 #include "lhost.h"
 #include "pipe.h"
 #include "proc.h"
-#include "simrun.h"
 #include "socket.h"
 #include "sysent.h"
+#include "thread_lua.h"
 #include "trace.h"
 #include "vfs.h"
 
@@ -144,7 +147,7 @@ do_fork(lua_State *L, const char *name, int flags, int fnidx)
 	luaL_checktype(L, fnidx, LUA_TFUNCTION);
 	e = sim_syscall_enter(L, &sc, name, SYS_ANY, "0x%x", flags);
 	if (e == 0)
-		e = fork1(curthread, flags, fnidx, &pid);
+		e = thread_lua_fork(curthread, flags, fnidx, &pid);
 	lua_pushinteger(L, pid);
 	return (sim_syscall_return(L, &sc, e, 1, "%d", pid));
 }
@@ -172,7 +175,7 @@ l_thread(lua_State *L)
 	luaL_checktype(L, 1, LUA_TFUNCTION);
 	e = sim_syscall_enter(L, &sc, "thr_new", SYS_ANY, "%s", "");
 	if (e == 0)
-		e = thread_create(curthread, 1, lua_gettop(L) - 1, &tid);
+		e = thread_lua_create(curthread, 1, lua_gettop(L) - 1, &tid);
 	lua_pushinteger(L, tid);
 	return (sim_syscall_return(L, &sc, e, 1, "%d", tid));
 }
@@ -869,6 +872,14 @@ l_failpoint(lua_State *L)
 	return (1);
 }
 
+const struct sys_kops *
+sys_kops(void)
+{
+	if (sim_kern->k_ops == &freebsd7773002_kops)
+		return (&sys_freebsd_7773002_kops);
+	return (sim_is_freebsd() ? &sys_freebsd_kops : &sys_illumos_kops);
+}
+
 static int
 l_inspect(lua_State *L)
 {
@@ -885,10 +896,8 @@ l_inspect(lua_State *L)
 		lua_pushstring(L, "EBADF");
 		return (2);
 	}
-	if (fp->f_type == DTYPE_KQUEUE)
-		return (kqueue_inspect(L, fp, 2));
-	if (fp->f_type == DTYPE_PORT)
-		return (port_inspect(L, fp));
+	if (sys_kops()->ko_inspect(L, fp, 2) == 1)
+		return (1);
 	lua_createtable(L, 0, 3);
 	lua_pushstring(L, fp->f_ops->fo_name);
 	lua_setfield(L, -2, "type");

@@ -10,9 +10,13 @@
  *
  * Bindings must push nothing on the Lua stack while they hold a kernel lock:
  * a Lua allocation failure would unwind through the kernel.
+ *
+ * sim/sys/ is the only part of sim/ below sim/run/ that includes Lua; it
+ * imports the shared kernel layer and the models' headers, never sim/run/
+ * or sim/cli/.
  */
-#ifndef SIM_SYSENT_H
-#define SIM_SYSENT_H
+#ifndef SIM_SYS_SYSENT_H
+#define SIM_SYS_SYSENT_H
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -73,12 +77,32 @@ void sim_sys_register(
 void sys_freebsd_register(lua_State *L, int t);
 void sys_illumos_register(lua_State *L, int t);
 
-/*
- * sim.inspect for a descriptor of the model's kind: pushes the snapshot and
- * returns 1, or returns 0 when fp is not the model's.
- */
 struct file;
-int kqueue_inspect(lua_State *L, struct file *fp, int identidx);
-int port_inspect(lua_State *L, struct file *fp);
+/* Pushes the Lua value of a kevent 'udata' handle (kqueue_lua.c). */
+void kqueue_udata_push(lua_State *L, void *udata);
 
-#endif /* SIM_SYSENT_H */
+/*
+ * The Lua-facing hooks of a kernel model, chosen by the running kernel as
+ * its sim_kops are: each binding file (kqueue_lua.c, port_lua.c) defines
+ * one.
+ */
+struct sys_kops {
+	/*
+	 * sim.inspect of fp: pushes the model's snapshot of fp and returns 1,
+	 * or returns 0 (pushing nothing) when fp is not one of the model's
+	 * objects.  Optional arguments (a kqueue's ident and filter) start
+	 * at index argidx of L.
+	 */
+	int (*ko_inspect)(lua_State *L, struct file *fp, int argidx);
+	/* The field of a process snapshot's descriptor that holds it. */
+	const char *ko_inspect_field;
+};
+extern const struct sys_kops sys_freebsd_kops;
+extern const struct sys_kops sys_illumos_kops;
+/* freebsd@7773002's kqueue, a model of its own (kqueue_7773002_lua.c). */
+extern const struct sys_kops sys_freebsd_7773002_kops;
+
+/* The Lua-facing hooks of the running kernel. */
+const struct sys_kops *sys_kops(void);
+
+#endif /* SIM_SYS_SYSENT_H */
