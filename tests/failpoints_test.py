@@ -19,7 +19,13 @@
   * `evsim explore` (dfs:1, random, pct:3) on a scenario whose fail point
     is 'explore' finds the failing branch, shrinks to exactly one fired
     fail point (one choose deviation), records it as a failpoint decision
-    with chosen 2, and the found run replays identically.
+    with chosen 2, and the found run replays identically;
+  * `evsim explore --failpoint NAME=SPEC` sets it in every run (dfs:1 and
+    random find the failing branch of a scenario that passes without it),
+    and a bad name is a usage error;
+  * explore's signatures ignore "seq N" in messages: the D18316
+    use-after-free freed at different seqs is one signature;
+  * freebsd@7773002 has only the fail points that apply to its model.
 """
 import argparse
 import os
@@ -157,6 +163,60 @@ def main():
                 rep = run(ev, "replay", db, "--run", m.group(1))
                 check(rep.returncode == 0 and "identical" in rep.stdout,
                       "%s %s: replay: %s" % (name, strat, rep.stdout))
+
+    # evsim explore --failpoint: the scenario sets no fail point; the one
+    # given on the command line reaches every run (dfs:1 and random),
+    # the failing branch is found and shrunk to it alone, the found run
+    # replays from the database, and random's reproduction line carries it
+    tmpd = tempfile.TemporaryDirectory()
+    fp = "knote_fork:kqueue_register=explore"
+    for strat in ("dfs:1", "random"):
+        with tempfile.TemporaryDirectory() as d:
+            db = os.path.join(d, "x.db")
+            r = run(ev, "explore", track, "--strategy", strat, "--runs", "300",
+                    "--db", db, "--jobs", "1", "--failpoint", fp)
+            m = re.search(r"evsim replay \S+ --run (\d+)", r.stdout)
+            ok = (r.returncode == 1 and m is not None
+                  and re.search(r"shrunk: .* 1 choose deviation\(s\)", r.stdout))
+            check(ok, "explore --failpoint %s: %s%s" % (strat, r.stdout, r.stderr))
+            if strat == "random":
+                check("--failpoint " + fp in r.stdout,
+                      "explore --failpoint: reproduction line: %s" % r.stdout)
+            if not ok:
+                continue
+            rep = run(ev, "replay", db, "--run", m.group(1))
+            check(rep.returncode == 0 and "identical" in rep.stdout,
+                  "explore --failpoint %s: replay: %s" % (strat, rep.stdout))
+    r = run(ev, "explore", track, "--strategy", "dfs:1", "--runs", "5",
+            "--jobs", "1", "--db", os.path.join(tmpd.name, "e1.db"), "--failpoint", "no:such=return")
+    check(r.returncode == 2 and "unknown fail point 'no:such'" in r.stderr,
+          "explore --failpoint no:such: exit %d, %r" % (r.returncode, r.stderr))
+    # without the fail point the scenario passes every schedule
+    r = run(ev, "explore", track, "--strategy", "dfs:1", "--runs", "300",
+            "--jobs", "1", "--db", os.path.join(tmpd.name, "e2.db"))
+    check(r.returncode == 0, "explore without --failpoint: %s" % r.stdout)
+
+    # one use-after-free found at different seqs is one signature: the
+    # D18316 race under random schedules frees the knote at several seqs
+    d18316 = os.path.join(a.srcdir, "scenarios/races/hist_d18316_track_fork_vs_close.lua")
+    r = run(ev, "explore", d18316, "--kernel", "freebsd@pre-D18316", "--strategy",
+            "random", "--runs", "400", "--keep-going", "--jobs", "1", "--db",
+            os.path.join(tmpd.name, "e3.db"))
+    groups = re.findall(r"^\[\d+\] .*\n    (.*)$", r.stdout, re.M)
+    uaf = [g for g in groups if "use after free of knote#1" in g]
+    seeds = re.search(r"use after free of knote#1.*\n    failing seeds: ([\d ]+)",
+                      r.stdout)
+    check(r.returncode == 1 and len(uaf) == 1 and "freed at seq # by" in uaf[0]
+          and seeds is not None, "D18316 signatures: %s" % r.stdout)
+    if seeds is not None:
+        seqs = set()
+        for s in seeds.group(1).split()[:8]:
+            o = run(ev, "run", d18316, "--kernel", "freebsd@pre-D18316", "--strategy",
+                    "random", "--seed", s, "--no-record")
+            m = re.search(r"use after free of knote#1 \(freed at seq (\d+)", o.stdout)
+            if m:
+                seqs.add(m.group(1))
+        check(len(seqs) > 1, "the deduplicated failures freed at seqs %r" % seqs)
 
     race = os.path.join(a.srcdir, "scenarios/failpoints/uaf_kqueue_fdp.lua")
     r = run(ev, "run", race, "--no-record")

@@ -48,6 +48,8 @@ struct xopts {
 	double budget, t0;
 	bool check;
 	int jobs;
+	const char *fps[64]; /* --failpoint NAME=SPEC, for every run */
+	int nfps;
 };
 
 /* A worker: the run callback's state. */
@@ -185,6 +187,8 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	xw.o.have_seed = true;
 	xw.o.quiet = true;
 	xw.o.check = xo->check;
+	xw.o.failpoints = xo->fps;
+	xw.o.nfailpoints = xo->nfps;
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
@@ -221,7 +225,8 @@ print_help(void)
 	       "         [--time SEC] [--seed BASE] [--db PATH] [--kernel K] "
 	       "[--keep-going]\n"
 	       "         [--jobs J] [--shard I/N] [--no-check] "
-	       "[--shrink-attempts N]\n\n"
+	       "[--shrink-attempts N]\n"
+	       "         [--failpoint NAME=SPEC]...\n\n"
 	       "Runs the scenario under many schedules until one fails (or "
 	       "all, with\n--keep-going).  random and pct:D (default D = 3) "
 	       "run schedule i with seed\nBASE + i (--runs, default 1000); "
@@ -231,7 +236,9 @@ print_help(void)
 	       "strategy, and printed with the commands that replay and "
 	       "report it.\n--jobs J forks J workers (default: the number "
 	       "of cores); --shard I/N\nexplores the slice i %% N == I only.  "
-	       "Invariants are checked (--no-check:\nnot).\n\n"
+	       "Invariants are checked (--no-check:\nnot).  --failpoint sets "
+	       "a fail point in every run, as for evsim run;\nwith SPEC "
+	       "explore the search also tries its failing branch.\n\n"
 	       "examples:\n"
 	       "  evsim explore scenarios/fork/cponfork_timer_race.lua "
 	       "--kernel freebsd@b11289f\n"
@@ -240,7 +247,10 @@ print_help(void)
 	       "  evsim explore race.lua --strategy dfs:2 --keep-going "
 	       "--db found.db\n"
 	       "  evsim explore race.lua --shard 0/2 --db a.db; evsim merge "
-	       "all.db a.db b.db\n");
+	       "all.db a.db b.db\n"
+	       "  evsim explore scenarios/fork/classic_note_fork_track.lua "
+	       "--strategy dfs:1 \\\n"
+	       "      --failpoint knote_fork:kqueue_register=explore\n");
 }
 
 /* Prints the aggregated progress of the workers. */
@@ -465,12 +475,16 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 			       "\n    evsim report %s --run %" PRId64
 			       " -o report.html\n",
 			    xo->db, ms[i].run_id, xo->db, ms[i].run_id);
-		if (xo->e.kind != EXPLORE_DFS)
+		if (xo->e.kind != EXPLORE_DFS) {
 			printf("    evsim run %s --strategy %s --seed %" PRIu64
-			       "%s%s   (the unshrunk schedule)\n",
+			       "%s%s",
 			    xo->path, xo->strategy, g->first_seed,
 			    xo->kernel ? " --kernel " : "",
 			    xo->kernel ? xo->kernel : "");
+			for (s = 0; s < xo->nfps; s++)
+				printf(" --failpoint %s", xo->fps[s]);
+			printf("   (the unshrunk schedule)\n");
+		}
 	}
 	free(ms);
 	return (nms > 0 ? EXIT_FAILED : 0);
@@ -509,6 +523,7 @@ cmd_explore(int argc, char **argv)
 		{ "shard", required_argument, NULL, 'n' },
 		{ "shrink-attempts", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "failpoint", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_strategy strat;
@@ -548,6 +563,13 @@ cmd_explore(int argc, char **argv)
 		case 'h':
 			print_help();
 			return (0);
+		case 'F': /* checked by sim_run() in every worker */
+			if (xo.nfps
+			    == (int)(sizeof(xo.fps) / sizeof(xo.fps[0])))
+				return (
+				    usage_error("too many --failpoint%s", ""));
+			xo.fps[xo.nfps++] = optarg;
+			break;
 		case 'r':
 			xo.e.runs = strtoull(optarg, &end, 10);
 			xo.e.runs_given = true;
