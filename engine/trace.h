@@ -26,6 +26,12 @@
 
 struct trace;
 
+/*
+ * Rows (trace, syscalls, decisions, threads) per committed transaction; the
+ * recording benchmark's plain SQLite loop uses the same.
+ */
+#define TRACE_BATCH 65536
+
 /* What a run is, written into its 'runs' row at trace_run_begin(). */
 struct trace_run_info {
 	const char *scenario; /* the scenario's name */

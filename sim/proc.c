@@ -782,6 +782,9 @@ sig_deliverable(struct thread *td)
 
 	if (p->p_siglist & SIGBIT(SIGKILL))
 		return (SIGKILL);
+	/* Checked on every return to user mode: skip the scan when empty. */
+	if (pend == 0)
+		return (0);
 	for (sig = 1; sig < SIG_MAXSIG; sig++)
 		if (pend & SIGBIT(sig))
 			return (sig);
