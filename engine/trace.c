@@ -117,35 +117,37 @@ counted(struct trace *t)
 }
 
 /*
- * Checks that an existing database is ours.  An empty database (no tables)
- * is adopted; one with tables but no evsim_meta, or a different format or
- * version, is refused without being touched.
+ * Checks that an existing database is ours.  An empty database (no schema
+ * objects) is adopted; one with objects but no evsim_meta, a different
+ * format or version, or any trigger, view, table or index evsim does not
+ * create, is refused without being written.
  */
 static int
 check_foreign(struct trace *t, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int rc, ntables = -1;
+	int rc, nobjects = -1;
 
-	rc = sqlite3_prepare_v2(t->db,
-	    "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1, &st,
-	    NULL);
+	rc = sqlite3_prepare_v2(
+	    t->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		seterr(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(t->db));
 		return (EINVAL);
 	}
 	if (sqlite3_step(st) == SQLITE_ROW)
-		ntables = sqlite3_column_int(st, 0);
+		nobjects = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (ntables < 0) {
+	if (nobjects < 0) {
 		seterr(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(t->db));
 		return (EINVAL);
 	}
-	if (ntables == 0)
+	if (nobjects == 0)
 		return (0);
-	return (tracedb_check_meta(t->db, path, err, errlen));
+	if ((rc = tracedb_check_meta(t->db, path, err, errlen)) != 0)
+		return (rc);
+	return (tracedb_check_schema(t->db, path, err, errlen));
 }
 
 static void
@@ -184,6 +186,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 		trace_close(t);
 		return (EIO);
 	}
+	tracedb_harden(t->db);
 	sqlite3_busy_timeout(t->db, 10000);
 	rc = check_foreign(t, db_path, err, errlen);
 	if (rc != 0) {
@@ -197,7 +200,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	if (exec(t, "PRAGMA journal_mode = WAL") != SQLITE_OK
 	    || exec(t, "PRAGMA synchronous = NORMAL") != SQLITE_OK
 	    || exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK
-	    || exec(t, TRACE_SCHEMA_SQL) != SQLITE_OK) {
+	    || exec(t, TRACE_SCHEMA_ALL_SQL) != SQLITE_OK) {
 		seterr(err, errlen, "%s: cannot initialise database: %s",
 		    db_path, sqlite3_errmsg(t->db));
 		trace_close(t);
@@ -936,4 +939,58 @@ bool
 trace_recording(const struct trace *t)
 {
 	return (t->db != NULL);
+}
+
+int
+trace_explore_save(
+    struct trace *t, struct trace_explore *e, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	if (t->db == NULL)
+		return (0);
+	commit(t);
+	iso_now(now, sizeof(now));
+	rc = sqlite3_prepare_v2(t->db,
+	    e->id == 0
+		? "INSERT INTO explore (path, source_hash, kernel, strategy,"
+		  " seed_base, runs, shard, keep_going, status, next, done,"
+		  " failures, crashes, started_at, updated_at) VALUES (?2, ?3,"
+		  " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)"
+		: "UPDATE explore SET status = ?10, next = ?11, done = ?12,"
+		  " failures = ?13, crashes = ?14, updated_at = ?15,"
+		  " runs = ?7 WHERE id = ?1",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_text(st, 2, e->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->source_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->kernel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, e->strategy, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)e->seed_base);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)e->runs);
+	sqlite3_bind_text(st, 8, e->shard, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, e->keep_going);
+	sqlite3_bind_text(st, 10, e->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->next);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)e->done);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)e->failures);
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)e->crashes);
+	sqlite3_bind_text(st, 15, now, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	if (e->id == 0)
+		e->id = sqlite3_last_insert_rowid(t->db);
+	return (0);
 }

@@ -43,6 +43,12 @@ struct sim_run_opts {
 	 */
 	const char *const *failpoints;
 	int nfailpoints;
+	/*
+	 * A replay from a database: path is the recorded one, and require()
+	 * never reads its folder (a database must not choose which host
+	 * folder is read); only scenarios/lib.
+	 */
+	bool from_db;
 };
 
 struct sim_run_result {
