@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lhost.h"
 
@@ -199,8 +200,12 @@ l_print(lua_State *L)
 		luaL_addvalue(&b);
 	}
 	luaL_pushresult(&b);
-	if (h->cfg.print != NULL)
-		h->cfg.print(h->cfg.print_arg, lua_tostring(L, -1));
+	if (h->cfg.print != NULL) {
+		size_t len;
+		const char *text = lua_tolstring(L, -1, &len);
+
+		h->cfg.print(h->cfg.print_arg, text, len);
+	}
 	return (0);
 }
 
@@ -663,6 +668,28 @@ read_file(const char *path, char **ret_buf, size_t *ret_len)
 	return (0);
 }
 
+/*
+ * Whether path, once every symbolic link is resolved, is still inside dir
+ * (also resolved): require() never follows a link out of the scenario
+ * folders.
+ */
+static bool
+inside(const char *dir, const char *path)
+{
+	char *rd = realpath(dir, NULL), *rp = realpath(path, NULL);
+	size_t n;
+	bool ok = false;
+
+	if (rd != NULL && rp != NULL) {
+		n = strlen(rd);
+		ok = strncmp(rd, rp, n) == 0
+		    && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
+	}
+	free(rd);
+	free(rp);
+	return (ok);
+}
+
 static int
 l_require(lua_State *L)
 {
@@ -671,7 +698,7 @@ l_require(lua_State *L)
 	const char *dirs[2] = { h->cfg.scenario_dir, h->cfg.lib_dir };
 	char path[4096], rel[1024];
 	size_t i;
-	int d;
+	int d, outside = -1;
 
 	for (i = 0; name[i] != '\0'; i++) {
 		char c = name[i];
@@ -698,11 +725,30 @@ l_require(lua_State *L)
 		char *buf = NULL;
 		size_t len = 0;
 
-		if (dirs[d] == NULL)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dirs[d], rel);
-		if (read_file(path, &buf, &len) != 0)
-			continue;
+		if (h->cfg.module != NULL) {
+			if (d > 0
+			    || h->cfg.module(
+				   h->cfg.module_arg, name, &buf, &len)
+				!= 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s",
+			    h->cfg.scenario_dir != NULL ? h->cfg.scenario_dir
+							: ".",
+			    rel);
+		} else {
+			if (dirs[d] == NULL)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dirs[d], rel);
+			if (access(path, F_OK) == 0 && !inside(dirs[d], path)) {
+				outside = d;
+				continue;
+			}
+			if (read_file(path, &buf, &len) != 0)
+				continue;
+			if (h->cfg.loaded != NULL)
+				h->cfg.loaded(
+				    h->cfg.module_arg, name, buf, len);
+		}
 		lua_pushfstring(L, "@%s", path);
 		if (luaL_loadbufferx(L, buf, len, lua_tostring(L, -1), "t")
 		    != LUA_OK) {
@@ -720,6 +766,13 @@ l_require(lua_State *L)
 		lua_setfield(L, -4, name);
 		return (1);
 	}
+	if (h->cfg.module != NULL)
+		return (luaL_error(
+		    L, "module '%s' not recorded with the run", name));
+	if (outside >= 0)
+		return (luaL_error(L,
+		    "require: module '%s' is a symbolic link out of %s", name,
+		    outside == 0 ? "the scenario's folder" : "scenarios/lib"));
 	return (luaL_error(L,
 	    "module '%s' not found in the scenario's folder or scenarios/lib",
 	    name));

@@ -28,9 +28,21 @@ struct lhost_config {
 	uint64_t instr_budget; /* VM instructions; 0: 2e9 */
 	const char *scenario_dir; /* require() looks here first */
 	const char *lib_dir; /* then here (scenarios/lib) */
-	/* print(): receives the formatted line without newline. */
-	void (*print)(void *arg, const char *text);
+	/* print(): receives the formatted line without newline (len bytes). */
+	void (*print)(void *arg, const char *text, size_t len);
 	void *print_arg;
+	/*
+	 * require(): with module set, modules come from it alone (a replay
+	 * reads them from the database): it returns 0 with a malloc'd text
+	 * or ENOENT.  Otherwise they are read from scenario_dir and lib_dir,
+	 * never through a symbolic link that leaves them, and each text read
+	 * is passed to loaded (the recording).
+	 */
+	int (*module)(
+	    void *arg, const char *name, char **ret_buf, size_t *ret_len);
+	void (*loaded)(
+	    void *arg, const char *name, const char *src, size_t len);
+	void *module_arg;
 	/* math.random's generator draws: returns 64 random bits. */
 	uint64_t (*random)(void *arg);
 	void *random_arg;

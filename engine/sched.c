@@ -946,6 +946,17 @@ sched_trace(const char *func, const char *object, const char *field,
 	    object, field, old, new));
 }
 
+uint64_t
+sched_trace_n(const char *func, const char *object, const char *field,
+    const char *old, const char *new, size_t newlen)
+{
+	struct sched_thread *td = self->cur;
+
+	return (trace_transition_n(self->cfg.trace, self->now_ns,
+	    td != NULL ? td->td_pid : 0, td != NULL ? td->td_tid : 0, func,
+	    object, field, old, new, newlen));
+}
+
 struct trace *
 sched_trace_sink(void)
 {

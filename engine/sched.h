@@ -243,6 +243,9 @@ struct rng *sched_rng(enum rng_stream stream);
 /* Emits a transition attributed to the current thread and time. */
 uint64_t sched_trace(const char *func, const char *object, const char *field,
     const char *old, const char *new);
+/* sched_trace() with a new value of newlen bytes (trace_transition_n). */
+uint64_t sched_trace_n(const char *func, const char *object, const char *field,
+    const char *old, const char *new, size_t newlen);
 
 /* The trace sink of the run. */
 struct trace *sched_trace_sink(void);

@@ -34,6 +34,10 @@ struct trace {
 	sqlite3_stmt *ins_decision;
 	sqlite3_stmt *ins_thread;
 	sqlite3_stmt *end_thread;
+	sqlite3_stmt *obj_created;
+	sqlite3_stmt *obj_freed;
+	sqlite3_stmt *obj_label;
+	sqlite3_stmt *ins_module;
 	bool in_txn;
 	uint32_t batch;
 	int64_t run_id;
@@ -224,8 +228,8 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	    "INSERT INTO trace VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 	    "?10)");
 	prepare(t, &t->ins_syscall,
-	    "INSERT OR REPLACE INTO syscalls VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8, ?9, ?10, ?11)");
+	    "INSERT INTO syscalls VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	    "?10, ?11, ?12)");
 	prepare(t, &t->ins_decision,
 	    "INSERT INTO decisions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9)");
@@ -234,6 +238,19 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	    "NULL)");
 	prepare(t, &t->end_thread,
 	    "UPDATE threads SET end_seq = ?3 WHERE run_id = ?1 AND tid = ?2");
+	prepare(t, &t->obj_created,
+	    "INSERT INTO objects VALUES (?1, ?2, substr(?2, 1, instr(?2, '#')"
+	    " - 1), NULL, ?3, NULL) ON CONFLICT (run_id, object) DO UPDATE"
+	    " SET created_seq = excluded.created_seq, freed_seq = NULL");
+	prepare(t, &t->obj_freed,
+	    "UPDATE objects SET freed_seq = ?3 WHERE run_id = ?1 AND"
+	    " object = ?2");
+	prepare(t, &t->obj_label,
+	    "INSERT INTO objects VALUES (?1, ?2, substr(?2, 1, instr(?2, '#')"
+	    " - 1), ?3, NULL, NULL) ON CONFLICT (run_id, object) DO UPDATE"
+	    " SET label = excluded.label");
+	prepare(t, &t->ins_module,
+	    "INSERT OR IGNORE INTO modules VALUES (?1, ?2, ?3)");
 	*ret_t = t;
 	return (0);
 }
@@ -250,6 +267,10 @@ trace_close(struct trace *t)
 		sqlite3_finalize(t->ins_decision);
 		sqlite3_finalize(t->ins_thread);
 		sqlite3_finalize(t->end_thread);
+		sqlite3_finalize(t->obj_created);
+		sqlite3_finalize(t->obj_freed);
+		sqlite3_finalize(t->obj_label);
+		sqlite3_finalize(t->ins_module);
 		sqlite3_close(t->db);
 	}
 	XXH3_freeState(t->hash);
@@ -302,7 +323,10 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}
-	sqlite3_bind_text(st, 1, info->scenario, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text64(st, 1, info->scenario,
+	    info->scenario_len != 0 ? (sqlite3_uint64)info->scenario_len
+				    : (sqlite3_uint64)-1,
+	    SQLITE_TRANSIENT, SQLITE_UTF8);
 	sqlite3_bind_text(st, 2, info->path, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, info->source, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 4, info->kernel, -1, SQLITE_TRANSIENT);
@@ -321,6 +345,41 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 	t->run_id = sqlite3_last_insert_rowid(t->db);
 	*ret_run_id = t->run_id;
 	begin(t);
+	return (0);
+}
+
+/*
+ * Gives every object named in the run's trace its 'objects' row, also those
+ * without a "(life)" transition (processes, threads, the realtime clock),
+ * and threads without a label their name.  Returns 0 or an SQLite error.
+ */
+static int
+finish_objects(struct trace *t)
+{
+	static const char *const sql[] = {
+		"INSERT OR IGNORE INTO objects (run_id, object, kind)"
+		" SELECT DISTINCT run_id, object, CASE WHEN instr(object, '#')"
+		" > 0 THEN substr(object, 1, instr(object, '#') - 1) ELSE"
+		" object END FROM trace WHERE run_id = ?1",
+		"UPDATE objects SET label = (SELECT name FROM threads h"
+		" WHERE h.run_id = objects.run_id AND 'thread#' || h.tid ="
+		" objects.object) WHERE run_id = ?1 AND kind = 'thread' AND"
+		" label IS NULL",
+	};
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (sqlite3_prepare_v2(t->db, sql[i], -1, &st, NULL)
+		    != SQLITE_OK)
+			fatal_sql(t, sql[i]);
+		sqlite3_bind_int64(st, 1, t->run_id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return (rc);
+	}
 	return (0);
 }
 
@@ -363,6 +422,11 @@ trace_run_end(struct trace *t, const char *status, const char *message,
 		rc = EIO;
 	}
 	sqlite3_finalize(st);
+	if (finish_objects(t) != 0 && rc == 0) {
+		seterr(err, errlen, "cannot finish run: %s",
+		    sqlite3_errmsg(t->db));
+		rc = EIO;
+	}
 	commit(t);
 	return (rc);
 }
@@ -661,9 +725,21 @@ trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
     int pid, int tid, const char *func, const char *object, const char *field,
     const char *old, const char *new)
 {
+	return (trace_format_line_n(buf, len, seq, vtime_ns, pid, tid, func,
+	    object, field, old, new, new != NULL ? strlen(new) : 0));
+}
+
+size_t
+trace_format_line_n(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
+    int pid, int tid, const char *func, const char *object, const char *field,
+    const char *old, const char *new, size_t newlen)
+{
 	struct fields f;
 	size_t bound = fields_measure(&f, func, object, field, old, new), n;
 	char *tmp;
+
+	bound += 4 * newlen - 4 * f.len[4];
+	f.len[4] = newlen;
 
 	if (bound <= len) {
 		n = fmt_line(buf, seq, vtime_ns, pid, tid, &f);
@@ -721,14 +797,47 @@ hash_flush(struct trace *t)
 	t->hlen = 0;
 }
 
-uint64_t
-trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
+/* Keeps the 'objects' row of an object created or freed by transition t->seq.
+ */
+static void
+object_life(struct trace *t, const char *object, const char *new)
+{
+	sqlite3_stmt *st;
+
+	if (strcmp(new, "created") == 0)
+		st = t->obj_created;
+	else if (strcmp(new, "freed") == 0)
+		st = t->obj_freed;
+	else
+		return;
+	sqlite3_bind_int64(st, 1, t->run_id);
+	sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)t->seq);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fatal_sql(t, "objects");
+	sqlite3_reset(st);
+	counted(t);
+}
+
+/*
+ * Appends a transition; with binary set, new is newlen bytes that may hold
+ * NUL bytes (the canonical line writes them as \x00, the database row
+ * keeps them).
+ */
+static uint64_t
+transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
     const char *func, const char *object, const char *field, const char *old,
-    const char *new)
+    const char *new, size_t newlen, bool binary)
 {
 	struct fields f;
-	size_t bound = fields_measure(&f, func, object, field, old, new), n;
+	size_t bound, n;
 	char *line;
+
+	bound = fields_measure(&f, func, object, field, old, new);
+	if (binary) {
+		bound += 4 * (newlen - f.len[4]);
+		f.len[4] = newlen;
+	}
 
 	t->seq++;
 	if (t->hlen + bound > t->hcap) {
@@ -789,13 +898,36 @@ trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 		sqlite3_bind_text(st, 7, object, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 8, field, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 9, old, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, new, -1, SQLITE_STATIC);
+		sqlite3_bind_text64(st, 10, new,
+		    binary ? (sqlite3_uint64)newlen : (sqlite3_uint64)-1,
+		    SQLITE_STATIC, SQLITE_UTF8);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fatal_sql(t, "INSERT INTO trace");
 		sqlite3_reset(st);
 		counted(t);
+		if (field != NULL && field[0] == '('
+		    && new != NULL &&strcmp(field, "(life)") == 0)
+			object_life(t, object, new);
 	}
 	return (t->seq);
+}
+
+uint64_t
+trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new)
+{
+	return (transition(
+	    t, vtime_ns, pid, tid, func, object, field, old, new, 0, false));
+}
+
+uint64_t
+trace_transition_n(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new, size_t newlen)
+{
+	return (transition(t, vtime_ns, pid, tid, func, object, field, old, new,
+	    newlen, memchr(new, '\0', newlen) != NULL));
 }
 
 void
@@ -808,16 +940,17 @@ trace_syscall(struct trace *t, uint64_t start_seq, int64_t start_ns,
 		sqlite3_stmt *st = t->ins_syscall;
 
 		sqlite3_bind_int64(st, 1, t->run_id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)start_seq);
-		sqlite3_bind_int64(st, 3, start_ns);
-		sqlite3_bind_int(st, 4, pid);
-		sqlite3_bind_int(st, 5, tid);
-		sqlite3_bind_text(st, 6, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, args, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, result, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, err, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 10, (sqlite3_int64)t->seq);
-		sqlite3_bind_int64(st, 11, end_ns);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)t->nsyscalls);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)start_seq);
+		sqlite3_bind_int64(st, 4, start_ns);
+		sqlite3_bind_int(st, 5, pid);
+		sqlite3_bind_int(st, 6, tid);
+		sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 8, args, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 9, result, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 10, err, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 11, (sqlite3_int64)t->seq);
+		sqlite3_bind_int64(st, 12, end_ns);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fatal_sql(t, "INSERT INTO syscalls");
 		sqlite3_reset(st);
@@ -881,6 +1014,39 @@ trace_thread_end(struct trace *t, int tid)
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fatal_sql(t, "UPDATE threads");
 		sqlite3_reset(st);
+	}
+}
+
+void
+trace_object_label(struct trace *t, const char *object, const char *label)
+{
+	if (t->db != NULL) {
+		sqlite3_stmt *st = t->obj_label;
+
+		sqlite3_bind_int64(st, 1, t->run_id);
+		sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fatal_sql(t, "objects");
+		sqlite3_reset(st);
+		counted(t);
+	}
+}
+
+void
+trace_module(struct trace *t, const char *name, const char *source, size_t len)
+{
+	if (t->db != NULL && t->run_id != 0) {
+		sqlite3_stmt *st = t->ins_module;
+
+		sqlite3_bind_int64(st, 1, t->run_id);
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text64(st, 3, source, (sqlite3_uint64)len,
+		    SQLITE_STATIC, SQLITE_UTF8);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fatal_sql(t, "INSERT INTO modules");
+		sqlite3_reset(st);
+		counted(t);
 	}
 }
 

@@ -4,8 +4,9 @@
  * state change becomes one transition with a sequence number; its canonical
  * text line (see trace_format_line) feeds a running XXH3-64 hash, is
  * optionally written to a text file (--trace-out), and is optionally recorded
- * into the database (runs, trace, syscalls, decisions, threads tables of
- * trace_schema.h) through prepared statements inside large transactions.
+ * into the database (runs, trace, syscalls, decisions, threads, objects and
+ * modules tables of trace_schema.h) through prepared statements inside large
+ * transactions.
  *
  * The canonical line of a transition is
  *
@@ -35,6 +36,7 @@ struct trace;
 /* What a run is, written into its 'runs' row at trace_run_begin(). */
 struct trace_run_info {
 	const char *scenario; /* the scenario's name */
+	size_t scenario_len; /* its length (NUL bytes kept); 0: strlen */
 	const char *path; /* the file it was loaded from */
 	const char *source; /* its full text, for replay */
 	const char *kernel; /* "freebsd", "freebsd@b11289f", "illumos" */
@@ -73,7 +75,20 @@ uint64_t trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
     const char *func, const char *object, const char *field, const char *old,
     const char *new);
 
-/* Records a completed syscall that started at transition start_seq. */
+/*
+ * trace_transition() with a new value of newlen bytes that may hold NUL
+ * bytes (print output, sim.label text): the canonical line writes a NUL as
+ * \x00 and the database keeps it.
+ */
+uint64_t trace_transition_n(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new, size_t newlen);
+
+/*
+ * Records a completed syscall that started at transition start_seq; it is
+ * numbered sc_seq, from 1 within the run, in the order the calls return.
+ * args and result are JSON text (result NULL when err names an errno).
+ */
 void trace_syscall(struct trace *t, uint64_t start_seq, int64_t start_ns,
     int64_t end_ns, int pid, int tid, const char *name, const char *args,
     const char *result, const char *err);
@@ -86,6 +101,21 @@ void trace_decision(struct trace *t, uint64_t step, int64_t vtime_ns, int tid,
 void trace_thread(
     struct trace *t, int tid, int pid, const char *name, const char *kind);
 void trace_thread_end(struct trace *t, int tid);
+
+/*
+ * Sets the label of object ("knote#2") in the 'objects' table, creating its
+ * row if needed; the latest label wins.  Not hashed; a no-op without a
+ * database.  Rows for objects created and freed ("(life)" transitions) and
+ * for every other object the run's trace names are kept by the sink itself.
+ */
+void trace_object_label(struct trace *t, const char *object, const char *label);
+
+/*
+ * Records a module the run require()d: its name and len bytes of source
+ * (NUL bytes included).  The first text recorded under a name is kept.
+ */
+void trace_module(
+    struct trace *t, const char *name, const char *source, size_t len);
 
 /* Sequence number of the last transition (0 before the first). */
 uint64_t trace_seq(const struct trace *t);
@@ -114,6 +144,14 @@ void trace_set_text_out(struct trace *t, FILE *f);
 size_t trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
     int pid, int tid, const char *func, const char *object, const char *field,
     const char *old, const char *new);
+
+/*
+ * trace_format_line() with a new value of newlen bytes, NUL bytes written
+ * \x00 (the line of a trace_transition_n() transition).
+ */
+size_t trace_format_line_n(char *buf, size_t len, uint64_t seq,
+    int64_t vtime_ns, int pid, int tid, const char *func, const char *object,
+    const char *field, const char *old, const char *new, size_t newlen);
 
 /*
  * Formats v in decimal into buf (at least 21 bytes), NUL-terminated;

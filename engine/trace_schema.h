@@ -13,6 +13,11 @@
  *   decisions.*      vtime, tid (thread that reached the point), kind
  *                    ("sched" or "choose"), label;
  *   threads          one row per simulated thread, kernel threads included.
+ *
+ * 'syscalls' is keyed by sc_seq (every call has its row, also the many that
+ * change no kernel state at the same seq); 'objects' holds one row per object
+ * named in 'trace' with its current label; 'modules' holds the text of every
+ * module the run require()d, which replay loads from here only.
  */
 #ifndef ENGINE_TRACE_SCHEMA_H
 #define ENGINE_TRACE_SCHEMA_H
@@ -35,10 +40,10 @@
 	"  pid INTEGER, tid INTEGER, func TEXT, object TEXT, field TEXT,"      \
 	"  old TEXT, new TEXT, PRIMARY KEY (run_id, seq)) WITHOUT ROWID;"      \
 	"CREATE TABLE IF NOT EXISTS syscalls("                                 \
-	"  run_id INTEGER NOT NULL, seq INTEGER NOT NULL, vtime INTEGER,"      \
-	"  pid INTEGER, tid INTEGER, name TEXT, args TEXT, result TEXT,"       \
-	"  errno TEXT, end_seq INTEGER, end_vtime INTEGER,"                    \
-	"  PRIMARY KEY (run_id, seq, tid)) WITHOUT ROWID;"                     \
+	"  run_id INTEGER NOT NULL, sc_seq INTEGER NOT NULL, seq INTEGER,"     \
+	"  vtime INTEGER, pid INTEGER, tid INTEGER, name TEXT, args TEXT,"     \
+	"  result TEXT, errno TEXT, end_seq INTEGER, end_vtime INTEGER,"       \
+	"  PRIMARY KEY (run_id, sc_seq)) WITHOUT ROWID;"                       \
 	"CREATE TABLE IF NOT EXISTS decisions("                                \
 	"  run_id INTEGER NOT NULL, step INTEGER NOT NULL, seq INTEGER,"       \
 	"  vtime INTEGER, tid INTEGER, kind TEXT, chosen INTEGER,"             \
@@ -47,7 +52,14 @@
 	"CREATE TABLE IF NOT EXISTS threads("                                  \
 	"  run_id INTEGER NOT NULL, tid INTEGER NOT NULL, pid INTEGER,"        \
 	"  name TEXT, kind TEXT, start_seq INTEGER, end_seq INTEGER,"          \
-	"  PRIMARY KEY (run_id, tid)) WITHOUT ROWID;"
+	"  PRIMARY KEY (run_id, tid)) WITHOUT ROWID;"                          \
+	"CREATE TABLE IF NOT EXISTS objects("                                  \
+	"  run_id INTEGER NOT NULL, object TEXT NOT NULL, kind TEXT,"          \
+	"  label TEXT, created_seq INTEGER, freed_seq INTEGER,"                \
+	"  PRIMARY KEY (run_id, object)) WITHOUT ROWID;"                       \
+	"CREATE TABLE IF NOT EXISTS modules("                                  \
+	"  run_id INTEGER NOT NULL, name TEXT NOT NULL, source TEXT,"          \
+	"  PRIMARY KEY (run_id, name)) WITHOUT ROWID;"
 
 /*
  * The searches of evsim explore, one row each, kept up to date while it

@@ -381,18 +381,32 @@ tracedb_run_free(struct tracedb_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Formats row st (the columns of the trace table) into buf. */
+/*
+ * Formats row st (the columns of the trace table) into buf; a 'new' value
+ * with NUL bytes (print, sim.label) is written as the writer wrote it.
+ */
 static size_t
 format_row(sqlite3_stmt *st, char *buf, size_t len)
 {
+	const char *new = (const char *)sqlite3_column_text(st, 8);
+	size_t newlen = (size_t)sqlite3_column_bytes(st, 8);
+
+	if (new != NULL && strlen(new) != newlen)
+		return (trace_format_line_n(buf, len,
+		    (uint64_t)sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
+		    sqlite3_column_int(st, 3),
+		    (const char *)sqlite3_column_text(st, 4),
+		    (const char *)sqlite3_column_text(st, 5),
+		    (const char *)sqlite3_column_text(st, 6),
+		    (const char *)sqlite3_column_text(st, 7), new, newlen));
 	return (trace_format_line(buf, len,
 	    (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
 	    sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
 	    (const char *)sqlite3_column_text(st, 4),
 	    (const char *)sqlite3_column_text(st, 5),
 	    (const char *)sqlite3_column_text(st, 6),
-	    (const char *)sqlite3_column_text(st, 7),
-	    (const char *)sqlite3_column_text(st, 8)));
+	    (const char *)sqlite3_column_text(st, 7), new));
 }
 
 void
@@ -750,4 +764,55 @@ rollback:
 out:
 	sqlite3_close(db);
 	return (rc);
+}
+
+void
+tracedb_modules(struct tracedb *db, int64_t run,
+    struct tracedb_module **ret_mods, size_t *ret_n)
+{
+	struct tracedb_module *mods = NULL, *m;
+	sqlite3_stmt *st;
+	size_t n = 0;
+
+	*ret_mods = NULL;
+	*ret_n = 0;
+	if (sqlite3_prepare_v2(db->db,
+		"SELECT name, source FROM modules WHERE run_id = ?1"
+		" ORDER BY name",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *src = (const char *)sqlite3_column_text(st, 1);
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+
+		mods = realloc(mods, (n + 1) * sizeof(*mods));
+		if (mods == NULL)
+			oom();
+		m = &mods[n++];
+		m->name = xstrdup((const char *)sqlite3_column_text(st, 0));
+		m->source = malloc(len + 1);
+		if (m->source == NULL)
+			oom();
+		if (len > 0)
+			memcpy(m->source, src, len);
+		m->source[len] = '\0';
+		m->len = len;
+	}
+	sqlite3_finalize(st);
+	*ret_mods = mods;
+	*ret_n = n;
+}
+
+void
+tracedb_modules_free(struct tracedb_module *mods, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(mods[i].name);
+		free(mods[i].source);
+	}
+	free(mods);
 }

@@ -104,6 +104,21 @@ void tracedb_decisions(struct tracedb *db, int64_t run,
 
 void tracedb_decisions_free(struct sched_decision *log, size_t n);
 
+/* A module a run require()d: its name and len bytes of source. */
+struct tracedb_module {
+	char *name;
+	char *source;
+	size_t len;
+};
+
+/*
+ * Loads the modules recorded with run (none from a database that predates
+ * the 'modules' table).  Free with tracedb_modules_free.
+ */
+void tracedb_modules(struct tracedb *db, int64_t run,
+    struct tracedb_module **ret_mods, size_t *ret_n);
+void tracedb_modules_free(struct tracedb_module *mods, size_t n);
+
 /*
  * Loads the fail-point settings a run made before its first thread started
  * (the scenario's 'failpoints' field, then the command line), as NAME=SPEC

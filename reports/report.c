@@ -795,7 +795,7 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 	if (sqlite3_prepare_v2(db,
 		"SELECT seq, vtime, pid, tid, name, args, result, errno, "
 		"end_seq, end_vtime FROM syscalls WHERE run_id = ? "
-		"ORDER BY seq, tid",
+		"ORDER BY seq, tid, sc_seq",
 		-1, &st, NULL)
 	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
@@ -1123,6 +1123,51 @@ derive(struct report_run *r)
 	}
 }
 
+/*
+ * Gives each object its label from the 'objects' table (absent from
+ * databases written before it existed: no labels then).
+ */
+static int
+load_labels(sqlite3 *db, struct report_run *r)
+{
+	sqlite3_stmt *st;
+	bool oom = false;
+	size_t lo, hi, mid;
+	int c;
+
+	if (sqlite3_prepare_v2(db,
+		"SELECT object, label FROM objects WHERE run_id = ?1"
+		" AND label IS NOT NULL AND label <> ''",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		return (0);
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+
+		/* r->obj is sorted by obj_cmp: a binary search. */
+		lo = 0;
+		hi = r->nobj;
+		while (lo < hi) {
+			struct report_obj key = { .name = name };
+
+			mid = lo + (hi - lo) / 2;
+			c = obj_cmp(&key, &r->obj[mid]);
+			if (c == 0) {
+				r->obj[mid].label
+				    = col_str(&r->arena, st, 1, &oom);
+				break;
+			}
+			if (c < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	}
+	sqlite3_finalize(st);
+	return (oom ? ENOMEM : 0);
+}
+
 int
 report_run_load(struct sqlite3 *db, const char *db_path, int64_t run_id,
     struct report_run *r, char *err, size_t errlen)
@@ -1136,7 +1181,8 @@ report_run_load(struct sqlite3 *db, const char *db_path, int64_t run_id,
 		return (error);
 	if ((error = load_rows(db, r, err, errlen)) != 0)
 		return (error);
-	if (add_missing_threads(r) != 0 || build_objects(r) != 0) {
+	if (add_missing_threads(r) != 0 || build_objects(r) != 0
+	    || load_labels(db, r) != 0) {
 		seterr(err, errlen, "out of memory");
 		return (ENOMEM);
 	}

@@ -857,8 +857,10 @@ states(const struct report_run *r, const struct geom *g, FILE *out)
 			drawn++;
 			if (pass == 1)
 				P("<g id=\"obj-%s\"><text class=\"grp\" "
-				  "x=\"4\" y=\"%f\">%s</text></g>\n",
-				    o->name, y + 13, o->name);
+				  "x=\"4\" y=\"%f\">%s<title>%s</title></text>"
+				  "</g>\n",
+				    o->name, y + 13, o->name,
+				    o->label != NULL ? o->label : o->name);
 			y += OBJ_H;
 			for (k = 0; k < nf; k++, y += BAND_H)
 				if (pass == 1)
@@ -890,9 +892,14 @@ object_list(const struct report_run *r, FILE *out)
 		const struct report_tr *f = &r->tr[o->idx[0]];
 		const struct report_tr *l = &r->tr[o->idx[o->n - 1]];
 
-		P("<tr><td>%s</td><td>%u</td><td>%d</td><td>%d</td><td>%s</td>"
-		  "<td>%s</td></tr>\n",
-		    o->name, o->n, f->seq, l->seq, l->field, none(l->new));
+		if (o->label != NULL)
+			P("<tr><td>%s <small>%s</small></td>", o->name,
+			    o->label);
+		else
+			P("<tr><td>%s</td>", o->name);
+		P("<td>%u</td><td>%d</td><td>%d</td><td>%s</td><td>%s</td>"
+		  "</tr>\n",
+		    o->n, f->seq, l->seq, l->field, none(l->new));
 	}
 	P("</tbody></table>");
 	if (n < r->nobj)

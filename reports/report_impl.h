@@ -86,6 +86,7 @@ struct report_thread {
 /* One kernel object and the indices of its transitions in 'tr'. */
 struct report_obj {
 	const char *name;
+	const char *label; /* from 'objects', or NULL */
 	size_t *idx;
 	size_t n;
 	size_t cap;

@@ -170,7 +170,10 @@ objects(const struct report_run *r, FILE *out)
 			if (!report_in_window(r, t->seq))
 				continue;
 			if (!named) {
-				P("### %s\n\n", o->name);
+				if (o->label != NULL)
+					P("### %s (%s)\n\n", o->name, o->label);
+				else
+					P("### %s\n\n", o->name);
 				P("| seq | vtime | thread | func | object | "
 				  "field | old | new |\n"
 				  "| --- | --- | --- | --- | --- | --- | --- "

@@ -218,7 +218,10 @@ objects(const struct report_run *r, FILE *out, size_t w)
 			if (!report_in_window(r, t->seq))
 				continue;
 			if (!named) {
-				tline(out, w, true, "  %s", o->name);
+				tline(out, w, true, "  %s%s%s%s", o->name,
+				    o->label != NULL ? "  (" : "",
+				    o->label != NULL ? o->label : "",
+				    o->label != NULL ? ")" : "");
 				named = true;
 			}
 			tline(out, w, true,

@@ -17,6 +17,7 @@
 
 #include "fd.h"
 #include "kernel.h"
+#include "pipe.h"
 #include "proc.h"
 
 #define NDFILE 20
@@ -205,10 +206,53 @@ fdgrowtable(struct filedesc *fdp, int fd)
 	fdp->fd_nfiles = n;
 }
 
+/*
+ * Labels fp in the 'objects' table: its type, which end of a pipe it is, and
+ * the descriptors that hold it in every process ("pipe read end, fd 3 of
+ * pid 1, fd 3 of pid 2").
+ */
+static void
+file_label(const struct file *fp, const char *kind, bool closing)
+{
+	const struct pipe *pi;
+	char buf[400];
+	struct proc *p;
+	size_t n;
+	int fd, nfds = 0;
+
+	if (fp == NULL || !sim_labels_on())
+		return;
+	if (fp->f_ops != NULL && fp->f_ops->fo_name != NULL)
+		kind = fp->f_ops->fo_name;
+	n = (size_t)snprintf(buf, sizeof(buf), "%s", kind);
+	if (fp->f_type == DTYPE_PIPE && fp->f_data != NULL) {
+		pi = fp->f_data;
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s %s",
+		    pi->pipe_obj.so_name,
+		    pi == &pi->pipe_pair->pp_rpipe ? "read end" : "write end");
+	}
+	for (p = proc_first(); p != NULL && n < sizeof(buf); p = proc_next(p)) {
+		if (p->p_fd == NULL)
+			continue;
+		for (fd = 0; fd < p->p_fd->fd_nfiles && n < sizeof(buf); fd++)
+			if (p->p_fd->fd_ofiles[fd].fde_file == fp) {
+				n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+				    ", fd %d of pid %d", fd, p->p_pid);
+				nfds++;
+			}
+	}
+	/* A file's last descriptor closing leaves the label that names it. */
+	if (closing && nfds == 0)
+		return;
+	sim_obj_label(&fp->f_obj, "%s", buf);
+}
+
 static void
 slot_set(struct filedesc *fdp, int fd, struct file *fp, uint8_t flags,
     const char *func)
 {
+	struct file *ofp = fdp->fd_ofiles[fd].fde_file;
+
 	struct filedescent *fde = &fdp->fd_ofiles[fd];
 	char field[24];
 
@@ -227,6 +271,10 @@ slot_set(struct filedesc *fdp, int fd, struct file *fp, uint8_t flags,
 		sim_trace_flags(func, &fdp->fd_obj, field, fde_flag_names,
 		    fde->fde_flags, flags);
 		fde->fde_flags = flags;
+	}
+	if (ofp != fp) {
+		file_label(ofp, "file", true);
+		file_label(fp, "file", false);
 	}
 }
 
@@ -369,6 +417,7 @@ finit(
 	fp->f_type = type;
 	fp->f_data = data;
 	fp->f_ops = ops;
+	file_label(fp, "file", false);
 }
 
 /*

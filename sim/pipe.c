@@ -44,6 +44,12 @@ pipe_init_end(struct pipepair *pp, struct pipe *p, struct pipe *peer)
 	selinfo_init(&p->pipe_sel, &pp->pp_mtx);
 	sim_obj_init(&p->pipe_obj, "pipe");
 	sim_trace_created("pipe_create", &p->pipe_obj);
+	if (p == &pp->pp_wpipe) {
+		sim_obj_label(&p->pipe_obj, "write end, read end %s",
+		    pp->pp_rpipe.pipe_obj.so_name);
+		sim_obj_label(&pp->pp_rpipe.pipe_obj, "read end, write end %s",
+		    p->pipe_obj.so_name);
+	}
 }
 
 static void

@@ -308,6 +308,8 @@ proc_create_init(const struct thread_uops *uops, void *arg)
 	thread_set_user(td, uops, arg);
 	p->p_state = PRS_NORMAL;
 	thread_link_start(td, "main");
+	sim_obj_label(&p->p_obj, "pid %d (init)", p->p_pid);
+	sim_obj_label(&p->p_fd->fd_obj, "descriptor table of pid %d", p->p_pid);
 	return (0);
 }
 
@@ -338,6 +340,8 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 		return (EAGAIN);
 	p2 = proc_alloc(sim_kern->k_nextpid++);
 	sim_trace_created("fork1", &p2->p_obj);
+	sim_obj_label(
+	    &p2->p_obj, "pid %d, child of pid %d", p2->p_pid, p1->p_pid);
 	if (flags & RFCFDG)
 		error = fdinit(&p2->p_fd);
 	else if (flags & RFFDG)
@@ -350,6 +354,13 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 		free(p2);
 		return (error);
 	}
+	if (flags & (RFCFDG | RFFDG))
+		sim_obj_label(
+		    &p2->p_fd->fd_obj, "descriptor table of pid %d", p2->p_pid);
+	else
+		sim_obj_label(&p2->p_fd->fd_obj,
+		    "descriptor table of pid %d, shared with pid %d", p1->p_pid,
+		    p2->p_pid);
 	for (i = 0; i <= SIG_MAXSIG; i++)
 		p2->p_sigdisp[i] = p1->p_sigdisp[i];
 	p2->p_pptr = p1;
@@ -428,6 +439,41 @@ thread_create(
 	thread_set_user(td2, uops, arg);
 	thread_link_start(td2, "thread");
 	*ret_tid = td2->td_tid;
+	return (0);
+}
+
+int
+sys_thr_set_name(struct thread *td, int64_t id, const char *name, size_t len)
+{
+	struct proc *p = td->td_proc;
+	char newname[MAXCOMLEN + 1];
+	struct thread *ttd;
+	const char *nul;
+
+	/* copyinstr(); ENAMETOOLONG falls back to a truncated copyin(). */
+	nul = memchr(name, '\0', len);
+	if (nul != NULL)
+		len = (size_t)(nul - name);
+	if (len > MAXCOMLEN)
+		len = MAXCOMLEN;
+	memcpy(newname, name, len);
+	newname[len] = '\0';
+	PROC_LOCK(p);
+	if (id == -1) {
+		ttd = td;
+	} else {
+		TAILQ_FOREACH(ttd, &p->p_threads, td_plist)
+			if (ttd->td_tid == id && !ttd->td_done)
+				break;
+	}
+	if (ttd == NULL) {
+		PROC_UNLOCK(p);
+		return (ESRCH);
+	}
+	sim_trace_str(__func__, &ttd->td_obj, "td_name", ttd->td_name, newname);
+	memcpy(ttd->td_name, newname, len + 1);
+	sim_obj_label(&ttd->td_obj, "%s", newname);
+	PROC_UNLOCK(p);
 	return (0);
 }
 

@@ -115,6 +115,8 @@ struct proc {
 #define TDF_EXIT 0x01 /* the process is exiting: leave at the boundary */
 #define TDF_INSYSCALL 0x02
 
+#define MAXCOMLEN 19 /* sys/param.h */
+
 struct thread {
 	TAILQ_ENTRY(thread) td_plist;
 	struct proc *td_proc;
@@ -126,6 +128,7 @@ struct thread {
 	sim_sigset_t td_sigmask;
 	sim_sigset_t td_siglist;
 	struct sim_obj td_obj;
+	char td_name[MAXCOMLEN + 1]; /* thr_set_name(2); "" until named */
 	bool td_done; /* returned or exited */
 	bool td_joined;
 	bool td_ismain; /* the process's first thread */
@@ -196,6 +199,15 @@ int thread_create(
  * EINVAL (already joined), EINTR.
  */
 int thread_join(struct thread *td, int tid, int *ret_n);
+
+/*
+ * Models sys_thr_set_name() in sys/kern/kern_thr.c: names thread id (-1:
+ * td) of td's process; len bytes of name, cut at the first NUL as
+ * copyinstr() does and to MAXCOMLEN bytes.  Traced as field "td_name" of
+ * 'thread#T'.  Returns 0 or ESRCH.
+ */
+int sys_thr_set_name(
+    struct thread *td, int64_t id, const char *name, size_t len);
 
 /* Models exit1(): ends the whole process.  Never returns. */
 _Noreturn void exit1(struct thread *td, int rval, int signo);

@@ -102,6 +102,26 @@ sim_obj_init(struct sim_obj *obj, const char *kind)
 	sim_obj_name(obj, kind, ++k->k_objcount[i]);
 }
 
+bool
+sim_labels_on(void)
+{
+	return (sched_self() != NULL && trace_recording(sched_trace_sink()));
+}
+
+void
+sim_obj_label(const struct sim_obj *obj, const char *fmt, ...)
+{
+	char label[512];
+	va_list ap;
+
+	if (!sim_labels_on() || obj->so_name[0] == '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(label, sizeof(label), fmt, ap);
+	va_end(ap);
+	trace_object_label(sched_trace_sink(), obj->so_name, label);
+}
+
 const char *
 sim_flagstr(char *buf, size_t len, const struct sim_flagname *names, uint64_t v)
 {

@@ -94,6 +94,16 @@ void sim_obj_init(struct sim_obj *obj, const char *kind);
 /* Names obj explicitly (e.g. "proc#<pid>"). */
 void sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id);
 
+/*
+ * Object labels (the 'objects' table): what a person recognises an object
+ * by ("kqueue#1 ident 3 EVFILT_READ udata \"x\""), set at creation and
+ * again wherever its identity changes.  Labels are not transitions: they
+ * are not hashed and cost nothing when the run is not recorded.
+ */
+bool sim_labels_on(void);
+void sim_obj_label(const struct sim_obj *obj, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* A flag bit and its name, for flag-set fields; tables end with {0, NULL}. */
 struct sim_flagname {
 	uint64_t bit;

@@ -197,6 +197,10 @@ kern_socketpair(struct thread *td, int fds[2])
 		return (error);
 	}
 	sim_trace_created(__func__, &sp->sp_so[1].so_obj);
+	sim_obj_label(&sp->sp_so[0].so_obj, "socketpair end 0, peer %s",
+	    sp->sp_so[1].so_obj.so_name);
+	sim_obj_label(&sp->sp_so[1].so_obj, "socketpair end 1, peer %s",
+	    sp->sp_so[0].so_obj.so_name);
 	SIM_SET(&sp->sp_so[1].so_obj, "so_present", sp->sp_so[1].so_present, 1);
 	finit(fp2, FREAD | FWRITE, DTYPE_SOCKET, &sp->sp_so[1], &socketops);
 	fds[0] = fd1;

@@ -242,6 +242,12 @@ def load(db, run_id):
         o["n"] += 1
         if wlo <= seq <= whi:
             o["in_window"] = True
+    # Labels from the objects table, shown beside each object's name.
+    for obj, label in c.execute(
+            "SELECT object, label FROM objects WHERE run_id = ? AND"
+            " label IS NOT NULL AND label <> ''", (run_id,)):
+        if obj in objs:
+            objs[obj]["label"] = label
     run["objects"] = sorted(objs.items(), key=lambda kv: obj_key(kv[0]))
     # The failing transition: the last one at or before fail_seq.
     fail_tr = None
@@ -271,7 +277,10 @@ def check_html(run, path):
     if rest <= 0 and "more objects changed in this window" in text:
         problems.append("a note of undrawn objects, but all were drawn")
     for name, o in run["objects"][:MAX_SUMMARY]:
-        row = "<tr><td>%s</td><td>%d</td>" % (esc_html(name), o["n"])
+        cell = esc_html(name)
+        if o.get("label"):
+            cell += " <small>%s</small>" % esc_html(o["label"])
+        row = "<tr><td>%s</td><td>%d</td>" % (cell, o["n"])
         if row not in text:
             problems.append("object %s not in the object list" % name)
     if len(run["objects"]) > MAX_SUMMARY and \
@@ -320,6 +329,12 @@ def changed_in_window(run):
     return [name for name, o in run["objects"] if o["in_window"]]
 
 
+def heading(run, name, esc, fmt):
+    """An object's heading: its name, and its label when it has one."""
+    o = dict(run["objects"])[name]
+    return fmt(esc(name), esc(o["label"]) if o.get("label") else None)
+
+
 def check_md(run, path):
     problems = []
     with open(path, encoding="utf-8") as f:
@@ -329,7 +344,10 @@ def check_md(run, path):
             "| seed | %d |" % run["seed"],
             "| trace hash | %s |" % run["hash"]]
     want += ["- thread %d " % tid for tid in run["threads"]]
-    want += ["### %s\n" % esc_md(n) for n in changed_in_window(run)]
+    want += [heading(run, n, esc_md,
+                     lambda a, b: "### %s (%s)\n" % (a, b) if b
+                     else "### %s\n" % a)
+             for n in changed_in_window(run)]
     if run["status"] != "passed":
         want.append("## Failure\n")
     for w in want:
@@ -348,7 +366,10 @@ def check_text(run, path):
             "\n  seed        %d " % run["seed"],
             "\n  trace hash  %s\n" % run["hash"]]
     want += ["\n    thread %d " % tid for tid in run["threads"]]
-    want += ["\n  %s\n" % esc_text(n) for n in changed_in_window(run)]
+    want += [heading(run, n, esc_text,
+                     lambda a, b: "\n  %s  (%s)\n" % (a, b) if b
+                     else "\n  %s\n" % a)
+             for n in changed_in_window(run)]
     if run["status"] != "passed":
         want.append("\nFAILURE\n")
     for w in want:

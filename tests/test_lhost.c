@@ -149,8 +149,9 @@ Test(pairs, refuses_a_table_keyed_by_a_table)
 static char printed[256];
 
 static void
-print_cb(void *arg, const char *text)
+print_cb(void *arg, const char *text, size_t len)
 {
+	(void)len;
 	snprintf(printed, sizeof(printed), "%s", text);
 }
 

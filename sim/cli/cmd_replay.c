@@ -107,11 +107,6 @@ cmd_replay(int argc, char **argv)
 		goto out;
 	}
 	version = rp.hdr.engine_version;
-	if (strcmp(rp.hdr.status, "running") == 0)
-		fprintf(stderr,
-		    "evsim: warning: run %" PRId64 " never finished recording "
-		    "(status 'running'); its log may end early\n",
-		    run);
 	if (strcmp(version, EVSIM_VERSION) != 0)
 		fprintf(stderr,
 		    "evsim: warning: run %" PRId64
@@ -127,6 +122,14 @@ cmd_replay(int argc, char **argv)
 	r = &rp.r;
 	if (rp.stopped) {
 		rc = 0; /* --until: the snapshot was the result */
+		goto out;
+	}
+	if (rp.interrupted) {
+		printf("replay of run %" PRId64 " interrupted at seq %zu: the "
+		       "recording was cut short (status 'running'); its %zu "
+		       "transitions replay identically\n",
+		    run, rp.nlines, rp.nlines);
+		rc = 0;
 		goto out;
 	}
 	if (r->status == SCHED_DIVERGED || rp.bad_seq != 0) {

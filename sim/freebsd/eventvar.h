@@ -170,6 +170,15 @@ struct knote *knote_alloc(void);
 void knote_free(struct knote *kn);
 /* Names a knote and records its creation and initial fields. */
 void knote_trace_new(struct knote *kn, const char *func);
+
+/*
+ * Labels a knote in the 'objects' table: its kqueue (and the caller's
+ * descriptor for it, when the caller holds one), ident, filter and udata.
+ * sim_udata_describe, set by the Lua binding, writes a udata handle as the
+ * scenario wrote the value; NULL writes the handle.
+ */
+void sim_knote_label(const struct knote *kn);
+extern void (*sim_udata_describe)(const void *udata, char *buf, size_t len);
 int kern_kqueue_alloc(struct thread *td, struct filedesc *fdp, int *fdip,
     struct file **fpp, int flags, bool cponfork, struct kqueue **kqp);
 struct knlist *kn_list_lock(struct knote *kn);

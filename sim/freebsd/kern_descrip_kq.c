@@ -82,6 +82,7 @@ knote_trace_copy(struct knote *kn1)
 
 	memset(&z, 0, sizeof(z));
 	knote_trace_new(kn1, "kqueue_fork_copy_knote");
+	sim_knote_label(kn1);
 	sim_trace_flags("kqueue_fork_copy_knote", &kn1->kn_obj, "kn_status",
 	    kn_status_names, 0, (uint64_t)kn1->kn_status);
 	sim_trace_flags("kqueue_fork_copy_knote", &kn1->kn_obj, "kn_flags",

@@ -84,7 +84,9 @@
  * no select/poll waiters on a kqueue (KQ_SEL is never set) and no SIGIO
  * (KQ_ASYNC, as in the kernel).
  */
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -425,6 +427,52 @@ knote_trace_new(struct knote *kn, const char *func)
 	sim_trace_created(func, &kn->kn_obj);
 }
 
+void (*sim_udata_describe)(const void *udata, char *buf, size_t len);
+
+static const char *const evfilt_label[]
+    = { "", "EVFILT_READ", "EVFILT_WRITE", "EVFILT_AIO", "EVFILT_VNODE",
+	      "EVFILT_PROC", "EVFILT_SIGNAL", "EVFILT_TIMER", "EVFILT_PROCDESC",
+	      "EVFILT_FS", "EVFILT_LIO", "EVFILT_USER", "EVFILT_SENDFILE",
+	      "EVFILT_EMPTY", "EVFILT_JAIL", "EVFILT_JAILDESC" };
+
+void
+sim_knote_label(const struct knote *kn)
+{
+	struct filedesc *fdp;
+	char udata[96], fd[24], filt[24];
+	int i;
+
+	if (!sim_labels_on() || kn->kn_kq == NULL)
+		return;
+	fd[0] = '\0';
+	fdp = curthread != NULL && curproc != NULL ? curproc->p_fd : NULL;
+	for (i = 0; fdp != NULL && i < fdp->fd_nfiles; i++) {
+		struct file *fp = fdp->fd_ofiles[i].fde_file;
+
+		if (fp != NULL && fp->f_type == DTYPE_KQUEUE
+		    && fp->f_data == kn->kn_kq) {
+			snprintf(fd, sizeof(fd), " (fd %d)", i);
+			break;
+		}
+	}
+	if (kn->kn_filter < 0
+	    && -kn->kn_filter
+		< (int)(sizeof(evfilt_label) / sizeof(evfilt_label[0])))
+		snprintf(
+		    filt, sizeof(filt), "%s", evfilt_label[-kn->kn_filter]);
+	else
+		snprintf(filt, sizeof(filt), "filter %d", kn->kn_filter);
+	if (kn->kn_kevent.udata == NULL)
+		snprintf(udata, sizeof(udata), "nil");
+	else if (sim_udata_describe != NULL)
+		sim_udata_describe(kn->kn_kevent.udata, udata, sizeof(udata));
+	else
+		snprintf(udata, sizeof(udata), "#%" PRIdPTR,
+		    (intptr_t)kn->kn_kevent.udata);
+	sim_obj_label(&kn->kn_obj, "%s%s ident %" PRIu64 " %s udata %s",
+	    kn->kn_kq->kq_obj.so_name, fd, (uint64_t)kn->kn_id, filt, udata);
+}
+
 /*
  * kqueue(2)
  */
@@ -471,6 +519,9 @@ kqueue_init(struct kqueue *kq, bool cponfork)
 	TASK_INIT(&kq->kq_task, 0, kqueue_task, kq);
 	sim_obj_init(&kq->kq_obj, "kqueue");
 	sim_trace_created("kqueue_init", &kq->kq_obj);
+	if (curthread != NULL)
+		sim_obj_label(&kq->kq_obj, "kqueue of pid %d%s", curproc->p_pid,
+		    cponfork ? ", KQUEUE_CPONFORK" : "");
 	TAILQ_INSERT_TAIL(&kqs.all, kq, kq_all);
 	if (cponfork)
 		KQ_SET_STATE(kq, kq->kq_state | KQ_CPONFORK);
@@ -825,6 +876,7 @@ findkn:
 			kn->kn_kevent.filter = kev->filter;
 			kn->kn_kevent.udata = kev->udata;
 			memcpy(kn->kn_kevent.ext, kev->ext, sizeof(kev->ext));
+			sim_knote_label(kn);
 			KN_SET_FLAGS(kn,
 			    kev->flags
 				& ~(EV_ADD | EV_DELETE | EV_ENABLE | EV_DISABLE
@@ -899,6 +951,7 @@ findkn:
 	}
 
 done_ev_add:
+	sim_knote_label(kn);
 	/*
 	 * 'kn_knlist' may be NULL here: an attach can complete the event at
 	 * once (a zombie's NOTE_EXIT).  KN_DISABLED is stable while the knote

@@ -218,6 +218,7 @@ port_create(struct thread *td, int *ret_fd)
 	pp->port_max_events = (uint_t)port_tunable(
 	    PORT_TUNABLE_MAX_EVENTS, PORT_DEFAULT_EVENTS);
 	sim_trace_created(__func__, &pp->port_obj);
+	sim_obj_label(&pp->port_obj, "port of pid %d", curproc->p_pid);
 	port_init(pp);
 	selinfo_init(&pp->port_sel, &pp->port_queue.portq_mutex);
 

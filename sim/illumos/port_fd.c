@@ -412,6 +412,8 @@ port_associate_fd(port_t *pp, int source, uintptr_t object, int events,
 		}
 		sim_obj_init(&pfd->pfd_obj, "portfd");
 		sim_trace_created(__func__, &pfd->pfd_obj);
+		sim_obj_label(&pfd->pfd_obj, "fd %d of pid %d on %s", fd,
+		    curproc->p_pid, pp->port_obj.so_name);
 		pkevp = pdp->pd_portev;
 		pfd->pfd_pd2.pd_portev = pkevp;
 		port_init_event(pkevp, (uintptr_t)fd, u, port_fd_callback, pfd);

@@ -174,6 +174,8 @@ port_associate_fop(port_t *pp, int source, const char *path, int events,
 		pfp = port_zalloc(sizeof(*pfp));
 		sim_obj_init(&pfp->pfop_obj, "portfop");
 		sim_trace_created(__func__, &pfp->pfop_obj);
+		sim_obj_label(&pfp->pfop_obj, "\"%s\" of pid %d on %s", path,
+		    curproc->p_pid, pp->port_obj.so_name);
 		pfp->pfop_pid = curproc->p_pid;
 		pfp->pfop_cname = strdup(path);
 		pfp->pfop_vp = vp;

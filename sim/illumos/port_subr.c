@@ -218,6 +218,8 @@ port_send_event(port_kevent_t *pkevp)
 		mtx_unlock(&portq->portq_mutex);
 }
 
+static void sim_portkev_label(const port_kevent_t *pkevp);
+
 /*
  * Models port_alloc_event_local() in uts/common/os/port_subr.c: allocates an
  * event (ENOMEM when the KM_NOSLEEP allocation fails) and reserves one of
@@ -257,8 +259,36 @@ port_alloc_event_local(
 	pkevp->portkev_source = source;
 	pkevp->portkev_pid = curproc->p_pid;
 	PORTKEV_SET_FLAGS(pkevp, flags);
+	sim_portkev_label(pkevp);
 	*pkevpp = pkevp;
 	return (0);
+}
+
+/* Labels a port event: its source, its object and its port. */
+static void
+sim_portkev_label(const port_kevent_t *pkevp)
+{
+	static const char *const sources[] = { "0", "PORT_SOURCE_AIO",
+		"PORT_SOURCE_TIMER", "PORT_SOURCE_USER", "PORT_SOURCE_FD",
+		"PORT_SOURCE_ALERT", "PORT_SOURCE_MQ", "PORT_SOURCE_FILE" };
+	int src = pkevp->portkev_source;
+	const char *sname
+	    = src >= 0 && src <= PORT_SOURCE_FILE ? sources[src] : "?";
+
+	if (!sim_labels_on())
+		return;
+	if (pkevp->portkev_objname != NULL)
+		sim_obj_label(&pkevp->portkev_obj, "%s \"%s\" on %s", sname,
+		    pkevp->portkev_objname,
+		    pkevp->portkev_port->port_obj.so_name);
+	else if (src == PORT_SOURCE_FD || src == PORT_SOURCE_TIMER)
+		sim_obj_label(&pkevp->portkev_obj, "%s %s %ju on %s", sname,
+		    src == PORT_SOURCE_FD ? "fd" : "timer",
+		    (uintmax_t)pkevp->portkev_object,
+		    pkevp->portkev_port->port_obj.so_name);
+	else
+		sim_obj_label(&pkevp->portkev_obj, "%s on %s", sname,
+		    pkevp->portkev_port->port_obj.so_name);
 }
 
 /* Models port_init_event() in uts/common/os/port_subr.c. */
@@ -272,6 +302,7 @@ port_init_event(port_kevent_t *pkevp, uintptr_t object,
 		port_user_copy(&pkevp->portkev_user, u);
 	pkevp->portkev_callback = cb;
 	pkevp->portkev_arg = arg;
+	sim_portkev_label(pkevp);
 }
 
 /* Models port_remove_event_doneq() in uts/common/os/port_subr.c. */

@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Replay of a recorded run from the database alone (see replay.h).  The
- * scenario runs in the same sandbox as `evsim run` (no host files but the
- * bundled scenarios/lib).  runs.path names the scenario in messages only:
- * require() never reads the folder it names.
- * XXX: modules of the scenario's own folder are not in the database yet, so
- * a run that require()s one does not replay.
+ * Replay of a recorded run from the database alone (see replay.h): the
+ * scenario runs in the same sandbox as `evsim run`, and its require()s read
+ * the modules recorded with the run, never a host file;
+ * runs.path names the scenario in messages only.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,8 +21,15 @@ expect_line(void *arg, uint64_t seq, const char *line)
 {
 	struct sim_replay *rp = arg;
 
-	if (rp->bad_seq != 0 || rp->stopped)
+	if (rp->bad_seq != 0 || rp->stopped || rp->interrupted)
 		return;
+	if (rp->cut && seq > rp->nlines) {
+		/* The recording ends here: compared as far as it goes. */
+		rp->interrupted = true;
+		sched_fail(SCHED_ERROR, NULL,
+		    "the recording ends at transition %zu", rp->nlines);
+		return;
+	}
 	if (seq <= rp->nlines && strcmp(rp->lines[seq - 1], line) == 0) {
 		if (seq == rp->until) {
 			lua_State *L = lhost_lua(sim_run_lhost());
@@ -63,6 +68,8 @@ sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
 	tracedb_decisions(db, run, &rp->log, &rp->nlog);
 	tracedb_failpoints(db, run, &rp->failpoints, &rp->nfailpoints);
 	tracedb_lines(db, run, &rp->lines, &rp->nlines);
+	tracedb_modules(db, run, &rp->mods, &rp->nmods);
+	rp->cut = strcmp(rp->hdr.status, "running") == 0;
 	if (rp->until > rp->nlines) {
 		snprintf(err, errlen,
 		    "run %" PRId64 " has %zu transitions; --until %" PRIu64
@@ -71,6 +78,25 @@ sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
 		return (ERANGE);
 	}
 	return (0);
+}
+
+/* require() during a replay: the modules recorded with the run. */
+static int
+replay_module(void *arg, const char *name, char **ret_buf, size_t *ret_len)
+{
+	struct sim_replay *rp = arg;
+	size_t i;
+
+	for (i = 0; i < rp->nmods; i++)
+		if (strcmp(rp->mods[i].name, name) == 0) {
+			*ret_buf = malloc(rp->mods[i].len + 1);
+			if (*ret_buf == NULL)
+				sim_oom();
+			memcpy(*ret_buf, rp->mods[i].source, rp->mods[i].len);
+			*ret_len = rp->mods[i].len;
+			return (0);
+		}
+	return (ENOENT);
 }
 
 int
@@ -103,12 +129,22 @@ sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 	o.nfailpoints = (int)rp->nfailpoints;
 	o.quiet = true;
 	o.from_db = true;
+	o.module = replay_module;
+	o.module_arg = rp;
 	error = sim_run(&o, &rp->r, err, errlen);
 	trace_close(t);
 	if (error != 0)
 		return (error);
-	if (rp->stopped)
+	if (rp->stopped || rp->interrupted)
 		return (0);
+	/* A cut recording whose decision log ran out before its end. */
+	if (rp->cut && rp->bad_seq == 0 && rp->r.status == SCHED_DIVERGED
+	    && strncmp(rp->r.message, "replay: the decision log ends",
+		   strlen("replay: the decision log ends"))
+		== 0) {
+		rp->interrupted = true;
+		return (0);
+	}
 	/* A run that ended before the recording's end. */
 	if (rp->r.status != SCHED_DIVERGED && rp->bad_seq == 0
 	    && rp->r.transitions < rp->nlines) {
@@ -126,8 +162,10 @@ sim_replay_free(struct sim_replay *rp)
 	tracedb_lines_free(rp->lines, rp->nlines);
 	tracedb_decisions_free(rp->log, rp->nlog);
 	tracedb_lines_free(rp->failpoints, rp->nfailpoints);
+	tracedb_modules_free(rp->mods, rp->nmods);
 	rp->lines = NULL;
 	rp->log = NULL;
 	rp->failpoints = NULL;
-	rp->nlines = rp->nlog = rp->nfailpoints = 0;
+	rp->mods = NULL;
+	rp->nlines = rp->nlog = rp->nfailpoints = rp->nmods = 0;
 }

@@ -9,6 +9,9 @@
  *     earlier is caught at that decision, not later).
  * The first difference stops the run.  With 'until' set the run stops just
  * after that transition and writes a snapshot of the simulated system.
+ * The modules the run require()d come from the database only.  A run whose
+ * recording was cut short (status still 'running') is compared as far as
+ * its transitions and decisions go.
  */
 #ifndef SIM_RUN_REPLAY_H
 #define SIM_RUN_REPLAY_H
@@ -34,10 +37,18 @@ struct sim_replay {
 	size_t nlog;
 	char **failpoints; /* NAME=SPEC set before pid 1 started */
 	size_t nfailpoints;
+	struct tracedb_module *mods; /* what require() reads */
+	size_t nmods;
+	bool cut; /* recording cut short: status still 'running' */
 
 	/* Filled by sim_replay_exec. */
 	struct sim_run_result r;
 	bool stopped; /* stopped at 'until', the snapshot is written */
+	/*
+	 * A cut recording that replayed identically as far as it goes: it
+	 * is interrupted at transition nlines.
+	 */
+	bool interrupted;
 	uint64_t bad_seq; /* first transition that differs, 0: none */
 	char actual[8192]; /* its line as replayed */
 };

@@ -148,7 +148,16 @@ scenario_fields(lua_State *L, int t, const char *path, const char *kernel,
 	if (lua_getfield(L, t, "name") != LUA_TSTRING)
 		return (seterr(err, errlen,
 		    "%s: the scenario table needs a 'name' string", path));
-	snprintf(sc->sc_name, sizeof(sc->sc_name), "%s", lua_tostring(L, -1));
+	{
+		size_t len;
+		const char *name = lua_tolstring(L, -1, &len);
+
+		if (len >= sizeof(sc->sc_name))
+			len = sizeof(sc->sc_name) - 1;
+		memcpy(sc->sc_name, name, len);
+		sc->sc_name[len] = '\0';
+		sc->sc_namelen = len;
+	}
 	lua_pop(L, 1);
 	if (lua_getfield(L, t, "main") != LUA_TFUNCTION)
 		return (seterr(err, errlen,

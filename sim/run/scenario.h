@@ -33,7 +33,8 @@ struct scenario_failpoint {
 };
 
 struct scenario {
-	char sc_name[256]; /* 'name' */
+	char sc_name[256]; /* 'name', NUL bytes kept (cut to 255 bytes) */
+	size_t sc_namelen;
 	/* 'kernel', or the caller's override; "freebsd" when absent. */
 	const struct sim_revision *sc_rev;
 	int64_t sc_seed; /* 'seed'; 1 when absent */

@@ -34,7 +34,58 @@ static struct {
 	bool check; /* global kernel invariants (sim/invariants.c) */
 	int invref; /* scenario.invariants, or LUA_NOREF */
 	lua_State *invL;
+	struct trace *trace;
+	bool begun; /* the run's row exists: modules are written at once */
+	struct run_module {
+		char *name, *src;
+		size_t len;
+	} * mods; /* required before the run's row existed */
+	size_t nmods;
 } run;
+
+/* lhost's loaded(): records a module the run required. */
+static void
+module_loaded(void *arg, const char *name, const char *src, size_t len)
+{
+	struct run_module *m;
+
+	(void)arg;
+	if (!trace_recording(run.trace))
+		return;
+	if (run.begun) {
+		trace_module(run.trace, name, src, len);
+		return;
+	}
+	m = realloc(run.mods, (run.nmods + 1) * sizeof(*m));
+	if (m == NULL)
+		sim_oom();
+	run.mods = m;
+	m = &run.mods[run.nmods++];
+	m->name = strdup(name);
+	m->src = malloc(len + 1);
+	if (m->name == NULL || m->src == NULL)
+		sim_oom();
+	memcpy(m->src, src, len);
+	m->len = len;
+}
+
+/* Writes the buffered modules (at the run's start) and frees them. */
+static void
+modules_flush(bool write)
+{
+	size_t i;
+
+	for (i = 0; i < run.nmods; i++) {
+		if (write)
+			trace_module(run.trace, run.mods[i].name,
+			    run.mods[i].src, run.mods[i].len);
+		free(run.mods[i].name);
+		free(run.mods[i].src);
+	}
+	free(run.mods);
+	run.mods = NULL;
+	run.nmods = 0;
+}
 
 /*
  * The folder of the bundled Lua helpers: $EVSIM_LIBDIR, else the installed
@@ -70,7 +121,7 @@ lua_random(void *arg)
 }
 
 static void
-lua_print(void *arg, const char *text)
+lua_print(void *arg, const char *text, size_t len)
 {
 	struct sched_thread *st
 	    = sched_self() != NULL ? sched_curthread() : NULL;
@@ -79,7 +130,7 @@ lua_print(void *arg, const char *text)
 	(void)arg;
 	if (st != NULL) {
 		snprintf(obj, sizeof(obj), "thread#%d", sched_thread_tid(st));
-		sched_trace("print", obj, "stdout", "", text);
+		sched_trace_n("print", obj, "stdout", "", text, len);
 		if (!run.quiet)
 			printf("[%" PRId64 " ns %d:%d] %s\n", sched_now(),
 			    sched_thread_pid(st), sched_thread_tid(st), text);
@@ -149,6 +200,11 @@ run_lua_new(const struct sim_run_opts *o, char *dir, size_t dirlen)
 	lc.lib_dir = sim_lib_dir();
 	lc.print = lua_print;
 	lc.random = lua_random;
+	lc.module = o->module;
+	lc.module_arg = o->module_arg;
+	lc.loaded = module_loaded;
+	run.trace = o->trace;
+	run.begun = false;
 	run.quiet = o->quiet;
 	/*
 	 * A replay checks too: the checks only observe, and a run that
@@ -239,7 +295,8 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	error = scenario_parse(L, top, o->path, o->kernel, &scn, err, errlen);
 	if (error != 0)
 		return (error);
-	snprintf(res->scenario, sizeof(res->scenario), "%s", scn.sc_name);
+	memcpy(res->scenario, scn.sc_name, scn.sc_namelen + 1);
+	res->scenario_len = scn.sc_namelen;
 	snprintf(res->kernel, sizeof(res->kernel), "%s", scn.sc_rev->rev_name);
 	seed = o->have_seed ? (int64_t)o->seed : scn.sc_seed;
 	error = run_failpoints(o, &scn, (uint64_t)seed, false, err, errlen);
@@ -277,6 +334,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 		sim_oom();
 	memset(&info, 0, sizeof(info));
 	info.scenario = res->scenario;
+	info.scenario_len = res->scenario_len;
 	info.path = o->path;
 	info.source = o->source;
 	info.kernel = scn.sc_rev->rev_name;
@@ -285,6 +343,8 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	info.seed = seed;
 	if (trace_run_begin(o->trace, &info, &res->run_id, err, errlen) != 0)
 		return (EIO);
+	run.begun = true;
+	modules_flush(true);
 	res->seed = (uint64_t)seed;
 	(void)run_failpoints(o, &scn, (uint64_t)seed, true, err, errlen);
 	proc_init_all();
@@ -321,6 +381,8 @@ run_finish(const struct sim_run_opts *o, struct sched *s,
 	res->syscalls = trace_nsyscalls(o->trace);
 	res->decisions = trace_ndecisions(o->trace);
 	trace_hash_hex(o->trace, res->trace_hash);
+	sim_syscall_unfinished();
+	res->syscalls = trace_nsyscalls(o->trace);
 	if (trace_run_end(o->trace, sched_status_name(res->status),
 		res->message[0] ? res->message : NULL,
 		res->fail_func[0] ? res->fail_func : NULL, res->vtime_end_ns,
@@ -349,6 +411,9 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	sched_free(s);
 	lhost_free(run.lh);
 	run.lh = NULL;
+	modules_flush(false);
+	run.begun = false;
+	sim_syscall_fini();
 	return (error);
 }
 

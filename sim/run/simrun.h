@@ -49,12 +49,21 @@ struct sim_run_opts {
 	 * folder is read); only scenarios/lib.
 	 */
 	bool from_db;
+	/*
+	 * require()'s source when set (a replay: the modules recorded with
+	 * the run), see lhost_config.module; else the scenario's folder and
+	 * scenarios/lib, and every module read is recorded.
+	 */
+	int (*module)(
+	    void *arg, const char *name, char **ret_buf, size_t *ret_len);
+	void *module_arg;
 };
 
 struct sim_run_result {
 	enum sched_status status;
 	char message[1100];
-	char scenario[256];
+	char scenario[256]; /* NUL bytes kept: scenario_len bytes */
+	size_t scenario_len;
 	char kernel[64];
 	char fail_func[64];
 	uint64_t seed;

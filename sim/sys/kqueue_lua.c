@@ -11,7 +11,7 @@
  * happens under a kernel lock.
  *
  * 'udata' may be an integer, a string, a boolean or nil; each distinct value
- * is interned in a registry table and the kernel carries its index (XXX: a
+ * is interned in a registry table and the kernel carries its handle (XXX: a
  * user pointer in the kernel), so the same value comes back unchanged.
  */
 #include <inttypes.h>
@@ -26,10 +26,15 @@
 #include "proc.h"
 #include "sim.h"
 #include "sysent.h"
+#include "sysjson.h"
 
 #define UDATA_KEY "evsim.kqueue.udata"
 
-/* Pushes the registry table {values..., [value] = index} for udata. */
+/*
+ * Pushes the registry table of udata values: its array part holds the
+ * values by handle, and its field 'ids' maps each value to its handle (a
+ * separate table, so that the integer udata 1 and the handle 1 never meet).
+ */
 static void
 udata_table(lua_State *L)
 {
@@ -37,8 +42,76 @@ udata_table(lua_State *L)
 		return;
 	lua_pop(L, 1);
 	lua_newtable(L);
+	lua_newtable(L);
+	lua_setfield(L, -2, "ids");
 	lua_pushvalue(L, -1);
 	lua_setfield(L, LUA_REGISTRYINDEX, UDATA_KEY);
+}
+
+/*
+ * What each handle stands for, as text for the knotes' labels (written
+ * when the value is interned, outside any kernel lock; the kernel reads it
+ * through sim_udata_describe).  Handles restart from 1 with every run's Lua
+ * state, and each is written before it is used.
+ */
+static char **udata_text;
+static size_t udata_ntext;
+
+static void
+udata_note(lua_State *L, int idx, lua_Integer id)
+{
+	char buf[96];
+	size_t len, i, n = 0;
+	const char *s;
+
+	if ((size_t)id >= udata_ntext) {
+		size_t cap = (size_t)id * 2 + 16;
+		char **p = realloc(udata_text, cap * sizeof(*p));
+
+		if (p == NULL)
+			abort();
+		for (i = udata_ntext; i < cap; i++)
+			p[i] = NULL;
+		udata_text = p;
+		udata_ntext = cap;
+	}
+	switch (lua_type(L, idx)) {
+	case LUA_TSTRING:
+		s = lua_tolstring(L, idx, &len);
+		buf[n++] = '"';
+		for (i = 0; i < len && n < 80; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+				n += (size_t)snprintf(
+				    buf + n, sizeof(buf) - n, "\\x%02x", c);
+			else
+				buf[n++] = (char)c;
+		}
+		if (i < len)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "...");
+		buf[n++] = '"';
+		buf[n] = '\0';
+		break;
+	case LUA_TBOOLEAN:
+		snprintf(buf, sizeof(buf), "%s",
+		    lua_toboolean(L, idx) ? "true" : "false");
+		break;
+	default:
+		snprintf(
+		    buf, sizeof(buf), "%lld", (long long)lua_tointeger(L, idx));
+	}
+	free(udata_text[id]);
+	udata_text[id] = strdup(buf);
+}
+
+static void
+udata_describe(const void *udata, char *buf, size_t len)
+{
+	size_t id = (size_t)(intptr_t)udata;
+
+	snprintf(buf, len, "%s",
+	    id < udata_ntext && udata_text[id] != NULL ? udata_text[id] : "?");
 }
 
 /* The handle of the Lua value at idx (0 for nil); raises for other types. */
@@ -58,20 +131,22 @@ udata_intern(lua_State *L, int idx, const char *where)
 		    "boolean or nil",
 		    where);
 	udata_table(L);
+	lua_getfield(L, -1, "ids");
 	lua_pushvalue(L, idx);
 	if (lua_rawget(L, -2) == LUA_TNUMBER) {
 		id = lua_tointeger(L, -1);
-		lua_pop(L, 2);
+		lua_pop(L, 3);
 		return ((void *)(intptr_t)id);
 	}
 	lua_pop(L, 1);
-	id = (lua_Integer)luaL_len(L, -1) + 1;
+	id = (lua_Integer)lua_rawlen(L, -2) + 1;
+	udata_note(L, idx, id);
 	lua_pushvalue(L, idx);
-	lua_rawseti(L, -2, id);
+	lua_rawseti(L, -3, id);
 	lua_pushvalue(L, idx);
 	lua_pushinteger(L, id);
 	lua_rawset(L, -3);
-	lua_pop(L, 1);
+	lua_pop(L, 2);
 	return ((void *)(intptr_t)id);
 }
 
@@ -88,6 +163,179 @@ udata_push(lua_State *L, void *udata)
 	udata_table(L);
 	lua_rawgeti(L, -1, id);
 	lua_remove(L, -2);
+}
+
+/* kevent(2) constants by name, as kdump prints them. */
+#define N(name)                                                                \
+	{                                                                      \
+		(uint64_t)(name), #name                                        \
+	}
+static const struct sim_flagname evfilt_names[] = {
+	N(EVFILT_READ),
+	N(EVFILT_WRITE),
+	N(EVFILT_AIO),
+	N(EVFILT_VNODE),
+	N(EVFILT_PROC),
+	N(EVFILT_SIGNAL),
+	N(EVFILT_TIMER),
+	N(EVFILT_PROCDESC),
+	N(EVFILT_FS),
+	N(EVFILT_LIO),
+	N(EVFILT_USER),
+	N(EVFILT_SENDFILE),
+	N(EVFILT_EMPTY),
+	N(EVFILT_JAIL),
+	N(EVFILT_JAILDESC),
+	{ 0, NULL },
+};
+static const struct sim_flagname evflag_names[] = {
+	N(EV_ADD),
+	N(EV_DELETE),
+	N(EV_ENABLE),
+	N(EV_DISABLE),
+	N(EV_FORCEONESHOT),
+	N(EV_KEEPUDATA),
+	N(EV_ONESHOT),
+	N(EV_CLEAR),
+	N(EV_RECEIPT),
+	N(EV_DISPATCH),
+	N(EV_DROP),
+	N(EV_EOF),
+	N(EV_ERROR), /* before EV_FLAG2: the same bit, kdump's name */
+	N(EV_FLAG1),
+	N(EV_FLAG2),
+	{ 0, NULL },
+};
+static const struct sim_flagname note_rw_names[] = {
+	N(NOTE_LOWAT),
+	N(NOTE_FILE_POLL),
+	{ 0, NULL },
+};
+static const struct sim_flagname note_vnode_names[] = {
+	N(NOTE_DELETE),
+	N(NOTE_WRITE),
+	N(NOTE_EXTEND),
+	N(NOTE_ATTRIB),
+	N(NOTE_LINK),
+	N(NOTE_RENAME),
+	N(NOTE_REVOKE),
+	N(NOTE_OPEN),
+	N(NOTE_CLOSE),
+	N(NOTE_CLOSE_WRITE),
+	N(NOTE_READ),
+	{ 0, NULL },
+};
+static const struct sim_flagname note_proc_names[] = {
+	N(NOTE_EXIT),
+	N(NOTE_FORK),
+	N(NOTE_EXEC),
+	N(NOTE_PDSIGCHLD),
+	N(NOTE_SIGNAL),
+	N(NOTE_REAP),
+	N(NOTE_TRACK),
+	N(NOTE_TRACKERR),
+	N(NOTE_CHILD),
+	{ 0, NULL },
+};
+static const struct sim_flagname note_timer_names[] = {
+	N(NOTE_SECONDS),
+	N(NOTE_MSECONDS),
+	N(NOTE_USECONDS),
+	N(NOTE_NSECONDS),
+	N(NOTE_ABSTIME),
+	{ 0, NULL },
+};
+static const struct sim_flagname note_user_names[] = {
+	N(NOTE_FFCOPY),
+	N(NOTE_FFAND),
+	N(NOTE_FFOR),
+	N(NOTE_TRIGGER),
+	{ 0, NULL },
+};
+#undef N
+
+/* The fflags names of a filter (kdump's per-filter decoding). */
+static const struct sim_flagname *
+fflag_names(int filter)
+{
+	switch (filter) {
+	case EVFILT_READ:
+	case EVFILT_WRITE:
+		return (note_rw_names);
+	case EVFILT_VNODE:
+		return (note_vnode_names);
+	case EVFILT_PROC:
+	case EVFILT_PROCDESC:
+		return (note_proc_names);
+	case EVFILT_TIMER:
+		return (note_timer_names);
+	case EVFILT_USER:
+		return (note_user_names);
+	default:
+		return (NULL);
+	}
+}
+
+/* The JSON of a udata handle: the Lua value it stands for. */
+static json_t *
+udata_json(lua_State *L, void *udata)
+{
+	json_t *v;
+	size_t len;
+	const char *s;
+
+	if (!sysjson_on())
+		return (NULL);
+	udata_push(L, udata);
+	switch (lua_type(L, -1)) {
+	case LUA_TSTRING:
+		s = lua_tolstring(L, -1, &len);
+		v = sysjson_str(s, len);
+		break;
+	case LUA_TBOOLEAN:
+		v = json_boolean(lua_toboolean(L, -1));
+		break;
+	case LUA_TNUMBER:
+		v = json_integer(lua_tointeger(L, -1));
+		break;
+	default:
+		v = json_null();
+	}
+	lua_pop(L, 1);
+	return (v);
+}
+
+/* A struct kevent decoded as kdump does; EV_ERROR's data by errno name. */
+static json_t *
+kevent_json(lua_State *L, const struct kevent *kev)
+{
+	const char *en = NULL;
+	json_t *data;
+
+	if ((kev->flags & EV_ERROR) != 0 && kev->data != 0)
+		en = sim_errname_of_number((int)kev->data);
+	data = en != NULL ? json_string(en) : json_integer(kev->data);
+	return (json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "ident",
+	    (json_int_t)kev->ident, "filter",
+	    sysjson_enum(evfilt_names, kev->filter), "flags",
+	    sysjson_flags(evflag_names, kev->flags), "fflags",
+	    sysjson_flags(fflag_names(kev->filter), kev->fflags), "data", data,
+	    "udata", udata_json(L, kev->udata)));
+}
+
+/* An array of n kevents, or NULL when nothing is recorded. */
+static json_t *
+kevents_json(lua_State *L, const struct kevent *kev, int n)
+{
+	json_t *a;
+	int i;
+
+	if (!sysjson_on())
+		return (NULL);
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, kevent_json(L, &kev[i]));
+	return (a);
 }
 
 void
@@ -218,14 +466,20 @@ l_kqueue(lua_State *L)
 	struct sim_syscall sc;
 	int e, fd = -1;
 
-	e = sim_syscall_enter(L, &sc, "kqueue", SYS_FREEBSD, "%s", "");
+	e = sim_syscall_enter(L, &sc, "kqueue", SYS_FREEBSD, "{}");
 	if (e == 0)
 		e = sim_kern->k_ops->ko_kqueue(curthread, 0, false, &fd);
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	lua_pushinteger(L, fd);
-	return (sim_syscall_return(L, &sc, 0, 1, "%d", fd));
+	return (sim_syscall_return(L, &sc, 0, 1, "{s:i}", "retval", fd));
 }
+
+static const struct sim_flagname kqueuex_names[] = {
+	{ KQUEUE_CLOEXEC, "KQUEUE_CLOEXEC" },
+	{ KQUEUE_CPONFORK, "KQUEUE_CPONFORK" },
+	{ 0, NULL },
+};
 
 /* Models sys_kqueuex(): EINVAL for an unknown flag. */
 static int
@@ -235,8 +489,8 @@ l_kqueuex(lua_State *L)
 	lua_Integer flags = luaL_checkinteger(L, 1);
 	int e, fd = -1;
 
-	e = sim_syscall_enter(
-	    L, &sc, "kqueuex", SYS_FREEBSD, "0x%" PRIx64, (uint64_t)flags);
+	e = sim_syscall_enter(L, &sc, "kqueuex", SYS_FREEBSD, "{s:o}", "flags",
+	    sysjson_flags(kqueuex_names, (uint64_t)flags));
 	if (e == 0 && sim_kern->k_ops->ko_kqueuex == NULL)
 		e = ENOSYS;
 	if (e == 0
@@ -249,7 +503,7 @@ l_kqueuex(lua_State *L)
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	lua_pushinteger(L, fd);
-	return (sim_syscall_return(L, &sc, 0, 1, "%d", fd));
+	return (sim_syscall_return(L, &sc, 0, 1, "{s:i}", "retval", fd));
 }
 
 /*
@@ -264,8 +518,9 @@ l_kevent(lua_State *L)
 	struct sim_syscall sc;
 	struct thread *td;
 	lua_Integer kq, nevents, timeout;
+	json_t *evjson;
 	int e, i, n, nchanges;
-	bool tv_invalid;
+	bool tv_invalid, has_timeout;
 
 	kq = luaL_checkinteger(L, 1);
 	if (!lua_isnoneornil(L, 2))
@@ -283,6 +538,9 @@ l_kevent(lua_State *L)
 	if (!lua_isnoneornil(L, 2))
 		lua_pop(L, 2);
 	nchanges = lua_isnoneornil(L, 2) ? 0 : (int)luaL_len(L, 2);
+	/* Before the changelist buffer is pushed (it may land at index 4). */
+	has_timeout = !lua_isnoneornil(L, 4);
+	tv_invalid = has_timeout && timeout < 0;
 
 	memset(&a, 0, sizeof(a));
 	if (nchanges > 0) {
@@ -295,11 +553,12 @@ l_kevent(lua_State *L)
 		}
 	}
 	a.nchanges = nchanges;
-	tv_invalid = !lua_isnoneornil(L, 4) && timeout < 0;
 
 	e = sim_syscall_enter(L, &sc, "kevent", SYS_FREEBSD,
-	    "kq=%" PRId64 " nchanges=%d nevents=%" PRId64 " timeout=%" PRId64,
-	    (int64_t)kq, nchanges, (int64_t)nevents, (int64_t)timeout);
+	    "{s:I, s:o, s:i, s:I, s:o}", "kq", (json_int_t)kq, "changelist",
+	    kevents_json(L, a.changes, nchanges), "nchanges", nchanges,
+	    "nevents", (json_int_t)nevents, "timeout",
+	    has_timeout ? sysjson_int(timeout) : json_null());
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	td = curthread;
@@ -320,13 +579,15 @@ l_kevent(lua_State *L)
 		free(a.events);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
+	evjson = kevents_json(L, a.events, a.nevents);
 	lua_createtable(L, a.nevents, 0);
 	for (i = 0; i < a.nevents; i++) {
 		kevent_to_lua(L, &a.events[i]);
 		lua_rawseti(L, -2, i + 1);
 	}
 	free(a.events);
-	return (sim_syscall_return(L, &sc, 0, 1, "%d", n));
+	return (sim_syscall_return(
+	    L, &sc, 0, 1, "{s:i, s:o}", "retval", n, "eventlist", evjson));
 }
 
 /* Pushes a flag set: {NAME = true, ..., _value = v}. */
@@ -551,4 +812,5 @@ void
 sys_freebsd_register(lua_State *L, int t)
 {
 	sim_sys_register(L, t, kqueue_fns, kqueue_consts);
+	sim_udata_describe = udata_describe;
 }

@@ -12,6 +12,7 @@
  * that scenarios can pass the invalid values the kernel checks.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "port_impl.h"
 #include "proc.h"
 #include "sysent.h"
+#include "sysjson.h"
 #include "vfs.h"
 
 /* Reads a user cookie: nil, integer, number, boolean or string. */
@@ -116,6 +118,138 @@ timeout_arg(lua_State *L, int idx, struct port_timespec *ts)
 	return (true);
 }
 
+/* Event-port constants by name, as kdump and truss print them. */
+#define N(name)                                                                \
+	{                                                                      \
+		(uint64_t)(name), #name                                        \
+	}
+static const struct sim_flagname source_names[] = {
+	N(PORT_SOURCE_AIO),
+	N(PORT_SOURCE_TIMER),
+	N(PORT_SOURCE_USER),
+	N(PORT_SOURCE_FD),
+	N(PORT_SOURCE_ALERT),
+	N(PORT_SOURCE_MQ),
+	N(PORT_SOURCE_FILE),
+	{ 0, NULL },
+};
+static const struct sim_flagname poll_names[] = {
+	N(POLLIN),
+	N(POLLPRI),
+	N(POLLOUT),
+	N(POLLERR),
+	N(POLLHUP),
+	N(POLLNVAL),
+	{ ILLUMOS_POLLRDNORM, "POLLRDNORM" },
+	{ ILLUMOS_POLLRDBAND, "POLLRDBAND" },
+	{ ILLUMOS_POLLWRBAND, "POLLWRBAND" },
+	{ ILLUMOS_POLLREMOVE, "POLLREMOVE" },
+	{ ILLUMOS_POLLRDHUP, "POLLRDHUP" },
+	{ 0, NULL },
+};
+static const struct sim_flagname file_names[] = {
+	N(FILE_ACCESS),
+	N(FILE_MODIFIED),
+	N(FILE_ATTRIB),
+	N(FILE_TRUNC),
+	N(FILE_NOFOLLOW),
+	N(FILE_DELETE),
+	N(FILE_RENAME_TO),
+	N(FILE_RENAME_FROM),
+	N(UNMOUNTED),
+	N(MOUNTEDOVER),
+	{ 0, NULL },
+};
+static const struct sim_flagname alert_names[] = {
+	N(PORT_ALERT_SET),
+	N(PORT_ALERT_UPDATE),
+	N(PORT_ALERT_INVALID),
+	{ 0, NULL },
+};
+static const struct sim_flagname pclock_names[] = {
+	{ 0, "CLOCK_REALTIME" },
+	{ 4, "CLOCK_HIGHRES" },
+	{ 0, NULL },
+};
+static const struct sim_flagname timer_flag_names[] = {
+	{ ILLUMOS_TIMER_ABSTIME, "TIMER_ABSTIME" },
+	{ 0, NULL },
+};
+#undef N
+
+/* The events of a source: poll(2) events, file events, else a number. */
+static json_t *
+events_json(int source, int events)
+{
+	if (source == PORT_SOURCE_FD)
+		return (sysjson_flags(poll_names, (uint32_t)events));
+	if (source == PORT_SOURCE_FILE)
+		return (sysjson_flags(file_names, (uint32_t)events));
+	return (sysjson_int(events));
+}
+
+/* A user cookie as JSON. */
+static json_t *
+user_json(const struct port_user *u)
+{
+	if (!sysjson_on())
+		return (NULL);
+	switch (u->pu_type) {
+	case PU_INT:
+		return (json_integer(u->pu_int));
+	case PU_NUM:
+		/* JSON has no NaN or infinity: those as strings. */
+		if (isnan(u->pu_num))
+			return (json_string("nan"));
+		if (isinf(u->pu_num))
+			return (json_string(u->pu_num > 0 ? "inf" : "-inf"));
+		return (json_real(u->pu_num));
+	case PU_BOOL:
+		return (json_boolean(u->pu_int));
+	case PU_STR:
+		return (sysjson_str(u->pu_str, strlen(u->pu_str)));
+	default:
+		return (json_null());
+	}
+}
+
+/* A timeout: null, nanoseconds, or {tv_sec, tv_nsec} when not valid. */
+static json_t *
+timeout_json(bool hasto, const struct port_timespec *ts)
+{
+	if (!sysjson_on())
+		return (NULL);
+	if (!hasto)
+		return (json_null());
+	if (ts->tv_sec >= 0 && ts->tv_sec < INT64_MAX / 1000000000 - 1
+	    && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000)
+		return (json_integer(ts->tv_sec * 1000000000 + ts->tv_nsec));
+	return (json_pack("{s:I, s:I}", "tv_sec", (json_int_t)ts->tv_sec,
+	    "tv_nsec", (json_int_t)ts->tv_nsec));
+}
+
+/* A port object: a file name, or a number (a descriptor for FD). */
+static json_t *
+object_json(const char *path, lua_Integer obj)
+{
+	if (path != NULL)
+		return (sysjson_str(path, strlen(path)));
+	return (sysjson_int(obj));
+}
+
+/* A retrieved port_event_t, with the member names of port_get(3C). */
+static json_t *
+event_json(const port_event_t *ev)
+{
+	if (!sysjson_on())
+		return (NULL);
+	return (json_pack("{s:o, s:o, s:o, s:o}", "portev_source",
+	    sysjson_enum(source_names, ev->portev_source), "portev_events",
+	    events_json(ev->portev_source, ev->portev_events), "portev_object",
+	    object_json(ev->portev_objname, (lua_Integer)ev->portev_object),
+	    "portev_user", user_json(&ev->portev_user)));
+}
+
 /*
  * Sets the four fields of a port event table (port_event_t's portev_source,
  * portev_events, portev_object, portev_user) in the table on top of L, from
@@ -153,11 +287,11 @@ l_port_create(lua_State *L)
 	struct sim_syscall sc;
 	int fd = -1, e;
 
-	e = sim_syscall_enter(L, &sc, "port_create", SYS_ILLUMOS, "%s", "");
+	e = sim_syscall_enter(L, &sc, "port_create", SYS_ILLUMOS, "{}");
 	if (e == 0)
 		e = port_create(curthread, &fd);
 	lua_pushinteger(L, fd);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", fd));
+	return (sim_syscall_return(L, &sc, e, 1, "{s:i}", "retval", fd));
 }
 
 /* sys.port_associate(port, source, object, events, user) */
@@ -179,8 +313,10 @@ l_port_associate(lua_State *L)
 	events = int_arg(L, 4);
 	user_arg(L, 5, "port_associate", &u);
 	e = sim_syscall_enter(L, &sc, "port_associate", SYS_ILLUMOS,
-	    "%d, %d, %s%" PRId64 ", 0x%x", port, source, path ? path : "",
-	    path ? (int64_t)0 : (int64_t)obj, events);
+	    "{s:i, s:o, s:o, s:o, s:o}", "port", port, "source",
+	    sysjson_enum(source_names, source), "object",
+	    object_json(path, obj), "events", events_json(source, events),
+	    "user", user_json(&u));
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	e = portfs_enter(curthread, port, &pp, &pa);
@@ -223,8 +359,9 @@ l_port_dissociate(lua_State *L)
 	else
 		obj = luaL_checkinteger(L, 3);
 	e = sim_syscall_enter(L, &sc, "port_dissociate", SYS_ILLUMOS,
-	    "%d, %d, %s%" PRId64, port, source, path ? path : "",
-	    path ? (int64_t)0 : (int64_t)obj);
+	    "{s:i, s:o, s:o}", "port", port, "source",
+	    sysjson_enum(source_names, source), "object",
+	    object_json(path, obj));
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	e = portfs_enter(curthread, port, &pp, &pa);
@@ -260,8 +397,9 @@ l_port_send(lua_State *L)
 	port_t *pp;
 
 	user_arg(L, 3, "port_send", &u);
-	e = sim_syscall_enter(
-	    L, &sc, "port_send", SYS_ILLUMOS, "%d, 0x%x", port, events);
+	e = sim_syscall_enter(L, &sc, "port_send", SYS_ILLUMOS,
+	    "{s:i, s:i, s:o}", "port", port, "events", events, "user",
+	    user_json(&u));
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	e = portfs_enter(curthread, port, &pp, &pa);
@@ -282,6 +420,7 @@ l_port_sendn(lua_State *L)
 	lua_Integer n, i, off;
 	uint_t nsent = 0, total = 0, chunk;
 	int *ports, *errors, events, e = 0;
+	json_t *jports = NULL, *jerrors = NULL;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	events = int_arg(L, 2);
@@ -301,8 +440,14 @@ l_port_sendn(lua_State *L)
 		ports[i] = (int)lua_tointeger(L, -1);
 		lua_pop(L, 1);
 	}
+	if (sysjson_on()) {
+		jports = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(jports, json_integer(ports[i]));
+	}
 	e = sim_syscall_enter(L, &sc, "port_sendn", SYS_ILLUMOS,
-	    "[%d ports], 0x%x", (int)n, events);
+	    "{s:o, s:I, s:i, s:o}", "ports", jports, "nent", (json_int_t)n,
+	    "events", events, "user", user_json(&u));
 	if (e == 0) {
 		/* libc splits a long list into PORT_MAX_LIST chunks. */
 		off = 0;
@@ -322,6 +467,13 @@ l_port_sendn(lua_State *L)
 		free(errors);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
+	if (sysjson_on()) {
+		jerrors = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(jerrors,
+			    errors[i] != 0 ? json_string(sim_errname(errors[i]))
+					   : json_null());
+	}
 	lua_pushinteger(L, total);
 	lua_createtable(L, (int)n, 0);
 	for (i = 0; i < n; i++) {
@@ -333,7 +485,8 @@ l_port_sendn(lua_State *L)
 	}
 	free(ports);
 	free(errors);
-	return (sim_syscall_return(L, &sc, 0, 2, "%u", total));
+	return (sim_syscall_return(L, &sc, 0, 2, "{s:i, s:o}", "retval",
+	    (int)total, "errors", jerrors));
 }
 
 /* sys.port_alert(port, flags, events, user) */
@@ -349,7 +502,9 @@ l_port_alert(lua_State *L)
 
 	user_arg(L, 4, "port_alert", &u);
 	e = sim_syscall_enter(L, &sc, "port_alert", SYS_ILLUMOS,
-	    "%d, 0x%x, 0x%x", port, flags, events);
+	    "{s:i, s:o, s:i, s:o}", "port", port, "flags",
+	    sysjson_enum(alert_names, flags), "events", events, "user",
+	    user_json(&u));
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	e = portfs_enter(curthread, port, &pp, &pa);
@@ -374,14 +529,15 @@ l_port_get(lua_State *L)
 	struct port_timespec ts;
 	port_gettimer_t pgt;
 	port_event_t ev;
+	json_t *jev;
 	uint_t nget;
 	int port = int_arg(L, 1), e;
 	bool hasto = timeout_arg(L, 2, &ts);
 	port_t *pp;
 
 	memset(&ev, 0, sizeof(ev));
-	e = sim_syscall_enter(L, &sc, "port_get", SYS_ILLUMOS, "%d, %s", port,
-	    hasto ? "timeout" : "NULL");
+	e = sim_syscall_enter(L, &sc, "port_get", SYS_ILLUMOS, "{s:i, s:o}",
+	    "port", port, "timeout", timeout_json(hasto, &ts));
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	e = portfs_enter(curthread, port, &pp, &pa);
@@ -403,12 +559,14 @@ l_port_get(lua_State *L)
 	if (nget == 0) {
 		/* Sun bug 6456558: success without an event. */
 		lua_pushnil(L);
-		return (sim_syscall_return(L, &sc, 0, 1, "no event"));
+		return (sim_syscall_return(
+		    L, &sc, 0, 1, "{s:i, s:n}", "retval", 0, "pe"));
 	}
 	push_event(L, &ev);
+	jev = event_json(&ev);
 	port_event_free(&ev);
-	return (sim_syscall_return(L, &sc, 0, 1, "source %d events 0x%x",
-	    ev.portev_source, ev.portev_events));
+	return (sim_syscall_return(
+	    L, &sc, 0, 1, "{s:i, s:o}", "retval", 0, "pe", jev));
 }
 
 /* sys.port_getn(port, max, nget, timeout) */
@@ -422,6 +580,7 @@ l_port_getn(lua_State *L)
 	port_event_t *evs;
 	lua_Integer max = luaL_checkinteger(L, 2),
 		    want = luaL_checkinteger(L, 3);
+	json_t *jlist;
 	uint_t nget, i;
 	int port = int_arg(L, 1), e, nres;
 	bool hasto = timeout_arg(L, 4, &ts);
@@ -432,8 +591,8 @@ l_port_getn(lua_State *L)
 	luaL_argcheck(
 	    L, want >= 0 && want <= UINT32_MAX, 3, "nget must be non-negative");
 	e = sim_syscall_enter(L, &sc, "port_getn", SYS_ILLUMOS,
-	    "%d, %" PRId64 ", %" PRId64 ", %s", port, (int64_t)max,
-	    (int64_t)want, hasto ? "timeout" : "NULL");
+	    "{s:i, s:I, s:I, s:o}", "port", port, "max", (json_int_t)max,
+	    "nget", (json_int_t)want, "timeout", timeout_json(hasto, &ts));
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	e = portfs_enter(curthread, port, &pp, &pa);
@@ -450,14 +609,18 @@ l_port_getn(lua_State *L)
 	if (e == 0 && max == 0) {
 		free(evs);
 		lua_pushinteger(L, nget);
-		return (sim_syscall_return(L, &sc, 0, 1, "%u queued", nget));
+		return (sim_syscall_return(L, &sc, 0, 1, "{s:i, s:I}", "retval",
+		    0, "nget", (json_int_t)nget));
 	}
 	if (e != 0 && e != ETIME) {
 		free(evs);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
+	jlist = sysjson_on() ? json_array() : NULL;
 	lua_createtable(L, (int)nget, 0);
 	for (i = 0; i < nget; i++) {
+		if (jlist != NULL)
+			json_array_append_new(jlist, event_json(&evs[i]));
 		push_event(L, &evs[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 		port_event_free(&evs[i]);
@@ -467,11 +630,13 @@ l_port_getn(lua_State *L)
 		/* libc: -1/ETIME, with *nget events retrieved (P2). */
 		int t = lua_gettop(L);
 
+		json_decref(jlist);
 		nres = sim_syscall_return(L, &sc, e, 0, NULL);
 		lua_pushvalue(L, t);
 		return (nres + 1);
 	}
-	return (sim_syscall_return(L, &sc, 0, 1, "%u events", nget));
+	return (sim_syscall_return(L, &sc, 0, 1, "{s:i, s:I, s:o}", "retval", 0,
+	    "nget", (json_int_t)nget, "list", jlist));
 }
 
 /* sys.timer_create(clock, {port=, user=}) */
@@ -491,11 +656,14 @@ l_timer_create(lua_State *L)
 	lua_getfield(L, 2, "user");
 	user_arg(L, lua_gettop(L), "timer_create", &u);
 	e = sim_syscall_enter(L, &sc, "timer_create", SYS_ILLUMOS,
-	    "%d, SIGEV_PORT %d", clock, port);
+	    "{s:o, s:{s:s, s:i, s:o}}", "clockid",
+	    sysjson_enum(pclock_names, clock), "evp", "sigev_notify",
+	    "SIGEV_PORT", "portnfy_port", port, "portnfy_user", user_json(&u));
 	if (e == 0)
 		e = port_timer_create(curthread, clock, port, &u, &id);
 	lua_pushinteger(L, id);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", id));
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:i, s:i}", "retval", 0, "timerid", id));
 }
 
 /* sys.timer_settime(id, flags, value, interval) */
@@ -508,8 +676,9 @@ l_timer_settime(lua_State *L)
 	lua_Integer interval = luaL_optinteger(L, 4, 0);
 
 	e = sim_syscall_enter(L, &sc, "timer_settime", SYS_ILLUMOS,
-	    "%d, 0x%x, %" PRId64 ", %" PRId64, id, flags, (int64_t)value,
-	    (int64_t)interval);
+	    "{s:i, s:o, s:I, s:I}", "timerid", id, "flags",
+	    sysjson_flags(timer_flag_names, (uint32_t)flags), "value",
+	    (json_int_t)value, "interval", (json_int_t)interval);
 	if (e == 0)
 		e = port_timer_settime(curthread, id, flags, value, interval);
 	lua_pushboolean(L, 1);
@@ -523,7 +692,8 @@ l_timer_delete(lua_State *L)
 	struct sim_syscall sc;
 	int id = int_arg(L, 1), e;
 
-	e = sim_syscall_enter(L, &sc, "timer_delete", SYS_ILLUMOS, "%d", id);
+	e = sim_syscall_enter(
+	    L, &sc, "timer_delete", SYS_ILLUMOS, "{s:i}", "timerid", id);
 	if (e == 0)
 		e = port_timer_delete(curthread, id);
 	lua_pushboolean(L, 1);

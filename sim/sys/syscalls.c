@@ -23,11 +23,219 @@
 #include "proc.h"
 #include "socket.h"
 #include "sysent.h"
+#include "sysjson.h"
 #include "thread_lua.h"
 #include "trace.h"
 #include "vfs.h"
 
 #define SIM_IOMAX (1 << 20) /* largest single read: short reads beyond */
+#define SIM_IODUMP 4096 /* bytes of read/write data in a syscall row */
+
+/* Names of the syscall rows' constants (FreeBSD's, as kdump prints them). */
+static const struct sim_flagname rfork_names[] = {
+	{ RFFDG, "RFFDG" },
+	{ RFPROC, "RFPROC" },
+	{ RFCFDG, "RFCFDG" },
+	{ 0, NULL },
+};
+static const struct sim_flagname wait_names[] = {
+	{ WNOHANG, "WNOHANG" },
+	{ 0, NULL },
+};
+static const struct sim_flagname sig_names[] = {
+	{ SIGHUP, "SIGHUP" },
+	{ SIGINT, "SIGINT" },
+	{ SIGQUIT, "SIGQUIT" },
+	{ SIGKILL, "SIGKILL" },
+	{ SIGPIPE, "SIGPIPE" },
+	{ SIGALRM, "SIGALRM" },
+	{ SIGTERM, "SIGTERM" },
+	{ SIGSTOP, "SIGSTOP" },
+	{ SIGCONT, "SIGCONT" },
+	{ SIGCHLD, "SIGCHLD" },
+	{ SIGUSR1, "SIGUSR1" },
+	{ SIGUSR2, "SIGUSR2" },
+	{ 0, NULL },
+};
+static const struct sim_flagname sighow_names[] = {
+	{ 1, "SIG_BLOCK" },
+	{ 2, "SIG_UNBLOCK" },
+	{ 3, "SIG_SETMASK" },
+	{ 0, NULL },
+};
+static const struct sim_flagname clock_names[] = {
+	{ 0, "CLOCK_REALTIME" },
+	{ 4, "CLOCK_MONOTONIC" },
+	{ 0, NULL },
+};
+static const struct sim_flagname open_names[] = {
+	{ O_NONBLOCK, "O_NONBLOCK" },
+	{ O_APPEND, "O_APPEND" },
+	{ O_CREAT, "O_CREAT" },
+	{ O_TRUNC, "O_TRUNC" },
+	{ O_EXCL, "O_EXCL" },
+	{ O_CLOEXEC, "O_CLOEXEC" },
+	{ O_CLOFORK, "O_CLOFORK" },
+	{ 0, NULL },
+};
+static const struct sim_flagname shut_names[] = {
+	{ SHUT_RD, "SHUT_RD" },
+	{ SHUT_WR, "SHUT_WR" },
+	{ SHUT_RDWR, "SHUT_RDWR" },
+	{ 0, NULL },
+};
+static const struct sim_flagname fcntl_names[] = {
+	{ F_DUPFD, "F_DUPFD" },
+	{ F_GETFD, "F_GETFD" },
+	{ F_SETFD, "F_SETFD" },
+	{ F_GETFL, "F_GETFL" },
+	{ F_SETFL, "F_SETFL" },
+	{ 0, NULL },
+};
+
+/* open(2) flags as kdump prints them: the access mode first. */
+static json_t *
+open_json(lua_Integer flags)
+{
+	static const char *const acc[]
+	    = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	json_t *a = sysjson_flags(open_names, (uint64_t)flags & ~O_ACCMODE);
+
+	if (a != NULL)
+		json_array_insert_new(
+		    a, 0, json_string(acc[flags & O_ACCMODE]));
+	return (a);
+}
+
+/* A signal set as the array of its signals' names (numbers if unnamed). */
+static json_t *
+sigset_json(sim_sigset_t set)
+{
+	json_t *a;
+	int sig;
+
+	if (!sysjson_on())
+		return (NULL);
+	a = json_array();
+	for (sig = 1; sig < SIG_MAXSIG; sig++)
+		if (set & SIGBIT(sig))
+			json_array_append_new(a, sysjson_enum(sig_names, sig));
+	return (a);
+}
+
+/* The second argument of a path call (a string or an integer), or NULL. */
+static json_t *
+path_arg2(lua_State *L)
+{
+	size_t len;
+	const char *s;
+
+	if (!sysjson_on())
+		return (NULL);
+	if (lua_type(L, 2) == LUA_TSTRING) {
+		s = lua_tolstring(L, 2, &len);
+		return (sysjson_str(s, len));
+	}
+	if (lua_isinteger(L, 2))
+		return (json_integer(lua_tointeger(L, 2)));
+	return (NULL);
+}
+
+/*
+ * json_pack of fmt.  A value jansson refuses (a bug in a binding) must not
+ * end the run: the row then says why, {"json_error": "..."}.
+ */
+static json_t *
+vpack(const char *name, const char *what, const char *fmt, va_list ap)
+{
+	json_error_t jerr;
+	json_t *v = json_vpack_ex(&jerr, 0, fmt, ap);
+
+	(void)name;
+	(void)what;
+	if (v == NULL)
+		v = json_pack("{s:s}", "json_error", jerr.text);
+	if (v == NULL)
+		sim_oom();
+	return (v);
+}
+
+/*
+ * The 'args' of the syscalls in progress, on a list owned here rather than
+ * by the callers' stacks: a thread unwound inside a call (its process
+ * exits) never returns, and sim_syscall_fini frees what it left.
+ */
+struct sim_sc_args {
+	json_t *args;
+	struct sim_syscall sc; /* a copy, for the row of a call cut short */
+	struct sim_sc_args *prev, *next;
+};
+static struct sim_sc_args *sc_pending;
+
+static struct sim_sc_args *
+args_hold(json_t *args)
+{
+	struct sim_sc_args *a = calloc(1, sizeof(*a));
+
+	if (a == NULL)
+		sim_oom();
+	a->args = args;
+	a->next = sc_pending;
+	if (sc_pending != NULL)
+		sc_pending->prev = a;
+	sc_pending = a;
+	return (a);
+}
+
+static json_t *
+args_take(struct sim_syscall *sc)
+{
+	struct sim_sc_args *a = sc->sc_args;
+	json_t *args;
+
+	if (a == NULL)
+		return (NULL);
+	if (a->prev != NULL)
+		a->prev->next = a->next;
+	else
+		sc_pending = a->next;
+	if (a->next != NULL)
+		a->next->prev = a->prev;
+	args = a->args;
+	free(a);
+	sc->sc_args = NULL;
+	return (args);
+}
+
+void
+sim_syscall_unfinished(void)
+{
+	struct sim_sc_args *a;
+	char *args;
+
+	/* Oldest first: the list holds the newest at its head. */
+	for (a = sc_pending; a != NULL && a->next != NULL; a = a->next)
+		;
+	for (; a != NULL; a = a->prev) {
+		args = sysjson_dump(json_incref(a->args));
+		trace_syscall(sched_trace_sink(), a->sc.sc_seq,
+		    a->sc.sc_start_ns, sched_now(), a->sc.sc_pid, a->sc.sc_tid,
+		    a->sc.sc_name, args, NULL, NULL);
+		free(args);
+	}
+}
+
+void
+sim_syscall_fini(void)
+{
+	struct sim_sc_args *a;
+
+	while ((a = sc_pending) != NULL) {
+		sc_pending = a->next;
+		json_decref(a->args);
+		free(a);
+	}
+}
 
 int
 sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
@@ -43,16 +251,20 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
 		    name));
 	sc->sc_name = name;
 	sc->sc_td = td;
-	sc->sc_args[0] = '\0';
-	if (trace_recording(sched_trace_sink())) {
-		/* Syscall rows are not hashed: format only when recorded. */
+	sc->sc_args = NULL;
+	if (sysjson_on()) {
+		/* Syscall rows are not hashed: built only when recorded. */
 		va_start(ap, argfmt);
-		vsnprintf(sc->sc_args, sizeof(sc->sc_args), argfmt, ap);
+		sc->sc_args = args_hold(vpack(name, "args", argfmt, ap));
 		va_end(ap);
 	}
 	sched_point(); /* syscall entry */
 	sc->sc_seq = trace_seq(sched_trace_sink());
 	sc->sc_start_ns = sched_now();
+	sc->sc_pid = td->td_proc->p_pid;
+	sc->sc_tid = td->td_tid;
+	if (sc->sc_args != NULL)
+		sc->sc_args->sc = *sc;
 	if ((which == SYS_FREEBSD && !sim_is_freebsd())
 	    || (which == SYS_ILLUMOS && sim_is_freebsd()))
 		return (ENOSYS);
@@ -64,22 +276,32 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
     int nresults, const char *resfmt, ...)
 {
 	struct thread *td = sc->sc_td;
-	char result[128];
+	json_t *result = NULL;
+	char *args, *res;
 	va_list ap;
 
 	if (error == ERESTART)
 		error = EINTR;
-	result[0] = '\0';
-	if (error == 0 && resfmt != NULL
-	    && trace_recording(sched_trace_sink())) {
-		va_start(ap, resfmt);
-		vsnprintf(result, sizeof(result), resfmt, ap);
-		va_end(ap);
+	if (sysjson_on()) {
+		if (resfmt != NULL) {
+			va_start(ap, resfmt);
+			result = vpack(sc->sc_name, "result", resfmt, ap);
+			va_end(ap);
+		} else {
+			result = json_pack("{s:i}", "retval", 0);
+		}
+		if (error != 0) {
+			json_decref(result);
+			result = NULL;
+		}
 	}
+	args = sysjson_dump(args_take(sc));
+	res = sysjson_dump(result);
 	trace_syscall(sched_trace_sink(), sc->sc_seq, sc->sc_start_ns,
-	    sched_now(), td->td_proc->p_pid, td->td_tid, sc->sc_name,
-	    sc->sc_args, error == 0 ? (resfmt != NULL ? result : "ok") : NULL,
+	    sched_now(), td->td_proc->p_pid, td->td_tid, sc->sc_name, args, res,
 	    error != 0 ? sim_errname(error) : NULL);
+	free(args);
+	free(res);
 	userret(td);
 	sched_point(); /* syscall return */
 	if (error != 0) {
@@ -88,6 +310,17 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
 		return (2);
 	}
 	return (nresults);
+}
+
+void
+sim_syscall_noreturn(struct sim_syscall *sc, const char *result)
+{
+	char *args = sysjson_dump(args_take(sc));
+
+	trace_syscall(sched_trace_sink(), sc->sc_seq, sc->sc_start_ns,
+	    sched_now(), curproc->p_pid, curthread->td_tid, sc->sc_name, args,
+	    result, NULL);
+	free(args);
 }
 
 void
@@ -111,31 +344,45 @@ static int
 l_getpid(lua_State *L)
 {
 	struct sim_syscall sc;
-	int e = sim_syscall_enter(L, &sc, "getpid", SYS_ANY, "%s", "");
+	int e = sim_syscall_enter(L, &sc, "getpid", SYS_ANY, "{}");
 
 	lua_pushinteger(L, curproc->p_pid);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", curproc->p_pid));
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:i}", "retval", curproc->p_pid));
 }
 
 static int
 l_getppid(lua_State *L)
 {
 	struct sim_syscall sc;
-	int e = sim_syscall_enter(L, &sc, "getppid", SYS_ANY, "%s", ""), ppid;
+	int e = sim_syscall_enter(L, &sc, "getppid", SYS_ANY, "{}"), ppid;
 
 	ppid = curproc->p_pptr != NULL ? curproc->p_pptr->p_pid : 0;
 	lua_pushinteger(L, ppid);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", ppid));
+	return (sim_syscall_return(L, &sc, e, 1, "{s:i}", "retval", ppid));
 }
 
 static int
 l_gettid(lua_State *L)
 {
 	struct sim_syscall sc;
-	int e = sim_syscall_enter(L, &sc, "gettid", SYS_ANY, "%s", "");
+	int e = sim_syscall_enter(L, &sc, "gettid", SYS_ANY, "{}");
 
 	lua_pushinteger(L, curthread->td_tid);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", curthread->td_tid));
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:i}", "retval", curthread->td_tid));
+}
+
+static void thread_label_fn(lua_State *L, int fnidx, int tid);
+
+/* The tid of the first thread of process pid, or 0. */
+static int
+fork_tid(int pid)
+{
+	struct proc *p = pfind_any(pid);
+	struct thread *td = p != NULL ? TAILQ_FIRST(&p->p_threads) : NULL;
+
+	return (td != NULL ? td->td_tid : 0);
 }
 
 static int
@@ -145,11 +392,14 @@ do_fork(lua_State *L, const char *name, int flags, int fnidx)
 	int e, pid = 0;
 
 	luaL_checktype(L, fnidx, LUA_TFUNCTION);
-	e = sim_syscall_enter(L, &sc, name, SYS_ANY, "0x%x", flags);
+	e = sim_syscall_enter(L, &sc, name, SYS_ANY, "{s:o}", "flags",
+	    sysjson_flags(rfork_names, (uint64_t)(unsigned)flags));
 	if (e == 0)
 		e = thread_lua_fork(curthread, flags, fnidx, &pid);
+	if (e == 0)
+		thread_label_fn(L, fnidx, fork_tid(pid));
 	lua_pushinteger(L, pid);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", pid));
+	return (sim_syscall_return(L, &sc, e, 1, "{s:i}", "retval", pid));
 }
 
 static int
@@ -173,11 +423,71 @@ l_thread(lua_State *L)
 	int e, tid = 0;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
-	e = sim_syscall_enter(L, &sc, "thr_new", SYS_ANY, "%s", "");
+	e = sim_syscall_enter(
+	    L, &sc, "thr_new", SYS_ANY, "{s:i}", "nargs", lua_gettop(L) - 1);
 	if (e == 0)
 		e = thread_lua_create(curthread, 1, lua_gettop(L) - 1, &tid);
+	if (e == 0)
+		thread_label_fn(L, 1, tid);
 	lua_pushinteger(L, tid);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", tid));
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:i, s:i}", "retval", 0, "child_tid", tid));
+}
+
+/* sys.thr_set_name(tid, name): FreeBSD thr_set_name(2), also on illumos. */
+static int
+l_thr_set_name(lua_State *L)
+{
+	struct sim_syscall sc;
+	lua_Integer id = luaL_checkinteger(L, 1);
+	size_t len;
+	const char *name = luaL_checklstring(L, 2, &len);
+	int e = sim_syscall_enter(L, &sc, "thr_set_name", SYS_ANY, "{s:I, s:o}",
+	    "id", (json_int_t)id, "name", sysjson_str(name, len));
+
+	if (e == 0)
+		e = sys_thr_set_name(curthread, id, name, len);
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
+/*
+ * Labels a new thread with the name Lua knows for the function it runs: a
+ * global variable holding it (the first such name in byte order), else
+ * Lua's "function <file:line>".
+ */
+static void
+thread_label_fn(lua_State *L, int fnidx, int tid)
+{
+	struct sim_obj o;
+	lua_Debug ar;
+	const char *best = NULL;
+
+	if (!sim_labels_on() || tid <= 0)
+		return;
+	fnidx = lua_absindex(L, fnidx);
+	lua_pushglobaltable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		if (lua_type(L, -2) == LUA_TSTRING && lua_rawequal(L, -1, fnidx)
+		    && (best == NULL || strcmp(lua_tostring(L, -2), best) < 0))
+			best = lua_tostring(L, -2); /* a key of _G: stays */
+		lua_pop(L, 1);
+	}
+	sim_obj_name(&o, "thread", tid);
+	if (best != NULL) {
+		sim_obj_label(&o, "%s", best);
+	} else {
+		lua_pushvalue(L, fnidx);
+		if (lua_getinfo(L, ">S", &ar) && ar.linedefined > 0) {
+			const char *base = strrchr(ar.short_src, '/');
+
+			sim_obj_label(&o, "function <%s:%d>",
+			    base != NULL ? base + 1 : ar.short_src,
+			    ar.linedefined);
+		}
+	}
+	lua_pop(L, 1);
 }
 
 static int
@@ -188,12 +498,13 @@ l_join(lua_State *L)
 	int e, n = 0;
 
 	e = sim_syscall_enter(
-	    L, &sc, "thr_join", SYS_ANY, "%" PRId64, (int64_t)tid);
+	    L, &sc, "thr_join", SYS_ANY, "{s:I}", "tid", (json_int_t)tid);
 	if (e == 0)
 		e = tid < 0 || tid > INT32_MAX
 		    ? ESRCH
 		    : thread_join(curthread, (int)tid, &n);
-	return (sim_syscall_return(L, &sc, e, n, "%d values", n));
+	return (sim_syscall_return(
+	    L, &sc, e, n, "{s:i, s:i}", "retval", 0, "nvalues", n));
 }
 
 static int
@@ -202,12 +513,10 @@ l_exit(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer status = luaL_optinteger(L, 1, 0);
 	int e = sim_syscall_enter(
-	    L, &sc, "exit", SYS_ANY, "%" PRId64, (int64_t)status);
+	    L, &sc, "exit", SYS_ANY, "{s:I}", "rval", (json_int_t)status);
 
 	(void)e;
-	trace_syscall(sched_trace_sink(), sc.sc_seq, sc.sc_start_ns,
-	    sched_now(), curproc->p_pid, curthread->td_tid, "exit", sc.sc_args,
-	    "does not return", NULL);
+	sim_syscall_noreturn(&sc, "{\"returns\":false}");
 	exit1(curthread, (int)status, 0);
 }
 
@@ -219,8 +528,9 @@ l_waitpid(lua_State *L)
 	lua_Integer options = luaL_optinteger(L, 2, 0);
 	int e, status = 0, rpid = 0;
 
-	e = sim_syscall_enter(L, &sc, "wait4", SYS_ANY, "%" PRId64 ", %" PRId64,
-	    (int64_t)pid, (int64_t)options);
+	e = sim_syscall_enter(L, &sc, "wait4", SYS_ANY, "{s:I, s:o}", "pid",
+	    (json_int_t)pid, "options",
+	    sysjson_flags(wait_names, (uint64_t)options));
 	if (e == 0)
 		e = pid < -1 || pid > INT32_MAX || options < 0
 			|| options > INT32_MAX
@@ -229,7 +539,8 @@ l_waitpid(lua_State *L)
 			curthread, (int)pid, &status, (int)options, &rpid);
 	lua_pushinteger(L, rpid);
 	lua_pushinteger(L, status);
-	return (sim_syscall_return(L, &sc, e, 2, "%d, 0x%x", rpid, status));
+	return (sim_syscall_return(
+	    L, &sc, e, 2, "{s:i, s:i}", "retval", rpid, "status", status));
 }
 
 static int
@@ -268,8 +579,8 @@ l_kill(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer pid = luaL_checkinteger(L, 1),
 		    sig = luaL_checkinteger(L, 2);
-	int e = sim_syscall_enter(L, &sc, "kill", SYS_ANY,
-	    "%" PRId64 ", %" PRId64, (int64_t)pid, (int64_t)sig);
+	int e = sim_syscall_enter(L, &sc, "kill", SYS_ANY, "{s:I, s:o}", "pid",
+	    (json_int_t)pid, "signum", sysjson_enum(sig_names, sig));
 
 	if (e == 0)
 		e = pid < INT32_MIN || pid > INT32_MAX ? ESRCH
@@ -305,8 +616,8 @@ l_sigprocmask(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer how = luaL_checkinteger(L, 1);
 	sim_sigset_t set = check_sigset(L, 2);
-	int e = sim_syscall_enter(L, &sc, "sigprocmask", SYS_ANY,
-	    "%" PRId64 ", 0x%" PRIx64, (int64_t)how, set);
+	int e = sim_syscall_enter(L, &sc, "sigprocmask", SYS_ANY, "{s:o, s:o}",
+	    "how", sysjson_enum(sighow_names, how), "set", sigset_json(set));
 
 	if (e == 0)
 		e = kern_sigprocmask(curthread, (int)how, set, NULL);
@@ -322,8 +633,8 @@ l_sigaction(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer sig = luaL_checkinteger(L, 1);
 	int disp = luaL_checkoption(L, 2, NULL, disps);
-	int e = sim_syscall_enter(L, &sc, "sigaction", SYS_ANY,
-	    "%" PRId64 ", %s", (int64_t)sig, disps[disp]);
+	int e = sim_syscall_enter(L, &sc, "sigaction", SYS_ANY, "{s:o, s:s}",
+	    "sig", sysjson_enum(sig_names, sig), "act", disps[disp]);
 
 	if (e == 0)
 		e = sig < 1 || sig >= SIG_MAXSIG
@@ -340,7 +651,7 @@ l_sleep(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer ns = luaL_checkinteger(L, 1);
 	int e = sim_syscall_enter(
-	    L, &sc, "nanosleep", SYS_ANY, "%" PRId64, (int64_t)ns);
+	    L, &sc, "nanosleep", SYS_ANY, "{s:I}", "rqtp", (json_int_t)ns);
 
 	if (e == 0) {
 		if (ns < 0)
@@ -359,7 +670,7 @@ static int
 l_sched_yield(lua_State *L)
 {
 	struct sim_syscall sc;
-	int e = sim_syscall_enter(L, &sc, "sched_yield", SYS_ANY, "%s", "");
+	int e = sim_syscall_enter(L, &sc, "sched_yield", SYS_ANY, "{}");
 
 	lua_pushboolean(L, 1);
 	return (sim_syscall_return(L, &sc, e, 1, NULL));
@@ -374,8 +685,8 @@ l_clock_gettime(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer clk = luaL_checkinteger(L, 1);
 	int64_t v = 0;
-	int e = sim_syscall_enter(
-	    L, &sc, "clock_gettime", SYS_ANY, "%" PRId64, (int64_t)clk);
+	int e = sim_syscall_enter(L, &sc, "clock_gettime", SYS_ANY, "{s:o}",
+	    "clock_id", sysjson_enum(clock_names, clk));
 
 	if (e == 0) {
 		if (clk == CLOCK_REALTIME)
@@ -386,7 +697,8 @@ l_clock_gettime(lua_State *L)
 			e = EINVAL;
 	}
 	lua_pushinteger(L, v);
-	return (sim_syscall_return(L, &sc, e, 1, "%" PRId64, v));
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:i, s:I}", "retval", 0, "tp", (json_int_t)v));
 }
 
 static int
@@ -395,7 +707,8 @@ l_clock_settime(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer clk = luaL_checkinteger(L, 1), ns = luaL_checkinteger(L, 2);
 	int e = sim_syscall_enter(L, &sc, "clock_settime", SYS_ANY,
-	    "%" PRId64 ", %" PRId64, (int64_t)clk, (int64_t)ns);
+	    "{s:o, s:I}", "clock_id", sysjson_enum(clock_names, clk), "tp",
+	    (json_int_t)ns);
 
 	if (e == 0) {
 		if (clk != CLOCK_REALTIME || ns < 0)
@@ -429,13 +742,14 @@ l_pipe(lua_State *L)
 {
 	struct sim_syscall sc;
 	int fds[2] = { -1, -1 };
-	int e = sim_syscall_enter(L, &sc, "pipe2", SYS_ANY, "0");
+	int e = sim_syscall_enter(L, &sc, "pipe2", SYS_ANY, "{s:[]}", "flags");
 
 	if (e == 0)
 		e = kern_pipe(curthread, fds, 0);
 	lua_pushinteger(L, fds[0]);
 	lua_pushinteger(L, fds[1]);
-	return (sim_syscall_return(L, &sc, e, 2, "%d, %d", fds[0], fds[1]));
+	return (sim_syscall_return(L, &sc, e, 2, "{s:i, s:[i, i]}", "retval", 0,
+	    "fildes", fds[0], fds[1]));
 }
 
 static int
@@ -443,57 +757,64 @@ l_socketpair(lua_State *L)
 {
 	struct sim_syscall sc;
 	int fds[2] = { -1, -1 };
-	int e = sim_syscall_enter(
-	    L, &sc, "socketpair", SYS_ANY, "AF_UNIX, SOCK_STREAM");
+	int e = sim_syscall_enter(L, &sc, "socketpair", SYS_ANY,
+	    "{s:s, s:s, s:i}", "domain", "AF_UNIX", "type", "SOCK_STREAM",
+	    "protocol", 0);
 
 	if (e == 0)
 		e = kern_socketpair(curthread, fds);
 	lua_pushinteger(L, fds[0]);
 	lua_pushinteger(L, fds[1]);
-	return (sim_syscall_return(L, &sc, e, 2, "%d, %d", fds[0], fds[1]));
+	return (sim_syscall_return(L, &sc, e, 2, "{s:i, s:[i, i]}", "retval", 0,
+	    "sv", fds[0], fds[1]));
 }
 
 static int
 l_open(lua_State *L)
 {
 	struct sim_syscall sc;
-	const char *path = luaL_checkstring(L, 1);
+	size_t plen;
+	const char *path = luaL_checklstring(L, 1, &plen);
 	lua_Integer flags = luaL_checkinteger(L, 2);
 	lua_Integer mode = luaL_optinteger(L, 3, 0644);
 	int e, fd = -1;
 
-	e = sim_syscall_enter(L, &sc, "open", SYS_ANY, "\"%s\", 0x%" PRIx64,
-	    path, (uint64_t)flags);
+	e = sim_syscall_enter(L, &sc, "open", SYS_ANY, "{s:o, s:o, s:I}",
+	    "path", sysjson_str(path, plen), "flags", open_json(flags), "mode",
+	    (json_int_t)mode);
 	if (e == 0)
 		e = flags < 0 || flags > INT32_MAX
 		    ? EINVAL
 		    : kern_openat(curthread, path, (int)flags, (int)mode, &fd);
 	lua_pushinteger(L, fd);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", fd));
+	return (sim_syscall_return(L, &sc, e, 1, "{s:i}", "retval", fd));
 }
 
-#define PATH_CALL(fname, kname, expr)                                          \
+#define PATH_CALL(fname, kname, arg2, expr)                                    \
 	static int fname(lua_State *L)                                         \
 	{                                                                      \
 		struct sim_syscall sc;                                         \
-		const char *a = luaL_checkstring(L, 1);                        \
+		size_t alen;                                                   \
+		const char *a = luaL_checklstring(L, 1, &alen);                \
 		int e                                                          \
-		    = sim_syscall_enter(L, &sc, kname, SYS_ANY, "\"%s\"", a);  \
+		    = sim_syscall_enter(L, &sc, kname, SYS_ANY, "{s:o, s:o*}", \
+			"path", sysjson_str(a, alen), arg2, path_arg2(L));     \
 		if (e == 0)                                                    \
 			e = (expr);                                            \
 		lua_pushboolean(L, 1);                                         \
 		return (sim_syscall_return(L, &sc, e, 1, NULL));               \
 	}
 
-PATH_CALL(l_mkdir, "mkdir",
+PATH_CALL(l_mkdir, "mkdir", "mode",
     kern_mkdirat(curthread, a, (int)luaL_optinteger(L, 2, 0755)))
-PATH_CALL(l_unlink, "unlink", kern_unlinkat(curthread, a))
+PATH_CALL(l_unlink, "unlink", "arg2", kern_unlinkat(curthread, a))
+PATH_CALL(l_rename, "rename", "to",
+    kern_renameat(curthread, a, luaL_checkstring(L, 2)))
 PATH_CALL(
-    l_rename, "rename", kern_renameat(curthread, a, luaL_checkstring(L, 2)))
-PATH_CALL(l_link, "link", kern_linkat(curthread, a, luaL_checkstring(L, 2)))
-PATH_CALL(
-    l_chmod, "chmod", kern_chmodat(curthread, a, (int)luaL_checkinteger(L, 2)))
-PATH_CALL(l_truncate, "truncate",
+    l_link, "link", "to", kern_linkat(curthread, a, luaL_checkstring(L, 2)))
+PATH_CALL(l_chmod, "chmod", "mode",
+    kern_chmodat(curthread, a, (int)luaL_checkinteger(L, 2)))
+PATH_CALL(l_truncate, "truncate", "length",
     kern_truncate(curthread, a, luaL_checkinteger(L, 2)))
 
 static int
@@ -505,10 +826,11 @@ l_read(lua_State *L)
 	struct file *fp = NULL;
 	size_t got = 0;
 	char *buf = NULL;
+	json_t *res;
 	int e;
 
-	e = sim_syscall_enter(
-	    L, &sc, "read", SYS_ANY, "%d, %" PRId64, fd, (int64_t)n);
+	e = sim_syscall_enter(L, &sc, "read", SYS_ANY, "{s:i, s:I}", "fd", fd,
+	    "nbyte", (json_int_t)n);
 	if (e == 0 && n < 0)
 		e = EINVAL;
 	if (e == 0)
@@ -528,8 +850,14 @@ l_read(lua_State *L)
 	}
 	if (e == 0)
 		lua_pushlstring(L, buf, got);
+	res = e == 0 ? sysjson_str(buf, got < SIM_IODUMP ? got : SIM_IODUMP)
+		     : NULL;
 	free(buf);
-	return (sim_syscall_return(L, &sc, e, 1, "%zu bytes", got));
+	if (res == NULL)
+		return (sim_syscall_return(
+		    L, &sc, e, 1, "{s:I}", "retval", (json_int_t)got));
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:I, s:o}", "retval", (json_int_t)got, "buf", res));
 }
 
 static int
@@ -542,8 +870,9 @@ l_write(lua_State *L)
 	struct file *fp = NULL;
 	int e;
 
-	e = sim_syscall_enter(
-	    L, &sc, "write", SYS_ANY, "%d, %zu bytes", fd, len);
+	e = sim_syscall_enter(L, &sc, "write", SYS_ANY, "{s:i, s:o, s:I}", "fd",
+	    fd, "buf", sysjson_str(data, len < SIM_IODUMP ? len : SIM_IODUMP),
+	    "nbyte", (json_int_t)len);
 	if (e == 0)
 		e = fget(curthread, fd, &fp);
 	if (e == 0) {
@@ -556,7 +885,8 @@ l_write(lua_State *L)
 		fdrop(fp, curthread);
 	}
 	lua_pushinteger(L, (lua_Integer)put);
-	return (sim_syscall_return(L, &sc, e, 1, "%zu", put));
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:I}", "retval", (json_int_t)put));
 }
 
 static int
@@ -565,8 +895,8 @@ l_shutdown(lua_State *L)
 	struct sim_syscall sc;
 	int fd = fd_arg(L, 1);
 	lua_Integer how = luaL_checkinteger(L, 2);
-	int e = sim_syscall_enter(
-	    L, &sc, "shutdown", SYS_ANY, "%d, %" PRId64, fd, (int64_t)how);
+	int e = sim_syscall_enter(L, &sc, "shutdown", SYS_ANY, "{s:i, s:o}",
+	    "s", fd, "how", sysjson_enum(shut_names, how));
 
 	if (e == 0)
 		e = how < 0 || how > 2 ? EINVAL
@@ -580,7 +910,7 @@ l_close(lua_State *L)
 {
 	struct sim_syscall sc;
 	int fd = fd_arg(L, 1);
-	int e = sim_syscall_enter(L, &sc, "close", SYS_ANY, "%d", fd);
+	int e = sim_syscall_enter(L, &sc, "close", SYS_ANY, "{s:i}", "fd", fd);
 
 	if (e == 0)
 		e = kern_close(curthread, fd);
@@ -593,12 +923,12 @@ l_dup(lua_State *L)
 {
 	struct sim_syscall sc;
 	int fd = fd_arg(L, 1), nfd = -1;
-	int e = sim_syscall_enter(L, &sc, "dup", SYS_ANY, "%d", fd);
+	int e = sim_syscall_enter(L, &sc, "dup", SYS_ANY, "{s:i}", "oldd", fd);
 
 	if (e == 0)
 		e = kern_dup(curthread, fd, -1, &nfd);
 	lua_pushinteger(L, nfd);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", nfd));
+	return (sim_syscall_return(L, &sc, e, 1, "{s:i}", "retval", nfd));
 }
 
 static int
@@ -607,15 +937,15 @@ l_dup2(lua_State *L)
 	struct sim_syscall sc;
 	int fd = fd_arg(L, 1), nfd = -1;
 	lua_Integer want = luaL_checkinteger(L, 2);
-	int e = sim_syscall_enter(
-	    L, &sc, "dup2", SYS_ANY, "%d, %" PRId64, fd, (int64_t)want);
+	int e = sim_syscall_enter(L, &sc, "dup2", SYS_ANY, "{s:i, s:I}", "from",
+	    fd, "to", (json_int_t)want);
 
 	if (e == 0)
 		e = want < 0 || want >= fd_maxfiles()
 		    ? EBADF
 		    : kern_dup(curthread, fd, (int)want, &nfd);
 	lua_pushinteger(L, nfd);
-	return (sim_syscall_return(L, &sc, e, 1, "%d", nfd));
+	return (sim_syscall_return(L, &sc, e, 1, "{s:i}", "retval", nfd));
 }
 
 static int
@@ -626,15 +956,17 @@ l_fcntl(lua_State *L)
 	lua_Integer cmd = luaL_checkinteger(L, 2);
 	lua_Integer arg = luaL_optinteger(L, 3, 0);
 	int64_t ret = 0;
-	int e = sim_syscall_enter(L, &sc, "fcntl", SYS_ANY,
-	    "%d, %" PRId64 ", %" PRId64, fd, (int64_t)cmd, (int64_t)arg);
+	int e = sim_syscall_enter(L, &sc, "fcntl", SYS_ANY, "{s:i, s:o, s:I}",
+	    "fd", fd, "cmd", sysjson_enum(fcntl_names, cmd), "arg",
+	    (json_int_t)arg);
 
 	if (e == 0)
 		e = cmd < 0 || cmd > 64
 		    ? EINVAL
 		    : kern_fcntl(curthread, fd, (int)cmd, arg, &ret);
 	lua_pushinteger(L, ret);
-	return (sim_syscall_return(L, &sc, e, 1, "%" PRId64, ret));
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:I}", "retval", (json_int_t)ret));
 }
 
 static int
@@ -657,6 +989,7 @@ static const luaL_Reg sys_fns[] = {
 	{ "rfork", l_rfork },
 	{ "thread", l_thread },
 	{ "join", l_join },
+	{ "thr_set_name", l_thr_set_name },
 	{ "exit", l_exit },
 	{ "waitpid", l_waitpid },
 	{ "WIFEXITED", l_wifexited },
@@ -785,7 +1118,8 @@ l_choose(lua_State *L)
 static int
 l_label(lua_State *L)
 {
-	const char *text = luaL_checkstring(L, 1);
+	size_t len;
+	const char *text = luaL_checklstring(L, 1, &len);
 	char obj[32];
 
 	if (sched_self() == NULL || sched_curthread() == NULL)
@@ -794,7 +1128,7 @@ l_label(lua_State *L)
 		    "scenario thread"));
 	snprintf(
 	    obj, sizeof(obj), "thread#%d", sched_thread_tid(sched_curthread()));
-	sched_trace("sim_label", obj, "label", "", text);
+	sched_trace_n("sim_label", obj, "label", "", text, len);
 	return (0);
 }
 

@@ -25,13 +25,16 @@
 #include "kernel.h"
 
 struct thread;
+struct sim_sc_args;
 
 struct sim_syscall {
 	const char *sc_name;
 	struct thread *sc_td;
 	uint64_t sc_seq;
 	int64_t sc_start_ns;
-	char sc_args[256];
+	int sc_pid, sc_tid;
+	/* The row's 'args' (NULL when not recorded), see sim_syscall_fini. */
+	struct sim_sc_args *sc_args;
 };
 
 /* Which kernels provide a syscall. */
@@ -44,20 +47,42 @@ struct sim_syscall {
  * Lua error when called outside a simulated thread (while the scenario file
  * is loading).  Returns ENOSYS when the running kernel lacks the call (the
  * binding must then return sim_syscall_return(L, &sc, ENOSYS, 0, NULL)), else
- * 0.  args is a printf format for the syscall row's argument text.
+ * 0.  argfmt is a json_pack() format for the syscall row's 'args' (a JSON
+ * object whose members are named as the C prototype's parameters); it is
+ * used only when the run records syscall rows (sysjson_on()), and its "o"
+ * values come from the sysjson_* builders, which are NULL otherwise.
  */
 int sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
-    int which, const char *argfmt, ...) __attribute__((format(printf, 5, 6)));
+    int which, const char *argfmt, ...);
 
 /*
  * Finishes a syscall.  On error pushes nil and the errno name and returns 2
  * (nresults and pushed values are ignored; a binding may have pushed
  * nothing).  On success returns nresults, which the binding has pushed.
- * result is a printf format for the row's result text (NULL: "ok").
+ * resfmt is a json_pack() format for the row's 'result' (an object with
+ * 'retval' and what the call copied out; NULL: {"retval":0}); its values
+ * are consumed also when error is set, and the row's result is then NULL.
  */
 int sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
-    int nresults, const char *resfmt, ...)
-    __attribute__((format(printf, 5, 6)));
+    int nresults, const char *resfmt, ...);
+
+/*
+ * Records the row of a syscall that does not return (exit): result holds
+ * what it did, as JSON text.
+ */
+void sim_syscall_noreturn(struct sim_syscall *sc, const char *result);
+
+/*
+ * Frees the 'args' of syscalls that never returned (their thread was
+ * unwound inside the call); called when a run ends.
+ */
+void sim_syscall_fini(void);
+
+/*
+ * Records the rows of the syscalls still in progress when a run ends (a
+ * thread ended inside them, or the run stopped): result and errno NULL.
+ */
+void sim_syscall_unfinished(void);
 
 /* A named integer constant of the sys table. */
 struct sim_const {
