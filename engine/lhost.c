@@ -9,9 +9,12 @@
 #include <inttypes.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "lhost.h"
@@ -24,9 +27,82 @@ struct lhost {
 	size_t mem;
 	uint64_t instr;
 	const char *aborted;
-	char abort_msg[128];
+	char abort_msg[512];
+	char abort_where[256]; /* the Lua line the run was aborted at */
 	int64_t next_objid;
+	const char *nosys; /* what runs without syscalls, or NULL */
+	bool nosys_fatal;
+	enum lhost_result err_kind; /* of the error msgh() last saw */
 };
+
+/*
+ * The CPU-time watchdog (--cpu-limit): ITIMER_PROF counts the process's
+ * CPU time and SIGPROF only sets this flag, which the instruction hook,
+ * the pattern functions and the scheduler (lhost_check_limits) read.
+ */
+static volatile sig_atomic_t cpu_expired;
+static struct lhost *cpu_owner;
+static struct sigaction cpu_oldsa;
+
+static void
+cpu_alarm(int sig)
+{
+	(void)sig;
+	cpu_expired = 1;
+}
+
+static void
+cpu_arm(struct lhost *h)
+{
+	struct sigaction sa;
+	struct itimerval it;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cpu_alarm;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (cpu_owner == NULL)
+		sigaction(SIGPROF, &sa, &cpu_oldsa);
+	cpu_owner = h;
+	cpu_expired = 0;
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)h->cfg.cpu_limit_sec;
+	setitimer(ITIMER_PROF, &it, NULL);
+}
+
+static void
+cpu_disarm(struct lhost *h)
+{
+	struct itimerval it;
+
+	if (cpu_owner != h)
+		return;
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_PROF, &it, NULL);
+	sigaction(SIGPROF, &cpu_oldsa, NULL);
+	cpu_owner = NULL;
+	cpu_expired = 0;
+}
+
+/* Turns an expired watchdog into the run's abort.  Returns aborted. */
+static bool
+cpu_check(struct lhost *h)
+{
+	if (cpu_expired && h->aborted == NULL && cpu_owner == h) {
+		snprintf(h->abort_msg, sizeof(h->abort_msg),
+		    "CPU limit of %u s exceeded (--cpu-limit)",
+		    h->cfg.cpu_limit_sec);
+		h->aborted = h->abort_msg;
+	}
+	return (h->aborted != NULL);
+}
+
+bool
+lhost_check_limits(struct lhost *h, const char **why)
+{
+	cpu_check(h);
+	return (lhost_aborted(h, why));
+}
 
 /* The value raised by lhost_unwind(); compared by address only. */
 static const char unwind_sentinel = 'u';
@@ -85,16 +161,153 @@ count_hook(lua_State *L, lua_Debug *ar)
 		    h->cfg.instr_budget);
 		h->aborted = h->abort_msg;
 	}
-	if (h->aborted != NULL)
+	cpu_check(h);
+	if (h->aborted != NULL) {
+		if (h->abort_where[0] == '\0')
+			lhost_where(L, h->abort_where, sizeof(h->abort_where));
 		luaL_error(L, "%s", h->aborted);
+	}
 }
 
 /* Rethrows what protected calls inside the scenario must not swallow. */
 static void
 rethrow_fatal(lua_State *L, struct lhost *h)
 {
-	if (is_unwind(L, -1) || h->aborted != NULL)
+	if (is_unwind(L, -1))
 		lua_error(L);
+	if (h->aborted != NULL) {
+		if (h->abort_where[0] == '\0')
+			lhost_where(L, h->abort_where, sizeof(h->abort_where));
+		lua_error(L);
+	}
+}
+
+_Noreturn void
+lhost_fatal(lua_State *L, const char *fmt, ...)
+{
+	struct lhost *h = lhost_from(L);
+	va_list ap;
+
+	if (h->aborted == NULL) {
+		va_start(ap, fmt);
+		vsnprintf(h->abort_msg, sizeof(h->abort_msg), fmt, ap);
+		va_end(ap);
+		h->aborted = h->abort_msg;
+	}
+	if (h->abort_where[0] == '\0')
+		lhost_where(L, h->abort_where, sizeof(h->abort_where));
+	lua_pushstring(L, h->aborted);
+	lua_error(L);
+	abort();
+}
+
+const char *
+lhost_nosys(struct lhost *h, const char *what, bool fatal, bool *ret_fatal)
+{
+	const char *prev = h->nosys;
+
+	if (ret_fatal != NULL)
+		*ret_fatal = h->nosys_fatal;
+	h->nosys = what;
+	h->nosys_fatal = fatal;
+	return (prev);
+}
+
+const char *
+lhost_nosys_context(const struct lhost *h, bool *ret_fatal)
+{
+	if (ret_fatal != NULL)
+		*ret_fatal = h->nosys_fatal;
+	return (h->nosys);
+}
+
+/*
+ * error() and assert() as the base library has them, except that the value
+ * they raise is remembered: an error that reaches lhost_call() is the
+ * scenario's verdict (LHOST_ERROR) only when error() or assert() raised
+ * it; anything else the VM or a library function raised is a script error
+ * (LHOST_SCRIPT_ERROR).
+ */
+static int
+raise_marked(lua_State *L, int level)
+{
+	lua_settop(L, 1);
+	if (lua_type(L, 1) == LUA_TSTRING && level > 0) {
+		luaL_where(L, level);
+		lua_pushvalue(L, 1);
+		lua_concat(L, 2);
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, LUA_REGISTRYINDEX, "evsim.raised");
+	return (lua_error(L));
+}
+
+static int
+l_error(lua_State *L)
+{
+	return (raise_marked(L, (int)luaL_optinteger(L, 2, 1)));
+}
+
+static int
+l_assert(lua_State *L)
+{
+	if (lua_toboolean(L, 1))
+		return (lua_gettop(L));
+	luaL_checkany(L, 1);
+	lua_remove(L, 1);
+	lua_pushliteral(L, "assertion failed!");
+	lua_settop(L, 1);
+	return (raise_marked(L, 1));
+}
+
+/*
+ * Forgets the value error() raised: a protected call caught it, so it can
+ * no longer reach lhost_call() (and a later error with the same text is
+ * not a verdict).
+ */
+static void
+forget_raised(lua_State *L)
+{
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, "evsim.raised");
+}
+
+/* Whether the value at idx is the one error() or assert() raised last. */
+static bool
+raised_by_script(lua_State *L, int idx)
+{
+	bool r;
+
+	idx = lua_absindex(L, idx);
+	lua_getfield(L, LUA_REGISTRYINDEX, "evsim.raised");
+	r = lua_rawequal(L, -1, idx);
+	lua_pop(L, 1);
+	return (r);
+}
+
+/*
+ * coroutine.wrap's function: called through this C function, the wrapped
+ * coroutine's error passes unchanged (no position is prepended, as the
+ * caller is not Lua code), so that an assert() inside stays a verdict.
+ */
+static int
+wrapped_call(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return (lua_gettop(L));
+}
+
+static int
+l_wrap(lua_State *L)
+{
+	lua_settop(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 1, 1);
+	lua_pushcclosure(L, wrapped_call, 1);
+	return (1);
 }
 
 _Noreturn void
@@ -553,6 +766,7 @@ l_pcall(lua_State *L)
 	status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
 	if (status != LUA_OK) {
 		rethrow_fatal(L, h);
+		forget_raised(L);
 		lua_pushboolean(L, 0);
 		lua_insert(L, -2);
 		return (2);
@@ -588,6 +802,7 @@ l_xpcall(lua_State *L)
 	status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
 	if (status != LUA_OK) {
 		rethrow_fatal(L, h);
+		forget_raised(L);
 		lua_pushboolean(L, 0);
 		lua_replace(L, 1);
 		return (2);
@@ -610,6 +825,7 @@ l_resume(lua_State *L)
 		lua_pushvalue(L, 2);
 		rethrow_fatal(L, h);
 		lua_pop(L, 1);
+		forget_raised(L);
 	}
 	return (lua_gettop(L));
 }
@@ -803,6 +1019,8 @@ lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
 		h->cfg.mem_limit_bytes = (size_t)512 << 20;
 	if (h->cfg.instr_budget == 0)
 		h->cfg.instr_budget = 2000000000ULL;
+	if (h->cfg.cpu_limit_sec == 0)
+		h->cfg.cpu_limit_sec = 300;
 	L = lua_newstate(l_alloc, h);
 	if (L == NULL) {
 		free(h);
@@ -851,11 +1069,16 @@ lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
 	lua_setfield(L, -2, "xpcall");
 	lua_pushcfunction(L, l_require);
 	lua_setfield(L, -2, "require");
+	lua_pushcfunction(L, l_error);
+	lua_setfield(L, -2, "error");
+	lua_pushcfunction(L, l_assert);
+	lua_setfield(L, -2, "assert");
 	wrap(L, -1, "setmetatable", l_setmetatable);
 	wrap(L, -1, "collectgarbage", l_collectgarbage);
 	wrap(L, -1, "load", l_load);
 	lua_getfield(L, -1, "string");
 	wrap(L, -1, "format", l_format);
+	lhost_open_patterns(L, -1);
 	lua_pop(L, 1);
 	lua_getfield(L, -1, "math");
 	lua_pushcfunction(L, l_random);
@@ -865,8 +1088,10 @@ lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
 	lua_pop(L, 1);
 	lua_getfield(L, -1, "coroutine");
 	wrap(L, -1, "resume", l_resume);
+	wrap(L, -1, "wrap", l_wrap);
 	lua_pop(L, 2);
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, LHOST_HOOK_COUNT);
+	cpu_arm(h);
 	*ret_h = h;
 	return (0);
 }
@@ -876,6 +1101,7 @@ lhost_free(struct lhost *h)
 {
 	if (h == NULL)
 		return;
+	cpu_disarm(h);
 	lua_close(h->L);
 	free(h);
 }
@@ -923,17 +1149,52 @@ has_position(const char *msg)
 	return (false);
 }
 
-/* Message handler: adds the scenario position when the message lacks it. */
+/* Calls __tostring on the error object (msgh, protected, no syscalls). */
+static int
+error_tostring(lua_State *L)
+{
+	if (!luaL_callmeta(L, 1, "__tostring") || !lua_isstring(L, -1))
+		lua_pushnil(L);
+	return (1);
+}
+
+/*
+ * Message handler: classifies the error (see raise_marked()) and adds the
+ * scenario position when the message lacks it.  An error object's
+ * __tostring runs protected and may not make syscalls (it could otherwise
+ * exit or block the thread and so change the verdict); when it fails, the
+ * message names the object's type.
+ */
 static int
 msgh(lua_State *L)
 {
+	struct lhost *h = lhost_from(L);
+	enum lhost_result kind;
 	char where[512];
 	const char *msg;
 
-	if (is_unwind(L, 1) || lhost_from(L)->aborted != NULL)
+	if (is_unwind(L, 1))
 		return (1);
+	if (h->aborted != NULL) {
+		if (h->abort_where[0] == '\0')
+			lhost_where(L, h->abort_where, sizeof(h->abort_where));
+		return (1);
+	}
+	kind = raised_by_script(L, 1) ? LHOST_ERROR : LHOST_SCRIPT_ERROR;
+	lua_settop(L, 1);
 	if (!lua_isstring(L, 1)) {
-		if (luaL_callmeta(L, 1, "__tostring") && lua_isstring(L, -1))
+		bool pfatal;
+		const char *prev = lhost_nosys(
+		    h, "the __tostring of an error object", false, &pfatal);
+		int st;
+
+		lua_pushcfunction(L, error_tostring);
+		lua_pushvalue(L, 1);
+		st = lua_pcall(L, 1, 1, 0);
+		lhost_nosys(h, prev, pfatal, NULL);
+		if (h->aborted != NULL)
+			return (1);
+		if (st == LUA_OK && lua_isstring(L, -1))
 			msg = lua_tostring(L, -1);
 		else
 			msg = lua_pushfstring(L, "(error object is a %s value)",
@@ -948,6 +1209,7 @@ msgh(lua_State *L)
 		lua_pushstring(L, msg);
 	else
 		lua_pushfstring(L, "%s: %s", where, msg);
+	h->err_kind = kind;
 	return (1);
 }
 
@@ -997,13 +1259,19 @@ lhost_call(struct lhost *h, lua_State *T, int nargs, int nres, char *err,
 
 	lua_pushcfunction(T, msgh);
 	lua_insert(T, base);
+	h->err_kind = LHOST_SCRIPT_ERROR;
 	status = lua_pcall(T, nargs, nres, base);
 	if (status == LUA_OK) {
 		lua_remove(T, base);
 		return (LHOST_OK);
 	}
 	if (h->aborted != NULL) {
-		snprintf(err, errlen, "%s", h->aborted);
+		if (h->abort_where[0] != '\0'
+		    && strcmp(h->abort_where, "?") != 0)
+			snprintf(
+			    err, errlen, "%s: %s", h->abort_where, h->aborted);
+		else
+			snprintf(err, errlen, "%s", h->aborted);
 		lua_settop(T, base - 1);
 		return (LHOST_ABORTED);
 	}
@@ -1014,5 +1282,6 @@ lhost_call(struct lhost *h, lua_State *T, int nargs, int nres, char *err,
 	snprintf(err, errlen, "%s",
 	    lua_isstring(T, -1) ? lua_tostring(T, -1) : "(error)");
 	lua_settop(T, base - 1);
-	return (LHOST_ERROR);
+	/* An error in the message handler itself is a script error. */
+	return (status == LUA_ERRRUN ? h->err_kind : LHOST_SCRIPT_ERROR);
 }

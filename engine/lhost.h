@@ -26,6 +26,8 @@ struct lhost;
 struct lhost_config {
 	size_t mem_limit_bytes; /* 0: 512 MiB */
 	uint64_t instr_budget; /* VM instructions; 0: 2e9 */
+	/* Host CPU seconds from lhost_new() (a SIGPROF timer); 0: 300. */
+	unsigned cpu_limit_sec;
 	const char *scenario_dir; /* require() looks here first */
 	const char *lib_dir; /* then here (scenarios/lib) */
 	/* print(): receives the formatted line without newline (len bytes). */
@@ -76,7 +78,10 @@ void lhost_unref(struct lhost *h, int ref);
 
 enum lhost_result {
 	LHOST_OK, /* returned normally */
-	LHOST_ERROR, /* raised an error: err holds file:line: message */
+	LHOST_ERROR, /* error() or assert() raised: err holds file:line: msg */
+	/* Any other error (calling nil, a bad argument to a library
+	 * function, ...): a script error, err as above. */
+	LHOST_SCRIPT_ERROR,
 	LHOST_UNWOUND, /* unwound by lhost_unwind() (thread exit) */
 	LHOST_ABORTED, /* instruction budget or memory limit exceeded */
 };
@@ -93,6 +98,38 @@ enum lhost_result lhost_call(struct lhost *h, lua_State *T, int nargs, int nres,
  * cannot stop it).  Used when a simulated thread must exit.
  */
 _Noreturn void lhost_unwind(lua_State *L);
+
+/*
+ * Ends the run from Lua code as a limit does (LHOST_ABORTED: pcall cannot
+ * catch it), with the message and the Lua line of L.
+ */
+_Noreturn void lhost_fatal(lua_State *L, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Marks what runs now as refusing syscalls (what: "invariant 'x'", NULL:
+ * allowed again); fatal: a syscall ends the run (lhost_fatal) rather than
+ * raising a catchable error.  Returns the previous context (and its fatal
+ * flag in *ret_fatal) for the caller to restore.
+ */
+const char *lhost_nosys(
+    struct lhost *h, const char *what, bool fatal, bool *ret_fatal);
+
+/* The context set by lhost_nosys(), or NULL when syscalls are allowed. */
+const char *lhost_nosys_context(const struct lhost *h, bool *ret_fatal);
+
+/*
+ * Whether the run was aborted by a limit, and why, after turning an expired
+ * CPU-time watchdog into that abort: for the scheduler, which runs outside
+ * Lua code.
+ */
+bool lhost_check_limits(struct lhost *h, const char **why);
+
+/*
+ * Installs string.find/match/gmatch/gsub that a limit can stop inside the
+ * matcher (lpattern.c) into the string table at index strtbl.
+ */
+void lhost_open_patterns(lua_State *L, int strtbl);
 
 /* Whether the run was aborted by a limit, and why. */
 bool lhost_aborted(const struct lhost *h, const char **why);

@@ -375,6 +375,19 @@ record_decision(struct sched *s, const char *kind, int tid, int64_t chosen,
 		s->cfg.on_decision(s->cfg.on_decision_arg, s->step);
 }
 
+static void
+on_point(struct sched *s, bool host)
+{
+	if (s->cfg.on_point != NULL)
+		s->cfg.on_point(s->cfg.on_point_arg, host);
+}
+
+void
+sched_checkpoint(void)
+{
+	on_point(self, false);
+}
+
 /* Takes the next decision of the replay log, or fails the run. */
 static int64_t
 replay_next(struct sched *s, bool is_choose)
@@ -632,6 +645,7 @@ sched_point(void)
 	struct sched_thread *cur = s->cur, *next;
 
 	fire_due(s);
+	on_point(s, false);
 	if (s->nrunq == 0)
 		return;
 	next = pick(s, cur, cur->td_tid);
@@ -761,6 +775,7 @@ sched_block(const void *chan, const char *wmesg)
 	struct sched *s = self;
 	struct sched_thread *cur = s->cur;
 
+	on_point(s, false);
 	cur->td_state = TDS_BLOCKED;
 	cur->td_wchan = chan;
 	cur->td_wmesg = wmesg;
@@ -852,6 +867,7 @@ sched_run(struct sched *s)
 	if (setjmp(s->host_jmp) != 0)
 		return (s->status);
 	while (s->status == SCHED_RUNNING) {
+		on_point(s, true);
 		if (s->nrunq > 0) {
 			next = pick(s, NULL, 0);
 			switch_to(s, s->host, next);
@@ -862,7 +878,7 @@ sched_run(struct sched *s)
 			break;
 		}
 		ev = evq_peek(s->evq);
-		if (ev == NULL) {
+		if (ev == NULL || ev->ev_deadline_ns == SCHED_NEVER) {
 			deadlock(s);
 			break;
 		}
@@ -905,7 +921,7 @@ sched_now(void)
 int64_t
 sched_realtime(void)
 {
-	return (self->now_ns + self->realtime_off_ns);
+	return (sched_add_ns(self->now_ns, self->realtime_off_ns));
 }
 
 void

@@ -119,6 +119,16 @@ struct sched_config {
 	void (*on_decision)(void *arg, uint64_t step);
 	void *on_decision_arg;
 	/*
+	 * Called at every scheduling point, whether or not there is a
+	 * choice: in the running thread at a syscall's entry and return
+	 * (sched_point), before a thread blocks (sched_block) and when
+	 * sched_checkpoint() asks, with host false; on the host stack before
+	 * each pick of sched_run(), with host true.  Never from a decision
+	 * itself (sim.choose).  May call sched_fail(); may be NULL.
+	 */
+	void (*on_point)(void *arg, bool host);
+	void *on_point_arg;
+	/*
 	 * The decision prefix to follow (SCHED_DFS) and the log every
 	 * decision is appended to, whatever the strategy; may be NULL.  Its
 	 * counters are reset by sched_new.
@@ -140,6 +150,9 @@ int sched_new(struct sched **ret_s, const struct sched_config *cfg);
 
 /* Frees the scheduler and every thread's stack.  NULL is a no-op. */
 void sched_free(struct sched *s);
+
+/* Runs the on_point hook in the running thread now (no switch). */
+void sched_checkpoint(void);
 
 /* The scheduler of the run in progress. */
 struct sched *sched_self(void);
@@ -226,10 +239,28 @@ void sched_wakeup(struct sched_thread *td);
 /* Asks the configured sigcheck hook whether td's sleep must be interrupted. */
 int sched_sigcheck(struct sched_thread *td);
 
+/*
+ * Time arithmetic never overflows: a sum beyond the largest representable
+ * instant is SCHED_NEVER, a deadline that never comes (the scheduler never
+ * advances virtual time to it: a run waiting only for it is a deadlock).
+ */
+#define SCHED_NEVER INT64_MAX
+
+/* a + b in ns, saturating at INT64_MIN and SCHED_NEVER. */
+static inline int64_t
+sched_add_ns(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return (b > 0 ? SCHED_NEVER : INT64_MIN);
+	return (r);
+}
+
 /* Virtual monotonic time in ns. */
 int64_t sched_now(void);
 
-/* CLOCK_REALTIME: monotonic time plus the settable offset. */
+/* CLOCK_REALTIME: monotonic time plus the settable offset (saturating). */
 int64_t sched_realtime(void);
 void sched_set_realtime(int64_t realtime_ns);
 

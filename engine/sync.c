@@ -363,7 +363,8 @@ msleep(const void *chan, struct mtx *m, int pri, const char *wmesg,
 	sleepq_add(td, chan, (pri & PCATCH) != 0);
 	if (timo_ns > 0) {
 		evq_event_init(&td->td_slptimo, sleepq_timeout, td);
-		sched_timer(&td->td_slptimo, sched_now() + timo_ns);
+		sched_timer(
+		    &td->td_slptimo, sched_add_ns(sched_now(), timo_ns));
 	}
 	if (m != NULL)
 		mtx_release(m);
@@ -626,7 +627,8 @@ callout_reset_sbt(struct callout *c, int64_t sbt_ns, int64_t prec_ns,
 		ss->cc_cancel = true;
 	c->c_func = func;
 	c->c_arg = arg;
-	c->c_time_ns = (flags & C_ABSOLUTE) ? sbt_ns : sched_now() + sbt_ns;
+	c->c_time_ns
+	    = (flags & C_ABSOLUTE) ? sbt_ns : sched_add_ns(sched_now(), sbt_ns);
 	c->c_flags |= CALLOUT_PENDING | CALLOUT_ACTIVE;
 	sched_timer(&c->c_ev, c->c_time_ns);
 	armed_add(ss, c);

@@ -108,6 +108,9 @@ enum sim_vnev {
 	VNEV_CLOSE_WRITE,
 };
 
+/* The bit of a vnode event in the mask of ko_vnode_post. */
+#define VNEV_BIT(ev) (1u << (unsigned)(ev))
+
 /* The hooks a kernel model provides; any may be NULL. */
 struct sim_kops {
 	/* A selinfo's object changed state (see selinfo.h). */
@@ -135,6 +138,13 @@ struct sim_kops {
 	void (*ko_signal)(struct proc *p, int sig);
 	/* A vnode event. */
 	void (*ko_vnode)(struct vnode *vp, enum sim_vnev ev);
+	/*
+	 * The events of one VOP post hook on vp, as a mask of VNEV_BIT()s,
+	 * for kernels that post them as one combined hint; NULL: each event
+	 * goes to ko_vnode in enum order.  Called with the vnode interlock
+	 * held or not, as the post hook holds the vnode lock.
+	 */
+	void (*ko_vnode_post)(struct vnode *vp, unsigned int evs);
 	/*
 	 * Work due before a thread returns to user space (FreeBSD's
 	 * TDA_KQUEUE AST: the nested-kqueue task completes first).

@@ -38,6 +38,12 @@ static const char *const prstate_names[] = { "NEW", "NORMAL", "ZOMBIE" };
 static LIST_HEAD(, proc) allproc;
 static TAILQ_HEAD(, proc_grave) graveyard;
 static struct proc *initproc;
+/* How pid 1 ended (the run's verdict reads it after the run). */
+static struct {
+	bool exited;
+	int xexit;
+	int xsig;
+} initexit;
 
 /*
  * Processes and threads are freed only at the end of the run: a thread that
@@ -87,6 +93,15 @@ proc_init_all(void)
 	LIST_INIT(&allproc);
 	TAILQ_INIT(&graveyard);
 	initproc = NULL;
+	memset(&initexit, 0, sizeof(initexit));
+}
+
+bool
+proc_init_exit(int *ret_xexit, int *ret_xsig)
+{
+	*ret_xexit = initexit.xexit;
+	*ret_xsig = initexit.xsig;
+	return (initexit.exited);
 }
 
 struct thread *
@@ -190,6 +205,9 @@ thread_main(void *arg)
 	int code;
 
 	code = td->td_uops->tu_run(td);
+	/* pid 1's main returned: the scenario's last invariant check. */
+	if (td->td_ismain && td->td_proc == initproc)
+		sched_checkpoint();
 	if (td->td_ismain || td->td_proc->p_numthreads == 1)
 		exit1(td, code, 0);
 	thread_exit_self(td);
@@ -594,6 +612,11 @@ exit1(struct thread *td, int rval, int signo)
 		msleep(&p->p_numthreads, sim_giant_mtx(), 0, "exit1", 0);
 	SIM_SET(&p->p_obj, "p_xexit", p->p_xexit, rval & 0xff);
 	SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, signo);
+	if (p == initproc) {
+		initexit.exited = true;
+		initexit.xexit = rval & 0xff;
+		initexit.xsig = signo;
+	}
 	fdescfree(td);
 	/* FreeBSD 5.x sent NOTE_EXIT after reparenting the children. */
 	if (sim_kern->k_ops->ko_exit != NULL && !sim_kern->k_rev->rev_exit_2003)
@@ -868,4 +891,36 @@ userret(struct thread *td)
 		if (!sig_ignored(p, sig))
 			exit1(td, 0, sig);
 	}
+}
+
+const char *
+sim_signame(int sig)
+{
+	switch (sig) {
+	case SIGHUP:
+		return ("SIGHUP");
+	case SIGINT:
+		return ("SIGINT");
+	case SIGQUIT:
+		return ("SIGQUIT");
+	case SIGKILL:
+		return ("SIGKILL");
+	case SIGPIPE:
+		return ("SIGPIPE");
+	case SIGALRM:
+		return ("SIGALRM");
+	case SIGTERM:
+		return ("SIGTERM");
+	case SIGSTOP:
+		return ("SIGSTOP");
+	case SIGCONT:
+		return ("SIGCONT");
+	case SIGCHLD:
+		return ("SIGCHLD");
+	case SIGUSR1:
+		return ("SIGUSR1");
+	case SIGUSR2:
+		return ("SIGUSR2");
+	}
+	return (NULL);
 }

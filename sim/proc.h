@@ -161,6 +161,15 @@ int proc_create_init_c(void (*fn)(void *), void *arg);
 void proc_init_all(void);
 void proc_fini_all(void);
 
+/*
+ * Whether pid 1 has exited, and its exit code and terminating signal (0
+ * when it exited), kept after it is reaped.
+ */
+bool proc_init_exit(int *ret_xexit, int *ret_xsig);
+
+/* The name of signal sig ("SIGPIPE"), or NULL. */
+const char *sim_signame(int sig);
+
 /* The calling thread leaves (thread_exit()).  Never returns. */
 _Noreturn void thread_exit_self(struct thread *td);
 _Noreturn void thread_exit_reap(struct thread *td);

@@ -186,15 +186,53 @@ vrele(struct vnode *vp)
 	vn_free(vp);
 }
 
+/*
+ * The events of one VOP post hook on vp, as VFS_KNOTE_LOCKED() (with the
+ * vnode interlock, 'locked') or VFS_KNOTE_UNLOCKED() posts one combined
+ * hint.  A kernel without ko_vnode_post gets each event on its own, in
+ * enum order, each under the interlock.
+ */
+static void
+vn_knote_post(struct vnode *vp, unsigned int evs, bool locked)
+{
+	const struct sim_kops *ko = sim_kern->k_ops;
+	unsigned int ev;
+
+	if (ko->ko_vnode_post != NULL) {
+		if (locked)
+			mtx_lock(&vp->v_interlock);
+		ko->ko_vnode_post(vp, evs);
+		if (locked)
+			mtx_unlock(&vp->v_interlock);
+		return;
+	}
+	if (ko->ko_vnode == NULL)
+		return;
+	for (ev = 0; ev <= VNEV_CLOSE_WRITE; ev++) {
+		if ((evs & VNEV_BIT(ev)) == 0)
+			continue;
+		mtx_lock(&vp->v_interlock);
+		ko->ko_vnode(vp, (enum sim_vnev)ev);
+		mtx_unlock(&vp->v_interlock);
+	}
+}
+
+/*
+ * Whether the kernel posts vnode events from the VOP post hooks of
+ * vfs_subr.c (one combined hint per operation and vnode), as the FreeBSD
+ * of today does, rather than from inside the file system.
+ */
+static bool
+vn_posthooks(void)
+{
+	return (sim_kern->k_ops->ko_vnode_post != NULL);
+}
+
 /* A vnode event, as VFS_KNOTE_LOCKED() posts it. */
 static void
 vn_knote(struct vnode *vp, enum sim_vnev ev)
 {
-	if (sim_kern->k_ops->ko_vnode == NULL)
-		return;
-	mtx_lock(&vp->v_interlock);
-	sim_kern->k_ops->ko_vnode(vp, ev);
-	mtx_unlock(&vp->v_interlock);
+	vn_knote_post(vp, VNEV_BIT(ev), true);
 }
 
 int
@@ -381,6 +419,10 @@ vn_setsize(struct vnode *vp, int64_t size)
 /*
  * Models ffs_truncate() reached through VOP_SETATTR: the size change, then
  * the events of the size change and vop_setattr_post()'s NOTE_ATTRIB.
+ * XXX: the size change's own event (NOTE_ATTRIB for a shrink, NOTE_EXTEND
+ * for a growth on FreeBSD) is a notice of its own before the post hook's;
+ * no kernel call site for it has been matched in ufs_setattr() or
+ * ffs_truncate(), where only vop_setattr_post()'s NOTE_ATTRIB may exist.
  */
 static int
 vn_truncate(struct vnode *vp, int64_t length)
@@ -491,8 +533,7 @@ kern_mkdirat(struct thread *td, const char *path, int mode)
 	/* The new directory's ".." links to its parent. */
 	SIM_SET(&dvp->v_obj, "v_nlink", dvp->v_nlink, dvp->v_nlink + 1);
 	/* vop_mkdir_post(): NOTE_WRITE | NOTE_LINK on the directory. */
-	vn_knote(dvp, VNEV_WRITE);
-	vn_knote(dvp, VNEV_LINK);
+	vn_knote_post(dvp, VNEV_BIT(VNEV_WRITE) | VNEV_BIT(VNEV_LINK), true);
 	return (0);
 }
 
@@ -522,9 +563,19 @@ kern_unlinkat(struct thread *td, const char *path)
 	dir_remove(dir_lookup(dvp, nd.ni_name));
 	SIM_SET(&vp->v_obj, "v_nlink", vp->v_nlink, vp->v_nlink - 1);
 	vp->v_ctime_ns = dvp->v_mtime_ns = sched_now();
-	/* The name's reference keeps vp alive through the events. */
-	vn_knote(vp, VNEV_DELETE);
-	vn_knote(dvp, VNEV_WRITE);
+	/*
+	 * The name's reference keeps vp alive through the events.
+	 * vop_remove_post(): NOTE_WRITE on the directory, then NOTE_DELETE
+	 * on the file; ufs_remove() before the post hooks and illumos'
+	 * vnevent_remove() report the file first.
+	 */
+	if (vn_posthooks()) {
+		vn_knote(dvp, VNEV_WRITE);
+		vn_knote(vp, VNEV_DELETE);
+	} else {
+		vn_knote(vp, VNEV_DELETE);
+		vn_knote(dvp, VNEV_WRITE);
+	}
 	vrele(vp);
 	return (0);
 }
@@ -540,6 +591,40 @@ vn_isancestor(struct vnode *vp, struct vnode *dvp)
 			return (false);
 		dvp = dvp->v_parent;
 	}
+}
+
+/*
+ * Models vop_rename_post() in sys/kern/vfs_subr.c: VFS_KNOTE_UNLOCKED()
+ * (the vnodes are unlocked by then) of NOTE_WRITE on the source directory
+ * and then on the target directory (twice on the same one when they are
+ * the same), with NOTE_EXTEND when they differ and NOTE_LINK when a
+ * directory moved between them (not on the target when it replaced a
+ * directory there) or replaced one within the directory; then NOTE_RENAME
+ * on the renamed vnode and NOTE_DELETE on a replaced one.
+ */
+static void
+vop_rename_post(struct vnode *fdvp, struct vnode *fvp, struct vnode *tdvp,
+    struct vnode *tvp)
+{
+	unsigned int hint = VNEV_BIT(VNEV_WRITE);
+
+	if (fdvp == tdvp) {
+		if (tvp != NULL && tvp->v_type == VDIR)
+			hint |= VNEV_BIT(VNEV_LINK);
+		vn_knote_post(fdvp, hint, false);
+		vn_knote_post(tdvp, hint, false);
+	} else {
+		hint |= VNEV_BIT(VNEV_EXTEND);
+		if (fvp->v_type == VDIR)
+			hint |= VNEV_BIT(VNEV_LINK);
+		vn_knote_post(fdvp, hint, false);
+		if (fvp->v_type == VDIR && tvp != NULL && tvp->v_type == VDIR)
+			hint &= ~VNEV_BIT(VNEV_LINK);
+		vn_knote_post(tdvp, hint, false);
+	}
+	vn_knote_post(fvp, VNEV_BIT(VNEV_RENAME_FROM), false);
+	if (tvp != NULL)
+		vn_knote_post(tvp, VNEV_BIT(VNEV_DELETE), false);
 }
 
 /*
@@ -608,14 +693,19 @@ kern_renameat(struct thread *td, const char *from, const char *to)
 	}
 	fdvp->v_mtime_ns = tdvp->v_mtime_ns = fvp->v_ctime_ns = sched_now();
 
+	if (vn_posthooks()) {
+		vop_rename_post(fdvp, fvp, tdvp, tvp);
+		goto out;
+	}
 	/*
-	 * vop_rename_post(): NOTE_WRITE on both directories (NOTE_EXTEND too
-	 * when they differ, NOTE_LINK when a directory moved between them),
-	 * NOTE_RENAME on the renamed vnode and NOTE_DELETE on a replaced
-	 * one.  illumos posts FILE_RENAME_FROM on the source, FILE_RENAME_TO
-	 * on a replaced target and FILE_MODIFIED on the directories.  The
-	 * FreeBSD-only hints are posted only on FreeBSD, so that the illumos
-	 * model sees no event illumos would not post.
+	 * The VN_KNOTE()s of ufs_rename() (FreeBSD before the VOP post
+	 * hooks): NOTE_WRITE on both directories (NOTE_EXTEND too when they
+	 * differ, NOTE_LINK when a directory moved between them), NOTE_RENAME
+	 * on the renamed vnode and NOTE_DELETE on a replaced one.  illumos
+	 * posts FILE_RENAME_FROM on the source, FILE_RENAME_TO on a replaced
+	 * target and FILE_MODIFIED on the directories.  The FreeBSD-only
+	 * hints are posted only on FreeBSD, so that the illumos model sees no
+	 * event illumos would not post.
 	 */
 	vn_knote(fdvp, VNEV_WRITE);
 	if (tdvp != fdvp)
@@ -637,9 +727,11 @@ kern_renameat(struct thread *td, const char *from, const char *to)
 		vn_knote(tvp, VNEV_RENAME_TO);
 		if (sim_is_freebsd())
 			vn_knote(tvp, VNEV_DELETE);
-		/* The target's name reference, kept through its events. */
-		vrele(tvp);
 	}
+out:
+	/* The target's name reference, kept through its events. */
+	if (tvp != NULL)
+		vrele(tvp);
 	return (0);
 }
 
@@ -790,10 +882,14 @@ vn_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
 	vp->v_mtime_ns = vp->v_ctime_ns = sched_now();
 	SIM_SET(&fp->f_obj, "f_offset", fp->f_offset, off + (int64_t)len);
 	*ret_n = len;
-	/* ufs_write(): NOTE_WRITE, with NOTE_EXTEND when the file grew. */
-	vn_knote(vp, VNEV_WRITE);
-	if (vp->v_size > osize)
-		vn_knote(vp, VNEV_EXTEND);
+	/*
+	 * VOP_WRITE_POST() (sys/sys/vnode.h): one NOTE_WRITE hint, with
+	 * NOTE_EXTEND when the write ended beyond the old size.
+	 */
+	vn_knote_post(vp,
+	    VNEV_BIT(VNEV_WRITE)
+		| (vp->v_size > osize ? VNEV_BIT(VNEV_EXTEND) : 0),
+	    true);
 	return (0);
 }
 

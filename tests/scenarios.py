@@ -9,6 +9,8 @@ For each scenarios/**/*.lua (except scenarios/lib/) this runs
   * its canonical trace against the golden file next to it, FILE with .lua
     replaced by .trace (the form `evsim trace` prints and the trace hash is
     computed over).
+A comment line `-- message: TEXT` (repeatable) requires TEXT in the run's
+output (its status message).
 A scenario may declare `kernels = { "freebsd", "freebsd@b11289f" }` to be
 run under each listed revision; its golden files are then
 FILE.<revision>.trace ('@' replaced by '-').
@@ -91,6 +93,7 @@ def main():
         with open(path, encoding="utf-8") as f:
             src = f.read()
         expect = declared(src, "expect", "passed")
+        messages = re.findall(r"^-- message: (.*\S)\s*$", src, re.M)
         for kernel in kernels_of(src):
             total += 1
             status, _, trace, rc, out = run_one(args.evsim, path, kernel, args.db)
@@ -99,6 +102,9 @@ def main():
             problems = []
             if status != expect:
                 problems.append("status %s, expected %s: %s" % (status, expect, out))
+            for msg in messages:
+                if msg not in out:
+                    problems.append("no '%s' in the output: %s" % (msg, out))
             gp = golden_path(path, kernel)
             if args.update_golden and status == expect:
                 with open(gp, "w", encoding="utf-8") as f:

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <lauxlib.h>
+#include <lualib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -514,4 +515,299 @@ Test(lhost_new, host_access_is_absent)
 			     "type(string.dump)}, ',')\n"),
 	    "nil,nil,nil,nil,nil,nil,function,function");
 	lhost_free(h);
+}
+
+/* The result kind of src through lhost_call(), its message in err. */
+static enum lhost_result
+kind_of(const char *src, char *err, size_t errlen)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	enum lhost_result r;
+
+	err[0] = '\0';
+	r = call_src(h, "@k.lua", src, err, errlen);
+	lhost_free(h);
+	return (r);
+}
+
+Test(lhost_call, error_and_assert_are_verdicts_other_errors_script_errors)
+{
+	static const struct {
+		const char *src;
+		enum lhost_result want;
+		const char *msg;
+	} cases[] = {
+		{ "error('boom')", LHOST_ERROR, "k.lua:1: boom" },
+		{ "assert(false, 'no')", LHOST_ERROR, "k.lua:1: no" },
+		{ "assert(nil)", LHOST_ERROR, "k.lua:1: assertion failed!" },
+		{ "error({})", LHOST_ERROR,
+		    "k.lua:1: (error object is a table "
+		    "value)" },
+		{ "local f\nf()", LHOST_SCRIPT_ERROR,
+		    "k.lua:2: attempt to call a nil value (local 'f')" },
+		{ "local x\nreturn x + 1", LHOST_SCRIPT_ERROR,
+		    "k.lua:2: attempt to perform arithmetic on a nil value "
+		    "(local 'x')" },
+		{ "string.rep()", LHOST_SCRIPT_ERROR,
+		    "k.lua:1: bad argument #1 to 'rep' (string expected, got "
+		    "no value)" },
+		{ "assert()", LHOST_SCRIPT_ERROR,
+		    "k.lua:1: bad argument #1 to 'assert' (value expected)" },
+		/* The scenario raises a caught script error itself. */
+		{ "local ok, e = pcall(string.rep)\nerror(e, 0)", LHOST_ERROR,
+		    "bad argument #1 to 'string.rep'" },
+		/* A caught error() does not make a later script error one. */
+		{ "pcall(error, 'x')\nlocal t\nreturn t.y", LHOST_SCRIPT_ERROR,
+		    "k.lua:3: attempt to index a nil value" },
+		/* The same text raised by error() earlier does not count. */
+		{ "pcall(error, 'k.lua:2: attempt to call a nil value "
+		  "(global \\'g\\')', 0)\ng()",
+		    LHOST_SCRIPT_ERROR,
+		    "k.lua:2: attempt to call a nil value" },
+		{ "coroutine.wrap(function() assert(false, 'in co') end)()",
+		    LHOST_ERROR, "k.lua:1: in co" },
+		{ "coroutine.wrap(function() local t return t.x end)()",
+		    LHOST_SCRIPT_ERROR, "attempt to index a nil value" },
+		{ "error(setmetatable({}, {__tostring = function() return "
+		  "'custom' end}))",
+		    LHOST_ERROR, "k.lua:1: custom" },
+		{ "error(setmetatable({}, {__tostring = function() error('x') "
+		  "end}))",
+		    LHOST_ERROR, "k.lua:1: (error object is a table value)" },
+	};
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum lhost_result r = kind_of(cases[i].src, err, sizeof(err));
+
+		cr_assert_eq(r, cases[i].want, "%s: kind %d, want %d (%s)",
+		    cases[i].src, r, cases[i].want, err);
+		assert_contains(err, cases[i].msg);
+	}
+}
+
+/* A C function standing in for a syscall: refused where lhost_nosys says. */
+static int
+fake_syscall(lua_State *L)
+{
+	bool fatal;
+	const char *ctx = lhost_nosys_context(lhost_from(L), &fatal);
+
+	if (ctx != NULL && fatal)
+		lhost_fatal(L, "syscall in %s", ctx);
+	if (ctx != NULL)
+		return (luaL_error(L, "syscall refused in %s", ctx));
+	lua_pushinteger(L, 42);
+	return (1);
+}
+
+Test(lhost_call, nosys_context_refuses_fatal_ends_the_run_through_pcall)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	lua_State *L = lhost_lua(h);
+	char err[512] = "";
+	const char *why;
+	bool fatal;
+
+	lua_pushcfunction(L, fake_syscall);
+	lua_setglobal(L, "sc");
+	cr_assert_eq(
+	    call_src(h, "@n.lua", "assert(sc() == 42)", err, sizeof(err)),
+	    LHOST_OK, "%s", err);
+	/* Non-fatal: a catchable error. */
+	cr_assert_null(lhost_nosys(h, "a test", false, NULL));
+	cr_assert_eq(call_src(h, "@n.lua",
+			 "local ok, e = pcall(sc)\nassert(not ok and "
+			 "e:find('refused in a test'))",
+			 err, sizeof(err)),
+	    LHOST_OK, "%s", err);
+	/* Fatal: pcall cannot catch it, the Lua line is in the message. */
+	cr_assert_str_eq(
+	    lhost_nosys(h, "an invariant", true, &fatal), "a test");
+	cr_assert(!fatal);
+	cr_assert_eq(
+	    call_src(h, "@n.lua", "\npcall(sc)\nreturn 1", err, sizeof(err)),
+	    LHOST_ABORTED);
+	cr_assert_str_eq(err, "n.lua:2: syscall in an invariant");
+	cr_assert(lhost_aborted(h, &why));
+	lhost_free(h);
+}
+
+/*
+ * An error object's __tostring runs without syscalls: one that would make
+ * one gets the type message, and the verdict stays the error() one.
+ */
+Test(lhost_call, error_tostring_cannot_make_syscalls)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	lua_State *L = lhost_lua(h);
+	char err[512] = "";
+
+	lua_pushcfunction(L, fake_syscall);
+	lua_setglobal(L, "sc");
+	cr_assert_eq(call_src(h, "@e.lua",
+			 "error(setmetatable({}, {__tostring = function() "
+			 "sc() return 'x' end}))",
+			 err, sizeof(err)),
+	    LHOST_ERROR);
+	cr_assert_str_eq(err, "e.lua:1: (error object is a table value)");
+	cr_assert(!lhost_aborted(h, NULL));
+	cr_assert_null(lhost_nosys_context(h, NULL));
+	lhost_free(h);
+}
+
+/*
+ * The sandbox's string.find/match/gmatch/gsub (engine/lpattern.c) against
+ * the standard library's: the same results and error messages for
+ * thousands of generated subjects, patterns, start positions and
+ * replacements.
+ */
+static const char pattern_cases[]
+    = "local S = ...\n"
+      "local seed = 12345\n"
+      "local function rnd(n) seed = (seed * 1103515245 + 12345) % 2147483648 "
+      "return seed % n + 1 end\n"
+      "local toks = {'a','b','.','%a','%d','%s','%w','%A','%%','[ab]',"
+      "'[^a]','[a-c]','[%a_]','[]a]','()','(',')','*','+','-','?','^','$',"
+      "'%b()','%f[%w]','%f[%W]','%1','%2','%0','[','%','x','1',' ','\\0',"
+      "'(a*)','(.-)','[%]]','%g','%p','%u','%l','%c','%x','[^%s]+'}\n"
+      "local subj = {'', 'a', 'ab', 'aab', 'abc abc', '(a(b)c)', 'x1 y2 z3',"
+      "'aaa', 'a\\0b', 'THE (quick) fox', '  trim  ', '%a[b]^$', 'key=val; "
+      "k2=v2'}\n"
+      "local inits = {false, 1, 2, -1, -3, 0, 10, -100}\n"
+      "local reps = {'<%0>', '%1', '%%', '%2', 'x%', '[%1|%0]', 'z'}\n"
+      "local out = {}\n"
+      "local function ser(ok, ...)\n"
+      "  local t = {ok and 'ok' or 'E'}\n"
+      "  for i = 1, select('#', ...) do t[#t + 1] = tostring((select(i, ...))) "
+      "end\n"
+      "  return table.concat(t, '|')\n"
+      "end\n"
+      "for n = 1, 3000 do\n"
+      "  local p = ''\n"
+      "  for k = 1, rnd(5) - 1 do p = p .. toks[rnd(#toks)] end\n"
+      "  local s = subj[rnd(#subj)]\n"
+      "  local init = inits[rnd(#inits)] or nil\n"
+      "  out[#out + 1] = ser(pcall(S.find, s, p, init))\n"
+      "  out[#out + 1] = ser(pcall(S.find, s, p, init, true))\n"
+      "  out[#out + 1] = ser(pcall(S.match, s, p, init))\n"
+      "  out[#out + 1] = ser(pcall(function()\n"
+      "    local r = {}\n"
+      "    for a, b in S.gmatch(s, p, init) do r[#r + 1] = tostring(a) .. ','"
+      " .. tostring(b) if #r > 20 then break end end\n"
+      "    return table.concat(r, ';')\n"
+      "  end))\n"
+      "  local rep = reps[rnd(#reps)]\n"
+      "  local m = ({false, 1, 2})[rnd(3)] or nil\n"
+      "  out[#out + 1] = ser(pcall(S.gsub, s, p, rep, m))\n"
+      "  out[#out + 1] = ser(pcall(S.gsub, s, p, {a = 'A', ['(a'] = 1, b = "
+      "false}))\n"
+      "  out[#out + 1] = ser(pcall(S.gsub, s, p, function(c, d) if c == 'b' "
+      "then return nil end return '{' .. tostring(c) .. tostring(d) .. '}' "
+      "end))\n"
+      "end\n"
+      "out[#out + 1] = ser(pcall(S.gsub, 'abc', '%w', {a = {}}))\n"
+      "out[#out + 1] = ser(pcall(S.gsub, 'abc', '%w', 5))\n"
+      "out[#out + 1] = ser(pcall(S.gsub, 'abc', '%w', true))\n"
+      "out[#out + 1] = ser(pcall(S.find, 'abc', string.rep('(', 40)))\n"
+      "out[#out + 1] = ser(pcall(S.match, string.rep('a', 300), "
+      "string.rep('a?', 300) .. string.rep('a', 300)))\n"
+      "out[#out + 1] = ser(pcall(S.find, ('x'):rep(200), ('.-'):rep(3) .. "
+      "'y'))\n"
+      "return table.concat(out, '\\n')\n";
+
+/* Runs pattern_cases with L's global string table; the result (malloc'd). */
+static char *
+pattern_results(lua_State *L)
+{
+	const char *s;
+	size_t len, i;
+	char *r;
+
+	cr_assert_eq(luaL_loadbufferx(L, pattern_cases,
+			 sizeof(pattern_cases) - 1, "=cases", "t"),
+	    LUA_OK, "%s", lua_tostring(L, -1));
+	lua_getglobal(L, "string");
+	cr_assert_eq(lua_pcall(L, 1, 1, 0), LUA_OK, "%s", lua_tostring(L, -1));
+	s = lua_tolstring(L, -1, &len);
+	r = malloc(len + 1);
+	cr_assert_not_null(r);
+	/* NUL bytes (subject "a\0b") as '@', so that lines compare whole. */
+	for (i = 0; i < len; i++)
+		r[i] = s[i] == '\0' ? '@' : s[i];
+	r[len] = '\0';
+	lua_pop(L, 1);
+	return (r);
+}
+
+Test(lpattern, same_results_and_errors_as_the_standard_library, .timeout = 60)
+{
+	struct lhost_config cfg = { 0 };
+	struct lhost *h = host_new(&cfg);
+	lua_State *ref = luaL_newstate();
+	char *want, *got, *a, *b, *ea, *eb;
+	int line = 1;
+
+	luaL_openlibs(ref);
+	want = pattern_results(ref);
+	got = pattern_results(lhost_lua(h));
+	for (a = want, b = got; *a != '\0' || *b != '\0';
+	     a = ea + 1, b = eb + 1) {
+		ea = strchr(a, '\n');
+		eb = strchr(b, '\n');
+		if (ea == NULL)
+			ea = a + strlen(a);
+		if (eb == NULL)
+			eb = b + strlen(b);
+		cr_assert(
+		    ea - a == eb - b && memcmp(a, b, (size_t)(ea - a)) == 0,
+		    "case line %d: standard '%.*s', sandbox '%.*s'", line,
+		    (int)(ea - a), a, (int)(eb - b), b);
+		line++;
+		if (*ea == '\0' || *eb == '\0') {
+			cr_assert(*ea == *eb, "different numbers of cases");
+			break;
+		}
+	}
+	cr_assert_gt(line, 20000);
+	free(want);
+	free(got);
+	lua_close(ref);
+	lhost_free(h);
+}
+
+/*
+ * A pattern that backtracks for hours inside string.find (C code, where
+ * the instruction hook never fires) ends at the CPU-time watchdog, also
+ * inside pcall; so does a plain Lua loop.
+ */
+Test(lhost_call, cpu_limit_stops_a_pattern_bomb_and_a_loop, .timeout = 30)
+{
+	static const char *const srcs[] = {
+		"\nlocal s = string.rep('a', 200000)\n"
+		"return string.find(s, '.-.-.-.-.-b')",
+		"\nlocal s = string.rep('a', 200000)\n"
+		"pcall(string.gsub, s, '.-.-.-.-.-b', 'x') return 1",
+		"\nlocal n = 0\nwhile true do n = n + 1 end",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(srcs) / sizeof(srcs[0]); i++) {
+		struct lhost_config cfg
+		    = { .cpu_limit_sec = 1, .instr_budget = UINT64_MAX };
+		struct lhost *h = host_new(&cfg);
+		char err[512] = "";
+		const char *why;
+
+		cr_assert_eq(call_src(h, "@b.lua", srcs[i], err, sizeof(err)),
+		    LHOST_ABORTED, "%s: %s", srcs[i], err);
+		cr_assert_str_eq(
+		    err, "b.lua:3: CPU limit of 1 s exceeded (--cpu-limit)");
+		cr_assert(lhost_aborted(h, &why));
+		lhost_free(h);
+	}
 }

@@ -140,3 +140,72 @@ Test(scenario, first_bad_field_wins)
 	refused("{main = 1, seed = 'x'}",
 	    "s.lua: the scenario table needs a 'name' string");
 }
+
+Test(scenario, unknown_fields_refused_with_the_nearest_name)
+{
+	refused("{name = 'n', main = function() end, invariant = {}}",
+	    "s.lua: unknown scenario field 'invariant' (did you mean "
+	    "'invariants'?)");
+	refused("{name = 'n', main = function() end, vtime_limt = 5}",
+	    "s.lua: unknown scenario field 'vtime_limt' (did you mean "
+	    "'vtime_limit'?)");
+	/* Of several, the first in name order; before any other check. */
+	refused("{nmae = 'n', main = 1, zzz = 1, kernal = 'x'}",
+	    "s.lua: unknown scenario field 'kernal' (did you mean "
+	    "'kernel'?)");
+	refused("{name = 'n', main = function() end, "
+		"completely_unrelated_thing = 1}",
+	    "s.lua: unknown scenario field 'completely_unrelated_thing'");
+	refused("{name = 'n', main = function() end, [1] = 'x'}",
+	    "s.lua: the scenario table has a field whose name is not a "
+	    "string");
+	/* The test runner's extensions and description are defined. */
+	cr_assert_eq(parse("{name = 'n', main = function() end, expect = "
+			   "'failed', kernels = {'freebsd'}, description = "
+			   "'d'}",
+			 NULL),
+	    0, "%s", err);
+}
+
+Test(scenario, limits_and_invariants_in_name_order)
+{
+	refused("{name = 'n', main = function() end, limits = {['kern.zzz'] = "
+		"1, ['kern.aaa'] = 1, ['kern.mmm'] = 1}}",
+	    "s.lua: limit 'kern.aaa': unknown tunable");
+	refused("{name = 'n', main = function() end, invariants = {z = 1, b = "
+		"'x', c = function() end}}",
+	    "s.lua: invariant 'b' must be a function");
+	refused("{name = 'n', main = function() end, invariants = {function() "
+		"end}}",
+	    "s.lua: 'invariants' must be a table of functions keyed by name");
+	cr_assert_eq(parse("{name = 'n', main = function() end, limits = "
+			   "{['process.max-port-events'] = 5, "
+			   "['kern.kq_calloutmax'] = 7}}",
+			 NULL),
+	    0, "%s", err);
+	cr_assert_eq(sc.sc_nlimits, 2);
+	cr_assert_str_eq(sc.sc_limits[0].sl_name, "kern.kq_calloutmax");
+	cr_assert_str_eq(sc.sc_limits[1].sl_name, "process.max-port-events");
+}
+
+Test(scenario, realtime_start)
+{
+	cr_assert_eq(parse("{name = 'n', main = function() end}", NULL), 0);
+	cr_assert_eq(sc.sc_realtime_start_ns, (int64_t)946684800 * 1000000000);
+	cr_assert_eq(parse("{name = 'n', main = function() end, "
+			   "realtime_start = 0}",
+			 NULL),
+	    0, "%s", err);
+	cr_assert_eq(sc.sc_realtime_start_ns, 0);
+	cr_assert_eq(parse("{name = 'n', main = function() end, "
+			   "realtime_start = 1700000000123456789}",
+			 NULL),
+	    0, "%s", err);
+	cr_assert_eq(sc.sc_realtime_start_ns, 1700000000123456789);
+	refused("{name = 'n', main = function() end, realtime_start = -1}",
+	    "s.lua: 'realtime_start' must be a non-negative integer (ns since "
+	    "the Epoch)");
+	refused("{name = 'n', main = function() end, realtime_start = 1.5}",
+	    "s.lua: 'realtime_start' must be a non-negative integer (ns since "
+	    "the Epoch)");
+}

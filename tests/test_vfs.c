@@ -4,8 +4,9 @@
  * whose pid 1 runs a C body against the file system.  The body records what
  * it observed (errors, sizes, vnode events) and the assertions run after the
  * run on the host stack, so that a failing assertion never unwinds a fiber.
- * Vnode events are captured by replacing the kernel's ko_vnode hook for the
- * duration of the body.
+ * Vnode events are captured by replacing the kernel's ko_vnode and
+ * ko_vnode_post hooks for the duration of the body; each event records the
+ * post (one combined hint of the FreeBSD model) it came in.
  */
 /* test_vfs.c records more checks per run than the default. */
 #define SIMTEST_MAXCHECKS 160
@@ -25,8 +26,9 @@ static struct {
 	struct vnode *vp;
 	enum sim_vnev ev;
 	bool locked;
+	int post; /* the ko_vnode_post call, 0 for ko_vnode */
 } evlog[256];
-static int nev;
+static int nev, npost;
 static struct sim_kops test_kops;
 static const struct sim_kops *saved_kops;
 
@@ -37,8 +39,63 @@ rec_vnode(struct vnode *vp, enum sim_vnev ev)
 		evlog[nev].vp = vp;
 		evlog[nev].ev = ev;
 		evlog[nev].locked = mtx_owned(&vp->v_interlock);
+		evlog[nev].post = 0;
 		nev++;
 	}
+}
+
+static void
+rec_vnode_post(struct vnode *vp, unsigned int evs)
+{
+	unsigned int ev;
+
+	npost++;
+	for (ev = 0; ev <= VNEV_CLOSE_WRITE; ev++) {
+		if ((evs & VNEV_BIT(ev)) == 0)
+			continue;
+		rec_vnode(vp, (enum sim_vnev)ev);
+		if (nev > 0 && evlog[nev - 1].vp == vp)
+			evlog[nev - 1].post = npost;
+	}
+}
+
+/*
+ * The events of the i-th (from 0) combined post on vp as a VNEV_BIT()
+ * mask, 0 when there is none; -1 when its events were not all posted
+ * with the same lock state.
+ */
+static int
+postmask(struct vnode *vp, int i)
+{
+	int j, mask = 0, post = 0, locked = -1;
+
+	for (j = 0; j < nev; j++) {
+		if (evlog[j].vp != vp || evlog[j].post == 0)
+			continue;
+		if (evlog[j].post != post) {
+			if (post != 0 && i-- == 0)
+				return (mask);
+			post = evlog[j].post;
+			mask = 0;
+			locked = evlog[j].locked;
+		}
+		if (evlog[j].locked != locked)
+			return (-1);
+		mask |= (int)VNEV_BIT(evlog[j].ev);
+	}
+	return (post != 0 && i == 0 ? mask : 0);
+}
+
+/* Whether no event was posted with the vnode interlock held. */
+static bool
+none_locked(void)
+{
+	int i;
+
+	for (i = 0; i < nev; i++)
+		if (evlog[i].locked)
+			return (false);
+	return (true);
 }
 
 static void
@@ -47,8 +104,10 @@ hook_events(void)
 	saved_kops = sim_kern->k_ops;
 	test_kops = *saved_kops;
 	test_kops.ko_vnode = rec_vnode;
+	if (test_kops.ko_vnode_post != NULL)
+		test_kops.ko_vnode_post = rec_vnode_post;
 	sim_kern->k_ops = &test_kops;
-	nev = 0;
+	nev = npost = 0;
 }
 
 static void
@@ -217,6 +276,9 @@ body_mkdir(void *arg)
 	CHECK(root->v_nlink, 3);
 	CHECK(nevents(root, VNEV_WRITE), 1);
 	CHECK(nevents(root, VNEV_LINK), 1);
+	/* vop_mkdir_post(): NOTE_WRITE | NOTE_LINK as one hint. */
+	CHECK(postmask(root, 0), VNEV_BIT(VNEV_WRITE) | VNEV_BIT(VNEV_LINK));
+	CHECK(npost, 1);
 	CHECK(all_locked(), 1);
 	CHECK(kern_mkdirat(td, "/a", 0755), EEXIST);
 	CHECK(kern_mkdirat(td, "/", 0755), EEXIST);
@@ -258,6 +320,9 @@ body_unlink(void *arg)
 	CHECK(vp->v_nlink, 1);
 	CHECK(nevents(vp, VNEV_DELETE), 1);
 	CHECK(nevents(root, VNEV_WRITE), 1);
+	/* vop_remove_post(): the directory first, then the file. */
+	CHECK(nev, 2);
+	CHECK(evlog[0].vp == root && evlog[1].vp == vp, 1);
 	CHECK(lookup("/f") == NULL, 1);
 
 	/* An open file outlives its last name. */
@@ -339,12 +404,19 @@ body_rename(void *arg)
 	CHECK(lookup("/d2/dst") == src, 1);
 	CHECK(strcmp(slurp("/d2/dst"), "new"), 0);
 	CHECK(dst->v_nlink, 0);
-	CHECK(nevents(src, VNEV_RENAME_FROM), 1);
-	CHECK(nevents(dst, VNEV_RENAME_TO), 1);
-	CHECK(nevents(dst, VNEV_DELETE), 1);
-	CHECK(nevents(d1, VNEV_WRITE), 1);
-	CHECK(nevents(d2, VNEV_WRITE), 1);
-	CHECK(all_locked(), 1);
+	/*
+	 * vop_rename_post(), unlocked: one hint per vnode, NOTE_EXTEND on
+	 * both directories, one NOTE_DELETE (not a second one) on the
+	 * replaced file.
+	 */
+	CHECK(postmask(d1, 0), VNEV_BIT(VNEV_WRITE) | VNEV_BIT(VNEV_EXTEND));
+	CHECK(postmask(d2, 0), VNEV_BIT(VNEV_WRITE) | VNEV_BIT(VNEV_EXTEND));
+	CHECK(postmask(src, 0), VNEV_BIT(VNEV_RENAME_FROM));
+	CHECK(postmask(dst, 0), VNEV_BIT(VNEV_DELETE));
+	CHECK(postmask(dst, 1), 0);
+	CHECK(npost, 4);
+	CHECK(evlog[0].vp == d1 && evlog[2].vp == d2, 1);
+	CHECK(none_locked(), 1);
 	vrele(dst);
 
 	/* A directory moves with its contents and its link counts. */
@@ -367,7 +439,12 @@ body_rename(void *arg)
 	CHECK(kern_renameat(td, "/d2/sub2", "/d1/empty"), 0);
 	unhook_events();
 	CHECK(e->v_nlink, 0);
-	CHECK(nevents(e, VNEV_RENAME_TO), 1);
+	/* A directory over a directory: NOTE_LINK on the source only. */
+	CHECK(postmask(e, 0), VNEV_BIT(VNEV_DELETE));
+	CHECK(postmask(d2, 0),
+	    VNEV_BIT(VNEV_WRITE) | VNEV_BIT(VNEV_EXTEND) | VNEV_BIT(VNEV_LINK));
+	CHECK(postmask(d1, 0), VNEV_BIT(VNEV_WRITE) | VNEV_BIT(VNEV_EXTEND));
+	CHECK(postmask(sub, 0), VNEV_BIT(VNEV_RENAME_FROM));
 	CHECK(lookup("/d1/empty") == sub, 1);
 	CHECK(d1->v_nlink, 3);
 	CHECK(d2->v_nlink, 2);
@@ -504,8 +581,9 @@ body_io(void *arg)
 	CHECK(fdwrite(fd, "hello", 5, &n), 0);
 	CHECK(n, 5);
 	CHECK(vp->v_size, 5);
-	CHECK(nevents(vp, VNEV_WRITE), 1);
-	CHECK(nevents(vp, VNEV_EXTEND), 1);
+	/* VOP_WRITE_POST(): one hint, NOTE_WRITE | NOTE_EXTEND. */
+	CHECK(postmask(vp, 0), VNEV_BIT(VNEV_WRITE) | VNEV_BIT(VNEV_EXTEND));
+	CHECK(postmask(vp, 1), 0);
 	CHECK(fdread(fd, buf, sizeof(buf), &n), EBADF);
 	CHECK(kern_close(td, fd), 0);
 	CHECK(nevents(vp, VNEV_CLOSE_WRITE), 1);

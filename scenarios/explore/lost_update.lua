@@ -10,7 +10,9 @@ return {
     sys.close(fd)
     local function bump()
       local f = sys.open("/counter", sys.O_RDWR)
-      local v = tonumber(sys.read(f, 16))
+      -- Empty between the other thread's O_TRUNC and its write: a lost
+      -- update too (without 'or', arithmetic on nil: a script error).
+      local v = tonumber(sys.read(f, 16)) or -100
       sys.close(f)
       sys.sched_yield()
       f = sys.open("/counter", sys.O_RDWR | sys.O_TRUNC)

@@ -257,6 +257,17 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	if (sim_run(&xw->o, &r, err, sizeof(err)) != 0)
 		worker_fail(xw, err);
 	__atomic_store_n(&cur->in_run, false, __ATOMIC_SEQ_CST);
+	/*
+	 * A script error (or a host limit) is no race: the search stops at
+	 * once with its message, as evsim run would exit 2.
+	 */
+	if (r.status == SCHED_ERROR) {
+		snprintf(err, sizeof(err),
+		    "%.200s: error under %s seed %" PRIu64 ": %.900s",
+		    xw->o.path, sched_strategy_name(q->strategy), q->seed,
+		    r.message);
+		worker_fail(xw, err);
+	}
 	xw->o.dfs = NULL;
 	trace_set_expect(xw->t, NULL, NULL);
 	xw->ex = NULL;

@@ -24,7 +24,8 @@ usage(void)
 	       "[--strategy S]\n"
 	       "                 [--failpoint NAME=SPEC]...\n"
 	       "                 [--no-record] [--trace-out PATH] [--quiet] "
-	       "[--check|--no-check]\n\n"
+	       "[--check|--no-check]\n"
+	       "                 [--cpu-limit SEC]\n\n"
 	       "Runs one scenario and records every transition into the "
 	       "database\n"
 	       "(default evsim.db).  Kernels: see README (freebsd, illumos "
@@ -36,7 +37,11 @@ usage(void)
 	       "--failpoint sets a fail point (see evsim failpoints) after "
 	       "the scenario's own\n"
 	       "'failpoints' field; SPEC is off, return, N*return, P%%return "
-	       "or explore.\n\n"
+	       "or explore.\n"
+	       "--cpu-limit ends the run as error after SEC seconds of host "
+	       "CPU time\n"
+	       "(default 300): a watchdog for work stuck inside one library "
+	       "call.\n\n"
 	       "examples:\n"
 	       "  evsim run scenarios/basic/pipe_fork_wait.lua\n"
 	       "  evsim run scenarios/fork/cponfork_timer_race.lua "
@@ -98,6 +103,7 @@ cmd_run(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "no-check", no_argument, NULL, 'C' },
+		{ "cpu-limit", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "failpoint", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
@@ -110,6 +116,7 @@ cmd_run(int argc, char **argv)
 	const char *db = "evsim.db", *trace_out = NULL;
 	FILE *tf = NULL;
 	char err[1200], *src, *args;
+	uint64_t v;
 	int c, error;
 
 	memset(&o, 0, sizeof(o));
@@ -117,7 +124,7 @@ cmd_run(int argc, char **argv)
 	o.failpoints = fps;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcChF:", opts, NULL))
+	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCL:hF:", opts, NULL))
 	    != -1) {
 		switch (c) {
 		case 'F': /* --failpoint NAME=SPEC, checked by sim_run() */
@@ -178,6 +185,15 @@ cmd_run(int argc, char **argv)
 			break;
 		case 'C':
 			o.check = false;
+			break;
+		case 'L':
+			if (cli_parse_u64(optarg, &v) != 0 || v == 0
+			    || v > 1000000)
+				return (cli_usage_error("run",
+				    "--cpu-limit: '%s' is not a number of "
+				    "seconds from 1 to 1000000",
+				    optarg));
+			o.cpu_limit_sec = (unsigned)v;
 			break;
 		case 'h':
 			usage();

@@ -1146,7 +1146,7 @@ kqueue_scan(struct kqueue *kq, int maxevents, struct kevent_copyops *k_ops,
 	else if (timeout_ns < 0)
 		deadline_ns = 0;
 	else
-		deadline_ns = sched_now() + timeout_ns;
+		deadline_ns = sched_add_ns(sched_now(), timeout_ns);
 	memset(&marker, 0, sizeof(marker));
 	marker.kn_status = KN_MARKER; /* not a modelled knote: untraced */
 	marker.kn_kq = kq;
@@ -2061,6 +2061,7 @@ const struct sim_kops freebsd_kops = {
 	.ko_reap = freebsd_reap,
 	.ko_signal = freebsd_signal,
 	.ko_vnode = freebsd_vnode_event,
+	.ko_vnode_post = freebsd_vnode_post,
 	.ko_userret = kqueue_ast,
 	.ko_kqueue = kern_kqueue,
 	.ko_kqueuex = kern_kqueue,

@@ -1852,7 +1852,12 @@ seed_signal(struct proc *p, int sig)
 	knote(SI_KLIST(&p->p_sel), (long)(NOTE_SIGNAL | (unsigned)sig));
 }
 
-/* Models the VN_KNOTE() calls of ufs_vnops.c of 2003. */
+/*
+ * Models the VN_KNOTE() calls of ufs_vnops.c of 2003.  XXX: ufs_write()
+ * and ufs_mkdir() post NOTE_WRITE|NOTE_EXTEND and NOTE_WRITE|NOTE_LINK as
+ * one VN_KNOTE(); the shared file system hands this revision the events
+ * one at a time (no ko_vnode_post), so they are two knote() calls here.
+ */
 static void
 seed_vnode(struct vnode *vp, enum sim_vnev ev)
 {

@@ -396,7 +396,7 @@ filt_timerexpire_l(struct knote *kn)
 		KN_SET_DATA(kn, kn->kn_data + delta);
 		kc->next += delta * kc->to;
 		if (now >= kc->next) /* overflow */
-			kc->next = now + kc->to;
+			kc->next = sched_add_ns(now, kc->to);
 		KNOTE_ACTIVATE(kn, 0); /* XXX - handle locking */
 	}
 	kqtimer_sched_callout(kc);
@@ -434,7 +434,11 @@ filt_timervalidate(struct knote *kn, int64_t *to)
 		return (EINVAL);
 	if ((kn->kn_sfflags & NOTE_ABSTIME) != 0) {
 		boottime = sched_realtime() - sched_now();
-		*to = *to - boottime > 0 ? *to - boottime : 0;
+		/* XXX: saturates where the kernel's sbintime difference wraps.
+		 */
+		*to = sched_add_ns(*to, -boottime) > 0
+		    ? sched_add_ns(*to, -boottime)
+		    : 0;
 	}
 	return (0);
 }
@@ -450,7 +454,8 @@ filt_timerstart(struct knote *kn, int64_t to)
 		kc->next = to;
 		kc->to = 0;
 	} else {
-		kc->next = to + sched_now();
+		/* XXX: saturates where the kernel's sbintime sum wraps. */
+		kc->next = sched_add_ns(to, sched_now());
 		kc->to = to;
 	}
 	kqtimer_sched_callout(kc);
@@ -1165,61 +1170,70 @@ filt_vfsvnode(struct knote *kn, long hint)
 	return (kn->kn_fflags != 0);
 }
 
-/*
- * The VFS_KNOTE hints of the VOP post hooks (vop_write_post,
- * vop_remove_post, vop_rename_post, vop_setattr_post...), from the shared
- * file system's events.  Called with the vnode interlock (the knlist lock).
- */
-void
-freebsd_vnode_event(struct vnode *vp, enum sim_vnev ev)
+/* The NOTE_* hint of one shared file-system event. */
+static long
+vnev_hint(enum sim_vnev ev)
 {
-	long hint;
-
 	switch (ev) {
 	case VNEV_WRITE:
-		hint = NOTE_WRITE;
-		break;
+		return (NOTE_WRITE);
 	case VNEV_EXTEND:
-		hint = NOTE_EXTEND;
-		break;
+		return (NOTE_EXTEND);
 	case VNEV_TRUNC:
-		hint = NOTE_ATTRIB; /* vop_setattr_post */
-		break;
+		return (NOTE_ATTRIB); /* vop_setattr_post */
 	case VNEV_ATTRIB:
-		hint = NOTE_ATTRIB;
-		break;
+		return (NOTE_ATTRIB);
 	case VNEV_LINK:
-		hint = NOTE_LINK;
-		break;
+		return (NOTE_LINK);
 	case VNEV_DELETE:
-		hint = NOTE_DELETE;
-		break;
+		return (NOTE_DELETE);
 	case VNEV_RENAME_FROM:
-		hint = NOTE_RENAME;
-		break;
+		return (NOTE_RENAME);
 	case VNEV_RENAME_TO:
-		hint = NOTE_DELETE; /* the replaced target, vop_rename_post */
-		break;
+		return (NOTE_DELETE); /* the replaced target, vop_rename_post */
 	case VNEV_ACCESS:
-		hint = NOTE_READ;
-		break;
+		return (NOTE_READ);
 	case VNEV_OPEN:
-		hint = NOTE_OPEN;
-		break;
+		return (NOTE_OPEN);
 	case VNEV_CLOSE:
-		hint = NOTE_CLOSE;
-		break;
+		return (NOTE_CLOSE);
 	case VNEV_CLOSE_WRITE:
-		hint = NOTE_CLOSE_WRITE;
-		break;
-	default:
-		return;
+		return (NOTE_CLOSE_WRITE);
 	}
+	return (0);
+}
+
+/*
+ * Models VN_KNOTE() in sys/sys/vnode.h as the VOP post hooks of
+ * sys/kern/vfs_subr.c (vop_write_post, vop_mkdir_post, vop_remove_post,
+ * vop_rename_post, vop_setattr_post...) reach it through VFS_KNOTE_LOCKED()
+ * and VFS_KNOTE_UNLOCKED(): one hint, the events of the operation combined,
+ * posted with KNF_NOKQLOCK, so filt_vfsvnode() runs with the knote in flux
+ * and its kqueue unlocked.  Called with the vnode interlock (the knlist
+ * lock) held for VFS_KNOTE_LOCKED(), without it for VFS_KNOTE_UNLOCKED().
+ */
+void
+freebsd_vnode_post(struct vnode *vp, unsigned int evs)
+{
+	long hint = 0;
+	unsigned int ev;
+
+	for (ev = 0; ev <= VNEV_CLOSE_WRITE; ev++)
+		if ((evs & VNEV_BIT(ev)) != 0)
+			hint |= vnev_hint((enum sim_vnev)ev);
+	if (hint == 0)
+		return;
+	/* VN_KNLIST_EMPTY() */
 	if (SLIST_EMPTY(&vp->v_pollinfo.si_note.kl_list))
 		return;
 	kqueue_runinit();
-	if (mtx_owned(&vp->v_interlock))
-		KNOTE_LOCKED(&vp->v_pollinfo.si_note, hint);
-	else
-		KNOTE_UNLOCKED(&vp->v_pollinfo.si_note, hint);
+	knote(&vp->v_pollinfo.si_note, hint,
+	    (mtx_owned(&vp->v_interlock) ? KNF_LISTLOCKED : 0) | KNF_NOKQLOCK);
+}
+
+/* One shared file-system event, as its own VFS_KNOTE_LOCKED() hint. */
+void
+freebsd_vnode_event(struct vnode *vp, enum sim_vnev ev)
+{
+	freebsd_vnode_post(vp, VNEV_BIT(ev));
 }

@@ -161,7 +161,8 @@ cv_waituntil_sig(port_t *pp, struct cv *cv, struct mtx *mp, const int64_t *when,
 
 	if (port_stale(pp))
 		return (0);
-	if (when == NULL) {
+	if (when == NULL || *when == SCHED_NEVER) {
+		/* XXX: a deadline beyond the end of time is none. */
 		error = cv_wait_sig(cv, mp);
 	} else {
 		delta = *when - sched_realtime();
@@ -234,7 +235,11 @@ port_get_timeout(const struct port_timespec *timeout, int64_t *rqtime,
 	if (timeout->tv_sec < 0 || timeout->tv_nsec < 0
 	    || timeout->tv_nsec >= 1000000000)
 		return (EINVAL);
-	*rqtime = timeout->tv_sec * 1000000000 + timeout->tv_nsec;
+	/* XXX: saturates where the kernel's hrtime_t sum would wrap. */
+	if (timeout->tv_sec > (SCHED_NEVER - timeout->tv_nsec) / 1000000000)
+		*rqtime = SCHED_NEVER;
+	else
+		*rqtime = timeout->tv_sec * 1000000000 + timeout->tv_nsec;
 	*rqtp = rqtime;
 	*blocking = 1;
 	return (0);
@@ -370,7 +375,7 @@ port_getn(port_t *pp, port_event_t *uevp, uint_t max, uint_t *nget,
 			goto portnowait;
 		if (rqtp != NULL) {
 			timecheck = port_timechanged();
-			*rqtp += sched_realtime();
+			*rqtp = sched_add_ns(*rqtp, sched_realtime());
 		}
 	}
 
@@ -505,7 +510,8 @@ portnowait:
 			}
 			if (rqtp != NULL) {
 				pgt->pgt_timecheck = port_timechanged();
-				pgt->pgt_rqtime += sched_realtime();
+				pgt->pgt_rqtime = sched_add_ns(
+				    pgt->pgt_rqtime, sched_realtime());
 			}
 			pgt->pgt_rqtp = rqtp;
 		} else {

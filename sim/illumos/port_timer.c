@@ -77,7 +77,8 @@ timer_fire(void *arg)
 	}
 rearm:
 	if (it->it_interval_ns > 0) {
-		it->it_value_ns += it->it_interval_ns;
+		it->it_value_ns
+		    = sched_add_ns(it->it_value_ns, it->it_interval_ns);
 		callout_reset_sbt(&it->it_callout, it->it_value_ns, 0,
 		    timer_fire, it, C_ABSOLUTE);
 	} else
@@ -203,10 +204,10 @@ port_timer_settime(
 	}
 	if (flags & ILLUMOS_TIMER_ABSTIME)
 		deadline = it->it_clock == CLOCK_REALTIME_SIM
-		    ? value_ns - (sched_realtime() - sched_now())
+		    ? sched_add_ns(value_ns, -(sched_realtime() - sched_now()))
 		    : value_ns;
 	else
-		deadline = sched_now() + value_ns;
+		deadline = sched_add_ns(sched_now(), value_ns);
 	if (deadline < sched_now())
 		deadline = sched_now();
 	it->it_value_ns = deadline;

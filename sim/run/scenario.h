@@ -19,6 +19,9 @@
 /* At most this many entries in 'limits' (each names a distinct tunable). */
 #define SCENARIO_MAXLIMITS 16
 
+/* CLOCK_REALTIME at boot without 'realtime_start': 2000-01-01T00:00:00Z. */
+#define SCENARIO_REALTIME_START_NS ((int64_t)946684800 * 1000000000)
+
 struct scenario_limit {
 	char sl_name[64]; /* a known tunable */
 	int64_t sl_value; /* within its range */
@@ -39,6 +42,8 @@ struct scenario {
 	const struct sim_revision *sc_rev;
 	int64_t sc_seed; /* 'seed'; 1 when absent */
 	int64_t sc_vtime_limit_ns; /* 'vtime_limit'; 0 when absent */
+	/* 'realtime_start': CLOCK_REALTIME at boot, ns since the Epoch. */
+	int64_t sc_realtime_start_ns;
 	struct scenario_limit sc_limits[SCENARIO_MAXLIMITS]; /* 'limits' */
 	int sc_nlimits;
 	/* 'invariants' is a table (of functions, called by name). */
@@ -47,6 +52,20 @@ struct scenario {
 	struct scenario_failpoint sc_failpoints[SCENARIO_MAXFAILPOINTS];
 	int sc_nfailpoints;
 };
+
+/* A string key of a Lua table (anchored by the table). */
+struct scenario_key {
+	const char *sk_name;
+	size_t sk_len;
+};
+
+/*
+ * The keys of the table at index t, in bytewise name order (never in
+ * lua_next() order).  Returns 0 with a malloc'd array (free() it), EINVAL
+ * when a key is not a string, or ENOMEM.
+ */
+int scenario_sorted_keys(
+    lua_State *L, int t, struct scenario_key **ret_keys, size_t *ret_n);
 
 /*
  * Reads and validates the scenario table at index idx of L (the value the

@@ -32,7 +32,9 @@ static struct {
 	struct rng lua_rng;
 	bool quiet;
 	bool check; /* global kernel invariants (sim/invariants.c) */
-	int invref; /* scenario.invariants, or LUA_NOREF */
+	int invref; /* array of scenario.invariants in name order, or NOREF */
+	char **inv_names; /* their names, same order */
+	size_t ninv;
 	lua_State *invL;
 	struct trace *trace;
 	bool begun; /* the run's row exists: modules are written at once */
@@ -41,7 +43,15 @@ static struct {
 		size_t len;
 	} * mods; /* required before the run's row existed */
 	size_t nmods;
+	bool in_check; /* an invariant is running */
+	/* Livelock: consecutive points with no transition, no time passing. */
+	uint64_t idle_points;
+	uint64_t idle_seq;
+	int64_t idle_now;
 } run;
+
+/* Consecutive idle scheduling points that make a livelock. */
+#define SIM_LIVELOCK_POINTS 1000000
 
 /* lhost's loaded(): records a module the run required. */
 static void
@@ -139,40 +149,177 @@ lua_print(void *arg, const char *text, size_t len)
 	}
 }
 
-/* Checks scenario.invariants at every decision (sched's on_decision). */
+/* The Lua line the running thread is at, or "?" (kernel threads too). */
 static void
-check_invariants(void *arg, uint64_t step)
+run_where(char *buf, size_t len)
+{
+	struct thread *td = curthread;
+	lua_State *T = td != NULL ? thread_lua_state(td) : NULL;
+
+	if (T != NULL)
+		lhost_where(T, buf, len);
+	else
+		snprintf(buf, len, "?");
+}
+
+/*
+ * The host-side limits at a scheduling point: a limit the Lua host hit
+ * (--cpu-limit, ...) and a livelock.  Ends the run with status error.
+ */
+static void
+check_limits(bool host)
+{
+	const char *why;
+	char where[256];
+	uint64_t seq;
+
+	if (lhost_check_limits(run.lh, &why)) {
+		run_where(where, sizeof(where));
+		sched_fail(SCHED_ERROR, NULL, "%s: %s", where, why);
+	}
+	if (host)
+		return;
+	seq = trace_seq(sched_trace_sink());
+	if (seq != run.idle_seq || sched_now() != run.idle_now) {
+		run.idle_seq = seq;
+		run.idle_now = sched_now();
+		run.idle_points = 0;
+		return;
+	}
+	if (++run.idle_points >= SIM_LIVELOCK_POINTS) {
+		run_where(where, sizeof(where));
+		sched_fail(SCHED_ERROR, NULL,
+		    "%s: livelock: %d consecutive scheduling points with no "
+		    "transition and no advance of virtual time (at vtime "
+		    "%" PRId64 " ns)",
+		    where, SIM_LIVELOCK_POINTS, sched_now());
+	}
+}
+
+/*
+ * Checks scenario.invariants in name order.  An invariant may call sim.*
+ * but no syscall: sys.* inside one ends the run as a script error naming
+ * it (lhost_nosys).  An invariant that returns false or raises with
+ * error()/assert() fails the run; any other error is a script error.
+ */
+static void
+check_invariants(void)
 {
 	lua_State *L = run.invL;
-	char err[1024];
+	char err[1024], ctx[300];
+	size_t i;
 
-	(void)arg;
-	(void)step;
-	if (run.check)
-		sim_invariants_check();
-	if (run.invref == LUA_NOREF)
+	if (run.invref == LUA_NOREF || run.in_check)
 		return;
+	run.in_check = true;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, run.invref);
-	lua_pushnil(L);
-	while (lua_next(L, -2) != 0) {
-		const char *name;
+	for (i = 0; i < run.ninv; i++) {
+		const char *name = run.inv_names[i];
 		enum lhost_result r;
 
-		lua_pushvalue(L, -2);
-		name = lua_tostring(L, -1);
-		lua_pop(L, 1);
+		snprintf(ctx, sizeof(ctx), "an invariant");
+		lhost_nosys(run.lh, ctx, true, NULL);
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
 		r = lhost_call(run.lh, L, 0, 1, err, sizeof(err));
+		lhost_nosys(run.lh, NULL, false, NULL);
 		if (r == LHOST_OK && lua_toboolean(L, -1)) {
 			lua_pop(L, 1);
 			continue;
 		}
 		if (r == LHOST_OK)
-			snprintf(err, sizeof(err), "returned false");
-		sched_fail(SCHED_FAILED, "invariant",
-		    "invariant '%s' failed: %s", name != NULL ? name : "?",
-		    err);
+			lua_pop(L, 1);
+		run.in_check = false;
+		lua_pop(L, 1);
+		switch (r) {
+		case LHOST_OK:
+			sched_fail(SCHED_FAILED, "invariant",
+			    "invariant '%s' failed: returned false", name);
+		case LHOST_ERROR:
+			sched_fail(SCHED_FAILED, "invariant",
+			    "invariant '%s' failed: %s", name, err);
+		default:
+			sched_fail(SCHED_ERROR, "invariant",
+			    "invariant '%s': %s", name, err);
+		}
 	}
 	lua_pop(L, 1);
+	run.in_check = false;
+}
+
+/* The global kernel invariants at every decision (sched's on_decision). */
+static void
+check_kernel(void *arg, uint64_t step)
+{
+	(void)arg;
+	(void)step;
+	sim_invariants_check();
+}
+
+/*
+ * sched's on_point: limits, then the invariants in a thread of the
+ * scenario.  Not in a kernel thread (softclock, taskqueue), which belongs
+ * to no process, nor in a process tearing itself down in exit1() (its
+ * descriptors are being freed): sim.inspect would have no descriptors to
+ * look at.  What they change is checked at the next point of another
+ * scenario thread (pid 1's main was checked when it returned).
+ */
+static void
+run_on_point(void *arg, bool host)
+{
+	struct thread *td;
+
+	(void)arg;
+	check_limits(host);
+	if (host || (td = curthread) == NULL
+	    || (td->td_proc->p_flag & P_WEXIT) != 0)
+		return;
+	check_invariants();
+}
+
+/*
+ * Keeps the scenario's invariants (the table at idx) as an array in name
+ * order, with their names: checked in the same order in every process.
+ */
+static void
+run_keep_invariants(lua_State *L, int idx)
+{
+	struct scenario_key *keys;
+	size_t n, i;
+	int ref;
+
+	idx = lua_absindex(L, idx);
+	if (scenario_sorted_keys(L, idx, &keys, &n) != 0)
+		sim_oom(); /* scenario_parse() checked the keys */
+	run.inv_names = calloc(n > 0 ? n : 1, sizeof(*run.inv_names));
+	if (run.inv_names == NULL)
+		sim_oom();
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		run.inv_names[i] = strndup(keys[i].sk_name, keys[i].sk_len);
+		if (run.inv_names[i] == NULL)
+			sim_oom();
+		lua_getfield(L, idx, run.inv_names[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	run.ninv = n;
+	free(keys);
+	run.invL = lhost_newthread(run.lh, &ref);
+	(void)ref; /* released with the Lua state */
+	run.invref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static void
+run_free_invariants(void)
+{
+	size_t i;
+
+	for (i = 0; i < run.ninv; i++)
+		free(run.inv_names[i]);
+	free(run.inv_names);
+	run.inv_names = NULL;
+	run.ninv = 0;
+	run.invref = LUA_NOREF;
+	run.invL = NULL;
 }
 
 void sim_lua_register(lua_State *L);
@@ -205,6 +352,7 @@ run_lua_new(const struct sim_run_opts *o, char *dir, size_t dirlen)
 	lc.loaded = module_loaded;
 	run.trace = o->trace;
 	run.begun = false;
+	lc.cpu_limit_sec = o->cpu_limit_sec;
 	run.quiet = o->quiet;
 	/*
 	 * A replay checks too: the checks only observe, and a run that
@@ -212,6 +360,10 @@ run_lua_new(const struct sim_run_opts *o, char *dir, size_t dirlen)
 	 */
 	run.check = o->check || o->strategy == SCHED_REPLAY;
 	run.invref = LUA_NOREF;
+	run.in_check = false;
+	run.idle_points = 0;
+	run.idle_seq = 0;
+	run.idle_now = 0;
 	rng_init(&run.lua_rng, o->have_seed ? o->seed : 0, RNG_STREAM_LUA);
 	if (lhost_new(&run.lh, &lc) != 0)
 		sim_oom();
@@ -310,10 +462,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 			abort(); /* scenario_parse() checked it */
 	if (scn.sc_has_invariants) {
 		lua_getfield(L, top, "invariants");
-		run.invL = lhost_newthread(run.lh, &error);
-		error = 0;
-		lua_pushvalue(L, -1);
-		run.invref = luaL_ref(L, LUA_REGISTRYINDEX);
+		run_keep_invariants(L, -1);
 		lua_pop(L, 1);
 	}
 
@@ -324,12 +473,15 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	sc.pct_depth = o->pct_depth;
 	sc.trace = o->trace;
 	sc.vtime_limit_ns = scn.sc_vtime_limit_ns;
+	/* The clock starts at 0: the offset is the realtime at boot. */
+	sc.realtime_offset_ns = scn.sc_realtime_start_ns;
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
 	sc.dfs = o->dfs;
 	sc.sigcheck = sim_sigcheck;
-	if (run.invref != LUA_NOREF || run.check)
-		sc.on_decision = check_invariants;
+	sc.on_point = run_on_point;
+	if (run.check)
+		sc.on_decision = check_kernel;
 	if (sched_new(sp, &sc) != 0)
 		sim_oom();
 	memset(&info, 0, sizeof(info));
@@ -364,10 +516,27 @@ static int
 run_finish(const struct sim_run_opts *o, struct sched *s,
     struct sim_run_result *res, char *err, size_t errlen)
 {
-	int error = 0;
+	int error = 0, xexit, xsig;
 
 	snprintf(res->message, sizeof(res->message), "%s", sched_message(s));
-	if (res->status == SCHED_PASSED && run.check
+	/*
+	 * A run passes only when pid 1's main returned or pid 1 exited 0:
+	 * killed by a signal or exiting non-zero, it failed.
+	 */
+	if (res->status == SCHED_PASSED && proc_init_exit(&xexit, &xsig)
+	    && (xsig != 0 || xexit != 0)) {
+		res->status = SCHED_FAILED;
+		if (xsig != 0 && sim_signame(xsig) != NULL)
+			snprintf(res->message, sizeof(res->message),
+			    "pid 1 killed by %s", sim_signame(xsig));
+		else if (xsig != 0)
+			snprintf(res->message, sizeof(res->message),
+			    "pid 1 killed by signal %d", xsig);
+		else
+			snprintf(res->message, sizeof(res->message),
+			    "pid 1 exited with status %d", xexit);
+		snprintf(res->fail_func, sizeof(res->fail_func), "exit1");
+	} else if (res->status == SCHED_PASSED && run.check
 	    && sim_invariants_at_exit(res->fail_func, sizeof(res->fail_func),
 		res->message, sizeof(res->message)))
 		res->status = SCHED_FAILED;
@@ -414,6 +583,7 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	modules_flush(false);
 	run.begun = false;
 	sim_syscall_fini();
+	run_free_invariants();
 	return (error);
 }
 

@@ -57,6 +57,7 @@ struct sim_run_opts {
 	int (*module)(
 	    void *arg, const char *name, char **ret_buf, size_t *ret_len);
 	void *module_arg;
+	unsigned cpu_limit_sec; /* host CPU-time watchdog; 0: 300 s */
 };
 
 struct sim_run_result {

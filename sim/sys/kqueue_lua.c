@@ -367,12 +367,18 @@ field_int(lua_State *L, int t, const char *name, const char *where)
 	return (v);
 }
 
-/* Reads one kevent table at index t. */
+/*
+ * Reads one kevent table at index t.  Of several bad keys the error names
+ * the same one in every process: a key that is not a name first, else the
+ * first unknown field in name order (never lua_next() order).
+ */
 static void
 kevent_from_lua(lua_State *L, int t, struct kevent *kev, const char *where)
 {
 	static const char *const known[]
 	    = { "ident", "filter", "flags", "fflags", "data", "udata", NULL };
+	const char *unknown = NULL, *k;
+	bool notname = false;
 	int i;
 
 	t = lua_absindex(L, t);
@@ -380,17 +386,23 @@ kevent_from_lua(lua_State *L, int t, struct kevent *kev, const char *where)
 		luaL_error(L, "%s: a kevent must be a table", where);
 	lua_pushnil(L);
 	while (lua_next(L, t) != 0) {
-		if (lua_type(L, -2) != LUA_TSTRING)
-			luaL_error(
-			    L, "%s: kevent keys must be field names", where);
-		for (i = 0; known[i] != NULL; i++)
-			if (strcmp(known[i], lua_tostring(L, -2)) == 0)
-				break;
-		if (known[i] == NULL)
-			luaL_error(L, "%s: unknown kevent field '%s'", where,
-			    lua_tostring(L, -2));
 		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			notname = true;
+			continue;
+		}
+		k = lua_tostring(L, -1); /* anchored by the table */
+		for (i = 0; known[i] != NULL; i++)
+			if (strcmp(known[i], k) == 0)
+				break;
+		if (known[i] == NULL
+		    && (unknown == NULL || strcmp(k, unknown) < 0))
+			unknown = k;
 	}
+	if (notname)
+		luaL_error(L, "%s: kevent keys must be field names", where);
+	if (unknown != NULL)
+		luaL_error(L, "%s: unknown kevent field '%s'", where, unknown);
 	memset(kev, 0, sizeof(*kev));
 	kev->ident = (uint64_t)field_int(L, t, "ident", where);
 	kev->filter = (int16_t)field_int(L, t, "filter", where);

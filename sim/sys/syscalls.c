@@ -242,6 +242,8 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
     int which, const char *argfmt, ...)
 {
 	struct thread *td = sched_self() != NULL ? curthread : NULL;
+	const char *ctx;
+	bool fatal;
 	va_list ap;
 
 	if (td == NULL)
@@ -249,6 +251,14 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
 		    "sys.%s called while the scenario file is loading; "
 		    "syscalls belong in main and the threads it starts",
 		    name));
+	ctx = lhost_nosys_context(lhost_from(L), &fatal);
+	if (ctx != NULL && fatal)
+		lhost_fatal(L,
+		    "sys.%s called in %s (it may call sim.* but not sys.*)",
+		    name, ctx);
+	if (ctx != NULL)
+		return (
+		    luaL_error(L, "sys.%s may not be called in %s", name, ctx));
 	sc->sc_name = name;
 	sc->sc_td = td;
 	sc->sc_args = NULL;
@@ -1262,6 +1272,51 @@ static const struct sim_const sim_consts[] = {
 	{ NULL, 0 },
 };
 
+/* Calls the function in upvalue 1 (see name_functions()). */
+static int
+named_entry(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return (lua_gettop(L));
+}
+
+/*
+ * Makes argument errors name the functions of table t as "prefix.name"
+ * however they are called (directly or through pcall): each C function of
+ * t is stored, under its name, in the table loaded[prefix] of the registry
+ * and replaced in t by a closure calling it.  Called from a C function, it
+ * has no name of its own, and luaL_argerror() then finds it in the loaded
+ * table, where nothing else holds it.
+ */
+static void
+name_functions(lua_State *L, int t, const char *prefix)
+{
+	int hidden;
+
+	t = lua_absindex(L, t);
+	lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	lua_newtable(L);
+	hidden = lua_gettop(L);
+	lua_pushnil(L);
+	/* Each key is handled alone: the traversal order does not matter. */
+	while (lua_next(L, t) != 0) {
+		if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1)) {
+			lua_pushvalue(L, -2);
+			lua_pushvalue(L, -2);
+			lua_rawset(L, hidden);
+			lua_pushvalue(L, -2);
+			lua_pushvalue(L, -2);
+			lua_pushcclosure(L, named_entry, 1);
+			lua_rawset(L, t);
+		}
+		lua_pop(L, 1);
+	}
+	lua_setfield(L, -2, prefix);
+	lua_pop(L, 1);
+}
+
 /* Installs the sys and sim tables as globals of L. */
 void sim_lua_register(lua_State *L);
 
@@ -1272,8 +1327,10 @@ sim_lua_register(lua_State *L)
 	sim_sys_register(L, -1, sys_fns, sys_consts);
 	sys_freebsd_register(L, lua_gettop(L));
 	sys_illumos_register(L, lua_gettop(L));
+	name_functions(L, -1, "sys");
 	lua_setglobal(L, "sys");
 	lua_newtable(L);
 	sim_sys_register(L, -1, sim_fns, sim_consts);
+	name_functions(L, -1, "sim");
 	lua_setglobal(L, "sim");
 }

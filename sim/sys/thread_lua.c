@@ -82,6 +82,7 @@ tl_run(struct thread *td)
 		sched_fail(SCHED_FAILED, NULL,
 		    "%s (at vtime %" PRId64 " ns, pid %d tid %d)", err,
 		    sched_now(), td->td_proc->p_pid, td->td_tid);
+	case LHOST_SCRIPT_ERROR:
 	case LHOST_ABORTED:
 		sched_fail(SCHED_ERROR, NULL,
 		    "%s (at vtime %" PRId64 " ns, pid %d tid %d)", err,
