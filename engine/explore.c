@@ -53,7 +53,9 @@
  *     not enter sleep sets.
  *
  * Failures are grouped by signature: status, kernel function and message
- * without its "(at vtime ...)" suffix.  The first failure of each signature
+ * without its "(at vtime ...)" suffix, every "seq N" in it read as "seq #"
+ * (the use-after-free panic's "freed at seq 91" differs from schedule to
+ * schedule for the same bug).  The first failure of each signature
  * is shrunk: its decision log (observed through the run's sched_dfs log) is
  * replayed leniently (SCHED_DFS with tids) while non-default choices
  * (preemptions, other choices, sim.choose values other than 1) are replaced by
@@ -91,6 +93,7 @@
  *
  * The host clock is the caller's (out_of_time), never read inside a run.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,14 +184,35 @@ xrealloc(void *p, size_t n)
 	return (p);
 }
 
-/* The message without the "(at vtime ...)" suffix that varies by run. */
+/*
+ * The message without what varies by run for the same failure: the "(at
+ * vtime ...)" suffix, and the number of every "seq N" (a transition's
+ * sequence number, as in "freed at seq 91"), written "seq #".
+ */
 void
 explore_signature_msg(char *dst, size_t len, const char *msg)
 {
 	const char *at = strstr(msg, " (at vtime ");
+	const char *end = at != NULL ? at : msg + strlen(msg);
+	size_t o = 0;
 
-	snprintf(
-	    dst, len, "%.*s", at != NULL ? (int)(at - msg) : (int)len, msg);
+	if (len == 0)
+		return;
+	while (msg < end && o + 1 < len) {
+		if (strncmp(msg, "seq ", 4) == 0 && msg + 4 < end
+		    && isdigit((unsigned char)msg[4])
+		    && (o == 0 || !isalnum((unsigned char)dst[o - 1]))) {
+			msg += 4;
+			while (msg < end && isdigit((unsigned char)*msg))
+				msg++;
+			o += (size_t)snprintf(dst + o, len - o, "seq #");
+			if (o >= len)
+				o = len - 1;
+			continue;
+		}
+		dst[o++] = *msg++;
+	}
+	dst[o] = '\0';
 }
 
 static bool

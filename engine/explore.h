@@ -175,7 +175,11 @@ void explore_run(const struct explore_opts *o, const struct explore_ops *ops,
 void explore_touch(
     struct explore *ex, uint64_t step, const char *name, size_t len);
 
-/* The message without the "(at vtime ...)" suffix that varies by run. */
+/*
+ * The message as failures are grouped: without the "(at vtime ...)" suffix
+ * that varies by run, and with every "seq N" written "seq #" (the
+ * use-after-free panic's "freed at seq 91" varies by schedule too).
+ */
 void explore_signature_msg(char *dst, size_t len, const char *msg);
 
 #endif /* ENGINE_EXPLORE_H */

@@ -20,7 +20,15 @@ enum rng_stream {
 	RNG_STREAM_SIM = 2,
 	RNG_STREAM_LUA = 3,
 	RNG_STREAM_EXPLORE = 4,
+	/* The failing branches of 'explore' fail points (random, pct). */
+	RNG_STREAM_FAILPOINT_EXPLORE = 5,
 };
+
+/*
+ * 'P%return' fail points: one stream each, numbered this base plus a 32-bit
+ * hash of the fail point's name (sim/kernel.c).
+ */
+#define RNG_STREAM_FAILPOINT_BASE ((uint64_t)1 << 32)
 
 /* Seeds r for stream 'stream' of run seed 'seed'. */
 void rng_init(struct rng *r, uint64_t seed, uint64_t stream);

@@ -36,7 +36,8 @@ struct sched {
 	enum sched_status status;
 	char message[1024];
 	const char *fail_func;
-	struct rng rng[RNG_STREAM_EXPLORE + 1];
+	struct rng rng[RNG_STREAM_FAILPOINT_EXPLORE + 1];
+	uint64_t fp_fired; /* failing branches of 'explore' fail points */
 	/* PCT state. */
 	int64_t pct_change[16];
 	int pct_nchange;
@@ -110,7 +111,7 @@ sched_new(struct sched **ret_s, const struct sched_config *cfg)
 	TAILQ_INIT(&s->dead);
 	s->realtime_off_ns = cfg->realtime_offset_ns;
 	s->status = SCHED_RUNNING;
-	for (i = RNG_STREAM_SCHED; i <= RNG_STREAM_EXPLORE; i++)
+	for (i = RNG_STREAM_SCHED; i <= RNG_STREAM_FAILPOINT_EXPLORE; i++)
 		rng_init(&s->rng[i], cfg->seed, (uint64_t)i);
 	if ((error = evq_new(&s->evq)) != 0
 	    || (error = fiber_new_host(&s->host)) != 0) {
@@ -511,6 +512,7 @@ dfs_note(struct sched *s, bool is_choose, int n, int chosen, int def, int curi,
 	}
 	p = &d->pts[d->npts++];
 	p->is_choose = is_choose;
+	p->is_failpoint = false;
 	p->n = n;
 	p->chosen = chosen;
 	p->def = def;
@@ -653,15 +655,17 @@ sched_point(void)
 	switch_to(s, cur->td_fiber, next);
 }
 
-int64_t
-sched_choose(int64_t n, const char *label)
+/*
+ * A 'choose' decision in [1, n].  is_fp: a fail point's evaluation (n = 2,
+ * 2 = it fails): random and pct take the failing branch with probability
+ * 1/SCHED_FP_ODDS, from their own stream, while the run's budget lasts.
+ */
+static int64_t
+choose(struct sched *s, int64_t n, const char *label, bool is_fp)
 {
-	struct sched *s = self;
 	int64_t v;
 	char buf[24];
 
-	if (n <= 1)
-		return (1);
 	switch (s->cfg.strategy) {
 	case SCHED_REPLAY:
 		v = replay_next(s, true);
@@ -691,19 +695,63 @@ sched_choose(int64_t n, const char *label)
 		break;
 	}
 	default:
+		if (is_fp) {
+			uint64_t budget = s->cfg.fp_budget != 0
+			    ? s->cfg.fp_budget
+			    : SCHED_FP_BUDGET;
+
+			v = s->fp_fired < budget
+				&& rng_below(
+				       &s->rng[RNG_STREAM_FAILPOINT_EXPLORE],
+				       SCHED_FP_ODDS)
+				    == 0
+			    ? 2
+			    : 1;
+			break;
+		}
 		v = 1
 		    + (int64_t)rng_below(
 			&s->rng[RNG_STREAM_SCHED], (uint64_t)n);
 		break;
 	}
-	if (s->dfs != NULL)
+	if (is_fp && v == 2)
+		s->fp_fired++;
+	if (s->dfs != NULL) {
 		dfs_note(s, true, n > INT32_MAX ? INT32_MAX : (int)n,
 		    (int)(v - 1), 0, -1, s->cur != NULL ? s->cur->td_tid : 0,
 		    s->cur != NULL ? s->cur->td_pid : 0);
+		s->dfs->pts[s->dfs->npts - 1].is_failpoint = is_fp;
+	}
 	snprintf(buf, sizeof(buf), "%" PRId64, n);
 	record_decision(
 	    s, "choose", s->cur != NULL ? s->cur->td_tid : 0, v, buf, label);
 	return (v);
+}
+
+int64_t
+sched_choose(int64_t n, const char *label)
+{
+	if (n <= 1)
+		return (1);
+	return (choose(self, n, label, false));
+}
+
+bool
+sched_failpoint(const char *label)
+{
+	return (choose(self, 2, label, true) == 2);
+}
+
+uint64_t
+sched_seed(void)
+{
+	return (self->cfg.seed);
+}
+
+bool
+sched_running(void)
+{
+	return (self != NULL && self->status == SCHED_RUNNING);
 }
 
 /* Leaves the current thread, which cannot go on, for the next one. */

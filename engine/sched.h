@@ -83,6 +83,7 @@ struct sched_dfs_point {
 	int tid; /* the chosen thread, or the thread that chose */
 	int pid; /* its process */
 	uint64_t cand; /* tids[cand .. cand + n): the candidates (sched) */
+	bool is_failpoint; /* a fail point's choose (chosen 1: it failed) */
 };
 
 struct sched_dfs {
@@ -133,7 +134,16 @@ struct sched_config {
 	 * counters are reset by sched_new.
 	 */
 	struct sched_dfs *dfs;
+	/*
+	 * random and pct: at most this many failing branches of 'explore'
+	 * fail points per run (0: SCHED_FP_BUDGET).
+	 */
+	uint64_t fp_budget;
 };
+
+/* Defaults for 'explore' fail points under random and pct. */
+#define SCHED_FP_BUDGET 1 /* failing branches per run */
+#define SCHED_FP_ODDS 4 /* each evaluation fails with probability 1/4 */
 
 /* Creates a scheduler and makes it sched_self().  Returns 0 or ENOMEM. */
 int sched_new(struct sched **ret_s, const struct sched_config *cfg);
@@ -192,6 +202,22 @@ void sched_point(void);
  * the strategy (fifo: 1) and recorded.
  */
 int64_t sched_choose(int64_t n, const char *label);
+
+/*
+ * An evaluation of a fail point set to 'explore': a 'choose' decision of n =
+ * 2 labelled label ("failpoint:kqueue_register:knote_alloc"), chosen 1 when
+ * the evaluation passes and 2 when it fails.  fifo and dfs without a forced
+ * prefix pass; random and pct fail with probability 1/SCHED_FP_ODDS while
+ * the run's budget (sched_config.fp_budget) lasts, drawing from
+ * RNG_STREAM_FAILPOINT_EXPLORE; replay follows the log.  True: it fails.
+ */
+bool sched_failpoint(const char *label);
+
+/* The run's seed. */
+uint64_t sched_seed(void);
+
+/* Whether a run exists and has not ended yet. */
+bool sched_running(void);
 
 /*
  * Ends the run with status (not SCHED_PASSED) and a message, attributing it

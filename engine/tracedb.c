@@ -500,6 +500,34 @@ tracedb_decisions_free(struct sched_decision *log, size_t n)
 	free(log);
 }
 
+void
+tracedb_failpoints(
+    struct tracedb *db, int64_t run, char ***ret_specs, size_t *ret_n)
+{
+	sqlite3_stmt *st;
+	char **specs = NULL;
+	size_t n = 0, cap = 0;
+
+	/* Settings of no thread (tid 0): made before pid 1 started. */
+	sqlite3_prepare_v2(db->db,
+	    "SELECT field || '=' || new FROM trace WHERE run_id = ?1 AND "
+	    "tid = 0 AND func = 'sim_failpoint_set' ORDER BY seq",
+	    -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			specs = realloc(specs, cap * sizeof(*specs));
+			if (specs == NULL)
+				oom();
+		}
+		specs[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	*ret_specs = specs;
+	*ret_n = n;
+}
+
 static int
 exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {

@@ -120,6 +120,15 @@ void tracedb_modules(struct tracedb *db, int64_t run,
 void tracedb_modules_free(struct tracedb_module *mods, size_t n);
 
 /*
+ * Loads the fail-point settings a run made before its first thread started
+ * (the scenario's 'failpoints' field, then the command line), as NAME=SPEC
+ * in sequence order: what a re-execution applies again.  Free with
+ * tracedb_lines_free.  Out of memory is fatal.
+ */
+void tracedb_failpoints(
+    struct tracedb *db, int64_t run, char ***ret_specs, size_t *ret_n);
+
+/*
  * The latest search of evsim explore in db with the same path, source hash,
  * kernel, strategy, seed base, shard and keep_going as key (its other
  * fields ignored): fills key->id, next, done, failures, crashes and

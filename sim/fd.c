@@ -284,6 +284,9 @@ fdalloc(struct filedesc *fdp, int minfd, int *ret_fd)
 {
 	int fd, max = fd_maxfiles();
 
+	/* The table is full: kern.maxfilesperproc, RLIMIT_NOFILE. */
+	if (SIM_FAIL_POINT(SIM_FP_FDALLOC_MAXFILESPERPROC))
+		return (EMFILE);
 	/* Every slot below 'fd_freefile' is in use (FreeBSD's hint). */
 	for (fd = minfd > fdp->fd_freefile ? minfd : fdp->fd_freefile; fd < max;
 	     fd++) {
@@ -311,6 +314,13 @@ fget(struct thread *td, int fd, struct file **ret_fp)
 	struct file *fp = fget_noref(td->td_proc->p_fd, fd);
 
 	if (fp == NULL)
+		return (EBADF);
+	/*
+	 * fget_unlocked(): the reference is taken only if the file is not
+	 * being closed (refcount_acquire_if_not_zero); a file closed under
+	 * us is EBADF, as if the slot were already empty.
+	 */
+	if (SIM_FAIL_POINT(SIM_FP_FGET_FHOLD))
 		return (EBADF);
 	fhold(fp);
 	*ret_fp = fp;
@@ -340,7 +350,7 @@ fdrop(struct file *fp, struct thread *td)
 		error = fp->f_ops->fo_close(fp, td);
 	sim_trace_freed(__func__, &fp->f_obj);
 	files_remove(fp);
-	free(fp);
+	sim_quarantine(fp, &fp->f_obj, __func__);
 	return (error);
 }
 
@@ -653,5 +663,5 @@ fdescfree(struct thread *td)
 	free(fdp->fd_knlist);
 	free(fdp->fd_knhash);
 	free(fdp->fd_ofiles);
-	free(fdp);
+	sim_quarantine(fdp, &fdp->fd_obj, __func__);
 }

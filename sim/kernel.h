@@ -73,6 +73,12 @@ struct sim_revision {
 	 * KNOTE(NOTE_EXIT).
 	 */
 	bool rev_exit_2003;
+	/*
+	 * kern_fork.c of FreeBSD 5.x: fork1() makes the child runnable
+	 * (setrunqueue()) before KNOTE(NOTE_FORK); do_fork() now calls
+	 * knote_fork() first.
+	 */
+	bool rev_fork_2003;
 };
 
 /* The revision named name, or NULL (with a list of valid names in err). */
@@ -250,6 +256,96 @@ int sim_tunable_set(const char *name, int64_t value);
 int sim_tunable_check(const char *name, int64_t value);
 /* Fast read of a known tunable; aborts on a typo in the model. */
 int64_t sim_tunable(const char *name);
+
+/*
+ * Fail points, after FreeBSD's fail(9): every place where the modelled
+ * kernel can fail for reasons outside the caller's arguments (an M_NOWAIT
+ * or KM_NOSLEEP allocation, a resource limit, fhold() on a closing file).
+ * Each is named "FUNCTION:SITE" and belongs to one kernel kind (or both:
+ * the shared layer).  A model tests one with SIM_FAIL_POINT(id) where the
+ * kernel tests its allocation or limit, and takes the kernel's error path
+ * when it is true.  Off (the default), the test is one load and one
+ * predictable branch.
+ */
+enum sim_fp {
+	/* FreeBSD kqueue (sys/kern/kern_event.c). */
+	SIM_FP_KQUEUE_REGISTER_KNOTE_ALLOC,
+	SIM_FP_KQUEUE_EXPAND_MALLOC,
+	SIM_FP_KNOTE_FORK_KQUEUE_REGISTER,
+	SIM_FP_FILT_TIMERATTACH_KQ_CALLOUTMAX,
+	SIM_FP_FILT_TIMERCOPY_KQ_CALLOUTMAX,
+	SIM_FP_KQUEUE_FORK_COPY_KNOTE_FHOLD,
+	SIM_FP_KERN_KQUEUE_ALLOC_CHGKQCNT,
+	/* illumos portfs. */
+	SIM_FP_PORT_ALLOC_EVENT_LOCAL_KMEM_CACHE_ALLOC,
+	SIM_FP_PORT_ALLOC_EVENT_LOCAL_PORT_MAX_EVENTS,
+	SIM_FP_PORT_CREATE_MAX_PORT_IDS,
+	SIM_FP_PORT_ASSOCIATE_KSOURCE_KMEM_ZALLOC,
+	SIM_FP_TIMER_CREATE_TIMER_MAX,
+	/* The shared process and descriptor layer. */
+	SIM_FP_FDALLOC_MAXFILESPERPROC,
+	SIM_FP_FGET_FHOLD,
+	SIM_FP_FORK1_MAXPROC,
+	SIM_FP_THREAD_CREATE_MAX_THREADS_PER_PROC,
+	SIM_NFP
+};
+
+/* Which kernels have a fail point. */
+#define SIM_FP_FREEBSD 0x1
+#define SIM_FP_ILLUMOS 0x2
+/* freebsd@7773002's model of its own (sim/freebsd/kern_event_7773002.c). */
+#define SIM_FP_FREEBSD_7773002 0x4
+
+struct sim_failpoint_info {
+	const char *fpi_name; /* "kqueue_register:knote_alloc" */
+	const char *fpi_func; /* "kqueue_register" */
+	const char *fpi_site; /* "knote_alloc" */
+	int fpi_errno; /* what the caller sees (0: none, see fpi_effect) */
+	int fpi_kernels; /* SIM_FP_FREEBSD | SIM_FP_ILLUMOS | ... */
+	const char *fpi_effect; /* the kernel's error path, one line */
+};
+
+/* Nonzero while fail point i is set to anything but "off". */
+extern unsigned char sim_fp_armed[SIM_NFP];
+
+/* Evaluates an armed fail point: true if it fires (recorded). */
+bool sim_failpoint_eval(enum sim_fp fp);
+
+#define SIM_FAIL_POINT(fp)                                                     \
+	(__builtin_expect(sim_fp_armed[(fp)] != 0, 0) && sim_failpoint_eval(fp))
+
+/* Fail point i's description, or NULL past the last one. */
+const struct sim_failpoint_info *sim_failpoint_at(int i);
+
+/*
+ * Whether spec is valid ("off", "return", "N*return", "P%return",
+ * "explore"): 0 or EINVAL.
+ */
+int sim_failpoint_spec_check(const char *spec);
+
+/*
+ * Sets fail point name of the running kernel to spec: 0, ENOENT (no such
+ * fail point in this kernel kind; an alias is accepted), EINVAL (bad spec).
+ * The 'P%return' stream is seeded from seed.  During a run, a change is
+ * recorded as a transition (func "sim_failpoint_set", object "failpoint",
+ * field the name, old and new the specs).
+ */
+int sim_failpoint_set(const char *name, const char *spec, uint64_t seed);
+
+/*
+ * The current spec of fail point name ("off", "2*return" after one of
+ * three evaluations, ...), or NULL when the running kernel has none.
+ */
+const char *sim_failpoint_get(const char *name);
+
+/*
+ * Whether name is a fail point of kernel revision rev (after aliases): 0 or
+ * ENOENT.
+ */
+int sim_failpoint_check(const char *name, const struct sim_revision *rev);
+
+/* The SIM_FP_* bit of the model rev runs on. */
+int sim_failpoint_kernel(const struct sim_revision *rev);
 
 /*
  * Global kernel invariants (sim/invariants.c), checked at every scheduling

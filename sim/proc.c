@@ -354,7 +354,7 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 		return (EINVAL);
 	if ((flags & RFPROC) == 0)
 		return (EINVAL); /* XXX: rfork without RFPROC not modelled */
-	if (sim_kern->k_nextpid > 99999)
+	if (sim_kern->k_nextpid > 99999 || SIM_FAIL_POINT(SIM_FP_FORK1_MAXPROC))
 		return (EAGAIN);
 	p2 = proc_alloc(sim_kern->k_nextpid++);
 	sim_trace_created("fork1", &p2->p_obj);
@@ -390,10 +390,18 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 	td2->td_sigmask = td->td_sigmask;
 	thread_set_user(td2, uops, arg);
 	set_state(p2, PRS_NORMAL, "fork1");
-	thread_link_start(td2, "main");
-	/* The child is runnable: now knote_fork() and friends. */
+	/*
+	 * do_fork() tells the interested parties (knote_fork()) before it
+	 * makes the child runnable (sched_add()): the child cannot run, let
+	 * alone exit, before its NOTE_TRACK notes exist.  The 2003 fork1()
+	 * made it runnable (setrunqueue()) first, then did KNOTE(NOTE_FORK).
+	 */
+	if (sim_kern->k_rev->rev_fork_2003)
+		thread_link_start(td2, "main");
 	if (sim_kern->k_ops->ko_fork != NULL)
 		sim_kern->k_ops->ko_fork(td, p1, p2);
+	if (!sim_kern->k_rev->rev_fork_2003)
+		thread_link_start(td2, "main");
 	*ret_pid = p2->p_pid;
 	return (0);
 }
@@ -441,7 +449,8 @@ thread_create(
 	struct proc *p = td->td_proc;
 	struct thread *td2;
 
-	if (p->p_numthreads >= 1000)
+	if (p->p_numthreads >= 1000
+	    || SIM_FAIL_POINT(SIM_FP_THREAD_CREATE_MAX_THREADS_PER_PROC))
 		return (EAGAIN); /* XXX: FreeBSD says EPROCLIM */
 	td2 = thread_alloc(p, false);
 	td2->td_sigmask = td->td_sigmask;

@@ -83,6 +83,8 @@ void
 sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id)
 {
 	snprintf(obj->so_name, sizeof(obj->so_name), "%s#%" PRId64, kind, id);
+	obj->so_freed_by = NULL;
+	obj->so_freed_seq = 0;
 }
 
 void
@@ -249,9 +251,76 @@ sim_trace_created(const char *func, const struct sim_obj *obj)
 }
 
 void
-sim_trace_freed(const char *func, const struct sim_obj *obj)
+sim_trace_freed(const char *func, struct sim_obj *obj)
 {
-	sched_trace(func, obj->so_name, "(life)", "created", "freed");
+	obj->so_freed_seq
+	    = sched_trace(func, obj->so_name, "(life)", "created", "freed");
+	obj->so_freed_by = func;
+}
+
+/* The quarantine: a ring of at most SIM_QUARANTINE_MAX allocations. */
+static struct {
+	void **mem;
+	size_t head, n;
+	uint64_t recycled;
+} quarantine;
+
+void
+sim_quarantine(void *mem, struct sim_obj *obj, const char *func)
+{
+	if (mem == NULL)
+		return;
+	if (obj != NULL && obj->so_freed_by == NULL) {
+		obj->so_freed_by = func;
+		obj->so_freed_seq
+		    = sched_self() != NULL ? trace_seq(sched_trace_sink()) : 0;
+	}
+	if (quarantine.mem == NULL) {
+		quarantine.mem = calloc(SIM_QUARANTINE_MAX, sizeof(void *));
+		if (quarantine.mem == NULL)
+			sim_oom();
+	}
+	if (quarantine.n < SIM_QUARANTINE_MAX) {
+		quarantine.mem[(quarantine.head + quarantine.n++)
+		    % SIM_QUARANTINE_MAX]
+		    = mem;
+		return;
+	}
+	/* Full: the oldest entry goes back to the host allocator. */
+	free(quarantine.mem[quarantine.head]);
+	quarantine.mem[quarantine.head] = mem;
+	quarantine.head = (quarantine.head + 1) % SIM_QUARANTINE_MAX;
+	if (quarantine.recycled++ == 0 && sched_self() != NULL)
+		sched_trace(
+		    "sim_quarantine", "quarantine", "recycled", "0", "1");
+}
+
+void
+sim_quarantine_drain(void)
+{
+	while (quarantine.n > 0) {
+		free(quarantine.mem[quarantine.head]);
+		quarantine.head = (quarantine.head + 1) % SIM_QUARANTINE_MAX;
+		quarantine.n--;
+	}
+	quarantine.head = 0;
+	quarantine.recycled = 0;
+}
+
+uint64_t
+sim_quarantine_recycled(void)
+{
+	return (quarantine.recycled);
+}
+
+_Noreturn void
+sim_kasan_report(const struct sim_obj *obj, const char *func)
+{
+	sim_panic(func,
+	    "use after free of %s (freed at seq %" PRIu64
+	    " by %s, accessed by %s)",
+	    obj->so_name[0] != '\0' ? obj->so_name : "an unnamed object",
+	    obj->so_freed_seq, obj->so_freed_by, func);
 }
 
 static char kassert_buf[512];

@@ -84,6 +84,9 @@ const char *sim_errname_of_number(int number);
  */
 struct sim_obj {
 	char so_name[32];
+	/* Once freed (see sim_quarantine): by which function, at which seq. */
+	const char *so_freed_by;
+	uint64_t so_freed_seq;
 };
 
 /* Names obj as the next object of kind ("knote", "proc", "file", ...). */
@@ -141,9 +144,51 @@ void sim_trace_str(const char *func, const struct sim_obj *obj,
 			    (uint64_t)(lval));                                 \
 	} while (0)
 
-/* Object life: field "(life)", "" -> "created" and "created" -> "freed". */
+/*
+ * Object life: field "(life)", "" -> "created" and "created" -> "freed".
+ * sim_trace_freed() also marks obj freed (for SIM_KASAN_ACCESS).
+ */
 void sim_trace_created(const char *func, const struct sim_obj *obj);
-void sim_trace_freed(const char *func, const struct sim_obj *obj);
+void sim_trace_freed(const char *func, struct sim_obj *obj);
+
+/*
+ * Simulated KASAN.  Freed model objects (knotes, kqueues, callouts, files,
+ * descriptor tables, ports, port events; processes and threads stay until
+ * the end of the run anyway) are handed to sim_quarantine() instead of
+ * free(): their memory, name and the record of their free stay valid while
+ * at most SIM_QUARANTINE_MAX objects wait; beyond that the oldest is
+ * really freed (the first time in a run, a transition of object
+ * 'quarantine' says so).  Where the kernel would dereference a pointer
+ * that may be stale, the model calls SIM_KASAN_ACCESS(obj, func) first: on
+ * a freed object the run ends as the panic "use after free of knote#12
+ * (freed at seq 811 by knote_free, accessed by knote_fork)".  Each guard
+ * names, in a comment, the kernel access it stands for.
+ */
+#define SIM_QUARANTINE_MAX 8192
+
+/*
+ * Takes mem (allocated with malloc) instead of free(); obj, when not NULL,
+ * is the model object inside it, marked freed by func unless
+ * sim_trace_freed() did already.
+ */
+void sim_quarantine(void *mem, struct sim_obj *obj, const char *func);
+/* Frees every object in quarantine (the end of a run). */
+void sim_quarantine_drain(void);
+/* How many objects were really freed early because the quarantine was full. */
+uint64_t sim_quarantine_recycled(void);
+
+_Noreturn void sim_kasan_report(const struct sim_obj *obj, const char *func);
+
+/*
+ * After the run has ended (the simulator's own teardown) nothing is
+ * reported: that is not the kernel's access.
+ */
+#define SIM_KASAN_ACCESS(obj, func)                                            \
+	do {                                                                   \
+		if (__builtin_expect((obj)->so_freed_by != NULL, 0)            \
+		    && sched_running())                                        \
+			sim_kasan_report((obj), (func));                       \
+	} while (0)
 
 /*
  * KASSERT: always compiled in; a failed assertion is a simulated kernel

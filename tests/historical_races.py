@@ -21,7 +21,7 @@ RACES = [
     ("scenarios/fork/cponfork_timer_race.lua", "freebsd@b11289f", "freebsd",
      "panic", "knote already queued"),
     ("scenarios/races/hist_d18316_track_fork_vs_close.lua", "freebsd@pre-D18316", "freebsd",
-     "panic", "was freed while the knlist was unlocked"),
+     "panic", "use after free of knote#"),
     ("scenarios/races/hist_d8898_scan_vs_knote_fork.lua", "freebsd@pre-D8898", "freebsd",
      "panic", "another holder cleared KN_INFLUX"),
     ("scenarios/races/hist_r295012_note_child_exit.lua", "freebsd@pre-r295012", "freebsd",

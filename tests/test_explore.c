@@ -343,3 +343,30 @@ Test(explore, jobs_and_shards_explore_what_one_worker_does)
 	split(o, 3, 1, &r);
 	cr_assert_eq(r.done, 30);
 }
+
+Test(explore, signatures_ignore_vtime_and_transition_numbers)
+{
+	char a[256], b[256], c[256];
+
+	explore_signature_msg(a, sizeof(a),
+	    "panic: use after free of knote#1 (freed at seq 91 by knote_drop, "
+	    "accessed by knote_fork) (at vtime 120 ns)");
+	explore_signature_msg(b, sizeof(b),
+	    "panic: use after free of knote#1 (freed at seq 89 by knote_drop, "
+	    "accessed by knote_fork)");
+	cr_assert_str_eq(a,
+	    "panic: use after free of knote#1 (freed at seq # by knote_drop, "
+	    "accessed by knote_fork)");
+	cr_assert_str_eq(a, b);
+	/* other numbers stay: a different object is a different failure */
+	explore_signature_msg(c, sizeof(c),
+	    "panic: use after free of knote#2 (freed at seq 91 by knote_drop, "
+	    "accessed by knote_fork)");
+	cr_assert_str_neq(a, c);
+	/* only a word "seq" followed by a number */
+	explore_signature_msg(c, sizeof(c), "subseq 3, seq x, seq 12");
+	cr_assert_str_eq(c, "subseq 3, seq x, seq #");
+	/* truncation keeps the string terminated */
+	explore_signature_msg(c, 8, "at seq 12345");
+	cr_assert_str_eq(c, "at seq ");
+}

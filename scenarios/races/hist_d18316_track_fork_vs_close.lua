@@ -8,8 +8,9 @@
 -- kqueue (EBADF, NOTE_TRACKERR) and knote_fork() relocks the knlist before
 -- it leaves flux, so kqueue_drain() waits for it.
 -- freebsd@pre-D18316: knote_fork() leaves flux first; the drain frees the
--- knote and the list walk continues from the freed knote: the model panics
--- in knote_fork ("a knote was freed while the knlist was unlocked").
+-- knote and the list walk continues from the freed knote: the quarantine
+-- catches it ("panic: use after free of knote#N (freed at seq S by
+-- knote_free, accessed by knote_fork)").
 --
 -- evsim explore scenarios/races/hist_d18316_track_fork_vs_close.lua \
 --   --kernel freebsd@pre-D18316 --strategy random --runs 1000

@@ -84,6 +84,7 @@ int cmd_coverage(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
+int cmd_failpoints(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

@@ -73,6 +73,8 @@ struct xopts {
 	bool check, resume;
 	int progress; /* -1: on a terminal, 0: never, 1: always */
 	int jobs;
+	const char *fps[64]; /* --failpoint NAME=SPEC, for every run */
+	int nfps;
 };
 
 /* A worker: the run callback's state. */
@@ -315,6 +317,8 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	xw.o.have_seed = true;
 	xw.o.quiet = true;
 	xw.o.check = xo->check;
+	xw.o.failpoints = xo->fps;
+	xw.o.nfailpoints = xo->nfps;
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
@@ -358,7 +362,8 @@ print_help(void)
 	    "[--keep-going]\n"
 	    "         [--jobs J] [--shard I/N|auto [--shards N]] "
 	    "[--resume] [--progress]\n"
-	    "         [--no-check] [--shrink-attempts N]\n\n"
+	    "         [--no-check] [--shrink-attempts N] "
+	    "[--failpoint NAME=SPEC]...\n\n"
 	    "Runs the scenario under many schedules until one fails (or "
 	    "all, with\n--keep-going).  random and pct:D (default D = 3) "
 	    "run schedule i with seed\nBASE + i (--runs, default 1000); "
@@ -377,7 +382,9 @@ print_help(void)
 	    "where --db says it stopped.\nA schedule on which evsim itself "
 	    "dies is recorded with status crashed\nand the search goes on "
 	    "(exit 2).  Progress goes to standard error on a\nterminal "
-	    "(--progress: always).\n\n"
+	    "(--progress: always).\n"
+	    "--failpoint sets a fail point in every run, as for evsim run; "
+	    "with SPEC\nexplore the search also tries its failing branch.\n\n"
 	    "examples:\n"
 	    "  evsim explore scenarios/fork/cponfork_timer_race.lua "
 	    "--kernel freebsd@b11289f\n"
@@ -388,7 +395,10 @@ print_help(void)
 	    "  evsim explore race.lua --shard 0/2 --db a.db; evsim merge "
 	    "all.db a.db b.db\n"
 	    "  evsim explore race.lua --runs 100000 --keep-going --db r.db "
-	    "--resume\n");
+	    "--resume\n"
+	    "  evsim explore scenarios/fork/classic_note_fork_track.lua "
+	    "--strategy dfs:1 \\\n"
+	    "      --failpoint knote_fork:kqueue_register=explore\n");
 }
 
 /* Schedules of the shard from its schedule start (random, pct). */
@@ -664,12 +674,16 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 			       "\n    evsim report %s --run %" PRId64
 			       " -o report.html\n",
 			    xo->db, ms[i].run_id, xo->db, ms[i].run_id);
-		if (xo->e.kind != EXPLORE_DFS)
+		if (xo->e.kind != EXPLORE_DFS) {
 			printf("    evsim run %s --strategy %s --seed %" PRIu64
-			       "%s%s   (the unshrunk schedule)\n",
+			       "%s%s",
 			    xo->path, xo->strategy, g->first_seed,
 			    xo->kernel ? " --kernel " : "",
 			    xo->kernel ? xo->kernel : "");
+			for (s = 0; s < xo->nfps; s++)
+				printf(" --failpoint %s", xo->fps[s]);
+			printf("   (the unshrunk schedule)\n");
+		}
 	}
 	free(ms);
 	return (nms > 0 ? EXIT_FAILED : 0);
@@ -876,6 +890,7 @@ cmd_explore(int argc, char **argv)
 		{ "progress", no_argument, NULL, 'P' },
 		{ "no-progress", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "failpoint", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_strategy strat;
@@ -922,6 +937,13 @@ cmd_explore(int argc, char **argv)
 		case 'h':
 			print_help();
 			return (0);
+		case 'F': /* checked by sim_run() in every worker */
+			if (xo.nfps
+			    == (int)(sizeof(xo.fps) / sizeof(xo.fps[0])))
+				return (
+				    usage_error("too many --failpoint%s", ""));
+			xo.fps[xo.nfps++] = optarg;
+			break;
 		case 'r':
 			xo.e.runs = strtoull(optarg, &end, 10);
 			xo.e.runs_given = true;

@@ -60,6 +60,8 @@ cmd_kernels(int argc, char **argv)
 			printf("%-20s   switch rev_pipeclose_2003\n", "");
 		if (rev->rev_exit_2003)
 			printf("%-20s   switch rev_exit_2003\n", "");
+		if (rev->rev_fork_2003)
+			printf("%-20s   switch rev_fork_2003\n", "");
 		if (rev->rev_fop_keeps_user)
 			printf("%-20s   switch rev_fop_keeps_user\n", "");
 	}

@@ -22,6 +22,7 @@ usage(void)
 {
 	printf("usage: evsim run FILE [--seed N] [--db PATH] [--kernel K] "
 	       "[--strategy S]\n"
+	       "                 [--failpoint NAME=SPEC]...\n"
 	       "                 [--no-record] [--trace-out PATH] [--quiet] "
 	       "[--check|--no-check]\n"
 	       "                 [--cpu-limit SEC]\n\n"
@@ -33,6 +34,10 @@ usage(void)
 	       "Strategies: fifo (default), random, pct[:D].\n"
 	       "--check verifies the global kernel invariants at every "
 	       "decision (default off).\n"
+	       "--failpoint sets a fail point (see evsim failpoints) after "
+	       "the scenario's own\n"
+	       "'failpoints' field; SPEC is off, return, N*return, P%%return "
+	       "or explore.\n"
 	       "--cpu-limit ends the run as error after SEC seconds of host "
 	       "CPU time\n"
 	       "(default 300): a watchdog for work stuck inside one library "
@@ -43,7 +48,11 @@ usage(void)
 	       "--kernel freebsd@b11289f \\\n"
 	       "      --seed 74 --strategy random --db race.db\n"
 	       "  evsim run scenarios/basic/clocks.lua --no-record "
-	       "--trace-out clocks.txt\n");
+	       "--trace-out clocks.txt\n"
+	       "  evsim run scenarios/kqueue/cponfork_copy.lua --kernel "
+	       "freebsd@b11289f \\\n"
+	       "      --strategy random --seed 1 \\\n"
+	       "      --failpoint kqueue_fork_copy_knote:fhold=explore\n");
 }
 
 static char *
@@ -96,9 +105,11 @@ cmd_run(int argc, char **argv)
 		{ "no-check", no_argument, NULL, 'C' },
 		{ "cpu-limit", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "failpoint", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_strategy strat;
+	const char *fps[64];
 	struct sim_run_opts o;
 	struct sim_run_result r;
 	struct trace *t = NULL;
@@ -110,11 +121,19 @@ cmd_run(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.strategy = SCHED_FIFO;
+	o.failpoints = fps;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCL:h", opts, NULL))
+	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCL:hF:", opts, NULL))
 	    != -1) {
 		switch (c) {
+		case 'F': /* --failpoint NAME=SPEC, checked by sim_run() */
+			if (o.nfailpoints
+			    == (int)(sizeof(fps) / sizeof(fps[0])))
+				return (cli_usage_error("run",
+				    "too many --failpoint (at most 64)"));
+			fps[o.nfailpoints++] = optarg;
+			break;
 		case 's':
 			if (cli_parse_u64(optarg, &o.seed) != 0)
 				return (cli_usage_error("run",

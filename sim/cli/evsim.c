@@ -35,6 +35,7 @@ usage_main(FILE *f)
 	    "  coverage DB   state transitions seen in a database, and the "
 	    "allowed ones never seen\n"
 	    "  kernels       the kernel revisions --kernel accepts\n"
+	    "  failpoints    the fail points of a kernel, with their errno\n"
 	    "\n"
 	    "evsim COMMAND --help describes a command, with examples; "
 	    "evsim --version\nprints the version.\n"
@@ -57,6 +58,7 @@ static const struct {
 	{ "diff", cmd_diff },
 	{ "coverage", cmd_coverage },
 	{ "kernels", cmd_kernels },
+	{ "failpoints", cmd_failpoints },
 };
 
 int

@@ -70,7 +70,16 @@ struct kqueue *kqueue_registry_next(struct kqueue *kq);
 #define KQ_SET_REFCNT(kq, v)                                                   \
 	SIM_SET(&(kq)->kq_obj, "kq_refcnt", (kq)->kq_refcnt, (v))
 
-#define KQ_LOCK(kq) mtx_lock(&(kq)->kq_lock)
+/*
+ * KASAN: every access of the kernel to a kqueue through a pointer it keeps
+ * ('kn_kq', 'kq_forksrc', a file's 'f_data') starts by locking it; a
+ * kqueue_close()d one is reported there.
+ */
+#define KQ_LOCK(kq)                                                            \
+	do {                                                                   \
+		SIM_KASAN_ACCESS(&(kq)->kq_obj, __func__);                     \
+		mtx_lock(&(kq)->kq_lock);                                      \
+	} while (0)
 #define KQ_UNLOCK(kq) mtx_unlock(&(kq)->kq_lock)
 #define KQ_OWNED(kq) mtx_assert(&(kq)->kq_lock, MA_OWNED)
 #define KQ_NOTOWNED(kq) mtx_assert(&(kq)->kq_lock, MA_NOTOWNED)

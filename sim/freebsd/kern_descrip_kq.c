@@ -176,8 +176,29 @@ kqueue_fork_copy_knote(struct kqueue *kq, struct kqueue *kq1, struct knote *kn,
 		knote_free(kn1);
 		return;
 	}
+	/*
+	 * fhold() fails on a file whose reference count cannot grow: the
+	 * copy is dropped and the child silently goes without it.
+	 *
+	 * M0 (as committed) calls f_detach() on the copy before freeing it,
+	 * but the copy was never put on a knlist and is KN_DETACHED (it took
+	 * the parent's fields): filt_pipedetach() and the other fd detach
+	 * methods call knlist_remove(), which asserts "already detached"
+	 * (INVARIANTS) or faults in SLIST_REMOVE walking off the list's end.
+	 * XXX: whether main (M1) still calls f_detach() here is not known to
+	 * the model (no M1 source of this path); it frees the copy only.
+	 */
+	if (fop->f_isfd
+	    && SIM_FAIL_POINT(SIM_FP_KQUEUE_FORK_COPY_KNOTE_FHOLD)) {
+		if (m0) {
+			kn1->kn_knlist = kn->kn_knlist;
+			fop->f_detach(kn1);
+		}
+		knote_free(kn1);
+		return;
+	}
 	if (fop->f_isfd)
-		fhold(kn1->kn_fp); /* XXX: cannot fail here */
+		fhold(kn1->kn_fp);
 
 	/*
 	 * A copied timer is armed by f_copy and may fire on another CPU from

@@ -78,8 +78,9 @@
  * copied (its activations in the parent are lost meanwhile).  The copy
  * shares the parent's event source.
  *
- * Deviations from the kernel are marked XXX.  Memory allocation never fails
- * here (M_NOWAIT registrations from knote_fork cannot fail, XXX); there are
+ * Deviations from the kernel are marked XXX.  Allocations that may fail in
+ * the kernel (M_NOWAIT: knote_fork's registrations) and the resource limits
+ * fail here only through the fail points of sim/kernel.c; there are
  * no select/poll waiters on a kqueue (KQ_SEL is never set) and no SIGIO
  * (KQ_ASYNC, as in the kernel).
  */
@@ -414,9 +415,9 @@ knote_free(struct knote *kn)
 {
 	if (kn == NULL)
 		return;
-	if (kn->kn_obj.so_name[0] != '\0')
+	if (kn->kn_obj.so_name[0] != '\0' && kn->kn_obj.so_freed_by == NULL)
 		sim_trace_freed("knote_free", &kn->kn_obj);
-	free(kn);
+	sim_quarantine(kn, &kn->kn_obj, "knote_free");
 }
 
 void
@@ -538,6 +539,9 @@ kern_kqueue_alloc(struct thread *td, struct filedesc *fdp, int *fdip,
 	int error;
 
 	kqueue_runinit();
+	/* chgkqcnt(): RLIMIT_KQUEUES of the credential's user. */
+	if (SIM_FAIL_POINT(SIM_FP_KERN_KQUEUE_ALLOC_CHGKQCNT))
+		return (ENOMEM);
 	if (fdip != NULL) {
 		error = falloc(td, fpp, fdip, flags);
 		if (error != 0)
@@ -742,7 +746,16 @@ kqueue_register(
 			error = EINVAL;
 			goto done;
 		}
-		tkn = knote_alloc();
+		/*
+		 * knote_alloc(mflag): only the kernel's own registrations
+		 * (knote_fork) use M_NOWAIT, and only those may fail; the
+		 * failure shows below, where the spare knote is needed.
+		 */
+		if (!waitok
+		    && SIM_FAIL_POINT(SIM_FP_KQUEUE_REGISTER_KNOTE_ALLOC))
+			tkn = NULL;
+		else
+			tkn = knote_alloc();
 	} else {
 		tkn = NULL;
 	}
@@ -1007,6 +1020,10 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			do {
 				size += KQEXTENT;
 			} while (size <= fd);
+			/* malloc(9) with M_NOWAIT may fail: ENOMEM. */
+			if (!waitok
+			    && SIM_FAIL_POINT(SIM_FP_KQUEUE_EXPAND_MALLOC))
+				return (ENOMEM);
 			/*
 			 * XXX: the kernel allocates the new array before
 			 * taking the lock, copies the old one into it and
@@ -1037,6 +1054,10 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 		}
 	} else {
 		if (kq->kq_knhashmask == 0) {
+			/* hashinit_flags(HASH_NOWAIT) may fail: ENOMEM. */
+			if (!waitok
+			    && SIM_FAIL_POINT(SIM_FP_KQUEUE_EXPAND_MALLOC))
+				return (ENOMEM);
 			tmp_knhash = calloc(KN_HASHSIZE, sizeof(*tmp_knhash));
 			if (tmp_knhash == NULL)
 				abort();
@@ -1359,41 +1380,16 @@ kqueue_destroy(struct kqueue *kq)
 	    kq->kq_fdp == NULL, ("kqueue still attached to a file descriptor"));
 	knlist_destroy(&kq->kq_sel.si_note);
 	/*
-	 * XXX: not in the kernel, which would free the kqueue under a knote
-	 * attached after kqueue_drain() passed its list (a knote_fork()
-	 * registration before D18316) and fault later; the model panics here.
+	 * A knote attached after kqueue_drain() passed its list (a
+	 * knote_fork() registration before D18316) survives here, pointing
+	 * at the kqueue about to be freed: the kernel faults when it next
+	 * locks 'kn_kq' (KQ_LOCK checks the quarantine).  The tables go to
+	 * the quarantine too, so that the survivor's links stay readable
+	 * until then.
 	 */
-	for (int i = 0; i < kq->kq_knlistsize; i++)
-		KASSERT(SLIST_EMPTY(&kq->kq_knlist[i]),
-		    ("kqueue_destroy: %s: knote %s on fd %d survived the drain",
-			kq->kq_obj.so_name,
-			SLIST_FIRST(&kq->kq_knlist[i])->kn_obj.so_name, i));
-	for (int i = 0; kq->kq_knhashmask != 0 && i <= (int)kq->kq_knhashmask;
-	     i++)
-		KASSERT(SLIST_EMPTY(&kq->kq_knhash[i]),
-		    ("kqueue_destroy: %s: knote %s survived the drain",
-			kq->kq_obj.so_name,
-			SLIST_FIRST(&kq->kq_knhash[i])->kn_obj.so_name));
 	mtx_destroy(&kq->kq_lock);
-	free(kq->kq_knhash);
-	free(kq->kq_knlist);
-}
-
-/*
- * Whether the table a kqueue was created in still exists.  XXX: the kernel
- * would dereference a freed 'kq_fdp' (a copied KN_KQUEUE knote of M0 keeps
- * the parent's kqueue alive after the parent's table is gone); the model
- * turns that use-after-free into a panic instead of a host crash.
- */
-static bool
-kqueue_fdp_alive(struct filedesc *fdp)
-{
-	struct proc *p;
-
-	for (p = proc_first(); p != NULL; p = proc_next(p))
-		if (p->p_fd == fdp)
-			return (true);
-	return (false);
+	sim_quarantine(kq->kq_knhash, NULL, __func__);
+	sim_quarantine(kq->kq_knlist, NULL, __func__);
 }
 
 /* Models kqueue_close(): the last reference of the kqueue file is gone. */
@@ -1415,9 +1411,13 @@ kqueue_close(struct file *fp, struct thread *td)
 	 */
 	fdp = kq->kq_fdp;
 	kq->kq_fdp = NULL;
-	KASSERT(kqueue_fdp_alive(fdp),
-	    ("kqueue_close: %s: its descriptor table was freed",
-		kq->kq_obj.so_name));
+	/*
+	 * KASAN: the kernel locks 'kq_fdp' next.  A kqueue lives no longer
+	 * than its table, except that M0 copies KN_KQUEUE knotes into a
+	 * CPONFORK child, whose reference can keep the parent's kqueue after
+	 * the parent's table was freed.
+	 */
+	SIM_KASAN_ACCESS(&fdp->fd_obj, "kqueue_close");
 	if (!sx_xlocked(&fdp->fd_sx)) {
 		FILEDESC_XLOCK(fdp);
 		filedesc_unlock = 1;
@@ -1430,7 +1430,7 @@ kqueue_close(struct file *fp, struct thread *td)
 	kqueue_destroy(kq);
 	TAILQ_REMOVE(&kqs.all, kq, kq_all);
 	sim_trace_freed(__func__, &kq->kq_obj);
-	free(kq);
+	sim_quarantine(kq, &kq->kq_obj, __func__);
 	fp->f_data = NULL;
 
 	return (0);
@@ -1505,29 +1505,20 @@ knote(struct knlist *list, long hint, int lockflags)
  * dropped before the knlist is locked again, so kqueue_drain() (or any
  * dropper) may free the knote in between; the list walk then continues
  * from the freed knote's 'kn_selnext' (reference/kqueue.md section 5.2
- * item 2).  XXX: the kernel reads freed memory; the model looks the knote
- * up by name on the relocked list and returns false if it is gone.
+ * item 2): a use after free, which the quarantine catches (knote_fork()).
  */
-static bool
+static void
 knote_fork_leave_early(
     struct knlist *list, struct kqueue *kq, struct knote *kn, int error)
 {
-	struct knote *kn1;
-	char name[sizeof(kn->kn_obj.so_name)];
-
 	if (error)
 		KN_SET_FFLAGS(kn, kn->kn_fflags | NOTE_TRACKERR);
 	if (kn->kn_fop->f_event(kn, (long)NOTE_FORK))
 		KNOTE_ACTIVATE(kn, 0);
-	memcpy(name, kn->kn_obj.so_name, sizeof(name));
 	KQ_LOCK(kq);
 	kn_leave_flux(kn);
 	KQ_UNLOCK_FLUX(kq);
 	knl_lock(list);
-	SLIST_FOREACH(kn1, &list->kl_list, kn_selnext)
-		if (kn1 == kn && strcmp(kn1->kn_obj.so_name, name) == 0)
-			return (true);
-	return (false);
 }
 
 /*
@@ -1589,7 +1580,10 @@ knote_fork(struct knlist *list, int pid)
 			kev.fflags = (uint32_t)kn->kn_sfflags;
 			kev.data = (int64_t)kn->kn_id; /* parent */
 			kev.udata = kn->kn_kevent.udata; /* preserve udata */
-			error = kqueue_register(kq, &kev, NULL, 0);
+			error
+			    = SIM_FAIL_POINT(SIM_FP_KNOTE_FORK_KQUEUE_REGISTER)
+			    ? ENOMEM
+			    : kqueue_register(kq, &kev, NULL, 0);
 			if (error)
 				KN_SET_FFLAGS(
 				    kn, kn->kn_fflags | NOTE_TRACKERR);
@@ -1602,12 +1596,20 @@ knote_fork(struct knlist *list, int pid)
 		kev.fflags = (uint32_t)kn->kn_sfflags;
 		kev.data = (int64_t)kn->kn_id;
 		kev.udata = kn->kn_kevent.udata;
-		error = kqueue_register(kq, &kev, NULL, 0);
+		error = SIM_FAIL_POINT(SIM_FP_KNOTE_FORK_KQUEUE_REGISTER)
+		    ? ENOMEM
+		    : kqueue_register(kq, &kev, NULL, 0);
 
 		if (KQ_REV(rev_fork_close_race)) {
-			KASSERT(knote_fork_leave_early(list, kq, kn, error),
-			    ("knote_fork: a knote was freed while the knlist "
-			     "was unlocked (pre-D18316)"));
+			knote_fork_leave_early(list, kq, kn, error);
+			/*
+			 * KASAN: SLIST_FOREACH reads 'kn->kn_selnext' next;
+			 * before D18316 nothing held 'kn' while the knlist
+			 * was unlocked.  (The fixed path below keeps 'kn' in
+			 * flux until the knlist is locked again, so the drain
+			 * waits for it: no guard needed there.)
+			 */
+			SIM_KASAN_ACCESS(&kn->kn_obj, "knote_fork");
 			continue;
 		}
 
@@ -1864,9 +1866,16 @@ knote_attach(struct knote *kn, struct kqueue *kq)
 static void
 knote_drop(struct knote *kn, struct thread *td)
 {
-	/* XXX: the kernel would fault on a marker or freed knote here. */
+	/*
+	 * KASAN: the kernel reads 'kn_status' and 'kn_fop' of the knote it
+	 * was handed; every caller holds it in flux, so it cannot have been
+	 * freed unless a flux protocol is broken (pre-D8898).  XXX: a marker
+	 * would make the kernel fault on its NULL 'kn_fop'; the model
+	 * asserts.
+	 */
+	SIM_KASAN_ACCESS(&kn->kn_obj, "knote_drop");
 	KASSERT(kn->kn_fop != NULL && (kn->kn_status & KN_MARKER) == 0,
-	    ("knote_drop: %p is a marker or was freed", (void *)kn));
+	    ("knote_drop: %s is a marker", kn->kn_obj.so_name));
 	if ((kn->kn_status & KN_DETACHED) == 0)
 		kn->kn_fop->f_detach(kn);
 	knote_drop_detached(kn, td);
@@ -1917,7 +1926,6 @@ knote_drop_detached(struct knote *kn, struct thread *td)
 	}
 	kn->kn_fop = NULL;
 	sim_trace_freed("knote_drop", &kn->kn_obj);
-	kn->kn_obj.so_name[0] = '\0';
 	knote_free(kn);
 }
 

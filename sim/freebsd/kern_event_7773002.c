@@ -630,7 +630,8 @@ filt_timerattach(struct knote *kn)
 	struct timeval tv;
 	int tticks;
 
-	if (kq_ncallouts >= sim_tunable("kern.kq_calloutmax"))
+	if (kq_ncallouts >= sim_tunable("kern.kq_calloutmax")
+	    || SIM_FAIL_POINT(SIM_FP_FILT_TIMERATTACH_KQ_CALLOUTMAX))
 		return (ENOMEM);
 	kq_ncallouts++;
 

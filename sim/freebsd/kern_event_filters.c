@@ -482,7 +482,8 @@ filt_timerattach(struct knote *kn)
 	KASSERT(
 	    to >= 0, ("%s: timer has a calculated negative timeout", __func__));
 
-	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax"))
+	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax")
+	    || SIM_FAIL_POINT(SIM_FP_FILT_TIMERATTACH_KQ_CALLOUTMAX))
 		return (ENOMEM);
 	kq_ncallouts++;
 
@@ -512,7 +513,8 @@ filt_timercopy(struct knote *kn, struct proc *p1)
 {
 	struct kq_timer_cb_data *kc_src, *kc;
 
-	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax"))
+	if ((int64_t)kq_ncallouts + 1 > sim_tunable("kern.kq_calloutmax")
+	    || SIM_FAIL_POINT(SIM_FP_FILT_TIMERCOPY_KQ_CALLOUTMAX))
 		return (ENOMEM);
 	kq_ncallouts++;
 
@@ -541,7 +543,7 @@ filt_timerdetach(struct knote *kn)
 
 	kc = kn->kn_ptr.p_v;
 	(void)callout_drain(&kc->c);
-	free(kc);
+	sim_quarantine(kc, NULL, __func__);
 	kn->kn_ptr.p_v = NULL;
 	old = kq_ncallouts--;
 	KASSERT(old > 0, ("Number of callouts cannot become negative"));

@@ -209,7 +209,8 @@ port_create(struct thread *td, int *ret_fd)
 
 	mtx_lock(&port_control.pc_mutex);
 	if (port_control.pc_nents + 1
-	    > port_tunable(PORT_TUNABLE_MAX_PORTS, PORT_DEFAULT_PORTS)) {
+		> port_tunable(PORT_TUNABLE_MAX_PORTS, PORT_DEFAULT_PORTS)
+	    || SIM_FAIL_POINT(SIM_FP_PORT_CREATE_MAX_PORT_IDS)) {
 		mtx_unlock(&port_control.pc_mutex);
 		free(pp);
 		return (EAGAIN);
@@ -514,7 +515,7 @@ port_fo_close(struct file *fp, struct thread *td)
 	mtx_destroy(&pp->port_queue.portq_mutex);
 	mtx_destroy(&pp->port_queue.portq_source_mutex);
 	fp->f_data = NULL;
-	free(pp);
+	sim_quarantine(pp, &pp->port_obj, __func__);
 	return (0);
 }
 

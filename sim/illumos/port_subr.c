@@ -8,13 +8,15 @@
  * discard and final drain of port close.  Models uts/common/os/port_subr.c
  * and the queue helpers of uts/common/fs/portfs/port_vnops.c.
  *
- * Deviations: slots come from calloc() instead of a kmem cache, so the
- * kernel's ENOMEM from a KM_NOSLEEP allocation never happens (XXX).
+ * Slots come from calloc() instead of a kmem cache; the kernel's ENOMEM
+ * from the KM_NOSLEEP allocation is the fail point
+ * 'port_alloc_event_local:kmem_cache_alloc' (sim/kernel.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "port_impl.h"
 #include "proc.h"
 
@@ -219,8 +221,9 @@ port_send_event(port_kevent_t *pkevp)
 static void sim_portkev_label(const port_kevent_t *pkevp);
 
 /*
- * Models port_alloc_event_local() in uts/common/os/port_subr.c: reserves
- * one of the port's 'port_max_events' slots.  Returns 0 or EAGAIN.
+ * Models port_alloc_event_local() in uts/common/os/port_subr.c: allocates an
+ * event (ENOMEM when the KM_NOSLEEP allocation fails) and reserves one of
+ * the port's 'port_max_events' slots (EAGAIN when none is left).
  */
 int
 port_alloc_event_local(
@@ -228,8 +231,12 @@ port_alloc_event_local(
 {
 	port_kevent_t *pkevp;
 
+	/* kmem_cache_alloc(KM_NOSLEEP) may fail: ENOMEM. */
+	if (SIM_FAIL_POINT(SIM_FP_PORT_ALLOC_EVENT_LOCAL_KMEM_CACHE_ALLOC))
+		return (ENOMEM);
 	mtx_lock(&pp->port_queue.portq_mutex);
-	if (pp->port_curr >= pp->port_max_events) {
+	if (pp->port_curr >= pp->port_max_events
+	    || SIM_FAIL_POINT(SIM_FP_PORT_ALLOC_EVENT_LOCAL_PORT_MAX_EVENTS)) {
 		mtx_unlock(&pp->port_queue.portq_mutex);
 		return (EAGAIN);
 	}
@@ -397,7 +404,7 @@ port_free_event_local(port_kevent_t *pkevp, int counter)
 	free(pkevp->portkev_objname);
 	sim_trace_freed(__func__, &pkevp->portkev_obj);
 	mtx_destroy(&pkevp->portkev_lock);
-	free(pkevp);
+	sim_quarantine(pkevp, &pkevp->portkev_obj, __func__);
 	/* The slot is gone; 'port_curr' follows (counter 0) or preceded. */
 	pp->port_nkev_live--;
 	pp->port_nkev_transit++;
@@ -466,6 +473,11 @@ port_associate_ksource(port_t *pp, int source, port_source_t **portsrc,
 		if (pse->portsrc_source == source)
 			break;
 	if (pse == NULL) {
+		/* kmem_zalloc(KM_NOSLEEP) may fail: ENOMEM. */
+		if (SIM_FAIL_POINT(SIM_FP_PORT_ASSOCIATE_KSOURCE_KMEM_ZALLOC)) {
+			mtx_unlock(&portq->portq_source_mutex);
+			return (ENOMEM);
+		}
 		pse = port_zalloc(sizeof(*pse));
 		pse->portsrc_source = source;
 		pse->portsrc_close = close;

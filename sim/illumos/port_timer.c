@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fd.h"
+#include "kernel.h"
 #include "port_impl.h"
 #include "proc.h"
 
@@ -136,7 +137,8 @@ port_timer_create(struct thread *td, int clock, int portfd,
 	for (id = 0; id < PORT_TIMER_MAX; id++)
 		if (ppr->ppr_itimer[id] == NULL)
 			break;
-	if (id == PORT_TIMER_MAX)
+	if (id == PORT_TIMER_MAX
+	    || SIM_FAIL_POINT(SIM_FP_TIMER_CREATE_TIMER_MAX))
 		return (EAGAIN);
 	if (fget(td, portfd, &fp) != 0)
 		return (EBADF);

@@ -66,6 +66,7 @@ sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
 	if ((error = tracedb_run_header(db, run, &rp->hdr, err, errlen)) != 0)
 		return (error);
 	tracedb_decisions(db, run, &rp->log, &rp->nlog);
+	tracedb_failpoints(db, run, &rp->failpoints, &rp->nfailpoints);
 	tracedb_lines(db, run, &rp->lines, &rp->nlines);
 	tracedb_modules(db, run, &rp->mods, &rp->nmods);
 	rp->cut = strcmp(rp->hdr.status, "running") == 0;
@@ -119,6 +120,13 @@ sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 	o.trace = t;
 	o.replay = rp->log;
 	o.replay_len = rp->nlog;
+	/*
+	 * The fail points set before pid 1 started are set again in the same
+	 * order; the scenario's own are then set twice, which records nothing
+	 * the second time (same spec).
+	 */
+	o.failpoints = (const char *const *)rp->failpoints;
+	o.nfailpoints = (int)rp->nfailpoints;
 	o.quiet = true;
 	o.from_db = true;
 	o.module = replay_module;
@@ -153,9 +161,11 @@ sim_replay_free(struct sim_replay *rp)
 	tracedb_run_free(&rp->hdr);
 	tracedb_lines_free(rp->lines, rp->nlines);
 	tracedb_decisions_free(rp->log, rp->nlog);
+	tracedb_lines_free(rp->failpoints, rp->nfailpoints);
 	tracedb_modules_free(rp->mods, rp->nmods);
 	rp->lines = NULL;
 	rp->log = NULL;
+	rp->failpoints = NULL;
 	rp->mods = NULL;
-	rp->nlines = rp->nlog = rp->nmods = 0;
+	rp->nlines = rp->nlog = rp->nfailpoints = rp->nmods = 0;
 }

@@ -35,6 +35,8 @@ struct sim_replay {
 	size_t nlines;
 	struct sched_decision *log;
 	size_t nlog;
+	char **failpoints; /* NAME=SPEC set before pid 1 started */
+	size_t nfailpoints;
 	struct tracedb_module *mods; /* what require() reads */
 	size_t nmods;
 	bool cut; /* recording cut short: status still 'running' */

@@ -3,9 +3,10 @@
  * Reading a scenario's returned table (see scenario.h).  The fields are
  * checked in a fixed order, and the first bad one is the error: a field
  * that is not defined (the first in name order), then name, main, kernel,
- * seed, vtime_limit, limits (in name order), invariants.  Every walk over
- * a table is in name order, never in lua_next() order, so that the message
- * and the order tunables are set in are the same in every process.
+ * seed, vtime_limit, limits (in name order), invariants, failpoints (in
+ * name order).  Every walk over a table is in name order, never in
+ * lua_next() order, so that the message and the order tunables are set in
+ * are the same in every process.
  * Imports kernel.h (revisions and tunables) and Lua; runs nothing.
  */
 #include <errno.h>
@@ -41,6 +42,7 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 static const char *const scenario_field_names[] = {
 	"description",
 	"expect",
+	"failpoints",
 	"invariants",
 	"kernel",
 	"kernels",
@@ -277,6 +279,72 @@ scenario_invariants(lua_State *L, const char *path, char *err, size_t errlen)
 	return (0);
 }
 
+static int
+failpoint_cmp(const void *a, const void *b)
+{
+	return (strcmp(((const struct scenario_failpoint *)a)->sf_name,
+	    ((const struct scenario_failpoint *)b)->sf_name));
+}
+
+/*
+ * 'failpoints': fail point name -> spec string, for the scenario's kernel.
+ * Sorted by name, so that they are set in the same order in every run.
+ */
+static int
+scenario_failpoints(lua_State *L, const char *path, struct scenario *sc,
+    char *err, size_t errlen)
+{
+	if (!lua_istable(L, -1))
+		return (seterr(
+		    err, errlen, "%s: 'failpoints' must be a table", path));
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		struct scenario_failpoint *sf;
+		const char *k, *v;
+
+		if (lua_type(L, -2) != LUA_TSTRING
+		    || lua_type(L, -1) != LUA_TSTRING) {
+			lua_pop(L, 2);
+			return (seterr(err, errlen,
+			    "%s: 'failpoints' maps fail point names to spec "
+			    "strings",
+			    path));
+		}
+		k = lua_tostring(L, -2);
+		v = lua_tostring(L, -1);
+		if (sim_failpoint_check(k, sc->sc_rev) != 0
+		    || strlen(k) >= sizeof(sf->sf_name)) {
+			seterr(err, errlen,
+			    "%s: unknown fail point '%s' for kernel %s (see "
+			    "evsim failpoints --kernel %s)",
+			    path, k, sc->sc_rev->rev_name,
+			    sc->sc_rev->rev_name);
+			lua_pop(L, 2);
+			return (EINVAL);
+		}
+		if (sim_failpoint_spec_check(v) != 0) {
+			seterr(err, errlen,
+			    "%s: fail point '%s': bad spec '%s' (off, return, "
+			    "N*return, P%%return, explore)",
+			    path, k, v);
+			lua_pop(L, 2);
+			return (EINVAL);
+		}
+		if (sc->sc_nfailpoints == SCENARIO_MAXFAILPOINTS) {
+			lua_pop(L, 2);
+			return (seterr(
+			    err, errlen, "%s: too many fail points", path));
+		}
+		sf = &sc->sc_failpoints[sc->sc_nfailpoints++];
+		snprintf(sf->sf_name, sizeof(sf->sf_name), "%s", k);
+		snprintf(sf->sf_spec, sizeof(sf->sf_spec), "%s", v);
+		lua_pop(L, 1);
+	}
+	qsort(sc->sc_failpoints, (size_t)sc->sc_nfailpoints,
+	    sizeof(sc->sc_failpoints[0]), failpoint_cmp);
+	return (0);
+}
+
 /* Validates every field; the caller pops what is left on error. */
 static int
 scenario_fields(lua_State *L, int t, const char *path, const char *kernel,
@@ -360,6 +428,12 @@ scenario_fields(lua_State *L, int t, const char *path, const char *kernel,
 		if (error != 0)
 			return (error);
 		sc->sc_has_invariants = true;
+	}
+	lua_pop(L, 1);
+	if (lua_getfield(L, t, "failpoints") != LUA_TNIL) {
+		error = scenario_failpoints(L, path, sc, err, errlen);
+		if (error != 0)
+			return (error);
 	}
 	lua_pop(L, 1);
 	return (0);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A scenario's returned table as a struct scenario: its name, the kernel
- * revision, seed, virtual-time limit, tunables and whether it declares
- * invariants.  Every field of the table is validated here, in one place
- * (scenario_parse()), so that the run driver (simrun.c) only reads checked
- * values.  Imports kernel.h and Lua.
+ * revision, seed, virtual-time limit, tunables, fail points and whether it
+ * declares invariants.  Every field of the table is validated here, in one
+ * place (scenario_parse()), so that the run driver (simrun.c) only reads
+ * checked values.  Imports kernel.h and Lua.
  */
 #ifndef SIM_RUN_SCENARIO_H
 #define SIM_RUN_SCENARIO_H
@@ -27,6 +27,14 @@ struct scenario_limit {
 	int64_t sl_value; /* within its range */
 };
 
+/* At most this many entries in 'failpoints'. */
+#define SCENARIO_MAXFAILPOINTS 32
+
+struct scenario_failpoint {
+	char sf_name[64]; /* a fail point of the scenario's kernel */
+	char sf_spec[32]; /* a valid spec */
+};
+
 struct scenario {
 	char sc_name[256]; /* 'name', NUL bytes kept (cut to 255 bytes) */
 	size_t sc_namelen;
@@ -40,6 +48,9 @@ struct scenario {
 	int sc_nlimits;
 	/* 'invariants' is a table (of functions, called by name). */
 	bool sc_has_invariants;
+	/* 'failpoints', sorted by name. */
+	struct scenario_failpoint sc_failpoints[SCENARIO_MAXFAILPOINTS];
+	int sc_nfailpoints;
 };
 
 /* A string key of a Lua table (anchored by the table). */

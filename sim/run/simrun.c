@@ -19,6 +19,7 @@
 #include "lhost.h"
 #include "proc.h"
 #include "scenario.h"
+#include "sim.h"
 #include "simrun.h"
 #include "sysent.h"
 #include "thread_lua.h"
@@ -373,6 +374,54 @@ run_lua_new(const struct sim_run_opts *o, char *dir, size_t dirlen)
 }
 
 /*
+ * Checks (set false) or applies (set true) the fail points of the scenario
+ * and then of the command line.  Returns 0 or EINVAL with err set.
+ */
+static int
+run_failpoints(const struct sim_run_opts *o, const struct scenario *scn,
+    uint64_t seed, bool set, char *err, size_t errlen)
+{
+	char name[128];
+	const char *eq;
+	int i;
+
+	for (i = 0; set && i < scn->sc_nfailpoints; i++)
+		if (sim_failpoint_set(scn->sc_failpoints[i].sf_name,
+			scn->sc_failpoints[i].sf_spec, seed)
+		    != 0)
+			abort(); /* scenario_parse() checked it */
+	for (i = 0; i < o->nfailpoints; i++) {
+		eq = strchr(o->failpoints[i], '=');
+		if (eq == NULL
+		    || (size_t)(eq - o->failpoints[i]) >= sizeof(name)) {
+			snprintf(err, errlen,
+			    "--failpoint: '%s' is not NAME=SPEC",
+			    o->failpoints[i]);
+			return (EINVAL);
+		}
+		snprintf(name, sizeof(name), "%.*s",
+		    (int)(eq - o->failpoints[i]), o->failpoints[i]);
+		if (sim_failpoint_check(name, scn->sc_rev) != 0) {
+			snprintf(err, errlen,
+			    "--failpoint: unknown fail point '%s' for kernel "
+			    "%s (see evsim failpoints --kernel %s)",
+			    name, scn->sc_rev->rev_name, scn->sc_rev->rev_name);
+			return (EINVAL);
+		}
+		if (sim_failpoint_spec_check(eq + 1) != 0) {
+			snprintf(err, errlen,
+			    "--failpoint: %s: bad spec '%s' (off, return, "
+			    "N*return, P%%return, explore)",
+			    name, eq + 1);
+			return (EINVAL);
+		}
+		if (set && sim_failpoint_set(name, eq + 1, seed) != 0)
+			abort();
+	}
+	return (0);
+}
+
+/*
  * Boots the run: loads and checks the scenario (the table stays at top of
  * L's stack), boots its kernel with its limits, creates the scheduler,
  * opens the run in the trace and creates pid 1 running main.  Returns 0,
@@ -402,6 +451,9 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	res->scenario_len = scn.sc_namelen;
 	snprintf(res->kernel, sizeof(res->kernel), "%s", scn.sc_rev->rev_name);
 	seed = o->have_seed ? (int64_t)o->seed : scn.sc_seed;
+	error = run_failpoints(o, &scn, (uint64_t)seed, false, err, errlen);
+	if (error != 0)
+		return (error);
 	sim_kernel_boot(scn.sc_rev);
 	for (i = 0; i < scn.sc_nlimits; i++)
 		if (sim_tunable_set(
@@ -446,6 +498,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	run.begun = true;
 	modules_flush(true);
 	res->seed = (uint64_t)seed;
+	(void)run_failpoints(o, &scn, (uint64_t)seed, true, err, errlen);
 	proc_init_all();
 	vfs_init();
 	lua_getfield(L, top, "main");
@@ -507,6 +560,7 @@ run_finish(const struct sim_run_opts *o, struct sched *s,
 		error = EIO;
 	proc_fini_all();
 	vfs_fini();
+	sim_quarantine_drain();
 	return (error);
 }
 
@@ -564,6 +618,7 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 	st = sched_run(s);
 	proc_fini_all();
 	vfs_fini();
+	sim_quarantine_drain();
 	sched_free(s);
 	trace_close(t);
 	lhost_free(run.lh);

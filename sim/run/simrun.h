@@ -38,6 +38,12 @@ struct sim_run_opts {
 	size_t mem_limit_bytes;
 	uint64_t instr_budget;
 	/*
+	 * Fail points set after the scenario's, in order: "NAME=SPEC"
+	 * (evsim run --failpoint; replay passes the recorded ones).
+	 */
+	const char *const *failpoints;
+	int nfailpoints;
+	/*
 	 * A replay from a database: path is the recorded one, and require()
 	 * never reads its folder (a database must not choose which host
 	 * folder is read); only scenarios/lib.

@@ -1226,6 +1226,43 @@ l_sysctl(lua_State *L)
 	return (1);
 }
 
+/*
+ * sim.failpoint(name [, spec]): the fail point's spec after setting it to
+ * spec; nil and "ENOENT" for a name the run's kernel does not have.  A bad
+ * spec is an argument error.  Setting one needs a running scenario (the
+ * run's seed drives 'P%return').
+ */
+static int
+l_failpoint(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+	const char *spec = luaL_optstring(L, 2, NULL);
+	const char *cur;
+
+	if (spec != NULL) {
+		if (sim_failpoint_spec_check(spec) != 0)
+			return (luaL_argerror(L, 2,
+			    "not off, return, N*return, P%return or explore"));
+		if (sched_self() == NULL || sched_curthread() == NULL)
+			return (luaL_error(L,
+			    "sim.failpoint: setting one only inside a running "
+			    "scenario thread"));
+		if (sim_failpoint_set(name, spec, sched_seed()) != 0) {
+			lua_pushnil(L);
+			lua_pushstring(L, "ENOENT");
+			return (2);
+		}
+	}
+	cur = sim_failpoint_get(name);
+	if (cur == NULL) {
+		lua_pushnil(L);
+		lua_pushstring(L, "ENOENT");
+		return (2);
+	}
+	lua_pushstring(L, cur);
+	return (1);
+}
+
 const struct sys_kops *
 sys_kops(void)
 {
@@ -1270,6 +1307,7 @@ static const luaL_Reg sim_fns[] = {
 	{ "inspect", l_inspect },
 	{ "trace_hash", l_trace_hash },
 	{ "sysctl", l_sysctl },
+	{ "failpoint", l_failpoint },
 	{ NULL, NULL },
 };
 
