@@ -775,11 +775,31 @@ deadlock(struct sched *s)
 	}
 }
 
+/*
+ * The running thread ran off its fiber stack (a guard-area fault, on the
+ * alternate signal stack): the run ends with an error, the fiber is never
+ * resumed.
+ */
+static void
+stack_exhausted(void)
+{
+	struct sched *s = self;
+	struct sched_thread *td = s != NULL ? s->cur : NULL;
+
+	if (td == NULL)
+		abort();
+	sched_fail(SCHED_ERROR, NULL,
+	    "C stack exhausted (at vtime %" PRId64 " ns, pid %d tid %d)",
+	    s->now_ns, td->td_pid, td->td_tid);
+}
+
 enum sched_status
 sched_run(struct sched *s)
 {
 	struct sched_thread *next;
 	struct evq_event *ev;
+
+	(void)fiber_on_overflow(stack_exhausted);
 
 	if (setjmp(s->host_jmp) != 0)
 		return (s->status);

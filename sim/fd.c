@@ -293,6 +293,20 @@ fdrop(struct file *fp, struct thread *td)
 	return (error);
 }
 
+/*
+ * Models badfileops in sys/kern/kern_descrip.c: the operations of a file
+ * between falloc_noinstall() and finit().  Not passable, so that fdcopy()
+ * leaves the slot of a file still being set up empty in the child, as a
+ * fork racing a pipe()/socketpair()/kqueue()/open() in another thread of
+ * the process does in FreeBSD.  badfo_close() has nothing to release; a
+ * NULL fo_read/fo_write makes read(2) and write(2) fail.
+ */
+const struct fileops badfileops = {
+	.fo_name = "badfileops",
+	.fo_flags = 0,
+};
+
+/* Models falloc_noinstall() in sys/kern/kern_descrip.c. */
 struct file *
 falloc_noinstall(const char *kind)
 {
@@ -301,6 +315,7 @@ falloc_noinstall(const char *kind)
 	(void)kind;
 	if (fp == NULL)
 		sim_oom();
+	fp->f_ops = &badfileops;
 	sim_obj_init(&fp->f_obj, "file");
 	sim_trace_created("falloc_noinstall", &fp->f_obj);
 	files_add(fp);
@@ -564,8 +579,12 @@ fdescfree(struct thread *td)
 	FILEDESC_XLOCK(fdp);
 	SIM_SET(&fdp->fd_obj, "fd_refcnt", fdp->fd_refcnt, fdp->fd_refcnt - 1);
 	if (fdp->fd_refcnt > 0) {
-		FILEDESC_XUNLOCK(fdp);
+		/*
+		 * FreeBSD clears p_fd before releasing its reference: once
+		 * the lock is dropped the last sharer may free the table.
+		 */
 		p->p_fd = NULL;
+		FILEDESC_XUNLOCK(fdp);
 		return;
 	}
 	for (fd = 0; fd < fdp->fd_nfiles; fd++) {

@@ -394,6 +394,11 @@ port_source_snapshot(port_queue_t *portq, struct port_srcsnap *ss, bool take)
 
 	ss->n = 0;
 	mtx_lock(&portq->portq_source_mutex);
+	if (portq->portq_scache == NULL) {
+		/* The last close took the table already. */
+		mtx_unlock(&portq->portq_source_mutex);
+		return;
+	}
 	for (source = 0; source < PORT_SCACHE_SIZE; source++) {
 		for (ps = portq->portq_scache[source]; ps != NULL;
 		     ps = ps_next) {
@@ -683,7 +688,13 @@ port_exit_cleanup(void)
 	fps = port_zalloc(sizeof(*fps) * (size_t)n);
 	n = 0;
 	LIST_FOREACH(pp, &port_control.pc_ports, port_link) {
-		if (pp->port_queue.portq_flags & PORTQ_CLOSE)
+		/*
+		 * A port whose last reference is gone is in port_fo_close()
+		 * in another thread, which frees it: holding it again would
+		 * bring a dying file back (and free it twice).
+		 */
+		if ((pp->port_queue.portq_flags & PORTQ_CLOSE)
+		    || pp->port_fp->f_count == 0)
 			continue;
 		fhold(pp->port_fp);
 		fps[n++] = pp->port_fp;

@@ -147,7 +147,7 @@ do_fork(lua_State *L, const char *name, int flags, int fnidx)
 	luaL_checktype(L, fnidx, LUA_TFUNCTION);
 	e = sim_syscall_enter(L, &sc, name, SYS_ANY, "0x%x", flags);
 	if (e == 0)
-		e = thread_lua_fork(curthread, flags, fnidx, &pid);
+		e = thread_lua_fork(curthread, L, flags, fnidx, &pid);
 	lua_pushinteger(L, pid);
 	return (sim_syscall_return(L, &sc, e, 1, "%d", pid));
 }
@@ -173,9 +173,11 @@ l_thread(lua_State *L)
 	int e, tid = 0;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
+	/* thread_lua_create() copies the function and every argument. */
+	luaL_checkstack(L, lua_gettop(L) + 1, "too many arguments");
 	e = sim_syscall_enter(L, &sc, "thr_new", SYS_ANY, "%s", "");
 	if (e == 0)
-		e = thread_lua_create(curthread, 1, lua_gettop(L) - 1, &tid);
+		e = thread_lua_create(curthread, L, 1, lua_gettop(L) - 1, &tid);
 	lua_pushinteger(L, tid);
 	return (sim_syscall_return(L, &sc, e, 1, "%d", tid));
 }
@@ -851,7 +853,8 @@ l_inspect(lua_State *L)
 		return (luaL_error(L,
 		    "sim.inspect: only inside a running "
 		    "scenario thread"));
-	fp = fget_noref(curproc->p_fd, fd);
+	/* An exiting process (fdescfree() done) has no table left. */
+	fp = curproc->p_fd != NULL ? fget_noref(curproc->p_fd, fd) : NULL;
 	if (fp == NULL) {
 		lua_pushnil(L);
 		lua_pushstring(L, "EBADF");
