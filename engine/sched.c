@@ -21,6 +21,7 @@
 struct sched {
 	struct sched_config cfg;
 	jmp_buf host_jmp; /* sched_fail() on the host stack */
+	bool host_jmp_set; /* inside sched_run(): host_jmp is armed */
 	struct fiber *host;
 	struct sched_thread *cur;
 	TAILQ_HEAD(, sched_thread) runq;
@@ -742,6 +743,13 @@ sched_fail(enum sched_status status, const char *func, const char *fmt, ...)
 	}
 	if (s->cur == NULL) {
 		/* On the host stack (an event, a decision hook). */
+		if (!s->host_jmp_set) {
+			fprintf(stderr,
+			    "evsim: internal error: sched_fail() outside "
+			    "sched_run(): %s\n",
+			    s->message);
+			abort();
+		}
 		longjmp(s->host_jmp, 1);
 	}
 	{
@@ -751,6 +759,27 @@ sched_fail(enum sched_status status, const char *func, const char *fmt, ...)
 		fiber_switch(cur->td_fiber, s->host);
 	}
 	abort();
+}
+
+void
+sched_fail_soon(enum sched_status status, const char *fmt, ...)
+{
+	struct sched *s = self;
+	va_list ap;
+	char msg[sizeof(s->message)];
+
+	if (s == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->cur != NULL || s->host_jmp_set)
+		sched_fail(status, NULL, "%s", msg);
+	if (s->status == SCHED_RUNNING) {
+		s->status = status;
+		s->fail_func = NULL;
+		memcpy(s->message, msg, sizeof(msg));
+	}
 }
 
 /* Appends a deadlock report naming every blocked thread's wait channel. */
@@ -800,9 +829,11 @@ sched_run(struct sched *s)
 	struct evq_event *ev;
 
 	(void)fiber_on_overflow(stack_exhausted);
-
-	if (setjmp(s->host_jmp) != 0)
+	if (setjmp(s->host_jmp) != 0) {
+		s->host_jmp_set = false;
 		return (s->status);
+	}
+	s->host_jmp_set = true;
 	while (s->status == SCHED_RUNNING) {
 		if (s->nrunq > 0) {
 			next = pick(s, NULL, 0);
@@ -833,6 +864,7 @@ sched_run(struct sched *s)
 		/* Everything due at this instant fires before anyone runs. */
 		fire_due(s);
 	}
+	s->host_jmp_set = false;
 	return (s->status);
 }
 

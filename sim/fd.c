@@ -169,11 +169,11 @@ fd_maxfiles(void)
 int
 fdinit(struct filedesc **ret_fdp)
 {
-	struct filedesc *fdp = calloc(1, sizeof(*fdp));
+	struct filedesc *fdp = sim_calloc(1, sizeof(*fdp));
 
 	if (fdp == NULL)
 		sim_oom();
-	fdp->fd_ofiles = calloc(NDFILE, sizeof(*fdp->fd_ofiles));
+	fdp->fd_ofiles = sim_calloc(NDFILE, sizeof(*fdp->fd_ofiles));
 	if (fdp->fd_ofiles == NULL)
 		sim_oom();
 	fdp->fd_nfiles = NDFILE;
@@ -196,7 +196,7 @@ fdgrowtable(struct filedesc *fdp, int fd)
 		n *= 2;
 	if (n > fd_maxfiles())
 		n = fd_maxfiles();
-	nf = realloc(fdp->fd_ofiles, sizeof(*nf) * (size_t)n);
+	nf = sim_realloc(fdp->fd_ofiles, sizeof(*nf) * (size_t)n);
 	if (nf == NULL)
 		sim_oom();
 	memset(
@@ -289,7 +289,7 @@ fdrop(struct file *fp, struct thread *td)
 		error = fp->f_ops->fo_close(fp, td);
 	sim_trace_freed(__func__, &fp->f_obj);
 	files_remove(fp);
-	free(fp);
+	sim_free(fp);
 	return (error);
 }
 
@@ -310,7 +310,7 @@ const struct fileops badfileops = {
 struct file *
 falloc_noinstall(const char *kind)
 {
-	struct file *fp = calloc(1, sizeof(*fp));
+	struct file *fp = sim_calloc(1, sizeof(*fp));
 
 	(void)kind;
 	if (fp == NULL)
@@ -598,6 +598,6 @@ fdescfree(struct thread *td)
 	}
 	FILEDESC_XUNLOCK(fdp);
 	p->p_fd = NULL;
-	free(fdp->fd_ofiles);
-	free(fdp);
+	sim_free(fdp->fd_ofiles);
+	sim_free(fdp);
 }

@@ -399,7 +399,7 @@ kqueue_fo_find(int filt)
 struct knote *
 knote_alloc(void)
 {
-	struct knote *kn = calloc(1, sizeof(*kn));
+	struct knote *kn = sim_calloc(1, sizeof(*kn));
 
 	if (kn == NULL)
 		abort();
@@ -414,7 +414,7 @@ knote_free(struct knote *kn)
 		return;
 	if (kn->kn_obj.so_name[0] != '\0')
 		sim_trace_freed("knote_free", &kn->kn_obj);
-	free(kn);
+	sim_free(kn);
 }
 
 void
@@ -494,7 +494,7 @@ kern_kqueue_alloc(struct thread *td, struct filedesc *fdp, int *fdip,
 	} else
 		*fpp = falloc_noinstall("kqueue");
 
-	kq = calloc(1, sizeof(*kq));
+	kq = sim_calloc(1, sizeof(*kq));
 	if (kq == NULL)
 		abort();
 	kqueue_init(kq, cponfork);
@@ -954,7 +954,7 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			do {
 				size += KQEXTENT;
 			} while (size <= fd);
-			list = calloc((size_t)size, sizeof(*list));
+			list = sim_calloc((size_t)size, sizeof(*list));
 			if (list == NULL)
 				abort();
 			KQ_LOCK(kq);
@@ -980,7 +980,8 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 		}
 	} else {
 		if (kq->kq_knhashmask == 0) {
-			tmp_knhash = calloc(KN_HASHSIZE, sizeof(*tmp_knhash));
+			tmp_knhash
+			    = sim_calloc(KN_HASHSIZE, sizeof(*tmp_knhash));
 			if (tmp_knhash == NULL)
 				abort();
 			for (i = 0; i < KN_HASHSIZE; i++)
@@ -999,7 +1000,7 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			KQ_UNLOCK(kq);
 		}
 	}
-	free(to_free);
+	sim_free(to_free);
 
 	KQ_NOTOWNED(kq);
 	return (error);
@@ -1318,8 +1319,8 @@ kqueue_destroy(struct kqueue *kq)
 			kq->kq_obj.so_name,
 			SLIST_FIRST(&kq->kq_knhash[i])->kn_obj.so_name));
 	mtx_destroy(&kq->kq_lock);
-	free(kq->kq_knhash);
-	free(kq->kq_knlist);
+	sim_free(kq->kq_knhash);
+	sim_free(kq->kq_knlist);
 }
 
 /*
@@ -1373,7 +1374,7 @@ kqueue_close(struct file *fp, struct thread *td)
 	kqueue_destroy(kq);
 	TAILQ_REMOVE(&kqs.all, kq, kq_all);
 	sim_trace_freed(__func__, &kq->kq_obj);
-	free(kq);
+	sim_free(kq);
 	fp->f_data = NULL;
 
 	return (0);

@@ -211,7 +211,7 @@ port_create(struct thread *td, int *ret_fd)
 	if (port_control.pc_nents + 1
 	    > port_tunable(PORT_TUNABLE_MAX_PORTS, PORT_DEFAULT_PORTS)) {
 		mtx_unlock(&port_control.pc_mutex);
-		free(pp);
+		sim_free(pp);
 		return (EAGAIN);
 	}
 	pp->port_max_events = (uint_t)port_tunable(
@@ -224,9 +224,9 @@ port_create(struct thread *td, int *ret_fd)
 	if (error != 0) {
 		mtx_unlock(&port_control.pc_mutex);
 		sim_trace_freed(__func__, &pp->port_obj);
-		free(pp->port_queue.portq_pcp);
-		free(pp->port_queue.portq_scache);
-		free(pp);
+		sim_free(pp->port_queue.portq_pcp);
+		sim_free(pp->port_queue.portq_scache);
+		sim_free(pp);
 		return (EMFILE);
 	}
 	pp->port_fp = fp;
@@ -417,10 +417,10 @@ port_source_snapshot(port_queue_t *portq, struct port_srcsnap *ss, bool take)
 			for (ps = portq->portq_scache[source]; ps != NULL;
 			     ps = ps_next) {
 				ps_next = ps->portsrc_next;
-				free(ps);
+				sim_free(ps);
 			}
 		}
-		free(portq->portq_scache);
+		sim_free(portq->portq_scache);
 		portq->portq_scache = NULL;
 	}
 	mtx_unlock(&portq->portq_source_mutex);
@@ -484,8 +484,8 @@ port_close(port_t *pp, int count)
 
 	if (portq->portq_pcp != NULL) {
 		mtx_destroy(&portq->portq_pcp->pc_lock);
-		free(portq->portq_pcp->pc_hash);
-		free(portq->portq_pcp);
+		sim_free(portq->portq_pcp->pc_hash);
+		sim_free(portq->portq_pcp);
 		portq->portq_pcp = NULL;
 	}
 	port_close_events(portq);
@@ -516,7 +516,7 @@ port_fo_close(struct file *fp, struct thread *td)
 	mtx_destroy(&pp->port_queue.portq_mutex);
 	mtx_destroy(&pp->port_queue.portq_source_mutex);
 	fp->f_data = NULL;
-	free(pp);
+	sim_free(pp);
 	return (0);
 }
 
@@ -703,7 +703,7 @@ port_exit_cleanup(void)
 		port_close(fps[i]->f_data, 2);
 	for (i = 0; i < n; i++)
 		(void)fdrop(fps[i], curthread);
-	free(fps);
+	sim_free(fps);
 }
 
 /* The sim_kops hooks of the illumos model. */
@@ -749,7 +749,7 @@ illumos_proc_init(struct proc *p)
 static void
 illumos_proc_fini(struct proc *p)
 {
-	free(p->p_kdata);
+	sim_free(p->p_kdata);
 	p->p_kdata = NULL;
 }
 

@@ -105,7 +105,7 @@ port_pcache_remove_fop(portfop_cache_t *pfcp, portfop_t *pfp)
 	TAILQ_REMOVE(&pvp->pvp_pfoplist, pfp, pfop_node);
 	if (--pvp->pvp_cnt == 0) {
 		pfp->pfop_vp->v_kdata = NULL;
-		free(pvp);
+		sim_free(pvp);
 	}
 	LIST_REMOVE(pfp, pfop_hashlink);
 	pfcp->pfc_objcount--;
@@ -114,8 +114,8 @@ port_pcache_remove_fop(portfop_cache_t *pfcp, portfop_t *pfp)
 	port_free_event_local(pkevp, 0);
 	vrele(pfp->pfop_vp);
 	sim_trace_freed(__func__, &pfp->pfop_obj);
-	free(pfp->pfop_cname);
-	free(pfp);
+	sim_free(pfp->pfop_cname);
+	sim_free(pfp);
 }
 
 /*
@@ -175,11 +175,11 @@ port_associate_fop(port_t *pp, int source, const char *path, int events,
 		sim_obj_init(&pfp->pfop_obj, "portfop");
 		sim_trace_created(__func__, &pfp->pfop_obj);
 		pfp->pfop_pid = curproc->p_pid;
-		pfp->pfop_cname = strdup(path);
+		pfp->pfop_cname = sim_strdup(path);
 		pfp->pfop_vp = vp;
 		pfp->pfop_pev = pkevp;
 		pfp->pfop_pp = pp;
-		pkevp->portkev_objname = strdup(path);
+		pkevp->portkev_objname = sim_strdup(path);
 		port_init_event(pkevp, 0, u, port_fop_callback, pfp);
 		LIST_INSERT_HEAD(&pfcp->pfc_list, pfp, pfop_hashlink);
 		pfcp->pfc_objcount++;
@@ -307,7 +307,8 @@ port_fop_vnode_event(struct vnode *vp, int ev)
 				PORT_SOURCE_FILE, PORT_ALLOC_DEFAULT, &xev)
 			    == 0) {
 				xev->portkev_pid = pfp->pfop_pid;
-				xev->portkev_objname = strdup(pfp->pfop_cname);
+				xev->portkev_objname
+				    = sim_strdup(pfp->pfop_cname);
 				port_init_event(xev, 0, &pkevp->portkev_user,
 				    port_fop_excep_callback, NULL);
 				PORTKEV_SET_EVENTS(xev, events);
@@ -354,7 +355,7 @@ port_close_fop(void *arg, int port, int pid, int lastclose)
 	}
 	if (lastclose) {
 		pp->port_fopcache = NULL;
-		free(pfcp);
+		sim_free(pfcp);
 	}
 	mtx_unlock(portfop_mutex());
 }

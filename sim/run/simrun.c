@@ -294,6 +294,8 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	sched_free(s);
 	lhost_free(run.lh);
 	run.lh = NULL;
+	/* Whatever the run left behind (its threads stopped anywhere). */
+	sim_mem_release();
 	return (error);
 }
 
@@ -332,5 +334,6 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 	trace_close(t);
 	lhost_free(run.lh);
 	run.lh = NULL;
+	sim_mem_release();
 	return (st);
 }

@@ -292,8 +292,8 @@ l_port_sendn(lua_State *L)
 	for (i = 0; i < n; i++) {
 		lua_rawgeti(L, 1, i + 1);
 		if (!lua_isinteger(L, -1)) {
-			free(ports);
-			free(errors);
+			sim_free(ports);
+			sim_free(errors);
 			return (luaL_error(L,
 			    "sys.port_sendn: ports[%d] is not an integer",
 			    (int)i + 1));
@@ -318,8 +318,8 @@ l_port_sendn(lua_State *L)
 		} while (e == 0 && off < n);
 	}
 	if (e != 0) {
-		free(ports);
-		free(errors);
+		sim_free(ports);
+		sim_free(errors);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
 	lua_pushinteger(L, total);
@@ -331,8 +331,8 @@ l_port_sendn(lua_State *L)
 			lua_pushboolean(L, 0);
 		lua_rawseti(L, -2, i + 1);
 	}
-	free(ports);
-	free(errors);
+	sim_free(ports);
+	sim_free(errors);
 	return (sim_syscall_return(L, &sc, 0, 2, "%u", total));
 }
 
@@ -448,12 +448,12 @@ l_port_getn(lua_State *L)
 	} while (nget == 0 && e == 0 && pgt.pgt_loop);
 	e = portfs_leave(curthread, pp, &pa, e);
 	if (e == 0 && max == 0) {
-		free(evs);
+		sim_free(evs);
 		lua_pushinteger(L, nget);
 		return (sim_syscall_return(L, &sc, 0, 1, "%u queued", nget));
 	}
 	if (e != 0 && e != ETIME) {
-		free(evs);
+		sim_free(evs);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
 	lua_createtable(L, (int)nget, 0);
@@ -462,7 +462,7 @@ l_port_getn(lua_State *L)
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 		port_event_free(&evs[i]);
 	}
-	free(evs);
+	sim_free(evs);
 	if (e == ETIME) {
 		/* libc: -1/ETIME, with *nget events retrieved (P2). */
 		int t = lua_gettop(L);

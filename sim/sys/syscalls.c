@@ -522,7 +522,7 @@ l_read(lua_State *L)
 			e = EBADF;
 		else if (fp->f_ops->fo_read == NULL)
 			e = fp->f_type == DTYPE_KQUEUE ? ENXIO : EINVAL;
-		else if ((buf = malloc(want + 1)) == NULL)
+		else if ((buf = sim_malloc(want + 1)) == NULL)
 			sim_oom();
 		else
 			e = fp->f_ops->fo_read(fp, buf, want, &got, curthread);
@@ -530,7 +530,7 @@ l_read(lua_State *L)
 	}
 	if (e == 0)
 		lua_pushlstring(L, buf, got);
-	free(buf);
+	sim_free(buf);
 	return (sim_syscall_return(L, &sc, e, 1, "%zu bytes", got));
 }
 

@@ -37,7 +37,7 @@ static void
 tl_init(struct thread *td, void *arg)
 {
 	const struct thread_lua_start *ts = arg;
-	struct thread_lua *tl = calloc(1, sizeof(*tl));
+	struct thread_lua *tl = sim_calloc(1, sizeof(*tl));
 	int i;
 
 	if (tl == NULL)
@@ -138,7 +138,7 @@ tl_exit(struct thread *td)
 static void
 tl_free(struct thread *td)
 {
-	free(td->td_user);
+	sim_free(td->td_user);
 	td->td_user = NULL;
 }
 
