@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Lua host: the only place in engine/ that knows Lua.  It builds the
- * scenario sandbox (SPEC.md section 1) and runs Lua functions on simulated
+ * scenario sandbox (evsim-scenario(5)) and runs Lua functions on simulated
  * threads, each on its own Lua thread (lua_newthread) inside its own fiber.
  *
  * The sandbox is deterministic by construction: 'pairs' visits keys in a

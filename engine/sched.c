@@ -47,13 +47,12 @@ struct sched {
 	int ncandcap;
 	char *runnable_buf;
 	size_t runnable_cap;
-	/* The dfs prefix driver / observer (sched_dfs_attach). */
+	/* The dfs prefix driver / observer (sched_config.dfs). */
 	struct sched_dfs *dfs;
 	uint64_t dfs_pos;
 };
 
 static struct sched *self;
-static struct sched_dfs *dfs_pending;
 static uint64_t generation;
 
 static const char *const status_names[] = {
@@ -135,7 +134,7 @@ sched_new(struct sched **ret_s, const struct sched_config *cfg)
 				&s->rng[RNG_STREAM_SCHED], (uint64_t)k);
 		s->pct_low = 0;
 	}
-	s->dfs = dfs_pending;
+	s->dfs = cfg->dfs;
 	if (s->dfs != NULL) {
 		s->dfs->npts = 0;
 		s->dfs->ntids = 0;
@@ -415,12 +414,6 @@ pick_pct(struct sched *s, int n)
 				best = s->cand[i];
 	}
 	return (best);
-}
-
-void
-sched_dfs_attach(struct sched_dfs *d)
-{
-	dfs_pending = d;
 }
 
 /* Index of td among the n sorted candidates. */

@@ -56,39 +56,17 @@ struct sched_decision {
 	int64_t seq; /* transitions before it, or -1: not checked */
 };
 
-struct sched_config {
-	uint64_t seed;
-	enum sched_strategy strategy;
-	int pct_depth; /* PCT: number of priority change points + 1 */
-	int64_t pct_steps; /* PCT: estimated number of steps */
-	struct trace *trace; /* where transitions go; required */
-	int64_t vtime_limit_ns; /* 0 = none */
-	int64_t realtime_offset_ns;
-	const struct sched_decision *replay; /* SCHED_REPLAY: the log */
-	uint64_t replay_len;
-	/*
-	 * Called for a thread about to sleep interruptibly, with the owner
-	 * set by sched_thread_set_owner: returns EINTR or ERESTART when a
-	 * signal (or a pending exit) must interrupt the sleep, 0 otherwise.
-	 */
-	int (*sigcheck)(void *owner);
-	/* Called (on the host stack) after each decision; may be NULL. */
-	void (*on_decision)(void *arg, uint64_t step);
-	void *on_decision_arg;
-};
-
 /*
  * The schedule prefix driver of `evsim explore --strategy dfs:B` (and the
  * observer the explorer uses to read any run's decisions).
  *
- * Attached with sched_dfs_attach() before a run, it is taken by the next
- * sched_new(), whatever the strategy, and every decision of that run is
- * appended to pts[]: the candidate set (tids sorted, as decisions are made
- * and recorded), the choice as an index into it, the default choice and the
- * running thread.  Under SCHED_DFS the first prefix_len decisions are
- * forced by prefix[] and every later one takes the default, which never
- * preempts: the running thread if it may go on, else the first thread of the
- * run queue (FIFO order, as the fifo strategy); sim.choose takes 1.
+ * Given to a run in 'sched_config.dfs', whatever the strategy, every
+ * decision of that run is appended to pts[]: the candidate set (tids sorted, as
+ * decisions are made and recorded), the choice as an index into it, the default
+ * choice and the running thread.  Under SCHED_DFS the first prefix_len
+ * decisions are forced by prefix[] and every later one takes the default, which
+ * never preempts: the running thread if it may go on, else the first thread of
+ * the run queue (FIFO order, as the fifo strategy); sim.choose takes 1.
  *
  * prefix[] holds 0-based indices into the sorted candidates (choose: value
  * - 1); an index out of range ends the run as SCHED_DIVERGED.  With by_tid,
@@ -120,8 +98,32 @@ struct sched_dfs {
 	uint64_t fallbacks; /* by_tid entries that could not be followed */
 };
 
-/* Attaches d to the runs started from now on (NULL: detach). */
-void sched_dfs_attach(struct sched_dfs *d);
+struct sched_config {
+	uint64_t seed;
+	enum sched_strategy strategy;
+	int pct_depth; /* PCT: number of priority change points + 1 */
+	int64_t pct_steps; /* PCT: estimated number of steps */
+	struct trace *trace; /* where transitions go; required */
+	int64_t vtime_limit_ns; /* 0 = none */
+	int64_t realtime_offset_ns;
+	const struct sched_decision *replay; /* SCHED_REPLAY: the log */
+	uint64_t replay_len;
+	/*
+	 * Called for a thread about to sleep interruptibly, with the owner
+	 * set by sched_thread_set_owner: returns EINTR or ERESTART when a
+	 * signal (or a pending exit) must interrupt the sleep, 0 otherwise.
+	 */
+	int (*sigcheck)(void *owner);
+	/* Called (on the host stack) after each decision; may be NULL. */
+	void (*on_decision)(void *arg, uint64_t step);
+	void *on_decision_arg;
+	/*
+	 * The decision prefix to follow (SCHED_DFS) and the log every
+	 * decision is appended to, whatever the strategy; may be NULL.  Its
+	 * counters are reset by sched_new.
+	 */
+	struct sched_dfs *dfs;
+};
 
 /* Creates a scheduler and makes it sched_self().  Returns 0 or ENOMEM. */
 int sched_new(struct sched **ret_s, const struct sched_config *cfg);

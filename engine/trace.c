@@ -19,6 +19,7 @@
 #include "evsim_config.h"
 #include "trace.h"
 #include "trace_schema.h"
+#include "tracedb.h"
 
 #define TRACE_BATCH 65536
 
@@ -108,7 +109,7 @@ static int
 check_foreign(struct trace *t, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int rc, ntables = -1, ok = 0;
+	int rc, ntables = -1;
 
 	rc = sqlite3_prepare_v2(t->db,
 	    "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1, &st,
@@ -128,33 +129,7 @@ check_foreign(struct trace *t, const char *path, char *err, size_t errlen)
 	}
 	if (ntables == 0)
 		return (0);
-	rc = sqlite3_prepare_v2(t->db,
-	    "SELECT (SELECT value FROM evsim_meta WHERE key = 'format'),"
-	    " (SELECT value FROM evsim_meta WHERE key = 'schema_version')",
-	    -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		seterr(err, errlen,
-		    "%s: not an evsim database (no evsim_meta table)", path);
-		return (EINVAL);
-	}
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *fmt = (const char *)sqlite3_column_text(st, 0);
-		const char *ver = (const char *)sqlite3_column_text(st, 1);
-
-		if (fmt == NULL || strcmp(fmt, TRACE_SCHEMA_FORMAT) != 0) {
-			seterr(err, errlen, "%s: not an evsim database", path);
-		} else if (ver == NULL || atoi(ver) != TRACE_SCHEMA_VERSION) {
-			seterr(err, errlen,
-			    "%s: evsim database schema version %s, this evsim "
-			    "reads version %d",
-			    path, ver != NULL ? ver : "(none)",
-			    TRACE_SCHEMA_VERSION);
-		} else {
-			ok = 1;
-		}
-	}
-	sqlite3_finalize(st);
-	return (ok ? 0 : EINVAL);
+	return (tracedb_check_meta(t->db, path, err, errlen));
 }
 
 static void

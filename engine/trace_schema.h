@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The trace database schema (SPEC.md section 5 plus extensions).  This is the
+ * The trace database schema (the tables of evsim-db(5)).  This is the
  * one contract between the recorder (engine/trace.c) and its readers
  * (reports/, replay, diff).  Changing a table means bumping
  * TRACE_SCHEMA_VERSION; readers refuse versions they do not know.

@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "report.h"
 #include "report_impl.h"
@@ -148,14 +149,11 @@ grow(void **p, size_t *cap, size_t n, size_t elem)
 	return (0);
 }
 
+/* XXH3-64, the hash of the rest of the tree. */
 static uint64_t
 strhash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (h);
+	return (XXH3_64bits(s, strlen(s)));
 }
 
 static void
@@ -1076,11 +1074,66 @@ report_tr_equal(const struct report_tr *x, const struct report_tr *y)
 }
 
 int
+report_align(size_t base, size_t na, size_t nb,
+    bool (*eq)(size_t i, size_t j, void *arg), void *arg,
+    struct report_pair *pair, size_t *npair)
+{
+	size_t i, j, k, n;
+	uint16_t *lcs;
+
+	/*
+	 * A classic LCS table: lcs[i][j] is the common length of a[i..] and
+	 * b[j..], so the walk from (0, 0) emits pairs in order.
+	 */
+	n = nb + 1;
+	lcs = calloc((na + 1) * n, sizeof(*lcs));
+	if (lcs == NULL)
+		return (ENOMEM);
+	for (i = na; i-- > 0;)
+		for (j = nb; j-- > 0;) {
+			if (eq(base + i, base + j, arg))
+				lcs[i * n + j] = lcs[(i + 1) * n + j + 1] + 1;
+			else {
+				uint16_t x = lcs[(i + 1) * n + j];
+				uint16_t y = lcs[i * n + j + 1];
+
+				lcs[i * n + j] = x > y ? x : y;
+			}
+		}
+	i = j = 0;
+	while (i < na || j < nb) {
+		k = (*npair)++;
+		if (i < na && j < nb && eq(base + i, base + j, arg)) {
+			pair[k].a = base + i++;
+			pair[k].b = base + j++;
+		} else if (j >= nb
+		    || (i < na && lcs[(i + 1) * n + j] >= lcs[i * n + j + 1])) {
+			pair[k].a = base + i++;
+			pair[k].b = SIZE_MAX;
+		} else {
+			pair[k].a = SIZE_MAX;
+			pair[k].b = base + j++;
+		}
+	}
+	free(lcs);
+	return (0);
+}
+
+/* report_tr_equal on item i of run ab[0] and item j of run ab[1]. */
+static bool
+tr_eq(size_t i, size_t j, void *arg)
+{
+	const struct report_run *const *ab = arg;
+
+	return (report_tr_equal(&ab[0]->tr[i], &ab[1]->tr[j]));
+}
+
+int
 report_diff_align(const struct report_run *a, const struct report_run *b,
     struct report_diff *d)
 {
-	size_t p = 0, start, na, nb, i, j, k, n;
-	uint16_t *lcs;
+	const struct report_run *ab[2] = { a, b };
+	size_t p = 0, start, na, nb, i;
 
 	memset(d, 0, sizeof(*d));
 	d->first = SIZE_MAX;
@@ -1103,47 +1156,12 @@ report_diff_align(const struct report_run *a, const struct report_run *b,
 	if (na == 0 && nb == 0)
 		return (0);
 	d->first = d->npair;
-
-	/*
-	 * A classic LCS table over the bounded span after the first
-	 * difference: lcs[i][j] is the common length of a[p+i..] and
-	 * b[p+j..], so the walk from (0, 0) emits pairs in order.
-	 */
-	n = nb + 1;
-	lcs = calloc((na + 1) * n, sizeof(*lcs));
-	if (lcs == NULL) {
+	if (report_align(p, na, nb, tr_eq, (void *)ab, d->pair, &d->npair)
+	    != 0) {
 		free(d->pair);
 		d->pair = NULL;
 		return (ENOMEM);
 	}
-	for (i = na; i-- > 0;)
-		for (j = nb; j-- > 0;) {
-			if (report_tr_equal(&a->tr[p + i], &b->tr[p + j]))
-				lcs[i * n + j] = lcs[(i + 1) * n + j + 1] + 1;
-			else {
-				uint16_t x = lcs[(i + 1) * n + j];
-				uint16_t y = lcs[i * n + j + 1];
-
-				lcs[i * n + j] = x > y ? x : y;
-			}
-		}
-	i = j = 0;
-	while (i < na || j < nb) {
-		k = d->npair++;
-		if (i < na && j < nb
-		    && report_tr_equal(&a->tr[p + i], &b->tr[p + j])) {
-			d->pair[k].a = p + i++;
-			d->pair[k].b = p + j++;
-		} else if (j >= nb
-		    || (i < na && lcs[(i + 1) * n + j] >= lcs[i * n + j + 1])) {
-			d->pair[k].a = p + i++;
-			d->pair[k].b = SIZE_MAX;
-		} else {
-			d->pair[k].a = SIZE_MAX;
-			d->pair[k].b = p + j++;
-		}
-	}
-	free(lcs);
 	return (0);
 }
 

@@ -5,12 +5,13 @@
  * trace database, opened read-only, and writes it as a self-contained HTML
  * page, Markdown for a bug report, width-aware text for a terminal, or the
  * observed state machine of one object kind as Graphviz DOT.  Reports depend
- * only on the table names and columns of the schema (SPEC.md section 5), never
+ * only on the table names and columns of the schema (trace_schema.h), never
  * on engine/ code, so any program that can hand over a path can render one.
  */
 #ifndef REPORTS_REPORT_H
 #define REPORTS_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,5 +58,24 @@ int report_format_parse(const char *name, enum report_format *ret_fmt);
 int report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
     enum report_format fmt, const char *states_kind, FILE *out, char *err,
     size_t errlen);
+
+/* A row of a diff: indices into each side, or SIZE_MAX for a gap. */
+struct report_pair {
+	size_t a;
+	size_t b;
+};
+
+/*
+ * Aligns two sequences of na and nb items by a longest common subsequence
+ * under eq(i, j, arg) (item i of the first equals item j of the second),
+ * appending the rows to pair[*npair...] (room for na + nb rows) in order:
+ * both indices for equal items, SIZE_MAX on the side of a gap; of two
+ * equally long alignments the first side's gap comes first.  Indices are
+ * offset by base.  Sequences are bounded by the caller (the table is
+ * (na + 1) * (nb + 1) entries of 16 bits).  Returns 0 or ENOMEM.
+ */
+int report_align(size_t base, size_t na, size_t nb,
+    bool (*eq)(size_t i, size_t j, void *arg), void *arg,
+    struct report_pair *pair, size_t *npair);
 
 #endif /* REPORTS_REPORT_H */

@@ -23,6 +23,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "report_impl.h"
 
@@ -107,10 +108,8 @@ tr_from(const struct report_run *r, int64_t seq)
 static void
 value_fill(FILE *out, const char *v)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = (uint32_t)XXH3_64bits(v, strlen(v));
 
-	for (; *v != '\0'; v++)
-		h = (h ^ (unsigned char)*v) * 16777619u;
 	fprintf(out, "hsl(%u,60%%,%u%%)", (unsigned)(h % 360),
 	    (unsigned)(72 + (h >> 9) % 14));
 }

@@ -135,12 +135,6 @@ struct report_run {
 	struct report_arena *arena;
 };
 
-/* A row of a diff: indices into each run's 'tr', or SIZE_MAX for a gap. */
-struct report_pair {
-	size_t a;
-	size_t b;
-};
-
 /* An aligned diff of two runs. */
 struct report_diff {
 	struct report_pair *pair;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""evsim coverage (issue 7 item 7) on a small recorded database: two
+"""evsim coverage on a small recorded database: two
 scenarios, one per kernel family.  Checks that the occurred transitions
 are listed with their counts as the trace table has them, sorted; that the
 declared state machines' rules appear as exercised or never exercised

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""`evsim diff` on the fork-copy revisions (issue 5 item 7).
+"""`evsim diff` on the fork-copy revisions.
 
 Records scenarios/fork/queued_stale_revisions.lua under freebsd@b11289f
 (M0, run 1) and freebsd (M1, run 2) with the same seed into one database
@@ -10,7 +10,7 @@ and checks that `evsim diff DB 1 2`
     kqueue_fork_copy_knote(): M0 enqueues it because the parent's knote
     was KN_QUEUED ("knote_enqueue knote#2 kn_status ACTIVE -> ACTIVE|QUEUED"),
     M1 asks f_event, which is false, and goes on to leave the parent's
-    knote's flux (reference/kqueue.md §3.2),
+    knote's flux (kqueue_fork_copy_knote() in sys/kern/kern_event.c),
   * shows the copy being made (kqueue_fork_copy_knote) in the context;
 and that diffing a run against itself, and against a second M1 run with
 the same seed, exits 0.

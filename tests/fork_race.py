@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""The CPONFORK timer race (issue 5 item 4): under freebsd@b11289f,
+"""The CPONFORK timer race: under freebsd@b11289f,
 `evsim explore` with random schedules must find the "knote already queued"
 panic within 10,000 seeds; under freebsd (current main) the same 10,000
 seeds must all pass.  The found schedule must replay identically.

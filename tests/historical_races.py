@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""Historical kernel races as revision pairs (issue 7 item 6).  For each
+"""Historical kernel races as revision pairs.  For each
 race: `evsim explore` under the buggy revision, with the stated strategy
 and budget, must find the failure with the expected signature; the found
 run must replay identically; the fixed revision must survive the same

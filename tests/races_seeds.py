@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""The race scenarios under scenarios/races/ (issue 3 item 8, issue 4 item
-8): each must pass 1,000 `--strategy random` schedules with no panic, no
+"""The race scenarios under scenarios/races/: each must pass 1,000 `--strategy random` schedules with no panic, no
 deadlock and no invariant failure under its current kernel.  The
 historical-race pairs (hist_*.lua) are checked by tests/historical_races.py
 instead, since they fail by design under their buggy revision.

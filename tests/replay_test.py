@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""Replay tests (issue 6 item 7).
+"""Replay tests.
 
 1. Every bundled scenario is recorded, then `evsim replay` must reproduce
    each run exactly (exit 0, same trace hash), from a copy of the database

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The harness shared by the unit tests that boot a simulated kernel
- * (test_fd.c, test_pipe.c, test_proc.c, test_socket.c, test_vfs.c).  A test
- * body runs as pid 1 of the kernel (sim_test_run) and records what it
- * observed with CHECK(got, want); simtest_run() then asserts every recorded
- * check on the host stack, so that a failing assertion never unwinds a
- * fiber.  Also here: descriptor read/write helpers (fget/fo_read/fo_write/
- * fdrop), sys() for the return to user space of a syscall and nap() for a
- * sleep in virtual time.
+ * (test_fd.c, test_kern_event.c, test_pipe.c, test_port.c, test_proc.c,
+ * test_socket.c, test_vfs.c).  A test body runs as pid 1 of the kernel
+ * (sim_test_run) and records what it observed with CHECK(got, want);
+ * simtest_run() then asserts every recorded check on the host stack, so
+ * that a failing assertion never unwinds a fiber.  Also here: descriptor
+ * read/write helpers (fget/fo_read/fo_write/ fdrop), sys() for the return to
+ * user space of a syscall and nap() for a sleep in virtual time.
  *
  * A file that needs room for more checks than the default defines
  * SIMTEST_MAXCHECKS before including this header.  Everything is static
@@ -63,24 +63,38 @@ check(const char *what, int line, long long got, long long want)
 #define CHECK(got, want) check(#got, __LINE__, (long long)(got), (want))
 
 /*
- * Runs body as pid 1 of a fresh simulated kernel and checks everything it
- * recorded.  Each test file's run() resets its own state and calls this.
+ * Runs body as pid 1 of a fresh simulated kernel, asserts that the run ended
+ * with status want (SCHED_PANIC for a test of a KASSERT) and checks
+ * everything it recorded.
  */
 static inline void
-simtest_run(const char *kernel, void (*body)(void *))
+simtest_run_want(
+    const char *kernel, void (*body)(void *), enum sched_status want)
 {
 	enum sched_status st;
 	int i;
 
 	memset(&res, 0, sizeof(res));
 	st = sim_test_run(kernel, body, NULL);
-	cr_assert_eq(st, SCHED_PASSED, "run ended %s", sched_status_name(st));
+	cr_assert_eq(st, want, "run ended %s, want %s", sched_status_name(st),
+	    sched_status_name(want));
 	cr_assert_gt(res.n, 0, "the body checked nothing");
 	for (i = 0; i < res.n; i++)
 		cr_expect_eq(res.c[i].got, res.c[i].want,
 		    "%s: got %lld (%s), want %lld (%s)", res.c[i].what,
 		    res.c[i].got, sim_errname((int)res.c[i].got), res.c[i].want,
 		    sim_errname((int)res.c[i].want));
+}
+
+/*
+ * Runs body as pid 1 of a fresh simulated kernel, asserts that it passed and
+ * checks everything it recorded.  Each test file's run() resets its own
+ * state and calls this.
+ */
+static inline void
+simtest_run(const char *kernel, void (*body)(void *))
+{
+	simtest_run_want(kernel, body, SCHED_PASSED);
 }
 
 /* The return to user space of a syscall: pending signals act here. */

@@ -8,62 +8,16 @@
  * syscall would; the checks it records are asserted on the host stack once
  * the run is over.
  */
-#include <criterion/criterion.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "../engine/trace.h"
-#include "../sim/fd.h"
 #include "../sim/freebsd/event.h"
 #include "../sim/freebsd/eventvar.h"
-#include "../sim/kernel.h"
 #include "../sim/pipe.h"
-#include "../sim/proc.h"
-#include "../sim/run/simrun.h"
-
-struct check {
-	char what[128];
-	long long got;
-	long long want;
-};
-
-static struct {
-	int n;
-	struct check c[128];
-} res;
-
-static void
-check(const char *what, int line, long long got, long long want)
-{
-	struct check *c;
-
-	if (res.n == (int)(sizeof(res.c) / sizeof(res.c[0])))
-		abort();
-	c = &res.c[res.n++];
-	snprintf(c->what, sizeof(c->what), "line %d: %.100s", line, what);
-	c->got = got;
-	c->want = want;
-}
-
-#define CHECK(got, want) check(#got, __LINE__, (long long)(got), (want))
+#include "simtest.h"
 
 static void
 run_kernel(const char *kernel, void (*body)(void *), enum sched_status want)
 {
-	enum sched_status st;
-	int j;
-
-	memset(&res, 0, sizeof(res));
-	st = sim_test_run(kernel, body, NULL);
-	cr_assert_eq(st, want, "run ended %s, want %s", sched_status_name(st),
-	    sched_status_name(want));
-	cr_assert_gt(res.n, 0, "the body checked nothing");
-	for (j = 0; j < res.n; j++)
-		cr_expect_eq(res.c[j].got, res.c[j].want,
-		    "%s: got %lld, want %lld", res.c[j].what, res.c[j].got,
-		    res.c[j].want);
+	simtest_run_want(kernel, body, want);
 }
 
 static void

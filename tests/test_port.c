@@ -7,54 +7,14 @@
  * boots an illumos kernel whose pid 1 runs a C body calling the model's
  * functions directly; observations are checked after the run.
  */
-#include <criterion/criterion.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "../sim/fd.h"
 #include "../sim/illumos/port_impl.h"
-#include "../sim/kernel.h"
 #include "../sim/pipe.h"
-#include "../sim/proc.h"
-#include "../sim/run/simrun.h"
-
-#define MS 1000000LL
-
-static struct {
-	int n;
-	char what[64][96];
-	long long got[64], want[64];
-} res;
-
-static void
-check(const char *what, int line, long long got, long long want)
-{
-	if (res.n == 64)
-		abort();
-	snprintf(
-	    res.what[res.n], sizeof(res.what[0]), "line %d: %.80s", line, what);
-	res.got[res.n] = got;
-	res.want[res.n] = want;
-	res.n++;
-}
-
-#define CHECK(got, want) check(#got, __LINE__, (long long)(got), (want))
+#include "simtest.h"
 
 static void
 run(void (*body)(void *))
 {
-	enum sched_status st;
-	int i;
-
-	memset(&res, 0, sizeof(res));
-	st = sim_test_run("illumos", body, NULL);
-	cr_assert_eq(st, SCHED_PASSED, "run ended %s", sched_status_name(st));
-	cr_assert_gt(res.n, 0, "the body checked nothing");
-	for (i = 0; i < res.n; i++)
-		cr_expect_eq(res.got[i], res.want[i], "%s: got %lld, want %lld",
-		    res.what[i], res.got[i], res.want[i]);
+	simtest_run("illumos", body);
 }
 
 static port_t *

@@ -4,7 +4,9 @@
  * cli.h).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,153 +15,139 @@
 
 #include "cli.h"
 #include "simrun.h"
-#include "trace.h"
+#include "tracedb.h"
 
-/* Opens DB read-only and resolves the run id (0 = latest). */
 int
-cli_open_db(const char *path, int64_t *run, sqlite3 **ret_db)
+cli_parse_strategy(const char *s, unsigned mask, struct cli_strategy *ret)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int rc;
+	struct cli_strategy r;
+	const char *arg = NULL;
+	char *end;
+	long v;
 
-	if (access(path, R_OK) != 0) {
-		fprintf(stderr, "evsim: %s: %s\n", path, strerror(errno));
-		return (EXIT_USAGE);
-	}
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL)
-	    != SQLITE_OK) {
-		fprintf(stderr, "evsim: %s: cannot open database\n", path);
-		sqlite3_close(db);
-		return (EXIT_USAGE);
-	}
-	rc = sqlite3_prepare_v2(db,
-	    "SELECT value FROM evsim_meta WHERE key = 'format'", -1, &st, NULL);
-	if (rc != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW
-	    || strcmp((const char *)sqlite3_column_text(st, 0), "evsim-trace")
-		!= 0) {
-		fprintf(stderr, "evsim: %s: not an evsim database\n", path);
-		sqlite3_finalize(st);
-		sqlite3_close(db);
-		return (EXIT_USAGE);
-	}
-	sqlite3_finalize(st);
-	{
-		static const char *const tables[] = { "runs", "trace",
-			"syscalls", "decisions", "threads", NULL };
-		int k;
-
-		for (k = 0; tables[k] != NULL; k++) {
-			sqlite3_prepare_v2(db,
-			    "SELECT 1 FROM sqlite_master WHERE type = 'table' "
-			    "AND name = ?1",
-			    -1, &st, NULL);
-			sqlite3_bind_text(st, 1, tables[k], -1, SQLITE_STATIC);
-			rc = sqlite3_step(st);
-			sqlite3_finalize(st);
-			if (rc != SQLITE_ROW) {
-				fprintf(stderr,
-				    "evsim: %s: not an evsim database "
-				    "(missing table %s)\n",
-				    path, tables[k]);
-				sqlite3_close(db);
-				return (EXIT_USAGE);
-			}
-		}
-	}
-	if (*run == 0) {
-		sqlite3_prepare_v2(
-		    db, "SELECT max(id) FROM runs", -1, &st, NULL);
-		if (sqlite3_step(st) == SQLITE_ROW
-		    && sqlite3_column_type(st, 0) != SQLITE_NULL)
-			*run = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (*run == 0) {
-			fprintf(stderr, "evsim: %s: no runs recorded\n", path);
-			sqlite3_close(db);
-			return (EXIT_USAGE);
-		}
+	memset(&r, 0, sizeof(r));
+	r.pct_depth = 3;
+	r.dfs_bound = 2;
+	if (strcmp(s, "fifo") == 0) {
+		r.strategy = SCHED_FIFO;
+	} else if (strcmp(s, "random") == 0) {
+		r.strategy = SCHED_RANDOM;
+	} else if (strncmp(s, "pct", 3) == 0 && (s[3] == '\0' || s[3] == ':')) {
+		r.strategy = SCHED_PCT;
+		arg = s[3] == ':' ? s + 4 : NULL;
+	} else if (strncmp(s, "dfs", 3) == 0 && (s[3] == '\0' || s[3] == ':')) {
+		r.strategy = SCHED_DFS;
+		arg = s[3] == ':' ? s + 4 : NULL;
 	} else {
-		sqlite3_prepare_v2(
-		    db, "SELECT id FROM runs WHERE id = ?1", -1, &st, NULL);
-		sqlite3_bind_int64(st, 1, *run);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_ROW) {
-			fprintf(stderr, "evsim: %s: no run %" PRId64 "\n", path,
-			    *run);
-			sqlite3_close(db);
-			return (EXIT_USAGE);
+		return (EINVAL);
+	}
+	if ((mask & CLI_STRATEGY(r.strategy)) == 0)
+		return (EINVAL);
+	if (arg != NULL) {
+		if (arg[0] < '0' || arg[0] > '9')
+			return (EINVAL);
+		v = strtol(arg, &end, 10);
+		if (*end != '\0')
+			return (EINVAL);
+		if (r.strategy == SCHED_PCT) {
+			if (v < 1 || v > CLI_MAX_PCT_DEPTH)
+				return (EINVAL);
+			r.pct_depth = (int)v;
+		} else {
+			if (v > CLI_MAX_DFS_BOUND)
+				return (EINVAL);
+			r.dfs_bound = (int)v;
 		}
+	}
+	*ret = r;
+	return (0);
+}
+
+int
+cli_parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s[0] == '-' || s[0] == '\0')
+		return (EINVAL);
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return (EINVAL);
+	*ret = v;
+	return (0);
+}
+
+int
+cli_parse_run_id(const char *cmd, const char *opt, const char *s, int64_t *run)
+{
+	uint64_t v;
+
+	if (cli_parse_u64(s, &v) != 0 || v == 0 || v > INT64_MAX)
+		return (cli_usage_error(cmd, "%s'%s' is not a run id", opt, s));
+	*run = (int64_t)v;
+	return (0);
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "evsim %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return (EXIT_USAGE);
+}
+
+int
+cli_bad_option(const char *cmd, char **argv)
+{
+	const char *a = argv[optind - 1];
+
+	if (optopt != 0 && a[0] == '-' && a[1] != '-')
+		return (cli_usage_error(cmd,
+		    "bad option '-%c' (see evsim %s --help)", optopt, cmd));
+	if (optopt != 0 && strchr(a, '=') == NULL && a[1] == '-')
+		return (cli_usage_error(cmd,
+		    "option '%s' needs a value (see evsim %s --help)", a, cmd));
+	return (cli_usage_error(
+	    cmd, "bad argument '%s' (see evsim %s --help)", a, cmd));
+}
+
+int
+cli_status_exit(enum sched_status st)
+{
+	switch (st) {
+	case SCHED_PASSED:
+		return (0);
+	case SCHED_ERROR:
+		return (EXIT_USAGE);
+	case SCHED_DIVERGED:
+		return (EXIT_DIVERGED);
+	default:
+		return (EXIT_FAILED);
+	}
+}
+
+int
+cli_open_db(const char *path, int64_t *run, struct tracedb **ret_db)
+{
+	struct tracedb *db = NULL;
+	char err[1200];
+
+	if (tracedb_open(&db, path, err, sizeof(err)) != 0
+	    || tracedb_run_resolve(db, run, err, sizeof(err)) != 0) {
+		if (db != NULL)
+			tracedb_close(db);
+		fprintf(stderr, "evsim: %s\n", err);
+		return (EXIT_USAGE);
 	}
 	*ret_db = db;
 	return (0);
-}
-
-int
-cli_load_lines(sqlite3 *db, int64_t run, char ***ret_lines, size_t *ret_n)
-{
-	sqlite3_stmt *st;
-	char **lines = NULL, buf[8192];
-	size_t n = 0, cap = 0, len;
-
-	sqlite3_prepare_v2(db,
-	    "SELECT seq, vtime, pid, tid, func, object, field, old, new "
-	    "FROM trace WHERE run_id = ?1 ORDER BY seq",
-	    -1, &st, NULL);
-	sqlite3_bind_int64(st, 1, run);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		len = trace_format_line(buf, sizeof(buf),
-		    (uint64_t)sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
-		    sqlite3_column_int(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    (const char *)sqlite3_column_text(st, 6),
-		    (const char *)sqlite3_column_text(st, 7),
-		    (const char *)sqlite3_column_text(st, 8));
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			lines = realloc(lines, cap * sizeof(*lines));
-			if (lines == NULL)
-				sim_oom();
-		}
-		if (len >= sizeof(buf)) {
-			/* A very long print(): format it at full length. */
-			lines[n] = malloc(len + 1);
-			if (lines[n] == NULL)
-				sim_oom();
-			trace_format_line(lines[n], len + 1,
-			    (uint64_t)sqlite3_column_int64(st, 0),
-			    sqlite3_column_int64(st, 1),
-			    sqlite3_column_int(st, 2),
-			    sqlite3_column_int(st, 3),
-			    (const char *)sqlite3_column_text(st, 4),
-			    (const char *)sqlite3_column_text(st, 5),
-			    (const char *)sqlite3_column_text(st, 6),
-			    (const char *)sqlite3_column_text(st, 7),
-			    (const char *)sqlite3_column_text(st, 8));
-		} else {
-			lines[n] = strdup(buf);
-			if (lines[n] == NULL)
-				sim_oom();
-		}
-		n++;
-	}
-	sqlite3_finalize(st);
-	*ret_lines = lines;
-	*ret_n = n;
-	return (0);
-}
-
-void
-cli_free_lines(char **lines, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
 }
 
 int

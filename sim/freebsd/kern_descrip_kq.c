@@ -6,8 +6,8 @@
  * kqueue_fork_copy_list() and kqueue_fork_copy_knote() of
  * sys/kern/kern_event.c.
  *
- * Two revisions differ in kqueue_fork_copy_knote() (reference/kqueue.md §3.2
- * and §5.2 item 10), selected by 'rev_cponfork_m0' of the run's revision:
+ * Two revisions differ in kqueue_fork_copy_knote() (the CPONFORK commit and
+ * its fix), selected by 'rev_cponfork_m0' of the run's revision:
  *
  *  - freebsd@b11289f (M0, as committed): copies every attached knote that
  *    has an f_copy, KN_KQUEUE ones included; the copy keeps the parent's

@@ -51,7 +51,7 @@
  * Flux.  Code that must drop 'kq_lock' while it works on a knote raises
  * 'kn_influx' first.  A knote in flux without KN_SCAN is owned exclusively
  * (being created, dropped, or copied at fork): knote() and knote_fork() skip
- * it entirely, so an event arriving then is lost (reference §5.2 item 11),
+ * it entirely, so an event arriving then is lost (see knote()),
  * and everybody else sleeps on the kqueue with KQ_FLUXWAIT until
  * KQ_FLUX_WAKEUP.  With KN_SCAN the holder only reads the filter state under
  * the knlist lock, so knote() may still run f_event and activate it.  Only

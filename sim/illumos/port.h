@@ -73,7 +73,8 @@
 #define PORT_DEFAULT_PORTS 0x2000
 #define PORT_MAX_PORTS 0x10000
 
-/* Names of the tunables (SPEC.md section 1, 'limits'). */
+/* Names of the tunables (a scenario's 'limits'; illumos resource
+ * controls process.max-port-events and project.max-port-ids). */
 #define PORT_TUNABLE_MAX_EVENTS "process.max-port-events"
 #define PORT_TUNABLE_MAX_PORTS "project.max-port-ids"
 

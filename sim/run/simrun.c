@@ -217,6 +217,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	sc.vtime_limit_ns = scn.sc_vtime_limit_ns;
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
+	sc.dfs = o->dfs;
 	sc.sigcheck = sim_sigcheck;
 	if (run.invref != LUA_NOREF || run.check)
 		sc.on_decision = check_invariants;

@@ -32,6 +32,7 @@ struct sim_run_opts {
 	const char *args; /* command line for the runs row */
 	const struct sched_decision *replay;
 	uint64_t replay_len;
+	struct sched_dfs *dfs; /* decision prefix and log (explore), or NULL */
 	bool quiet; /* no print() echo on stdout */
 	bool check; /* global kernel invariants at every decision */
 	size_t mem_limit_bytes;

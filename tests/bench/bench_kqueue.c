@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * kqueue benchmarks (issue 3 item 9; not part of the pass/fail suite):
+ * kqueue benchmarks (not part of the pass/fail suite):
  *   1. register/trigger/scan cycles per second on 10,000 pipes in one
  *      kqueue: each cycle writes one byte to a pipe, retrieves its
  *      EVFILT_READ event with kevent() and reads the byte back;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Event-port benchmarks (issue 4 item 9; not part of the pass/fail suite):
+ * Event-port benchmarks (not part of the pass/fail suite):
  *   1. send/get round trips per second with 1, 2 and 8 threads waiting in
  *      port_get on a request port: the main thread sends a request, a
  *      waiter takes it and sends a reply on a second port, the main thread

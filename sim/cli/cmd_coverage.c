@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * evsim coverage DB: transition coverage (issue 7 item 7).  Over every run
+ * evsim coverage DB: transition coverage.  Over every run
  * of the database (or the runs of one kernel family), lists which
  * (object kind, field, old -> new, kernel function) transitions occurred
  * and how often, then checks them against the state machines declared next
@@ -17,6 +17,7 @@
  * old -> new by func.  The output is text, sorted bytewise, deterministic
  * for a given database.  Exit 0, or 2 on a bad database.
  */
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 
 #include "cli.h"
 #include "kernel.h"
+#include "tracedb.h"
 
 /* One distinct observed transition. */
 struct obs {
@@ -168,10 +170,11 @@ usage(FILE *f)
 	    "models' declared state\nmachines allow that no run exercised, and "
 	    "the observed transitions of a\ndeclared field that the machine "
 	    "does not allow.  --kernel restricts to the\nruns of one kernel "
-	    "family, --kind to one object kind (knote, portkev...).\n");
+	    "family, --kind to one object kind (knote, portkev...).\n\n"
+	    "examples:\n"
+	    "  evsim coverage evsim.db\n"
+	    "  evsim coverage evsim.db --kernel illumos --kind portkev\n");
 }
-
-int cmd_coverage(int argc, char **argv);
 
 int
 cmd_coverage(int argc, char **argv)
@@ -179,46 +182,51 @@ cmd_coverage(int argc, char **argv)
 	static const struct sim_sm_rule *const tables[2]
 	    = { freebsd_sm_rules, illumos_sm_rules };
 	static const char *const famname[2] = { "freebsd", "illumos" };
-	const char *path = NULL, *onlyfam = NULL, *onlykind = NULL;
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "kind", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *path, *onlyfam = NULL, *onlykind = NULL;
 	struct obs *obs = NULL;
 	size_t nobs = 0, cap = 0, i;
 	int64_t run = 0, nruns[2] = { 0, 0 }, ntrans = 0;
+	struct tracedb *tdb;
 	sqlite3 *db;
 	sqlite3_stmt *st;
-	int k, f, rc;
+	int c, k, f, rc;
 
-	for (k = 1; k < argc; k++) {
-		if (strcmp(argv[k], "--help") == 0
-		    || strcmp(argv[k], "-h") == 0) {
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "k:K:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			onlyfam = optarg;
+			if (strcmp(onlyfam, "freebsd") != 0
+			    && strcmp(onlyfam, "illumos") != 0)
+				return (cli_usage_error("coverage",
+				    "--kernel: freebsd or illumos, not '%s'",
+				    onlyfam));
+			break;
+		case 'K':
+			onlykind = optarg;
+			break;
+		case 'h':
 			usage(stdout);
 			return (0);
-		} else if (strcmp(argv[k], "--kernel") == 0 && k + 1 < argc) {
-			onlyfam = argv[++k];
-			if (strcmp(onlyfam, "freebsd") != 0
-			    && strcmp(onlyfam, "illumos") != 0) {
-				fprintf(stderr,
-				    "evsim coverage: --kernel: freebsd or "
-				    "illumos, not '%s'\n",
-				    onlyfam);
-				return (EXIT_USAGE);
-			}
-		} else if (strcmp(argv[k], "--kind") == 0 && k + 1 < argc) {
-			onlykind = argv[++k];
-		} else if (argv[k][0] != '-' && path == NULL) {
-			path = argv[k];
-		} else {
-			fprintf(stderr,
-			    "evsim coverage: bad argument '%s' (see --help)\n",
-			    argv[k]);
-			return (EXIT_USAGE);
+		default:
+			return (cli_bad_option("coverage", argv));
 		}
 	}
-	if (path == NULL) {
+	if (optind != argc - 1) {
 		usage(stderr);
 		return (EXIT_USAGE);
 	}
-	if (cli_open_db(path, &run, &db) != 0)
+	path = argv[optind];
+	if (cli_open_db(path, &run, &tdb) != 0)
 		return (EXIT_USAGE);
+	db = tracedb_sqlite(tdb);
 
 	/* Runs per kernel family. */
 	rc = sqlite3_prepare_v2(db,
@@ -249,7 +257,7 @@ cmd_coverage(int argc, char **argv)
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "evsim: %s: %s\n", path, sqlite3_errmsg(db));
-		sqlite3_close(db);
+		tracedb_close(tdb);
 		return (EXIT_USAGE);
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -298,7 +306,7 @@ cmd_coverage(int argc, char **argv)
 		ntrans += sqlite3_column_int64(st, 6);
 	}
 	sqlite3_finalize(st);
-	sqlite3_close(db);
+	tracedb_close(tdb);
 
 	printf("coverage of %s: %" PRId64 " freebsd run(s), %" PRId64
 	       " illumos run(s), %" PRId64 " transitions, %zu distinct\n",

@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The reader of the trace database (see tracedb.h).  Every query is by
+ * table and column name of trace_schema.h; the canonical lines are built
+ * with trace_format_line, the formatter the writer hashes, so a line read
+ * back is byte-identical to the one hashed during the run.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trace.h"
+#include "trace_schema.h"
+#include "tracedb.h"
+
+struct tracedb {
+	sqlite3 *db;
+	char *path;
+};
+
+/* The per-run tables every reader relies on. */
+static const char *const tables[]
+    = { "runs", "trace", "syscalls", "decisions", "threads", NULL };
+
+static _Noreturn void
+oom(void)
+{
+	fprintf(stderr, "evsim: fatal: out of memory\n");
+	exit(2);
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s != NULL ? s : "");
+
+	if (d == NULL)
+		oom();
+	return (d);
+}
+
+int
+tracedb_check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc, ok = 0;
+
+	rc = sqlite3_prepare_v2(db,
+	    "SELECT (SELECT value FROM evsim_meta WHERE key = 'format'),"
+	    " (SELECT value FROM evsim_meta WHERE key = 'schema_version')",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen,
+		    "%s: not an evsim database (no evsim_meta table)", path);
+		return (EINVAL);
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *fmt = (const char *)sqlite3_column_text(st, 0);
+		const char *ver = (const char *)sqlite3_column_text(st, 1);
+
+		if (fmt == NULL || strcmp(fmt, TRACE_SCHEMA_FORMAT) != 0) {
+			snprintf(
+			    err, errlen, "%s: not an evsim database", path);
+		} else if (ver == NULL || atoi(ver) != TRACE_SCHEMA_VERSION) {
+			snprintf(err, errlen,
+			    "%s: evsim database schema version %s, this evsim "
+			    "reads version %d",
+			    path, ver != NULL ? ver : "(none)",
+			    TRACE_SCHEMA_VERSION);
+		} else {
+			ok = 1;
+		}
+	} else {
+		snprintf(err, errlen, "%s: not an evsim database", path);
+	}
+	sqlite3_finalize(st);
+	return (ok ? 0 : EINVAL);
+}
+
+/* Every per-run table is there. */
+static int
+check_tables(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int k, rc;
+
+	for (k = 0; tables[k] != NULL; k++) {
+		sqlite3_prepare_v2(db,
+		    "SELECT 1 FROM sqlite_master WHERE type = 'table' "
+		    "AND name = ?1",
+		    -1, &st, NULL);
+		sqlite3_bind_text(st, 1, tables[k], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW) {
+			snprintf(err, errlen,
+			    "%s: not an evsim database (missing table %s)",
+			    path, tables[k]);
+			return (EINVAL);
+		}
+	}
+	return (0);
+}
+
+int
+tracedb_open(
+    struct tracedb **ret_db, const char *path, char *err, size_t errlen)
+{
+	struct tracedb *d;
+	sqlite3 *db;
+	int error;
+
+	if (access(path, R_OK) != 0) {
+		error = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(error));
+		return (error);
+	}
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL)
+	    != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open database", path);
+		sqlite3_close(db);
+		return (EINVAL);
+	}
+	/* A run may be closing its connection: wait rather than fail. */
+	sqlite3_busy_timeout(db, 10000);
+	if ((error = tracedb_check_meta(db, path, err, errlen)) != 0
+	    || (error = check_tables(db, path, err, errlen)) != 0) {
+		sqlite3_close(db);
+		return (error);
+	}
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		oom();
+	d->db = db;
+	d->path = xstrdup(path);
+	*ret_db = d;
+	return (0);
+}
+
+void
+tracedb_close(struct tracedb *db)
+{
+	if (db == NULL)
+		return;
+	sqlite3_close(db->db);
+	free(db->path);
+	free(db);
+}
+
+sqlite3 *
+tracedb_sqlite(struct tracedb *db)
+{
+	return (db->db);
+}
+
+int
+tracedb_check_file(const char *in, char *err, size_t errlen)
+{
+	struct tracedb *db;
+	int error;
+
+	if ((error = tracedb_open(&db, in, err, errlen)) != 0)
+		return (error);
+	tracedb_close(db);
+	return (0);
+}
+
+int
+tracedb_run_resolve(struct tracedb *db, int64_t *run, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (*run == 0) {
+		sqlite3_prepare_v2(
+		    db->db, "SELECT max(id) FROM runs", -1, &st, NULL);
+		if (sqlite3_step(st) == SQLITE_ROW
+		    && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*run = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (*run == 0) {
+			snprintf(err, errlen, "%s: no runs recorded", db->path);
+			return (ENOENT);
+		}
+		return (0);
+	}
+	sqlite3_prepare_v2(
+	    db->db, "SELECT id FROM runs WHERE id = ?1", -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, *run);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW) {
+		snprintf(err, errlen, "%s: no run %" PRId64, db->path, *run);
+		return (ENOENT);
+	}
+	return (0);
+}
+
+int
+tracedb_run_header(struct tracedb *db, int64_t run, struct tracedb_run *r,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	memset(r, 0, sizeof(*r));
+	if (sqlite3_prepare_v2(db->db,
+		"SELECT source, path, kernel, seed, trace_hash, "
+		"engine_version, status FROM runs WHERE id = ?1",
+		-1, &st, NULL)
+	    != SQLITE_OK) {
+		snprintf(err, errlen, "%s: not an evsim database (%s)",
+		    db->path, sqlite3_errmsg(db->db));
+		return (EINVAL);
+	}
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_step(st);
+	r->id = run;
+	r->source = xstrdup((const char *)sqlite3_column_text(st, 0));
+	r->path = xstrdup((const char *)sqlite3_column_text(st, 1));
+	r->kernel = xstrdup((const char *)sqlite3_column_text(st, 2));
+	r->seed = (uint64_t)sqlite3_column_int64(st, 3);
+	r->trace_hash = xstrdup((const char *)sqlite3_column_text(st, 4));
+	r->engine_version = xstrdup((const char *)sqlite3_column_text(st, 5));
+	r->status = xstrdup((const char *)sqlite3_column_text(st, 6));
+	sqlite3_finalize(st);
+	return (0);
+}
+
+void
+tracedb_run_free(struct tracedb_run *r)
+{
+	free(r->source);
+	free(r->path);
+	free(r->kernel);
+	free(r->trace_hash);
+	free(r->engine_version);
+	free(r->status);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Formats row st (the columns of the trace table) into buf. */
+static size_t
+format_row(sqlite3_stmt *st, char *buf, size_t len)
+{
+	return (trace_format_line(buf, len,
+	    (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+	    sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
+	    (const char *)sqlite3_column_text(st, 4),
+	    (const char *)sqlite3_column_text(st, 5),
+	    (const char *)sqlite3_column_text(st, 6),
+	    (const char *)sqlite3_column_text(st, 7),
+	    (const char *)sqlite3_column_text(st, 8)));
+}
+
+void
+tracedb_lines(struct tracedb *db, int64_t run, char ***ret_lines, size_t *ret_n)
+{
+	sqlite3_stmt *st;
+	char **lines = NULL, buf[8192];
+	size_t n = 0, cap = 0, len;
+
+	sqlite3_prepare_v2(db->db,
+	    "SELECT seq, vtime, pid, tid, func, object, field, old, new "
+	    "FROM trace WHERE run_id = ?1 ORDER BY seq",
+	    -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		len = format_row(st, buf, sizeof(buf));
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			lines = realloc(lines, cap * sizeof(*lines));
+			if (lines == NULL)
+				oom();
+		}
+		if (len >= sizeof(buf)) {
+			/* A very long print(): format it at full length. */
+			lines[n] = malloc(len + 1);
+			if (lines[n] == NULL)
+				oom();
+			format_row(st, lines[n], len + 1);
+		} else {
+			lines[n] = xstrdup(buf);
+		}
+		n++;
+	}
+	sqlite3_finalize(st);
+	*ret_lines = lines;
+	*ret_n = n;
+}
+
+void
+tracedb_lines_free(char **lines, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
+void
+tracedb_decisions(struct tracedb *db, int64_t run,
+    struct sched_decision **ret_log, size_t *ret_n)
+{
+	struct sched_decision *log = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0, cap = 0;
+
+	sqlite3_prepare_v2(db->db,
+	    "SELECT kind, chosen, runnable, seq FROM decisions WHERE "
+	    "run_id = ?1 ORDER BY step",
+	    -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, run);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(st, 0);
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			log = realloc(log, cap * sizeof(*log));
+			if (log == NULL)
+				oom();
+		}
+		log[n].is_choose = kind != NULL && strcmp(kind, "choose") == 0;
+		log[n].chosen = sqlite3_column_int64(st, 1);
+		log[n].runnable = log[n].is_choose
+		    ? NULL
+		    : xstrdup((const char *)sqlite3_column_text(st, 2));
+		log[n].seq = sqlite3_column_int64(st, 3);
+		n++;
+	}
+	sqlite3_finalize(st);
+	*ret_log = log;
+	*ret_n = n;
+}
+
+void
+tracedb_decisions_free(struct sched_decision *log, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		free((char *)log[k].runnable);
+	free(log);
+}
+
+static int
+exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return (0);
+	snprintf(err, errlen, "%s", msg != NULL ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return (EIO);
+}
+
+/* Appends s to the growing buffer *b (length *len, capacity *cap). */
+static void
+put(char **b, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*len + n + 1 > *cap) {
+		*cap = (*len + n + 1) * 2;
+		if ((*b = realloc(*b, *cap)) == NULL)
+			oom();
+	}
+	memcpy(*b + *len, s, n + 1);
+	*len += n;
+}
+
+/*
+ * Copies one table's rows of the mapped runs: the columns of main.T, with
+ * idcol taken from the map.  Returns 0, or EIO.
+ */
+static int
+copy_table(
+    sqlite3 *db, const char *table, const char *idcol, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char *sql = NULL, q[512];
+	size_t len = 0, cap = 0;
+	int ncol = 0, rc, srccols = 0;
+
+	/* The input must have the column set of the output. */
+	snprintf(q, sizeof(q),
+	    "SELECT count(*) FROM pragma_table_info('%s', 'main') m"
+	    " JOIN pragma_table_info('%s', 'src') s ON m.name = s.name",
+	    table, table);
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK
+	    && sqlite3_step(st) == SQLITE_ROW)
+		srccols = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	snprintf(q, sizeof(q),
+	    "SELECT name FROM pragma_table_info('%s', 'main') ORDER BY cid",
+	    table);
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return (EIO);
+	}
+	put(&sql, &len, &cap, "INSERT INTO main.\"");
+	put(&sql, &len, &cap, table);
+	put(&sql, &len, &cap, "\" SELECT ");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+
+		if (ncol++ > 0)
+			put(&sql, &len, &cap, ", ");
+		if (strcmp(c, idcol) == 0) {
+			put(&sql, &len, &cap, "m.new");
+		} else {
+			put(&sql, &len, &cap, "x.\"");
+			put(&sql, &len, &cap, c);
+			put(&sql, &len, &cap, "\"");
+		}
+	}
+	sqlite3_finalize(st);
+	if (srccols != ncol) {
+		free(sql);
+		snprintf(err, errlen,
+		    "table %s has different columns in the input", table);
+		return (EINVAL);
+	}
+	put(&sql, &len, &cap, " FROM src.\"");
+	put(&sql, &len, &cap, table);
+	put(&sql, &len, &cap, "\" x JOIN temp.evsim_merge_map m ON x.\"");
+	put(&sql, &len, &cap, idcol);
+	put(&sql, &len, &cap, "\" = m.old");
+	rc = exec(db, sql, err, errlen);
+	free(sql);
+	return (rc);
+}
+
+int
+tracedb_merge(const char *out, const char *in, const int64_t *runs,
+    size_t nruns, int64_t *new_ids, size_t *ret_n, char *err, size_t errlen)
+{
+	struct trace *t;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	size_t i, cap = ret_n != NULL ? *ret_n : nruns, n = 0;
+	int rc;
+
+	if ((rc = tracedb_check_file(in, err, errlen)) != 0)
+		return (rc);
+	/* Creates out with the schema, or refuses a foreign file. */
+	if ((rc = trace_open(&t, out, err, errlen)) != 0)
+		return (rc);
+	trace_close(t);
+	if (sqlite3_open_v2(out, &db, SQLITE_OPEN_READWRITE, NULL)
+	    != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open database", out);
+		sqlite3_close(db);
+		return (EIO);
+	}
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_prepare_v2(db, "ATTACH ?1 AS src", -1, &st, NULL)
+	    != SQLITE_OK) {
+		rc = EIO;
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, in, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "%s: %s", in, sqlite3_errmsg(db));
+		rc = EINVAL;
+		goto out;
+	}
+	if ((rc = exec(db,
+		 "BEGIN IMMEDIATE;"
+		 "CREATE TEMP TABLE evsim_merge_want(old INTEGER PRIMARY KEY);"
+		 "CREATE TEMP TABLE evsim_merge_map("
+		 "  old INTEGER PRIMARY KEY, new INTEGER);",
+		 err, errlen))
+	    != 0)
+		goto out;
+	if (runs == NULL) {
+		rc = exec(db,
+		    "INSERT INTO temp.evsim_merge_want SELECT id FROM src.runs",
+		    err, errlen);
+	} else {
+		sqlite3_prepare_v2(db,
+		    "INSERT OR IGNORE INTO temp.evsim_merge_want VALUES (?1)",
+		    -1, &st, NULL);
+		for (i = 0; i < nruns; i++) {
+			sqlite3_bind_int64(st, 1, runs[i]);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
+	}
+	if (rc != 0
+	    || (rc = exec(db,
+		    "INSERT INTO temp.evsim_merge_map SELECT w.old,"
+		    " (SELECT coalesce(max(id), 0) FROM main.runs)"
+		    "  + row_number() OVER (ORDER BY w.old)"
+		    " FROM temp.evsim_merge_want w JOIN src.runs r"
+		    " ON r.id = w.old",
+		    err, errlen))
+		!= 0
+	    || (rc = copy_table(db, "runs", "id", err, errlen)) != 0)
+		goto rollback;
+	/* Every other per-run table both sides have. */
+	sqlite3_prepare_v2(db,
+	    "SELECT m.name FROM main.sqlite_master m WHERE m.type = 'table'"
+	    " AND m.name NOT IN ('runs', 'evsim_meta')"
+	    " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name, 'main')"
+	    "  WHERE name = 'run_id')"
+	    " AND EXISTS (SELECT 1 FROM src.sqlite_master s"
+	    "  WHERE s.type = 'table' AND s.name = m.name)"
+	    " ORDER BY m.name",
+	    -1, &st, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char name[256];
+
+		snprintf(name, sizeof(name), "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+		if ((rc = copy_table(db, name, "run_id", err, errlen)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != 0)
+		goto rollback;
+	sqlite3_prepare_v2(db,
+	    "SELECT new FROM temp.evsim_merge_map ORDER BY old", -1, &st, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (new_ids != NULL && n < cap)
+			new_ids[n] = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if ((rc = exec(db,
+		 "DROP TABLE temp.evsim_merge_map;"
+		 "DROP TABLE temp.evsim_merge_want; COMMIT",
+		 err, errlen))
+	    != 0)
+		goto rollback;
+	if (ret_n != NULL)
+		*ret_n = n;
+	goto out;
+rollback:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	sqlite3_close(db);
+	return (rc);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The one reader of the trace database that engine/trace.c writes: opening
+ * a file and checking that it is an evsim database of this schema version,
+ * resolving run ids, a run's header row, its canonical text lines (the form
+ * the trace hash is computed over), its decision log, and copying runs from
+ * one database into another (merge).  Every evsim subcommand and replay
+ * read through here; reports/ reads the schema by itself.
+ */
+#ifndef ENGINE_TRACEDB_H
+#define ENGINE_TRACEDB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sched.h"
+
+struct tracedb;
+
+/* A run's 'runs' row, the columns replay needs. */
+struct tracedb_run {
+	int64_t id;
+	char *source; /* the scenario's full text */
+	char *path; /* the file it was loaded from */
+	char *kernel; /* kernel name with revision */
+	uint64_t seed;
+	char *trace_hash; /* 16 hex digits, or "" while running */
+	char *engine_version;
+	char *status; /* "running", "passed", ... */
+};
+
+/*
+ * Checks the 'evsim_meta' marker of an open database: the format and the
+ * schema version.  Returns 0, or EINVAL with "PATH: why" in err.
+ */
+int tracedb_check_meta(sqlite3 *db, const char *path, char *err, size_t errlen);
+
+/*
+ * Opens path read-only and checks that it is an evsim database of this
+ * schema version with every per-run table.  Returns 0, or ENOENT (or the
+ * errno of access) when the file cannot be read, or EINVAL when it is not
+ * an evsim database; err holds "PATH: why".  Free with tracedb_close.
+ */
+int tracedb_open(
+    struct tracedb **ret_db, const char *path, char *err, size_t errlen);
+
+/* Closes; NULL is a no-op. */
+void tracedb_close(struct tracedb *db);
+
+/* The SQLite handle, for queries of one command's own (coverage). */
+sqlite3 *tracedb_sqlite(struct tracedb *db);
+
+/*
+ * Resolves *run: 0 becomes the latest run, any other id must exist.
+ * Returns 0, or ENOENT with "PATH: no runs recorded" or "PATH: no run N"
+ * in err.
+ */
+int tracedb_run_resolve(
+    struct tracedb *db, int64_t *run, char *err, size_t errlen);
+
+/*
+ * Reads the 'runs' row of run (resolved) into *r; free its strings with
+ * tracedb_run_free.  Returns 0, or EINVAL (err filled).
+ */
+int tracedb_run_header(struct tracedb *db, int64_t run, struct tracedb_run *r,
+    char *err, size_t errlen);
+
+void tracedb_run_free(struct tracedb_run *r);
+
+/*
+ * Loads the canonical lines of a run, each with its newline, in sequence
+ * order.  The caller frees them with tracedb_lines_free.  Out of memory is
+ * fatal.
+ */
+void tracedb_lines(
+    struct tracedb *db, int64_t run, char ***ret_lines, size_t *ret_n);
+
+void tracedb_lines_free(char **lines, size_t n);
+
+/*
+ * Loads the decision log of a run in step order, in the form the 'replay'
+ * strategy follows.  Free with tracedb_decisions_free.  Out of memory is
+ * fatal.
+ */
+void tracedb_decisions(struct tracedb *db, int64_t run,
+    struct sched_decision **ret_log, size_t *ret_n);
+
+void tracedb_decisions_free(struct sched_decision *log, size_t n);
+
+/*
+ * Whether in is a readable evsim database of this schema version (the
+ * check of tracedb_open).  Returns 0, or an errno with err filled.
+ */
+int tracedb_check_file(const char *in, char *err, size_t errlen);
+
+/*
+ * Copies runs (all when runs is NULL) of the database in into out, which is
+ * created if missing, numbering them after out's highest run id, with the
+ * rows of every per-run table both have.  new_ids[i] receives the new id of
+ * the i-th copied run in id order (when not NULL; room for nruns, or for
+ * *ret_n runs when runs is NULL).  *ret_n (when not NULL) receives the
+ * number copied.  Returns 0, or EINVAL (in is not an evsim database, or a
+ * table's columns differ) or EIO (SQLite), with err filled.
+ */
+int tracedb_merge(const char *out, const char *in, const int64_t *runs,
+    size_t nruns, int64_t *new_ids, size_t *ret_n, char *err, size_t errlen);
+
+#endif /* ENGINE_TRACEDB_H */

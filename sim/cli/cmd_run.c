@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * evsim run FILE: runs one scenario and records it into the trace database
+ * (or only hashes it, --no-record), then prints one summary: status,
+ * kernel, seed, end time, counts and the trace hash.  Exit 0 passed, 1 the
+ * scenario failed, 2 usage or script error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "kernel.h"
+#include "simrun.h"
+#include "trace.h"
+
+static void
+usage(void)
+{
+	printf("usage: evsim run FILE [--seed N] [--db PATH] [--kernel K] "
+	       "[--strategy S]\n"
+	       "                 [--no-record] [--trace-out PATH] [--quiet] "
+	       "[--check|--no-check]\n\n"
+	       "Runs one scenario and records every transition into the "
+	       "database\n"
+	       "(default evsim.db).  Kernels: see README (freebsd, illumos "
+	       "and revisions like\n"
+	       "freebsd@b11289f).\n"
+	       "Strategies: fifo (default), random, pct[:D].\n"
+	       "--check verifies the global kernel invariants at every "
+	       "decision (default off).\n\n"
+	       "examples:\n"
+	       "  evsim run scenarios/basic/pipe_fork_wait.lua\n"
+	       "  evsim run scenarios/fork/cponfork_timer_race.lua "
+	       "--kernel freebsd@b11289f \\\n"
+	       "      --seed 74 --strategy random --db race.db\n"
+	       "  evsim run scenarios/basic/clocks.lua --no-record "
+	       "--trace-out clocks.txt\n");
+}
+
+static char *
+join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = calloc(1, len);
+	if (s == NULL)
+		sim_oom();
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return (s);
+}
+
+static void
+print_result(const struct sim_run_result *r, bool recorded)
+{
+	if (recorded)
+		printf("run %" PRId64 ": ", r->run_id);
+	printf("%s  %s  kernel %s  seed %" PRIu64 "\n", r->scenario,
+	    sched_status_name(r->status), r->kernel, r->seed);
+	if (r->message[0] != '\0')
+		printf("  %s\n", r->message);
+	printf("  vtime %" PRId64 " ns  transitions %" PRIu64
+	       "  syscalls %" PRIu64 "  decisions %" PRIu64 "  trace_hash %s\n",
+	    r->vtime_end_ns, r->transitions, r->syscalls, r->decisions,
+	    r->trace_hash);
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "seed", required_argument, NULL, 's' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "strategy", required_argument, NULL, 'S' },
+		{ "no-record", no_argument, NULL, 'n' },
+		{ "trace-out", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "no-check", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_strategy strat;
+	struct sim_run_opts o;
+	struct sim_run_result r;
+	struct trace *t = NULL;
+	const char *db = "evsim.db", *trace_out = NULL;
+	FILE *tf = NULL;
+	char err[1200], *src, *args;
+	int c, error;
+
+	memset(&o, 0, sizeof(o));
+	o.strategy = SCHED_FIFO;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCh", opts, NULL))
+	    != -1) {
+		switch (c) {
+		case 's':
+			if (cli_parse_u64(optarg, &o.seed) != 0)
+				return (cli_usage_error("run",
+				    "--seed: '%s' is not a non-negative "
+				    "integer",
+				    optarg));
+			o.have_seed = true;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'k':
+			if (sim_revision_find(optarg) == NULL) {
+				char known[512];
+
+				sim_revision_names(known, sizeof(known));
+				return (cli_usage_error("run",
+				    "--kernel: unknown kernel '%s' (known: %s)",
+				    optarg, known));
+			}
+			o.kernel = optarg;
+			break;
+		case 'S':
+			if (cli_parse_strategy(optarg,
+				CLI_STRATEGY(SCHED_FIFO)
+				    | CLI_STRATEGY(SCHED_RANDOM)
+				    | CLI_STRATEGY(SCHED_PCT),
+				&strat)
+			    != 0)
+				return (cli_usage_error("run",
+				    "--strategy: '%s' is not one of fifo, "
+				    "random, pct[:D] (1 <= D <= 16)",
+				    optarg));
+			o.strategy = strat.strategy;
+			o.pct_depth
+			    = strat.strategy == SCHED_PCT ? strat.pct_depth : 0;
+			break;
+		case 'n':
+			db = NULL;
+			break;
+		case 't':
+			trace_out = optarg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'c':
+			o.check = true;
+			break;
+		case 'C':
+			o.check = false;
+			break;
+		case 'h':
+			usage();
+			return (0);
+		default:
+			return (cli_bad_option("run", argv));
+		}
+	}
+	if (optind != argc - 1)
+		return (cli_usage_error("run",
+		    "expected one scenario FILE (see evsim run --help)"));
+	o.path = argv[optind];
+	error = cli_read_file(o.path, &src, &o.source_len);
+	if (error != 0) {
+		fprintf(stderr, "evsim: %s: %s\n", o.path, strerror(error));
+		return (EXIT_USAGE);
+	}
+	o.source = src;
+	if (trace_open(&t, db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "evsim: %s\n", err);
+		free(src);
+		return (EXIT_USAGE);
+	}
+	if (trace_out != NULL) {
+		tf = fopen(trace_out, "w");
+		if (tf == NULL) {
+			fprintf(stderr, "evsim: %s: %s\n", trace_out,
+			    strerror(errno));
+			trace_close(t);
+			free(src);
+			return (EXIT_USAGE);
+		}
+		trace_set_text_out(t, tf);
+	}
+	o.trace = t;
+	args = join_args(argc, argv);
+	o.args = args;
+	error = sim_run(&o, &r, err, sizeof(err));
+	fflush(stdout);
+	trace_close(t);
+	if (tf != NULL)
+		fclose(tf);
+	free(args);
+	free(src);
+	if (error != 0) {
+		fprintf(stderr, "evsim: %s\n", err);
+		return (EXIT_USAGE);
+	}
+	print_result(&r, db != NULL);
+	return (cli_status_exit(r.status));
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Replay of a recorded run: loads its source, seed, kernel revision,
+ * decision log and canonical lines through engine/tracedb, re-executes it
+ * under the 'replay' strategy and compares as it goes:
+ *   - every transition, as it is emitted, with the recorded canonical line;
+ *   - at every decision, the number of transitions so far and the sorted
+ *     runnable set with the recorded ones (so a thread that became runnable
+ *     earlier is caught at that decision, not later).
+ * The first difference stops the run.  With 'until' set the run stops just
+ * after that transition and writes a snapshot of the simulated system.
+ */
+#ifndef SIM_RUN_REPLAY_H
+#define SIM_RUN_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "simrun.h"
+#include "tracedb.h"
+
+struct sim_replay {
+	/* Set by the caller before sim_replay_load. */
+	uint64_t until; /* 0: run to the end */
+	bool json; /* the snapshot as JSON rather than text */
+	FILE *snapshot_out; /* where the --until snapshot goes */
+
+	/* Filled by sim_replay_load. */
+	struct tracedb_run hdr;
+	char **lines; /* the recorded canonical lines */
+	size_t nlines;
+	struct sched_decision *log;
+	size_t nlog;
+
+	/* Filled by sim_replay_exec. */
+	struct sim_run_result r;
+	bool stopped; /* stopped at 'until', the snapshot is written */
+	uint64_t bad_seq; /* first transition that differs, 0: none */
+	char actual[8192]; /* its line as replayed */
+};
+
+/*
+ * Loads run (resolved) of db into rp.  Returns 0, or ERANGE when
+ * rp->until is beyond the run's end, or EINVAL; err holds the reason.
+ * Free with sim_replay_free (also after an error).
+ */
+int sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
+    char *err, size_t errlen);
+
+/*
+ * Re-executes the loaded run and compares.  Returns 0 with rp->r, stopped,
+ * bad_seq and actual filled (whether or not it diverged), or EINVAL when the
+ * scenario cannot be loaded (err filled).
+ */
+int sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen);
+
+void sim_replay_free(struct sim_replay *rp);
+
+#endif /* SIM_RUN_REPLAY_H */
