@@ -13,6 +13,8 @@
    --until 1` (a stop while the run boots), `replay` of a recording that
    differs in its first transitions or has none (exit 3), and `report
    --against` a run that does not exist.
+3. `evsim list` loads as `run` does: sim.sysctl, math.random and require
+   at file level; an empty folder; every bundled scenario.
 """
 import argparse
 import os
@@ -137,6 +139,36 @@ def database_runs(args):
               % (p.returncode, no_crash(p) or p.stderr.strip()[:300]))
 
 
+def list_runs(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {
+            "a.lua": 'local v = sim.sysctl("kern.kq_calloutmax")\n'
+                     'return { name = "sysctl at file level " .. v, main = function() end }\n',
+            "b.lua": 'local r = math.random(10)\n'
+                     'return { name = "random at file level", main = function() end }\n',
+            "c.lua": 'local e = require("evsim")\n'
+                     'return { name = "requires evsim", kernel = "illumos", main = function() end }\n',
+        }
+        for name, text in files.items():
+            with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
+                f.write(text)
+        os.mkdir(os.path.join(tmp, "empty"))
+        p = evsim(args, "list", tmp)
+        names = [l.split("  ")[0] for l in p.stdout.splitlines()]
+        check(not no_crash(p) and p.returncode == 0
+              and names == ["sysctl at file level 4096", "random at file level", "requires evsim"]
+              and "illumos" in p.stdout.splitlines()[2],
+              "list loads as run does (sim.sysctl, math.random, require at file level; an empty "
+              "folder): exit %d %s %s" % (p.returncode, no_crash(p), (p.stdout + p.stderr).strip()[:400]))
+    root = os.path.join(args.srcdir, "scenarios")
+    n = sum(1 for d, _, fs in os.walk(root) if os.path.basename(d) != "lib"
+            for f in fs if f.endswith(".lua"))
+    p = evsim(args, "list", root)
+    check(not no_crash(p) and p.returncode == 0 and len(p.stdout.splitlines()) == n,
+          "list scenarios: every one of the %d bundled scenarios loads (exit %d, %d listed) %s"
+          % (n, p.returncode, len(p.stdout.splitlines()), p.stderr.strip()[:300]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -147,6 +179,7 @@ def main():
     args.srcdir = os.path.abspath(args.srcdir)
     scenario_runs(args)
     database_runs(args)
+    list_runs(args)
     if FAILS:
         print("regress: %d failure(s)" % len(FAILS))
         return 1

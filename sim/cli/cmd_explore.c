@@ -243,7 +243,11 @@ print_help(void)
 	       "all.db a.db b.db\n");
 }
 
-/* Prints the aggregated progress of the workers. */
+/*
+ * Prints the aggregated progress of the workers: one updating line on
+ * standard error when it is a terminal, nothing otherwise (wall-clock
+ * figures never reach the summary on standard output).
+ */
 static void
 progress(
     const struct xopts *xo, struct xshared *sh, int nw, bool tty, double now)
@@ -264,11 +268,11 @@ progress(
 			: 0.0);
 	if (xo->e.kind == EXPLORE_DFS)
 		snprintf(pr, sizeof(pr), ", %" PRIu64 " pruned", pruned);
-	printf("%s%" PRIu64 " schedules%s, %.0f/s, %d failures found%s%s",
-	    tty ? "\r" : "", done, pr,
-	    now > xo->t0 ? (double)done / (now - xo->t0) : 0.0, nsigs, left,
-	    tty ? "   " : "\n");
-	fflush(stdout);
+	fprintf(stderr,
+	    "\r%" PRIu64 " schedules%s, %.0f/s, %d failures found%s   ", done,
+	    pr, now > xo->t0 ? (double)done / (now - xo->t0) : 0.0, nsigs,
+	    left);
+	fflush(stderr);
 }
 
 static int
@@ -361,8 +365,9 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 		}
 	}
 	for (i = 0; i < nms; i++) {
-		qsort(ms[i].seeds, (size_t)ms[i].nseeds, sizeof(uint64_t),
-		    cmp_u64);
+		if (ms[i].nseeds > 0)
+			qsort(ms[i].seeds, (size_t)ms[i].nseeds,
+			    sizeof(uint64_t), cmp_u64);
 		if (ms[i].nseeds > EXPLORE_MAXSEEDS)
 			ms[i].nseeds = EXPLORE_MAXSEEDS;
 	}
@@ -374,7 +379,8 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 		nfail = 1;
 		exhausted = false;
 	}
-	qsort(ms, (size_t)nms, sizeof(*ms), cmp_msig);
+	if (nms > 0) /* qsort(NULL, 0, ...) is undefined */
+		qsort(ms, (size_t)nms, sizeof(*ms), cmp_msig);
 	/* Gather the recorded runs into --db, in signature order. */
 	for (i = 0; i < nms; i++) {
 		char in[4200];
@@ -518,7 +524,7 @@ cmd_explore(int argc, char **argv)
 	pid_t *pids;
 	char tmpdir[1024];
 	const char *tmp;
-	bool tty = isatty(1);
+	bool tty = isatty(2);
 	double last;
 	int c, k, w, nw, running, rc = 0;
 	long ncpu;
@@ -686,7 +692,7 @@ cmd_explore(int argc, char **argv)
 			running--;
 			if (w < nw && !sh->w[w].finished) {
 				if (tty)
-					printf("\n");
+					fputc('\n', stderr);
 				if (sh->w[w].errmsg[0] != '\0')
 					fprintf(stderr, "evsim: %s\n",
 					    sh->w[w].errmsg);
@@ -705,13 +711,13 @@ cmd_explore(int argc, char **argv)
 		}
 		usleep(20000);
 		now = host_now();
-		if (now - last >= (tty ? 0.2 : 5.0)) {
+		if (tty && now - last >= 0.2) {
 			progress(&xo, sh, nw, tty, now);
 			last = now;
 		}
 	}
 	if (tty && last > xo.t0)
-		printf("\r%*s\r", 78, "");
+		fprintf(stderr, "\r%*s\r", 78, "");
 	if (rc == 0)
 		rc = summarize(&xo, sh, xo.jobs, tmpdir, host_now() - xo.t0);
 	remove_tmp(tmpdir, xo.jobs);
