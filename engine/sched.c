@@ -22,6 +22,7 @@ struct sched {
 	struct sched_config cfg;
 	jmp_buf host_jmp; /* sched_fail() on the host stack */
 	bool host_jmp_set; /* inside sched_run(): host_jmp is armed */
+	bool in_hook; /* inside cfg.on_decision */
 	struct fiber *host;
 	struct sched_thread *cur;
 	TAILQ_HEAD(, sched_thread) runq;
@@ -357,8 +358,21 @@ record_decision(struct sched *s, const char *kind, int tid, int64_t chosen,
 	s->step++;
 	trace_decision(s->cfg.trace, s->step, s->now_ns, tid, kind, chosen,
 	    runnable, label);
-	if (s->cfg.on_decision != NULL)
+	/*
+	 * A hook that reaches a decision itself (sim.choose in an invariant)
+	 * is not called again from inside: that recursion had no end.
+	 */
+	if (s->cfg.on_decision != NULL && !s->in_hook) {
+		s->in_hook = true;
 		s->cfg.on_decision(s->cfg.on_decision_arg, s->step);
+		s->in_hook = false;
+	}
+}
+
+bool
+sched_in_hook(void)
+{
+	return (self != NULL && self->in_hook);
 }
 
 /* Takes the next decision of the replay log, or fails the run. */

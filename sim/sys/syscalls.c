@@ -41,6 +41,12 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
 		    "sys.%s called while the scenario file is loading; "
 		    "syscalls belong in main and the threads it starts",
 		    name));
+	if (sched_in_hook())
+		/* The thread may be anywhere, even leaving: no syscall. */
+		return (luaL_error(L,
+		    "sys.%s called inside an invariant; invariants only "
+		    "observe",
+		    name));
 	sc->sc_name = name;
 	sc->sc_td = td;
 	sc->sc_args[0] = '\0';
