@@ -8,9 +8,9 @@
  * O(log n) without a search.  The array grows by doubling and never shrinks.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "eassert.h"
 #include "evq.h"
 
 #define EVQ_INITIAL_CAP 16
@@ -51,6 +51,8 @@ sift_up(struct evq *q, uint32_t i)
 		i = parent;
 	}
 	place(q, i, ev);
+	EASSERT(i == 0 || !before(ev, q->q_heap[(i - 1) / 2]),
+	    "evq: slot %u sorts before its parent", (unsigned)i);
 }
 
 static void
@@ -72,6 +74,10 @@ sift_down(struct evq *q, uint32_t i)
 		i = m;
 	}
 	place(q, i, ev);
+	EASSERT(2 * i + 1 >= q->q_len || !before(q->q_heap[2 * i + 1], ev),
+	    "evq: the left child of slot %u sorts before it", (unsigned)i);
+	EASSERT(2 * i + 2 >= q->q_len || !before(q->q_heap[2 * i + 2], ev),
+	    "evq: the right child of slot %u sorts before it", (unsigned)i);
 }
 
 /*
@@ -81,11 +87,9 @@ sift_down(struct evq *q, uint32_t i)
 static void
 check_slot(const struct evq *q, const struct evq_event *ev)
 {
-	if (ev->ev_slot > q->q_len || q->q_heap[ev->ev_slot - 1] != ev) {
-		fprintf(stderr, "evq: event %p is not in queue %p (slot %u)\n",
-		    (const void *)ev, (const void *)q, (unsigned)ev->ev_slot);
-		abort();
-	}
+	EASSERT(ev->ev_slot <= q->q_len && q->q_heap[ev->ev_slot - 1] == ev,
+	    "evq: event %p is not in queue %p (slot %u)", (const void *)ev,
+	    (const void *)q, (unsigned)ev->ev_slot);
 }
 
 /* Restores heap order around slot i after its key changed either way. */
@@ -220,6 +224,8 @@ evq_pop(struct evq *q)
 		return (NULL);
 	ev = q->q_heap[0];
 	remove_at(q, 0);
+	EASSERT(q->q_len == 0 || !before(q->q_heap[0], ev),
+	    "evq: the new head sorts before the event just popped");
 	return (ev);
 }
 

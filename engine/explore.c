@@ -79,6 +79,16 @@
  * and pruned counts are the same for every J.  Budgets (--runs for dfs,
  * split evenly; --time) can cut the search at a different point.
  *
+ * Interruption and resumption: out_of_time ends the search before its next
+ * schedule, hurry ends a shrink at once (its best schedule so far is
+ * recorded); a random or pct search restarts from any schedule with
+ * 'start' (a resumed search, or a worker restarted after the simulator died
+ * on a schedule), and res->next says how far each worker got.  A dfs search
+ * restarts at a part (bound << 32 | slice) with 'resume_key': the bound-B
+ * queue is not stored, so the lower bounds are explored again without
+ * being counted (or recording failures), and the parts of the last bound
+ * below the key are skipped.
+ *
  * The host clock is the caller's (out_of_time), never read inside a run.
  */
 #include <stdio.h>
@@ -142,6 +152,8 @@ struct explore {
 	struct sched_dfs dfs;
 	bool stop;
 	uint64_t share; /* dfs --runs share */
+	uint64_t cur_key; /* the schedule being run or shrunk */
+	bool shrinking;
 	/* Footprints: interned object names and object sets. */
 	bool collect;
 	struct strmap *names; /* object name -> id */
@@ -389,6 +401,10 @@ run_once(struct explore *x, enum sched_strategy st, uint64_t seed,
 	q.replay_len = rlen;
 	q.record = record;
 	q.footprints = collect;
+	q.key = x->cur_key;
+	q.shrinking = x->shrinking;
+	q.prefix = prefix;
+	q.prefix_len = plen;
 	x->dfs.prefix = prefix;
 	x->dfs.prefix_len = plen;
 	x->dfs.by_tid = by_tid;
@@ -437,6 +453,13 @@ size_cmp(const struct explore_size *a, const struct explore_size *b)
 		if (va[i] != vb[i])
 			return (va[i] < vb[i] ? -1 : 1);
 	return (0);
+}
+
+/* Whether shrinking must stop now. */
+static bool
+hurry(const struct explore *x)
+{
+	return (x->ops->hurry != NULL && x->ops->hurry(x->ops->arg));
 }
 
 /* The observed run as a lenient log: tids, choose values. */
@@ -488,6 +511,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 	char hash[17];
 
 	x->collect = false;
+	x->shrinking = true;
 	size_of(&x->dfs, first, &best);
 	sig->orig = best;
 	log = log_of(&x->dfs, &n);
@@ -511,7 +535,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 		free(orig.pts);
 		free(orig.tids);
 	}
-	while (progress && attempts < x->o->shrink_max) {
+	while (progress && attempts < x->o->shrink_max && !hurry(x)) {
 		/* The deviations of the current best, as positions. */
 		struct sched_dfs cur = x->dfs;
 		uint64_t *dev = xrealloc(NULL, (cur.npts + 1) * sizeof(*dev));
@@ -540,7 +564,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 				uint64_t at
 				    = pass == 0 ? dev[j] : dev[ndev - 1 - j];
 
-				if (attempts >= x->o->shrink_max)
+				if (attempts >= x->o->shrink_max || hurry(x))
 					break;
 				memcpy(trial, log, n * sizeof(*trial));
 				if (pass == 0) {
@@ -602,6 +626,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 	free(log);
 	free(trial);
 	x->collect = collect;
+	x->shrinking = false;
 }
 
 /*
@@ -692,10 +717,12 @@ explore_seeds(struct explore *x)
 	uint64_t i, stride = (uint64_t)xo->shard_n * (uint64_t)x->o->nworkers;
 
 	for (i = (uint64_t)xo->shard_i
-		 + (uint64_t)xo->shard_n * (uint64_t)x->o->worker;
+		 + (uint64_t)xo->shard_n * (xo->start + (uint64_t)x->o->worker);
 	     i < xo->runs; i += stride) {
+		__atomic_store_n(&x->res->next, i, __ATOMIC_RELAXED);
 		if (must_stop(x, i))
 			return;
+		x->cur_key = i;
 		run_once(x, x->strategy, xo->base + i, NULL, 0, false, false,
 		    NULL, 0, NULL, &r);
 		x->res->steps_total += r.decisions;
@@ -703,6 +730,7 @@ explore_seeds(struct explore *x)
 		if (r.status != SCHED_PASSED)
 			note_failure(x, i, xo->base + i, -1, &r);
 	}
+	__atomic_store_n(&x->res->next, i, __ATOMIC_RELAXED);
 	x->res->exhausted = !x->stop;
 }
 
@@ -887,11 +915,14 @@ dfs_entry(struct explore *x, int b, struct qent *e)
 	struct explore_run_res r;
 	size_t m = e->len, red, k;
 	uint64_t key = (uint64_t)b << 32 | (uint64_t)e->rank0;
-	bool counted = b > 0 || owns(x, 0), found;
+	bool counted = (b > 0 || owns(x, 0)) && key >= xo->resume_key, found;
 
 	frames_truncate(x, 0);
 	if (must_stop(x, key))
 		return;
+	if (b > 0)
+		__atomic_store_n(&x->res->next, key, __ATOMIC_RELAXED);
+	x->cur_key = key;
 	run_once(x, SCHED_DFS, xo->base, e->prefix, e->len, false, true, NULL,
 	    0, NULL, &r);
 	red = adopt_run(x, 0, m, &e->sl);
@@ -986,7 +1017,15 @@ explore_dfs(struct explore *x)
 				x->stop = true;
 				break;
 			}
-			if (owns(x, (uint64_t)e->rank0))
+			/*
+			 * Resumed: the last bound's slices explored before
+			 * have no branches to give; the others are run again
+			 * (uncounted) for theirs.
+			 */
+			if (owns(x, (uint64_t)e->rank0)
+			    && (b < xo->bound
+				|| ((uint64_t)b << 32 | (uint64_t)e->rank0)
+				    >= xo->resume_key))
 				dfs_entry(x, b, e);
 			free(e->prefix);
 			free(e->sl.v);
@@ -1002,6 +1041,9 @@ explore_dfs(struct explore *x)
 		free(x->q[b].v);
 	}
 	x->res->exhausted = !x->stop;
+	if (!x->stop)
+		__atomic_store_n(&x->res->next, (uint64_t)(xo->bound + 1) << 32,
+		    __ATOMIC_RELAXED);
 	frames_truncate(x, 0);
 }
 

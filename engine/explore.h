@@ -61,6 +61,11 @@ struct explore_result {
 	uint64_t nfail;
 	uint64_t steps_total;
 	uint64_t per_bound[EXPLORE_MAXBOUND + 1];
+	/*
+	 * random, pct: the next schedule number this worker runs; dfs: the
+	 * key (bound << 32 | slice) of the next part it explores (atomic).
+	 */
+	uint64_t next;
 	bool exhausted;
 	bool finished;
 	int error; /* exit code on a scenario error */
@@ -83,6 +88,13 @@ struct explore_run_req {
 	const char *record;
 	/* Report each step's objects with explore_touch. */
 	bool footprints;
+	/* The schedule's key (see explore_sig.first_key) and base seed. */
+	uint64_t key;
+	/* Made while shrinking (or checking) the failure of schedule key. */
+	bool shrinking;
+	/* dfs: the forced prefix (indices into the candidates). */
+	const int64_t *prefix;
+	uint64_t prefix_len;
 };
 
 /* What a run reports back. */
@@ -107,6 +119,11 @@ struct explore_ops {
 	bool (*out_of_time)(void *arg);
 	/* An internal error (a dfs prefix that does not apply): ends. */
 	void (*fatal)(void *arg, const char *msg);
+	/*
+	 * Whether shrinking must stop at once (the user is in a hurry): the
+	 * best schedule so far is recorded.  May be NULL.
+	 */
+	bool (*hurry)(void *arg);
 	void *arg;
 };
 
@@ -117,6 +134,21 @@ struct explore_opts {
 	uint64_t runs; /* random, pct: schedules; dfs: a budget when given */
 	bool runs_given;
 	uint64_t base; /* the seed of schedule 0 */
+	/*
+	 * random, pct: the first schedule of the shard (in the shard's own
+	 * numbering: schedule shard_i + shard_n * start) this worker's slice
+	 * starts from (a resumed search, or a worker restarted after a
+	 * crash); the worker runs start + worker, start + worker + nworkers...
+	 */
+	uint64_t start;
+	/*
+	 * dfs: resume at this key (bound << 32 | slice): the schedules of
+	 * lower bounds, and of lower slices in this bound, were explored
+	 * before.  They are run again without being counted where the next
+	 * bound's branches come from them, skipped in the last bound.  0:
+	 * from the start.
+	 */
+	uint64_t resume_key;
 	bool keep_going; /* do not stop at the first failure */
 	bool reduction; /* dfs: sleep sets */
 	int shrink_max; /* runs a shrink may take */

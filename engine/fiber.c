@@ -365,7 +365,9 @@ overflow_handler(int sig, siginfo_t *si, void *uc)
 	}
 	sigaction(SIGSEGV, &old_segv, NULL);
 	sigaction(SIGBUS, &old_bus, NULL);
-	(void)sig;
+	/* A fault happens again on return; a sent signal must be sent again. */
+	if (si->si_code <= 0)
+		raise(sig);
 }
 
 int

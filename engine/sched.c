@@ -301,6 +301,15 @@ sched_curthread(void)
 	return (self->cur);
 }
 
+static int
+cmp_tid(const void *a, const void *b)
+{
+	const struct sched_thread *x = *(const struct sched_thread *const *)a;
+	const struct sched_thread *y = *(const struct sched_thread *const *)b;
+
+	return ((x->td_tid > y->td_tid) - (x->td_tid < y->td_tid));
+}
+
 /*
  * Collects the candidates (the run queue plus the current thread when it
  * can go on) sorted by tid, the canonical order decisions are made and
@@ -322,6 +331,11 @@ candidates(struct sched *s, struct sched_thread *cur)
 		s->cand[n++] = cur;
 	TAILQ_FOREACH(td, &s->runq, td_runq)
 		s->cand[n++] = td;
+	if (n > 16) {
+		/* Tids are unique, so any sort gives the same order. */
+		qsort(s->cand, (size_t)n, sizeof(*s->cand), cmp_tid);
+		return (n);
+	}
 	for (i = 1; i < n; i++) {
 		td = s->cand[i];
 		for (j = i; j > 0 && s->cand[j - 1]->td_tid > td->td_tid; j--)
@@ -532,6 +546,19 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 		return (TAILQ_FIRST(&s->runq));
 	if (cur != NULL && s->nrunq == 0)
 		return (cur);
+	if (s->cfg.strategy == SCHED_FIFO && s->dfs == NULL
+	    && !trace_recording(s->cfg.trace)) {
+		/*
+		 * Nothing reads the sorted candidates (they feed the choice
+		 * of the other strategies and the recorded 'runnable' list):
+		 * skip building them, which costs O(n log n) per decision
+		 * with n threads runnable.
+		 */
+		next = cur != NULL ? cur : TAILQ_FIRST(&s->runq);
+		record_decision(
+		    s, "sched", reporter_tid, next->td_tid, NULL, NULL);
+		return (next);
+	}
 	n = candidates(s, cur);
 	switch (s->cfg.strategy) {
 	case SCHED_FIFO:

@@ -15,13 +15,17 @@
 #include <string.h>
 #include <time.h>
 #include <xxhash.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "evsim_config.h"
 #include "trace.h"
 #include "trace_schema.h"
 #include "tracedb.h"
 
-#define TRACE_BATCH 65536
+/* Bytes of canonical lines buffered before they are hashed. */
+#define TRACE_HBUF 16384
 
 struct trace {
 	sqlite3 *db;
@@ -40,9 +44,21 @@ struct trace {
 	FILE *text;
 	void (*expect)(void *arg, uint64_t seq, const char *line);
 	void *expect_arg;
-	char *line;
-	size_t linecap;
+	char *hbuf;
+	size_t hlen;
+	size_t hcap;
+	/* The text of 'seq' and of the last "\tvtime\tpid\ttid". */
+	char seqtxt[24];
+	size_t seqlen;
+	char ctx[72];
+	size_t ctxlen;
+	int64_t ctx_vtime;
+	int ctx_pid;
+	int ctx_tid;
+	bool ctx_ok;
 };
+
+static void seq_reset(struct trace *t);
 
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -101,35 +117,37 @@ counted(struct trace *t)
 }
 
 /*
- * Checks that an existing database is ours.  An empty database (no tables)
- * is adopted; one with tables but no evsim_meta, or a different format or
- * version, is refused without being touched.
+ * Checks that an existing database is ours.  An empty database (no schema
+ * objects) is adopted; one with objects but no evsim_meta, a different
+ * format or version, or any trigger, view, table or index evsim does not
+ * create, is refused without being written.
  */
 static int
 check_foreign(struct trace *t, const char *path, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	int rc, ntables = -1;
+	int rc, nobjects = -1;
 
-	rc = sqlite3_prepare_v2(t->db,
-	    "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1, &st,
-	    NULL);
+	rc = sqlite3_prepare_v2(
+	    t->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		seterr(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(t->db));
 		return (EINVAL);
 	}
 	if (sqlite3_step(st) == SQLITE_ROW)
-		ntables = sqlite3_column_int(st, 0);
+		nobjects = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (ntables < 0) {
+	if (nobjects < 0) {
 		seterr(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(t->db));
 		return (EINVAL);
 	}
-	if (ntables == 0)
+	if (nobjects == 0)
 		return (0);
-	return (tracedb_check_meta(t->db, path, err, errlen));
+	if ((rc = tracedb_check_meta(t->db, path, err, errlen)) != 0)
+		return (rc);
+	return (tracedb_check_schema(t->db, path, err, errlen));
 }
 
 static void
@@ -154,6 +172,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 		return (ENOMEM);
 	}
 	XXH3_64bits_reset(t->hash);
+	seq_reset(t);
 	if (db_path == NULL) {
 		*ret_t = t;
 		return (0);
@@ -167,6 +186,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 		trace_close(t);
 		return (EIO);
 	}
+	tracedb_harden(t->db);
 	sqlite3_busy_timeout(t->db, 10000);
 	rc = check_foreign(t, db_path, err, errlen);
 	if (rc != 0) {
@@ -180,7 +200,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	if (exec(t, "PRAGMA journal_mode = WAL") != SQLITE_OK
 	    || exec(t, "PRAGMA synchronous = NORMAL") != SQLITE_OK
 	    || exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK
-	    || exec(t, TRACE_SCHEMA_SQL) != SQLITE_OK) {
+	    || exec(t, TRACE_SCHEMA_ALL_SQL) != SQLITE_OK) {
 		seterr(err, errlen, "%s: cannot initialise database: %s",
 		    db_path, sqlite3_errmsg(t->db));
 		trace_close(t);
@@ -233,7 +253,7 @@ trace_close(struct trace *t)
 		sqlite3_close(t->db);
 	}
 	XXH3_freeState(t->hash);
-	free(t->line);
+	free(t->hbuf);
 	free(t);
 }
 
@@ -261,6 +281,8 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 	t->seq = 0;
 	t->nsyscalls = 0;
 	t->ndecisions = 0;
+	t->hlen = 0;
+	seq_reset(t);
 	XXH3_64bits_reset(t->hash);
 	t->run_id = 0;
 	if (t->db == NULL) {
@@ -345,79 +367,293 @@ trace_run_end(struct trace *t, const char *status, const char *message,
 	return (rc);
 }
 
-/* Appends s escaped per the canonical form; returns the new length. */
+/*
+ * The canonical line is formatted without snprintf and without allocation:
+ * integers two digits at a time from a table, strings copied byte by byte
+ * with a branch only on the bytes the canonical form escapes.  Lines are
+ * appended to 'hbuf' and the hash is fed in blocks (XXH3's streaming state
+ * gives the same digest however its input is split), so a transition costs
+ * a few hundred instructions.
+ */
+static const char digit_pairs[201]
+    = "000102030405060708091011121314151617181920212223242526272829303132333435"
+      "3637383940414243444546474849"
+      "505152535455565758596061626364656667686970717273747576777879808182838485"
+      "8687888990919293949596979899";
+
+/* The number of decimal digits of u. */
 static size_t
-put_escaped(char *buf, size_t len, size_t n, const char *s)
+ndigits(uint64_t u)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p;
+	size_t n = 1;
 
-	if (s == NULL)
-		return (n);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		char esc[4];
-		size_t k = 0, i;
+	for (;;) {
+		if (u < 10)
+			return (n);
+		if (u < 100)
+			return (n + 1);
+		if (u < 1000)
+			return (n + 2);
+		if (u < 10000)
+			return (n + 3);
+		u /= 10000;
+		n += 4;
+	}
+}
 
-		switch (*p) {
-		case '\\':
-			esc[k++] = '\\';
-			esc[k++] = '\\';
-			break;
-		case '\t':
-			esc[k++] = '\\';
-			esc[k++] = 't';
-			break;
-		case '\n':
-			esc[k++] = '\\';
-			esc[k++] = 'n';
-			break;
-		case '\r':
-			esc[k++] = '\\';
-			esc[k++] = 'r';
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				esc[k++] = '\\';
-				esc[k++] = 'x';
-				esc[k++] = hex[*p >> 4];
-				esc[k++] = hex[*p & 0xf];
-			} else {
-				esc[k++] = (char)*p;
-			}
-		}
-		for (i = 0; i < k; i++, n++)
-			if (n + 1 < len)
-				buf[n] = esc[i];
+/* Writes u in decimal at d (no NUL); returns the length. */
+static size_t
+fmt_u64(char *d, uint64_t u)
+{
+	size_t n = ndigits(u);
+	char *p = d + n;
+
+	while (u >= 100) {
+		unsigned r = (unsigned)(u % 100);
+
+		u /= 100;
+		p -= 2;
+		p[0] = digit_pairs[2 * r];
+		p[1] = digit_pairs[2 * r + 1];
+	}
+	if (u >= 10) {
+		p[-2] = digit_pairs[2 * u];
+		p[-1] = digit_pairs[2 * u + 1];
+	} else {
+		p[-1] = (char)('0' + u);
 	}
 	return (n);
 }
 
 static size_t
-put_str(char *buf, size_t len, size_t n, const char *s)
+fmt_i64(char *d, int64_t v)
 {
-	for (; *s != '\0'; s++, n++)
-		if (n + 1 < len)
-			buf[n] = *s;
-	return (n);
+	if (v >= 0)
+		return (fmt_u64(d, (uint64_t)v));
+	d[0] = '-';
+	return (1 + fmt_u64(d + 1, (uint64_t)0 - (uint64_t)v));
 }
 
 size_t
 trace_fmt_i64(char *buf, int64_t v)
 {
-	char tmp[24];
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	size_t n = 0, i = 0;
+	size_t n = fmt_i64(buf, v);
 
-	do {
-		tmp[i++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		buf[n++] = '-';
-	while (i > 0)
-		buf[n++] = tmp[--i];
 	buf[n] = '\0';
 	return (n);
+}
+
+/* Whether the canonical form escapes byte c: backslash, controls, DEL. */
+#define NEEDS_ESCAPE(c) ((c) < 0x20 || (c) == '\\' || (c) == 0x7f)
+
+/* Copies the len bytes at s to d escaped, byte by byte; returns the length. */
+static size_t
+put_escaped_slow(char *d, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *end = p + len;
+	char *d0 = d;
+
+	for (; p < end; p++) {
+		unsigned char c = *p;
+
+		if (!NEEDS_ESCAPE(c)) {
+			*d++ = (char)c;
+			continue;
+		}
+		*d++ = '\\';
+		switch (c) {
+		case '\\':
+			*d++ = '\\';
+			break;
+		case '\t':
+			*d++ = 't';
+			break;
+		case '\n':
+			*d++ = 'n';
+			break;
+		case '\r':
+			*d++ = 'r';
+			break;
+		default:
+			*d++ = 'x';
+			*d++ = hex[c >> 4];
+			*d++ = hex[c & 0xf];
+		}
+	}
+	return ((size_t)(d - d0));
+}
+
+/*
+ * Copies the len bytes at s to d, reading no further than s[len] (the NUL)
+ * and writing up to 16 bytes beyond d + len: 16-byte blocks, the last one
+ * overlapping the one before it; shorter strings as two overlapping halves
+ * or, below 4 bytes, as their first, middle and last bytes.
+ */
+static inline void
+copy_field(char *d, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len >= 16) {
+		for (i = 0; i + 16 < len; i += 16)
+			memcpy(d + i, s + i, 16);
+		memcpy(d + len - 16, s + len - 16, 16);
+	} else if (len >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + len - 8, s + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + len - 4, s + len - 4, 4);
+	} else if (len > 0) {
+		d[0] = s[0];
+		d[len / 2] = s[len / 2];
+		d[len - 1] = s[len - 1];
+	}
+}
+
+/*
+ * Whether none of the n bytes at p needs escaping, that is, whether the
+ * fields copied verbatim are their canonical form.  p may be read up to 16
+ * bytes beyond p + n.
+ */
+static inline int
+fields_clean(const char *p, size_t n)
+{
+	unsigned bad = 0;
+	size_t i;
+
+#if defined(__SSE2__)
+	const __m128i c1f = _mm_set1_epi8(0x1f);
+	const __m128i bs = _mm_set1_epi8('\\');
+	const __m128i del = _mm_set1_epi8(0x7f);
+
+	for (i = 0; i < n; i += 16) {
+		__m128i c
+		    = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i lt = _mm_cmpeq_epi8(_mm_min_epu8(c, c1f), c);
+		__m128i sp = _mm_or_si128(
+		    _mm_cmpeq_epi8(c, bs), _mm_cmpeq_epi8(c, del));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(lt, sp));
+
+		if (n - i < 16)
+			m &= (1u << (n - i)) - 1;
+		bad |= m;
+	}
+#else
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		bad |= NEEDS_ESCAPE(c);
+	}
+#endif
+	return (bad == 0);
+}
+
+/* The five string fields of a transition and their lengths. */
+struct fields {
+	const char *s[5];
+	size_t len[5];
+};
+
+/*
+ * Room for the numbers (and the fixed-size copies of their text), tabs,
+ * newline, NUL and the 16 bytes fmt_fields_fast() may write or read beyond.
+ */
+#define LINE_FIXED 256
+
+/*
+ * Measures the fields; returns an upper bound of the room their line needs:
+ * LINE_FIXED and four bytes per string byte.
+ */
+static size_t
+fields_measure(struct fields *f, const char *func, const char *object,
+    const char *field, const char *old, const char *new)
+{
+	size_t i, sum = 0;
+
+	f->s[0] = func;
+	f->s[1] = object;
+	f->s[2] = field;
+	f->s[3] = old;
+	f->s[4] = new;
+	for (i = 0; i < 5; i++) {
+		f->len[i] = f->s[i] != NULL ? strlen(f->s[i]) : 0;
+		sum += f->len[i];
+	}
+	return (LINE_FIXED + 4 * sum);
+}
+
+/* Formats "\tvtime\tpid\ttid" at d; returns the length (at most 66). */
+static size_t
+fmt_ctx(char *d, int64_t vtime_ns, int pid, int tid)
+{
+	char *d0 = d;
+
+	*d++ = '\t';
+	d += fmt_i64(d, vtime_ns);
+	*d++ = '\t';
+	d += fmt_i64(d, pid);
+	*d++ = '\t';
+	d += fmt_i64(d, tid);
+	return ((size_t)(d - d0));
+}
+
+/* Formats the string fields and the newline at d; returns the length. */
+static size_t
+fmt_fields(char *d, const struct fields *f)
+{
+	char *d0 = d;
+	size_t i;
+
+	for (i = 0; i < 5; i++) {
+		*d++ = '\t';
+		d += put_escaped_slow(d, f->s[i], f->len[i]);
+	}
+	*d++ = '\n';
+	return ((size_t)(d - d0));
+}
+
+/*
+ * fmt_fields() for the recorder's own buffer, which may be written and read
+ * past the line: the fields are copied verbatim, checked in one pass, and
+ * formatted again byte by byte only if one of them needs escaping.
+ */
+static inline size_t
+fmt_fields_fast(char *d, const struct fields *f)
+{
+	char *d0 = d, *sep[6];
+	size_t i;
+
+	/* The separators go in last, so that the check sees only fields. */
+	for (i = 0; i < 5; i++) {
+		sep[i] = d++;
+		*sep[i] = ' ';
+		copy_field(d, f->s[i], f->len[i]);
+		d += f->len[i];
+	}
+	sep[5] = d++;
+	*sep[5] = ' ';
+	if (!fields_clean(d0, (size_t)(d - d0)))
+		return (fmt_fields(d0, f));
+	for (i = 0; i < 5; i++)
+		*sep[i] = '\t';
+	*sep[5] = '\n';
+	return ((size_t)(d - d0));
+}
+
+/* Formats the line at d, which has room for fields_measure(); no NUL. */
+static size_t
+fmt_line(char *d, uint64_t seq, int64_t vtime_ns, int pid, int tid,
+    const struct fields *f)
+{
+	char *d0 = d;
+
+	d += fmt_u64(d, seq);
+	d += fmt_ctx(d, vtime_ns, pid, tid);
+	d += fmt_fields(d, f);
+	return ((size_t)(d - d0));
 }
 
 size_t
@@ -425,32 +661,64 @@ trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
     int pid, int tid, const char *func, const char *object, const char *field,
     const char *old, const char *new)
 {
-	char num[100];
-	size_t n, k = 0;
+	struct fields f;
+	size_t bound = fields_measure(&f, func, object, field, old, new), n;
+	char *tmp;
 
-	k += trace_fmt_i64(num + k, (int64_t)seq);
-	num[k++] = '\t';
-	k += trace_fmt_i64(num + k, vtime_ns);
-	num[k++] = '\t';
-	k += trace_fmt_i64(num + k, pid);
-	num[k++] = '\t';
-	k += trace_fmt_i64(num + k, tid);
-	num[k++] = '\t';
-	num[k] = '\0';
-	n = put_str(buf, len, 0, num);
-	n = put_escaped(buf, len, n, func);
-	n = put_str(buf, len, n, "\t");
-	n = put_escaped(buf, len, n, object);
-	n = put_str(buf, len, n, "\t");
-	n = put_escaped(buf, len, n, field);
-	n = put_str(buf, len, n, "\t");
-	n = put_escaped(buf, len, n, old);
-	n = put_str(buf, len, n, "\t");
-	n = put_escaped(buf, len, n, new);
-	n = put_str(buf, len, n, "\n");
-	if (len > 0)
-		buf[n < len ? n : len - 1] = '\0';
+	if (bound <= len) {
+		n = fmt_line(buf, seq, vtime_ns, pid, tid, &f);
+		buf[n] = '\0';
+		return (n);
+	}
+	tmp = malloc(bound);
+	if (tmp == NULL) {
+		fprintf(stderr, "evsim: fatal: out of memory\n");
+		exit(2);
+	}
+	n = fmt_line(tmp, seq, vtime_ns, pid, tid, &f);
+	if (len > 0) {
+		size_t k = n < len - 1 ? n : len - 1;
+
+		memcpy(buf, tmp, k);
+		buf[k] = '\0';
+	}
+	free(tmp);
 	return (n);
+}
+
+/* Adds one to the decimal text of the sequence number. */
+static void
+seq_incr(struct trace *t)
+{
+	size_t i = t->seqlen;
+
+	while (i > 0 && t->seqtxt[i - 1] == '9')
+		t->seqtxt[--i] = '0';
+	if (i > 0) {
+		t->seqtxt[i - 1]++;
+		return;
+	}
+	memmove(t->seqtxt + 1, t->seqtxt, t->seqlen);
+	t->seqtxt[0] = '1';
+	t->seqlen++;
+}
+
+/* Restarts the sequence number's text at "0". */
+static void
+seq_reset(struct trace *t)
+{
+	t->seqtxt[0] = '0';
+	t->seqlen = 1;
+	t->ctx_ok = false;
+}
+
+/* Feeds the buffered lines to the hash and empties the buffer. */
+static void
+hash_flush(struct trace *t)
+{
+	if (t->hlen > 0)
+		XXH3_64bits_update(t->hash, t->hbuf, t->hlen);
+	t->hlen = 0;
 }
 
 uint64_t
@@ -458,29 +726,57 @@ trace_transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
     const char *func, const char *object, const char *field, const char *old,
     const char *new)
 {
-	size_t need;
+	struct fields f;
+	size_t bound = fields_measure(&f, func, object, field, old, new), n;
+	char *line;
 
 	t->seq++;
-	need = trace_format_line(t->line, t->linecap, t->seq, vtime_ns, pid,
-	    tid, func, object, field, old, new);
-	if (need + 1 > t->linecap) {
-		size_t cap = need + 1 > 256 ? need + 1 : 256;
-		char *p = realloc(t->line, cap);
+	if (t->hlen + bound > t->hcap) {
+		hash_flush(t);
+		if (bound > t->hcap) {
+			size_t cap = bound > TRACE_HBUF ? bound : TRACE_HBUF;
 
-		if (p == NULL) {
-			fprintf(stderr, "evsim: fatal: out of memory\n");
-			exit(2);
+			/*
+			 * Zeroed, so that the checks reading past a line
+			 * never read undefined bytes; the buffer is empty.
+			 */
+			free(t->hbuf);
+			t->hbuf = calloc(1, cap);
+			if (t->hbuf == NULL) {
+				fprintf(
+				    stderr, "evsim: fatal: out of memory\n");
+				exit(2);
+			}
+			t->hcap = cap;
 		}
-		t->line = p;
-		t->linecap = cap;
-		trace_format_line(t->line, t->linecap, t->seq, vtime_ns, pid,
-		    tid, func, object, field, old, new);
 	}
-	XXH3_64bits_update(t->hash, t->line, need);
+	line = t->hbuf + t->hlen;
+	/*
+	 * The sequence number's text is incremented in place and the vtime,
+	 * pid and tid text reused while they stay the same; both are copied
+	 * with fixed-size copies (the bound leaves room for them).
+	 */
+	seq_incr(t);
+	memcpy(line, t->seqtxt, sizeof(t->seqtxt));
+	n = t->seqlen;
+	if (!t->ctx_ok || t->ctx_vtime != vtime_ns || t->ctx_pid != pid
+	    || t->ctx_tid != tid) {
+		t->ctxlen = fmt_ctx(t->ctx, vtime_ns, pid, tid);
+		t->ctx_vtime = vtime_ns;
+		t->ctx_pid = pid;
+		t->ctx_tid = tid;
+		t->ctx_ok = true;
+	}
+	memcpy(line + n, t->ctx, sizeof(t->ctx));
+	n += t->ctxlen;
+	n += fmt_fields_fast(line + n, &f);
+	/* The NUL is overwritten by the next line; only n bytes are hashed. */
+	line[n] = '\0';
+	t->hlen += n;
 	if (t->text != NULL)
-		fwrite(t->line, 1, need, t->text);
+		fwrite(line, 1, n, t->text);
 	if (t->expect != NULL)
-		t->expect(t->expect_arg, t->seq, t->line);
+		t->expect(t->expect_arg, t->seq, line);
 	if (t->db != NULL) {
 		sqlite3_stmt *st = t->ins_trace;
 
@@ -609,7 +905,20 @@ trace_ndecisions(const struct trace *t)
 void
 trace_hash_hex(const struct trace *t, char out[17])
 {
-	snprintf(out, 17, "%016" PRIx64, (uint64_t)XXH3_64bits_digest(t->hash));
+	XXH3_state_t *s = XXH3_createState();
+	uint64_t h;
+
+	/* A copy, so that reading the hash mid-run leaves the stream as is. */
+	if (s == NULL) {
+		fprintf(stderr, "evsim: fatal: out of memory\n");
+		exit(2);
+	}
+	XXH3_copyState(s, t->hash);
+	if (t->hlen > 0)
+		XXH3_64bits_update(s, t->hbuf, t->hlen);
+	h = (uint64_t)XXH3_64bits_digest(s);
+	XXH3_freeState(s);
+	snprintf(out, 17, "%016" PRIx64, h);
 }
 
 void
@@ -630,4 +939,58 @@ bool
 trace_recording(const struct trace *t)
 {
 	return (t->db != NULL);
+}
+
+int
+trace_explore_save(
+    struct trace *t, struct trace_explore *e, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char now[32];
+	int rc;
+
+	if (t->db == NULL)
+		return (0);
+	commit(t);
+	iso_now(now, sizeof(now));
+	rc = sqlite3_prepare_v2(t->db,
+	    e->id == 0
+		? "INSERT INTO explore (path, source_hash, kernel, strategy,"
+		  " seed_base, runs, shard, keep_going, status, next, done,"
+		  " failures, crashes, started_at, updated_at) VALUES (?2, ?3,"
+		  " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)"
+		: "UPDATE explore SET status = ?10, next = ?11, done = ?12,"
+		  " failures = ?13, crashes = ?14, updated_at = ?15,"
+		  " runs = ?7 WHERE id = ?1",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	sqlite3_bind_int64(st, 1, e->id);
+	sqlite3_bind_text(st, 2, e->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->source_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->kernel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, e->strategy, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)e->seed_base);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)e->runs);
+	sqlite3_bind_text(st, 8, e->shard, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, e->keep_going);
+	sqlite3_bind_text(st, 10, e->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)e->next);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)e->done);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)e->failures);
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)e->crashes);
+	sqlite3_bind_text(st, 15, now, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	if (e->id == 0)
+		e->id = sqlite3_last_insert_rowid(t->db);
+	return (0);
 }

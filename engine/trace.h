@@ -26,6 +26,12 @@
 
 struct trace;
 
+/*
+ * Rows (trace, syscalls, decisions, threads) per committed transaction; the
+ * recording benchmark's plain SQLite loop uses the same.
+ */
+#define TRACE_BATCH 65536
+
 /* What a run is, written into its 'runs' row at trace_run_begin(). */
 struct trace_run_info {
 	const char *scenario; /* the scenario's name */
@@ -114,6 +120,21 @@ size_t trace_format_line(char *buf, size_t len, uint64_t seq, int64_t vtime_ns,
  * returns the length.  snprintf is the simulator's hottest cost otherwise.
  */
 size_t trace_fmt_i64(char *buf, int64_t v);
+
+/* A search of evsim explore: its 'explore' row (trace_schema.h). */
+struct trace_explore {
+	int64_t id; /* 0 until first saved */
+	const char *path, *source_hash, *kernel, *strategy, *shard, *status;
+	uint64_t seed_base, runs, next, done, failures, crashes;
+	bool keep_going;
+};
+
+/*
+ * Inserts (id 0: *e->id is set) or updates the row of a search, and
+ * commits.  Returns 0 or EIO (err filled).
+ */
+int trace_explore_save(
+    struct trace *t, struct trace_explore *e, char *err, size_t errlen);
 
 /* Whether the sink records into a database. */
 bool trace_recording(const struct trace *t);

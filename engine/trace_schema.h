@@ -49,4 +49,22 @@
 	"  name TEXT, kind TEXT, start_seq INTEGER, end_seq INTEGER,"          \
 	"  PRIMARY KEY (run_id, tid)) WITHOUT ROWID;"
 
+/*
+ * The searches of evsim explore, one row each, kept up to date while it
+ * runs so that --resume can continue one: 'next' is the first schedule of
+ * the shard (in the shard's own numbering) not yet explored by every
+ * worker, for dfs the first part (bound << 32 | slice); status is running,
+ * interrupted, stopped (a failure ended it), error or complete.
+ */
+#define TRACE_SCHEMA_EXPLORE_SQL                                               \
+	"CREATE TABLE IF NOT EXISTS explore("                                  \
+	"  id INTEGER PRIMARY KEY, path TEXT, source_hash TEXT, kernel TEXT,"  \
+	"  strategy TEXT, seed_base INTEGER, runs INTEGER, shard TEXT,"        \
+	"  keep_going INTEGER, status TEXT, next INTEGER, done INTEGER,"       \
+	"  failures INTEGER, crashes INTEGER, started_at TEXT,"                \
+	"  updated_at TEXT);"
+
+/* Everything a database of this version may hold. */
+#define TRACE_SCHEMA_ALL_SQL TRACE_SCHEMA_SQL TRACE_SCHEMA_EXPLORE_SQL
+
 #endif /* ENGINE_TRACE_SCHEMA_H */

@@ -42,6 +42,108 @@ xstrdup(const char *s)
 	return (d);
 }
 
+void
+tracedb_harden(sqlite3 *db)
+{
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+	sqlite3_db_config(
+	    db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, (int *)NULL);
+}
+
+/* The "type name" of every object the evsim schema creates, sorted. */
+static char **
+schema_objects(size_t *ret_n)
+{
+	sqlite3 *mem;
+	sqlite3_stmt *st;
+	char **v = NULL;
+	size_t n = 0;
+
+	if (sqlite3_open(":memory:", &mem) != SQLITE_OK
+	    || sqlite3_exec(mem, TRACE_SCHEMA_ALL_SQL, NULL, NULL, NULL)
+		!= SQLITE_OK
+	    || sqlite3_prepare_v2(mem,
+		   "SELECT type || ' ' || name FROM sqlite_master ORDER BY 1",
+		   -1, &st, NULL)
+		!= SQLITE_OK) {
+		fprintf(stderr, "evsim: fatal: trace schema: %s\n",
+		    sqlite3_errmsg(mem));
+		exit(2);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if ((v = realloc(v, (n + 1) * sizeof(*v))) == NULL)
+			oom();
+		v[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(mem);
+	*ret_n = n;
+	return (v);
+}
+
+int
+tracedb_check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char **known, *bad = NULL;
+	size_t nknown, i, len = 0;
+	int rc, nbad = 0;
+
+	rc = sqlite3_prepare_v2(db,
+	    "SELECT type, name FROM main.sqlite_master ORDER BY type, name", -1,
+	    &st, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: not an evsim database (%s)", path,
+		    sqlite3_errmsg(db));
+		return (EINVAL);
+	}
+	known = schema_objects(&nknown);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		char obj[600];
+
+		snprintf(obj, sizeof(obj), "%s %s", type != NULL ? type : "?",
+		    name != NULL ? name : "?");
+		for (i = 0; i < nknown; i++)
+			if (strcmp(known[i], obj) == 0)
+				break;
+		/* ANALYZE's statistics are SQLite's own. */
+		if (i < nknown
+		    || (type != NULL && strcmp(type, "table") == 0
+			&& name != NULL
+			&& strncmp(name, "sqlite_stat", 11) == 0))
+			continue;
+		if ((bad = realloc(bad, len + strlen(obj) + 3)) == NULL)
+			oom();
+		len += (size_t)sprintf(
+		    bad + len, "%s%s", nbad ? ", " : "", obj);
+		nbad++;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < nknown; i++)
+		free(known[i]);
+	free(known);
+	if (rc != SQLITE_DONE) {
+		free(bad);
+		snprintf(err, errlen, "%s: not an evsim database (%s)", path,
+		    sqlite3_errmsg(db));
+		return (EINVAL);
+	}
+	if (nbad > 0) {
+		snprintf(err, errlen,
+		    "%s: refused: schema objects evsim did not create: %s",
+		    path, bad);
+		free(bad);
+		return (EINVAL);
+	}
+	return (0);
+}
+
 int
 tracedb_check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
@@ -124,9 +226,11 @@ tracedb_open(
 		sqlite3_close(db);
 		return (EINVAL);
 	}
+	tracedb_harden(db);
 	/* A run may be closing its connection: wait rather than fail. */
 	sqlite3_busy_timeout(db, 10000);
 	if ((error = tracedb_check_meta(db, path, err, errlen)) != 0
+	    || (error = tracedb_check_schema(db, path, err, errlen)) != 0
 	    || (error = check_tables(db, path, err, errlen)) != 0) {
 		sqlite3_close(db);
 		return (error);
@@ -154,6 +258,42 @@ sqlite3 *
 tracedb_sqlite(struct tracedb *db)
 {
 	return (db->db);
+}
+
+int
+tracedb_explore_find(
+    struct tracedb *db, struct trace_explore *key, char **status)
+{
+	sqlite3_stmt *st;
+	int rc = ENOENT;
+
+	/* Databases from before the table: nothing to resume. */
+	if (sqlite3_prepare_v2(db->db,
+		"SELECT id, next, done, failures, crashes, status FROM explore"
+		" WHERE path = ?1 AND source_hash = ?2 AND kernel = ?3"
+		" AND strategy = ?4 AND seed_base = ?5 AND shard = ?6"
+		" AND keep_going = ?7 ORDER BY id DESC LIMIT 1",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		return (ENOENT);
+	sqlite3_bind_text(st, 1, key->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key->source_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, key->kernel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, key->strategy, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)key->seed_base);
+	sqlite3_bind_text(st, 6, key->shard, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, key->keep_going);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		key->id = sqlite3_column_int64(st, 0);
+		key->next = (uint64_t)sqlite3_column_int64(st, 1);
+		key->done = (uint64_t)sqlite3_column_int64(st, 2);
+		key->failures = (uint64_t)sqlite3_column_int64(st, 3);
+		key->crashes = (uint64_t)sqlite3_column_int64(st, 4);
+		*status = xstrdup((const char *)sqlite3_column_text(st, 5));
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return (rc);
 }
 
 int
@@ -435,6 +575,33 @@ copy_table(
 	return (rc);
 }
 
+/* "file:PATH?mode=ro" with PATH percent-encoded (malloc'd). */
+static char *
+uri_readonly(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *u = malloc(strlen(path) * 3 + 16), *p;
+
+	if (u == NULL)
+		oom();
+	/* An absolute path after an empty authority: file:///x. */
+	p = u + sprintf(u, path[0] == '/' ? "file://" : "file:");
+	for (; *path != '\0'; path++) {
+		unsigned char c = (unsigned char)*path;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		    || (c >= '0' && c <= '9') || strchr("/-._~", c) != NULL) {
+			*p++ = (char)c;
+		} else {
+			*p++ = '%';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+	}
+	strcpy(p, "?mode=ro");
+	return (u);
+}
+
 int
 tracedb_merge(const char *out, const char *in, const int64_t *runs,
     size_t nruns, int64_t *new_ids, size_t *ret_n, char *err, size_t errlen)
@@ -443,6 +610,7 @@ tracedb_merge(const char *out, const char *in, const int64_t *runs,
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	size_t i, cap = ret_n != NULL ? *ret_n : nruns, n = 0;
+	char *uri;
 	int rc;
 
 	if ((rc = tracedb_check_file(in, err, errlen)) != 0)
@@ -451,12 +619,14 @@ tracedb_merge(const char *out, const char *in, const int64_t *runs,
 	if ((rc = trace_open(&t, out, err, errlen)) != 0)
 		return (rc);
 	trace_close(t);
-	if (sqlite3_open_v2(out, &db, SQLITE_OPEN_READWRITE, NULL)
+	if (sqlite3_open_v2(
+		out, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL)
 	    != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open database", out);
 		sqlite3_close(db);
 		return (EIO);
 	}
+	tracedb_harden(db);
 	sqlite3_busy_timeout(db, 10000);
 	if (sqlite3_prepare_v2(db, "ATTACH ?1 AS src", -1, &st, NULL)
 	    != SQLITE_OK) {
@@ -464,9 +634,12 @@ tracedb_merge(const char *out, const char *in, const int64_t *runs,
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		goto out;
 	}
-	sqlite3_bind_text(st, 1, in, -1, SQLITE_STATIC);
+	/* The input is only read: attach it read-only. */
+	uri = uri_readonly(in);
+	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
+	free(uri);
 	if (rc != SQLITE_DONE) {
 		snprintf(err, errlen, "%s: %s", in, sqlite3_errmsg(db));
 		rc = EINVAL;

@@ -31,6 +31,22 @@ struct tracedb_run {
 };
 
 /*
+ * Makes a connection safe for a database of unknown origin: SQLite's
+ * defensive mode, triggers and views disabled, schema functions untrusted,
+ * no extensions.  Call right after opening, before any statement.
+ */
+void tracedb_harden(sqlite3 *db);
+
+/*
+ * Checks that the schema of an open database holds only the tables and
+ * indexes evsim creates (trace_schema.h; SQLite's own sqlite_stat tables
+ * are allowed).  Returns 0, or EINVAL with "PATH: ..." naming every
+ * foreign trigger, view, table or index in err.  Reads, never writes.
+ */
+int tracedb_check_schema(
+    sqlite3 *db, const char *path, char *err, size_t errlen);
+
+/*
  * Checks the 'evsim_meta' marker of an open database: the format and the
  * schema version.  Returns 0, or EINVAL with "PATH: why" in err.
  */
@@ -87,6 +103,16 @@ void tracedb_decisions(struct tracedb *db, int64_t run,
     struct sched_decision **ret_log, size_t *ret_n);
 
 void tracedb_decisions_free(struct sched_decision *log, size_t n);
+
+/*
+ * The latest search of evsim explore in db with the same path, source hash,
+ * kernel, strategy, seed base, shard and keep_going as key (its other
+ * fields ignored): fills key->id, next, done, failures, crashes and
+ * *status (malloc'd).  Returns 0, or ENOENT when there is none.
+ */
+struct trace_explore;
+int tracedb_explore_find(
+    struct tracedb *db, struct trace_explore *key, char **status);
 
 /*
  * Whether in is a readable evsim database of this schema version (the

@@ -20,6 +20,7 @@
 
 #include "report.h"
 #include "report_impl.h"
+#include "trace_schema.h"
 
 /* Lines of equal context shown before the first difference of a diff. */
 #define DIFF_CONTEXT 10
@@ -576,6 +577,109 @@ busy:
 	/* Locked for longer than the busy timeout: not the wrong file. */
 	seterr(err, errlen, "%s: %s", path, sqlite3_errstr(rc));
 	return (EIO);
+}
+
+/*
+ * Makes the connection safe for a file of unknown origin, as the engine's
+ * reader does (engine/tracedb.c, which reports/ does not link): defensive
+ * mode, no triggers, no views, untrusted schema.
+ */
+static void
+harden(sqlite3 *db)
+{
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, (int *)NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+	sqlite3_db_config(
+	    db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, (int *)NULL);
+}
+
+/*
+ * Refuses a schema holding objects the evsim schema (trace_schema.h, built
+ * in a memory database for comparison) does not create: triggers, views,
+ * other tables or indexes.  The same rule and message as the engine's
+ * tracedb_check_schema.
+ */
+/* Whether the evsim schema (in memory database mem) has object type name. */
+static bool
+schema_known(sqlite3 *mem, const char *type, const char *name)
+{
+	sqlite3_stmt *q = NULL;
+	bool known = false;
+
+	if (type == NULL || name == NULL)
+		return (false);
+	/* ANALYZE's statistics are SQLite's own. */
+	if (strcmp(type, "table") == 0 && strncmp(name, "sqlite_stat", 11) == 0)
+		return (true);
+	if (sqlite3_prepare_v2(mem,
+		"SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2", -1,
+		&q, NULL)
+	    == SQLITE_OK) {
+		sqlite3_bind_text(q, 1, type, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+		known = sqlite3_step(q) == SQLITE_ROW;
+	}
+	sqlite3_finalize(q);
+	return (known);
+}
+
+/*
+ * Refuses a schema holding objects the evsim schema (trace_schema.h, built
+ * in a memory database for comparison) does not create: triggers, views,
+ * other tables or indexes.  The same rule and message as the engine's
+ * tracedb_check_schema.
+ */
+static int
+check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	sqlite3 *mem = NULL;
+	sqlite3_stmt *st = NULL;
+	char bad[900] = "";
+	size_t len = 0;
+	int rc, nbad = 0;
+
+	if (sqlite3_open(":memory:", &mem) != SQLITE_OK
+	    || sqlite3_exec(mem, TRACE_SCHEMA_ALL_SQL, NULL, NULL, NULL)
+		!= SQLITE_OK) {
+		sqlite3_close(mem);
+		seterr(err, errlen, "out of memory");
+		return (ENOMEM);
+	}
+	rc = sqlite3_prepare_v2(db,
+	    "SELECT type, name FROM main.sqlite_master ORDER BY type, name", -1,
+	    &st, NULL);
+	if (rc == SQLITE_OK) {
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *type
+			    = (const char *)sqlite3_column_text(st, 0);
+			const char *name
+			    = (const char *)sqlite3_column_text(st, 1);
+
+			if (schema_known(mem, type, name) || len >= sizeof(bad))
+				continue;
+			len += (size_t)snprintf(bad + len, sizeof(bad) - len,
+			    "%s%s %s", nbad ? ", " : "",
+			    type != NULL ? type : "?",
+			    name != NULL ? name : "?");
+			nbad++;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(mem);
+	if (rc != SQLITE_DONE) {
+		seterr(err, errlen, "%s: not an evsim database (%s)", path,
+		    sqlite3_errmsg(db));
+		return (EINVAL);
+	}
+	if (nbad > 0) {
+		seterr(err, errlen,
+		    "%s: refused: schema objects evsim did not create: %s",
+		    path, bad);
+		return (EINVAL);
+	}
+	return (0);
 }
 
 static int
@@ -1366,8 +1470,10 @@ report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
 	 * A WAL database is briefly locked while another connection (a run,
 	 * or another report) closes it; wait instead of failing.
 	 */
+	harden(db);
 	sqlite3_busy_timeout(db, 10000);
-	if ((error = check_meta(db, db_path, err, errlen)) != 0)
+	if ((error = check_meta(db, db_path, err, errlen)) != 0
+	    || (error = check_schema(db, db_path, err, errlen)) != 0)
 		goto done;
 	if ((error = report_run_load(db, db_path, run_id, &a, err, errlen))
 	    != 0)

@@ -285,6 +285,9 @@ fdrop(struct file *fp, struct thread *td)
 	SIM_SET(&fp->f_obj, "f_count", fp->f_count, fp->f_count - 1);
 	if (fp->f_count > 0)
 		return (0);
+	/* vn_close() and soclose() may sleep: Giant goes (FreeBSD 5.x). */
+	if (fp->f_type == DTYPE_VNODE || fp->f_type == DTYPE_SOCKET)
+		sim_giant_may_sleep();
 	if (fp->f_ops != NULL && fp->f_ops->fo_close != NULL)
 		error = fp->f_ops->fo_close(fp, td);
 	sim_trace_freed(__func__, &fp->f_obj);
@@ -393,20 +396,39 @@ kern_close(struct thread *td, int fd)
 {
 	struct filedesc *fdp = td->td_proc->p_fd;
 	struct file *fp;
+	int error;
 
+	sim_giant_lock(); /* close() of FreeBSD 5.x ran under Giant */
 	FILEDESC_XLOCK(fdp);
 	fp = fget_noref(fdp, fd);
 	if (fp == NULL) {
 		FILEDESC_XUNLOCK(fdp);
+		sim_giant_unlock();
 		return (EBADF);
 	}
 	slot_set(fdp, fd, NULL, 0, "fdfree");
-	return (closefp(fdp, fd, fp, td));
+	error = closefp(fdp, fd, fp, td);
+	sim_giant_unlock();
+	return (error);
+}
+
+static int dup_common(struct thread *td, int oldfd, int newfd, int *ret_fd);
+
+/* dup() and dup2() of FreeBSD 5.x ran under Giant (sim_giant_lock()). */
+int
+kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
+{
+	int error;
+
+	sim_giant_lock();
+	error = dup_common(td, oldfd, newfd, ret_fd);
+	sim_giant_unlock();
+	return (error);
 }
 
 /* Models kern_dup(): FDDUP_NORMAL (newfd < 0) and FDDUP_FIXED (dup2). */
-int
-kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
+static int
+dup_common(struct thread *td, int oldfd, int newfd, int *ret_fd)
 {
 	struct filedesc *fdp = td->td_proc->p_fd;
 	struct file *fp, *oldfp;
@@ -446,7 +468,7 @@ kern_dup(struct thread *td, int oldfd, int newfd, int *ret_fd)
 		if (sim_kern->k_ops->ko_fdclose != NULL)
 			sim_kern->k_ops->ko_fdclose(td, fd, oldfp);
 	}
-	slot_set(fdp, fd, fp, 0, __func__);
+	slot_set(fdp, fd, fp, 0, "kern_dup");
 	FILEDESC_XUNLOCK(fdp);
 	if (oldfp != NULL)
 		(void)fdrop(oldfp, td);
@@ -598,6 +620,8 @@ fdescfree(struct thread *td)
 	}
 	FILEDESC_XUNLOCK(fdp);
 	p->p_fd = NULL;
+	sim_free(fdp->fd_knlist);
+	sim_free(fdp->fd_knhash);
 	sim_free(fdp->fd_ofiles);
 	sim_free(fdp);
 }

@@ -128,6 +128,7 @@ struct filedescent {
 };
 
 struct kqueue;
+struct klist;
 
 struct filedesc {
 	struct filedescent *fd_ofiles;
@@ -136,6 +137,11 @@ struct filedesc {
 	int fd_refcnt; /* processes sharing this table (rfork) */
 	struct sx fd_sx; /* FILEDESC_XLOCK / SLOCK */
 	TAILQ_HEAD(, kqueue) fd_kqlist; /* kqueues opened in this table */
+	/* FreeBSD 5.x (freebsd@7773002): the table holds the knote lists. */
+	int fd_knlistsize; /* size of knlist */
+	struct klist *fd_knlist; /* list of attached knotes */
+	unsigned long fd_knhashmask; /* size of knhash */
+	struct klist *fd_knhash; /* hash table for attached knotes */
 	struct sim_obj fd_obj;
 };
 

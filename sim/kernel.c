@@ -86,6 +86,21 @@ static const struct sim_revision revisions[] = {
 	    .rev_note_child_merged = true,
 	},
 	{
+	    .rev_name = "freebsd@7773002",
+	    .rev_kind = SIM_FREEBSD,
+	    .rev_summary = "FreeBSD 5.x kern_event.c of 2003-04 (seed 000): "
+			   "Giant, per-process knote lists, tick timeouts",
+	    /*
+	     * seeds/000_18ff6dd3fccf25ff.txt: sys/kern/kern_event.c at
+	     * 7773002178c8, before the 2004 rewrite (per-kqueue locks,
+	     * in-flux knotes).  Different throughout, so a model of its own
+	     * (sim/freebsd/kern_event_7773002.c).
+	     */
+	    .rev_kops = &freebsd7773002_kops,
+	    .rev_pipeclose_2003 = true,
+	    .rev_exit_2003 = true,
+	},
+	{
 	    .rev_name = "illumos",
 	    .rev_kind = SIM_ILLUMOS,
 	    .rev_summary = "illumos-gate portfs (reference/ports.md)",
@@ -137,6 +152,7 @@ sim_revision_at(int i)
 
 /* Tunables and resource controls, with their defaults and ranges. */
 static const struct sim_tunable tunable_defaults[] = {
+	{ "kern.hz", 100, 1, 10000 }, /* freebsd@7773002's tick clock */
 	{ "kern.kq_calloutmax", 4096, 0, 1 << 24 },
 	{ "kern.maxfilesperproc", SIM_MAXFILES, 1, SIM_MAXFILES_MAX },
 	{ "process.max-port-events", 65536, 1, 1 << 24 },
@@ -207,7 +223,9 @@ sim_kernel_boot(const struct sim_revision *rev)
 
 	memset(&k, 0, sizeof(k));
 	k.k_rev = rev;
-	k.k_ops = rev->rev_kind == SIM_FREEBSD ? &freebsd_kops : &illumos_kops;
+	k.k_ops = rev->rev_kops != NULL	   ? rev->rev_kops
+	    : rev->rev_kind == SIM_FREEBSD ? &freebsd_kops
+					   : &illumos_kops;
 	memcpy(tunables, tunable_defaults, sizeof(tunables));
 	k.k_tunables = tunables;
 	k.k_ntunables = NTUNABLES;
@@ -215,6 +233,51 @@ sim_kernel_boot(const struct sim_revision *rev)
 	k.k_nexttid = 100100;
 	k.k_perturb = getenv("EVSIM_TEST_PERTURB");
 	sim_kern = &k;
+}
+
+void
+sim_giant_lock(void)
+{
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return;
+	sched_point(); /* taking Giant: another CPU may take it first */
+	mtx_lock(sim_kern->k_ops->ko_giant());
+}
+
+void
+sim_giant_unlock(void)
+{
+	if (sim_kern->k_ops->ko_giant != NULL)
+		mtx_unlock(sim_kern->k_ops->ko_giant());
+}
+
+struct mtx *
+sim_giant_mtx(void)
+{
+	struct mtx *giant;
+
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return (NULL);
+	giant = sim_kern->k_ops->ko_giant();
+	return (mtx_owned(giant) ? giant : NULL);
+}
+
+void
+sim_giant_may_sleep(void)
+{
+	struct mtx *giant;
+	int recurse;
+
+	if (sim_kern->k_ops->ko_giant == NULL)
+		return;
+	giant = sim_kern->k_ops->ko_giant();
+	if (!mtx_owned(giant))
+		return;
+	recurse = giant->mtx_recurse;
+	giant->mtx_recurse = 0;
+	mtx_unlock(giant);
+	mtx_lock(giant);
+	giant->mtx_recurse = recurse;
 }
 
 bool

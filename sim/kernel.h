@@ -22,6 +22,8 @@ struct selinfo;
 struct thread;
 struct vnode;
 struct knote;
+struct kevent_copyops;
+struct mtx;
 
 enum sim_kernel_kind {
 	SIM_FREEBSD,
@@ -56,6 +58,21 @@ struct sim_revision {
 	 * watch keeps the first association's user cookie.
 	 */
 	bool rev_fop_keeps_user;
+	/*
+	 * A model of its own (freebsd@7773002): its hooks instead of the
+	 * kind's default model.
+	 */
+	const struct sim_kops *rev_kops;
+	/*
+	 * sys_pipe.c of FreeBSD 5.x (2003): pipeclose() notifies the
+	 * closing end's knotes before the end is marked gone.
+	 */
+	bool rev_pipeclose_2003;
+	/*
+	 * kern_exit.c of FreeBSD 5.x: exit1() reparents the children before
+	 * KNOTE(NOTE_EXIT).
+	 */
+	bool rev_exit_2003;
 };
 
 /* The revision named name, or NULL (with a list of valid names in err). */
@@ -117,6 +134,23 @@ struct sim_kops {
 	 * TDA_KQUEUE AST: the nested-kqueue task completes first).
 	 */
 	void (*ko_userret)(struct thread *td);
+	/*
+	 * kqueue(2), kqueuex(2) and kevent(2) of the FreeBSD model (see
+	 * kern_kqueue() and kern_kevent() in sim/freebsd/eventvar.h for the
+	 * arguments); NULL: the revision has no such call (ENOSYS).
+	 */
+	int (*ko_kqueue)(
+	    struct thread *td, int flags, bool cponfork, int *ret_fd);
+	int (*ko_kqueuex)(
+	    struct thread *td, int flags, bool cponfork, int *ret_fd);
+	int (*ko_kevent)(struct thread *td, int fd, int nchanges, int nevents,
+	    struct kevent_copyops *k_ops, int64_t timeout_ns, bool tv_invalid,
+	    int *ret_n);
+	/*
+	 * Giant, for a kernel whose syscalls run under it (FreeBSD 5.x);
+	 * NULL otherwise.  See sim_giant_lock().
+	 */
+	struct mtx *(*ko_giant)(void);
 	/* Per-process state of the kernel model: create and free. */
 	void (*ko_proc_init)(struct proc *p);
 	void (*ko_proc_fini)(struct proc *p);
@@ -186,6 +220,21 @@ void sim_mem_release(void);
 /* Whether the test-only perturbation 'name' is active. */
 bool sim_perturbed(const char *name);
 
+/*
+ * Giant (FreeBSD 5.x): the shared layer takes it where that era's callers
+ * did (close, dup2, fork, exit) when the revision's kops have one; no-ops
+ * otherwise.
+ */
+void sim_giant_lock(void);
+void sim_giant_unlock(void);
+/*
+ * A sleep of that era's kernel (vn_close(), soclose()): releases Giant, if
+ * the caller holds it, and takes it back; a scheduling point.
+ */
+void sim_giant_may_sleep(void);
+/* Giant if the revision has one (for a sleep's interlock), else NULL. */
+struct mtx *sim_giant_mtx(void);
+
 /* Reads a tunable (returns 0 and *ret) or ENOENT. */
 int sim_tunable_get(const char *name, int64_t *ret);
 /* Sets a tunable: ENOENT unknown, EINVAL out of its range. */
@@ -225,9 +274,11 @@ struct sim_sm_rule {
 };
 extern const struct sim_sm_rule freebsd_sm_rules[];
 extern const struct sim_sm_rule illumos_sm_rules[];
+extern const struct sim_sm_rule freebsd7773002_sm_rules[];
 
 /* Kernel-model hooks, selected by the kernel kind. */
 extern const struct sim_kops freebsd_kops;
 extern const struct sim_kops illumos_kops;
+extern const struct sim_kops freebsd7773002_kops;
 
 #endif /* SIM_KERNEL_H */

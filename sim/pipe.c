@@ -255,10 +255,18 @@ pipe_close(struct file *fp, struct thread *td)
 	struct pipepair *pp = cpipe->pipe_pair;
 
 	PIPE_LOCK(cpipe);
+	/*
+	 * sys_pipe.c of 2003 (freebsd@7773002) called pipeselwakeup(cpipe)
+	 * first, while the peer's EVFILT_WRITE knotes on this end still saw
+	 * it open.
+	 */
+	if (sim_kern->k_rev->rev_pipeclose_2003)
+		pipeselwakeup(cpipe, 0);
 	pipe_setstate(cpipe, cpipe->pipe_state | PIPE_EOF, __func__);
 	cpipe->pipe_present = 0;
 	wakeup(cpipe);
-	pipeselwakeup(cpipe, 0);
+	if (!sim_kern->k_rev->rev_pipeclose_2003)
+		pipeselwakeup(cpipe, 0);
 	if (ppipe->pipe_present) {
 		pipe_setstate(ppipe, ppipe->pipe_state | PIPE_EOF, __func__);
 		wakeup(ppipe);

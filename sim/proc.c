@@ -320,9 +320,9 @@ proc_create_init_c(void (*fn)(void *), void *arg)
 }
 
 /* Models fork1() in sys/kern/kern_fork.c. */
-int
-fork1(struct thread *td, int flags, const struct thread_uops *uops, void *arg,
-    int *ret_pid)
+static int
+fork_common(struct thread *td, int flags, const struct thread_uops *uops,
+    void *arg, int *ret_pid)
 {
 	struct proc *p1 = td->td_proc, *p2;
 	struct thread *td2;
@@ -369,13 +369,26 @@ fork1(struct thread *td, int flags, const struct thread_uops *uops, void *arg,
 	return (0);
 }
 
+/* fork() and rfork() of FreeBSD 5.x ran under Giant (sim_giant_lock()). */
+int
+fork1(struct thread *td, int flags, const struct thread_uops *uops, void *arg,
+    int *ret_pid)
+{
+	int error;
+
+	sim_giant_lock();
+	error = fork_common(td, flags, uops, arg, ret_pid);
+	sim_giant_unlock();
+	return (error);
+}
+
 int
 fork1_c(
     struct thread *td, int flags, void (*fn)(void *), void *arg, int *ret_pid)
 {
 	struct thread_cbody cb = { fn, arg };
 
-	return (fork1(td, flags, &cbody_uops, &cb, ret_pid));
+	return (fork_common(td, flags, &cbody_uops, &cb, ret_pid));
 }
 
 int
@@ -508,6 +521,11 @@ exit1(struct thread *td, int rval, int signo)
 		/* Another thread is exiting the process: just leave. */
 		thread_exit_self(td);
 	}
+	/*
+	 * sys_exit() of FreeBSD 5.x takes Giant and exit1() keeps it to the
+	 * end but for its sleeps (freebsd@7773002; a no-op otherwise).
+	 */
+	sim_giant_lock();
 	SIM_SET_FLAGS(
 	    &p->p_obj, "p_flag", p_flag_names, p->p_flag, p->p_flag | P_WEXIT);
 	/* thread_single(p, SINGLE_EXIT) */
@@ -518,11 +536,12 @@ exit1(struct thread *td, int rval, int signo)
 		sleepq_abort(t2->td_st, EINTR);
 	}
 	while (p->p_numthreads > 1)
-		msleep(&p->p_numthreads, NULL, 0, "exit1", 0);
+		msleep(&p->p_numthreads, sim_giant_mtx(), 0, "exit1", 0);
 	SIM_SET(&p->p_obj, "p_xexit", p->p_xexit, rval & 0xff);
 	SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, signo);
 	fdescfree(td);
-	if (sim_kern->k_ops->ko_exit != NULL)
+	/* FreeBSD 5.x sent NOTE_EXIT after reparenting the children. */
+	if (sim_kern->k_ops->ko_exit != NULL && !sim_kern->k_rev->rev_exit_2003)
 		sim_kern->k_ops->ko_exit(td, p);
 	/* Orphans go to init, or to proc0 when init itself exits. */
 	reaper = initproc != NULL && initproc != p
@@ -542,6 +561,9 @@ exit1(struct thread *td, int rval, int signo)
 	 */
 	if (orphans)
 		wakeup(reaper);
+	if (sim_kern->k_ops->ko_exit != NULL && sim_kern->k_rev->rev_exit_2003)
+		sim_kern->k_ops->ko_exit(td, p);
+	sim_giant_unlock(); /* released completely before PRS_ZOMBIE */
 	set_state(p, PRS_ZOMBIE, __func__);
 	if (p->p_pptr->p_pid == 0) {
 		/* Nobody will wait: proc0 reaps at once. */
@@ -751,6 +773,9 @@ sig_deliverable(struct thread *td)
 
 	if (p->p_siglist & SIGBIT(SIGKILL))
 		return (SIGKILL);
+	/* Checked on every return to user mode: skip the scan when empty. */
+	if (pend == 0)
+		return (0);
 	for (sig = 1; sig < SIG_MAXSIG; sig++)
 		if (pend & SIGBIT(sig))
 			return (sig);

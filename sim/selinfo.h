@@ -17,9 +17,11 @@ struct knote;
 struct mtx;
 struct polldat;
 
-/* Models 'struct knlist' in sys/sys/event.h. */
+/* Models 'struct klist' and 'struct knlist' in sys/sys/event.h. */
+SLIST_HEAD(klist, knote);
+
 struct knlist {
-	SLIST_HEAD(, knote) kl_list;
+	struct klist kl_list;
 	struct mtx *kl_lock; /* the event source's lock */
 	bool kl_autodestroy;
 };

@@ -5,7 +5,9 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel.h"
@@ -101,19 +103,42 @@ sim_obj_init(struct sim_obj *obj, const char *kind)
 const char *
 sim_flagstr(char *buf, size_t len, const struct sim_flagname *names, uint64_t v)
 {
-	size_t n = 0;
+	static const char hex[] = "0123456789abcdef";
+	char tmp[2 + 16];
+	size_t n = 0, k;
 	int i;
 
-	buf[0] = '\0';
+	/* Copies name by name, without snprintf: this runs per transition. */
+#define PUT(s, slen)                                                           \
+	do {                                                                   \
+		for (k = 0; k < (slen); k++, n++)                              \
+			if (n + 1 < len)                                       \
+				buf[n] = (s)[k];                               \
+	} while (0)
 	for (i = 0; names[i].name != NULL && v != 0; i++) {
 		if ((v & names[i].bit) != names[i].bit || names[i].bit == 0)
 			continue;
-		n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s",
-		    n ? "|" : "", names[i].name);
+		if (n > 0)
+			PUT("|", 1);
+		PUT(names[i].name, strlen(names[i].name));
 		v &= ~names[i].bit;
 	}
-	if (v != 0 && n < len)
-		snprintf(buf + n, len - n, "%s0x%" PRIx64, n ? "|" : "", v);
+	if (v != 0) {
+		char *p = tmp + sizeof(tmp);
+
+		do {
+			*--p = hex[v & 0xf];
+			v >>= 4;
+		} while (v != 0);
+		*--p = 'x';
+		*--p = '0';
+		if (n > 0)
+			PUT("|", 1);
+		PUT(p, (size_t)(tmp + sizeof(tmp) - p));
+	}
+#undef PUT
+	if (len > 0)
+		buf[n < len ? n : len - 1] = '\0';
 	return (buf);
 }
 
@@ -128,15 +153,66 @@ sim_trace_int(const char *func, const struct sim_obj *obj, const char *field,
 	sched_trace(func, obj->so_name, field, o, n);
 }
 
+/*
+ * Flag-set strings cached per table and value: a direct-mapped cache whose
+ * slot is chosen by the table's address and the value.  The address only
+ * picks a slot, never an order, so traces do not depend on it.
+ */
+#define FLAGCACHE_SLOTS 1024
+
+static struct flagcache {
+	const struct sim_flagname *fc_names;
+	uint64_t fc_value;
+	char *fc_str;
+} flagcache[FLAGCACHE_SLOTS];
+
+static size_t
+flagcache_slot(const struct sim_flagname *names, uint64_t v)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)names >> 4) ^ v;
+
+	h *= 0x9e3779b97f4a7c15ULL;
+	return ((size_t)(h >> 54) % FLAGCACHE_SLOTS);
+}
+
+/*
+ * The flag-set string of v in table names, from the cache or formatted
+ * into it; 'keep' is a slot whose string the caller still holds (or
+ * SIZE_MAX), which is then formatted into buf instead of being evicted.
+ */
+static const char *
+flagstr_cached(const struct sim_flagname *names, uint64_t v, size_t keep,
+    size_t *ret_slot, char *buf, size_t len)
+{
+	size_t slot = flagcache_slot(names, v);
+	struct flagcache *fc = &flagcache[slot];
+
+	*ret_slot = slot;
+	if (fc->fc_str != NULL && fc->fc_names == names && fc->fc_value == v)
+		return (fc->fc_str);
+	sim_flagstr(buf, len, names, v);
+	if (slot == keep)
+		return (buf);
+	free(fc->fc_str);
+	fc->fc_str = strdup(buf);
+	if (fc->fc_str == NULL)
+		return (buf);
+	fc->fc_names = names;
+	fc->fc_value = v;
+	return (fc->fc_str);
+}
+
 void
 sim_trace_flags(const char *func, const struct sim_obj *obj, const char *field,
     const struct sim_flagname *names, uint64_t old, uint64_t new)
 {
 	char o[256], n[256];
+	const char *os, *ns;
+	size_t oslot, nslot;
 
-	sched_trace(func, obj->so_name, field,
-	    sim_flagstr(o, sizeof(o), names, old),
-	    sim_flagstr(n, sizeof(n), names, new));
+	os = flagstr_cached(names, old, SIZE_MAX, &oslot, o, sizeof(o));
+	ns = flagstr_cached(names, new, oslot, &nslot, n, sizeof(n));
+	sched_trace(func, obj->so_name, field, os, ns);
 }
 
 void

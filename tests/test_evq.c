@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -279,4 +280,38 @@ Test(evq_free, null_is_noop_and_events_left_unqueued)
 	cr_assert(evq_queued(&a));
 	evq_free(q);
 	cr_assert_not(evq_queued(&a));
+}
+
+/*
+ * The engine's always-on assertions: an event whose slot no longer names
+ * it (memory corruption, or an event of another queue) aborts with a
+ * message instead of silently breaking the heap.
+ */
+Test(evq_cancel, foreign_event_is_an_engine_assertion, .signal = SIGABRT)
+{
+	struct evq *a, *b;
+	struct evq_event ev;
+
+	cr_assert_eq(evq_new(&a), 0);
+	cr_assert_eq(evq_new(&b), 0);
+	evq_event_init(&ev, NULL, NULL);
+	cr_assert_eq(evq_push(a, &ev, 10), 0);
+	evq_cancel(b, &ev);
+}
+
+/* A heap whose order was broken behind the queue's back is caught at pop. */
+Test(evq_pop, broken_heap_order_is_an_engine_assertion, .signal = SIGABRT)
+{
+	struct evq *q;
+	struct evq_event ev[3];
+	int i;
+
+	cr_assert_eq(evq_new(&q), 0);
+	for (i = 0; i < 3; i++) {
+		evq_event_init(&ev[i], NULL, NULL);
+		cr_assert_eq(evq_push(q, &ev[i], 10 * (i + 1)), 0);
+	}
+	/* Corrupt the last event's key so that it sorts first. */
+	ev[2].ev_deadline_ns = 0;
+	(void)evq_pop(q);
 }

@@ -365,6 +365,58 @@ Test(knote_fdclose, close_drops_knotes_of_that_fd_number_only)
 	run(body_fdclose);
 }
 
+/*
+ * Knotes leave their knlist in any order and the list stays whole: eight
+ * knotes on one pipe (its read end dup2'ed to eight descriptors, registered
+ * in ascending order) lose the middle one, the head, the tail and another;
+ * every remaining knote's 'kn_selprevp' points at the link that points to
+ * it, and a write reports the four left in the order knote() walks the list
+ * (newest first).
+ */
+static void
+body_knlist_remove(void *arg)
+{
+	static const int del[] = { 4, 8, 1, 5 };
+	static const int left[] = { 7, 6, 3, 2 };
+	struct kevent ch;
+	struct knlist *knl;
+	struct knote *kn, **link;
+	struct kbuf b;
+	int kq, fds[2], n, i, fd;
+
+	CHECK(kern_kqueue(curthread, 0, false, &kq), 0);
+	CHECK(kern_pipe(curthread, fds, 0), 0);
+	for (i = 1; i <= 8; i++) {
+		CHECK(kern_dup(curthread, fds[0], 100 + i, &fd), 0);
+		ch = ke((uint64_t)(100 + i), EVFILT_READ, EV_ADD, 0, 0);
+		CHECK(kev(kq, &ch, 1, &b, 0, 0, &n), 0);
+	}
+	knl = knote_of(kq, 102, EVFILT_READ)->kn_knlist;
+	for (i = 0; i < 4; i++) {
+		ch = ke((uint64_t)(100 + del[i]), EVFILT_READ, EV_DELETE, 0, 0);
+		CHECK(kev(kq, &ch, 1, &b, 0, 0, &n), 0);
+	}
+	n = 0;
+	link = &SLIST_FIRST(&knl->kl_list);
+	SLIST_FOREACH(kn, &knl->kl_list, kn_selnext) {
+		CHECK(kn->kn_selprevp == link, 1);
+		CHECK(kn->kn_id, 100 + left[n]);
+		link = &SLIST_NEXT(kn, kn_selnext);
+		n++;
+	}
+	CHECK(n, 4);
+	CHECK(pwrite_fd(fds[1], "x"), 1);
+	CHECK(kev(kq, NULL, 0, &b, 8, 0, &n), 0);
+	CHECK(n, 4);
+	for (i = 0; i < 4; i++)
+		CHECK(b.out[i].ident, 100 + left[i]);
+}
+
+Test(knlist_remove_kq, any_order_leaves_the_list_whole)
+{
+	run(body_knlist_remove);
+}
+
 /* Timers count against kern.kq_calloutmax; closing the kqueue frees them. */
 static void
 body_callouts(void *arg)

@@ -657,3 +657,100 @@ Test(sched_run, vtime_limit_fails_the_run)
 	cr_assert_eq(sched_now(), 2 * MS);
 	engine_stop(&e);
 }
+
+/*
+ * Many runnable threads (more than the 16 sorted by insertion), spawned in
+ * scrambled tid order: with recording, every decision's runnable list is in
+ * ascending tid order; FIFO without recording (which skips building the
+ * candidates) runs the threads in the same order, with the same number of
+ * decisions, as FIFO with recording.
+ */
+#define NMANY 40
+
+static size_t
+run_many(enum sched_strategy strategy, bool record, struct log *log,
+    char (*runnable_out)[NMANY * 4 + 1], size_t max)
+{
+	struct sched_config cfg = { .seed = 7, .strategy = strategy };
+	struct trace_run_info info = { .scenario = "many", .seed = 7 };
+	char path[] = "/tmp/evsim-test-sched-XXXXXX", err[256], side[64];
+	struct engine e;
+	struct pointer p[NMANY];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t run_id;
+	size_t n = 0;
+	int fd, i;
+
+	memset(log, 0, sizeof(*log));
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	cr_assert_eq(
+	    trace_open(&e.t, record ? path : NULL, err, sizeof(err)), 0);
+	cr_assert_eq(trace_run_begin(e.t, &info, &run_id, err, sizeof(err)), 0);
+	cfg.trace = e.t;
+	cr_assert_eq(sched_new(&e.s, &cfg), 0);
+	for (i = 0; i < NMANY; i++) {
+		p[i] = (struct pointer) { log, 1 + (i * 17) % NMANY, 2, false };
+		spawn(100 + p[i].id, pointer_main, &p[i]);
+	}
+	cr_assert_eq(sched_run(e.s), SCHED_PASSED);
+	n = (size_t)trace_ndecisions(e.t);
+	cr_assert_eq(trace_run_end(e.t, "passed", "", NULL, sched_now(), err,
+			 sizeof(err)),
+	    0);
+	engine_stop(&e);
+	if (record) {
+		n = 0;
+		cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+		cr_assert_eq(sqlite3_prepare_v2(db,
+				 "SELECT runnable FROM decisions ORDER BY step",
+				 -1, &st, NULL),
+		    SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			cr_assert_lt(n, max);
+			snprintf(runnable_out[n], sizeof(runnable_out[n]), "%s",
+			    (const char *)sqlite3_column_text(st, 0));
+			n++;
+		}
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+	return (n);
+}
+
+Test(sched_run, many_runnable_threads_sorted_and_fifo_fast_path_same)
+{
+	static char rs[256][NMANY * 4 + 1];
+	struct log a, b;
+	size_t n, m, i;
+
+	n = run_many(SCHED_RANDOM, true, &a, rs, 256);
+	cr_assert_gt(n, 0);
+	for (i = 0; i < n; i++) {
+		const char *p = rs[i];
+		long prev = -1, v;
+		char *end;
+		int k = 0;
+
+		while (*p != '\0') {
+			v = strtol(p, &end, 10);
+			cr_assert_gt(v, prev, "decision %zu: %s", i, rs[i]);
+			prev = v;
+			k++;
+			p = *end == ',' ? end + 1 : end;
+		}
+		cr_assert_geq(k, 2);
+	}
+	n = run_many(SCHED_FIFO, true, &a, rs, 256);
+	m = run_many(SCHED_FIFO, false, &b, NULL, 0);
+	cr_assert_eq(n, m);
+	cr_assert_eq(a.n, b.n);
+	cr_assert_eq(memcmp(a.v, b.v, sizeof(a.v[0]) * (size_t)a.n), 0);
+}

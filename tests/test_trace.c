@@ -126,6 +126,214 @@ Test(trace_transition, hash_is_xxh3_of_the_canonical_lines)
 	free(all);
 }
 
+/*
+ * The reference formatter for the tests below: snprintf and a byte-by-byte
+ * escaper written here from the documented canonical form, independent of
+ * trace.c.
+ */
+static size_t
+ref_escape(char *d, const char *s)
+{
+	size_t n = 0;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\\')
+			n += (size_t)sprintf(d + n, "\\\\");
+		else if (c == '\t')
+			n += (size_t)sprintf(d + n, "\\t");
+		else if (c == '\n')
+			n += (size_t)sprintf(d + n, "\\n");
+		else if (c == '\r')
+			n += (size_t)sprintf(d + n, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			n += (size_t)sprintf(d + n, "\\x%02x", c);
+		else
+			d[n++] = (char)c;
+	}
+	d[n] = '\0';
+	return (n);
+}
+
+static size_t
+ref_line(char *d, uint64_t sq, int64_t vtime, int pid, int tid,
+    const char *const f[5])
+{
+	size_t n, i;
+
+	n = (size_t)sprintf(
+	    d, "%" PRIu64 "\t%" PRId64 "\t%d\t%d", sq, vtime, pid, tid);
+	for (i = 0; i < 5; i++) {
+		d[n++] = '\t';
+		n += ref_escape(d + n, f[i]);
+	}
+	d[n++] = '\n';
+	d[n] = '\0';
+	return (n);
+}
+
+/* A deterministic generator for the fields (xorshift64). */
+static uint64_t
+xs(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return (*x);
+}
+
+struct expect_ctx {
+	const char *want;
+	uint64_t sq;
+	int calls;
+};
+
+static void
+expect_line(void *arg, uint64_t sq, const char *line)
+{
+	struct expect_ctx *e = arg;
+
+	e->calls++;
+	cr_assert_eq(sq, e->sq);
+	cr_assert_str_eq(line, e->want, "sq %" PRIu64, sq);
+}
+
+/*
+ * The fast path (verbatim copies checked a block at a time, the sequence
+ * number incremented as text, the vtime/pid/tid text reused, lines hashed
+ * in blocks) against the reference: every length from 0 to 70, bytes that
+ * need escaping at every position, sequence numbers across 9/10, 99/100 and
+ * 999/1000, extreme and negative numbers, and the hash read in mid-run.
+ */
+Test(trace_transition, fast_path_equals_reference_formatting)
+{
+	static const char special[] = { '\\', '\t', '\n', '\r', 0x01, 0x1b,
+		0x1f, 0x7f, ' ', '~', (char)0x80, (char)0xff };
+	static const int64_t vtimes[]
+	    = { 0, 7, -1, 1000000000, INT64_MAX, INT64_MIN };
+	static const int ids[] = { 0, 1, 100100, -3, 2147483647 };
+	struct trace *t;
+	struct expect_ctx e = { 0 };
+	char err[256], got[17], want[17], fields[5][80], line[1024];
+	char *all;
+	const char *f[5];
+	size_t len = 0, cap = 1 << 22, i, k, n;
+	uint64_t x = 88172645463325252ULL, sq;
+
+	all = malloc(cap);
+	cr_assert_not_null(all);
+	cr_assert_eq(trace_open(&t, NULL, err, sizeof(err)), 0);
+	trace_set_expect(t, expect_line, &e);
+	for (sq = 1; sq <= 3000; sq++) {
+		int64_t vtime = vtimes[(sq / 7) % 6];
+		int pid = ids[(sq / 3) % 5], tid = ids[(sq / 11) % 5];
+
+		for (k = 0; k < 5; k++) {
+			size_t flen = (sq + 13 * k) % 71;
+
+			for (i = 0; i < flen; i++)
+				fields[k][i] = (char)('a' + xs(&x) % 26);
+			/* One field in four holds a byte to escape. */
+			if (flen > 0 && xs(&x) % 4 == 0)
+				fields[k][xs(&x) % flen]
+				    = special[xs(&x) % sizeof(special)];
+			fields[k][flen] = '\0';
+			f[k] = sq % 17 == k ? NULL : fields[k];
+		}
+		n = ref_line(line, sq, vtime, pid, tid, f);
+		cr_assert_lt(len + n, cap);
+		memcpy(all + len, line, n);
+		len += n;
+		e.want = line;
+		e.sq = sq;
+		cr_assert_eq(trace_transition(t, vtime, pid, tid, f[0], f[1],
+				 f[2], f[3], f[4]),
+		    sq);
+		{
+			char buf[1024];
+
+			cr_assert_eq(
+			    trace_format_line(buf, sizeof(buf), sq, vtime, pid,
+				tid, f[0], f[1], f[2], f[3], f[4]),
+			    n);
+			cr_assert_str_eq(buf, line);
+		}
+		if (sq % 500 == 0) {
+			snprintf(want, sizeof(want), "%016" PRIx64,
+			    (uint64_t)XXH3_64bits(all, len));
+			trace_hash_hex(t, got);
+			cr_assert_str_eq(
+			    got, want, "mid-run hash at %" PRIu64, sq);
+		}
+	}
+	cr_assert_eq(e.calls, 3000);
+	snprintf(
+	    want, sizeof(want), "%016" PRIx64, (uint64_t)XXH3_64bits(all, len));
+	trace_hash_hex(t, got);
+	cr_assert_str_eq(got, want);
+	trace_close(t);
+	free(all);
+}
+
+/* A line longer than the hash buffer (a long print) grows it. */
+Test(trace_transition, line_longer_than_the_buffer)
+{
+	struct trace *t;
+	char err[256], got[17], want[17], *big, *line;
+	size_t n, blen = 100000;
+
+	big = malloc(blen + 1);
+	line = malloc(4 * blen + 256);
+	cr_assert(big != NULL && line != NULL);
+	memset(big, 'y', blen);
+	big[blen / 2] = '\n';
+	big[blen] = '\0';
+	cr_assert_eq(trace_open(&t, NULL, err, sizeof(err)), 0);
+	trace_transition(
+	    t, 1, 1, 100001, "sim_print", "proc#1", "out", "", "short");
+	trace_transition(
+	    t, 1, 1, 100001, "sim_print", "proc#1", "out", "", big);
+	n = (size_t)sprintf(line,
+	    "1\t1\t1\t100001\tsim_print\tproc#1\tout\t\t"
+	    "short\n2\t1\t1\t100001\tsim_print\tproc#1\t"
+	    "out\t\t");
+	n += ref_escape(line + n, big);
+	line[n++] = '\n';
+	snprintf(
+	    want, sizeof(want), "%016" PRIx64, (uint64_t)XXH3_64bits(line, n));
+	trace_hash_hex(t, got);
+	cr_assert_str_eq(got, want);
+	trace_close(t);
+	free(big);
+	free(line);
+}
+
+/* trace_fmt_i64 against printf at every power of ten and its neighbours. */
+Test(trace_fmt_i64, equals_printf)
+{
+	char got[32], want[32];
+	int64_t p = 1;
+	int i, d;
+
+	for (i = 0; i < 19; i++, p *= 10) {
+		for (d = -1; d <= 1; d++) {
+			int64_t v = p + d;
+
+			snprintf(want, sizeof(want), "%" PRId64, v);
+			cr_assert_eq(trace_fmt_i64(got, v), strlen(want));
+			cr_assert_str_eq(got, want);
+			snprintf(want, sizeof(want), "%" PRId64, -v);
+			cr_assert_eq(trace_fmt_i64(got, -v), strlen(want));
+			cr_assert_str_eq(got, want);
+		}
+	}
+	trace_fmt_i64(got, INT64_MIN);
+	cr_assert_str_eq(got, "-9223372036854775808");
+	trace_fmt_i64(got, INT64_MAX);
+	cr_assert_str_eq(got, "9223372036854775807");
+}
+
 /* Temporary database paths and their WAL side files. */
 static void
 tmp_path(char *path, size_t len)

@@ -5,7 +5,7 @@
 local function reg(kq, t) return sys.kevent(kq, {t}, 0, 0) end
 return {
   name = "classic fork: the child's kqueue slot is empty and reusable",
-  kernels = { "freebsd", "freebsd@b11289f" },
+  kernels = { "freebsd", "freebsd@b11289f", "freebsd@7773002" },
   main = function()
     local kq = assert(sys.kqueue())
     assert(kq == 0)

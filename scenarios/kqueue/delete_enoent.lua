@@ -6,6 +6,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "EV_DELETE of an absent knote is ENOENT; a change without EV_ADD too",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local r, w = sys.pipe()

@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "EV_DISABLE: not reported; EV_ENABLE queues it again",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local r, w = sys.pipe()

@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "a caught signal interrupts a blocked kevent: EINTR",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     sys.sigaction(sys.SIGUSR1, "catch")

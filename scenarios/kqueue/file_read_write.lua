@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "EVFILT_READ on a file is size minus offset, EVFILT_WRITE always true with data 0",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local fd = assert(sys.open("/r", sys.O_CREAT | sys.O_RDWR, 420))
     sys.write(fd, "0123456789")

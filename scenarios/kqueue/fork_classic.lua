@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "fork: the child's kqueue slot is empty; the parent's knotes are untouched",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local r, w = sys.pipe()

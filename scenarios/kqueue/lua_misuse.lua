@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "misuse a C compiler would reject raises a Lua error naming the argument",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local ok, err = pcall(sys.kevent, kq, {ident = 1, filter = sys.EVFILT_USER, flags = sys.EV_ADD}, 0, 0)

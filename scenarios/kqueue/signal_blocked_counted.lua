@@ -6,6 +6,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "EVFILT_SIGNAL counts a blocked signal; a signal pending before registration is not counted",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     sys.sigprocmask(sys.SIG_BLOCK, {sys.SIGHUP})

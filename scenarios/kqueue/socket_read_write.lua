@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "socketpair: EVFILT_READ bytes buffered, EVFILT_WRITE peer space",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local a, b = sys.socketpair()
     local kq = sys.kqueue()

@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "kern.kq_calloutmax limits timers: ENOMEM",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   limits = { ["kern.kq_calloutmax"] = 2 },
   main = function()
     local kq = sys.kqueue()

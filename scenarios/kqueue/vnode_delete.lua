@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "EVFILT_VNODE: unlink of the last name is NOTE_DELETE",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local fd = assert(sys.open("/g", sys.O_CREAT | sys.O_RDWR, 420))
     local kq = sys.kqueue()

@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "EVFILT_VNODE on a directory: creating an entry is NOTE_WRITE",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     assert(sys.mkdir("/d"))
     local dfd = assert(sys.open("/d", sys.O_RDONLY))

@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "EVFILT_VNODE: rename of the file is NOTE_RENAME",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local fd = assert(sys.open("/a", sys.O_CREAT | sys.O_RDWR, 420))
     local kq = sys.kqueue()

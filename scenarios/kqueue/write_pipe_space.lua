@@ -5,6 +5,7 @@ local function poll(kq, n) return assert(sys.kevent(kq, nil, n or 8, 0)) end
 return {
   name = "EVFILT_WRITE data is the free space of the reader's buffer",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local r, w = sys.pipe()
     local kq = sys.kqueue()

@@ -6,6 +6,7 @@
 return {
   name = "close of a watched fd during a blocked kevent",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local r, w = sys.pipe()

@@ -15,7 +15,7 @@
 --   --kernel freebsd@pre-D18316 --strategy random --runs 1000
 return {
   name = "D18316: NOTE_TRACK fork while the kqueue is being closed",
-  kernels = { "freebsd", "freebsd@pre-D18316" },
+  kernels = { "freebsd", "freebsd@pre-D18316", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local me = sys.getpid()

@@ -17,7 +17,7 @@
 --   --kernel freebsd@pre-D8898 --strategy random --runs 1000
 return {
   name = "D8898: kevent scan vs knote_fork on a KN_SCAN knote",
-  kernels = { "freebsd", "freebsd@pre-D8898" },
+  kernels = { "freebsd", "freebsd@pre-D8898", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local r, w = sys.pipe()

@@ -17,7 +17,7 @@
 --   --kernel freebsd@pre-r295012 --strategy random --runs 1000
 return {
   name = "r295012: NOTE_CHILD read after the tracked grandchild exited",
-  kernels = { "freebsd", "freebsd@pre-r295012" },
+  kernels = { "freebsd", "freebsd@pre-r295012", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local r, w = sys.pipe()

@@ -7,6 +7,7 @@
 return {
   name = "NOTE_TRACK fork while the kqueue is being closed",
   kernel = "freebsd",
+  kernels = { "freebsd", "freebsd@7773002" },
   main = function()
     local kq = sys.kqueue()
     local me = sys.getpid()

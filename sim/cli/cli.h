@@ -83,6 +83,7 @@ int cli_read_file(const char *path, char **ret, size_t *ret_len);
 int cmd_coverage(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_replay(int argc, char **argv);

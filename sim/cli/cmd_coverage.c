@@ -5,7 +5,9 @@
  * (object kind, field, old -> new, kernel function) transitions occurred
  * and how often, then checks them against the state machines declared next
  * to the models (freebsd_sm_rules in sim/freebsd/kern_event_sm.c,
- * illumos_sm_rules in sim/illumos/port_sm.c):
+ * illumos_sm_rules in sim/illumos/port_sm.c; the runs of freebsd@7773002,
+ * a model of its own, against freebsd7773002_sm_rules in
+ * sim/freebsd/kern_event_7773002_sm.c):
  *
  *   - the allowed transitions never exercised, which a scenario suite
  *     misses;
@@ -32,7 +34,7 @@
 struct obs {
 	char *kind, *field, *old, *new, *func;
 	int64_t count;
-	bool family[2]; /* seen under SIM_FREEBSD / SIM_ILLUMOS */
+	bool family[3]; /* seen under freebsd, illumos, freebsd@7773002 */
 };
 
 static char *
@@ -163,8 +165,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: evsim coverage DB [--kernel freebsd|illumos] [--kind "
-	    "KIND]\n\n"
+	    "usage: evsim coverage DB [--kernel "
+	    "freebsd|illumos|freebsd@7773002] "
+	    "[--kind KIND]\n\n"
 	    "Lists the (object kind, field, old -> new, function) transitions "
 	    "of every run\nin DB with their counts, then the transitions the "
 	    "models' declared state\nmachines allow that no run exercised, and "
@@ -173,44 +176,267 @@ usage(FILE *f)
 	    "family, --kind to one object kind (knote, portkev...).\n\n"
 	    "examples:\n"
 	    "  evsim coverage evsim.db\n"
-	    "  evsim coverage evsim.db --kernel illumos --kind portkev\n");
+	    "  evsim coverage evsim.db --kernel illumos --kind portkev\n"
+	    "  evsim coverage evsim.db --kernel freebsd@7773002\n");
+}
+
+/*
+ * The machine a revision's runs are checked against: its kind's, or for
+ * the seed's kernel (a model of its own) that model's.
+ */
+static int
+family_of(const struct sim_revision *rev)
+{
+	if (rev->rev_kops == &freebsd7773002_kops)
+		return (2);
+	return (rev->rev_kind == SIM_ILLUMOS);
+}
+
+static const struct sim_sm_rule *const fam_rules[3]
+    = { freebsd_sm_rules, illumos_sm_rules, freebsd7773002_sm_rules };
+static const char *const fam_name[3]
+    = { "freebsd", "illumos", "freebsd@7773002" };
+static const char *const fam_file[3] = { "sim/freebsd/kern_event_sm.c",
+	"sim/illumos/port_sm.c", "sim/freebsd/kern_event_7773002_sm.c" };
+
+/* What one invocation reads from the database and then prints. */
+struct coverage {
+	const char *onlyfam; /* --kernel, or NULL */
+	const char *onlykind; /* --kind, or NULL */
+	struct obs *obs; /* distinct transitions, sorted */
+	size_t nobs, cap;
+	int64_t nruns[3]; /* runs per family */
+	int64_t ntrans; /* transitions of the families shown */
+};
+
+/* Counts the runs of each kernel family. */
+static void
+count_runs(sqlite3 *db, struct coverage *cv)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = sqlite3_prepare_v2(db,
+	    "SELECT kernel, count(*) FROM runs GROUP BY kernel ORDER BY kernel",
+	    -1, &st, NULL);
+	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const char *kn = (const char *)sqlite3_column_text(st, 0);
+		const struct sim_revision *rev
+		    = kn != NULL ? sim_revision_find(kn) : NULL;
+
+		if (rev != NULL)
+			cv->nruns[family_of(rev)]
+			    += sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * Distinct transitions with their counts, per kernel revision; the
+ * revisions of one family are merged (rows arrive sorted).  Returns 0, or
+ * EXIT_USAGE after printing why.
+ */
+static int
+load_transitions(sqlite3 *db, const char *path, struct coverage *cv)
+{
+	sqlite3_stmt *st;
+	int k;
+
+	if (sqlite3_prepare_v2(db,
+		"SELECT CASE WHEN instr(t.object, '#') > 0 THEN "
+		"substr(t.object, 1, instr(t.object, '#') - 1) ELSE t.object "
+		"END AS kind, t.field, t.old, t.new, t.func, r.kernel, "
+		"count(*) FROM trace t JOIN runs r ON r.id = t.run_id "
+		"GROUP BY kind, t.field, t.old, t.new, t.func, r.kernel "
+		"ORDER BY kind, t.field, t.old, t.new, t.func, r.kernel",
+		-1, &st, NULL)
+	    != SQLITE_OK) {
+		fprintf(stderr, "evsim: %s: %s\n", path, sqlite3_errmsg(db));
+		return (EXIT_USAGE);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *kn = (const char *)sqlite3_column_text(st, 5);
+		const struct sim_revision *rev
+		    = kn != NULL ? sim_revision_find(kn) : NULL;
+		int fam = rev != NULL ? family_of(rev) : 0;
+		struct obs *o;
+		const char *cols[5];
+
+		if (rev == NULL
+		    || (cv->onlyfam != NULL
+			&& strcmp(cv->onlyfam, fam_name[fam]) != 0))
+			continue;
+		for (k = 0; k < 5; k++) {
+			cols[k] = (const char *)sqlite3_column_text(st, k);
+			if (cols[k] == NULL)
+				cols[k] = "";
+		}
+		if (cv->onlykind != NULL && strcmp(cv->onlykind, cols[0]) != 0)
+			continue;
+		o = cv->nobs > 0 ? &cv->obs[cv->nobs - 1] : NULL;
+		if (o == NULL || strcmp(o->kind, cols[0]) != 0
+		    || strcmp(o->field, cols[1]) != 0
+		    || strcmp(o->old, cols[2]) != 0
+		    || strcmp(o->new, cols[3]) != 0
+		    || strcmp(o->func, cols[4]) != 0) {
+			if (cv->nobs == cv->cap) {
+				cv->cap = cv->cap ? cv->cap * 2 : 1024;
+				cv->obs = realloc(
+				    cv->obs, cv->cap * sizeof(*cv->obs));
+				if (cv->obs == NULL) {
+					fprintf(
+					    stderr, "evsim: out of memory\n");
+					exit(2);
+				}
+			}
+			o = &cv->obs[cv->nobs++];
+			memset(o, 0, sizeof(*o));
+			o->kind = xstrdup((const unsigned char *)cols[0]);
+			o->field = xstrdup((const unsigned char *)cols[1]);
+			o->old = xstrdup((const unsigned char *)cols[2]);
+			o->new = xstrdup((const unsigned char *)cols[3]);
+			o->func = xstrdup((const unsigned char *)cols[4]);
+		}
+		o->count += sqlite3_column_int64(st, 6);
+		o->family[fam] = true;
+		cv->ntrans += sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	return (0);
+}
+
+static void
+print_obs(const struct obs *o)
+{
+	printf("  %s %s ", o->kind, o->field);
+	quoted(o->old);
+	printf(" -> ");
+	quoted(o->new);
+	printf(" %s %" PRId64 "\n", o->func, o->count);
+}
+
+/* Whether family f observed a transition that rule r allows. */
+static bool
+rule_exercised(const struct coverage *cv, int f, const struct sim_sm_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < cv->nobs; i++)
+		if (cv->obs[i].family[f] && rule_matches(r, &cv->obs[i]))
+			return (true);
+	return (false);
+}
+
+/* Whether o is of family f, on a declared field, but not allowed. */
+static bool
+outside_machine(const struct obs *o, int f)
+{
+	const struct sim_sm_rule *rules = fam_rules[f];
+
+	return (o->family[f] && declared_field(rules, o->kind, o->field) != NULL
+	    && !allowed(rules, o));
+}
+
+/*
+ * Family f's declared state machine against what was observed: the rules
+ * never exercised, then the transitions the machine does not allow.
+ */
+static void
+print_machine(const struct coverage *cv, int f)
+{
+	const struct sim_sm_rule *r;
+	int nrules = 0, nhit = 0, nout = 0;
+	size_t i;
+
+	for (r = fam_rules[f]; r->kind != NULL; r++) {
+		if (cv->onlykind != NULL && strcmp(cv->onlykind, r->kind) != 0)
+			continue;
+		nrules++;
+		if (rule_exercised(cv, f, r))
+			nhit++;
+	}
+	printf("\n%s state machine (%s): %d allowed transitions, %d "
+	       "exercised, %d never exercised:\n",
+	    fam_name[f], fam_file[f], nrules, nhit, nrules - nhit);
+	for (r = fam_rules[f]; r->kind != NULL; r++) {
+		if (cv->onlykind != NULL && strcmp(cv->onlykind, r->kind) != 0)
+			continue;
+		if (!rule_exercised(cv, f, r))
+			show_rule(r);
+	}
+	for (i = 0; i < cv->nobs; i++)
+		if (outside_machine(&cv->obs[i], f))
+			nout++;
+	printf("\n%s transitions outside the declared machine: %d\n",
+	    fam_name[f], nout);
+	for (i = 0; i < cv->nobs; i++)
+		if (outside_machine(&cv->obs[i], f))
+			print_obs(&cv->obs[i]);
+}
+
+static void
+print_coverage(const struct coverage *cv, const char *path)
+{
+	const char *onlyfam = cv->onlyfam;
+	size_t i;
+	int f;
+
+	printf("coverage of %s: %" PRId64 " freebsd run(s), %" PRId64
+	       " illumos run(s), %" PRId64 " transitions, %zu distinct\n",
+	    path, onlyfam && strcmp(onlyfam, "freebsd") ? 0 : cv->nruns[0],
+	    onlyfam && strcmp(onlyfam, "illumos") ? 0 : cv->nruns[1],
+	    cv->ntrans, cv->nobs);
+	if (cv->nruns[2] > 0
+	    && (onlyfam == NULL || strcmp(onlyfam, fam_name[2]) == 0))
+		printf("  (and %" PRId64
+		       " freebsd@7773002 run(s), a model of its "
+		       "own with its own machine)\n",
+		    cv->nruns[2]);
+	printf("\noccurred (kind field old -> new func count):\n");
+	for (i = 0; i < cv->nobs; i++)
+		print_obs(&cv->obs[i]);
+	/* Each family's declared machine, if it has runs here. */
+	for (f = 0; f < 3; f++) {
+		if ((onlyfam != NULL && strcmp(onlyfam, fam_name[f]) != 0)
+		    || cv->nruns[f] == 0)
+			continue;
+		print_machine(cv, f);
+	}
 }
 
 int
 cmd_coverage(int argc, char **argv)
 {
-	static const struct sim_sm_rule *const tables[2]
-	    = { freebsd_sm_rules, illumos_sm_rules };
-	static const char *const famname[2] = { "freebsd", "illumos" };
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "kind", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path, *onlyfam = NULL, *onlykind = NULL;
-	struct obs *obs = NULL;
-	size_t nobs = 0, cap = 0, i;
-	int64_t run = 0, nruns[2] = { 0, 0 }, ntrans = 0;
+	struct coverage cv;
+	const char *path;
+	int64_t run = 0;
 	struct tracedb *tdb;
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int c, k, f, rc;
+	size_t i;
+	int c, rc;
 
+	memset(&cv, 0, sizeof(cv));
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "k:K:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			onlyfam = optarg;
-			if (strcmp(onlyfam, "freebsd") != 0
-			    && strcmp(onlyfam, "illumos") != 0)
+			cv.onlyfam = optarg;
+			if (strcmp(optarg, "freebsd") != 0
+			    && strcmp(optarg, "illumos") != 0
+			    && strcmp(optarg, "freebsd@7773002") != 0)
 				return (cli_usage_error("coverage",
-				    "--kernel: freebsd or illumos, not '%s'",
-				    onlyfam));
+				    "--kernel: freebsd, illumos or "
+				    "freebsd@7773002, not '%s'",
+				    optarg));
 			break;
 		case 'K':
-			onlykind = optarg;
+			cv.onlykind = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -226,164 +452,18 @@ cmd_coverage(int argc, char **argv)
 	path = argv[optind];
 	if (cli_open_db(path, &run, &tdb) != 0)
 		return (EXIT_USAGE);
-	db = tracedb_sqlite(tdb);
-
-	/* Runs per kernel family. */
-	rc = sqlite3_prepare_v2(db,
-	    "SELECT kernel, count(*) FROM runs GROUP BY kernel ORDER BY kernel",
-	    -1, &st, NULL);
-	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		const char *kn = (const char *)sqlite3_column_text(st, 0);
-		const struct sim_revision *rev
-		    = kn != NULL ? sim_revision_find(kn) : NULL;
-
-		if (rev != NULL)
-			nruns[rev->rev_kind == SIM_ILLUMOS]
-			    += sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-
-	/*
-	 * Distinct transitions with their counts, per kernel revision; the
-	 * revisions of one family are merged below (rows arrive sorted).
-	 */
-	rc = sqlite3_prepare_v2(db,
-	    "SELECT CASE WHEN instr(t.object, '#') > 0 THEN "
-	    "substr(t.object, 1, instr(t.object, '#') - 1) ELSE t.object END "
-	    "AS kind, t.field, t.old, t.new, t.func, r.kernel, count(*) "
-	    "FROM trace t JOIN runs r ON r.id = t.run_id "
-	    "GROUP BY kind, t.field, t.old, t.new, t.func, r.kernel "
-	    "ORDER BY kind, t.field, t.old, t.new, t.func, r.kernel",
-	    -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		fprintf(stderr, "evsim: %s: %s\n", path, sqlite3_errmsg(db));
-		tracedb_close(tdb);
-		return (EXIT_USAGE);
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *kn = (const char *)sqlite3_column_text(st, 5);
-		const struct sim_revision *rev
-		    = kn != NULL ? sim_revision_find(kn) : NULL;
-		int fam = rev != NULL && rev->rev_kind == SIM_ILLUMOS;
-		struct obs *o;
-		const char *cols[5];
-
-		if (rev == NULL
-		    || (onlyfam != NULL && strcmp(onlyfam, famname[fam]) != 0))
-			continue;
-		for (k = 0; k < 5; k++) {
-			cols[k] = (const char *)sqlite3_column_text(st, k);
-			if (cols[k] == NULL)
-				cols[k] = "";
-		}
-		if (onlykind != NULL && strcmp(onlykind, cols[0]) != 0)
-			continue;
-		o = nobs > 0 ? &obs[nobs - 1] : NULL;
-		if (o == NULL || strcmp(o->kind, cols[0]) != 0
-		    || strcmp(o->field, cols[1]) != 0
-		    || strcmp(o->old, cols[2]) != 0
-		    || strcmp(o->new, cols[3]) != 0
-		    || strcmp(o->func, cols[4]) != 0) {
-			if (nobs == cap) {
-				cap = cap ? cap * 2 : 1024;
-				obs = realloc(obs, cap * sizeof(*obs));
-				if (obs == NULL) {
-					fprintf(
-					    stderr, "evsim: out of memory\n");
-					return (2);
-				}
-			}
-			o = &obs[nobs++];
-			memset(o, 0, sizeof(*o));
-			o->kind = xstrdup((const unsigned char *)cols[0]);
-			o->field = xstrdup((const unsigned char *)cols[1]);
-			o->old = xstrdup((const unsigned char *)cols[2]);
-			o->new = xstrdup((const unsigned char *)cols[3]);
-			o->func = xstrdup((const unsigned char *)cols[4]);
-		}
-		o->count += sqlite3_column_int64(st, 6);
-		o->family[fam] = true;
-		ntrans += sqlite3_column_int64(st, 6);
-	}
-	sqlite3_finalize(st);
+	count_runs(tracedb_sqlite(tdb), &cv);
+	rc = load_transitions(tracedb_sqlite(tdb), path, &cv);
 	tracedb_close(tdb);
-
-	printf("coverage of %s: %" PRId64 " freebsd run(s), %" PRId64
-	       " illumos run(s), %" PRId64 " transitions, %zu distinct\n",
-	    path, onlyfam && strcmp(onlyfam, "freebsd") ? 0 : nruns[0],
-	    onlyfam && strcmp(onlyfam, "illumos") ? 0 : nruns[1], ntrans, nobs);
-	printf("\noccurred (kind field old -> new func count):\n");
-	for (i = 0; i < nobs; i++) {
-		printf("  %s %s ", obs[i].kind, obs[i].field);
-		quoted(obs[i].old);
-		printf(" -> ");
-		quoted(obs[i].new);
-		printf(" %s %" PRId64 "\n", obs[i].func, obs[i].count);
+	if (rc == 0)
+		print_coverage(&cv, path);
+	for (i = 0; i < cv.nobs; i++) {
+		free(cv.obs[i].kind);
+		free(cv.obs[i].field);
+		free(cv.obs[i].old);
+		free(cv.obs[i].new);
+		free(cv.obs[i].func);
 	}
-
-	/* Each family's declared machine, if it has runs here. */
-	for (f = 0; f < 2; f++) {
-		const struct sim_sm_rule *rules = tables[f], *r;
-		int nrules = 0, nhit = 0, nout = 0;
-
-		if ((onlyfam != NULL && strcmp(onlyfam, famname[f]) != 0)
-		    || nruns[f] == 0)
-			continue;
-		for (r = rules; r->kind != NULL; r++) {
-			if (onlykind != NULL && strcmp(onlykind, r->kind) != 0)
-				continue;
-			nrules++;
-			for (i = 0; i < nobs; i++)
-				if (obs[i].family[f]
-				    && rule_matches(r, &obs[i]))
-					break;
-			if (i < nobs)
-				nhit++;
-		}
-		printf("\n%s state machine (%s): %d allowed transitions, %d "
-		       "exercised, %d never exercised:\n",
-		    famname[f],
-		    f == 0 ? "sim/freebsd/kern_event_sm.c"
-			   : "sim/illumos/port_sm.c",
-		    nrules, nhit, nrules - nhit);
-		for (r = rules; r->kind != NULL; r++) {
-			if (onlykind != NULL && strcmp(onlykind, r->kind) != 0)
-				continue;
-			for (i = 0; i < nobs; i++)
-				if (obs[i].family[f]
-				    && rule_matches(r, &obs[i]))
-					break;
-			if (i == nobs)
-				show_rule(r);
-		}
-		for (i = 0; i < nobs; i++)
-			if (obs[i].family[f]
-			    && declared_field(rules, obs[i].kind, obs[i].field)
-				!= NULL
-			    && !allowed(rules, &obs[i]))
-				nout++;
-		printf("\n%s transitions outside the declared machine: %d\n",
-		    famname[f], nout);
-		for (i = 0; i < nobs; i++) {
-			if (!obs[i].family[f]
-			    || declared_field(rules, obs[i].kind, obs[i].field)
-				== NULL
-			    || allowed(rules, &obs[i]))
-				continue;
-			printf("  %s %s ", obs[i].kind, obs[i].field);
-			quoted(obs[i].old);
-			printf(" -> ");
-			quoted(obs[i].new);
-			printf(" %s %" PRId64 "\n", obs[i].func, obs[i].count);
-		}
-	}
-	for (i = 0; i < nobs; i++) {
-		free(obs[i].kind);
-		free(obs[i].field);
-		free(obs[i].old);
-		free(obs[i].new);
-		free(obs[i].func);
-	}
-	free(obs);
-	return (0);
+	free(cv.obs);
+	return (rc);
 }

@@ -8,6 +8,15 @@
  * temporary database), the progress line, the merge of the workers'
  * databases into --db and the summary.  The host clock is read only for the
  * time budget and the progress line, never inside a run.
+ *
+ * Interruption: SIGINT or SIGTERM asks the workers (through the shared
+ * mapping) to stop searching; they still shrink and record what they
+ * found; a second one stops shrinking (the best schedule so far is
+ * recorded); a third kills them.  Workers die with the parent
+ * (PR_SET_PDEATHSIG, whose handler removes the worker's temporary files).
+ * A worker that dies on a schedule (a bug in evsim) has that schedule
+ * recorded into --db with status 'crashed' and is started again after it.
+ * The search's 'explore' row in --db says how far it got (for --resume).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -18,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -30,12 +40,26 @@
 #include "strmap.h"
 #include "trace.h"
 #include "tracedb.h"
+#include "xxhash.h"
 
 #define MAXBOUND EXPLORE_MAXBOUND
+
+#define CUR_PREFIX 64
+
+/* The run a worker is making (to record it if the worker dies). */
+struct xcur {
+	uint64_t key, seed;
+	bool in_run, shrinking;
+	uint32_t plen; /* dfs: the prefix (CUR_PREFIX at most) */
+	int64_t prefix[CUR_PREFIX];
+};
 
 /* What the workers share (in shared memory). */
 struct xshared {
 	uint64_t min_fail; /* earliest failure key of any worker (atomic) */
+	/* 0: search; 1: stop searching (still shrink); 2: stop shrinking */
+	int stop;
+	struct xcur *cur; /* per worker, in the same mapping */
 	struct explore_result w[];
 };
 
@@ -46,7 +70,8 @@ struct xopts {
 	size_t len;
 	struct explore_opts e;
 	double budget, t0;
-	bool check;
+	bool check, resume;
+	int progress; /* -1: on a terminal, 0: never, 1: always */
 	int jobs;
 };
 
@@ -59,7 +84,21 @@ struct xworker {
 	struct trace *rec; /* the worker's database, opened on demand */
 	char dbpath[4096];
 	struct explore *ex; /* during a run with footprints */
+	struct xshared *sh;
+	int w;
 };
+
+/*
+ * A worker's view for its signal handlers: the parent's pid, the shared
+ * mapping and the temporary files to remove when the parent is gone.
+ */
+static struct {
+	pid_t parent;
+	struct xshared *sh;
+	char tmpdir[1024];
+	char files[4][1100];
+	volatile sig_atomic_t interrupts; /* the parent's count */
+} xsig;
 
 static void *
 xrealloc(void *p, size_t n)
@@ -98,8 +137,64 @@ worker_out_of_time(void *arg)
 {
 	const struct xworker *xw = arg;
 
+	if (__atomic_load_n(&xw->sh->stop, __ATOMIC_RELAXED) > 0)
+		return (true);
 	return (
 	    xw->xo->budget > 0 && host_now() - xw->xo->t0 >= xw->xo->budget);
+}
+
+static bool
+worker_hurry(void *arg)
+{
+	const struct xworker *xw = arg;
+
+	return (__atomic_load_n(&xw->sh->stop, __ATOMIC_RELAXED) > 1);
+}
+
+/*
+ * A worker's SIGINT/SIGTERM (SIGTERM is also what it gets when its parent
+ * dies): without a parent, it removes its temporary files and the folder
+ * (the last worker succeeds) and exits.  Otherwise the parent, which got
+ * the same signal from a terminal's process group or alone, decides: a
+ * signal sent to one worker only does not stop the whole search behind
+ * the parent's back.  Async-signal-safe.
+ */
+static void
+worker_signal(int sig)
+{
+	int k;
+
+	(void)sig;
+	if (getppid() == xsig.parent)
+		return;
+	for (k = 0; k < 4; k++)
+		unlink(xsig.files[k]);
+	rmdir(xsig.tmpdir);
+	_exit(EXIT_USAGE);
+}
+
+/* The parent's SIGINT/SIGTERM: the first stops the search, the second
+ * its shrinking, the third the workers. */
+static void
+parent_signal(int sig)
+{
+	(void)sig;
+	xsig.interrupts++;
+	if (xsig.sh != NULL)
+		__atomic_store_n(&xsig.sh->stop, xsig.interrupts >= 2 ? 2 : 1,
+		    __ATOMIC_RELAXED);
+}
+
+static void
+on_signals(void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 /* The trace callback: hands the object of each transition to the search. */
@@ -126,9 +221,18 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
     struct explore_run_res *res)
 {
 	struct xworker *xw = arg;
+	struct xcur *cur = &xw->sh->cur[xw->w];
 	struct sim_run_result r;
 	char err[1200];
 
+	cur->key = q->key;
+	cur->seed = q->seed;
+	cur->shrinking = q->shrinking;
+	cur->plen
+	    = q->prefix_len < CUR_PREFIX ? (uint32_t)q->prefix_len : CUR_PREFIX;
+	if (q->prefix != NULL)
+		memcpy(cur->prefix, q->prefix, cur->plen * sizeof(int64_t));
+	__atomic_store_n(&cur->in_run, true, __ATOMIC_SEQ_CST);
 	xw->o.strategy = q->strategy;
 	xw->o.pct_depth = q->pct_depth;
 	xw->o.seed = q->seed;
@@ -150,6 +254,7 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	}
 	if (sim_run(&xw->o, &r, err, sizeof(err)) != 0)
 		worker_fail(xw, err);
+	__atomic_store_n(&cur->in_run, false, __ATOMIC_SEQ_CST);
 	xw->o.dfs = NULL;
 	trace_set_expect(xw->t, NULL, NULL);
 	xw->ex = NULL;
@@ -166,18 +271,32 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 
 static int
 worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
-    const char *tmpdir)
+    const char *tmpdir, uint64_t start)
 {
 	struct explore_opts eo = xo->e;
 	struct explore_ops ops;
 	struct xworker xw;
 	char err[1200];
+	static const char *const sfx[4] = { "", "-journal", "-wal", "-shm" };
+	int k;
 
 	memset(&xw, 0, sizeof(xw));
 	xw.xo = xo;
+	xw.sh = sh;
+	xw.w = w;
 	xw.res = &sh->w[w];
 	snprintf(
 	    xw.dbpath, sizeof(xw.dbpath), "%.1000s/worker%d.db", tmpdir, w);
+	/* Die with the parent, removing what is ours (worker_signal). */
+	xsig.sh = sh;
+	snprintf(xsig.tmpdir, sizeof(xsig.tmpdir), "%s", tmpdir);
+	for (k = 0; k < 4; k++)
+		snprintf(xsig.files[k], sizeof(xsig.files[k]), "%.1050s%s",
+		    xw.dbpath, sfx[k]);
+	on_signals(worker_signal);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != xsig.parent)
+		worker_signal(SIGTERM);
 	xw.o.path = xo->path;
 	xw.o.source = xo->src;
 	xw.o.source_len = xo->len;
@@ -188,10 +307,15 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
+	if (eo.kind == EXPLORE_DFS)
+		eo.resume_key = start;
+	else
+		eo.start = start;
 	memset(&ops, 0, sizeof(ops));
 	ops.run = worker_run;
 	ops.out_of_time = worker_out_of_time;
 	ops.fatal = worker_fatal;
+	ops.hurry = worker_hurry;
 	ops.arg = &xw;
 	if (trace_open(&xw.t, NULL, err, sizeof(err)) != 0)
 		sim_oom();
@@ -216,62 +340,121 @@ usage_error(const char *fmt, const char *a)
 static void
 print_help(void)
 {
-	printf("usage: evsim explore FILE [--strategy random|pct[:D]|dfs[:B]] "
-	       "[--runs N]\n"
-	       "         [--time SEC] [--seed BASE] [--db PATH] [--kernel K] "
-	       "[--keep-going]\n"
-	       "         [--jobs J] [--shard I/N] [--no-check] "
-	       "[--shrink-attempts N]\n\n"
-	       "Runs the scenario under many schedules until one fails (or "
-	       "all, with\n--keep-going).  random and pct:D (default D = 3) "
-	       "run schedule i with seed\nBASE + i (--runs, default 1000); "
-	       "dfs:B (default B = 2) explores every\nschedule with at most B "
-	       "preemptions, fewest first (--runs bounds it).\nEach failure "
-	       "is shrunk, recorded into the database under the replay\n"
-	       "strategy, and printed with the commands that replay and "
-	       "report it.\n--jobs J forks J workers (default: the number "
-	       "of cores); --shard I/N\nexplores the slice i %% N == I only.  "
-	       "Invariants are checked (--no-check:\nnot).\n\n"
-	       "examples:\n"
-	       "  evsim explore scenarios/fork/cponfork_timer_race.lua "
-	       "--kernel freebsd@b11289f\n"
-	       "  evsim explore race.lua --strategy pct:3 --runs 10000 "
-	       "--time 60 --jobs 4\n"
-	       "  evsim explore race.lua --strategy dfs:2 --keep-going "
-	       "--db found.db\n"
-	       "  evsim explore race.lua --shard 0/2 --db a.db; evsim merge "
-	       "all.db a.db b.db\n");
+	printf(
+	    "usage: evsim explore FILE [--strategy random|pct[:D]|dfs[:B]] "
+	    "[--runs N]\n"
+	    "         [--time SEC] [--seed BASE] [--db PATH] [--kernel K] "
+	    "[--keep-going]\n"
+	    "         [--jobs J] [--shard I/N|auto [--shards N]] "
+	    "[--resume] [--progress]\n"
+	    "         [--no-check] [--shrink-attempts N]\n\n"
+	    "Runs the scenario under many schedules until one fails (or "
+	    "all, with\n--keep-going).  random and pct:D (default D = 3) "
+	    "run schedule i with seed\nBASE + i (--runs, default 1000); "
+	    "dfs:B (default B = 2) explores every\nschedule with at most B "
+	    "preemptions, fewest first (--runs bounds it).\nEach failure "
+	    "is shrunk, recorded into the database under the replay\n"
+	    "strategy, and printed with the commands that replay and "
+	    "report it.\n--jobs J forks J workers (default: the number "
+	    "of cores); --shard I/N\nexplores the slice i %% N == I only "
+	    "(auto: I and N from SLURM_ARRAY_TASK_ID\nand "
+	    "SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and --shards "
+	    "N).\nInvariants are checked (--no-check: not).\n"
+	    "SIGINT or SIGTERM stops the search, records and shrinks what "
+	    "was found\n(a second one: without shrinking) and exits 1 if "
+	    "a failure was found,\nelse 130; --resume continues a search from "
+	    "where --db says it stopped.\nA schedule on which evsim itself "
+	    "dies is recorded with status crashed\nand the search goes on "
+	    "(exit 2).  Progress goes to standard error on a\nterminal "
+	    "(--progress: always).\n\n"
+	    "examples:\n"
+	    "  evsim explore scenarios/fork/cponfork_timer_race.lua "
+	    "--kernel freebsd@b11289f\n"
+	    "  evsim explore race.lua --strategy pct:3 --runs 10000 "
+	    "--time 60 --jobs 4\n"
+	    "  evsim explore race.lua --strategy dfs:2 --keep-going "
+	    "--db found.db\n"
+	    "  evsim explore race.lua --shard 0/2 --db a.db; evsim merge "
+	    "all.db a.db b.db\n"
+	    "  evsim explore race.lua --runs 100000 --keep-going --db r.db "
+	    "--resume\n");
+}
+
+/* Schedules of the shard from its schedule start (random, pct). */
+static uint64_t
+shard_total(const struct xopts *xo, uint64_t start)
+{
+	uint64_t n, si = (uint64_t)xo->e.shard_i, sn = (uint64_t)xo->e.shard_n;
+
+	n = xo->e.runs > si ? (xo->e.runs - si + sn - 1) / sn : 0;
+	return (n > start ? n - start : 0);
 }
 
 /*
- * Prints the aggregated progress of the workers: one updating line on
- * standard error when it is a terminal, nothing otherwise (wall-clock
- * figures never reach the summary on standard output).
+ * The first schedule of the shard (its own numbering) not yet run by every
+ * worker: the search up to it is complete (random, pct); dfs: the first
+ * part (bound << 32 | slice) not yet explored.
+ */
+static uint64_t
+shard_next(const struct xopts *xo, struct xshared *sh, int nw)
+{
+	uint64_t m = UINT64_MAX, i;
+	int w;
+
+	for (w = 0; w < nw; w++) {
+		i = __atomic_load_n(&sh->w[w].next, __ATOMIC_RELAXED);
+		if (i < m)
+			m = i;
+	}
+	if (xo->e.kind == EXPLORE_DFS)
+		return (m); /* bound << 32 | slice */
+	if (m < (uint64_t)xo->e.shard_i)
+		return (0);
+	return ((m - (uint64_t)xo->e.shard_i) / (uint64_t)xo->e.shard_n);
+}
+
+/*
+ * Prints the aggregated progress of the workers on standard error: on a
+ * terminal one updating line, else a line at a time.
  */
 static void
-progress(
-    const struct xopts *xo, struct xshared *sh, int nw, bool tty, double now)
+progress(const struct xopts *xo, struct xshared *sh, int nw, bool tty,
+    double now, uint64_t total)
 {
 	uint64_t done = 0, pruned = 0;
 	int w, nsigs = 0;
-	char left[32] = "", pr[48] = "";
+	double rate;
+	char tot[32] = "", eta[48] = "", pr[48] = "";
 
 	for (w = 0; w < nw; w++) {
 		done += __atomic_load_n(&sh->w[w].done, __ATOMIC_RELAXED);
 		pruned += __atomic_load_n(&sh->w[w].pruned, __ATOMIC_RELAXED);
 		nsigs += __atomic_load_n(&sh->w[w].nsigs, __ATOMIC_RELAXED);
 	}
-	if (xo->budget > 0)
-		snprintf(left, sizeof(left), ", %.0f s left",
+	rate = now > xo->t0 ? (double)done / (now - xo->t0) : 0.0;
+	if (total > 0) {
+		double left = rate > 0 && total > done
+		    ? (double)(total - done) / rate
+		    : 0.0;
+
+		snprintf(tot, sizeof(tot), "/%" PRIu64, total);
+		if (xo->budget > 0 && xo->budget - (now - xo->t0) < left)
+			left = xo->budget - (now - xo->t0);
+		if (rate > 0)
+			snprintf(eta, sizeof(eta), ", ETA %.0f s",
+			    left > 0 ? left : 0.0);
+	} else if (xo->budget > 0) {
+		snprintf(eta, sizeof(eta), ", %.0f s left",
 		    xo->budget - (now - xo->t0) > 0
 			? xo->budget - (now - xo->t0)
 			: 0.0);
+	}
 	if (xo->e.kind == EXPLORE_DFS)
 		snprintf(pr, sizeof(pr), ", %" PRIu64 " pruned", pruned);
 	fprintf(stderr,
-	    "\r%" PRIu64 " schedules%s, %.0f/s, %d failures found%s   ", done,
-	    pr, now > xo->t0 ? (double)done / (now - xo->t0) : 0.0, nsigs,
-	    left);
+	    "%s%" PRIu64 "%s schedules%s, %.0f/s%s, %d distinct failure(s)%s",
+	    tty ? "\r" : "", done, tot, pr, rate, eta, nsigs,
+	    tty ? "\033[K" : "\n");
 	fflush(stderr);
 }
 
@@ -400,7 +583,8 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 	}
 	if (!xo->e.keep_going && nms > 0 && xo->e.kind != EXPLORE_DFS) {
 		/* Schedules a sequential search would have run. */
-		done = ms[0].s.first_key / (uint64_t)xo->e.shard_n + 1;
+		done = ms[0].s.first_key / (uint64_t)xo->e.shard_n + 1
+		    - xo->e.start;
 	}
 	printf("explored %" PRIu64 " schedules of %s (%s", done, xo->path,
 	    xo->strategy);
@@ -485,16 +669,180 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 static void
 remove_tmp(const char *tmpdir, int nw)
 {
+	static const char *const sfx[4] = { "", "-journal", "-wal", "-shm" };
 	char p[4200];
-	int w;
+	int w, k;
 
-	for (w = 0; w < nw; w++) {
-		snprintf(p, sizeof(p), "%s/worker%d.db", tmpdir, w);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s/worker%d.db-journal", tmpdir, w);
-		unlink(p);
-	}
+	for (w = 0; w < nw; w++)
+		for (k = 0; k < 4; k++) {
+			snprintf(p, sizeof(p), "%s/worker%d.db%s", tmpdir, w,
+			    sfx[k]);
+			unlink(p);
+		}
 	rmdir(tmpdir);
+}
+
+#define MAXCRASH 64
+
+/* The schedules on which a worker died, recorded into --db. */
+struct xcrash {
+	int64_t run_id;
+	char how[64];
+	char cmd[1400];
+};
+
+static const char *
+signame(int sig)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {
+		{ SIGSEGV, "SIGSEGV" },
+		{ SIGBUS, "SIGBUS" },
+		{ SIGABRT, "SIGABRT" },
+		{ SIGFPE, "SIGFPE" },
+		{ SIGILL, "SIGILL" },
+		{ SIGKILL, "SIGKILL" },
+		{ SIGTERM, "SIGTERM" },
+		{ SIGINT, "SIGINT" },
+		{ SIGPIPE, "SIGPIPE" },
+		{ SIGXCPU, "SIGXCPU" },
+		{ SIGTRAP, "SIGTRAP" },
+		{ SIGSYS, "SIGSYS" },
+		{ SIGHUP, "SIGHUP" },
+		{ SIGQUIT, "SIGQUIT" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig)
+			return (names[i].name);
+	return ("a signal");
+}
+
+/*
+ * Records the schedule worker w was running when it died (status from
+ * waitpid) as a run with status 'crashed' and the command that reproduces
+ * it.  Returns 0, or EIO (message printed).
+ */
+static int
+record_crash(const struct xopts *xo, struct trace *t, const struct xcur *c,
+    int w, int status, struct xcrash *cr)
+{
+	struct trace_run_info info;
+	char msg[2000], kern[200] = "", err[1200], pre[600] = "";
+	const char *base = strrchr(xo->path, '/');
+	uint32_t k;
+	size_t n = 0;
+
+	if (WIFSIGNALED(status))
+		snprintf(cr->how, sizeof(cr->how), "killed by %s",
+		    signame(WTERMSIG(status)));
+	else
+		snprintf(cr->how, sizeof(cr->how), "exit status %d",
+		    WEXITSTATUS(status));
+	if (xo->kernel != NULL)
+		snprintf(kern, sizeof(kern), " --kernel %s", xo->kernel);
+	if (xo->e.kind == EXPLORE_DFS) {
+		for (k = 0; k < c->plen && n < sizeof(pre) - 24; k++)
+			n += (size_t)snprintf(pre + n, sizeof(pre) - n,
+			    "%s%" PRId64, k ? "," : "", c->prefix[k]);
+		snprintf(cr->cmd, sizeof(cr->cmd),
+		    "evsim explore %s --strategy %s --seed %" PRIu64
+		    "%s --jobs 1   (the dfs schedule with choice prefix "
+		    "[%s]%s)",
+		    xo->path, xo->strategy, xo->e.base, kern, pre,
+		    c->plen == CUR_PREFIX ? "..." : "");
+	} else {
+		snprintf(cr->cmd, sizeof(cr->cmd),
+		    "evsim run %s --strategy %s --seed %" PRIu64 "%s%s",
+		    xo->path, xo->strategy, c->seed, kern,
+		    c->shrinking ? "   (a schedule derived from this one "
+				   "while shrinking its failure)"
+				 : "");
+	}
+	snprintf(msg, sizeof(msg),
+	    "evsim died on this schedule (worker %d, %s); reproduce: %s", w,
+	    cr->how, cr->cmd);
+	memset(&info, 0, sizeof(info));
+	info.scenario = base != NULL ? base + 1 : xo->path;
+	info.path = xo->path;
+	info.source = xo->src;
+	info.kernel = xo->kernel != NULL ? xo->kernel : "";
+	info.strategy = xo->strategy;
+	info.args = cr->cmd;
+	info.seed = (int64_t)c->seed;
+	if (trace_run_begin(t, &info, &cr->run_id, err, sizeof(err)) != 0
+	    || trace_run_end(t, "crashed", msg, NULL, 0, err, sizeof(err))
+		!= 0) {
+		fprintf(stderr, "evsim explore: %s: %s\n", xo->db, err);
+		return (EIO);
+	}
+	return (0);
+}
+
+/* --shard auto: I and N from a job array's environment. */
+static int
+shard_auto(struct xopts *xo, int shards)
+{
+	const char *id = getenv("SLURM_ARRAY_TASK_ID");
+	const char *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
+	const char *idx = getenv("JOB_COMPLETION_INDEX");
+	uint64_t i, n;
+
+	if (id != NULL && cnt != NULL) {
+		if (cli_parse_u64(id, &i) != 0 || cli_parse_u64(cnt, &n) != 0
+		    || n < 1 || n > 1000000 || i >= n)
+			return (usage_error("--shard auto: bad "
+					    "SLURM_ARRAY_TASK_ID/"
+					    "SLURM_ARRAY_TASK_COUNT%s",
+			    ""));
+	} else if (idx != NULL) {
+		if (shards < 1)
+			return (usage_error("--shard auto with "
+					    "JOB_COMPLETION_INDEX needs "
+					    "--shards N%s",
+			    ""));
+		n = (uint64_t)shards;
+		if (cli_parse_u64(idx, &i) != 0 || i >= n)
+			return (usage_error("--shard auto: bad "
+					    "JOB_COMPLETION_INDEX '%s'",
+			    idx));
+	} else {
+		return (
+		    usage_error("--shard auto: neither "
+				"SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT "
+				"nor JOB_COMPLETION_INDEX is set%s",
+			""));
+	}
+	xo->e.shard_i = (int)i;
+	xo->e.shard_n = (int)n;
+	return (0);
+}
+
+/*
+ * Starts worker w from schedule start of the shard (dfs: from the key
+ * start, see explore_opts.resume_key); returns its pid.
+ */
+static pid_t
+start_worker(const struct xopts *xo, struct xshared *sh, int w,
+    const char *tmpdir, uint64_t start)
+{
+	pid_t p;
+
+	sh->w[w].finished = false;
+	__atomic_store_n(&sh->w[w].next,
+	    xo->e.kind == EXPLORE_DFS ? start
+				      : (uint64_t)xo->e.shard_i
+		    + (uint64_t)xo->e.shard_n * (start + (uint64_t)w),
+	    __ATOMIC_SEQ_CST);
+	fflush(stdout);
+	fflush(stderr);
+	p = fork();
+	if (p == 0)
+		_exit(worker(xo, sh, w, xo->jobs, tmpdir, start));
+	return (p);
 }
 
 int
@@ -513,20 +861,30 @@ cmd_explore(int argc, char **argv)
 		{ "no-reduction", no_argument, NULL, 'R' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 'n' },
+		{ "shards", required_argument, NULL, 'N' },
 		{ "shrink-attempts", required_argument, NULL, 'a' },
+		{ "resume", no_argument, NULL, 'z' },
+		{ "progress", no_argument, NULL, 'P' },
+		{ "no-progress", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_strategy strat;
 	struct xopts xo;
 	struct xshared *sh;
-	size_t shsize;
+	struct xcrash *crashes;
+	struct trace *dbt = NULL;
+	struct trace_explore row;
+	size_t shsize, cursize;
 	pid_t *pids;
-	char tmpdir[1024];
+	char tmpdir[1024], err[1200], hash[17], shard[48];
 	const char *tmp;
-	bool tty = isatty(2);
-	double last;
-	int c, k, w, nw, running, rc = 0;
+	bool tty, killed = false, auto_shard = false, dfs_cut = false, *dead;
+	uint64_t *wstart, *wdone; /* per worker: its start, done before it */
+	double last, last_save;
+	int c, k, w, nw, running, rc = 0, ncrash = 0, shards = 0;
+	uint64_t start = 0, prev_done = 0, prev_fail = 0, prev_crash = 0;
+	uint64_t total, next;
 	long ncpu;
 
 	memset(&xo, 0, sizeof(xo));
@@ -541,6 +899,7 @@ cmd_explore(int argc, char **argv)
 	xo.check = true;
 	xo.e.shard_n = 1;
 	xo.e.shrink_max = 500;
+	xo.progress = -1;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	xo.jobs = ncpu > 0 ? (int)ncpu : 1;
 	optind = 1;
@@ -618,14 +977,26 @@ cmd_explore(int argc, char **argv)
 			xo.jobs = (int)j;
 			break;
 		case 'n':
+			if (strcmp(optarg, "auto") == 0) {
+				auto_shard = true;
+				break;
+			}
 			if (sscanf(optarg, "%d/%d%n", &si, &sn, &used) != 2
 			    || optarg[used] != '\0' || sn < 1 || si < 0
 			    || si >= sn)
 				return (usage_error(
-				    "--shard: '%s' is not I/N with 0 <= I < N",
+				    "--shard: '%s' is not I/N with 0 <= I < N "
+				    "or auto",
 				    optarg));
 			xo.e.shard_i = si;
 			xo.e.shard_n = sn;
+			break;
+		case 'N':
+			j = strtol(optarg, &end, 10);
+			if (*end != '\0' || j < 1 || j > 1000000)
+				return (usage_error(
+				    "--shards: bad count '%s'", optarg));
+			shards = (int)j;
 			break;
 		case 'a':
 			j = strtol(optarg, &end, 10);
@@ -635,15 +1006,98 @@ cmd_explore(int argc, char **argv)
 				    optarg));
 			xo.e.shrink_max = (int)j;
 			break;
+		case 'z':
+			xo.resume = true;
+			break;
+		case 'P':
+			xo.progress = 1;
+			break;
+		case 'Q':
+			xo.progress = 0;
+			break;
 		default:
 			return (cli_bad_option("explore", argv));
 		}
 	}
 	if (optind != argc - 1)
 		return (usage_error("expected one scenario FILE%s", ""));
+	if (auto_shard && (rc = shard_auto(&xo, shards)) != 0)
+		return (rc);
 	xo.path = argv[optind];
 	if ((k = cli_read_file(xo.path, &xo.src, &xo.len)) != 0) {
 		fprintf(stderr, "evsim: %s: %s\n", xo.path, strerror(k));
+		return (EXIT_USAGE);
+	}
+	tty = isatty(2);
+	if (xo.progress < 0)
+		xo.progress = tty;
+	/* --db first: a database evsim refuses stops everything here. */
+	if (trace_open(&dbt, xo.db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "evsim explore: %s\n", err);
+		free(xo.src);
+		return (EXIT_USAGE);
+	}
+	snprintf(hash, sizeof(hash), "%016" PRIx64,
+	    (uint64_t)XXH3_64bits(xo.src, xo.len));
+	snprintf(shard, sizeof(shard), "%d/%d", xo.e.shard_i, xo.e.shard_n);
+	memset(&row, 0, sizeof(row));
+	row.path = xo.path;
+	row.source_hash = hash;
+	row.kernel = xo.kernel != NULL ? xo.kernel : "";
+	row.strategy = xo.strategy;
+	row.shard = shard;
+	row.seed_base = xo.e.base;
+	row.keep_going = xo.e.keep_going;
+	row.runs = xo.e.runs;
+	if (xo.resume) {
+		struct tracedb *rdb;
+		char *st = NULL;
+
+		if (tracedb_open(&rdb, xo.db, err, sizeof(err)) != 0) {
+			fprintf(stderr, "evsim explore: %s\n", err);
+			trace_close(dbt);
+			free(xo.src);
+			return (EXIT_USAGE);
+		}
+		if (tracedb_explore_find(rdb, &row, &st) == 0) {
+			start = row.next;
+			prev_done = row.done;
+			prev_fail = row.failures;
+			prev_crash = row.crashes;
+			if (xo.e.kind == EXPLORE_DFS)
+				printf("resuming search %" PRId64 " of %s (%s) "
+				       "at bound %" PRIu64 ", slice %" PRIu64
+				       " (what came before is run again "
+				       "uncounted where later bounds branch "
+				       "from it)\n",
+				    row.id, xo.db, st, start >> 32,
+				    start & 0xffffffff);
+			else
+				printf("resuming search %" PRId64
+				       " of %s (%s): "
+				       "schedules 1..%" PRIu64
+				       " of the shard explored before\n",
+				    row.id, xo.db, st, start);
+		} else {
+			printf("no search of %s with these options in %s: "
+			       "starting from the first schedule\n",
+			    xo.path, xo.db);
+		}
+		free(st);
+		tracedb_close(rdb);
+		row.status = "running";
+	}
+	if (xo.e.kind == EXPLORE_DFS)
+		xo.e.resume_key = start; /* worker() sets it per worker */
+	else
+		xo.e.start = start;
+	row.status = "running";
+	row.next = xo.e.kind == EXPLORE_DFS ? xo.e.resume_key : start;
+	row.done = prev_done;
+	if (trace_explore_save(dbt, &row, err, sizeof(err)) != 0) {
+		fprintf(stderr, "evsim explore: %s: %s\n", xo.db, err);
+		trace_close(dbt);
+		free(xo.src);
 		return (EXIT_USAGE);
 	}
 	tmp = getenv("TMPDIR");
@@ -652,77 +1106,241 @@ cmd_explore(int argc, char **argv)
 	if (mkdtemp(tmpdir) == NULL) {
 		fprintf(
 		    stderr, "evsim explore: %s: %s\n", tmpdir, strerror(errno));
+		trace_close(dbt);
 		free(xo.src);
 		return (EXIT_USAGE);
 	}
 	nw = xo.jobs;
 	shsize = sizeof(*sh) + (size_t)nw * sizeof(struct explore_result);
-	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE,
+	cursize = (size_t)nw * sizeof(struct xcur);
+	sh = mmap(NULL, shsize + cursize, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		sim_oom();
 	sh->min_fail = UINT64_MAX;
+	sh->cur = (struct xcur *)((char *)sh + shsize);
 	pids = xrealloc(NULL, (size_t)nw * sizeof(*pids));
-	fflush(stdout);
-	fflush(stderr);
+	dead = xrealloc(NULL, (size_t)nw * sizeof(*dead));
+	wstart = xrealloc(NULL, (size_t)nw * sizeof(*wstart));
+	wdone = xrealloc(NULL, (size_t)nw * sizeof(*wdone));
+	crashes = xrealloc(NULL, MAXCRASH * sizeof(*crashes));
+	total = xo.e.kind == EXPLORE_DFS ? (xo.e.runs_given ? xo.e.runs : 0)
+					 : shard_total(&xo, start);
+	xsig.parent = getpid();
+	xsig.sh = sh;
+	xsig.interrupts = 0;
+	on_signals(parent_signal);
 	xo.t0 = host_now();
 	for (w = 0; w < nw; w++) {
-		pids[w] = fork();
+		dead[w] = false;
+		wstart[w] = start;
+		wdone[w] = 0;
+		pids[w] = start_worker(&xo, sh, w, tmpdir, start);
 		if (pids[w] < 0) {
 			fprintf(stderr, "evsim explore: fork: %s\n",
 			    strerror(errno));
 			nw = w;
 			rc = EXIT_USAGE;
+			sh->stop = 2;
 			break;
 		}
-		if (pids[w] == 0)
-			_exit(worker(&xo, sh, w, xo.jobs, tmpdir));
 	}
-	last = xo.t0;
+	last = last_save = xo.t0;
 	running = nw;
 	while (running > 0) {
 		int status;
 		pid_t p = waitpid(-1, &status, WNOHANG);
 		double now;
 
+		if (xsig.interrupts >= 3 && !killed) {
+			/* Interrupted three times: now. */
+			for (k = 0; k < nw; k++)
+				if (!dead[k])
+					kill(pids[k], SIGKILL);
+			killed = true;
+		}
 		if (p > 0) {
 			for (w = 0; w < nw; w++)
 				if (pids[w] == p)
 					break;
+			if (w == nw)
+				continue;
 			running--;
-			if (w < nw && !sh->w[w].finished) {
-				if (tty)
-					fputc('\n', stderr);
-				if (sh->w[w].errmsg[0] != '\0')
-					fprintf(stderr, "evsim: %s\n",
-					    sh->w[w].errmsg);
-				else
-					fprintf(stderr,
-					    "evsim explore: worker %d died "
-					    "(status %d)\n",
-					    w, status);
+			dead[w] = true;
+			if (sh->w[w].finished || killed)
+				continue;
+			if (xo.progress && tty)
+				fprintf(stderr, "\r\033[K");
+			if (sh->w[w].errmsg[0] != '\0') {
+				fprintf(stderr, "evsim: %s\n", sh->w[w].errmsg);
 				rc = EXIT_USAGE;
 				/* The others would only waste time. */
-				for (k = 0; k < nw; k++)
-					if (k != w && !sh->w[k].finished)
-						kill(pids[k], SIGTERM);
+				sh->stop = 2;
+				continue;
+			}
+			/* The simulator died on a schedule: a bug in evsim. */
+			if (ncrash < MAXCRASH
+			    && record_crash(&xo, dbt, &sh->cur[w], w, status,
+				   &crashes[ncrash])
+				== 0) {
+				fprintf(stderr,
+				    "evsim explore: worker %d died (%s); its "
+				    "schedule is run %" PRId64
+				    " of %s (status crashed); reproduce: %s\n",
+				    w, crashes[ncrash].how,
+				    crashes[ncrash].run_id, xo.db,
+				    crashes[ncrash].cmd);
+				ncrash++;
+			} else {
+				fprintf(stderr,
+				    "evsim explore: worker %d died (status "
+				    "%d)\n",
+				    w, status);
+				rc = EXIT_USAGE;
+				sh->stop = 2;
+				continue;
+			}
+			if (xo.e.kind == EXPLORE_DFS) {
+				uint64_t key = sh->cur[w].key;
+
+				/*
+				 * Its slice is cut short.  In the last bound
+				 * the worker goes on after it; below, the
+				 * next bound's branches would come from the
+				 * crashing schedule itself: it stops.
+				 */
+				dfs_cut = true;
+				if (sh->stop != 0 || ncrash >= MAXCRASH
+				    || (key >> 32) != (uint64_t)xo.e.bound
+				    || key + 1 <= wstart[w]) {
+					fprintf(stderr,
+					    "evsim explore: worker %d's part "
+					    "of the dfs search is not "
+					    "finished\n",
+					    w);
+					continue;
+				}
+				wstart[w] = key + 1;
+				pids[w] = start_worker(
+				    &xo, sh, w, tmpdir, wstart[w]);
+				if (pids[w] > 0) {
+					dead[w] = false;
+					running++;
+				}
+				continue;
+			}
+			if (sh->stop == 0 && ncrash < MAXCRASH) {
+				/* Go on after the crashed schedule. */
+				uint64_t j
+				    = (sh->cur[w].key - (uint64_t)xo.e.shard_i)
+				    / (uint64_t)xo.e.shard_n;
+				uint64_t s0 = wstart[w] + (uint64_t)w;
+
+				/*
+				 * Its schedules up to the crashed one, set
+				 * before the new worker adds to them.
+				 */
+				wdone[w] += (j - s0) / (uint64_t)xo.jobs + 1;
+				sh->w[w].done = wdone[w];
+				wstart[w] = j + (uint64_t)xo.jobs - (uint64_t)w;
+				pids[w] = start_worker(
+				    &xo, sh, w, tmpdir, wstart[w]);
+				if (pids[w] > 0) {
+					dead[w] = false;
+					running++;
+				}
 			}
 			continue;
 		}
 		usleep(20000);
 		now = host_now();
-		if (tty && now - last >= 0.2) {
-			progress(&xo, sh, nw, tty, now);
+		if (xo.progress && now - last >= (tty ? 0.2 : 5.0)) {
+			progress(&xo, sh, nw, tty, now, total);
 			last = now;
 		}
+		if (now - last_save >= 2.0) {
+			row.next = shard_next(&xo, sh, nw);
+			row.done = prev_done;
+			for (w = 0; w < nw; w++)
+				row.done += __atomic_load_n(
+				    &sh->w[w].done, __ATOMIC_RELAXED);
+			trace_explore_save(dbt, &row, err, sizeof(err));
+			last_save = now;
+		}
 	}
-	if (tty && last > xo.t0)
-		fprintf(stderr, "\r%*s\r", 78, "");
-	if (rc == 0)
+	if (xo.progress && tty && last > xo.t0)
+		fprintf(stderr, "\r\033[K");
+	next = shard_next(&xo, sh, nw);
+	if (dfs_cut)
+		sh->w[0].exhausted = false; /* a crash cut a slice short */
+	if (killed) {
+		printf("interrupted three times: the workers were killed and "
+		       "nothing they found was recorded\n");
+	} else if (rc == 0) {
 		rc = summarize(&xo, sh, xo.jobs, tmpdir, host_now() - xo.t0);
+	}
+	for (k = 0; k < ncrash; k++)
+		printf("\ncrashed: evsim died on a schedule (%s): run %" PRId64
+		       " of %s\n    %s\n",
+		    crashes[k].how, crashes[k].run_id, xo.db, crashes[k].cmd);
+	if (xsig.interrupts > 0 && xo.e.kind == EXPLORE_DFS)
+		printf("\ninterrupted%s: every bound below %" PRIu64
+		       " explored, and the slices of bound %" PRIu64
+		       " below %" PRIu64 "; continue with --resume\n",
+		    xsig.interrupts > 1 ? " twice (failures not shrunk)" : "",
+		    next >> 32, next >> 32, next & 0xffffffff);
+	else if (xsig.interrupts > 0)
+		printf("\ninterrupted%s: the first %" PRIu64
+		       " schedule(s) of the shard explored by every worker; "
+		       "continue with --resume\n",
+		    xsig.interrupts > 1 ? " twice (failures not shrunk)" : "",
+		    next);
+	row.next = next;
+	row.done = prev_done;
+	row.failures = prev_fail;
+	row.crashes = prev_crash + (uint64_t)ncrash;
+	for (w = 0; w < xo.jobs; w++) {
+		row.done += sh->w[w].done;
+		row.failures += sh->w[w].nfail;
+	}
+	if (xsig.interrupts > 0)
+		row.status = "interrupted";
+	else if (rc == EXIT_USAGE)
+		row.status = "error";
+	else if (rc == EXIT_FAILED && !xo.e.keep_going) {
+		uint64_t mk = sh->min_fail;
+
+		/*
+		 * Every schedule up to the first failure was explored: a
+		 * resumed search looks for the next one after it (dfs: after
+		 * its part).
+		 */
+		row.status = "stopped";
+		if (xo.e.kind == EXPLORE_DFS)
+			row.next = mk + 1;
+		else if (mk >= (uint64_t)xo.e.shard_i)
+			row.next = (mk - (uint64_t)xo.e.shard_i)
+				/ (uint64_t)xo.e.shard_n
+			    + 1;
+	} else if (xo.e.kind != EXPLORE_DFS
+		? next < shard_total(&xo, 0)
+		: (next >> 32) <= (uint64_t)xo.e.bound)
+		row.status = "interrupted"; /* --time or --runs */
+	else
+		row.status = "complete";
+	trace_explore_save(dbt, &row, err, sizeof(err));
+	trace_close(dbt);
 	remove_tmp(tmpdir, xo.jobs);
-	munmap(sh, shsize);
+	if (ncrash > 0)
+		rc = EXIT_USAGE;
+	else if (xsig.interrupts > 0 && rc != EXIT_USAGE)
+		rc = rc == EXIT_FAILED ? EXIT_FAILED : 130;
+	munmap(sh, shsize + cursize);
 	free(pids);
+	free(dead);
+	free(wstart);
+	free(wdone);
+	free(crashes);
 	free(xo.src);
 	return (rc);
 }

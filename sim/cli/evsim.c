@@ -34,6 +34,7 @@ usage_main(FILE *f)
 	    "aligned diff\n"
 	    "  coverage DB   state transitions seen in a database, and the "
 	    "allowed ones never seen\n"
+	    "  kernels       the kernel revisions --kernel accepts\n"
 	    "\n"
 	    "evsim COMMAND --help describes a command, with examples; "
 	    "evsim --version\nprints the version.\n"
@@ -55,6 +56,7 @@ static const struct {
 	{ "merge", cmd_merge },
 	{ "diff", cmd_diff },
 	{ "coverage", cmd_coverage },
+	{ "kernels", cmd_kernels },
 };
 
 int

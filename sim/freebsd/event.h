@@ -134,8 +134,6 @@ struct file;
 struct proc;
 struct thread;
 
-SLIST_HEAD(klist, knote);
-
 /* f_touch() types. */
 #define EVENT_REGISTER 1
 #define EVENT_PROCESS 2
@@ -159,6 +157,11 @@ struct filterops {
 struct knote {
 	SLIST_ENTRY(knote) kn_link; /* for kq */
 	SLIST_ENTRY(knote) kn_selnext; /* for struct selinfo */
+	/*
+	 * XXX: not in the kernel: the link that points to this knote on its
+	 * knlist, so that knlist_remove_kq() unlinks it in constant time.
+	 */
+	struct knote **kn_selprevp;
 	struct knlist *kn_knlist; /* f_attach populated */
 	TAILQ_ENTRY(knote) kn_tqe;
 	struct kqueue *kn_kq; /* which queue we are on */

@@ -954,24 +954,28 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			do {
 				size += KQEXTENT;
 			} while (size <= fd);
-			list = sim_calloc((size_t)size, sizeof(*list));
-			if (list == NULL)
-				abort();
+			/*
+			 * XXX: the kernel allocates the new array before
+			 * taking the lock, copies the old one into it and
+			 * frees the old one, touching every slot on each
+			 * growth by KQEXTENT; here the array is realloc()ed
+			 * under the lock and only the new slots are zeroed.
+			 * The sizes are the kernel's, and no simulated thread
+			 * can run in between, since allocating is not a
+			 * scheduling point here.
+			 */
 			KQ_LOCK(kq);
 			if ((kq->kq_state & KQ_CLOSING) != 0
 			    && !KQ_REV(rev_fork_close_race)) {
-				to_free = list;
 				error = EBADF;
-			} else if (kq->kq_knlistsize >= size) {
-				to_free = list;
-			} else {
-				if (kq->kq_knlist != NULL) {
-					memcpy(list, kq->kq_knlist,
-					    (size_t)kq->kq_knlistsize
-						* sizeof(*list));
-					to_free = kq->kq_knlist;
-					kq->kq_knlist = NULL;
-				}
+			} else if (kq->kq_knlistsize < size) {
+				list = sim_realloc(kq->kq_knlist,
+				    (size_t)size * sizeof(*list));
+				if (list == NULL)
+					abort();
+				memset(list + kq->kq_knlistsize, 0,
+				    (size_t)(size - kq->kq_knlistsize)
+					* sizeof(*list));
 				kq->kq_knlistsize = size;
 				kq->kq_knlist = list;
 			}
@@ -1596,6 +1600,10 @@ knlist_add(struct knlist *knl, struct knote *kn, int islocked)
 	if (!islocked)
 		knl_lock(knl);
 	SLIST_INSERT_HEAD(&knl->kl_list, kn, kn_selnext);
+	kn->kn_selprevp = &SLIST_FIRST(&knl->kl_list);
+	if (SLIST_NEXT(kn, kn_selnext) != NULL)
+		SLIST_NEXT(kn, kn_selnext)->kn_selprevp
+		    = &SLIST_NEXT(kn, kn_selnext);
 	if (!islocked)
 		knl_unlock(knl);
 	KQ_LOCK(kn->kn_kq);
@@ -1620,7 +1628,16 @@ knlist_remove_kq(
 	    ("knote %s was not on this knlist", kn->kn_obj.so_name));
 	if (!knlislocked)
 		knl_lock(knl);
-	SLIST_REMOVE(&knl->kl_list, kn, knote, kn_selnext);
+	/*
+	 * XXX: the kernel's SLIST_REMOVE walks the list from its head, so
+	 * that removing the knotes of one source in registration order costs
+	 * the square of their number; 'kn_selprevp' unlinks the knote in
+	 * constant time and leaves the same list.
+	 */
+	*kn->kn_selprevp = SLIST_NEXT(kn, kn_selnext);
+	if (SLIST_NEXT(kn, kn_selnext) != NULL)
+		SLIST_NEXT(kn, kn_selnext)->kn_selprevp = kn->kn_selprevp;
+	kn->kn_selprevp = NULL;
 	kn->kn_knlist = NULL;
 	if (!knlislocked)
 		kn_list_unlock(knl);
@@ -1985,4 +2002,7 @@ const struct sim_kops freebsd_kops = {
 	.ko_signal = freebsd_signal,
 	.ko_vnode = freebsd_vnode_event,
 	.ko_userret = kqueue_ast,
+	.ko_kqueue = kern_kqueue,
+	.ko_kqueuex = kern_kqueue,
+	.ko_kevent = kern_kevent,
 };

@@ -2,8 +2,10 @@
 /*
  * Replay of a recorded run from the database alone (see replay.h).  The
  * scenario runs in the same sandbox as `evsim run` (no host files but the
- * bundled scenarios/lib).
- * XXX: modules the scenario require()s are read from disk, not the database.
+ * bundled scenarios/lib).  runs.path names the scenario in messages only:
+ * require() never reads the folder it names.
+ * XXX: modules of the scenario's own folder are not in the database yet, so
+ * a run that require()s one does not replay.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -93,6 +95,7 @@ sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 	o.replay = rp->log;
 	o.replay_len = rp->nlog;
 	o.quiet = true;
+	o.from_db = true;
 	error = sim_run(&o, &rp->r, err, errlen);
 	trace_close(t);
 	if (error != 0)

@@ -144,7 +144,7 @@ run_lua_new(const struct sim_run_opts *o, char *dir, size_t dirlen)
 	memset(&lc, 0, sizeof(lc));
 	lc.mem_limit_bytes = o->mem_limit_bytes;
 	lc.instr_budget = o->instr_budget;
-	lc.scenario_dir = dir;
+	lc.scenario_dir = o->from_db ? NULL : dir;
 	lc.lib_dir = sim_lib_dir();
 	lc.print = lua_print;
 	lc.random = lua_random;

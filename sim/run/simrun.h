@@ -37,6 +37,12 @@ struct sim_run_opts {
 	bool check; /* global kernel invariants at every decision */
 	size_t mem_limit_bytes;
 	uint64_t instr_budget;
+	/*
+	 * A replay from a database: path is the recorded one, and require()
+	 * never reads its folder (a database must not choose which host
+	 * folder is read); only scenarios/lib.
+	 */
+	bool from_db;
 };
 
 struct sim_run_result {

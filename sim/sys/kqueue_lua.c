@@ -91,6 +91,12 @@ udata_push(lua_State *L, void *udata)
 	lua_remove(L, -2);
 }
 
+void
+kqueue_udata_push(lua_State *L, void *udata)
+{
+	udata_push(L, udata);
+}
+
 static lua_Integer
 field_int(lua_State *L, int t, const char *name, const char *where)
 {
@@ -215,7 +221,7 @@ l_kqueue(lua_State *L)
 
 	e = sim_syscall_enter(L, &sc, "kqueue", SYS_FREEBSD, "%s", "");
 	if (e == 0)
-		e = kern_kqueue(curthread, 0, false, &fd);
+		e = sim_kern->k_ops->ko_kqueue(curthread, 0, false, &fd);
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	lua_pushinteger(L, fd);
@@ -232,11 +238,13 @@ l_kqueuex(lua_State *L)
 
 	e = sim_syscall_enter(
 	    L, &sc, "kqueuex", SYS_FREEBSD, "0x%" PRIx64, (uint64_t)flags);
+	if (e == 0 && sim_kern->k_ops->ko_kqueuex == NULL)
+		e = ENOSYS;
 	if (e == 0
 	    && (flags & ~(lua_Integer)(KQUEUE_CLOEXEC | KQUEUE_CPONFORK)) != 0)
 		e = EINVAL;
 	if (e == 0)
-		e = kern_kqueue(curthread,
+		e = sim_kern->k_ops->ko_kqueuex(curthread,
 		    (flags & KQUEUE_CLOEXEC) ? O_CLOEXEC : 0,
 		    (flags & KQUEUE_CPONFORK) != 0, &fd);
 	if (e != 0)
@@ -304,7 +312,8 @@ l_kevent(lua_State *L)
 	if (kq < INT32_MIN || kq > INT32_MAX)
 		e = EBADF;
 	else
-		e = kern_kevent(td, (int)kq, nchanges, (int)nevents, &k_ops,
+		e = sim_kern->k_ops->ko_kevent(td, (int)kq, nchanges,
+		    (int)nevents, &k_ops,
 		    tv_invalid ? 0 : (timeout < 0 ? -1 : timeout), tv_invalid,
 		    &n);
 	kqueue_ast(td);

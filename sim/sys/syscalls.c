@@ -846,6 +846,8 @@ l_sysctl(lua_State *L)
 const struct sys_kops *
 sys_kops(void)
 {
+	if (sim_kern->k_ops == &freebsd7773002_kops)
+		return (&sys_freebsd_7773002_kops);
 	return (sim_is_freebsd() ? &sys_freebsd_kops : &sys_illumos_kops);
 }
 

@@ -78,6 +78,8 @@ void sys_freebsd_register(lua_State *L, int t);
 void sys_illumos_register(lua_State *L, int t);
 
 struct file;
+/* Pushes the Lua value of a kevent 'udata' handle (kqueue_lua.c). */
+void kqueue_udata_push(lua_State *L, void *udata);
 
 /*
  * The Lua-facing hooks of a kernel model, chosen by the running kernel as
@@ -97,6 +99,8 @@ struct sys_kops {
 };
 extern const struct sys_kops sys_freebsd_kops;
 extern const struct sys_kops sys_illumos_kops;
+/* freebsd@7773002's kqueue, a model of its own (kqueue_7773002_lua.c). */
+extern const struct sys_kops sys_freebsd_7773002_kops;
 
 /* The Lua-facing hooks of the running kernel. */
 const struct sys_kops *sys_kops(void);
