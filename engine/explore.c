@@ -346,7 +346,8 @@ build_segments(struct explore *x, uint64_t nsteps)
 			}
 			ids[n++] = (uint32_t)x->segpairs[k++];
 		}
-		qsort(ids, n, sizeof(*ids), cmp_u32);
+		if (n > 0) /* qsort(NULL, 0, ...) is undefined */
+			qsort(ids, n, sizeof(*ids), cmp_u32);
 		x->segos[s] = intern_set(x, ids, n);
 	}
 	x->nsegos = nsteps + 1;

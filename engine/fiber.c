@@ -8,11 +8,16 @@
  * one and pop.  A fresh fiber's stack is prepared so that its first resume
  * "returns" into 'fiber_asm_trampoline', which calls 'fiber_entry'.  On any
  * other machine, or with -DFIBER_UCONTEXT, ucontext(3) is used instead.
+ * A SIGSEGV/SIGBUS handler on an alternate signal stack (fiber_on_overflow())
+ * tells a fault in the running fiber's guard area from any other and hands
+ * the former to the caller's hook, which switches away for good.
  * Under AddressSanitizer every switch is announced to the runtime with
  * __sanitizer_start_switch_fiber() and __sanitizer_finish_switch_fiber(), so
  * that it follows the stack changes and does not report false overflows.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +58,12 @@
 /* Smaller stacks are rounded up to this: deep kernel paths need room. */
 #define FIBER_MIN_STACK (16 * 1024)
 
+/*
+ * The PROT_NONE area below each stack: large enough that no single frame
+ * (a luaL_Buffer, a sanitizer's redzones) steps over it.
+ */
+#define FIBER_GUARD (64 * 1024)
+
 struct fiber {
 #ifdef FIBER_UCONTEXT
 	ucontext_t f_uc;
@@ -69,6 +80,9 @@ struct fiber {
 	void *f_fake_stack; /* ASan's fake stack, saved while switched out */
 #endif
 };
+
+/* The fiber running now; NULL on the host (or before any switch). */
+static struct fiber *fiber_cur;
 
 /* Hidden: called from the trampoline by a direct jump, never via the PLT. */
 __attribute__((visibility("hidden"))) void fiber_entry(struct fiber *f);
@@ -113,6 +127,7 @@ fiber_entry(struct fiber *f)
 #ifdef FIBER_ASAN
 	asan_finish(f);
 #endif
+	fiber_cur = f;
 	f->f_fn(f->f_arg);
 	fprintf(stderr,
 	    "fiber: entry function %p returned; a fiber must end by "
@@ -174,6 +189,7 @@ fiber_new(struct fiber **ret_f, size_t stack_bytes, fiber_fn *fn, void *arg)
 	void *map;
 
 	page = (size_t)sysconf(_SC_PAGESIZE);
+	page = (FIBER_GUARD + page - 1) / page * page;
 	if (stack_bytes < FIBER_MIN_STACK)
 		stack_bytes = FIBER_MIN_STACK;
 	if (stack_bytes > SIZE_MAX - 2 * page)
@@ -323,6 +339,62 @@ fiber_switch(struct fiber *from, struct fiber *to)
 #ifdef FIBER_ASAN
 	asan_finish(from);
 #endif
+	fiber_cur = from->f_map != NULL ? from : NULL;
+}
+
+static void (*overflow_hook)(void);
+static struct sigaction old_segv, old_bus;
+
+/*
+ * A fault in the guard area of the running fiber is a stack overflow: the
+ * hook ends the fiber (it switches away and never returns here, so the
+ * alternate stack is free again for the next one).  Any other fault goes
+ * back to the handler there was before, and happens again.
+ */
+static void
+overflow_handler(int sig, siginfo_t *si, void *uc)
+{
+	struct fiber *f = fiber_cur;
+	uintptr_t a = (uintptr_t)si->si_addr;
+
+	(void)uc;
+	if (f != NULL && overflow_hook != NULL && a >= (uintptr_t)f->f_map
+	    && a < (uintptr_t)f->f_stack_lo) {
+		fiber_cur = NULL;
+		overflow_hook();
+	}
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	/* A fault happens again on return; a sent signal must be sent again. */
+	if (si->si_code <= 0)
+		raise(sig);
+}
+
+int
+fiber_on_overflow(void (*hook)(void))
+{
+	static char altstack[64 * 1024];
+	static bool installed;
+	stack_t ss;
+	struct sigaction sa;
+
+	overflow_hook = hook;
+	if (installed)
+		return (0);
+	memset(&ss, 0, sizeof(ss));
+	ss.ss_sp = altstack;
+	ss.ss_size = sizeof(altstack);
+	if (sigaltstack(&ss, NULL) != 0)
+		return (errno);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = overflow_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &old_segv) != 0
+	    || sigaction(SIGBUS, &sa, &old_bus) != 0)
+		return (errno);
+	installed = true;
+	return (0);
 }
 
 const char *

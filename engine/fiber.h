@@ -40,6 +40,15 @@ void fiber_switch(struct fiber *from, struct fiber *to);
 
 /* Name of the switch implementation in use: "x86_64", "aarch64" or "ucontext".
  */
+/*
+ * From now on a fault in the guard area below the running fiber's stack
+ * calls hook on an alternate signal stack, with every signal unblocked;
+ * hook must switch to another fiber and never return nor resume the one
+ * that overflowed.  Other faults keep their previous disposition.  0 or an
+ * errno.
+ */
+int fiber_on_overflow(void (*hook)(void));
+
 const char *fiber_impl(void);
 
 #endif /* ENGINE_FIBER_H */

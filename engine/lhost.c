@@ -538,7 +538,9 @@ sorted_keys(lua_State *L, int t, const char *who)
 		lua_rawseti(L, tmp, (lua_Integer)n + 1);
 		n++;
 	}
-	qsort(keys, n, sizeof(*keys), keycmp);
+	/* qsort(NULL, 0, ...) is undefined (C11 7.22.5). */
+	if (n > 0)
+		qsort(keys, n, sizeof(*keys), keycmp);
 	lua_createtable(L, (int)n, 0);
 	for (k = 0; k < n; k++) {
 		lua_rawgeti(L, tmp, keys[k].idx);

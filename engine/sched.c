@@ -21,6 +21,8 @@
 struct sched {
 	struct sched_config cfg;
 	jmp_buf host_jmp; /* sched_fail() on the host stack */
+	bool host_jmp_set; /* inside sched_run(): host_jmp is armed */
+	bool in_hook; /* inside cfg.on_decision */
 	struct fiber *host;
 	struct sched_thread *cur;
 	TAILQ_HEAD(, sched_thread) runq;
@@ -371,8 +373,21 @@ record_decision(struct sched *s, const char *kind, int tid, int64_t chosen,
 	s->step++;
 	trace_decision(s->cfg.trace, s->step, s->now_ns, tid, kind, chosen,
 	    runnable, label);
-	if (s->cfg.on_decision != NULL)
+	/*
+	 * A hook that reaches a decision itself (sim.choose in an invariant)
+	 * is not called again from inside: that recursion had no end.
+	 */
+	if (s->cfg.on_decision != NULL && !s->in_hook) {
+		s->in_hook = true;
 		s->cfg.on_decision(s->cfg.on_decision_arg, s->step);
+		s->in_hook = false;
+	}
+}
+
+bool
+sched_in_hook(void)
+{
+	return (self != NULL && self->in_hook);
 }
 
 static void
@@ -825,6 +840,13 @@ sched_fail(enum sched_status status, const char *func, const char *fmt, ...)
 	}
 	if (s->cur == NULL) {
 		/* On the host stack (an event, a decision hook). */
+		if (!s->host_jmp_set) {
+			fprintf(stderr,
+			    "evsim: internal error: sched_fail() outside "
+			    "sched_run(): %s\n",
+			    s->message);
+			abort();
+		}
 		longjmp(s->host_jmp, 1);
 	}
 	{
@@ -834,6 +856,27 @@ sched_fail(enum sched_status status, const char *func, const char *fmt, ...)
 		fiber_switch(cur->td_fiber, s->host);
 	}
 	abort();
+}
+
+void
+sched_fail_soon(enum sched_status status, const char *fmt, ...)
+{
+	struct sched *s = self;
+	va_list ap;
+	char msg[sizeof(s->message)];
+
+	if (s == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->cur != NULL || s->host_jmp_set)
+		sched_fail(status, NULL, "%s", msg);
+	if (s->status == SCHED_RUNNING) {
+		s->status = status;
+		s->fail_func = NULL;
+		memcpy(s->message, msg, sizeof(msg));
+	}
 }
 
 /* Appends a deadlock report naming every blocked thread's wait channel. */
@@ -858,14 +901,36 @@ deadlock(struct sched *s)
 	}
 }
 
+/*
+ * The running thread ran off its fiber stack (a guard-area fault, on the
+ * alternate signal stack): the run ends with an error, the fiber is never
+ * resumed.
+ */
+static void
+stack_exhausted(void)
+{
+	struct sched *s = self;
+	struct sched_thread *td = s != NULL ? s->cur : NULL;
+
+	if (td == NULL)
+		abort();
+	sched_fail(SCHED_ERROR, NULL,
+	    "C stack exhausted (at vtime %" PRId64 " ns, pid %d tid %d)",
+	    s->now_ns, td->td_pid, td->td_tid);
+}
+
 enum sched_status
 sched_run(struct sched *s)
 {
 	struct sched_thread *next;
 	struct evq_event *ev;
 
-	if (setjmp(s->host_jmp) != 0)
+	(void)fiber_on_overflow(stack_exhausted);
+	if (setjmp(s->host_jmp) != 0) {
+		s->host_jmp_set = false;
 		return (s->status);
+	}
+	s->host_jmp_set = true;
 	while (s->status == SCHED_RUNNING) {
 		on_point(s, true);
 		if (s->nrunq > 0) {
@@ -897,6 +962,7 @@ sched_run(struct sched *s)
 		/* Everything due at this instant fires before anyone runs. */
 		fire_due(s);
 	}
+	s->host_jmp_set = false;
 	return (s->status);
 }
 

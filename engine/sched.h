@@ -228,6 +228,20 @@ _Noreturn void sched_fail(enum sched_status status, const char *func,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
+ * Whether the decision hook (sched_config.on_decision) is running: it may
+ * observe, not block or switch threads.
+ */
+bool sched_in_hook(void);
+
+/*
+ * sched_fail() where it may be called (a simulated thread, or the host
+ * inside sched_run()); before sched_run() (while a run boots) it only sets
+ * the status and message and returns, and sched_run() then returns at once.
+ */
+void sched_fail_soon(enum sched_status status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
  * Blocks the calling thread (wait channel chan, message wmesg) until
  * sched_wakeup() makes it runnable again.  For sync.c.
  */

@@ -1104,7 +1104,7 @@ trace_set_text_out(struct trace *t, FILE *f)
 bool
 trace_recording(const struct trace *t)
 {
-	return (t->db != NULL);
+	return (t != NULL && t->db != NULL);
 }
 
 int

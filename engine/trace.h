@@ -174,7 +174,7 @@ struct trace_explore {
 int trace_explore_save(
     struct trace *t, struct trace_explore *e, char *err, size_t errlen);
 
-/* Whether the sink records into a database. */
+/* Whether the sink records into a database (false for NULL: no sink). */
 bool trace_recording(const struct trace *t);
 
 #endif /* ENGINE_TRACE_H */

@@ -937,7 +937,9 @@ add_missing_threads(struct report_run *r)
 		t->kind = "user";
 		t->start_seq.null = t->end_seq.null = true;
 	}
-	qsort(r->thr, r->nthr, sizeof(*r->thr), thread_cmp);
+	/* qsort(NULL, 0, ...) is undefined (C11 7.22.5). */
+	if (r->nthr > 0)
+		qsort(r->thr, r->nthr, sizeof(*r->thr), thread_cmp);
 	return (0);
 }
 
@@ -1011,7 +1013,9 @@ build_objects(struct report_run *r)
 		o->idx[o->n++] = i;
 	}
 	strmap_free(&m);
-	qsort(r->obj, r->nobj, sizeof(*r->obj), obj_cmp);
+	/* qsort(NULL, 0, ...) is undefined (C11 7.22.5). */
+	if (r->nobj > 0)
+		qsort(r->obj, r->nobj, sizeof(*r->obj), obj_cmp);
 	return (0);
 oom:
 	strmap_free(&m);
@@ -1403,7 +1407,9 @@ report_states_collect(const struct report_run *r, const char *kind,
 		}
 	}
 	strmap_free(&m);
-	qsort(e, n, sizeof(*e), edge_cmp);
+	/* qsort(NULL, 0, ...) is undefined (C11 7.22.5). */
+	if (n > 0)
+		qsort(e, n, sizeof(*e), edge_cmp);
 
 	/*
 	 * Drop fields with too many distinct values (counters such as

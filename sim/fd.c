@@ -170,11 +170,11 @@ fd_maxfiles(void)
 int
 fdinit(struct filedesc **ret_fdp)
 {
-	struct filedesc *fdp = calloc(1, sizeof(*fdp));
+	struct filedesc *fdp = sim_calloc(1, sizeof(*fdp));
 
 	if (fdp == NULL)
 		sim_oom();
-	fdp->fd_ofiles = calloc(NDFILE, sizeof(*fdp->fd_ofiles));
+	fdp->fd_ofiles = sim_calloc(NDFILE, sizeof(*fdp->fd_ofiles));
 	if (fdp->fd_ofiles == NULL)
 		sim_oom();
 	fdp->fd_nfiles = NDFILE;
@@ -197,7 +197,7 @@ fdgrowtable(struct filedesc *fdp, int fd)
 		n *= 2;
 	if (n > fd_maxfiles())
 		n = fd_maxfiles();
-	nf = realloc(fdp->fd_ofiles, sizeof(*nf) * (size_t)n);
+	nf = sim_realloc(fdp->fd_ofiles, sizeof(*nf) * (size_t)n);
 	if (nf == NULL)
 		sim_oom();
 	memset(
@@ -354,14 +354,29 @@ fdrop(struct file *fp, struct thread *td)
 	return (error);
 }
 
+/*
+ * Models badfileops in sys/kern/kern_descrip.c: the operations of a file
+ * between falloc_noinstall() and finit().  Not passable, so that fdcopy()
+ * leaves the slot of a file still being set up empty in the child, as a
+ * fork racing a pipe()/socketpair()/kqueue()/open() in another thread of
+ * the process does in FreeBSD.  badfo_close() has nothing to release; a
+ * NULL fo_read/fo_write makes read(2) and write(2) fail.
+ */
+const struct fileops badfileops = {
+	.fo_name = "badfileops",
+	.fo_flags = 0,
+};
+
+/* Models falloc_noinstall() in sys/kern/kern_descrip.c. */
 struct file *
 falloc_noinstall(const char *kind)
 {
-	struct file *fp = calloc(1, sizeof(*fp));
+	struct file *fp = sim_calloc(1, sizeof(*fp));
 
 	(void)kind;
 	if (fp == NULL)
 		sim_oom();
+	fp->f_ops = &badfileops;
 	sim_obj_init(&fp->f_obj, "file");
 	sim_trace_created("falloc_noinstall", &fp->f_obj);
 	files_add(fp);
@@ -645,8 +660,12 @@ fdescfree(struct thread *td)
 	FILEDESC_XLOCK(fdp);
 	SIM_SET(&fdp->fd_obj, "fd_refcnt", fdp->fd_refcnt, fdp->fd_refcnt - 1);
 	if (fdp->fd_refcnt > 0) {
-		FILEDESC_XUNLOCK(fdp);
+		/*
+		 * FreeBSD clears p_fd before releasing its reference: once
+		 * the lock is dropped the last sharer may free the table.
+		 */
 		p->p_fd = NULL;
+		FILEDESC_XUNLOCK(fdp);
 		return;
 	}
 	for (fd = 0; fd < fdp->fd_nfiles; fd++) {
@@ -660,8 +679,8 @@ fdescfree(struct thread *td)
 	}
 	FILEDESC_XUNLOCK(fdp);
 	p->p_fd = NULL;
-	free(fdp->fd_knlist);
-	free(fdp->fd_knhash);
-	free(fdp->fd_ofiles);
+	sim_free(fdp->fd_knlist);
+	sim_free(fdp->fd_knhash);
+	sim_free(fdp->fd_ofiles);
 	sim_quarantine(fdp, &fdp->fd_obj, __func__);
 }

@@ -120,6 +120,8 @@ struct file {
 	int64_t f_offset;
 };
 
+extern const struct fileops badfileops;
+
 struct filedescent {
 	struct file *fde_file;
 	uint8_t fde_flags;

@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -621,4 +623,109 @@ sim_failpoint_eval(enum sim_fp fp)
 		sched_trace(
 		    fpi->fpi_func, "failpoint", fpi->fpi_site, old, "fired");
 	return (fire);
+}
+
+/*
+ * Every block of the run's heap starts with this header, linking it into
+ * one list; the union keeps the caller's part aligned as malloc()'s is.
+ */
+union sim_mhdr {
+	struct {
+		union sim_mhdr *prev, *next;
+	} l;
+	max_align_t align;
+};
+
+static union sim_mhdr sim_heap = { .l = { &sim_heap, &sim_heap } };
+
+static void *
+mhdr_link(union sim_mhdr *h)
+{
+	h->l.prev = &sim_heap;
+	h->l.next = sim_heap.l.next;
+	sim_heap.l.next->l.prev = h;
+	sim_heap.l.next = h;
+	return (h + 1);
+}
+
+static void
+mhdr_unlink(union sim_mhdr *h)
+{
+	h->l.prev->l.next = h->l.next;
+	h->l.next->l.prev = h->l.prev;
+}
+
+void *
+sim_malloc(size_t size)
+{
+	union sim_mhdr *h;
+
+	if (size > SIZE_MAX - sizeof(*h))
+		return (NULL);
+	h = malloc(sizeof(*h) + size);
+	return (h != NULL ? mhdr_link(h) : NULL);
+}
+
+void *
+sim_calloc(size_t n, size_t size)
+{
+	union sim_mhdr *h;
+
+	if (size != 0 && n > (SIZE_MAX - sizeof(*h)) / size)
+		return (NULL);
+	h = calloc(1, sizeof(*h) + n * size);
+	return (h != NULL ? mhdr_link(h) : NULL);
+}
+
+void *
+sim_realloc(void *ptr, size_t size)
+{
+	union sim_mhdr *h, *nh;
+
+	if (ptr == NULL)
+		return (sim_malloc(size));
+	if (size > SIZE_MAX - sizeof(*h))
+		return (NULL);
+	h = (union sim_mhdr *)ptr - 1;
+	mhdr_unlink(h);
+	nh = realloc(h, sizeof(*h) + size);
+	if (nh == NULL) {
+		mhdr_link(h);
+		return (NULL);
+	}
+	return (mhdr_link(nh));
+}
+
+char *
+sim_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = sim_malloc(n);
+
+	if (d != NULL)
+		memcpy(d, s, n);
+	return (d);
+}
+
+void
+sim_free(void *ptr)
+{
+	union sim_mhdr *h;
+
+	if (ptr == NULL)
+		return;
+	h = (union sim_mhdr *)ptr - 1;
+	mhdr_unlink(h);
+	free(h);
+}
+
+void
+sim_mem_release(void)
+{
+	union sim_mhdr *h;
+
+	while ((h = sim_heap.l.next) != &sim_heap) {
+		mhdr_unlink(h);
+		free(h);
+	}
 }

@@ -227,6 +227,24 @@ void sim_kernel_boot(const struct sim_revision *rev);
 /* Out of host memory: fatal. */
 _Noreturn void sim_oom(void);
 
+/*
+ * The run's heap: every object of the simulated system (processes, threads,
+ * descriptor tables, files, pipes, sockets, vnodes, kqueues, knotes, ports,
+ * a blocked reader's buffer) comes from here, so that sim_mem_release()
+ * frees whatever a run left behind, however it ended (a failed, panicked or
+ * deadlocked run abandons its threads mid-syscall).  Same contracts as the
+ * C library's functions, on memory from these only; a NULL return is an
+ * allocation failure as there.
+ */
+void *sim_malloc(size_t size);
+void *sim_calloc(size_t n, size_t size);
+void *sim_realloc(void *ptr, size_t size);
+char *sim_strdup(const char *s);
+void sim_free(void *ptr);
+
+/* Frees everything sim_malloc() and friends handed out and not freed. */
+void sim_mem_release(void);
+
 /* Whether the test-only perturbation 'name' is active. */
 bool sim_perturbed(const char *name);
 

@@ -37,7 +37,7 @@ pipe_init_end(struct pipepair *pp, struct pipe *p, struct pipe *peer)
 	p->pipe_pair = pp;
 	p->pipe_peer = peer;
 	p->pipe_buffer.size = PIPE_SIZE;
-	p->pipe_buffer.buffer = malloc(PIPE_SIZE);
+	p->pipe_buffer.buffer = sim_malloc(PIPE_SIZE);
 	if (p->pipe_buffer.buffer == NULL)
 		sim_oom();
 	p->pipe_present = 1;
@@ -85,7 +85,7 @@ kern_pipe(struct thread *td, int fildes[2], int flags)
 	struct file *rf, *wf;
 	int fd, error;
 
-	pp = calloc(1, sizeof(*pp));
+	pp = sim_calloc(1, sizeof(*pp));
 	if (pp == NULL)
 		sim_oom();
 	mtx_init(&pp->pp_mtx, "pipe mutex", NULL, MTX_DEF | MTX_DUPOK);
@@ -93,9 +93,9 @@ kern_pipe(struct thread *td, int fildes[2], int flags)
 	pipe_init_end(pp, &pp->pp_wpipe, &pp->pp_rpipe);
 	error = falloc(td, &rf, &fd, flags);
 	if (error != 0) {
-		free(pp->pp_rpipe.pipe_buffer.buffer);
-		free(pp->pp_wpipe.pipe_buffer.buffer);
-		free(pp);
+		sim_free(pp->pp_rpipe.pipe_buffer.buffer);
+		sim_free(pp->pp_wpipe.pipe_buffer.buffer);
+		sim_free(pp);
 		return (error);
 	}
 	fildes[0] = fd;
@@ -282,9 +282,9 @@ pipe_close(struct file *fp, struct thread *td)
 	sim_trace_freed(__func__, &cpipe->pipe_obj);
 	PIPE_UNLOCK(cpipe);
 	if (!ppipe->pipe_present) {
-		free(pp->pp_rpipe.pipe_buffer.buffer);
-		free(pp->pp_wpipe.pipe_buffer.buffer);
-		free(pp);
+		sim_free(pp->pp_rpipe.pipe_buffer.buffer);
+		sim_free(pp->pp_wpipe.pipe_buffer.buffer);
+		sim_free(pp);
 	}
 	return (0);
 }

@@ -58,7 +58,7 @@ struct proc_grave {
 static struct proc_grave *
 bury(void *ptr)
 {
-	struct proc_grave *g = calloc(1, sizeof(*g));
+	struct proc_grave *g = sim_calloc(1, sizeof(*g));
 
 	if (g == NULL)
 		sim_oom();
@@ -81,8 +81,8 @@ proc_fini_all(void)
 		TAILQ_REMOVE(&graveyard, g, g_link);
 		if (g->g_td != NULL)
 			g->g_td->td_uops->tu_free(g->g_td);
-		free(g->g_ptr);
-		free(g);
+		sim_free(g->g_ptr);
+		sim_free(g);
 	}
 	initproc = NULL;
 }
@@ -182,7 +182,7 @@ allproc_insert(struct proc *p)
 static struct proc *
 proc_alloc(int pid)
 {
-	struct proc *p = calloc(1, sizeof(*p));
+	struct proc *p = sim_calloc(1, sizeof(*p));
 
 	if (p == NULL)
 		sim_oom();
@@ -267,7 +267,7 @@ thread_bury(struct thread *td)
 static struct thread *
 thread_alloc(struct proc *p, bool ismain)
 {
-	struct thread *td = calloc(1, sizeof(*td));
+	struct thread *td = sim_calloc(1, sizeof(*td));
 
 	if (td == NULL)
 		sim_oom();
@@ -369,7 +369,7 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 		error = 0;
 	}
 	if (error != 0) {
-		free(p2);
+		sim_free(p2);
 		return (error);
 	}
 	if (flags & (RFCFDG | RFFDG))

@@ -287,7 +287,7 @@ sim_quarantine(void *mem, struct sim_obj *obj, const char *func)
 		return;
 	}
 	/* Full: the oldest entry goes back to the host allocator. */
-	free(quarantine.mem[quarantine.head]);
+	sim_free(quarantine.mem[quarantine.head]);
 	quarantine.mem[quarantine.head] = mem;
 	quarantine.head = (quarantine.head + 1) % SIM_QUARANTINE_MAX;
 	if (quarantine.recycled++ == 0 && sched_self() != NULL)
@@ -299,7 +299,7 @@ void
 sim_quarantine_drain(void)
 {
 	while (quarantine.n > 0) {
-		free(quarantine.mem[quarantine.head]);
+		sim_free(quarantine.mem[quarantine.head]);
 		quarantine.head = (quarantine.head + 1) % SIM_QUARANTINE_MAX;
 		quarantine.n--;
 	}

@@ -133,7 +133,7 @@ so_init(struct socketpair_shared *sp, int i)
 
 	so->so_peer = &sp->sp_so[1 - i];
 	so->so_shared = sp;
-	so->so_rcv.sb_buf = malloc(SOCKBUF_SIZE);
+	so->so_rcv.sb_buf = sim_malloc(SOCKBUF_SIZE);
 	if (so->so_rcv.sb_buf == NULL)
 		socket_nomem();
 	so->so_rcv.sb_hiwat = SOCKBUF_SIZE;
@@ -156,10 +156,10 @@ so_free(struct socketpair_shared *sp)
 		    ("%s: so_rcv knlist not empty", so->so_obj.so_name));
 		KASSERT(SLIST_EMPTY(&so->so_snd.sb_sel.si_note.kl_list),
 		    ("%s: so_snd knlist not empty", so->so_obj.so_name));
-		free(so->so_rcv.sb_buf);
+		sim_free(so->so_rcv.sb_buf);
 	}
 	mtx_destroy(&sp->sp_mtx);
-	free(sp);
+	sim_free(sp);
 }
 
 /*
@@ -175,7 +175,7 @@ kern_socketpair(struct thread *td, int fds[2])
 	struct file *fp1, *fp2;
 	int error, fd1, fd2;
 
-	sp = calloc(1, sizeof(*sp));
+	sp = sim_calloc(1, sizeof(*sp));
 	if (sp == NULL)
 		socket_nomem();
 	mtx_init(&sp->sp_mtx, "so_rcv", NULL, MTX_DEF);

@@ -92,7 +92,7 @@ allvnodes_add(struct vnode *vp)
 {
 	if (nallvnodes == capallvnodes) {
 		size_t ncap = capallvnodes == 0 ? 64 : capallvnodes * 2;
-		struct vnode **n = realloc(allvnodes, ncap * sizeof(*n));
+		struct vnode **n = sim_realloc(allvnodes, ncap * sizeof(*n));
 
 		if (n == NULL)
 			vfs_nomem();
@@ -123,7 +123,7 @@ allvnodes_remove(struct vnode *vp)
 static struct vnode *
 vn_alloc(enum vtype type, int mode)
 {
-	struct vnode *vp = calloc(1, sizeof(*vp));
+	struct vnode *vp = sim_calloc(1, sizeof(*vp));
 
 	if (vp == NULL)
 		vfs_nomem();
@@ -150,10 +150,10 @@ vn_free(struct vnode *vp)
 	struct dirent_sim *de, *tde;
 
 	LIST_FOREACH_SAFE(de, &vp->v_dirents, d_link, tde)
-		free(de);
+		sim_free(de);
 	mtx_destroy(&vp->v_interlock);
-	free(vp->v_data);
-	free(vp);
+	sim_free(vp->v_data);
+	sim_free(vp);
 }
 
 /* Models vref() in sys/kern/vfs_subr.c. */
@@ -277,7 +277,7 @@ vfs_fini(void)
 
 	for (i = 0; i < nallvnodes; i++)
 		vn_free(allvnodes[i]);
-	free(allvnodes);
+	sim_free(allvnodes);
 	allvnodes = NULL;
 	nallvnodes = capallvnodes = 0;
 	rootvnode = NULL;
@@ -298,7 +298,7 @@ dir_lookup(struct vnode *dvp, const char *name)
 static void
 dir_enter(struct vnode *dvp, const char *name, struct vnode *vp)
 {
-	struct dirent_sim *de = calloc(1, sizeof(*de));
+	struct dirent_sim *de = sim_calloc(1, sizeof(*de));
 
 	if (de == NULL)
 		vfs_nomem();
@@ -311,7 +311,7 @@ static void
 dir_remove(struct dirent_sim *de)
 {
 	LIST_REMOVE(de, d_link);
-	free(de);
+	sim_free(de);
 }
 
 static bool
@@ -436,7 +436,7 @@ vn_setsize(struct vnode *vp, int64_t size)
 
 		while (ncap < (size_t)size)
 			ncap *= 2;
-		n = realloc(vp->v_data, ncap);
+		n = sim_realloc(vp->v_data, ncap);
 		if (n == NULL)
 			vfs_nomem();
 		vp->v_data = n;

@@ -189,7 +189,7 @@ struct thing {
 static struct thing *
 thing_new(void)
 {
-	struct thing *t = calloc(1, sizeof(*t));
+	struct thing *t = sim_calloc(1, sizeof(*t));
 
 	sim_obj_init(&t->t_obj, "thing");
 	return (t);
@@ -225,7 +225,7 @@ body_quarantine(void *arg)
 	t = thing_new();
 	SIM_KASAN_ACCESS(&t->t_obj, "body_quarantine");
 	CHECK(t->t_obj.so_freed_by == NULL, 1);
-	free(t);
+	sim_free(t);
 }
 
 Test(sim_kasan, quarantine_bounded_and_recorded)

@@ -569,8 +569,9 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 		}
 	}
 	for (i = 0; i < nms; i++) {
-		qsort(ms[i].seeds, (size_t)ms[i].nseeds, sizeof(uint64_t),
-		    cmp_u64);
+		if (ms[i].nseeds > 0)
+			qsort(ms[i].seeds, (size_t)ms[i].nseeds,
+			    sizeof(uint64_t), cmp_u64);
 		if (ms[i].nseeds > EXPLORE_MAXSEEDS)
 			ms[i].nseeds = EXPLORE_MAXSEEDS;
 	}
@@ -582,7 +583,8 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 		nfail = 1;
 		exhausted = false;
 	}
-	qsort(ms, (size_t)nms, sizeof(*ms), cmp_msig);
+	if (nms > 0) /* qsort(NULL, 0, ...) is undefined */
+		qsort(ms, (size_t)nms, sizeof(*ms), cmp_msig);
 	/* Gather the recorded runs into --db, in signature order. */
 	for (i = 0; i < nms; i++) {
 		char in[4200];

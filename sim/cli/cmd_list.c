@@ -7,26 +7,25 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <lauxlib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "lhost.h"
 #include "simrun.h"
 
-void sim_lua_register(lua_State *L);
-
-/* Loads a scenario without running it: name and kernel for `list`. */
+/*
+ * Loads a scenario without running it, exactly as `evsim run` loads it
+ * (sim_run_peek(): require, math.random, sim.sysctl at file level work):
+ * name and kernel for `list`.  The instruction budget keeps a file-level
+ * endless loop from hanging the listing.
+ */
 static int
 peek(const char *path, char *name, size_t nlen, char *kernel, size_t klen,
     char *err, size_t errlen)
 {
-	struct lhost_config lc;
-	struct lhost *h;
-	lua_State *L;
+	struct sim_run_opts o;
 	char *src;
 	size_t len;
 	int error;
@@ -36,29 +35,14 @@ peek(const char *path, char *name, size_t nlen, char *kernel, size_t klen,
 		snprintf(err, errlen, "%s", strerror(error));
 		return (error);
 	}
-	memset(&lc, 0, sizeof(lc));
-	lc.instr_budget = 10000000;
-	if (lhost_new(&h, &lc) != 0)
-		sim_oom();
-	L = lhost_lua(h);
-	sim_lua_register(L);
-	error = lhost_load(h, path, src, len, err, errlen);
+	memset(&o, 0, sizeof(o));
+	o.path = path;
+	o.source = src;
+	o.source_len = len;
+	o.quiet = true;
+	o.instr_budget = 10000000;
+	error = sim_run_peek(&o, name, nlen, kernel, klen, err, errlen);
 	free(src);
-	if (error == 0 && !lua_istable(L, -1)) {
-		snprintf(err, errlen, "does not return a table");
-		error = EINVAL;
-	}
-	if (error == 0) {
-		lua_getfield(L, -1, "name");
-		snprintf(name, nlen, "%s",
-		    lua_isstring(L, -1) ? lua_tostring(L, -1) : "(no name)");
-		lua_pop(L, 1);
-		lua_getfield(L, -1, "kernel");
-		snprintf(kernel, klen, "%s",
-		    lua_isstring(L, -1) ? lua_tostring(L, -1) : "freebsd");
-		lua_pop(L, 1);
-	}
-	lhost_free(h);
 	return (error);
 }
 
@@ -92,7 +76,8 @@ list_dir(const char *dir, int *nbad)
 		names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), namecmp);
+	if (n > 0) /* qsort(NULL, 0, ...) is undefined */
+		qsort(names, n, sizeof(*names), namecmp);
 	for (i = 0; i < n; i++) {
 		char path[4096], name[256], kernel[64], err[1024];
 		struct stat sb;

@@ -402,7 +402,7 @@ kqueue_fo_find(int filt)
 struct knote *
 knote_alloc(void)
 {
-	struct knote *kn = calloc(1, sizeof(*kn));
+	struct knote *kn = sim_calloc(1, sizeof(*kn));
 
 	if (kn == NULL)
 		abort();
@@ -549,7 +549,7 @@ kern_kqueue_alloc(struct thread *td, struct filedesc *fdp, int *fdip,
 	} else
 		*fpp = falloc_noinstall("kqueue");
 
-	kq = calloc(1, sizeof(*kq));
+	kq = sim_calloc(1, sizeof(*kq));
 	if (kq == NULL)
 		abort();
 	kqueue_init(kq, cponfork);
@@ -1039,7 +1039,7 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			    && !KQ_REV(rev_fork_close_race)) {
 				error = EBADF;
 			} else if (kq->kq_knlistsize < size) {
-				list = realloc(kq->kq_knlist,
+				list = sim_realloc(kq->kq_knlist,
 				    (size_t)size * sizeof(*list));
 				if (list == NULL)
 					abort();
@@ -1058,7 +1058,8 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			if (!waitok
 			    && SIM_FAIL_POINT(SIM_FP_KQUEUE_EXPAND_MALLOC))
 				return (ENOMEM);
-			tmp_knhash = calloc(KN_HASHSIZE, sizeof(*tmp_knhash));
+			tmp_knhash
+			    = sim_calloc(KN_HASHSIZE, sizeof(*tmp_knhash));
 			if (tmp_knhash == NULL)
 				abort();
 			for (i = 0; i < KN_HASHSIZE; i++)
@@ -1077,7 +1078,7 @@ kqueue_expand(struct kqueue *kq, const struct filterops *fops, uintptr_t ident,
 			KQ_UNLOCK(kq);
 		}
 	}
-	free(to_free);
+	sim_free(to_free);
 
 	KQ_NOTOWNED(kq);
 	return (error);

@@ -187,12 +187,8 @@ seed_runinit(void)
 		return;
 	memset(&seed, 0, sizeof(seed));
 	seed.gen = sched_generation();
-	while (kn_quarantine != NULL) {
-		struct knote *kn = kn_quarantine;
-
-		kn_quarantine = kn->kn_quarantine;
-		free(kn);
-	}
+	/* The quarantined knotes went with the last run's heap. */
+	kn_quarantine = NULL;
 	mtx_init(&Giant, "Giant", NULL, MTX_DEF | MTX_RECURSE);
 	seed.hz = (int)sim_tunable("kern.hz");
 	seed.tick = 1000000 / seed.hz;
@@ -641,7 +637,7 @@ filt_timerattach(struct knote *kn)
 
 	KN_SET_FLAGS(kn, kn->kn_flags | EV_CLEAR); /* automatically set */
 	malloc_waitok(); /* MALLOC(calloutp, ..., M_WAITOK) */
-	calloutp = calloc(1, sizeof(*calloutp));
+	calloutp = sim_calloc(1, sizeof(*calloutp));
 	if (calloutp == NULL)
 		sim_oom();
 	/* XXX: callout_init(calloutp, 0): softclock takes Giant, see top. */
@@ -660,7 +656,7 @@ filt_timerdetach(struct knote *kn)
 
 	calloutp = (struct callout *)kn->kn_hook;
 	callout_stop(calloutp);
-	free(calloutp);
+	sim_free(calloutp);
 	kn->kn_hook = NULL;
 	kq_ncallouts--;
 }
@@ -1107,7 +1103,7 @@ kqueue(struct thread *td, int *ret_fd)
 		goto done2;
 	/* An extra reference on 'fp' has been held for us by falloc(). */
 	malloc_waitok(); /* malloc(M_KQUEUE, M_WAITOK | M_ZERO) */
-	kq = calloc(1, sizeof(*kq));
+	kq = sim_calloc(1, sizeof(*kq));
 	if (kq == NULL)
 		sim_oom();
 	TAILQ_INIT(&kq->kq_head);
@@ -1562,7 +1558,7 @@ kqueue_close(struct file *fp, struct thread *td)
 	}
 	FILEDESC_UNLOCK(fdp);
 	sim_trace_freed(__func__, &kq->kq_obj);
-	free(kq);
+	sim_free(kq);
 	fp->f_data = NULL;
 
 	return (0);
@@ -1640,7 +1636,8 @@ knote_attach(struct knote *kn, struct filedesc *fdp)
 		if (fdp->fd_knhashmask == 0) {
 			FILEDESC_UNLOCK(fdp);
 			malloc_waitok(); /* hashinit(M_WAITOK) */
-			tmp_knhash = calloc(KN_HASHSIZE, sizeof(*tmp_knhash));
+			tmp_knhash
+			    = sim_calloc(KN_HASHSIZE, sizeof(*tmp_knhash));
 			if (tmp_knhash == NULL)
 				sim_oom();
 			tmp_knhashmask = KN_HASHSIZE - 1;
@@ -1649,7 +1646,7 @@ knote_attach(struct knote *kn, struct filedesc *fdp)
 				fdp->fd_knhash = tmp_knhash;
 				fdp->fd_knhashmask = tmp_knhashmask;
 			} else {
-				free(tmp_knhash);
+				sim_free(tmp_knhash);
 			}
 		}
 		list = &fdp->fd_knhash[KN_HASH(kn->kn_id, fdp->fd_knhashmask)];
@@ -1662,18 +1659,18 @@ knote_attach(struct knote *kn, struct filedesc *fdp)
 			size += KQEXTENT;
 		FILEDESC_UNLOCK(fdp);
 		malloc_waitok(); /* MALLOC(list, ..., M_WAITOK) */
-		list = calloc((size_t)size, sizeof(*list));
+		list = sim_calloc((size_t)size, sizeof(*list));
 		if (list == NULL)
 			sim_oom();
 		FILEDESC_LOCK(fdp);
 		if ((uint64_t)fdp->fd_knlistsize > kn->kn_id) {
-			free(list);
+			sim_free(list);
 			goto bigenough;
 		}
 		if (fdp->fd_knlist != NULL) {
 			memcpy(list, fdp->fd_knlist,
 			    (size_t)fdp->fd_knlistsize * sizeof(*list));
-			free(fdp->fd_knlist);
+			sim_free(fdp->fd_knlist);
 		}
 		fdp->fd_knlistsize = size;
 		fdp->fd_knlist = list;
@@ -1752,7 +1749,7 @@ knote_alloc(bool waitok)
 
 	if (waitok)
 		malloc_waitok();
-	kn = calloc(1, sizeof(*kn));
+	kn = sim_calloc(1, sizeof(*kn));
 	if (kn == NULL)
 		sim_oom();
 	return (kn);

@@ -491,7 +491,7 @@ filt_timerattach(struct knote *kn)
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_CLEAR); /* automatically */
 	/* In flux and not yet visible: the kernel writes it unlocked. */
 	KN_SET_STATUS(kn, kn->kn_status & ~KN_DETACHED); /* no knlist_add */
-	kn->kn_ptr.p_v = kc = calloc(1, sizeof(*kc));
+	kn->kn_ptr.p_v = kc = sim_calloc(1, sizeof(*kc));
 	if (kc == NULL)
 		abort();
 	kc->kn = kn;
@@ -521,7 +521,7 @@ filt_timercopy(struct knote *kn, struct proc *p1)
 	/* kn is the copy, not yet visible: the kernel writes it unlocked. */
 	KN_SET_STATUS(kn, kn->kn_status & ~KN_DETACHED);
 	kc_src = kn->kn_ptr.p_v;
-	kn->kn_ptr.p_v = kc = calloc(1, sizeof(*kc));
+	kn->kn_ptr.p_v = kc = sim_calloc(1, sizeof(*kc));
 	if (kc == NULL)
 		abort();
 	kc->kn = kn;

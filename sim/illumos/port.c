@@ -212,7 +212,7 @@ port_create(struct thread *td, int *ret_fd)
 		> port_tunable(PORT_TUNABLE_MAX_PORTS, PORT_DEFAULT_PORTS)
 	    || SIM_FAIL_POINT(SIM_FP_PORT_CREATE_MAX_PORT_IDS)) {
 		mtx_unlock(&port_control.pc_mutex);
-		free(pp);
+		sim_free(pp);
 		return (EAGAIN);
 	}
 	pp->port_max_events = (uint_t)port_tunable(
@@ -226,9 +226,9 @@ port_create(struct thread *td, int *ret_fd)
 	if (error != 0) {
 		mtx_unlock(&port_control.pc_mutex);
 		sim_trace_freed(__func__, &pp->port_obj);
-		free(pp->port_queue.portq_pcp);
-		free(pp->port_queue.portq_scache);
-		free(pp);
+		sim_free(pp->port_queue.portq_pcp);
+		sim_free(pp->port_queue.portq_scache);
+		sim_free(pp);
 		return (EMFILE);
 	}
 	pp->port_fp = fp;
@@ -396,6 +396,11 @@ port_source_snapshot(port_queue_t *portq, struct port_srcsnap *ss, bool take)
 
 	ss->n = 0;
 	mtx_lock(&portq->portq_source_mutex);
+	if (portq->portq_scache == NULL) {
+		/* The last close took the table already. */
+		mtx_unlock(&portq->portq_source_mutex);
+		return;
+	}
 	for (source = 0; source < PORT_SCACHE_SIZE; source++) {
 		for (ps = portq->portq_scache[source]; ps != NULL;
 		     ps = ps_next) {
@@ -414,10 +419,10 @@ port_source_snapshot(port_queue_t *portq, struct port_srcsnap *ss, bool take)
 			for (ps = portq->portq_scache[source]; ps != NULL;
 			     ps = ps_next) {
 				ps_next = ps->portsrc_next;
-				free(ps);
+				sim_free(ps);
 			}
 		}
-		free(portq->portq_scache);
+		sim_free(portq->portq_scache);
 		portq->portq_scache = NULL;
 	}
 	mtx_unlock(&portq->portq_source_mutex);
@@ -481,8 +486,8 @@ port_close(port_t *pp, int count)
 
 	if (portq->portq_pcp != NULL) {
 		mtx_destroy(&portq->portq_pcp->pc_lock);
-		free(portq->portq_pcp->pc_hash);
-		free(portq->portq_pcp);
+		sim_free(portq->portq_pcp->pc_hash);
+		sim_free(portq->portq_pcp);
 		portq->portq_pcp = NULL;
 	}
 	port_close_events(portq);
@@ -704,7 +709,13 @@ port_exit_cleanup(void)
 	fps = port_zalloc(sizeof(*fps) * (size_t)n);
 	n = 0;
 	LIST_FOREACH(pp, &port_control.pc_ports, port_link) {
-		if (pp->port_queue.portq_flags & PORTQ_CLOSE)
+		/*
+		 * A port whose last reference is gone is in port_fo_close()
+		 * in another thread, which frees it: holding it again would
+		 * bring a dying file back (and free it twice).
+		 */
+		if ((pp->port_queue.portq_flags & PORTQ_CLOSE)
+		    || pp->port_fp->f_count == 0)
 			continue;
 		fhold(pp->port_fp);
 		fps[n++] = pp->port_fp;
@@ -713,7 +724,7 @@ port_exit_cleanup(void)
 		port_close(fps[i]->f_data, 2);
 	for (i = 0; i < n; i++)
 		(void)fdrop(fps[i], curthread);
-	free(fps);
+	sim_free(fps);
 }
 
 /* The sim_kops hooks of the illumos model. */
@@ -777,7 +788,7 @@ illumos_proc_init(struct proc *p)
 static void
 illumos_proc_fini(struct proc *p)
 {
-	free(p->p_kdata);
+	sim_free(p->p_kdata);
 	p->p_kdata = NULL;
 }
 

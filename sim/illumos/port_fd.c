@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "fd.h"
+#include "kernel.h"
 #include "pipe.h"
 #include "port_impl.h"
 #include "proc.h"
@@ -201,7 +202,7 @@ port_cache_grow_hashtbl(port_fdcache_t *pcp)
 			port_cache_insert_fd(pcp, pdp);
 		}
 	}
-	free(oldtbl);
+	sim_free(oldtbl);
 }
 
 /* Models port_cache_insert_fd() in uts/common/fs/portfs/port_fd.c. */
@@ -241,7 +242,7 @@ port_pcache_remove_fd(port_fdcache_t *pcp, portfd_t *pfd)
 	sim_trace_str(__func__, &pfd->pfd_obj, "assoc",
 	    pfd->pfd_state != NULL ? pfd->pfd_state : "", "");
 	sim_trace_freed(__func__, &pfd->pfd_obj);
-	free(pfd);
+	sim_free(pfd);
 }
 
 /* Models addfd_port() in uts/common/os/fio.c: the per-fd close list. */
@@ -425,7 +426,7 @@ port_associate_fd(port_t *pp, int source, uintptr_t object, int events,
 		error = port_alloc_event_local(
 		    pp, source, PORT_ALLOC_CACHED, &pdp->pd_portev);
 		if (error) {
-			free(pfd);
+			sim_free(pfd);
 			fdrop(fp, curthread);
 			mtx_unlock(&pcp->pc_lock);
 			return (error);
@@ -678,7 +679,7 @@ port_close_sourcefd(void *arg, int port, int pid, int lastclose)
 	if (lastclose) {
 		/* Models port_pcache_destroy(). */
 		mtx_destroy(&pcp->pc_lock);
-		free(pcp->pc_hash);
-		free(pcp);
+		sim_free(pcp->pc_hash);
+		sim_free(pcp);
 	}
 }

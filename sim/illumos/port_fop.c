@@ -107,7 +107,7 @@ port_pcache_remove_fop(portfop_cache_t *pfcp, portfop_t *pfp)
 	TAILQ_REMOVE(&pvp->pvp_pfoplist, pfp, pfop_node);
 	if (--pvp->pvp_cnt == 0) {
 		pfp->pfop_vp->v_kdata = NULL;
-		free(pvp);
+		sim_free(pvp);
 	}
 	LIST_REMOVE(pfp, pfop_hashlink);
 	pfcp->pfc_objcount--;
@@ -118,9 +118,9 @@ port_pcache_remove_fop(portfop_cache_t *pfcp, portfop_t *pfp)
 	if (pfp->pfop_dvp != NULL)
 		vrele(pfp->pfop_dvp);
 	sim_trace_freed(__func__, &pfp->pfop_obj);
-	free(pfp->pfop_name);
-	free(pfp->pfop_cname);
-	free(pfp);
+	sim_free(pfp->pfop_name);
+	sim_free(pfp->pfop_cname);
+	sim_free(pfp);
 }
 
 /*
@@ -218,16 +218,16 @@ port_associate_fop(port_t *pp, int source, const char *path,
 		sim_obj_label(&pfp->pfop_obj, "\"%s\" of pid %d on %s", path,
 		    curproc->p_pid, pp->port_obj.so_name);
 		pfp->pfop_pid = curproc->p_pid;
-		pfp->pfop_cname = strdup(path);
+		pfp->pfop_cname = sim_strdup(path);
 		/* lookupname()'s dvp and last component. */
 		if (namei_parent(path, &dvp, cname, sizeof(cname)) == 0) {
 			pfp->pfop_dvp = dvp;
-			pfp->pfop_name = strdup(cname);
+			pfp->pfop_name = sim_strdup(cname);
 		}
 		pfp->pfop_vp = vp;
 		pfp->pfop_pev = pkevp;
 		pfp->pfop_pp = pp;
-		pkevp->portkev_objname = strdup(path);
+		pkevp->portkev_objname = sim_strdup(path);
 		port_init_event(pkevp, 0, u, port_fop_callback, pfp);
 		LIST_INSERT_HEAD(&pfcp->pfc_list, pfp, pfop_hashlink);
 		pfcp->pfc_objcount++;
@@ -376,7 +376,8 @@ port_fop_vnode_event(
 				PORT_SOURCE_FILE, PORT_ALLOC_DEFAULT, &xev)
 			    == 0) {
 				xev->portkev_pid = pfp->pfop_pid;
-				xev->portkev_objname = strdup(pfp->pfop_cname);
+				xev->portkev_objname
+				    = sim_strdup(pfp->pfop_cname);
 				port_init_event(xev, 0, &pkevp->portkev_user,
 				    port_fop_excep_callback, NULL);
 				PORTKEV_SET_EVENTS(xev, events);
@@ -423,7 +424,7 @@ port_close_fop(void *arg, int port, int pid, int lastclose)
 	}
 	if (lastclose) {
 		pp->port_fopcache = NULL;
-		free(pfcp);
+		sim_free(pfcp);
 	}
 	mtx_unlock(portfop_mutex());
 }

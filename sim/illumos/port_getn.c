@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "port_impl.h"
 #include "proc.h"
 
@@ -26,7 +27,7 @@ void
 port_event_free(port_event_t *ev)
 {
 	port_user_free(&ev->portev_user);
-	free(ev->portev_objname);
+	sim_free(ev->portev_objname);
 	ev->portev_objname = NULL;
 }
 
@@ -122,7 +123,7 @@ port_dequeue_thread(port_t *pp, port_queue_t *portq, portget_t *pgetp)
 	port_user_free(&pgetp->portget_alert.portal_user);
 	cv_destroy(&pgetp->portget_cv);
 	sim_trace_freed(__func__, &pgetp->portget_obj);
-	free(pgetp);
+	sim_free(pgetp);
 }
 
 /* Whether close(2) marked the calling thread's port fd stale. */
@@ -263,7 +264,7 @@ port_copy_event(
 	port_user_copy(&puevp->portev_user, &pkevp->portkev_user);
 	puevp->portev_events = pkevp->portkev_events;
 	if (pkevp->portkev_objname != NULL)
-		puevp->portev_objname = strdup(pkevp->portkev_objname);
+		puevp->portev_objname = sim_strdup(pkevp->portkev_objname);
 
 	TAILQ_REMOVE(list, pkevp, portkev_node);
 
@@ -477,7 +478,7 @@ portnowait:
 			mtx_unlock(&portq->portq_mutex);
 			for (i = 0; i < nevents; i++)
 				port_event_free(&kevp[i]);
-			free(kevp);
+			sim_free(kevp);
 			*nget = 0;
 			return (EBADFD);
 		}
@@ -497,7 +498,7 @@ portnowait:
 	/* copyout */
 	if (nevents)
 		memcpy(uevp, kevp, sizeof(*kevp) * nevents);
-	free(kevp);
+	sim_free(kevp);
 
 	if (nevents == 0 && error == 0 && pgt->pgt_loop == 0 && blocking != 0) {
 		/* Nothing for us: the caller loops waiting for new events. */

@@ -59,7 +59,7 @@ port_user_copy(struct port_user *dst, const struct port_user *src)
 {
 	*dst = *src;
 	if (src->pu_type == PU_STR) {
-		dst->pu_str = strdup(src->pu_str);
+		dst->pu_str = sim_strdup(src->pu_str);
 		if (dst->pu_str == NULL) {
 			fprintf(stderr, "evsim: out of memory\n");
 			abort();
@@ -71,7 +71,7 @@ void
 port_user_free(struct port_user *u)
 {
 	if (u->pu_type == PU_STR)
-		free(u->pu_str);
+		sim_free(u->pu_str);
 	memset(u, 0, sizeof(*u));
 	u->pu_type = PU_NIL;
 }
@@ -244,7 +244,7 @@ port_alloc_event_local(
 	pp->port_nkev_transit++;
 	mtx_unlock(&pp->port_queue.portq_mutex);
 
-	pkevp = calloc(1, sizeof(*pkevp));
+	pkevp = sim_calloc(1, sizeof(*pkevp));
 	if (pkevp == NULL) {
 		fprintf(stderr, "evsim: out of memory\n");
 		abort();
@@ -401,7 +401,7 @@ port_free_event_local(port_kevent_t *pkevp, int counter)
 	PORTKEV_SET_FLAGS(pkevp, 0);
 	pkevp->portkev_port = NULL;
 	port_user_free(&pkevp->portkev_user);
-	free(pkevp->portkev_objname);
+	sim_free(pkevp->portkev_objname);
 	sim_trace_freed(__func__, &pkevp->portkev_obj);
 	mtx_destroy(&pkevp->portkev_lock);
 	sim_quarantine(pkevp, &pkevp->portkev_obj, __func__);
@@ -512,7 +512,7 @@ port_dissociate_ksource(port_t *pp, int source, port_source_t *ps)
 			ps->portsrc_prev->portsrc_next = ps->portsrc_next;
 		if (ps->portsrc_next != NULL)
 			ps->portsrc_next->portsrc_prev = ps->portsrc_prev;
-		free(ps);
+		sim_free(ps);
 	}
 	mtx_unlock(&portq->portq_source_mutex);
 	return (0);
@@ -574,7 +574,7 @@ port_close_events(port_queue_t *portq)
 void *
 port_zalloc(size_t size)
 {
-	void *p = calloc(1, size);
+	void *p = sim_calloc(1, size);
 
 	if (p == NULL) {
 		fprintf(stderr, "evsim: out of memory\n");

@@ -238,7 +238,7 @@ timer_free(struct proc *p, port_itimer_t *it)
 	port_user_free(&it->it_user);
 	sim_trace_freed(__func__, &it->it_obj);
 	mtx_destroy(&it->it_mutex);
-	free(it);
+	sim_free(it);
 }
 
 /* Models timer_delete() in uts/common/os/timer.c.  EINVAL for a bad id. */

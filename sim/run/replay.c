@@ -44,14 +44,15 @@ expect_line(void *arg, uint64_t seq, const char *line)
 			lua_pop(L, 1);
 			fflush(rp->snapshot_out);
 			rp->stopped = true;
-			sched_fail(SCHED_ERROR, NULL,
+			/* Also while the run boots (no thread runs yet). */
+			sched_fail_soon(SCHED_ERROR,
 			    "stopped after transition %" PRIu64, seq);
 		}
 		return;
 	}
 	rp->bad_seq = seq;
 	snprintf(rp->actual, sizeof(rp->actual), "%s", line);
-	sched_fail(SCHED_DIVERGED, NULL,
+	sched_fail_soon(SCHED_DIVERGED,
 	    "replay: transition %" PRIu64 " differs from the recording", seq);
 }
 

@@ -584,7 +584,34 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	run.begun = false;
 	sim_syscall_fini();
 	run_free_invariants();
+	/* Whatever the run left behind (its threads stopped anywhere). */
+	sim_mem_release();
 	return (error);
+}
+
+int
+sim_run_peek(const struct sim_run_opts *o, char *name, size_t namelen,
+    char *kernel, size_t kernellen, char *err, size_t errlen)
+{
+	struct scenario scn;
+	lua_State *L;
+	char dir[4096];
+	int error;
+
+	L = run_lua_new(o, dir, sizeof(dir));
+	error = lhost_load(
+	    run.lh, o->path, o->source, o->source_len, err, errlen);
+	if (error == 0)
+		error = scenario_parse(
+		    L, lua_gettop(L), o->path, o->kernel, &scn, err, errlen);
+	if (error == 0) {
+		snprintf(name, namelen, "%s", scn.sc_name);
+		snprintf(kernel, kernellen, "%s", scn.sc_rev->rev_name);
+	}
+	lhost_free(run.lh);
+	run.lh = NULL;
+	sim_mem_release();
+	return (error != 0 ? EINVAL : 0);
 }
 
 enum sched_status
@@ -623,5 +650,6 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 	trace_close(t);
 	lhost_free(run.lh);
 	run.lh = NULL;
+	sim_mem_release();
 	return (st);
 }

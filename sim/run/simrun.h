@@ -86,6 +86,16 @@ int sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
     size_t errlen);
 
 /*
+ * Loads the scenario of o (path, source, kernel override) exactly as
+ * sim_run() does -- the same sandbox, require() paths, seeded math.random
+ * and booted kernel for sim.sysctl -- and reads its table, without running
+ * it: *name and *kernel (the revision's name) are set.  Returns 0, or
+ * EINVAL with err set as sim_run().  Nothing of the load is kept.
+ */
+int sim_run_peek(const struct sim_run_opts *o, char *name, size_t namelen,
+    char *kernel, size_t kernellen, char *err, size_t errlen);
+
+/*
  * Boots a kernel without Lua scenario and runs fn(arg) as pid 1's main
  * thread (unit tests).  Returns the final status.
  */

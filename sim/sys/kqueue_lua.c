@@ -23,6 +23,7 @@
 #include "event.h"
 #include "eventvar.h"
 #include "fd.h"
+#include "kernel.h"
 #include "proc.h"
 #include "sim.h"
 #include "sysent.h"
@@ -462,7 +463,7 @@ kevent_copyout(void *arg, struct kevent *kevp, int count)
 	KASSERT(count <= KQ_NEVENTS, ("count (%d) > KQ_NEVENTS", count));
 	if (a->nevents + count > a->eventcap) {
 		a->eventcap = (a->nevents + count) * 2;
-		a->events = realloc(
+		a->events = sim_realloc(
 		    a->events, sizeof(*a->events) * (size_t)a->eventcap);
 		if (a->events == NULL)
 			abort();
@@ -588,7 +589,7 @@ l_kevent(lua_State *L)
 		    &n);
 	kqueue_ast(td);
 	if (e != 0) {
-		free(a.events);
+		sim_free(a.events);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
 	evjson = kevents_json(L, a.events, a.nevents);
@@ -597,7 +598,7 @@ l_kevent(lua_State *L)
 		kevent_to_lua(L, &a.events[i]);
 		lua_rawseti(L, -2, i + 1);
 	}
-	free(a.events);
+	sim_free(a.events);
 	return (sim_syscall_return(
 	    L, &sc, 0, 1, "{s:i, s:o}", "retval", n, "eventlist", evjson));
 }

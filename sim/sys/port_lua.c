@@ -448,8 +448,8 @@ l_port_sendn(lua_State *L)
 	for (i = 0; i < n; i++) {
 		lua_rawgeti(L, 1, i + 1);
 		if (!lua_isinteger(L, -1)) {
-			free(ports);
-			free(errors);
+			sim_free(ports);
+			sim_free(errors);
 			return (luaL_error(L,
 			    "sys.port_sendn: ports[%d] is not an integer",
 			    (int)i + 1));
@@ -480,8 +480,8 @@ l_port_sendn(lua_State *L)
 		} while (e == 0 && off < n);
 	}
 	if (e != 0) {
-		free(ports);
-		free(errors);
+		sim_free(ports);
+		sim_free(errors);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
 	if (sysjson_on()) {
@@ -500,8 +500,8 @@ l_port_sendn(lua_State *L)
 			lua_pushboolean(L, 0);
 		lua_rawseti(L, -2, i + 1);
 	}
-	free(ports);
-	free(errors);
+	sim_free(ports);
+	sim_free(errors);
 	return (sim_syscall_return(L, &sc, 0, 2, "{s:i, s:o}", "retval",
 	    (int)total, "errors", jerrors));
 }
@@ -624,13 +624,13 @@ l_port_getn(lua_State *L)
 	} while (nget == 0 && e == 0 && pgt.pgt_loop);
 	e = portfs_leave(curthread, pp, &pa, e);
 	if (e == 0 && max == 0) {
-		free(evs);
+		sim_free(evs);
 		lua_pushinteger(L, nget);
 		return (sim_syscall_return(L, &sc, 0, 1, "{s:i, s:I}", "retval",
 		    0, "nget", (json_int_t)nget));
 	}
 	if (e != 0 && e != ETIME) {
-		free(evs);
+		sim_free(evs);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
 	jlist = sysjson_on() ? json_array() : NULL;
@@ -642,7 +642,7 @@ l_port_getn(lua_State *L)
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 		port_event_free(&evs[i]);
 	}
-	free(evs);
+	sim_free(evs);
 	if (e == ETIME) {
 		/* libc: -1/ETIME, with *nget events retrieved (P2). */
 		int t = lua_gettop(L);

@@ -195,7 +195,9 @@ write_table(lua_State *L, int idx, bool json, FILE *out, int depth)
 		}
 		keys[nk++] = lua_tostring(L, -1);
 	}
-	qsort(keys, nk, sizeof(*keys), keycmp);
+	/* qsort(NULL, 0, ...) is undefined (C11 7.22.5). */
+	if (nk > 0)
+		qsort(keys, nk, sizeof(*keys), keycmp);
 	if (json) {
 		if (nk == 0) {
 			fputc('[', out);

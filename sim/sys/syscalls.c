@@ -405,7 +405,7 @@ do_fork(lua_State *L, const char *name, int flags, int fnidx)
 	e = sim_syscall_enter(L, &sc, name, SYS_ANY, "{s:o}", "flags",
 	    sysjson_flags(rfork_names, (uint64_t)(unsigned)flags));
 	if (e == 0)
-		e = thread_lua_fork(curthread, flags, fnidx, &pid);
+		e = thread_lua_fork(curthread, L, flags, fnidx, &pid);
 	if (e == 0)
 		thread_label_fn(L, fnidx, fork_tid(pid));
 	lua_pushinteger(L, pid);
@@ -433,10 +433,12 @@ l_thread(lua_State *L)
 	int e, tid = 0;
 
 	luaL_checktype(L, 1, LUA_TFUNCTION);
+	/* thread_lua_create() copies the function and every argument. */
+	luaL_checkstack(L, lua_gettop(L) + 1, "too many arguments");
 	e = sim_syscall_enter(
 	    L, &sc, "thr_new", SYS_ANY, "{s:i}", "nargs", lua_gettop(L) - 1);
 	if (e == 0)
-		e = thread_lua_create(curthread, 1, lua_gettop(L) - 1, &tid);
+		e = thread_lua_create(curthread, L, 1, lua_gettop(L) - 1, &tid);
 	if (e == 0)
 		thread_label_fn(L, 1, tid);
 	lua_pushinteger(L, tid);
@@ -898,7 +900,7 @@ l_read(lua_State *L)
 			e = EBADF;
 		else if (fp->f_ops->fo_read == NULL)
 			e = fp->f_type == DTYPE_KQUEUE ? ENXIO : EINVAL;
-		else if ((buf = malloc(want + 1)) == NULL)
+		else if ((buf = sim_malloc(want + 1)) == NULL)
 			sim_oom();
 		else
 			e = fp->f_ops->fo_read(fp, buf, want, &got, curthread);
@@ -908,7 +910,7 @@ l_read(lua_State *L)
 		lua_pushlstring(L, buf, got);
 	res = e == 0 ? sysjson_str(buf, got < SIM_IODUMP ? got : SIM_IODUMP)
 		     : NULL;
-	free(buf);
+	sim_free(buf);
 	if (res == NULL)
 		return (sim_syscall_return(
 		    L, &sc, e, 1, "{s:I}", "retval", (json_int_t)got));
@@ -1281,7 +1283,8 @@ l_inspect(lua_State *L)
 		return (luaL_error(L,
 		    "sim.inspect: only inside a running "
 		    "scenario thread"));
-	fp = fget_noref(curproc->p_fd, fd);
+	/* An exiting process (fdescfree() done) has no table left. */
+	fp = curproc->p_fd != NULL ? fget_noref(curproc->p_fd, fd) : NULL;
 	if (fp == NULL) {
 		lua_pushnil(L);
 		lua_pushstring(L, "EBADF");

@@ -37,13 +37,16 @@ static void
 tl_init(struct thread *td, void *arg)
 {
 	const struct thread_lua_start *ts = arg;
-	struct thread_lua *tl = calloc(1, sizeof(*tl));
+	struct thread_lua *tl = sim_calloc(1, sizeof(*tl));
 	int i;
 
 	if (tl == NULL)
 		sim_oom();
 	tl->tl_joinref = LUA_NOREF;
 	tl->tl_L = lhost_newthread(lhost_from(ts->L), &tl->tl_lref);
+	/* The caller checked ts->L for nargs + 1 more slots (l_thread). */
+	if (!lua_checkstack(tl->tl_L, ts->nargs + 1))
+		sim_oom();
 	for (i = 0; i <= ts->nargs; i++)
 		lua_pushvalue(ts->L, ts->fnidx + i);
 	lua_xmove(ts->L, tl->tl_L, ts->nargs + 1);
@@ -71,11 +74,16 @@ tl_run(struct thread *td)
 		n = lua_gettop(L);
 		if (n >= 1 && lua_isinteger(L, 1))
 			code = (int)lua_tointeger(L, 1);
+		/* The results may fill the stack: move them, do not copy. */
+		if (!lua_checkstack(L, 2))
+			sched_fail(SCHED_ERROR, NULL,
+			    "too many results (%d) from the function of "
+			    "pid %d tid %d",
+			    n, td->td_proc->p_pid, td->td_tid);
 		lua_createtable(L, n, 0);
-		for (i = 1; i <= n; i++) {
-			lua_pushvalue(L, i);
-			lua_rawseti(L, -2, i);
-		}
+		lua_insert(L, 1);
+		for (i = n; i >= 1; i--)
+			lua_rawseti(L, 1, i);
 		tl->tl_joinref = luaL_ref(L, LUA_REGISTRYINDEX);
 		break;
 	case LHOST_ERROR:
@@ -105,6 +113,9 @@ tl_join(struct thread *td, struct thread *td2)
 		return (0);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, tl2->tl_joinref);
 	n = (int)luaL_len(L, -1);
+	/* XXX: results beyond what the joiner's stack can hold are dropped. */
+	if (!lua_checkstack(L, n + 1))
+		n = 0;
 	for (i = 1; i <= n; i++)
 		lua_rawgeti(L, -1 - (i - 1), i);
 	lua_remove(L, -n - 1);
@@ -128,7 +139,7 @@ tl_exit(struct thread *td)
 static void
 tl_free(struct thread *td)
 {
-	free(td->td_user);
+	sim_free(td->td_user);
 	td->td_user = NULL;
 }
 
@@ -158,17 +169,19 @@ thread_lua_create_init(lua_State *L, int fnidx)
 }
 
 int
-thread_lua_fork(struct thread *td, int flags, int fnidx, int *ret_pid)
+thread_lua_fork(
+    struct thread *td, lua_State *L, int flags, int fnidx, int *ret_pid)
 {
-	struct thread_lua_start ts = { thread_lua_state(td), fnidx, 0 };
+	struct thread_lua_start ts = { L, fnidx, 0 };
 
 	return (fork1(td, flags, &thread_lua_uops, &ts, ret_pid));
 }
 
 int
-thread_lua_create(struct thread *td, int fnidx, int nargs, int *ret_tid)
+thread_lua_create(
+    struct thread *td, lua_State *L, int fnidx, int nargs, int *ret_tid)
 {
-	struct thread_lua_start ts = { thread_lua_state(td), fnidx, nargs };
+	struct thread_lua_start ts = { L, fnidx, nargs };
 
 	return (thread_create(td, &thread_lua_uops, &ts, ret_tid));
 }

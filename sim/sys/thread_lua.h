@@ -19,16 +19,20 @@ lua_State *thread_lua_state(struct thread *td);
 int thread_lua_create_init(lua_State *L, int fnidx);
 
 /*
- * fork1() whose child's main thread runs the Lua function at fnidx of td's
- * Lua stack.  Errors as fork1().
+ * fork1() whose child's main thread runs the Lua function at fnidx of L, the
+ * Lua thread (td's own or a coroutine of it) making the call.  Errors as
+ * fork1().
  */
-int thread_lua_fork(struct thread *td, int flags, int fnidx, int *ret_pid);
+int thread_lua_fork(
+    struct thread *td, lua_State *L, int flags, int fnidx, int *ret_pid);
 
 /*
- * thread_create() of a thread running the Lua function at fnidx of td's
- * Lua stack with the nargs values above it as arguments.  Errors as
+ * thread_create() of a thread running the Lua function at fnidx of L (td's
+ * Lua thread or a coroutine of it) with the nargs values above it as
+ * arguments; L has room for nargs + 1 more values.  Errors as
  * thread_create().
  */
-int thread_lua_create(struct thread *td, int fnidx, int nargs, int *ret_tid);
+int thread_lua_create(
+    struct thread *td, lua_State *L, int fnidx, int nargs, int *ret_tid);
 
 #endif /* SIM_SYS_THREAD_LUA_H */
