@@ -316,7 +316,8 @@ Test(trace_fmt_i64, equals_printf)
 	int64_t p = 1;
 	int i, d;
 
-	for (i = 0; i < 19; i++, p *= 10) {
+	/* 10^0 .. 10^18; the last step does not compute 10^19. */
+	for (i = 0; i < 19; i++, p = i < 19 ? p * 10 : p) {
 		for (d = -1; d <= 1; d++) {
 			int64_t v = p + d;
 
