@@ -57,6 +57,17 @@ def children(pid):
     return res
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of pid so far (0 once it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+    except OSError:
+        return 0.0
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def alive(pid):
     try:
         with open("/proc/%d/stat" % pid) as f:
@@ -89,6 +100,46 @@ class Explore:
             time.sleep(0.05)
         return children(self.p.pid)
 
+    def wait_cpu(self, secs, timeout=30):
+        """Waits until the workers have together spent secs of CPU time
+        (their work, whatever the speed of the build or the load)."""
+        end = time.time() + timeout
+        while time.time() < end and self.p.poll() is None:
+            if sum(cpu_seconds(w) for w in children(self.p.pid)) >= secs:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def wait_failure(self, timeout=30):
+        """Waits until a worker has recorded a failure into its temporary
+        database."""
+        end = time.time() + timeout
+        while time.time() < end and self.p.poll() is None:
+            for d in self.leftovers():
+                try:
+                    if any(f.endswith(".db") for f in
+                           os.listdir(os.path.join(self.tmpdir, d))):
+                        return True
+                except OSError:
+                    pass
+            time.sleep(0.01)
+        return False
+
+    def kill_worker(self, i, sig, timeout=10):
+        """Sends sig to the i-th running worker (by pid), listing them again
+        when one has just gone (a worker restarted after a crash)."""
+        end = time.time() + timeout
+        while time.time() < end:
+            w = sorted(children(self.p.pid))
+            if len(w) > i:
+                try:
+                    os.kill(w[i], sig)
+                    return w[i]
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.01)
+        return None
+
     def finish(self, timeout=120):
         out, err = self.p.communicate(timeout=timeout)
         return self.p.returncode, out, err or ""
@@ -120,7 +171,7 @@ def main():
         x = Explore(ev, tmp, [procs, "--db", db, "--jobs", "2", "--runs",
                               "10000000", "--keep-going"])
         x.wait_workers(2)
-        time.sleep(0.5)
+        x.wait_cpu(0.3)
         x.p.send_signal(signal.SIGINT)
         rc, out, err = x.finish()
         m = re.search(r"explored (\d+) schedules", out)
@@ -143,7 +194,8 @@ def main():
         x = Explore(ev, tmp, [four, "--db", db, "--jobs", "2", "--runs",
                               "10000000", "--keep-going"])
         x.wait_workers(2)
-        time.sleep(1.0)
+        x.wait_failure()
+        x.wait_cpu(0.5)
         x.p.send_signal(signal.SIGTERM)
         rc, out, err = x.finish()
         runs = re.findall(r"evsim replay \S+ --run (\d+)", out)
@@ -164,9 +216,11 @@ def main():
                               "10000000", "--keep-going",
                               "--shrink-attempts", "1000000"])
         x.wait_workers(2)
-        time.sleep(0.3)
+        # Failures to shrink, so that the second signal finds it shrinking.
+        x.wait_failure()
+        x.wait_cpu(0.6)
         x.p.send_signal(signal.SIGINT)
-        time.sleep(0.05)
+        time.sleep(0.03)
         x.p.send_signal(signal.SIGINT)
         rc, out, err = x.finish()
         check(rc in (1, 130) and "interrupted twice" in out
@@ -196,14 +250,22 @@ def main():
 
         # A worker killed by SIGSEGV: crashed, recorded, search goes on.
         db = os.path.join(tmp, "crash.db")
-        n = 3000
+        # Enough schedules that the workers are still busy when signalled
+        # (a fast build finishes 3,000 in well under a second).  Under
+        # AddressSanitizer the worker must die of the signal as a plain
+        # build does, not through ASan's own SIGSEGV report.
+        n = 20000
+        asan = dict(ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "")
+                    + ":handle_segv=0")
         x = Explore(ev, tmp, [lost, "--db", db, "--jobs", "2", "--runs",
-                              str(n), "--keep-going"])
-        workers = x.wait_workers(2)
-        time.sleep(0.3)
+                              str(n), "--keep-going"], env=asan)
+        x.wait_workers(2)
+        x.wait_cpu(0.1)
         # SIGTERM to one worker alone: the parent decides, nothing stops.
-        os.kill(workers[1], signal.SIGTERM)
-        os.kill(workers[0], signal.SIGSEGV)
+        termed = x.kill_worker(1, signal.SIGTERM)
+        segved = x.kill_worker(0, signal.SIGSEGV)
+        check(termed is not None and segved is not None,
+              "SIGTERM and SIGSEGV sent to the two running workers")
         rc, out, err = x.finish()
         con = sqlite3.connect(db)
         crashed = con.execute("SELECT message, args FROM runs "
@@ -228,18 +290,19 @@ def main():
         x = Explore(ev, tmp, [four, "--db", db, "--jobs", "2", "--strategy",
                               "dfs:3", "--keep-going"])
         x.wait_workers(2)
-        time.sleep(0.5)
+        x.wait_cpu(0.3)
         x.p.send_signal(signal.SIGINT)
         rc, out, err = x.finish()
         check(rc in (1, 130) and "dfs:3: space not exhausted" in out
               and "interrupted" in out and x.leftovers() == [],
               "dfs: SIGINT prints the summary (rc %d)" % rc)
         db = os.path.join(tmp, "dfscrash.db")
+        ndfs = 8000
         x = Explore(ev, tmp, [four, "--db", db, "--jobs", "2", "--strategy",
-                              "dfs:1", "--keep-going", "--runs", "2000"])
-        workers = x.wait_workers(2)
-        time.sleep(0.3)
-        os.kill(workers[1], signal.SIGSEGV)
+                              "dfs:1", "--keep-going", "--runs", str(ndfs)])
+        x.wait_workers(2)
+        x.wait_cpu(0.2)
+        segved = x.kill_worker(1, signal.SIGSEGV)
         rc, out, err = x.finish()
         con = sqlite3.connect(db)
         crashed = con.execute("SELECT message FROM runs "
@@ -247,24 +310,24 @@ def main():
         con.close()
         check(rc == 2 and len(crashed) == 1
               and "choice prefix [" in crashed[0][0]
-              and x.leftovers() == [],
+              and x.leftovers() == [] and segved is not None,
               "dfs: a worker killed by SIGSEGV is recorded as crashed with "
               "its choice prefix, exit 2 (rc %d)" % rc)
         m = re.search(r"explored (\d+) schedules", out)
         check(m is not None and "space not exhausted" in out
-              and (int(m.group(1)) == 2000
+              and (int(m.group(1)) == ndfs
                    or "part of the dfs search is not finished" in err),
               "dfs: in the last bound the search goes on after the crash "
-              "(%s of 2000), never claiming the space exhausted"
-              % (m and m.group(1)))
+              "(%s of %d), never claiming the space exhausted"
+              % (m and m.group(1), ndfs))
 
         # --resume: continues where the database says it stopped.
         db = os.path.join(tmp, "resume.db")
-        n = 3000
+        n = 20000
         x = Explore(ev, tmp, [procs, "--db", db, "--jobs", "2", "--runs",
                               str(n), "--keep-going"])
         x.wait_workers(2)
-        time.sleep(0.2)
+        x.wait_cpu(0.2)
         x.p.send_signal(signal.SIGINT)
         rc1, out1, _ = x.finish()
         row1 = explore_row(db)
@@ -308,9 +371,12 @@ def main():
                              + [os.path.join(tmp, "dfsref.db")] + args[3:]
                              + ["--jobs", "2"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
-        x = Explore(ev, tmp, args + ["--jobs", "2"])
-        x.wait_workers(2)
-        time.sleep(1.0)
+        # One worker, interrupted once it has found a failure (in bound 1,
+        # a few percent into the search): the space is not done whatever
+        # the speed.
+        x = Explore(ev, tmp, args + ["--jobs", "1"])
+        x.wait_workers(1)
+        x.wait_failure()
         x.p.send_signal(signal.SIGINT)
         rc1, out1, _ = x.finish()
         row1 = explore_row(db)
@@ -336,8 +402,10 @@ def main():
         # Progress on a terminal: one updating line on standard error.
         db = os.path.join(tmp, "tty.db")
         master, slave = pty.openpty()
+        # A time budget well above the 0.2 s interval of the line, however
+        # fast the schedules run.
         x = Explore(ev, tmp, [four, "--db", db, "--jobs", "1", "--runs",
-                              "300", "--keep-going",
+                              "300000", "--time", "1.5", "--keep-going",
                               "--shrink-attempts", "5"], stderr=slave)
         os.close(slave)
         rc, out, _ = x.finish()
@@ -352,12 +420,13 @@ def main():
             buf += chunk
         os.close(master)
         t = buf.decode("utf-8", "replace")
-        check(rc == 1 and re.search(r"\r\d+/300 schedules, \d+/s, ETA \d+ s,"
-                                    r" \d+ distinct failure", t) is not None
+        check(rc == 1 and re.search(r"\r\d+/300000 schedules, \d+/s, "
+                                    r"ETA \d+ s, \d+ distinct failure",
+                                    t) is not None
               and "\n" not in t.replace("\r\n", "").strip("\r\n"),
               "on a terminal: one updating progress line with done/total, "
               "rate, ETA and distinct failures")
-        check(not re.search(r"\d+/300 schedules", out),
+        check(not re.search(r"\d+/300000 schedules", out),
               "on a terminal: no progress on standard output")
 
         # --shard auto.
