@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "eassert.h"
 #include "fiber.h"
 
 #if !defined(FIBER_UCONTEXT) && !defined(__x86_64__) && !defined(__aarch64__)
@@ -323,6 +324,9 @@ fiber_free(struct fiber *f)
 void
 fiber_switch(struct fiber *from, struct fiber *to)
 {
+	EASSERT(from != to, "fiber: switch from a fiber to itself");
+	EASSERT(to->f_map == NULL || to != fiber_cur,
+	    "fiber: switch to the fiber that is running");
 #ifdef FIBER_ASAN
 	switching_from = from;
 	__sanitizer_start_switch_fiber(

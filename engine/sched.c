@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eassert.h"
 #include "fiber.h"
 #include "sched_var.h"
 #include "trace.h"
@@ -197,6 +198,7 @@ runq_remove(struct sched *s, struct sched_thread *td)
 {
 	if (!td->td_onrunq)
 		return;
+	EASSERT(s->nrunq > 0, "sched: run queue count out of step");
 	TAILQ_REMOVE(&s->runq, td, td_runq);
 	td->td_onrunq = false;
 	s->nrunq--;
@@ -621,6 +623,8 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 		    dfs_default(s, cur, n),
 		    cur != NULL ? cand_index(s, n, cur) : -1, next->td_tid,
 		    next->td_pid);
+	EASSERT(next->td_state == TDS_RUNNABLE,
+	    "sched: picked thread %d, which is not runnable", next->td_tid);
 	record_decision(s, "sched", reporter_tid, next->td_tid,
 	    trace_recording(s->cfg.trace) ? runnable_string(s, n) : NULL, NULL);
 	return (next);
@@ -630,6 +634,8 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 static void
 switch_to(struct sched *s, struct fiber *from, struct sched_thread *td)
 {
+	EASSERT(td->td_state == TDS_RUNNABLE,
+	    "sched: switching to thread %d, which is not runnable", td->td_tid);
 	runq_remove(s, td);
 	s->cur = td;
 	fiber_switch(from, td->td_fiber);

@@ -438,3 +438,12 @@ Test(fiber_impl, names_the_compiled_switch)
 #endif
 	fiber_free(NULL);
 }
+
+/* A switch from a fiber to itself is an engine assertion, not a hang. */
+Test(fiber_switch, to_itself_is_an_engine_assertion, .signal = SIGABRT)
+{
+	struct fiber *host;
+
+	cr_assert_eq(fiber_new_host(&host), 0);
+	fiber_switch(host, host);
+}
