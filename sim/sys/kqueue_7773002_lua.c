@@ -21,20 +21,6 @@
 #include "sysent.h"
 
 static void
-push_set(lua_State *L, const struct sim_flagname *names, uint64_t v)
-{
-	lua_newtable(L);
-	for (; names->name != NULL; names++) {
-		if ((v & names->bit) == names->bit && names->bit != 0) {
-			lua_pushboolean(L, 1);
-			lua_setfield(L, -2, names->name);
-		}
-	}
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_setfield(L, -2, "_value");
-}
-
-static void
 push_knote(lua_State *L, const struct knote *kn)
 {
 	lua_createtable(L, 0, 12);
@@ -42,7 +28,7 @@ push_knote(lua_State *L, const struct knote *kn)
 	lua_setfield(L, -2, "ident");
 	lua_pushinteger(L, kn->kn_filter);
 	lua_setfield(L, -2, "filter");
-	push_set(L, kn_status_names_7773002, (uint64_t)kn->kn_status);
+	sys_push_flagset(L, kn_status_names_7773002, (uint64_t)kn->kn_status);
 	lua_setfield(L, -2, "kn_status");
 	lua_pushinteger(L, kn->kn_flags);
 	lua_setfield(L, -2, "kn_flags");
@@ -121,7 +107,7 @@ kqueue_inspect_7773002(lua_State *L, struct file *fp, int identidx)
 	lua_createtable(L, 0, 5);
 	lua_pushinteger(L, kq->kq_count);
 	lua_setfield(L, -2, "kq_count");
-	push_set(L, kq_state_names_7773002, (uint64_t)kq->kq_state);
+	sys_push_flagset(L, kq_state_names_7773002, (uint64_t)kq->kq_state);
 	lua_setfield(L, -2, "kq_state");
 	lua_pushstring(L, kq->kq_obj.so_name);
 	lua_setfield(L, -2, "name");

@@ -778,20 +778,6 @@ sys_illumos_register(lua_State *L, int t)
 }
 
 static void
-push_flagset(lua_State *L, const struct sim_flagname *names, uint64_t v)
-{
-	lua_newtable(L);
-	for (; names->name != NULL; names++) {
-		if (v & names->bit) {
-			lua_pushboolean(L, 1);
-			lua_setfield(L, -2, names->name);
-		}
-	}
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_setfield(L, -2, "_value");
-}
-
-static void
 push_kev(lua_State *L, const port_kevent_t *pkevp)
 {
 	lua_createtable(L, 0, 6);
@@ -800,7 +786,7 @@ push_kev(lua_State *L, const port_kevent_t *pkevp)
 	    &pkevp->portkev_user);
 	lua_pushinteger(L, pkevp->portkev_pid);
 	lua_setfield(L, -2, "pid");
-	push_flagset(L, portkev_flag_names, (uint64_t)pkevp->portkev_flags);
+	sys_push_flagset(L, portkev_flag_names, (uint64_t)pkevp->portkev_flags);
 	lua_setfield(L, -2, "portkev_flags");
 }
 
@@ -839,7 +825,7 @@ port_inspect(lua_State *L, struct file *fp, int argidx)
 	lua_setfield(L, -2, "port_max_events");
 	lua_pushinteger(L, pp->port_fd);
 	lua_setfield(L, -2, "port_fd");
-	push_flagset(L, portq_flag_names, (uint64_t)portq->portq_flags);
+	sys_push_flagset(L, portq_flag_names, (uint64_t)portq->portq_flags);
 	lua_setfield(L, -2, "portq_flags");
 	if (portq->portq_flags & PORTQ_ALERT) {
 		lua_createtable(L, 0, 3);

@@ -1384,3 +1384,17 @@ sim_lua_register(lua_State *L)
 	name_functions(L, -1, "sim");
 	lua_setglobal(L, "sim");
 }
+
+void
+sys_push_flagset(lua_State *L, const struct sim_flagname *names, uint64_t v)
+{
+	lua_newtable(L);
+	for (; names->name != NULL; names++) {
+		if (names->bit != 0 && (v & names->bit) == names->bit) {
+			lua_pushboolean(L, 1);
+			lua_setfield(L, -2, names->name);
+		}
+	}
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, "_value");
+}

@@ -99,6 +99,14 @@ void sim_sys_register(
  * index t (all kernels' calls are registered; the wrong kernel's calls
  * answer ENOSYS).
  */
+/*
+ * Pushes the flag set v of table names for sim.inspect: {NAME = true, ...}
+ * for every name whose bits are all set, and the raw number as '_value'.
+ */
+struct sim_flagname;
+void sys_push_flagset(
+    lua_State *L, const struct sim_flagname *names, uint64_t v);
+
 void sys_freebsd_register(lua_State *L, int t);
 void sys_illumos_register(lua_State *L, int t);
 
