@@ -133,7 +133,7 @@ FUNCS = {
     "sys.clock_gettime": ["clock"], "sys.clock_settime": ["clock", "ns"],
     "sys.pipe": [], "sys.socketpair": [],
     "sys.open": ["path", "oflags", "mode"], "sys.mkdir": ["path", "mode"],
-    "sys.unlink": ["path"], "sys.rename": ["path", "path"],
+    "sys.unlink": ["path"], "sys.stat": ["path"], "sys.rename": ["path", "path"],
     "sys.link": ["path", "path"], "sys.chmod": ["path", "mode"],
     "sys.truncate": ["path", "len"], "sys.read": ["fd", "len"],
     "sys.write": ["fd", "data"], "sys.shutdown": ["fd", "how"],
