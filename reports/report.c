@@ -1922,6 +1922,8 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 	} else if (sr.n > REPORT_WINDOW) {
 		if (failed) {
 			hi = fail + REPORT_WINDOW / 10;
+			if (hi > send)
+				hi = send;
 			lo = hi - REPORT_WINDOW + 1;
 		} else
 			hi = lo + REPORT_WINDOW - 1;

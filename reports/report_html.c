@@ -40,7 +40,8 @@
 #define MAX_OBJ_DRAWN 150
 #define MAX_FIELDS 24
 #define MAX_SUMMARY 2000
-#define OVERVIEW_BINS 300
+/* Rows of the transition table shown at a time (the script's PAGE). */
+#define TABLE_PAGE 100
 
 /* The horizontal scale shared by both timelines. */
 struct geom {
@@ -246,9 +247,6 @@ static void
 failure_box(const struct report_run *r, FILE *out)
 {
 	const struct report_hdr *h = &r->hdr;
-	char v[32];
-	size_t i;
-	bool any = false;
 
 	if (!failed(r))
 		return;
@@ -266,33 +264,8 @@ failure_box(const struct report_run *r, FILE *out)
 		    t->seq, t->seq, t->func, t->object, t->field, none(t->old),
 		    none(t->new), t->tid);
 	}
-	for (i = 0; i < r->ndec; i++) {
-		const struct report_dec *d = &r->dec[i];
-
-		if (!d->lead)
-			continue;
-		if (!any) {
-			P("<br>decisions that led there (marked "
-			  "<span style=\"color:#e0a100\">┆</span> in the "
-			  "timelines):<ul>");
-			any = true;
-		}
-		if (strcmp(d->kind, "choose") == 0)
-			P("<li>step %d, seq %d, %s: choose %s gave %d of %s"
-			  "</li>",
-			    d->step, d->seq,
-			    report_fmt_ns(d->vtime, v, sizeof(v)), d->label,
-			    d->chosen, d->runnable);
-		else
-			P("<li>step %d, seq %d, %s: thread %d at a scheduling "
-			  "point, %d ran (runnable %s)%r</li>",
-			    d->step, d->seq,
-			    report_fmt_ns(d->vtime, v, sizeof(v)), d->tid,
-			    d->chosen, d->runnable,
-			    d->preempt ? " <strong>preemption</strong>" : "");
-	}
-	if (any)
-		P("</ul>");
+	P("<br><a href=\"#why\">Why it failed</a>: the decisions the "
+	  "failure needs and the transitions that raced.");
 	P("</div>\n");
 }
 
@@ -307,12 +280,12 @@ vmarks(const struct report_run *r, const struct geom *g, FILE *out, double top,
 	for (i = 0; i < r->ndec; i++) {
 		const struct report_dec *d = &r->dec[i];
 
-		if (!d->lead || !report_in_window(r, d->seq))
+		if (!d->decisive || !report_in_window(r, d->seq))
 			continue;
 		x = X(g, d->seq);
 		P("<line class=\"leadline\" x1=\"%f\" y1=\"%f\" x2=\"%f\" "
-		  "y2=\"%f\"><title>decision step %d at seq %d led to the "
-		  "failure</title></line>\n",
+		  "y2=\"%f\"><title>decisive decision, step %d at seq %d"
+		  "</title></line>\n",
 		    x, top, x, bottom, d->step, d->seq);
 	}
 	if (failed(r) && !r->hdr.fail_seq.null
@@ -618,9 +591,9 @@ lane_marks(const struct report_run *r, const struct geom *g, FILE *out,
 			P("<polygon class=\"%r\" points=\"%f,%f %f,%f %f,%f\">"
 			  "<title>step %d at seq %d: %d ran (runnable %s)%r"
 			  "</title></polygon>\n",
-			    d->lead ? "pre" : "dec", x - 3, y, x + 3, y, x,
+			    d->decisive ? "pre" : "dec", x - 3, y, x + 3, y, x,
 			    y + 5, d->step, d->seq, d->chosen, d->runnable,
-			    d->lead ? "; led to the failure" : "");
+			    d->decisive ? "; decisive (see Why)" : "");
 		if (d->preempt && (y = lane_y(r, ys, d->tid)) >= 0)
 			P("<polygon class=\"pre\" points=\"%f,%f %f,%f %f,%f\">"
 			  "<title>step %d at seq %d: %s preempted by %d"
@@ -686,9 +659,12 @@ swimlanes(const struct report_run *r, const struct geom *g, FILE *out)
 	  "(virtual time on the second axis row). Boxes are syscalls "
 	  "(green: success, red: errno, hatched: blocked, yellow: "
 	  "unfinished), the blue bar is when the thread ran, triangles are "
-	  "scheduling decisions (orange: preemption or a decision that led "
-	  "to the failure), diamonds are sim.choose, dots are print "
-	  "output and labels. Hover for details.</p>\n");
+	  "scheduling decisions (orange: preemption), D1, D2, ... the "
+	  "decisive decisions of the Why section, diamonds are "
+	  "sim.choose, dots are print output and labels. Boxes outlined "
+	  "in red made transitions of the backward slice of the failure; "
+	  "the others are dimmed. Hover for details, click for the state "
+	  "of every object there.</p>\n");
 	P("<div class=\"scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
 	  "width=\"%i\" height=\"%f\" viewBox=\"0 0 %i %f\">\n",
 	    LABEL_W + PLOT_W + RIGHT_W, height, LABEL_W + PLOT_W + RIGHT_W,
@@ -1047,12 +1023,17 @@ why(const struct report_run *r, FILE *out)
 				break;
 			}
 			P("<li><a data-seq=\"%d\">seq %d</a> thread %s: "
-			  "<code>%s(%s) = %s%r%s</code></li>\n",
+			  "<code>%s(%s) = %s%r%s</code>%r</li>\n",
 			    s->seq, s->seq,
 			    report_thread_label(r, s->tid, th, sizeof(th)),
 			    s->name, s->args, s->result,
 			    s->errname != NULL ? " " : "",
-			    s->errname != NULL ? s->errname : "");
+			    s->errname != NULL ? s->errname : "",
+			    s->end_seq.null
+				    || (s->result[0] == '\0'
+					&& s->errname == NULL)
+				? " (no result: the run ended during the call)"
+				: "");
 		}
 		P("</ul>\n");
 	}
@@ -1759,8 +1740,23 @@ tables(const struct report_run *r, FILE *out)
 	char v[32], th[96];
 	size_t i, n = 0;
 
-	for (i = tr_from(r, r->lo); i < r->ntr && r->tr[i].seq <= r->hi; i++)
+	size_t first = tr_from(r, r->lo), v0, at;
+	bool fail_in
+	    = !r->hdr.fail_seq.null && report_in_window(r, r->hdr.fail_seq.v);
+
+	for (i = first; i < r->ntr && r->tr[i].seq <= r->hi; i++)
 		n++;
+	/*
+	 * The rows of the script's first view (around the failure) are
+	 * shown; the others start hidden, so that a browser lays out only
+	 * TABLE_PAGE rows of a large window.
+	 */
+	at = tr_from(r, fail_in ? r->hdr.fail_seq.v : r->lo) - first;
+	v0 = at > TABLE_PAGE / 2 ? at - TABLE_PAGE / 2 : 0;
+	if (n > TABLE_PAGE && v0 > n - TABLE_PAGE)
+		v0 = n - TABLE_PAGE;
+	if (n <= TABLE_PAGE)
+		v0 = 0;
 	P("<h2 id=\"transitions\">Transitions</h2>\n<p id=\"filters\">Filter: "
 	  "<input data-col=\"4\" placeholder=\"object\"> "
 	  "<input data-col=\"5\" placeholder=\"field\"> "
@@ -1794,11 +1790,14 @@ tables(const struct report_run *r, FILE *out)
 						    : " class=\"dim\"";
 		else if (report_tr_is_event(t))
 			cls = " class=\"ev\"";
-		P("<tr id=\"tr-%d\"%r data-seq=\"%d\"><td>%d</td><td>%s</td>"
+		P("<tr id=\"tr-%d\"%r data-seq=\"%d\"%r><td>%d</td><td>%s</td>"
 		  "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 		  "<td>%s</td></tr>\n",
-		    t->seq, cls, t->seq, t->seq,
-		    report_fmt_ns(t->vtime, v, sizeof(v)),
+		    t->seq, cls, t->seq,
+		    i - first >= v0 && i - first < v0 + TABLE_PAGE
+			? ""
+			: " style=\"display:none\"",
+		    t->seq, report_fmt_ns(t->vtime, v, sizeof(v)),
 		    report_thread_label(r, t->tid, th, sizeof(th)), t->func,
 		    t->object, t->field, t->old, t->new);
 	}
@@ -1836,8 +1835,8 @@ tables(const struct report_run *r, FILE *out)
 			continue;
 		P("<tr%r><td>%d</td><td>%d</td><td>%s</td><td>%s</td>"
 		  "<td>%d</td><td>%d</td><td>%s</td><td>%s</td></tr>\n",
-		    d->lead ? " class=\"lead\""
-			    : (d->preempt ? " class=\"pre\"" : ""),
+		    d->decisive ? " class=\"lead\""
+				: (d->preempt ? " class=\"pre\"" : ""),
 		    d->step, d->seq, report_fmt_ns(d->vtime, v, sizeof(v)),
 		    d->kind, d->tid, d->chosen, d->runnable, d->label);
 	}

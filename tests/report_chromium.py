@@ -430,6 +430,9 @@ def main():
                 return 1
             time.sleep(0.1)
         if args.why_out:
+            # Wide enough for the lanes (1410 px) beside nothing else.
+            pg.call("Emulation.setDeviceMetricsOverride", width=1480,
+                    height=want_h, deviceScaleFactor=1, mobile=False)
             box = pg.js("(function(){window.scrollTo(0,0);"
                         "var a=document.getElementById('why')"
                         ".getBoundingClientRect(),b=document.querySelector"
@@ -446,6 +449,8 @@ def main():
             with open(args.why_out, "wb") as f:
                 f.write(base64.b64decode(shot["data"]))
             print("kept the Why screenshot as " + args.why_out)
+            pg.call("Emulation.setDeviceMetricsOverride", width=want_w,
+                    height=want_h, deviceScaleFactor=1, mobile=False)
         check_page(pg, problems)
         pg.js("window.scrollTo(0,0)")
         shot = pg.call("Page.captureScreenshot", format="png")
