@@ -1800,7 +1800,7 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 	struct scan_res sr;
 	sqlite3_stmt *st;
 	int64_t smin, smax, send, fail, lo, hi, v;
-	bool failed, opts;
+	bool failed, opts, small;
 	size_t i;
 	int error;
 
@@ -1864,7 +1864,16 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 		ov->nrows = 1;
 		ov->tid[0] = 0;
 	}
-	if (scan_overview(db, r, o->object, &sr) != 0)
+	/*
+	 * A run that fits one window (its header says so) is loaded whole
+	 * and its overview counted from the loaded rows: no second pass.
+	 */
+	small = o->object == NULL && o->from == 0 && o->to == 0
+	    && o->around == 0 && !r->hdr.transitions.null
+	    && r->hdr.transitions.v >= 0
+	    && r->hdr.transitions.v <= REPORT_WINDOW;
+	memset(&sr, 0, sizeof(sr));
+	if (!small && scan_overview(db, r, o->object, &sr) != 0)
 		return (sqlerr(db, db_path, err, errlen));
 	r->ntr_total = sr.n;
 	r->seq_min = smin;
@@ -1961,6 +1970,25 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 	}
 	if ((error = load_rows(db, r, &w, err, errlen)) != 0)
 		return (error);
+	if (small) {
+		size_t b, k = 0;
+
+		r->ntr_total = r->ntr;
+		for (i = 0; i < r->ntr; i++) {
+			b = (size_t)((double)(r->tr[i].seq - ov->lo)
+			    * REPORT_OVERVIEW_BINS / (double)ov->span);
+			if (b >= REPORT_OVERVIEW_BINS)
+				b = REPORT_OVERVIEW_BINS - 1;
+			if (ov->tid[0] != 0 && ov->tid[k] != r->tr[i].tid)
+				for (k = 0; k < ov->nrows; k++)
+					if (ov->tid[k] == r->tr[i].tid)
+						break;
+			if (k < ov->nrows && ++ov->cnt[k][b] > ov->max)
+				ov->max = ov->cnt[k][b];
+			if (k >= ov->nrows)
+				k = 0;
+		}
+	}
 	if (add_missing_threads(r) != 0 || build_objects(r) != 0
 	    || load_labels(db, r) != 0)
 		goto oom;
