@@ -851,7 +851,7 @@ record_crash(const struct xopts *xo, struct trace *t, const struct xcur *c,
     int w, int status, struct xcrash *cr)
 {
 	struct trace_run_info info;
-	char msg[2000], kern[200] = "", err[1200], pre[600] = "";
+	char msg[2000], kern[1000] = "", err[1200], pre[600] = "";
 	const char *base = strrchr(xo->path, '/');
 	uint32_t k;
 	size_t n = 0;
@@ -864,6 +864,13 @@ record_crash(const struct xopts *xo, struct trace *t, const struct xcur *c,
 		    WEXITSTATUS(status));
 	if (xo->kernel != NULL)
 		snprintf(kern, sizeof(kern), " --kernel %s", xo->kernel);
+	/* The fail points and budget the schedule ran with. */
+	for (k = 0; k < (uint32_t)xo->nfps; k++)
+		snprintf(kern + strlen(kern), sizeof(kern) - strlen(kern),
+		    " --failpoint %s", xo->fps[k]);
+	if (xo->fp_budget != 0)
+		snprintf(kern + strlen(kern), sizeof(kern) - strlen(kern),
+		    " --fp-budget %" PRIu64, xo->fp_budget);
 	if (xo->e.kind == EXPLORE_DFS) {
 		for (k = 0; k < c->plen && n < sizeof(pre) - 24; k++)
 			n += (size_t)snprintf(pre + n, sizeof(pre) - n,
