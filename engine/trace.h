@@ -163,7 +163,9 @@ size_t trace_fmt_i64(char *buf, int64_t v);
 struct trace_explore {
 	int64_t id; /* 0 until first saved */
 	const char *path, *source_hash, *kernel, *strategy, *shard, *status;
+	const char *failpoints; /* NAME=SPEC ..., sorted by name; "" none */
 	uint64_t seed_base, runs, next, done, failures, crashes;
+	uint64_t fp_budget; /* 0: the default */
 	bool keep_going;
 };
 

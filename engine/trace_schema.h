@@ -67,6 +67,10 @@
  * the shard (in the shard's own numbering) not yet explored by every
  * worker, for dfs the first part (bound << 32 | slice); status is running,
  * interrupted, stopped (a failure ended it), error or complete.
+ * failpoints are the search's --failpoint settings, NAME=SPEC sorted by
+ * name and separated by spaces ('' for none), fp_budget its --fp-budget (0:
+ * the default); databases made before these two columns get them added
+ * (TRACE_SCHEMA_EXPLORE_ADD_SQL) when opened for writing.
  */
 #define TRACE_SCHEMA_EXPLORE_SQL                                               \
 	"CREATE TABLE IF NOT EXISTS explore("                                  \
@@ -74,7 +78,11 @@
 	"  strategy TEXT, seed_base INTEGER, runs INTEGER, shard TEXT,"        \
 	"  keep_going INTEGER, status TEXT, next INTEGER, done INTEGER,"       \
 	"  failures INTEGER, crashes INTEGER, started_at TEXT,"                \
-	"  updated_at TEXT);"
+	"  updated_at TEXT, failpoints TEXT, fp_budget INTEGER);"
+
+#define TRACE_SCHEMA_EXPLORE_ADD_SQL                                           \
+	"ALTER TABLE explore ADD COLUMN failpoints TEXT;"                      \
+	"ALTER TABLE explore ADD COLUMN fp_budget INTEGER;"
 
 /* Everything a database of this version may hold. */
 #define TRACE_SCHEMA_ALL_SQL TRACE_SCHEMA_SQL TRACE_SCHEMA_EXPLORE_SQL

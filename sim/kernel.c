@@ -317,9 +317,9 @@ static const struct sim_failpoint_info failpoints[SIM_NFP] = {
 	[SIM_FP_KQUEUE_EXPAND_MALLOC] = {
 	    "kqueue_expand:malloc", "kqueue_expand", "malloc", ENOMEM,
 	    SIM_FP_FREEBSD,
-	    "an M_NOWAIT kq_knlist or kq_knhash allocation fails: ENOMEM "
-	    "(only kernel registrations use M_NOWAIT, and theirs never need "
-	    "a new table in the modelled revisions)",
+	    "an M_NOWAIT kq_knlist or kq_knhash allocation fails: ENOMEM; "
+	    "no caller reaches it (knote_fork(), the only M_NOWAIT one, "
+	    "registers into a kqueue whose hash holds the tracking knote)",
 	},
 	[SIM_FP_KNOTE_FORK_KQUEUE_REGISTER] = {
 	    "knote_fork:kqueue_register", "knote_fork", "kqueue_register",
@@ -632,15 +632,17 @@ sim_failpoint_eval(enum sim_fp fp)
 union sim_mhdr {
 	struct {
 		union sim_mhdr *prev, *next;
+		size_t size; /* the caller's part */
 	} l;
 	max_align_t align;
 };
 
-static union sim_mhdr sim_heap = { .l = { &sim_heap, &sim_heap } };
+static union sim_mhdr sim_heap = { .l = { &sim_heap, &sim_heap, 0 } };
 
 static void *
-mhdr_link(union sim_mhdr *h)
+mhdr_link(union sim_mhdr *h, size_t size)
 {
+	h->l.size = size;
 	h->l.prev = &sim_heap;
 	h->l.next = sim_heap.l.next;
 	sim_heap.l.next->l.prev = h;
@@ -663,7 +665,7 @@ sim_malloc(size_t size)
 	if (size > SIZE_MAX - sizeof(*h))
 		return (NULL);
 	h = malloc(sizeof(*h) + size);
-	return (h != NULL ? mhdr_link(h) : NULL);
+	return (h != NULL ? mhdr_link(h, size) : NULL);
 }
 
 void *
@@ -674,7 +676,7 @@ sim_calloc(size_t n, size_t size)
 	if (size != 0 && n > (SIZE_MAX - sizeof(*h)) / size)
 		return (NULL);
 	h = calloc(1, sizeof(*h) + n * size);
-	return (h != NULL ? mhdr_link(h) : NULL);
+	return (h != NULL ? mhdr_link(h, n * size) : NULL);
 }
 
 void *
@@ -690,10 +692,10 @@ sim_realloc(void *ptr, size_t size)
 	mhdr_unlink(h);
 	nh = realloc(h, sizeof(*h) + size);
 	if (nh == NULL) {
-		mhdr_link(h);
+		mhdr_link(h, h->l.size);
 		return (NULL);
 	}
-	return (mhdr_link(nh));
+	return (mhdr_link(nh, size));
 }
 
 char *
@@ -705,6 +707,12 @@ sim_strdup(const char *s)
 	if (d != NULL)
 		memcpy(d, s, n);
 	return (d);
+}
+
+size_t
+sim_malloc_size(const void *ptr)
+{
+	return (ptr != NULL ? ((const union sim_mhdr *)ptr - 1)->l.size : 0);
 }
 
 void

@@ -184,6 +184,12 @@ struct sim_kops {
 	 * NULL otherwise.  See sim_giant_lock().
 	 */
 	struct mtx *(*ko_giant)(void);
+	/*
+	 * The wall clock was stepped (clock_settime of CLOCK_REALTIME);
+	 * may be NULL.  illumos's callout_hrestime() expires the sleeps
+	 * that wait for a wall-clock time there.
+	 */
+	void (*ko_clock_settime)(void);
 	/* Per-process state of the kernel model: create and free. */
 	void (*ko_proc_init)(struct proc *p);
 	void (*ko_proc_fini)(struct proc *p);
@@ -246,6 +252,8 @@ void *sim_calloc(size_t n, size_t size);
 void *sim_realloc(void *ptr, size_t size);
 char *sim_strdup(const char *s);
 void sim_free(void *ptr);
+/* The size asked for the block ptr (from sim_malloc() and friends). */
+size_t sim_malloc_size(const void *ptr);
 
 /* Frees everything sim_malloc() and friends handed out and not freed. */
 void sim_mem_release(void);
@@ -334,8 +342,16 @@ extern unsigned char sim_fp_armed[SIM_NFP];
 /* Evaluates an armed fail point: true if it fires (recorded). */
 bool sim_failpoint_eval(enum sim_fp fp);
 
+/*
+ * Built with -DSIM_FAIL_POINTS_COMPILED_OUT (only to measure what the
+ * checks cost: tests/bench/run.py --baseline), no fail point ever fires.
+ */
+#ifdef SIM_FAIL_POINTS_COMPILED_OUT
+#define SIM_FAIL_POINT(fp) ((void)(fp), false)
+#else
 #define SIM_FAIL_POINT(fp)                                                     \
 	(__builtin_expect(sim_fp_armed[(fp)] != 0, 0) && sim_failpoint_eval(fp))
+#endif
 
 /* Fail point i's description, or NULL past the last one. */
 const struct sim_failpoint_info *sim_failpoint_at(int i);

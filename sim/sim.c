@@ -258,16 +258,36 @@ sim_trace_freed(const char *func, struct sim_obj *obj)
 	obj->so_freed_by = func;
 }
 
-/* The quarantine: a ring of at most SIM_QUARANTINE_MAX allocations. */
+/*
+ * The quarantine: a ring of at most SIM_QUARANTINE_MAX allocations of
+ * 'bytes' in all (the sizes asked for).
+ */
 static struct {
 	void **mem;
-	size_t head, n;
+	size_t head, n, bytes;
 	uint64_t recycled;
 } quarantine;
+
+/* Really frees the oldest object in quarantine. */
+static void
+quarantine_recycle(void)
+{
+	void *old = quarantine.mem[quarantine.head];
+
+	quarantine.bytes -= sim_malloc_size(old);
+	sim_free(old);
+	quarantine.head = (quarantine.head + 1) % SIM_QUARANTINE_MAX;
+	quarantine.n--;
+	if (quarantine.recycled++ == 0 && sched_self() != NULL)
+		sched_trace(
+		    "sim_quarantine", "quarantine", "recycled", "0", "1");
+}
 
 void
 sim_quarantine(void *mem, struct sim_obj *obj, const char *func)
 {
+	size_t size;
+
 	if (mem == NULL)
 		return;
 	if (obj != NULL && obj->so_freed_by == NULL) {
@@ -280,19 +300,15 @@ sim_quarantine(void *mem, struct sim_obj *obj, const char *func)
 		if (quarantine.mem == NULL)
 			sim_oom();
 	}
-	if (quarantine.n < SIM_QUARANTINE_MAX) {
-		quarantine.mem[(quarantine.head + quarantine.n++)
-		    % SIM_QUARANTINE_MAX]
-		    = mem;
-		return;
-	}
-	/* Full: the oldest entry goes back to the host allocator. */
-	sim_free(quarantine.mem[quarantine.head]);
-	quarantine.mem[quarantine.head] = mem;
-	quarantine.head = (quarantine.head + 1) % SIM_QUARANTINE_MAX;
-	if (quarantine.recycled++ == 0 && sched_self() != NULL)
-		sched_trace(
-		    "sim_quarantine", "quarantine", "recycled", "0", "1");
+	size = sim_malloc_size(mem);
+	/* Full: the oldest entries go back to the host allocator. */
+	while (quarantine.n > 0
+	    && (quarantine.n == SIM_QUARANTINE_MAX
+		|| quarantine.bytes + size > SIM_QUARANTINE_MAX_BYTES))
+		quarantine_recycle();
+	quarantine.mem[(quarantine.head + quarantine.n++) % SIM_QUARANTINE_MAX]
+	    = mem;
+	quarantine.bytes += size;
 }
 
 void
@@ -304,6 +320,7 @@ sim_quarantine_drain(void)
 		quarantine.n--;
 	}
 	quarantine.head = 0;
+	quarantine.bytes = 0;
 	quarantine.recycled = 0;
 }
 

@@ -156,15 +156,19 @@ void sim_trace_freed(const char *func, struct sim_obj *obj);
  * descriptor tables, ports, port events; processes and threads stay until
  * the end of the run anyway) are handed to sim_quarantine() instead of
  * free(): their memory, name and the record of their free stay valid while
- * at most SIM_QUARANTINE_MAX objects wait; beyond that the oldest is
- * really freed (the first time in a run, a transition of object
- * 'quarantine' says so).  Where the kernel would dereference a pointer
+ * at most SIM_QUARANTINE_MAX objects of SIM_QUARANTINE_MAX_BYTES in all
+ * wait; beyond either limit the oldest are really freed, only then (the
+ * first time in a run, a transition of object 'quarantine' says so, and
+ * sim_quarantine_recycled() counts them).  A single object larger than the
+ * byte limit waits alone.  The quarantine is emptied at the end of every
+ * run.  Where the kernel would dereference a pointer
  * that may be stale, the model calls SIM_KASAN_ACCESS(obj, func) first: on
  * a freed object the run ends as the panic "use after free of knote#12
  * (freed at seq 811 by knote_free, accessed by knote_fork)".  Each guard
  * names, in a comment, the kernel access it stands for.
  */
 #define SIM_QUARANTINE_MAX 8192
+#define SIM_QUARANTINE_MAX_BYTES (16u << 20)
 
 /*
  * Takes mem (allocated with malloc) instead of free(); obj, when not NULL,

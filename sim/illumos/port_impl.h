@@ -151,6 +151,7 @@ typedef struct portget {
 	struct portget *portget_next;
 	struct portget *portget_prev;
 	struct thread *portget_td; /* sim: for sim.inspect */
+	bool portget_hrestime; /* asleep until a wall-clock time */
 	struct sim_obj portget_obj;
 } portget_t;
 
@@ -365,6 +366,9 @@ typedef struct portfop_cache {
 #define PORT_TIMER_MAX 32 /* timer_max of the simulated system */
 #define IT_PORT 0x01
 
+/* The clock tick: hz = 100, as uts/common/conf/param.c sets it. */
+#define PORT_NSEC_PER_TICK 10000000LL
+
 typedef struct port_itimer {
 	int it_id;
 	int it_flags;
@@ -376,7 +380,8 @@ typedef struct port_itimer {
 	struct port_user it_user;
 	struct callout it_callout;
 	struct mtx it_mutex;
-	int64_t it_value_ns; /* next expiry, CLOCK_MONOTONIC */
+	/* next expiry: CLOCK_MONOTONIC, or CLOCK_REALTIME for a realtime one */
+	int64_t it_value_ns;
 	int64_t it_interval_ns;
 	bool it_armed;
 	struct sim_obj it_obj;
@@ -418,6 +423,7 @@ void port_assoc_trace(const char *func, port_kevent_t *pkevp);
 
 /* port.c */
 port_t *port_from_file(struct file *fp);
+void port_clock_settime(void);
 void port_close(port_t *pp, int count);
 int port_create(struct thread *td, int *ret_fd);
 int port_send(port_t *pp, int source, int events, const struct port_user *u);

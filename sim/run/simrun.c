@@ -476,6 +476,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
 	sc.dfs = o->dfs;
+	sc.fp_budget = o->fp_budget;
 	sc.sigcheck = sim_sigcheck;
 	sc.on_point = run_on_point;
 	if (run.check)

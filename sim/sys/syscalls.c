@@ -733,6 +733,8 @@ l_clock_settime(lua_State *L)
 			sched_trace("kern_clock_settime", "clock#realtime",
 			    "time_ns", o, n);
 			sched_set_realtime(ns);
+			if (sim_kern->k_ops->ko_clock_settime != NULL)
+				sim_kern->k_ops->ko_clock_settime();
 		}
 	}
 	lua_pushboolean(L, 1);
