@@ -272,4 +272,12 @@ bool report_tr_noop(const struct report_tr *t);
 /* The label of the object named 'name', or NULL. */
 const char *report_obj_label(const struct report_run *r, const char *name);
 
+/*
+ * The distinct objects (at most 'max', in order) of the rows of diff 'd'
+ * that only one run has, and that have a label in either run, into names.
+ */
+size_t report_diff_objects(const struct report_run *a,
+    const struct report_run *b, const struct report_diff *d, const char **names,
+    size_t max);
+
 #endif /* REPORTS_REPORT_IMPL_H */

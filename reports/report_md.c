@@ -348,7 +348,8 @@ diff(const struct report_run *a, const struct report_vals *va,
     const struct report_run *b, const struct report_vals *vb, FILE *out)
 {
 	struct report_diff d;
-	size_t i;
+	const char *names[64];
+	size_t i, k, n;
 	int error;
 
 	if ((error = report_diff_align(a, b, &d)) != 0)
@@ -380,6 +381,19 @@ diff(const struct report_run *a, const struct report_vals *va,
 	}
 	if (d.truncated)
 		P("\nThe alignment stops here; `evsim diff` shows the rest.\n");
+	n = report_diff_objects(a, b, &d, names, 64);
+	if (n > 0)
+		P("\nObjects that differ:\n\n");
+	for (k = 0; k < n; k++) {
+		const char *la = report_obj_label(a, names[k]);
+		const char *lb = report_obj_label(b, names[k]);
+
+		if (la != NULL && lb != NULL && strcmp(la, lb) != 0)
+			P("- %s: %s (run %d), %s (run %d)\n", names[k], la,
+			    a->hdr.id, lb, b->hdr.id);
+		else
+			P("- %s: %s\n", names[k], la != NULL ? la : lb);
+	}
 	P("\n");
 	free(d.pair);
 	return (0);

@@ -410,6 +410,29 @@ output(const struct report_run *r, FILE *out, size_t w)
 	}
 }
 
+/* The labels of the objects of the rows only one run has. */
+static void
+diff_legend(const struct report_run *a, const struct report_run *b,
+    const struct report_diff *d, FILE *out, size_t w)
+{
+	const char *names[64], *la, *lb;
+	size_t n = report_diff_objects(a, b, d, names, 64), i;
+
+	if (n > 0)
+		tline(out, w, "  objects that differ:");
+	for (i = 0; i < n; i++) {
+		la = report_obj_label(a, names[i]);
+		lb = report_obj_label(b, names[i]);
+		if (la != NULL && lb != NULL && strcmp(la, lb) != 0)
+			tline(out, w,
+			    "    %s  run %" PRId64 ": %s; run %" PRId64 ": %s",
+			    names[i], a->hdr.id, la, b->hdr.id, lb);
+		else
+			tline(out, w, "    %s  %s", names[i],
+			    la != NULL ? la : lb);
+	}
+}
+
 /* Columns from which the diff shows the two runs side by side. */
 #define SIDE_BY_SIDE 120
 
@@ -490,6 +513,7 @@ diff(const struct report_run *a, const struct report_vals *va,
 	}
 	if (d.truncated)
 		tline(out, w, "  ... alignment stops here");
+	diff_legend(a, b, &d, out, w);
 	free(d.pair);
 }
 

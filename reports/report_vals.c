@@ -185,3 +185,27 @@ report_obj_label(const struct report_run *r, const char *name)
 			return (r->obj[i].label);
 	return (NULL);
 }
+
+size_t
+report_diff_objects(const struct report_run *a, const struct report_run *b,
+    const struct report_diff *d, const char **names, size_t max)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < d->npair && n < max; i++) {
+		const struct report_pair *p = &d->pair[i];
+		const char *o;
+
+		if (p->a != SIZE_MAX && p->b != SIZE_MAX)
+			continue;
+		o = p->a != SIZE_MAX ? a->tr[p->a].object : b->tr[p->b].object;
+		for (k = 0; k < n; k++)
+			if (strcmp(names[k], o) == 0)
+				break;
+		if (k == n
+		    && (report_obj_label(a, o) != NULL
+			|| report_obj_label(b, o) != NULL))
+			names[n++] = o;
+	}
+	return (n);
+}
