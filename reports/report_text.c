@@ -5,8 +5,9 @@
  * output) as plain lines wrapped to the terminal width, which comes from
  * $COLUMNS, else TIOCGWINSZ on the output, else 80 columns (a file or a
  * pipe).  No line is wider: a long line goes on, indented, on the next;
- * an object's change that does not fit on one line is stacked (the change,
- * then the function and thread); the diff is side by side from 120
+ * an object's rows are aligned in columns when they all fit, else compact,
+ * and a change that does not fit on one line even so is stacked (the
+ * change, then the function and thread); the diff is side by side from 120
  * columns, stacked ('-' run A, '+' run B) below.  Rows that change nothing
  * are left out, and an empty value reads "(none)" (no previous value, no
  * object) or "(no flags)" (the empty flag set), see report_vals.c.  Every line
@@ -317,33 +318,79 @@ threads(const struct report_run *r, FILE *out, size_t w)
 }
 
 /*
- * One row of an object's history: on one line when it fits in 'w', else
- * stacked (the change, then who made it, indented).
+ * One row of an object's history, aligned in columns (aligned) or compact
+ * into *ret (malloc'ed); NULL when out of memory.
  */
-static void
-obj_row(const struct report_run *r, const struct report_vals *va, size_t i,
-    FILE *out, size_t w)
+static char *
+obj_row_text(const struct report_run *r, const struct report_vals *va, size_t i,
+    bool aligned)
 {
 	const struct report_tr *t = &r->tr[i];
-	char v[32], th[96], *one = NULL;
+	char v[32], th[96], *s = NULL;
 	char mark = i == r->fail_tr ? '*' : ' ';
 	const char *o = report_val_show(r, va, i, false);
 	const char *n = report_val_show(r, va, i, true);
+	int rc;
 
 	report_fmt_ns(t->vtime, v, sizeof(v));
 	report_thread_label(r, t->tid, th, sizeof(th));
-	if (asprintf(&one, "  %c %6" PRId64 " %9s  %-14s %s -> %s   %s [%s]",
-		mark, t->seq, v, t->field, o, n, t->func, th)
-	    < 0)
-		return;
-	if (cols_of(one) <= w)
+	if (aligned)
+		rc = asprintf(&s,
+		    "  %c %6" PRId64 " %9s  %-14s %s -> %s   %s [%s]", mark,
+		    t->seq, v, t->field, o, n, t->func, th);
+	else
+		rc = asprintf(&s, "  %c %" PRId64 " %s  %s: %s -> %s  %s [%s]",
+		    mark, t->seq, v, t->field, o, n, t->func, th);
+	return (rc < 0 ? NULL : s);
+}
+
+/*
+ * Writes one row of an object's history: on one line when it fits in 'w',
+ * else stacked (the change, then who made it, indented).
+ */
+static void
+obj_row(const struct report_run *r, const struct report_vals *va, size_t i,
+    bool aligned, FILE *out, size_t w)
+{
+	const struct report_tr *t = &r->tr[i];
+	char v[32], th[96], *one = obj_row_text(r, va, i, aligned);
+
+	if (one != NULL && cols_of(one) <= w)
 		twrap(out, w, one);
 	else {
-		tline(out, w, "  %c %6" PRId64 " %9s  %s: %s -> %s", mark,
-		    t->seq, v, t->field, o, n);
-		tline(out, w, "%21s%s [%s]", "", t->func, th);
+		tline(out, w, "  %c %6" PRId64 " %9s  %s: %s -> %s",
+		    i == r->fail_tr ? '*' : ' ', t->seq,
+		    report_fmt_ns(t->vtime, v, sizeof(v)), t->field,
+		    report_val_show(r, va, i, false),
+		    report_val_show(r, va, i, true));
+		tline(out, w, "%21s%s [%s]", "", t->func,
+		    report_thread_label(r, t->tid, th, sizeof(th)));
 	}
 	free(one);
+}
+
+/*
+ * Whether every row of o in the window fits in 'w' aligned in columns;
+ * else the object's rows are written compact.
+ */
+static bool
+obj_aligned(const struct report_run *r, const struct report_vals *va,
+    const struct report_obj *o, size_t w)
+{
+	size_t j;
+	char *s;
+	bool fits = true;
+
+	for (j = 0; j < o->n && fits; j++) {
+		const struct report_tr *t = &r->tr[o->idx[j]];
+
+		if (!report_in_window(r, t->seq) || report_tr_noop(t))
+			continue;
+		s = obj_row_text(r, va, o->idx[j], true);
+		fits = s != NULL && cols_of(s) <= w;
+		free(s);
+	}
+	return (fits);
 }
 
 static void
@@ -356,7 +403,7 @@ objects(const struct report_run *r, const struct report_vals *va, FILE *out,
 	tline(out, w, "OBJECTS");
 	for (i = 0; i < r->nobj; i++) {
 		const struct report_obj *o = &r->obj[i];
-		bool named = false;
+		bool named = false, aligned = obj_aligned(r, va, o, w);
 
 		for (j = 0; j < o->n; j++) {
 			const struct report_tr *t = &r->tr[o->idx[j]];
@@ -374,7 +421,7 @@ objects(const struct report_run *r, const struct report_vals *va, FILE *out,
 				    o->label != NULL ? ")" : "");
 				named = true;
 			}
-			obj_row(r, va, o->idx[j], out, w);
+			obj_row(r, va, o->idx[j], aligned, out, w);
 		}
 	}
 	if (noop > 0)

@@ -8,7 +8,9 @@
  * when the object came to be.  Otherwise an empty value is read by what the
  * field holds elsewhere in the run: flag names ("ACTIVE|QUEUED") make it
  * the empty flag set ("(no flags)"), object names ("file#3") make it no
- * object ("(none)"), anything else the empty string ("\"\"").  Rows that
+ * object ("(none)"); in a field that no change ever empties, an empty old
+ * value is no previous value ("(none)"); anything else is the empty string
+ * ("\"\"").  Rows that
  * change nothing (old equals new) are no-ops, left out of the reports'
  * object histories.
  */
@@ -22,6 +24,7 @@ enum {
 	VAL_OLD_ABSENT = 0x01, /* old "" is "no previous value" */
 	VAL_FLAGS = 0x02, /* the (kind, field) holds flag sets */
 	VAL_REF = 0x04, /* the (kind, field) holds object names */
+	VAL_NEVER_EMPTY = 0x08, /* no change of the (kind, field) empties it */
 };
 
 /* Whether s is one or more flag names joined by '|' ("ACTIVE|QUEUED"). */
@@ -93,7 +96,7 @@ report_vals_init(const struct report_run *r, struct report_vals *v)
 		qsort(ix, r->ntr, sizeof(*ix), by_kind_field);
 	sort_run = NULL;
 	for (i = 0; i < r->ntr; i = j) {
-		unsigned char cls = 0;
+		unsigned char cls = VAL_NEVER_EMPTY;
 
 		for (j = i; j < r->ntr; j++) {
 			const struct report_tr *a = &r->tr[ix[i]];
@@ -109,6 +112,8 @@ report_vals_init(const struct report_run *r, struct report_vals *v)
 			if (strchr(b->old, '#') != NULL
 			    || strchr(b->new, '#') != NULL)
 				cls |= VAL_REF;
+			if (b->new[0] == '\0')
+				cls &= ~VAL_NEVER_EMPTY;
 		}
 		for (k = i; k < j; k++)
 			v->bits[ix[k]] |= cls;
@@ -164,6 +169,9 @@ report_val_show(
 	if (b & VAL_FLAGS)
 		return ("(no flags)");
 	if (b & VAL_REF)
+		return ("(none)");
+	/* A field that is never emptied had no value before. */
+	if (!new && (b & VAL_NEVER_EMPTY))
 		return ("(none)");
 	return ("\"\"");
 }

@@ -7,9 +7,9 @@ freebsd (the copy's kqueue_fork_copy_knote writes kn_flags "" -> "", a row
 that changes nothing) and checks:
   * `evsim report --format text` into a pipe, without COLUMNS, has no line
     wider than 80 columns, loses nothing (every syscall's whole result is
-    there once the wrapped lines are joined), stacks object rows that do not
-    fit, leaves out the no-op row and says so, and shows "(none)" for no
-    previous value but "(no flags)" for the empty flag set;
+    there once the wrapped lines are joined, and every change keeps its
+    function and thread), leaves out the no-op row and says so, and shows
+    "(none)" for no previous value but "(no flags)" for the empty flag set;
   * COLUMNS=60 gives no line wider than 60;
   * the text diff is stacked ('>- ', '+ ') at 80 columns and side by side
     (' | ') at 200;
@@ -74,6 +74,9 @@ def main():
                             " AND field <> '(life)'").fetchone()[0]
         results = [r for (r,) in con.execute(
             "SELECT result FROM syscalls WHERE run_id = 1 AND result IS NOT NULL")]
+        funcs = set((f, str(t)) for f, t in con.execute(
+            "SELECT func, tid FROM trace WHERE run_id = 1 AND old <> new"
+            " AND func NOT IN ('print', 'sim.label')"))
         con.close()
         if noops == 0:
             return fail("the scenario no longer has a no-op row to leave out")
@@ -96,9 +99,10 @@ def main():
             return fail("the no-op rows are not said to be left out", text)
         if any("kn_flags" in l and "(no flags) -> (no flags)" in l for l in lines):
             return fail("a no-op row is shown", text)
-        # A stacked row: the change on one line, "func [thread]" alone below.
-        if not any(l.startswith(" " * 21) and l.rstrip().endswith("]") for l in lines):
-            return fail("no stacked object row at 80 columns", text)
+        # Every change that is shown keeps its function and thread.
+        for func, tid in funcs:
+            if not any(func + " [" + tid in l for l in lines):
+                return fail("the text lost a change by %s of thread %s" % (func, tid), text)
 
         narrow = report(args.evsim, db, "--run", "1", "--format", "text", columns=60)
         bad = too_wide(narrow, 60)
