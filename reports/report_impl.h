@@ -335,4 +335,35 @@ int report_dot_write(const struct report_run *r, const char *kind, FILE *out);
  */
 int report_dot_svg(const struct report_run *r, const char *kind, FILE *out);
 
+/*
+ * Values as the text and Markdown reports show them (report_vals.c): an
+ * empty old or new value as "(none)" (no previous value, no object),
+ * "(no flags)" (the empty flag set) or "\"\"" (the empty string).
+ */
+struct report_vals {
+	unsigned char *bits; /* per transition */
+};
+
+/* Classifies the values of r's transitions.  Returns 0 or ENOMEM. */
+int report_vals_init(const struct report_run *r, struct report_vals *v);
+void report_vals_free(struct report_vals *v);
+
+/* The old (new = false) or new value of transition i for display. */
+const char *report_val_show(const struct report_run *r,
+    const struct report_vals *v, size_t i, bool new);
+
+/* Whether t changes nothing (old equals new): left out of histories. */
+bool report_tr_noop(const struct report_tr *t);
+
+/* The label of the object named 'name', or NULL. */
+const char *report_obj_label(const struct report_run *r, const char *name);
+
+/*
+ * The distinct objects (at most 'max', in order) of the rows of diff 'd'
+ * that only one run has, and that have a label in either run, into names.
+ */
+size_t report_diff_objects(const struct report_run *a,
+    const struct report_run *b, const struct report_diff *d, const char **names,
+    size_t max);
+
 #endif /* REPORTS_REPORT_IMPL_H */

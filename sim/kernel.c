@@ -568,9 +568,12 @@ sim_failpoint_set(const char *name, const char *spec, uint64_t seed)
 	 * scenario and the command line).
 	 */
 	old = fp_state[i].spec[0] != '\0' ? fp_state[i].spec : "off";
-	if (sched_self() != NULL && strcmp(old, st.spec) != 0)
+	if (sched_self() != NULL && strcmp(old, st.spec) != 0) {
 		sched_trace("sim_failpoint_set", "failpoint",
 		    failpoints[i].fpi_name, old, st.spec);
+		sim_name_label(
+		    "failpoint", "the fail points (field: the fail point)");
+	}
 	fp_state[i] = st;
 	sim_fp_armed[i] = st.mode != FPM_OFF;
 	return (0);
@@ -619,9 +622,12 @@ sim_failpoint_eval(enum sim_fp fp)
 		fire = false;
 		break;
 	}
-	if (fire)
+	if (fire) {
 		sched_trace(
 		    fpi->fpi_func, "failpoint", fpi->fpi_site, old, "fired");
+		sim_name_label(
+		    "failpoint", "the fail points (field: the fail point)");
+	}
 	return (fire);
 }
 

@@ -293,6 +293,9 @@ thread_link_start(struct thread *td, const char *name)
 		sim_oom();
 	sched_thread_set_owner(td->td_st, td);
 	sim_trace_created("thread_link", &td->td_obj);
+	/* A process's first thread; sys.thr_set_name may rename it. */
+	if (strcmp(name, "main") == 0)
+		sim_obj_label(&td->td_obj, "main");
 }
 
 /* Gives td its user half: uops, set up from arg. */

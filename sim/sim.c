@@ -12,6 +12,7 @@
 
 #include "kernel.h"
 #include "sim.h"
+#include "strmap.h"
 #include "trace.h"
 
 struct errent {
@@ -102,24 +103,100 @@ sim_obj_init(struct sim_obj *obj, const char *kind)
 	sim_obj_name(obj, kind, ++k->k_objcount[i]);
 }
 
+/* The labels kept for snapshots: object name -> its current label. */
+static struct strmap *lbl_names;
+static char **lbl_text;
+static size_t lbl_cap;
+static bool lbl_keep;
+
+void
+sim_labels_keep(bool on)
+{
+	uint32_t i;
+
+	for (i = 0; lbl_names != NULL && i < strmap_count(lbl_names); i++)
+		free(lbl_text[i]);
+	strmap_free(lbl_names);
+	free(lbl_text);
+	lbl_names = NULL;
+	lbl_text = NULL;
+	lbl_cap = 0;
+	lbl_keep = on;
+	if (on)
+		lbl_names = strmap_new();
+}
+
+const char *
+sim_label_of(const char *name)
+{
+	uint32_t i;
+
+	if (lbl_names == NULL
+	    || (i = strmap_find(lbl_names, name, strlen(name))) == STRMAP_NONE)
+		return (NULL);
+	return (lbl_text[i]);
+}
+
+static void
+label_keep(const char *name, const char *label)
+{
+	uint32_t i = strmap_intern(lbl_names, name, strlen(name));
+	char *s;
+
+	if (i >= lbl_cap) {
+		size_t ncap = lbl_cap == 0 ? 64 : lbl_cap * 2;
+		char **n = realloc(lbl_text, ncap * sizeof(*n));
+
+		if (n == NULL)
+			sim_oom();
+		memset(n + lbl_cap, 0, (ncap - lbl_cap) * sizeof(*n));
+		lbl_text = n;
+		lbl_cap = ncap;
+	}
+	if ((s = strdup(label)) == NULL)
+		sim_oom();
+	free(lbl_text[i]);
+	lbl_text[i] = s;
+}
+
 bool
 sim_labels_on(void)
 {
-	return (sched_self() != NULL && trace_recording(sched_trace_sink()));
+	return (sched_self() != NULL
+	    && (lbl_keep || trace_recording(sched_trace_sink())));
+}
+
+static void
+name_vlabel(const char *name, const char *fmt, va_list ap)
+{
+	char label[512];
+
+	if (!sim_labels_on() || name[0] == '\0')
+		return;
+	vsnprintf(label, sizeof(label), fmt, ap);
+	if (lbl_keep)
+		label_keep(name, label);
+	trace_object_label(sched_trace_sink(), name, label);
 }
 
 void
 sim_obj_label(const struct sim_obj *obj, const char *fmt, ...)
 {
-	char label[512];
 	va_list ap;
 
-	if (!sim_labels_on() || obj->so_name[0] == '\0')
-		return;
 	va_start(ap, fmt);
-	vsnprintf(label, sizeof(label), fmt, ap);
+	name_vlabel(obj->so_name, fmt, ap);
 	va_end(ap);
-	trace_object_label(sched_trace_sink(), obj->so_name, label);
+}
+
+void
+sim_name_label(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	name_vlabel(name, fmt, ap);
+	va_end(ap);
 }
 
 const char *
@@ -363,5 +440,6 @@ sim_panic(const char *func, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	sched_trace(func, "kernel", "panic", "", msg);
+	sim_name_label("kernel", "the kernel (its panics)");
 	sched_fail(SCHED_PANIC, func, "panic: %s", msg);
 }

@@ -103,6 +103,18 @@ void sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id);
 bool sim_labels_on(void);
 void sim_obj_label(const struct sim_obj *obj, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same for an object named by a string ("clock#realtime", "kernel"). */
+void sim_name_label(const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * sim_labels_keep(true) also keeps every object's current label in memory,
+ * whether or not the run is recorded (a replay's snapshots show them), and
+ * forgets the labels kept so far; sim_labels_keep(false) frees them.
+ * sim_label_of() is the current label of the object named 'name', or NULL.
+ */
+void sim_labels_keep(bool on);
+const char *sim_label_of(const char *name);
 
 /* A flag bit and its name, for flag-set fields; tables end with {0, NULL}. */
 struct sim_flagname {

@@ -352,7 +352,8 @@ Test(report, diff_marks_first_difference)
 	    "%s", err);
 	cr_expect_not_null(
 	    strstr(s, "First difference after 8 equal"), "%s", s);
-	cr_expect_not_null(strstr(s, "**▶** | 9 | kqueue_scan"));
+	cr_expect_not_null(
+	    strstr(s, "- **▶** *run 2 only:* **9** kqueue_scan"), "%s", s);
 	free(s);
 	setenv("COLUMNS", "160", 1);
 	cr_assert_eq(

@@ -149,8 +149,8 @@ run_parse(int argc, char **argv, struct run_cli *rc, bool *done)
 			rc->fps[o->nfailpoints++] = optarg;
 			break;
 		case 'B':
-			if (cli_parse_u64(optarg, &o.fp_budget) != 0
-			    || o.fp_budget == 0 || o.fp_budget > 1000000)
+			if (cli_parse_u64(optarg, &o->fp_budget) != 0
+			    || o->fp_budget == 0 || o->fp_budget > 1000000)
 				return (cli_usage_error("run",
 				    "--fp-budget: '%s' is not a number from 1 "
 				    "to 1000000",

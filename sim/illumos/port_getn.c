@@ -76,6 +76,9 @@ port_queue_thread(port_t *pp, port_queue_t *portq, uint_t nget)
 	SIM_SET(&pgetp->portget_obj, "portget_nget", pgetp->portget_nget, nget);
 	pgetp->portget_pid = curproc->p_pid;
 	pgetp->portget_td = curthread;
+	sim_obj_label(&pgetp->portget_obj,
+	    "waiter for %u events, thread %d of pid %d on %s", nget,
+	    curthread->td_tid, curproc->p_pid, pp->port_obj.so_name);
 	pgetp->portget_alert.portal_user.pu_type = PU_NIL;
 	cv_init(&pgetp->portget_cv, "portget_cv");
 	if (portq->portq_thread == NULL) {

@@ -286,6 +286,10 @@ port_timer_create(struct thread *td, int clock, int portfd,
 	it->it_pid = td->td_proc->p_pid;
 	it->it_portfd = portfd;
 	it->it_portev = pkevp;
+	sim_obj_label(&it->it_obj, "timer id %d of pid %d, %s, port fd %d", id,
+	    it->it_pid,
+	    clock == CLOCK_REALTIME_SIM ? "CLOCK_REALTIME" : "CLOCK_HIGHRES",
+	    portfd);
 	port_user_copy(&it->it_user, u);
 	port_init_event(pkevp, (uintptr_t)id, u, timer_port_callback, it);
 	SIM_SET(&it->it_obj, "it_flags", it->it_flags, IT_PORT);

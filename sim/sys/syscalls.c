@@ -732,6 +732,7 @@ l_clock_settime(lua_State *L)
 			snprintf(n, sizeof(n), "%" PRId64, (int64_t)ns);
 			sched_trace("kern_clock_settime", "clock#realtime",
 			    "time_ns", o, n);
+			sim_name_label("clock#realtime", "CLOCK_REALTIME");
 			sched_set_realtime(ns);
 			if (sim_kern->k_ops->ko_clock_settime != NULL)
 				sim_kern->k_ops->ko_clock_settime();
