@@ -636,7 +636,11 @@ exit1(struct thread *td, int rval, int signo)
 	sim_giant_lock();
 	SIM_SET_FLAGS(
 	    &p->p_obj, "p_flag", p_flag_names, p->p_flag, p->p_flag | P_WEXIT);
-	/* thread_single(p, SINGLE_EXIT) */
+	/*
+	 * thread_single(p, SINGLE_EXIT).  XXX: P_STOPPED_SINGLE is not set
+	 * for the wait (the kernel sets it when the process had threads), so
+	 * a kqueue timer expiring meanwhile is re-armed, not parked.
+	 */
 	TAILQ_FOREACH(t2, &p->p_threads, td_plist) {
 		if (t2 == td)
 			continue;
@@ -757,6 +761,10 @@ kern_wait(struct thread *td, int pid, int *status, int options, int *ret_pid)
 			    && (q->p_flag & P_CONTINUED) != 0) {
 				p_flag_set(q, q->p_flag & ~P_CONTINUED,
 				    "report_alive_proc");
+				/*
+				 * XXX: illumos encodes it as WCONTFLG
+				 * (0177777); both kernels say 0x13 here.
+				 */
 				*status = SIGCONT;
 				*ret_pid = q->p_pid;
 				return (0);
@@ -920,7 +928,8 @@ childproc_continued(struct proc *p)
 
 /*
  * Models thread_stopped(): the last thread of a stopping process (the
- * calling one counts as suspended) tells the parent.
+ * calling one counts as suspended, whether or not it already is) tells
+ * the parent.
  */
 static void
 thread_stopped(struct proc *p)
@@ -929,7 +938,8 @@ thread_stopped(struct proc *p)
 	int n;
 
 	n = p->p_suspcount;
-	if (td != NULL && td->td_proc == p)
+	if (td != NULL && td->td_proc == p
+	    && (td->td_flags & TDF_SUSPENDED) == 0)
 		n++;
 	if ((p->p_flag & P_STOPPED_SIG) != 0 && n == p->p_numthreads) {
 		p_flag_set(p, p->p_flag & ~P_WAITED, __func__);
@@ -967,8 +977,14 @@ thread_suspend_check(struct thread *td)
 
 	while ((p->p_flag & P_STOPPED_SIG) != 0 && (p->p_flag & P_WEXIT) == 0
 	    && (td->td_flags & TDF_EXIT) == 0) {
-		thread_stopped(p);
+		/*
+		 * The kernel calls thread_stopped() first, counting the
+		 * caller, then suspends it, all under the process spin lock;
+		 * here the count goes up first so that the woken parent
+		 * never sees the process half stopped.
+		 */
 		thread_suspend_one(td);
+		thread_stopped(p);
 		thread_suspend_wait(td);
 	}
 }

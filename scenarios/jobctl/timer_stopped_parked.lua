@@ -5,7 +5,10 @@
 -- kqtimer_proc_continue(), which fires the overdue timer once with the
 -- kernel's overrun arithmetic: (100 - 40) / 10 = 6 more periods, so the
 -- child reads 7 (a timer never parked would have counted every expiry
--- from 30 to 100 ms, 8).  Second part:
+-- from 30 to 100 ms, 8).  tdsendsignal() unsuspends the child before it
+-- calls kqtimer_proc_continue(): under another schedule the child's scan
+-- runs first and reads 1 (evsim explore --strategy random finds it).
+-- Second part:
 -- a timer parked for a process sharing the kqueue (rfork without RFFDG)
 -- is deleted by the other process: filt_timerdetach() takes it off the
 -- stopped process's list under the process lock.

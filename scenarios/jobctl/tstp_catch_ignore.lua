@@ -38,15 +38,19 @@ return {
     ev.eq(sys.read(r, 1), "b", "caught SIGTSTP: EINTR, runs on")
     ev.eq(sys.read(r, 1), "a", "ignored SIGTSTP: runs on")
     ev.eq(sim.now(), 10 * sim.MSEC, "a finished its sleep")
-    ev.eq(sys.waitpid(a, sys.WUNTRACED | sys.WNOHANG), a, "a exited (not stopped)")
-    ev.eq(sys.waitpid(b, sys.WUNTRACED | sys.WNOHANG), b, "b exited (not stopped)")
+    local _, sa = sys.waitpid(a, sys.WUNTRACED)
+    assert(sys.WIFEXITED(sa), "a exited, never stopped")
+    local _, sb = sys.waitpid(b, sys.WUNTRACED)
+    assert(sys.WIFEXITED(sb), "b exited, never stopped")
     local evs = assert(sys.kevent(kq, nil, 4, 0))
     ev.eq(evs[1].data, 2, "SIGCHLD for the two exits")
     -- Default: a self-sent SIGTSTP stops the sender.
+    local r3, w3 = sys.pipe()
     local c = sys.fork(function()
       assert(sys.kill(sys.getpid(), sys.SIGTSTP))
       -- Here only after SIGCONT.
       sys.write(w, "c")
+      sys.read(r3, 1) -- exit only once the parent saw the continue
       return 7
     end)
     local wpid, st = sys.waitpid(c, sys.WUNTRACED)
@@ -59,6 +63,7 @@ return {
     assert(sys.kill(c, sys.SIGCONT))
     ev.eq(select(2, sys.waitpid(c, sys.WCONTINUED)), 0x13, "continued")
     ev.eq(sys.read(r, 1), "c", "c runs after SIGCONT")
+    sys.write(w3, "x")
     wpid, st = sys.waitpid(c, 0)
     ev.eq(sys.WEXITSTATUS(st), 7, "c exit status")
     evs = assert(sys.kevent(kq, nil, 4, 0))
