@@ -394,6 +394,7 @@ msleep(const void *chan, struct mtx *m, int pri, const char *wmesg,
 	sched_block(chan, wmesg);
 	error = td->td_slperr;
 	td->td_catch = false;
+	sched_suspcheck(td);
 	if (m != NULL && (pri & PDROP) == 0)
 		mtx_lock(m);
 	return (error);

@@ -164,6 +164,8 @@ static const struct sim_tunable tunable_defaults[] = {
 	{ "kern.maxfilesperproc", SIM_MAXFILES, 1, SIM_MAXFILES_MAX },
 	{ "process.max-port-events", 65536, 1, 1 << 24 },
 	{ "project.max-port-ids", 8192, 1, 1 << 20 },
+	{ "security.bsd.see_other_gids", 1, 0, 1 },
+	{ "security.bsd.see_other_uids", 1, 0, 1 },
 };
 #define NTUNABLES (int)(sizeof(tunable_defaults) / sizeof(tunable_defaults[0]))
 

@@ -141,6 +141,11 @@ struct sim_kops {
 	void (*ko_reap)(struct proc *p);
 	/* A signal is being sent to p (also blocked or ignored ones). */
 	void (*ko_signal)(struct proc *p, int sig);
+	/*
+	 * p continues from a stop, or a signal makes it run
+	 * (kqtimer_proc_continue()); may be NULL.
+	 */
+	void (*ko_proc_continue)(struct proc *p);
 	/* A vnode event. */
 	void (*ko_vnode)(struct vnode *vp, enum sim_vnev ev);
 	/*

@@ -2065,6 +2065,7 @@ const struct sim_kops freebsd_kops = {
 	.ko_exit = freebsd_exit,
 	.ko_reap = freebsd_reap,
 	.ko_signal = freebsd_signal,
+	.ko_proc_continue = freebsd_proc_continue,
 	.ko_vnode = freebsd_vnode_event,
 	.ko_vnode_post = freebsd_vnode_post,
 	.ko_userret = kqueue_ast,
