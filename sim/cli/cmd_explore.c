@@ -35,6 +35,7 @@
 
 #include "cli.h"
 #include "explore.h"
+#include "explore_server.h"
 #include "kernel.h"
 #include "simrun.h"
 #include "strmap.h"
@@ -45,6 +46,15 @@
 #define MAXBOUND EXPLORE_MAXBOUND
 
 #define CUR_PREFIX 64
+
+/*
+ * Whether a worker makes its runs through the fork server: it tries
+ * XTRIAL runs each way first and keeps the one that cost less CPU time
+ * (forking costs a page fault per page a run writes, which more than a
+ * short scenario's boot on some hosts).  Either way gives the same runs.
+ */
+enum { XMODE_TRY_SERVER, XMODE_TRY_SCRATCH, XMODE_SERVER, XMODE_SCRATCH };
+#define XTRIAL 16
 
 /* The run a worker is making (to record it if the worker dies). */
 struct xcur {
@@ -57,6 +67,8 @@ struct xcur {
 /* What the workers share (in shared memory). */
 struct xshared {
 	uint64_t min_fail; /* earliest failure key of any worker (atomic) */
+	/* random, pct: the next schedule of the shard no worker took */
+	uint64_t next_claim;
 	/* 0: search; 1: stop searching (still shrink); 2: stop shrinking */
 	int stop;
 	struct xcur *cur; /* per worker, in the same mapping */
@@ -71,6 +83,9 @@ struct xopts {
 	struct explore_opts e;
 	double budget, t0;
 	bool check, resume;
+	bool scratch; /* every run from scratch, no fork server */
+	bool server; /* every run the fork server can make through it */
+	bool hashes; /* each run's trace hash on standard error (tests) */
 	int progress; /* -1: on a terminal, 0: never, 1: always */
 	int jobs;
 	const char *fps[64]; /* --failpoint NAME=SPEC, for every run */
@@ -86,6 +101,10 @@ struct xworker {
 	struct trace *rec; /* the worker's database, opened on demand */
 	char dbpath[4096];
 	struct explore *ex; /* during a run with footprints */
+	struct xserver *srv; /* the fork server (explore_server.c) */
+	int mode; /* XMODE_* */
+	int ntrial;
+	uint64_t trial_ns[2]; /* CPU of the trial runs: server, scratch */
 	struct xshared *sh;
 	int w;
 };
@@ -217,15 +236,102 @@ collect_line(void *arg, uint64_t seq, const char *line)
 	explore_touch(xw->ex, sched_steps(), p, (size_t)(e - p));
 }
 
-/* The run callback of the search: one sim_run of the scenario. */
+/*
+ * The run the fork server could not make, and this worker: one sim_run of
+ * the scenario from scratch.
+ */
+static void
+run_scratch(struct xworker *xw, struct explore *ex,
+    const struct explore_run_req *q, struct explore_run_res *res)
+{
+	struct sim_run_result r;
+	char err[1200];
+
+	if (q->record != NULL) {
+		if (xw->rec == NULL
+		    && trace_open(&xw->rec, xw->dbpath, err, sizeof(err)) != 0)
+			worker_fail(xw, err);
+		xw->o.trace = xw->rec;
+	} else {
+		xw->o.trace = xw->t;
+	}
+	if (q->footprints) {
+		xw->ex = ex;
+		trace_set_expect(xw->t, collect_line, xw);
+	}
+	if (sim_run(&xw->o, &r, err, sizeof(err)) != 0)
+		worker_fail(xw, err);
+	trace_set_expect(xw->t, NULL, NULL);
+	xw->ex = NULL;
+	res->status = r.status;
+	snprintf(res->fail_func, sizeof(res->fail_func), "%s", r.fail_func);
+	snprintf(res->message, sizeof(res->message), "%s", r.message);
+	res->transitions = r.transitions;
+	res->decisions = r.decisions;
+	res->run_id = r.run_id;
+	snprintf(res->trace_hash, sizeof(res->trace_hash), "%s", r.trace_hash);
+}
+
+/*
+ * The process that made this worker's run died (wait status ws): the
+ * worker dies the same way, so that the parent records the schedule as
+ * crashed.
+ */
+static _Noreturn void
+worker_die(int ws)
+{
+	if (WIFSIGNALED(ws)) {
+		signal(WTERMSIG(ws), SIG_DFL);
+		raise(WTERMSIG(ws));
+	}
+	_exit(WIFEXITED(ws) && WEXITSTATUS(ws) != 0 ? WEXITSTATUS(ws)
+						    : EXIT_USAGE);
+}
+
+/* This process's CPU time so far. */
+static uint64_t
+cpu_self(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/* Counts a run's CPU time ns for the trials (see XMODE_*). */
+static void
+choose_mode(struct xworker *xw, bool by_server, uint64_t ns)
+{
+	if (xw->mode == XMODE_TRY_SERVER && by_server) {
+		xw->trial_ns[0] += ns;
+		if (++xw->ntrial == XTRIAL) {
+			xw->mode = XMODE_TRY_SCRATCH;
+			xw->ntrial = 0;
+		}
+	} else if (xw->mode == XMODE_TRY_SCRATCH) {
+		xw->trial_ns[1] += ns;
+		if (++xw->ntrial == XTRIAL) {
+			xw->mode = xw->trial_ns[0] < xw->trial_ns[1]
+			    ? XMODE_SERVER
+			    : XMODE_SCRATCH;
+			if (xw->mode == XMODE_SCRATCH) {
+				xserver_free(xw->srv);
+				xw->srv = NULL;
+			}
+		}
+	}
+}
+
+/* The run callback of the search: one run of the scenario. */
 static void
 worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
     struct explore_run_res *res)
 {
 	struct xworker *xw = arg;
 	struct xcur *cur = &xw->sh->cur[xw->w];
-	struct sim_run_result r;
 	char err[1200];
+	uint64_t c0, cpu = 0;
+	int e = ENOTSUP, ws = 0;
 
 	cur->key = q->key;
 	cur->seed = q->seed;
@@ -242,42 +348,39 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	xw->o.replay_len = q->replay_len;
 	xw->o.args = q->record;
 	xw->o.dfs = q->dfs;
-	if (q->record != NULL) {
-		if (xw->rec == NULL
-		    && trace_open(&xw->rec, xw->dbpath, err, sizeof(err)) != 0)
-			worker_fail(xw, err);
-		xw->o.trace = xw->rec;
-	} else {
-		xw->o.trace = xw->t;
-	}
-	if (q->footprints) {
-		xw->ex = ex;
-		trace_set_expect(xw->t, collect_line, xw);
-	}
-	if (sim_run(&xw->o, &r, err, sizeof(err)) != 0)
+	c0 = cpu_self();
+	if (!xw->xo->scratch
+	    && (xw->xo->server
+		|| (xw->mode != XMODE_SCRATCH
+		    && xw->mode != XMODE_TRY_SCRATCH)))
+		e = xserver_run(
+		    &xw->srv, &xw->o, ex, q, res, &cpu, &ws, err, sizeof(err));
+	if (e == EINVAL)
 		worker_fail(xw, err);
+	if (e == ECHILD)
+		worker_die(ws);
+	if (e != 0)
+		run_scratch(xw, ex, q, res);
+	if (q->record == NULL)
+		choose_mode(xw, e == 0, cpu + (cpu_self() - c0));
+	if (xw->xo->hashes)
+		fprintf(stderr, "run %s %" PRIu64 " %s seed %" PRIu64 " %s%s\n",
+		    e == 0 ? "server" : "scratch", q->key,
+		    sched_strategy_name(q->strategy), q->seed, res->trace_hash,
+		    q->record != NULL ? " recorded" : "");
 	__atomic_store_n(&cur->in_run, false, __ATOMIC_SEQ_CST);
+	xw->o.dfs = NULL;
 	/*
 	 * A script error (or a host limit) is no race: the search stops at
 	 * once with its message, as evsim run would exit 2.
 	 */
-	if (r.status == SCHED_ERROR) {
+	if (res->status == SCHED_ERROR) {
 		snprintf(err, sizeof(err),
 		    "%.200s: error under %s seed %" PRIu64 ": %.900s",
 		    xw->o.path, sched_strategy_name(q->strategy), q->seed,
-		    r.message);
+		    res->message);
 		worker_fail(xw, err);
 	}
-	xw->o.dfs = NULL;
-	trace_set_expect(xw->t, NULL, NULL);
-	xw->ex = NULL;
-	res->status = r.status;
-	snprintf(res->fail_func, sizeof(res->fail_func), "%s", r.fail_func);
-	snprintf(res->message, sizeof(res->message), "%s", r.message);
-	res->transitions = r.transitions;
-	res->decisions = r.decisions;
-	res->run_id = r.run_id;
-	snprintf(res->trace_hash, sizeof(res->trace_hash), "%s", r.trace_hash);
 }
 
 /* ---- workers ------------------------------------------------------- */
@@ -322,10 +425,12 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
-	if (eo.kind == EXPLORE_DFS)
+	if (eo.kind == EXPLORE_DFS) {
 		eo.resume_key = start;
-	else
+	} else {
 		eo.start = start;
+		eo.next_claim = &sh->next_claim;
+	}
 	memset(&ops, 0, sizeof(ops));
 	ops.run = worker_run;
 	ops.out_of_time = worker_out_of_time;
@@ -335,6 +440,7 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	if (trace_open(&xw.t, NULL, err, sizeof(err)) != 0)
 		sim_oom();
 	explore_run(&eo, &ops, xw.res);
+	xserver_free(xw.srv);
 	trace_close(xw.t);
 	trace_close(xw.rec);
 	xw.res->finished = true;
@@ -914,10 +1020,12 @@ start_worker(const struct xopts *xo, struct xshared *sh, int w,
 	pid_t p;
 
 	sh->w[w].finished = false;
+	/* random, pct: no schedule it takes comes before the next one. */
 	__atomic_store_n(&sh->w[w].next,
 	    xo->e.kind == EXPLORE_DFS ? start
 				      : (uint64_t)xo->e.shard_i
-		    + (uint64_t)xo->e.shard_n * (start + (uint64_t)w),
+		    + (uint64_t)xo->e.shard_n
+			* __atomic_load_n(&sh->next_claim, __ATOMIC_SEQ_CST),
 	    __ATOMIC_SEQ_CST);
 	fflush(stdout);
 	fflush(stderr);
@@ -964,6 +1072,9 @@ static const struct option explore_longopts[] = {
 	{ "no-progress", no_argument, NULL, 'Q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "failpoint", required_argument, NULL, 'F' },
+	{ "no-snapshot", no_argument, NULL, 'Z' },
+	{ "snapshot", no_argument, NULL, 'Y' },
+	{ "run-hashes", no_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1076,6 +1187,15 @@ parse_opt(struct xopts *xo, int c, const char *arg, bool *auto_shard,
 		return (0);
 	case 'R':
 		xo->e.reduction = false; /* hidden: for benchmarks */
+		return (0);
+	case 'Z':
+		xo->scratch = true; /* hidden: for tests and benchmarks */
+		return (0);
+	case 'Y':
+		xo->server = true; /* hidden: for tests */
+		return (0);
+	case 'H':
+		xo->hashes = true; /* hidden: for tests */
 		return (0);
 	case 'j':
 		if (parse_count(arg, 1024, &xo->jobs) != 0)
@@ -1287,6 +1407,7 @@ start_workers(struct xrun *xr)
 	xsig.interrupts = 0;
 	on_signals(parent_signal);
 	xr->xo.t0 = host_now();
+	xr->sh->next_claim = xr->start;
 	for (w = 0; w < nw; w++) {
 		xr->dead[w] = false;
 		xr->wstart[w] = xr->start;
@@ -1350,18 +1471,12 @@ continue_after_crash(struct xrun *xr, int w)
 		return;
 	}
 	if (sh->stop == 0 && xr->ncrash < MAXCRASH) {
-		/* Go on after the crashed schedule. */
-		uint64_t j = (sh->cur[w].key - (uint64_t)xo->e.shard_i)
-		    / (uint64_t)xo->e.shard_n;
-		uint64_t s0 = xr->wstart[w] + (uint64_t)w;
-
 		/*
-		 * Its schedules up to the crashed one, set before the new
-		 * worker adds to them.
+		 * The crashed schedule counts as explored; the worker is
+		 * started again and takes the next schedule nobody took.
 		 */
-		xr->wdone[w] += (j - s0) / (uint64_t)xo->jobs + 1;
-		sh->w[w].done = xr->wdone[w];
-		xr->wstart[w] = j + (uint64_t)xo->jobs - (uint64_t)w;
+		if (!sh->cur[w].shrinking)
+			sh->w[w].done++;
 		restart_worker(xr, w);
 	}
 }
