@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -159,6 +160,22 @@ cpu_now(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/*
+ * The CPU time of the children waited for so far, their exit included
+ * (what a child reports of itself would leave out the teardown of its
+ * copy of the address space).
+ */
+static uint64_t
+cpu_children(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return (
+	    (uint64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000u
+	    + (uint64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000u);
 }
 
 static void
@@ -307,7 +324,7 @@ server_at_first_decision(void *arg)
 	for (;;) {
 		if (read_request(&r) != 0)
 			_exit(0); /* the worker is done */
-		c0 = cpu_now();
+		c0 = cpu_now() + cpu_children();
 		fflush(stdout);
 		fflush(stderr);
 		p = fork();
@@ -322,7 +339,8 @@ server_at_first_decision(void *arg)
 		while (waitpid(p, &st, 0) < 0)
 			if (errno != EINTR)
 				_exit(EXIT_FAILURE);
-		send_frame(XS_STATUS, st, 0, cpu_now() - c0);
+		/* The server's fork and wait, the child's whole life. */
+		send_frame(XS_STATUS, st, 0, cpu_now() + cpu_children() - c0);
 	}
 }
 
@@ -350,7 +368,7 @@ send_result(int error, const char *err, const struct sim_run_result *rr)
 	send_frame(XS_RESULT, 0,
 	    sizeof(x) + x.npts * sizeof(*d->pts) + x.ntids * sizeof(int)
 		+ x.tbytes,
-	    cpu_now());
+	    0);
 	put(&x, sizeof(x));
 	put(d->pts, x.npts * sizeof(*d->pts));
 	put(d->tids, x.ntids * sizeof(int));

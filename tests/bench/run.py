@@ -463,7 +463,7 @@ def main():
     # Exploration, one worker (its CPU and its fork server's included).
     runs = sz(5000, 20)
     exp = os.path.join(SRCDIR, "scenarios", "explore")
-    rounds = sz(2000, 20)
+    rounds = sz(1000, 20)
     longp = scen("long-prefix", lua(LONG_PREFIX, rounds=rounds))
     for path, strat, nr in (
             (os.path.join(exp, "lost_update.lua"), "random", runs),
