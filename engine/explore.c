@@ -740,29 +740,54 @@ must_stop(struct explore *x, uint64_t key)
 
 /* ---- random and pct ------------------------------------------------ */
 
+/* Runs schedule i (random, pct).  Returns false when the search stops. */
+static bool
+seed_one(struct explore *x, uint64_t i)
+{
+	const struct explore_opts *xo = x->o;
+	struct explore_run_res r;
+
+	__atomic_store_n(&x->res->next, i, __ATOMIC_RELAXED);
+	if (must_stop(x, i))
+		return (false);
+	x->cur_key = i;
+	run_once(x, x->strategy, xo->base + i, NULL, 0, false, false, NULL, 0,
+	    NULL, &r);
+	x->res->steps_total += r.decisions;
+	__atomic_add_fetch(&x->res->done, 1, __ATOMIC_RELAXED);
+	if (r.status != SCHED_PASSED)
+		note_failure(x, i, xo->base + i, -1, &r);
+	return (true);
+}
+
 static void
 explore_seeds(struct explore *x)
 {
 	const struct explore_opts *xo = x->o;
-	struct explore_run_res r;
-	uint64_t i, stride = (uint64_t)xo->shard_n * (uint64_t)x->o->nworkers;
+	uint64_t i, j,
+	    stride = (uint64_t)xo->shard_n * (uint64_t)x->o->nworkers;
 
-	for (i = (uint64_t)xo->shard_i
-		 + (uint64_t)xo->shard_n * (xo->start + (uint64_t)x->o->worker);
-	     i < xo->runs; i += stride) {
-		__atomic_store_n(&x->res->next, i, __ATOMIC_RELAXED);
-		if (must_stop(x, i))
-			return;
-		x->cur_key = i;
-		run_once(x, x->strategy, xo->base + i, NULL, 0, false, false,
-		    NULL, 0, NULL, &r);
-		x->res->steps_total += r.decisions;
-		__atomic_add_fetch(&x->res->done, 1, __ATOMIC_RELAXED);
-		if (r.status != SCHED_PASSED)
-			note_failure(x, i, xo->base + i, -1, &r);
+	if (xo->next_claim != NULL) {
+		/* Whichever worker is free takes the next schedule. */
+		for (;;) {
+			j = __atomic_fetch_add(
+			    xo->next_claim, 1, __ATOMIC_SEQ_CST);
+			i = (uint64_t)xo->shard_i + (uint64_t)xo->shard_n * j;
+			if (i >= xo->runs || !seed_one(x, i))
+				break;
+		}
+	} else {
+		for (i = (uint64_t)xo->shard_i
+			 + (uint64_t)xo->shard_n
+			     * (xo->start + (uint64_t)x->o->worker);
+		     i < xo->runs; i += stride)
+			if (!seed_one(x, i))
+				break;
 	}
+	if (x->stop)
+		return;
 	__atomic_store_n(&x->res->next, i, __ATOMIC_RELAXED);
-	x->res->exhausted = !x->stop;
+	x->res->exhausted = true;
 }
 
 /* ---- dfs ----------------------------------------------------------- */

@@ -143,6 +143,14 @@ struct explore_opts {
 	 */
 	uint64_t start;
 	/*
+	 * random, pct: when set, shared by the workers and first set to
+	 * start: the next schedule of the shard (its own numbering) no worker
+	 * has taken.  Each worker takes the next one whenever it is free, so
+	 * none idles while schedules are left (one shrinking a failure, one
+	 * on slower schedules); NULL: the fixed slices above.
+	 */
+	uint64_t *next_claim;
+	/*
 	 * dfs: resume at this key (bound << 32 | slice): the schedules of
 	 * lower bounds, and of lower slices in this bound, were explored
 	 * before.  They are run again without being counted where the next

@@ -84,6 +84,12 @@ cpu_disarm(struct lhost *h)
 	cpu_expired = 0;
 }
 
+void
+lhost_cpu_rearm(struct lhost *h)
+{
+	cpu_arm(h);
+}
+
 /* Turns an expired watchdog into the run's abort.  Returns aborted. */
 static bool
 cpu_check(struct lhost *h)

@@ -53,6 +53,12 @@ struct lhost_config {
 /* Creates the Lua state and sandbox.  Returns 0 or ENOMEM. */
 int lhost_new(struct lhost **ret_h, const struct lhost_config *cfg);
 
+/*
+ * Starts the CPU-time watchdog again with the full limit: in a process
+ * forked from the one that made h (fork does not inherit the timer).
+ */
+void lhost_cpu_rearm(struct lhost *h);
+
 /* Closes the Lua state.  NULL is a no-op. */
 void lhost_free(struct lhost *h);
 

@@ -53,6 +53,8 @@ struct sched {
 	/* The dfs prefix driver / observer (sched_config.dfs). */
 	struct sched_dfs *dfs;
 	uint64_t dfs_pos;
+	uint64_t ncreated; /* threads created (td_cseq) */
+	bool decided; /* the first decision was reached */
 };
 
 static struct sched *self;
@@ -99,29 +101,19 @@ oom(void)
 	exit(2);
 }
 
-int
-sched_new(struct sched **ret_s, const struct sched_config *cfg)
+/*
+ * The seeded part of a scheduler: its random streams, PCT's change points
+ * and the dfs driver's counters, from s->cfg.
+ */
+static void
+strategy_init(struct sched *s)
 {
-	struct sched *s;
-	int i, error;
+	const struct sched_config *cfg = &s->cfg;
+	int i;
 
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
-		return (ENOMEM);
-	s->cfg = *cfg;
-	TAILQ_INIT(&s->runq);
-	TAILQ_INIT(&s->all);
-	TAILQ_INIT(&s->dead);
-	s->realtime_off_ns = cfg->realtime_offset_ns;
-	s->status = SCHED_RUNNING;
 	for (i = RNG_STREAM_SCHED; i <= RNG_STREAM_FAILPOINT_EXPLORE; i++)
 		rng_init(&s->rng[i], cfg->seed, (uint64_t)i);
-	if ((error = evq_new(&s->evq)) != 0
-	    || (error = fiber_new_host(&s->host)) != 0) {
-		evq_free(s->evq);
-		free(s);
-		return (error);
-	}
+	s->pct_nchange = 0;
 	if (cfg->strategy == SCHED_PCT) {
 		/*
 		 * PCT (Burckhardt et al., ASPLOS 2010): d - 1 priority change
@@ -138,15 +130,114 @@ sched_new(struct sched **ret_s, const struct sched_config *cfg)
 		s->pct_low = 0;
 	}
 	s->dfs = cfg->dfs;
+	s->dfs_pos = 0;
+	s->replay_pos = 0;
+	s->fp_fired = 0;
 	if (s->dfs != NULL) {
 		s->dfs->npts = 0;
 		s->dfs->ntids = 0;
 		s->dfs->fallbacks = 0;
 	}
+}
+
+int
+sched_new(struct sched **ret_s, const struct sched_config *cfg)
+{
+	struct sched *s;
+	int error;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return (ENOMEM);
+	s->cfg = *cfg;
+	TAILQ_INIT(&s->runq);
+	TAILQ_INIT(&s->all);
+	TAILQ_INIT(&s->dead);
+	s->realtime_off_ns = cfg->realtime_offset_ns;
+	s->status = SCHED_RUNNING;
+	if ((error = evq_new(&s->evq)) != 0
+	    || (error = fiber_new_host(&s->host)) != 0) {
+		evq_free(s->evq);
+		free(s);
+		return (error);
+	}
+	strategy_init(s);
 	generation++;
 	self = s;
 	*ret_s = s;
 	return (0);
+}
+
+static int
+cmp_cseq(const void *a, const void *b)
+{
+	const struct sched_thread *x = *(struct sched_thread *const *)a;
+	const struct sched_thread *y = *(struct sched_thread *const *)b;
+
+	return (x->td_cseq < y->td_cseq ? -1 : x->td_cseq > y->td_cseq);
+}
+
+bool
+sched_restartable(const struct sched *s)
+{
+	struct rng fresh;
+	int i;
+
+	if (s->decided || s->cfg.strategy == SCHED_PCT)
+		return (false);
+	for (i = RNG_STREAM_SCHED; i <= RNG_STREAM_FAILPOINT_EXPLORE; i++) {
+		rng_init(&fresh, s->cfg.seed, (uint64_t)i);
+		if (memcmp(&fresh, &s->rng[i], sizeof(fresh)) != 0)
+			return (false);
+	}
+	return (true);
+}
+
+void
+sched_restart(struct sched *s, const struct sched_config *cfg)
+{
+	struct sched_thread *td, **v;
+	uint64_t n = 0, k;
+
+	EASSERT(sched_restartable(s), "sched: restart after a seeded draw");
+	s->cfg.seed = cfg->seed;
+	s->cfg.strategy = cfg->strategy;
+	s->cfg.pct_depth = cfg->pct_depth;
+	s->cfg.pct_steps = cfg->pct_steps;
+	s->cfg.replay = cfg->replay;
+	s->cfg.replay_len = cfg->replay_len;
+	s->cfg.dfs = cfg->dfs;
+	s->cfg.fp_budget = cfg->fp_budget;
+	strategy_init(s);
+	if (s->cfg.strategy != SCHED_PCT)
+		return;
+	/* Each thread's priority, drawn in creation order as sched_new's
+	 * run would have. */
+	v = calloc(s->ncreated > 0 ? s->ncreated : 1, sizeof(*v));
+	if (v == NULL)
+		oom();
+	TAILQ_FOREACH(td, &s->all, td_all)
+		v[n++] = td;
+	TAILQ_FOREACH(td, &s->dead, td_all)
+		v[n++] = td;
+	EASSERT(n == s->ncreated,
+	    "sched: %" PRIu64 " of %" PRIu64 " threads kept", n, s->ncreated);
+	qsort(v, n, sizeof(*v), cmp_cseq);
+	for (k = 0; k < n; k++)
+		v[k]->td_prio = 1000000
+		    + (int64_t)rng_below(&s->rng[RNG_STREAM_SCHED], 1000000);
+	free(v);
+}
+
+/* The first decision: the caller's on_first_decision may fork there. */
+static void
+first_decision(struct sched *s)
+{
+	if (s->decided)
+		return;
+	if (s->cfg.on_first_decision != NULL)
+		s->cfg.on_first_decision(s->cfg.on_first_decision_arg);
+	s->decided = true;
 }
 
 static void
@@ -235,6 +326,7 @@ sched_thread_new(struct sched_thread **ret_td, int pid, int tid,
 	td->td_tid = tid;
 	td->td_kernel = kernel;
 	td->td_state = TDS_RUNNABLE;
+	td->td_cseq = s->ncreated++;
 	snprintf(td->td_name, sizeof(td->td_name), "%s", name);
 	evq_event_init(&td->td_slptimo, NULL, NULL);
 	if (s->cfg.strategy == SCHED_PCT)
@@ -563,6 +655,7 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 		return (TAILQ_FIRST(&s->runq));
 	if (cur != NULL && s->nrunq == 0)
 		return (cur);
+	first_decision(s);
 	if (s->cfg.strategy == SCHED_FIFO && s->dfs == NULL
 	    && !trace_recording(s->cfg.trace)) {
 		/*
@@ -687,6 +780,7 @@ choose(struct sched *s, int64_t n, const char *label, bool is_fp)
 	int64_t v;
 	char buf[24];
 
+	first_decision(s);
 	switch (s->cfg.strategy) {
 	case SCHED_REPLAY:
 		v = replay_next(s, true);

@@ -145,6 +145,14 @@ struct sched_config {
 	 * fail points per run (0: SCHED_FP_BUDGET).
 	 */
 	uint64_t fp_budget;
+	/*
+	 * Called once, at the first decision (a pick among two or more
+	 * threads, or a choose) before it is made; may be NULL.  A fork
+	 * server snapshots the run there: each child calls sched_restart
+	 * with its own schedule and returns.
+	 */
+	void (*on_first_decision)(void *arg);
+	void *on_first_decision_arg;
 };
 
 /* Defaults for 'explore' fail points under random and pct. */
@@ -153,6 +161,21 @@ struct sched_config {
 
 /* Creates a scheduler and makes it sched_self().  Returns 0 or ENOMEM. */
 int sched_new(struct sched **ret_s, const struct sched_config *cfg);
+
+/*
+ * Whether the run so far is the same under any seed and strategy: no
+ * decision made, no random stream drawn from, and not PCT (whose
+ * priorities are drawn at thread creation).
+ */
+bool sched_restartable(const struct sched *s);
+
+/*
+ * Gives a restartable scheduler (before its first decision) cfg's seed,
+ * strategy, pct_depth, pct_steps, replay, dfs and fp_budget, as if
+ * sched_new had been called with them: the run goes on exactly as that
+ * run would (PCT's priorities are drawn again in thread creation order).
+ */
+void sched_restart(struct sched *s, const struct sched_config *cfg);
 
 /* Frees the scheduler and every thread's stack.  NULL is a no-op. */
 void sched_free(struct sched *s);

@@ -48,6 +48,7 @@ struct sched_thread {
 	int td_nlocks;
 	/* PCT priority. */
 	int64_t td_prio;
+	uint64_t td_cseq; /* creation order (sched_restart) */
 };
 
 #endif /* ENGINE_SCHED_VAR_H */

@@ -58,14 +58,26 @@ def children(pid):
 
 
 def cpu_seconds(pid):
-    """User plus system CPU time of pid so far (0 once it is gone)."""
+    """User plus system CPU time of pid so far, and of its children it
+    waited for (0 once it is gone)."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             st = f.read()
     except OSError:
         return 0.0
     fields = st[st.rindex(")") + 2:].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def descendants(pid):
+    """pid's children, their children, ...: a worker runs its schedules
+    in the processes of its fork server."""
+    res, todo = [], children(pid)
+    while todo:
+        p = todo.pop()
+        res.append(p)
+        todo.extend(children(p))
+    return res
 
 
 def alive(pid):
@@ -105,7 +117,8 @@ class Explore:
         (their work, whatever the speed of the build or the load)."""
         end = time.time() + timeout
         while time.time() < end and self.p.poll() is None:
-            if sum(cpu_seconds(w) for w in children(self.p.pid)) >= secs:
+            if sum(cpu_seconds(w)
+                   for w in descendants(self.p.pid)) >= secs:
                 return True
             time.sleep(0.02)
         return False

@@ -344,6 +344,63 @@ Test(explore, jobs_and_shards_explore_what_one_worker_does)
 	cr_assert_eq(r.done, 30);
 }
 
+/* out_of_time after the harness made 'stop_after' runs. */
+static uint64_t stop_after;
+static struct harness *stop_h;
+
+static bool
+stop_cb(void *arg)
+{
+	(void)arg;
+	return (stop_h->runs >= stop_after);
+}
+
+Test(explore, workers_take_the_next_schedule_nobody_took)
+{
+	struct explore_opts o = dfs_opts(0, true, true);
+	struct explore_result one, r0, r1;
+	struct explore_ops ops;
+	struct harness h;
+	uint64_t claim = 0, min_fail = UINT64_MAX;
+	uint64_t nfail_one;
+
+	prog = (struct prog) { 2, 1, 2 };
+	o.kind = EXPLORE_RANDOM;
+	o.runs = 40;
+	o.shrink_max = 3;
+	search(&o, &one, &h);
+	nfail_one = one.nfail;
+	cr_assert_gt(nfail_one, 0);
+	/*
+	 * Worker 0 of 2 is stopped after 9 runs (its schedules and a
+	 * shrink); worker 1 then takes every schedule left, not only its
+	 * fixed half: together they make the 40, each once.
+	 */
+	o.nworkers = 2;
+	o.next_claim = &claim;
+	o.min_fail = &min_fail;
+	memset(&ops, 0, sizeof(ops));
+	memset(&h, 0, sizeof(h));
+	memset(&r0, 0, sizeof(r0));
+	ops.run = run_cb;
+	ops.fatal = fatal_cb;
+	ops.out_of_time = stop_cb;
+	ops.arg = &h;
+	stop_h = &h;
+	stop_after = 9;
+	o.worker = 0;
+	explore_run(&o, &ops, &r0);
+	cr_assert_lt(r0.done, 40);
+	cr_assert_eq(r0.next, claim - 1, "the schedule it took and left");
+	o.worker = 1;
+	claim = r0.next; /* the one it took and left, as --resume would */
+	search(&o, &r1, &h);
+	cr_assert_eq(r0.done + r1.done, 40);
+	cr_assert_eq(r0.nfail + r1.nfail, nfail_one);
+	cr_assert_eq(r1.next, 40);
+	cr_assert(r1.exhausted);
+}
+
 Test(explore, signatures_ignore_vtime_and_transition_numbers)
 {
 	char a[256], b[256], c[256];

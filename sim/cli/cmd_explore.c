@@ -35,6 +35,7 @@
 
 #include "cli.h"
 #include "explore.h"
+#include "explore_server.h"
 #include "kernel.h"
 #include "simrun.h"
 #include "strmap.h"
@@ -45,6 +46,15 @@
 #define MAXBOUND EXPLORE_MAXBOUND
 
 #define CUR_PREFIX 64
+
+/*
+ * Whether a worker makes its runs through the fork server: it tries
+ * XTRIAL runs each way first and keeps the one that cost less CPU time
+ * (forking costs a page fault per page a run writes, which more than a
+ * short scenario's boot on some hosts).  Either way gives the same runs.
+ */
+enum { XMODE_TRY_SERVER, XMODE_TRY_SCRATCH, XMODE_SERVER, XMODE_SCRATCH };
+#define XTRIAL 16
 
 /* The run a worker is making (to record it if the worker dies). */
 struct xcur {
@@ -57,6 +67,8 @@ struct xcur {
 /* What the workers share (in shared memory). */
 struct xshared {
 	uint64_t min_fail; /* earliest failure key of any worker (atomic) */
+	/* random, pct: the next schedule of the shard no worker took */
+	uint64_t next_claim;
 	/* 0: search; 1: stop searching (still shrink); 2: stop shrinking */
 	int stop;
 	struct xcur *cur; /* per worker, in the same mapping */
@@ -71,6 +83,9 @@ struct xopts {
 	struct explore_opts e;
 	double budget, t0;
 	bool check, resume;
+	bool scratch; /* every run from scratch, no fork server */
+	bool server; /* every run the fork server can make through it */
+	bool hashes; /* each run's trace hash on standard error (tests) */
 	int progress; /* -1: on a terminal, 0: never, 1: always */
 	int jobs;
 	const char *fps[64]; /* --failpoint NAME=SPEC, for every run */
@@ -88,6 +103,10 @@ struct xworker {
 	struct trace *rec; /* the worker's database, opened on demand */
 	char dbpath[4096];
 	struct explore *ex; /* during a run with footprints */
+	struct xserver *srv; /* the fork server (explore_server.c) */
+	int mode; /* XMODE_* */
+	int ntrial;
+	uint64_t trial_ns[2]; /* CPU of the trial runs: server, scratch */
 	struct xshared *sh;
 	int w;
 };
@@ -219,15 +238,102 @@ collect_line(void *arg, uint64_t seq, const char *line)
 	explore_touch(xw->ex, sched_steps(), p, (size_t)(e - p));
 }
 
-/* The run callback of the search: one sim_run of the scenario. */
+/*
+ * The run the fork server could not make, and this worker: one sim_run of
+ * the scenario from scratch.
+ */
+static void
+run_scratch(struct xworker *xw, struct explore *ex,
+    const struct explore_run_req *q, struct explore_run_res *res)
+{
+	struct sim_run_result r;
+	char err[1200];
+
+	if (q->record != NULL) {
+		if (xw->rec == NULL
+		    && trace_open(&xw->rec, xw->dbpath, err, sizeof(err)) != 0)
+			worker_fail(xw, err);
+		xw->o.trace = xw->rec;
+	} else {
+		xw->o.trace = xw->t;
+	}
+	if (q->footprints) {
+		xw->ex = ex;
+		trace_set_expect(xw->t, collect_line, xw);
+	}
+	if (sim_run(&xw->o, &r, err, sizeof(err)) != 0)
+		worker_fail(xw, err);
+	trace_set_expect(xw->t, NULL, NULL);
+	xw->ex = NULL;
+	res->status = r.status;
+	snprintf(res->fail_func, sizeof(res->fail_func), "%s", r.fail_func);
+	snprintf(res->message, sizeof(res->message), "%s", r.message);
+	res->transitions = r.transitions;
+	res->decisions = r.decisions;
+	res->run_id = r.run_id;
+	snprintf(res->trace_hash, sizeof(res->trace_hash), "%s", r.trace_hash);
+}
+
+/*
+ * The process that made this worker's run died (wait status ws): the
+ * worker dies the same way, so that the parent records the schedule as
+ * crashed.
+ */
+static _Noreturn void
+worker_die(int ws)
+{
+	if (WIFSIGNALED(ws)) {
+		signal(WTERMSIG(ws), SIG_DFL);
+		raise(WTERMSIG(ws));
+	}
+	_exit(WIFEXITED(ws) && WEXITSTATUS(ws) != 0 ? WEXITSTATUS(ws)
+						    : EXIT_USAGE);
+}
+
+/* This process's CPU time so far. */
+static uint64_t
+cpu_self(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/* Counts a run's CPU time ns for the trials (see XMODE_*). */
+static void
+choose_mode(struct xworker *xw, bool by_server, uint64_t ns)
+{
+	if (xw->mode == XMODE_TRY_SERVER && by_server) {
+		xw->trial_ns[0] += ns;
+		if (++xw->ntrial == XTRIAL) {
+			xw->mode = XMODE_TRY_SCRATCH;
+			xw->ntrial = 0;
+		}
+	} else if (xw->mode == XMODE_TRY_SCRATCH) {
+		xw->trial_ns[1] += ns;
+		if (++xw->ntrial == XTRIAL) {
+			xw->mode = xw->trial_ns[0] < xw->trial_ns[1]
+			    ? XMODE_SERVER
+			    : XMODE_SCRATCH;
+			if (xw->mode == XMODE_SCRATCH) {
+				xserver_free(xw->srv);
+				xw->srv = NULL;
+			}
+		}
+	}
+}
+
+/* The run callback of the search: one run of the scenario. */
 static void
 worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
     struct explore_run_res *res)
 {
 	struct xworker *xw = arg;
 	struct xcur *cur = &xw->sh->cur[xw->w];
-	struct sim_run_result r;
 	char err[1200];
+	uint64_t c0, cpu = 0;
+	int e = ENOTSUP, ws = 0;
 
 	cur->key = q->key;
 	cur->seed = q->seed;
@@ -244,42 +350,39 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	xw->o.replay_len = q->replay_len;
 	xw->o.args = q->record;
 	xw->o.dfs = q->dfs;
-	if (q->record != NULL) {
-		if (xw->rec == NULL
-		    && trace_open(&xw->rec, xw->dbpath, err, sizeof(err)) != 0)
-			worker_fail(xw, err);
-		xw->o.trace = xw->rec;
-	} else {
-		xw->o.trace = xw->t;
-	}
-	if (q->footprints) {
-		xw->ex = ex;
-		trace_set_expect(xw->t, collect_line, xw);
-	}
-	if (sim_run(&xw->o, &r, err, sizeof(err)) != 0)
+	c0 = cpu_self();
+	if (!xw->xo->scratch
+	    && (xw->xo->server
+		|| (xw->mode != XMODE_SCRATCH
+		    && xw->mode != XMODE_TRY_SCRATCH)))
+		e = xserver_run(
+		    &xw->srv, &xw->o, ex, q, res, &cpu, &ws, err, sizeof(err));
+	if (e == EINVAL)
 		worker_fail(xw, err);
+	if (e == ECHILD)
+		worker_die(ws);
+	if (e != 0)
+		run_scratch(xw, ex, q, res);
+	if (q->record == NULL)
+		choose_mode(xw, e == 0, cpu + (cpu_self() - c0));
+	if (xw->xo->hashes)
+		fprintf(stderr, "run %s %" PRIu64 " %s seed %" PRIu64 " %s%s\n",
+		    e == 0 ? "server" : "scratch", q->key,
+		    sched_strategy_name(q->strategy), q->seed, res->trace_hash,
+		    q->record != NULL ? " recorded" : "");
 	__atomic_store_n(&cur->in_run, false, __ATOMIC_SEQ_CST);
+	xw->o.dfs = NULL;
 	/*
 	 * A script error (or a host limit) is no race: the search stops at
 	 * once with its message, as evsim run would exit 2.
 	 */
-	if (r.status == SCHED_ERROR) {
+	if (res->status == SCHED_ERROR) {
 		snprintf(err, sizeof(err),
 		    "%.200s: error under %s seed %" PRIu64 ": %.900s",
 		    xw->o.path, sched_strategy_name(q->strategy), q->seed,
-		    r.message);
+		    res->message);
 		worker_fail(xw, err);
 	}
-	xw->o.dfs = NULL;
-	trace_set_expect(xw->t, NULL, NULL);
-	xw->ex = NULL;
-	res->status = r.status;
-	snprintf(res->fail_func, sizeof(res->fail_func), "%s", r.fail_func);
-	snprintf(res->message, sizeof(res->message), "%s", r.message);
-	res->transitions = r.transitions;
-	res->decisions = r.decisions;
-	res->run_id = r.run_id;
-	snprintf(res->trace_hash, sizeof(res->trace_hash), "%s", r.trace_hash);
 }
 
 /* ---- workers ------------------------------------------------------- */
@@ -325,10 +428,12 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
-	if (eo.kind == EXPLORE_DFS)
+	if (eo.kind == EXPLORE_DFS) {
 		eo.resume_key = start;
-	else
+	} else {
 		eo.start = start;
+		eo.next_claim = &sh->next_claim;
+	}
 	memset(&ops, 0, sizeof(ops));
 	ops.run = worker_run;
 	ops.out_of_time = worker_out_of_time;
@@ -338,6 +443,7 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	if (trace_open(&xw.t, NULL, err, sizeof(err)) != 0)
 		sim_oom();
 	explore_run(&eo, &ops, xw.res);
+	xserver_free(xw.srv);
 	trace_close(xw.t);
 	trace_close(xw.rec);
 	xw.res->finished = true;
@@ -609,98 +715,126 @@ print_size(const char *label, const struct explore_size *z)
 	printf(", %" PRIu64 " failing fail point(s)", z->failpoints);
 }
 
-static int
-summarize(const struct xopts *xo, struct xshared *sh, int nw,
-    const char *tmpdir, double el)
-{
-	struct msig *ms = xrealloc(NULL, EXPLORE_MAXSIG * nw * sizeof(*ms));
-	uint64_t done = 0, pruned = 0, beyond = 0, nfail = 0, steps = 0;
-	uint64_t per_bound[MAXBOUND + 1] = { 0 };
-	uint64_t minkey = __atomic_load_n(&sh->min_fail, __ATOMIC_SEQ_CST);
-	bool exhausted = true;
-	int nms = 0, w, s, i, b;
-	char err[1200];
+/* The workers' results added up, their signatures merged. */
+struct xsum {
+	struct msig *ms;
+	int nms;
+	uint64_t done, pruned, beyond, nfail, steps;
+	uint64_t per_bound[MAXBOUND + 1];
+	bool exhausted;
+};
 
+/* Adds worker w's signature g to the merged ones. */
+static void
+merge_sig(
+    const struct xopts *xo, struct xsum *z, const struct explore_sig *g, int w)
+{
+	struct msig *ms = z->ms;
+	int i;
+
+	for (i = 0; i < z->nms; i++)
+		if (strcmp(ms[i].s.status, g->status) == 0
+		    && strcmp(ms[i].s.func, g->func) == 0
+		    && strcmp(ms[i].s.msg, g->msg) == 0)
+			break;
+	if (i == z->nms) {
+		memset(&ms[i], 0, sizeof(ms[i]));
+		ms[i].s = *g;
+		ms[i].s.count = 0;
+		ms[i].worker = w;
+		z->nms++;
+	} else if (g->first_key < ms[i].s.first_key) {
+		uint64_t c = ms[i].s.count;
+
+		ms[i].s = *g;
+		ms[i].s.count = c;
+		ms[i].worker = w;
+	}
+	ms[i].s.count += xo->e.keep_going ? g->count : 1;
+	memcpy(ms[i].seeds + ms[i].nseeds, g->seeds,
+	    (size_t)g->nseeds * sizeof(uint64_t));
+	ms[i].nseeds += g->nseeds;
+}
+
+/* Adds up the results of the nw workers into *z. */
+static void
+merge_results(
+    const struct xopts *xo, struct xshared *sh, int nw, struct xsum *z)
+{
+	uint64_t minkey = __atomic_load_n(&sh->min_fail, __ATOMIC_SEQ_CST);
+	int w, s, i, b;
+
+	z->exhausted = true;
 	for (w = 0; w < nw; w++) {
 		struct explore_result *r = &sh->w[w];
 
-		done += r->done;
-		pruned += r->pruned;
-		beyond += r->beyond;
-		steps += r->steps_total;
-		exhausted = exhausted && r->exhausted;
+		z->done += r->done;
+		z->pruned += r->pruned;
+		z->beyond += r->beyond;
+		z->steps += r->steps_total;
+		z->exhausted = z->exhausted && r->exhausted;
 		for (b = 0; b <= MAXBOUND; b++)
-			per_bound[b] += r->per_bound[b];
+			z->per_bound[b] += r->per_bound[b];
 		for (s = 0; s < r->nsigs; s++) {
-			struct explore_sig *g = &r->sigs[s];
-
 			/* Without --keep-going: only the first failure. */
-			if (!xo->e.keep_going && g->first_key != minkey)
+			if (!xo->e.keep_going && r->sigs[s].first_key != minkey)
 				continue;
-			for (i = 0; i < nms; i++)
-				if (strcmp(ms[i].s.status, g->status) == 0
-				    && strcmp(ms[i].s.func, g->func) == 0
-				    && strcmp(ms[i].s.msg, g->msg) == 0)
-					break;
-			if (i == nms) {
-				memset(&ms[i], 0, sizeof(ms[i]));
-				ms[i].s = *g;
-				ms[i].s.count = 0;
-				ms[i].worker = w;
-				nms++;
-			} else if (g->first_key < ms[i].s.first_key) {
-				uint64_t c = ms[i].s.count;
-
-				ms[i].s = *g;
-				ms[i].s.count = c;
-				ms[i].worker = w;
-			}
-			ms[i].s.count += xo->e.keep_going ? g->count : 1;
-			memcpy(ms[i].seeds + ms[i].nseeds, g->seeds,
-			    (size_t)g->nseeds * sizeof(uint64_t));
-			ms[i].nseeds += g->nseeds;
+			merge_sig(xo, z, &r->sigs[s], w);
 		}
 	}
-	for (i = 0; i < nms; i++) {
-		if (ms[i].nseeds > 0)
-			qsort(ms[i].seeds, (size_t)ms[i].nseeds,
+	for (i = 0; i < z->nms; i++) {
+		if (z->ms[i].nseeds > 0)
+			qsort(z->ms[i].seeds, (size_t)z->ms[i].nseeds,
 			    sizeof(uint64_t), cmp_u64);
-		if (ms[i].nseeds > EXPLORE_MAXSEEDS)
-			ms[i].nseeds = EXPLORE_MAXSEEDS;
+		if (z->ms[i].nseeds > EXPLORE_MAXSEEDS)
+			z->ms[i].nseeds = EXPLORE_MAXSEEDS;
 	}
-	nfail = 0;
+	z->nfail = 0;
 	for (w = 0; w < nw; w++)
-		nfail += sh->w[w].nfail;
-	if (!xo->e.keep_going && nms > 0) {
+		z->nfail += sh->w[w].nfail;
+	if (!xo->e.keep_going && z->nms > 0) {
 		/* As a sequential search: stops at the first failure. */
-		nfail = 1;
-		exhausted = false;
+		z->nfail = 1;
+		z->exhausted = false;
 	}
-	if (nms > 0) /* qsort(NULL, 0, ...) is undefined */
-		qsort(ms, (size_t)nms, sizeof(*ms), cmp_msig);
-	/* Gather the recorded runs into --db, in signature order. */
-	for (i = 0; i < nms; i++) {
-		char in[4200];
+	if (z->nms > 0) /* qsort(NULL, 0, ...) is undefined */
+		qsort(z->ms, (size_t)z->nms, sizeof(*z->ms), cmp_msig);
+}
+
+/*
+ * Gathers the recorded runs into --db, in signature order.  Returns 0, or
+ * EXIT_USAGE (message printed).
+ */
+static int
+gather_runs(const struct xopts *xo, struct xsum *z, const char *tmpdir)
+{
+	char in[4200], err[1200];
+	int i;
+
+	for (i = 0; i < z->nms; i++) {
 		size_t n = 1;
 
-		if (ms[i].s.run_id <= 0)
+		if (z->ms[i].s.run_id <= 0)
 			continue;
 		snprintf(
-		    in, sizeof(in), "%s/worker%d.db", tmpdir, ms[i].worker);
-		if (tracedb_merge(xo->db, in, &ms[i].s.run_id, 1, &ms[i].run_id,
-			&n, err, sizeof(err))
+		    in, sizeof(in), "%s/worker%d.db", tmpdir, z->ms[i].worker);
+		if (tracedb_merge(xo->db, in, &z->ms[i].s.run_id, 1,
+			&z->ms[i].run_id, &n, err, sizeof(err))
 		    != 0) {
 			fprintf(stderr, "evsim explore: %s\n", err);
-			free(ms);
 			return (EXIT_USAGE);
 		}
 	}
-	if (!xo->e.keep_going && nms > 0 && xo->e.kind != EXPLORE_DFS) {
-		/* Schedules a sequential search would have run. */
-		done = ms[0].s.first_key / (uint64_t)xo->e.shard_n + 1
-		    - xo->e.start;
-	}
-	printf("explored %" PRIu64 " schedules of %s (%s", done, xo->path,
+	return (0);
+}
+
+/* The summary's head: how many schedules, how fast, how many failed. */
+static void
+print_totals(const struct xopts *xo, const struct xsum *z, int nw, double el)
+{
+	int b;
+
+	printf("explored %" PRIu64 " schedules of %s (%s", z->done, xo->path,
 	    xo->strategy);
 	if (xo->e.kind != EXPLORE_DFS)
 		printf(", seeds %" PRIu64 "..", xo->e.base);
@@ -710,23 +844,23 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 		printf(", shard %d/%d", xo->e.shard_i, xo->e.shard_n);
 	printf(") in %.1f s with %d job(s), %.0f schedules/s: %" PRIu64
 	       " failed, %d distinct\n",
-	    el, nw, el > 0 ? (double)done / el : 0.0, nfail, nms);
+	    el, nw, el > 0 ? (double)z->done / el : 0.0, z->nfail, z->nms);
 	if (xo->e.kind == EXPLORE_DFS) {
 		printf("dfs:%d: %" PRIu64 " schedules by preemptions:",
-		    xo->e.bound, done);
+		    xo->e.bound, z->done);
 		for (b = 0; b <= xo->e.bound; b++)
-			printf(" %d: %" PRIu64, b, per_bound[b]);
+			printf(" %d: %" PRIu64, b, z->per_bound[b]);
 		printf("; %" PRIu64
 		       " branches pruned by the reduction%s; %" PRIu64
 		       " preempting branches beyond the bound\n",
-		    pruned, xo->e.reduction ? "" : " (off)", beyond);
+		    z->pruned, xo->e.reduction ? "" : " (off)", z->beyond);
 		printf("dfs:%d: space %s\n", xo->e.bound,
-		    exhausted ? "exhausted (every schedule within the bound "
-				"explored)"
-			      : "not exhausted");
+		    z->exhausted ? "exhausted (every schedule within the bound "
+				   "explored)"
+				 : "not exhausted");
 	}
-	if (xo->e.kind == EXPLORE_PCT && done > 0) {
-		double n = 2, kest = (double)steps / (double)done;
+	if (xo->e.kind == EXPLORE_PCT && z->done > 0) {
+		double n = 2, kest = (double)z->steps / (double)z->done;
 
 		/*
 		 * PCT finds a depth-d bug with probability at least
@@ -738,52 +872,81 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 		    xo->e.pct_depth, kest,
 		    1.0 / (n * pow(kest > 1 ? kest : 1, xo->e.pct_depth - 1)));
 	}
-	for (i = 0; i < nms; i++) {
-		struct explore_sig *g = &ms[i].s;
+}
 
-		printf("\n[%d] %s in %s, %" PRIu64 " time(s), ", i + 1,
-		    g->status, g->func[0] ? g->func : "scenario", g->count);
-		if (xo->e.kind == EXPLORE_DFS)
-			printf("first found with %d preemption(s)\n",
-			    g->first_preempt);
-		else
-			printf("first at schedule %" PRIu64 " (seed %" PRIu64
-			       ")\n",
-			    g->first_key + 1, g->first_seed);
-		printf("    %s\n", g->msg);
-		if (xo->e.kind != EXPLORE_DFS && xo->e.keep_going) {
-			printf("    failing seeds:");
-			for (s = 0; s < ms[i].nseeds; s++)
-				printf(
-				    " %" PRIu64, xo->e.base + ms[i].seeds[s]);
-			printf("%s\n",
-			    g->count > (uint64_t)ms[i].nseeds ? " ..." : "");
-		}
-		print_size("    original: ", &g->orig);
-		printf("\n");
-		print_size("    shrunk:   ", &g->min);
-		printf(" (%d runs)%s\n", g->attempts,
-		    g->replay_ok ? "" : "; WARNING: replay check failed");
-		if (ms[i].run_id > 0)
-			printf("    evsim replay %s --run %" PRId64
-			       "\n    evsim report %s --run %" PRId64
-			       " -o report.html\n",
-			    xo->db, ms[i].run_id, xo->db, ms[i].run_id);
-		if (xo->e.kind != EXPLORE_DFS) {
-			printf("    evsim run %s --strategy %s --seed %" PRIu64
-			       "%s%s",
-			    xo->path, xo->strategy, g->first_seed,
-			    xo->kernel ? " --kernel " : "",
-			    xo->kernel ? xo->kernel : "");
-			for (s = 0; s < xo->nfps; s++)
-				printf(" --failpoint %s", xo->fps[s]);
-			if (xo->fp_budget != 0)
-				printf(" --fp-budget %" PRIu64, xo->fp_budget);
-			printf("   (the unshrunk schedule)\n");
-		}
+/* The i-th distinct failure, with the commands that replay it. */
+static void
+print_sig(const struct xopts *xo, const struct msig *m, int i)
+{
+	const struct explore_sig *g = &m->s;
+	int s;
+
+	printf("\n[%d] %s in %s, %" PRIu64 " time(s), ", i + 1, g->status,
+	    g->func[0] ? g->func : "scenario", g->count);
+	if (xo->e.kind == EXPLORE_DFS)
+		printf("first found with %d preemption(s)\n", g->first_preempt);
+	else
+		printf("first at schedule %" PRIu64 " (seed %" PRIu64 ")\n",
+		    g->first_key + 1, g->first_seed);
+	printf("    %s\n", g->msg);
+	if (xo->e.kind != EXPLORE_DFS && xo->e.keep_going) {
+		printf("    failing seeds:");
+		for (s = 0; s < m->nseeds; s++)
+			printf(" %" PRIu64, xo->e.base + m->seeds[s]);
+		printf("%s\n", g->count > (uint64_t)m->nseeds ? " ..." : "");
 	}
-	free(ms);
-	return (nms > 0 ? EXIT_FAILED : 0);
+	print_size("    original: ", &g->orig);
+	printf("\n");
+	print_size("    shrunk:   ", &g->min);
+	printf(" (%d runs)%s\n", g->attempts,
+	    g->replay_ok ? "" : "; WARNING: replay check failed");
+	if (m->run_id > 0)
+		printf("    evsim replay %s --run %" PRId64
+		       "\n    evsim report %s --run %" PRId64
+		       " -o report.html\n",
+		    xo->db, m->run_id, xo->db, m->run_id);
+	if (xo->e.kind != EXPLORE_DFS) {
+		printf("    evsim run %s --strategy %s --seed %" PRIu64 "%s%s",
+		    xo->path, xo->strategy, g->first_seed,
+		    xo->kernel ? " --kernel " : "",
+		    xo->kernel ? xo->kernel : "");
+		for (s = 0; s < xo->nfps; s++)
+			printf(" --failpoint %s", xo->fps[s]);
+		if (xo->fp_budget != 0)
+			printf(" --fp-budget %" PRIu64, xo->fp_budget);
+		printf("   (the unshrunk schedule)\n");
+	}
+}
+
+/*
+ * Merges the workers' results, gathers their recorded failures into --db
+ * and prints the summary.  Returns 0, EXIT_FAILED (a failure found) or
+ * EXIT_USAGE.
+ */
+static int
+summarize(const struct xopts *xo, struct xshared *sh, int nw,
+    const char *tmpdir, double el)
+{
+	struct xsum z;
+	int i;
+
+	memset(&z, 0, sizeof(z));
+	z.ms = xrealloc(NULL, EXPLORE_MAXSIG * nw * sizeof(*z.ms));
+	merge_results(xo, sh, nw, &z);
+	if (gather_runs(xo, &z, tmpdir) != 0) {
+		free(z.ms);
+		return (EXIT_USAGE);
+	}
+	if (!xo->e.keep_going && z.nms > 0 && xo->e.kind != EXPLORE_DFS) {
+		/* Schedules a sequential search would have run. */
+		z.done = z.ms[0].s.first_key / (uint64_t)xo->e.shard_n + 1
+		    - xo->e.start;
+	}
+	print_totals(xo, &z, nw, el);
+	for (i = 0; i < z.nms; i++)
+		print_sig(xo, &z.ms[i], i);
+	free(z.ms);
+	return (z.nms > 0 ? EXIT_FAILED : 0);
 }
 
 static void
@@ -959,10 +1122,12 @@ start_worker(const struct xopts *xo, struct xshared *sh, int w,
 	pid_t p;
 
 	sh->w[w].finished = false;
+	/* random, pct: no schedule it takes comes before the next one. */
 	__atomic_store_n(&sh->w[w].next,
 	    xo->e.kind == EXPLORE_DFS ? start
 				      : (uint64_t)xo->e.shard_i
-		    + (uint64_t)xo->e.shard_n * (start + (uint64_t)w),
+		    + (uint64_t)xo->e.shard_n
+			* __atomic_load_n(&sh->next_claim, __ATOMIC_SEQ_CST),
 	    __ATOMIC_SEQ_CST);
 	fflush(stdout);
 	fflush(stderr);
@@ -972,482 +1137,589 @@ start_worker(const struct xopts *xo, struct xshared *sh, int w,
 	return (p);
 }
 
-int
-cmd_explore(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "runs", required_argument, NULL, 'r' },
-		{ "time", required_argument, NULL, 't' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "strategy", required_argument, NULL, 'S' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "keep-going", no_argument, NULL, 'g' },
-		{ "check", no_argument, NULL, 'c' },
-		{ "no-check", no_argument, NULL, 'C' },
-		{ "no-reduction", no_argument, NULL, 'R' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "shard", required_argument, NULL, 'n' },
-		{ "shards", required_argument, NULL, 'N' },
-		{ "shrink-attempts", required_argument, NULL, 'a' },
-		{ "resume", no_argument, NULL, 'z' },
-		{ "progress", no_argument, NULL, 'P' },
-		{ "no-progress", no_argument, NULL, 'Q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "failpoint", required_argument, NULL, 'F' },
-		{ "fp-budget", required_argument, NULL, 'B' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_strategy strat;
+/* The command's state while its workers run. */
+struct xrun {
 	struct xopts xo;
 	struct xshared *sh;
-	struct xcrash *crashes;
-	struct trace *dbt = NULL;
-	struct trace_explore row;
 	size_t shsize, cursize;
+	struct trace *dbt; /* --db */
+	struct trace_explore row; /* the search's row in --db */
+	char *fpcanon; /* row.failpoints until the first save */
+	char tmpdir[1024], hash[17], shard[48];
 	pid_t *pids;
-	char tmpdir[1024], err[1200], hash[17], shard[48];
-	const char *tmp;
-	bool tty, killed = false, auto_shard = false, dfs_cut = false, *dead;
+	bool *dead;
 	uint64_t *wstart, *wdone; /* per worker: its start, done before it */
-	double last, last_save;
-	int c, k, w, nw, running, rc = 0, ncrash = 0, shards = 0;
-	uint64_t start = 0, prev_done = 0, prev_fail = 0, prev_crash = 0;
-	uint64_t total, next;
-	char *fpcanon = NULL;
+	struct xcrash *crashes;
+	int ncrash, nw, running, rc;
+	bool tty, killed, dfs_cut;
+	uint64_t start, prev_done, prev_fail, prev_crash, total;
+};
+
+static const struct option explore_longopts[] = {
+	{ "runs", required_argument, NULL, 'r' },
+	{ "time", required_argument, NULL, 't' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "strategy", required_argument, NULL, 'S' },
+	{ "db", required_argument, NULL, 'd' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "keep-going", no_argument, NULL, 'g' },
+	{ "check", no_argument, NULL, 'c' },
+	{ "no-check", no_argument, NULL, 'C' },
+	{ "no-reduction", no_argument, NULL, 'R' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "shard", required_argument, NULL, 'n' },
+	{ "shards", required_argument, NULL, 'N' },
+	{ "shrink-attempts", required_argument, NULL, 'a' },
+	{ "resume", no_argument, NULL, 'z' },
+	{ "progress", no_argument, NULL, 'P' },
+	{ "no-progress", no_argument, NULL, 'Q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "failpoint", required_argument, NULL, 'F' },
+	{ "fp-budget", required_argument, NULL, 'B' },
+	{ "no-snapshot", no_argument, NULL, 'Z' },
+	{ "snapshot", no_argument, NULL, 'Y' },
+	{ "run-hashes", no_argument, NULL, 'H' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* --strategy S.  Returns 0 or EXIT_USAGE. */
+static int
+parse_strategy_opt(struct xopts *xo, const char *arg)
+{
+	struct cli_strategy strat;
+
+	if (cli_parse_strategy(arg,
+		CLI_STRATEGY(SCHED_RANDOM) | CLI_STRATEGY(SCHED_PCT)
+		    | CLI_STRATEGY(SCHED_DFS),
+		&strat)
+	    != 0)
+		return (usage_error("--strategy: '%s' is not random, pct[:D] "
+				    "(1 <= D <= 16) or dfs[:B] (B <= 16)",
+		    arg));
+	xo->strategy = arg;
+	xo->e.kind = strat.strategy == SCHED_RANDOM ? EXPLORE_RANDOM
+	    : strat.strategy == SCHED_PCT	    ? EXPLORE_PCT
+						    : EXPLORE_DFS;
+	xo->e.pct_depth = strat.pct_depth;
+	xo->e.bound = strat.dfs_bound;
+	return (0);
+}
+
+/* A count option's value in 1..max.  Returns 0 or -1. */
+static int
+parse_count(const char *arg, long max, int *ret)
+{
+	char *end;
+	long j = strtol(arg, &end, 10);
+
+	if (*end != '\0' || j < 1 || j > max)
+		return (-1);
+	*ret = (int)j;
+	return (0);
+}
+
+/* --shard I/N or auto.  Returns 0 or EXIT_USAGE. */
+static int
+parse_shard_opt(struct xopts *xo, const char *arg, bool *auto_shard)
+{
+	int si, sn, used = 0;
+
+	if (strcmp(arg, "auto") == 0) {
+		*auto_shard = true;
+		return (0);
+	}
+	if (sscanf(arg, "%d/%d%n", &si, &sn, &used) != 2 || arg[used] != '\0'
+	    || sn < 1 || si < 0 || si >= sn)
+		return (usage_error(
+		    "--shard: '%s' is not I/N with 0 <= I < N or auto", arg));
+	xo->e.shard_i = si;
+	xo->e.shard_n = sn;
+	return (0);
+}
+
+/*
+ * One option c of getopt_long with optarg arg.  Returns 0, -1 for --help
+ * (printed), or EXIT_USAGE (message printed).
+ */
+static int
+parse_opt(struct xopts *xo, int c, const char *arg, bool *auto_shard,
+    int *shards, char **argv)
+{
+	char *end;
+
+	switch (c) {
+	case 'h':
+		print_help();
+		return (-1);
+	case 'F': /* checked by sim_run() in every worker */
+		if (xo->nfps == (int)(sizeof(xo->fps) / sizeof(xo->fps[0])))
+			return (usage_error("too many --failpoint%s", ""));
+		xo->fps[xo->nfps++] = arg;
+		return (0);
+	case 'B':
+		if (cli_parse_u64(arg, &xo->fp_budget) != 0
+		    || xo->fp_budget == 0 || xo->fp_budget > 1000000)
+			return (usage_error("--fp-budget: '%s' is not a number "
+					    "from 1 to 1000000",
+			    arg));
+		return (0);
+	case 'r':
+		xo->e.runs = strtoull(arg, &end, 10);
+		xo->e.runs_given = true;
+		if (*end != '\0' || xo->e.runs == 0 || arg[0] == '-')
+			return (usage_error("--runs: bad count", ""));
+		return (0);
+	case 't':
+		xo->budget = strtod(arg, &end);
+		if (*end != '\0' || xo->budget <= 0)
+			return (usage_error("--time: bad seconds", ""));
+		return (0);
+	case 's':
+		if (cli_parse_u64(arg, &xo->e.base) != 0)
+			return (usage_error("--seed: bad seed", ""));
+		return (0);
+	case 'S':
+		return (parse_strategy_opt(xo, arg));
+	case 'd':
+		xo->db = arg;
+		return (0);
+	case 'k':
+		xo->kernel = arg;
+		if (sim_revision_find(xo->kernel) == NULL)
+			return (usage_error(
+			    "--kernel: unknown kernel '%s'", xo->kernel));
+		return (0);
+	case 'g':
+		xo->e.keep_going = true;
+		return (0);
+	case 'c':
+	case 'C':
+		xo->check = c == 'c';
+		return (0);
+	case 'R':
+		xo->e.reduction = false; /* hidden: for benchmarks */
+		return (0);
+	case 'Z':
+		xo->scratch = true; /* hidden: for tests and benchmarks */
+		return (0);
+	case 'Y':
+		xo->server = true; /* hidden: for tests */
+		return (0);
+	case 'H':
+		xo->hashes = true; /* hidden: for tests */
+		return (0);
+	case 'j':
+		if (parse_count(arg, 1024, &xo->jobs) != 0)
+			return (usage_error("--jobs: bad count '%s'", arg));
+		return (0);
+	case 'n':
+		return (parse_shard_opt(xo, arg, auto_shard));
+	case 'N':
+		if (parse_count(arg, 1000000, shards) != 0)
+			return (usage_error("--shards: bad count '%s'", arg));
+		return (0);
+	case 'a':
+		if (parse_count(arg, 1000000, &xo->e.shrink_max) != 0)
+			return (usage_error(
+			    "--shrink-attempts: bad count '%s'", arg));
+		return (0);
+	case 'z':
+		xo->resume = true;
+		return (0);
+	case 'P':
+	case 'Q':
+		xo->progress = c == 'P';
+		return (0);
+	default:
+		return (cli_bad_option("explore", argv));
+	}
+}
+
+/*
+ * The defaults, then the command line, then the scenario read.  Returns
+ * 0, -1 for --help, or EXIT_USAGE (message printed).
+ */
+static int
+parse_args(struct xopts *xo, int argc, char **argv)
+{
+	bool auto_shard = false;
+	int c, k, rc, shards = 0;
 	long ncpu;
 
-	memset(&xo, 0, sizeof(xo));
-	xo.db = "evsim.db";
-	xo.strategy = "random";
-	xo.e.kind = EXPLORE_RANDOM;
-	xo.e.runs = 1000;
-	xo.e.base = 1;
-	xo.e.pct_depth = 3;
-	xo.e.bound = 2;
-	xo.e.reduction = true;
-	xo.check = true;
-	xo.e.shard_n = 1;
-	xo.e.shrink_max = 500;
-	xo.progress = -1;
+	memset(xo, 0, sizeof(*xo));
+	xo->db = "evsim.db";
+	xo->strategy = "random";
+	xo->e.kind = EXPLORE_RANDOM;
+	xo->e.runs = 1000;
+	xo->e.base = 1;
+	xo->e.pct_depth = 3;
+	xo->e.bound = 2;
+	xo->e.reduction = true;
+	xo->check = true;
+	xo->e.shard_n = 1;
+	xo->e.shrink_max = 500;
+	xo->progress = -1;
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	xo.jobs = ncpu > 0 ? (int)ncpu : 1;
+	xo->jobs = ncpu > 0 ? (int)ncpu : 1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		char *end;
-		long j;
-		int si, sn, used = 0;
-
-		switch (c) {
-		case 'h':
-			print_help();
-			return (0);
-		case 'F': /* checked by sim_run() in every worker */
-			if (xo.nfps
-			    == (int)(sizeof(xo.fps) / sizeof(xo.fps[0])))
-				return (
-				    usage_error("too many --failpoint%s", ""));
-			xo.fps[xo.nfps++] = optarg;
-			break;
-		case 'B':
-			if (cli_parse_u64(optarg, &xo.fp_budget) != 0
-			    || xo.fp_budget == 0 || xo.fp_budget > 1000000)
-				return (usage_error("--fp-budget: '%s' is not "
-						    "a number from 1 to "
-						    "1000000",
-				    optarg));
-			break;
-		case 'r':
-			xo.e.runs = strtoull(optarg, &end, 10);
-			xo.e.runs_given = true;
-			if (*end != '\0' || xo.e.runs == 0 || optarg[0] == '-')
-				return (usage_error("--runs: bad count", ""));
-			break;
-		case 't':
-			xo.budget = strtod(optarg, &end);
-			if (*end != '\0' || xo.budget <= 0)
-				return (usage_error("--time: bad seconds", ""));
-			break;
-		case 's':
-			if (cli_parse_u64(optarg, &xo.e.base) != 0)
-				return (usage_error("--seed: bad seed", ""));
-			break;
-		case 'S':
-			if (cli_parse_strategy(optarg,
-				CLI_STRATEGY(SCHED_RANDOM)
-				    | CLI_STRATEGY(SCHED_PCT)
-				    | CLI_STRATEGY(SCHED_DFS),
-				&strat)
-			    != 0)
-				return (usage_error(
-				    "--strategy: '%s' is not random, pct[:D] "
-				    "(1 <= D <= 16) or dfs[:B] (B <= 16)",
-				    optarg));
-			xo.strategy = optarg;
-			xo.e.kind = strat.strategy == SCHED_RANDOM
-			    ? EXPLORE_RANDOM
-			    : strat.strategy == SCHED_PCT ? EXPLORE_PCT
-							  : EXPLORE_DFS;
-			xo.e.pct_depth = strat.pct_depth;
-			xo.e.bound = strat.dfs_bound;
-			break;
-		case 'd':
-			xo.db = optarg;
-			break;
-		case 'k':
-			xo.kernel = optarg;
-			if (sim_revision_find(xo.kernel) == NULL)
-				return (
-				    usage_error("--kernel: unknown kernel '%s'",
-					xo.kernel));
-			break;
-		case 'g':
-			xo.e.keep_going = true;
-			break;
-		case 'c':
-			xo.check = true;
-			break;
-		case 'C':
-			xo.check = false;
-			break;
-		case 'R':
-			xo.e.reduction = false; /* hidden: for benchmarks */
-			break;
-		case 'j':
-			j = strtol(optarg, &end, 10);
-			if (*end != '\0' || j < 1 || j > 1024)
-				return (usage_error(
-				    "--jobs: bad count '%s'", optarg));
-			xo.jobs = (int)j;
-			break;
-		case 'n':
-			if (strcmp(optarg, "auto") == 0) {
-				auto_shard = true;
-				break;
-			}
-			if (sscanf(optarg, "%d/%d%n", &si, &sn, &used) != 2
-			    || optarg[used] != '\0' || sn < 1 || si < 0
-			    || si >= sn)
-				return (usage_error(
-				    "--shard: '%s' is not I/N with 0 <= I < N "
-				    "or auto",
-				    optarg));
-			xo.e.shard_i = si;
-			xo.e.shard_n = sn;
-			break;
-		case 'N':
-			j = strtol(optarg, &end, 10);
-			if (*end != '\0' || j < 1 || j > 1000000)
-				return (usage_error(
-				    "--shards: bad count '%s'", optarg));
-			shards = (int)j;
-			break;
-		case 'a':
-			j = strtol(optarg, &end, 10);
-			if (*end != '\0' || j < 1 || j > 1000000)
-				return (usage_error(
-				    "--shrink-attempts: bad count '%s'",
-				    optarg));
-			xo.e.shrink_max = (int)j;
-			break;
-		case 'z':
-			xo.resume = true;
-			break;
-		case 'P':
-			xo.progress = 1;
-			break;
-		case 'Q':
-			xo.progress = 0;
-			break;
-		default:
-			return (cli_bad_option("explore", argv));
-		}
-	}
+	while ((c = getopt_long(argc, argv, "h", explore_longopts, NULL)) != -1)
+		if ((rc = parse_opt(xo, c, optarg, &auto_shard, &shards, argv))
+		    != 0)
+			return (rc);
 	if (optind != argc - 1)
 		return (usage_error("expected one scenario FILE%s", ""));
-	if (auto_shard && (rc = shard_auto(&xo, shards)) != 0)
+	if (auto_shard && (rc = shard_auto(xo, shards)) != 0)
 		return (rc);
-	xo.path = argv[optind];
-	if ((k = cli_read_file(xo.path, &xo.src, &xo.len)) != 0) {
-		fprintf(stderr, "evsim: %s: %s\n", xo.path, strerror(k));
+	xo->path = argv[optind];
+	if ((k = cli_read_file(xo->path, &xo->src, &xo->len)) != 0) {
+		fprintf(stderr, "evsim: %s: %s\n", xo->path, strerror(k));
 		return (EXIT_USAGE);
 	}
-	tty = isatty(2);
-	if (xo.progress < 0)
-		xo.progress = tty;
-	/* --db first: a database evsim refuses stops everything here. */
-	if (trace_open(&dbt, xo.db, err, sizeof(err)) != 0) {
-		fprintf(stderr, "evsim explore: %s\n", err);
-		free(xo.src);
-		return (EXIT_USAGE);
-	}
-	snprintf(hash, sizeof(hash), "%016" PRIx64,
-	    (uint64_t)XXH3_64bits(xo.src, xo.len));
-	snprintf(shard, sizeof(shard), "%d/%d", xo.e.shard_i, xo.e.shard_n);
-	memset(&row, 0, sizeof(row));
-	row.path = xo.path;
-	row.source_hash = hash;
-	row.kernel = xo.kernel != NULL ? xo.kernel : "";
-	row.strategy = xo.strategy;
-	row.shard = shard;
-	row.seed_base = xo.e.base;
-	row.keep_going = xo.e.keep_going;
-	row.runs = xo.e.runs;
-	fpcanon = fp_canon(xo.fps, xo.nfps);
-	row.failpoints = fpcanon;
-	row.fp_budget = xo.fp_budget;
-	if (xo.resume) {
-		struct tracedb *rdb;
-		char *st = NULL, *rec = NULL;
-		uint64_t rbudget = 0;
+	return (0);
+}
 
-		if (tracedb_open(&rdb, xo.db, err, sizeof(err)) != 0) {
-			fprintf(stderr, "evsim explore: %s\n", err);
-			trace_close(dbt);
-			free(xo.src);
+/*
+ * --resume: finds the search to continue in --db and sets where it
+ * starts.  Returns 0 or EXIT_USAGE (message printed).
+ */
+static int
+find_resumed(struct xrun *xr)
+{
+	struct tracedb *rdb;
+	char *st = NULL, *rec = NULL, err[1200];
+	uint64_t rbudget = 0;
+
+	if (tracedb_open(&rdb, xr->xo.db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "evsim explore: %s\n", err);
+		return (EXIT_USAGE);
+	}
+	if (tracedb_explore_find(rdb, &xr->row, &st, &rec, &rbudget) == 0) {
+		if (fp_resume(&xr->xo, xr->row.id, rec, rbudget) != 0) {
+			free(st);
+			free(rec);
+			tracedb_close(rdb);
 			return (EXIT_USAGE);
 		}
-		if (tracedb_explore_find(rdb, &row, &st, &rec, &rbudget) == 0) {
-			if (fp_resume(&xo, row.id, rec, rbudget) != 0) {
-				free(st);
-				free(rec);
-				free(fpcanon);
-				tracedb_close(rdb);
-				trace_close(dbt);
-				free(xo.src);
-				return (EXIT_USAGE);
-			}
-			start = row.next;
-			prev_done = row.done;
-			prev_fail = row.failures;
-			prev_crash = row.crashes;
-			if (xo.e.kind == EXPLORE_DFS)
-				printf("resuming search %" PRId64 " of %s (%s) "
-				       "at bound %" PRIu64 ", slice %" PRIu64
-				       " (what came before is run again "
-				       "uncounted where later bounds branch "
-				       "from it)\n",
-				    row.id, xo.db, st, start >> 32,
-				    start & 0xffffffff);
-			else
-				printf("resuming search %" PRId64
-				       " of %s (%s): "
-				       "schedules 1..%" PRIu64
-				       " of the shard explored before\n",
-				    row.id, xo.db, st, start);
-		} else {
-			printf("no search of %s with these options in %s: "
-			       "starting from the first schedule\n",
-			    xo.path, xo.db);
-		}
-		free(st);
-		free(rec);
-		tracedb_close(rdb);
-		row.status = "running";
+		xr->start = xr->row.next;
+		xr->prev_done = xr->row.done;
+		xr->prev_fail = xr->row.failures;
+		xr->prev_crash = xr->row.crashes;
+		if (xr->xo.e.kind == EXPLORE_DFS)
+			printf("resuming search %" PRId64 " of %s (%s) "
+			       "at bound %" PRIu64 ", slice %" PRIu64
+			       " (what came before is run again "
+			       "uncounted where later bounds branch "
+			       "from it)\n",
+			    xr->row.id, xr->xo.db, st, xr->start >> 32,
+			    xr->start & 0xffffffff);
+		else
+			printf("resuming search %" PRId64 " of %s (%s): "
+			       "schedules 1..%" PRIu64
+			       " of the shard explored before\n",
+			    xr->row.id, xr->xo.db, st, xr->start);
+	} else {
+		printf("no search of %s with these options in %s: "
+		       "starting from the first schedule\n",
+		    xr->xo.path, xr->xo.db);
 	}
-	if (xo.e.kind == EXPLORE_DFS)
-		xo.e.resume_key = start; /* worker() sets it per worker */
+	free(st);
+	free(rec);
+	tracedb_close(rdb);
+	return (0);
+}
+
+/*
+ * Opens --db (a database evsim refuses stops everything here), finds where
+ * a resumed search starts and saves the search's row as running.  Returns
+ * 0 or EXIT_USAGE (message printed; --db closed).
+ */
+static int
+open_search(struct xrun *xr)
+{
+	struct xopts *xo = &xr->xo;
+	struct trace_explore *row = &xr->row;
+	char err[1200];
+	int k;
+
+	if (trace_open(&xr->dbt, xo->db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "evsim explore: %s\n", err);
+		return (EXIT_USAGE);
+	}
+	snprintf(xr->hash, sizeof(xr->hash), "%016" PRIx64,
+	    (uint64_t)XXH3_64bits(xo->src, xo->len));
+	snprintf(xr->shard, sizeof(xr->shard), "%d/%d", xo->e.shard_i,
+	    xo->e.shard_n);
+	memset(row, 0, sizeof(*row));
+	row->path = xo->path;
+	row->source_hash = xr->hash;
+	row->kernel = xo->kernel != NULL ? xo->kernel : "";
+	row->strategy = xo->strategy;
+	row->shard = xr->shard;
+	row->seed_base = xo->e.base;
+	row->keep_going = xo->e.keep_going;
+	row->runs = xo->e.runs;
+	xr->fpcanon = fp_canon(xo->fps, xo->nfps);
+	row->failpoints = xr->fpcanon;
+	row->fp_budget = xo->fp_budget;
+	if (xo->resume && find_resumed(xr) != 0)
+		goto fail;
+	if (xo->e.kind == EXPLORE_DFS)
+		xo->e.resume_key = xr->start; /* worker() sets it per worker */
 	else
-		xo.e.start = start;
-	row.status = "running";
-	row.next = xo.e.kind == EXPLORE_DFS ? xo.e.resume_key : start;
-	row.done = prev_done;
-	k = trace_explore_save(dbt, &row, err, sizeof(err));
-	free(fpcanon); /* recorded by the first save only */
-	row.failpoints = NULL;
+		xo->e.start = xr->start;
+	row->status = "running";
+	row->next = xo->e.kind == EXPLORE_DFS ? xo->e.resume_key : xr->start;
+	row->done = xr->prev_done;
+	k = trace_explore_save(xr->dbt, row, err, sizeof(err));
+	free(xr->fpcanon); /* recorded by the first save only */
+	xr->fpcanon = NULL;
+	row->failpoints = NULL;
 	if (k != 0) {
-		fprintf(stderr, "evsim explore: %s: %s\n", xo.db, err);
-		trace_close(dbt);
-		free(xo.src);
-		free(xo.fprec);
-		return (EXIT_USAGE);
+		fprintf(stderr, "evsim explore: %s: %s\n", xo->db, err);
+		goto fail;
 	}
-	tmp = getenv("TMPDIR");
-	snprintf(tmpdir, sizeof(tmpdir), "%s/evsim-explore.XXXXXX",
+	return (0);
+fail:
+	free(xr->fpcanon);
+	xr->fpcanon = NULL;
+	trace_close(xr->dbt);
+	return (EXIT_USAGE);
+}
+
+/*
+ * The temporary folder, the shared mapping and the per-worker arrays.
+ * Returns 0 or EXIT_USAGE (message printed).
+ */
+static int
+alloc_workers(struct xrun *xr)
+{
+	const char *tmp = getenv("TMPDIR");
+	int nw = xr->xo.jobs;
+
+	snprintf(xr->tmpdir, sizeof(xr->tmpdir), "%s/evsim-explore.XXXXXX",
 	    tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
-		fprintf(
-		    stderr, "evsim explore: %s: %s\n", tmpdir, strerror(errno));
-		trace_close(dbt);
-		free(xo.src);
-		free(xo.fprec);
+	if (mkdtemp(xr->tmpdir) == NULL) {
+		fprintf(stderr, "evsim explore: %s: %s\n", xr->tmpdir,
+		    strerror(errno));
 		return (EXIT_USAGE);
 	}
-	nw = xo.jobs;
-	shsize = sizeof(*sh) + (size_t)nw * sizeof(struct explore_result);
-	cursize = (size_t)nw * sizeof(struct xcur);
-	sh = mmap(NULL, shsize + cursize, PROT_READ | PROT_WRITE,
+	xr->nw = nw;
+	xr->shsize
+	    = sizeof(*xr->sh) + (size_t)nw * sizeof(struct explore_result);
+	xr->cursize = (size_t)nw * sizeof(struct xcur);
+	xr->sh = mmap(NULL, xr->shsize + xr->cursize, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED)
+	if (xr->sh == MAP_FAILED)
 		sim_oom();
-	sh->min_fail = UINT64_MAX;
-	sh->cur = (struct xcur *)((char *)sh + shsize);
-	pids = xrealloc(NULL, (size_t)nw * sizeof(*pids));
-	dead = xrealloc(NULL, (size_t)nw * sizeof(*dead));
-	wstart = xrealloc(NULL, (size_t)nw * sizeof(*wstart));
-	wdone = xrealloc(NULL, (size_t)nw * sizeof(*wdone));
-	crashes = xrealloc(NULL, MAXCRASH * sizeof(*crashes));
-	total = xo.e.kind == EXPLORE_DFS ? (xo.e.runs_given ? xo.e.runs : 0)
-					 : shard_total(&xo, start);
+	xr->sh->min_fail = UINT64_MAX;
+	xr->sh->cur = (struct xcur *)((char *)xr->sh + xr->shsize);
+	xr->pids = xrealloc(NULL, (size_t)nw * sizeof(*xr->pids));
+	xr->dead = xrealloc(NULL, (size_t)nw * sizeof(*xr->dead));
+	xr->wstart = xrealloc(NULL, (size_t)nw * sizeof(*xr->wstart));
+	xr->wdone = xrealloc(NULL, (size_t)nw * sizeof(*xr->wdone));
+	xr->crashes = xrealloc(NULL, MAXCRASH * sizeof(*xr->crashes));
+	return (0);
+}
+
+/* Starts the workers, each from the search's start. */
+static void
+start_workers(struct xrun *xr)
+{
+	int w, nw = xr->nw;
+
+	xr->total = xr->xo.e.kind == EXPLORE_DFS
+	    ? (xr->xo.e.runs_given ? xr->xo.e.runs : 0)
+	    : shard_total(&xr->xo, xr->start);
 	xsig.parent = getpid();
-	xsig.sh = sh;
+	xsig.sh = xr->sh;
 	xsig.interrupts = 0;
 	on_signals(parent_signal);
-	xo.t0 = host_now();
+	xr->xo.t0 = host_now();
+	xr->sh->next_claim = xr->start;
 	for (w = 0; w < nw; w++) {
-		dead[w] = false;
-		wstart[w] = start;
-		wdone[w] = 0;
-		pids[w] = start_worker(&xo, sh, w, tmpdir, start);
-		if (pids[w] < 0) {
+		xr->dead[w] = false;
+		xr->wstart[w] = xr->start;
+		xr->wdone[w] = 0;
+		xr->pids[w]
+		    = start_worker(&xr->xo, xr->sh, w, xr->tmpdir, xr->start);
+		if (xr->pids[w] < 0) {
 			fprintf(stderr, "evsim explore: fork: %s\n",
 			    strerror(errno));
-			nw = w;
-			rc = EXIT_USAGE;
-			sh->stop = 2;
+			xr->nw = w;
+			xr->rc = EXIT_USAGE;
+			xr->sh->stop = 2;
 			break;
 		}
 	}
-	last = last_save = xo.t0;
-	running = nw;
-	while (running > 0) {
-		int status;
-		pid_t p = waitpid(-1, &status, WNOHANG);
-		double now;
+	xr->running = xr->nw;
+}
 
-		if (xsig.interrupts >= 3 && !killed) {
+/* Starts worker w again from its wstart after it crashed. */
+static void
+restart_worker(struct xrun *xr, int w)
+{
+	xr->pids[w]
+	    = start_worker(&xr->xo, xr->sh, w, xr->tmpdir, xr->wstart[w]);
+	if (xr->pids[w] > 0) {
+		xr->dead[w] = false;
+		xr->running++;
+	}
+}
+
+/*
+ * Worker w died on a schedule (recorded as crashed): its search goes on
+ * after that schedule where it can.
+ */
+static void
+continue_after_crash(struct xrun *xr, int w)
+{
+	const struct xopts *xo = &xr->xo;
+	struct xshared *sh = xr->sh;
+
+	if (xo->e.kind == EXPLORE_DFS) {
+		uint64_t key = sh->cur[w].key;
+
+		/*
+		 * Its slice is cut short.  In the last bound the worker goes
+		 * on after it; below, the next bound's branches would come
+		 * from the crashing schedule itself: it stops.
+		 */
+		xr->dfs_cut = true;
+		if (sh->stop != 0 || xr->ncrash >= MAXCRASH
+		    || (key >> 32) != (uint64_t)xo->e.bound
+		    || key + 1 <= xr->wstart[w]) {
+			fprintf(stderr,
+			    "evsim explore: worker %d's part of the dfs "
+			    "search is not finished\n",
+			    w);
+			return;
+		}
+		xr->wstart[w] = key + 1;
+		restart_worker(xr, w);
+		return;
+	}
+	if (sh->stop == 0 && xr->ncrash < MAXCRASH) {
+		/*
+		 * The crashed schedule counts as explored; the worker is
+		 * started again and takes the next schedule nobody took.
+		 */
+		if (!sh->cur[w].shrinking)
+			sh->w[w].done++;
+		restart_worker(xr, w);
+	}
+}
+
+/* Worker w ended with status (from waitpid). */
+static void
+worker_ended(struct xrun *xr, int w, int status)
+{
+	struct xshared *sh = xr->sh;
+	struct xcrash *cr = &xr->crashes[xr->ncrash];
+
+	xr->running--;
+	xr->dead[w] = true;
+	if (sh->w[w].finished || xr->killed)
+		return;
+	if (xr->xo.progress && xr->tty)
+		fprintf(stderr, "\r\033[K");
+	if (sh->w[w].errmsg[0] != '\0') {
+		fprintf(stderr, "evsim: %s\n", sh->w[w].errmsg);
+		xr->rc = EXIT_USAGE;
+		/* The others would only waste time. */
+		sh->stop = 2;
+		return;
+	}
+	/* The simulator died on a schedule: a bug in evsim. */
+	if (xr->ncrash >= MAXCRASH
+	    || record_crash(&xr->xo, xr->dbt, &sh->cur[w], w, status, cr)
+		!= 0) {
+		fprintf(stderr, "evsim explore: worker %d died (status %d)\n",
+		    w, status);
+		xr->rc = EXIT_USAGE;
+		sh->stop = 2;
+		return;
+	}
+	fprintf(stderr,
+	    "evsim explore: worker %d died (%s); its schedule is run %" PRId64
+	    " of %s (status crashed); reproduce: %s\n",
+	    w, cr->how, cr->run_id, xr->xo.db, cr->cmd);
+	xr->ncrash++;
+	continue_after_crash(xr, w);
+}
+
+/* Saves how far the search got into its row of --db. */
+static void
+save_row(struct xrun *xr)
+{
+	char err[1200];
+	int w;
+
+	xr->row.next = shard_next(&xr->xo, xr->sh, xr->nw);
+	xr->row.done = xr->prev_done;
+	for (w = 0; w < xr->nw; w++)
+		xr->row.done
+		    += __atomic_load_n(&xr->sh->w[w].done, __ATOMIC_RELAXED);
+	trace_explore_save(xr->dbt, &xr->row, err, sizeof(err));
+}
+
+/*
+ * Waits for the workers, restarting those that crash, showing progress and
+ * saving the search's row every 2 s.
+ */
+static void
+supervise(struct xrun *xr)
+{
+	double last, last_save, now;
+	int k, w, status;
+	pid_t p;
+
+	last = last_save = xr->xo.t0;
+	while (xr->running > 0) {
+		p = waitpid(-1, &status, WNOHANG);
+		if (xsig.interrupts >= 3 && !xr->killed) {
 			/* Interrupted three times: now. */
-			for (k = 0; k < nw; k++)
-				if (!dead[k])
-					kill(pids[k], SIGKILL);
-			killed = true;
+			for (k = 0; k < xr->nw; k++)
+				if (!xr->dead[k])
+					kill(xr->pids[k], SIGKILL);
+			xr->killed = true;
 		}
 		if (p > 0) {
-			for (w = 0; w < nw; w++)
-				if (pids[w] == p)
+			for (w = 0; w < xr->nw; w++)
+				if (xr->pids[w] == p)
 					break;
-			if (w == nw)
-				continue;
-			running--;
-			dead[w] = true;
-			if (sh->w[w].finished || killed)
-				continue;
-			if (xo.progress && tty)
-				fprintf(stderr, "\r\033[K");
-			if (sh->w[w].errmsg[0] != '\0') {
-				fprintf(stderr, "evsim: %s\n", sh->w[w].errmsg);
-				rc = EXIT_USAGE;
-				/* The others would only waste time. */
-				sh->stop = 2;
-				continue;
-			}
-			/* The simulator died on a schedule: a bug in evsim. */
-			if (ncrash < MAXCRASH
-			    && record_crash(&xo, dbt, &sh->cur[w], w, status,
-				   &crashes[ncrash])
-				== 0) {
-				fprintf(stderr,
-				    "evsim explore: worker %d died (%s); its "
-				    "schedule is run %" PRId64
-				    " of %s (status crashed); reproduce: %s\n",
-				    w, crashes[ncrash].how,
-				    crashes[ncrash].run_id, xo.db,
-				    crashes[ncrash].cmd);
-				ncrash++;
-			} else {
-				fprintf(stderr,
-				    "evsim explore: worker %d died (status "
-				    "%d)\n",
-				    w, status);
-				rc = EXIT_USAGE;
-				sh->stop = 2;
-				continue;
-			}
-			if (xo.e.kind == EXPLORE_DFS) {
-				uint64_t key = sh->cur[w].key;
-
-				/*
-				 * Its slice is cut short.  In the last bound
-				 * the worker goes on after it; below, the
-				 * next bound's branches would come from the
-				 * crashing schedule itself: it stops.
-				 */
-				dfs_cut = true;
-				if (sh->stop != 0 || ncrash >= MAXCRASH
-				    || (key >> 32) != (uint64_t)xo.e.bound
-				    || key + 1 <= wstart[w]) {
-					fprintf(stderr,
-					    "evsim explore: worker %d's part "
-					    "of the dfs search is not "
-					    "finished\n",
-					    w);
-					continue;
-				}
-				wstart[w] = key + 1;
-				pids[w] = start_worker(
-				    &xo, sh, w, tmpdir, wstart[w]);
-				if (pids[w] > 0) {
-					dead[w] = false;
-					running++;
-				}
-				continue;
-			}
-			if (sh->stop == 0 && ncrash < MAXCRASH) {
-				/* Go on after the crashed schedule. */
-				uint64_t j
-				    = (sh->cur[w].key - (uint64_t)xo.e.shard_i)
-				    / (uint64_t)xo.e.shard_n;
-				uint64_t s0 = wstart[w] + (uint64_t)w;
-
-				/*
-				 * Its schedules up to the crashed one, set
-				 * before the new worker adds to them.
-				 */
-				wdone[w] += (j - s0) / (uint64_t)xo.jobs + 1;
-				sh->w[w].done = wdone[w];
-				wstart[w] = j + (uint64_t)xo.jobs - (uint64_t)w;
-				pids[w] = start_worker(
-				    &xo, sh, w, tmpdir, wstart[w]);
-				if (pids[w] > 0) {
-					dead[w] = false;
-					running++;
-				}
-			}
+			if (w < xr->nw)
+				worker_ended(xr, w, status);
 			continue;
 		}
 		usleep(20000);
 		now = host_now();
-		if (xo.progress && now - last >= (tty ? 0.2 : 5.0)) {
-			progress(&xo, sh, nw, tty, now, total);
+		if (xr->xo.progress && now - last >= (xr->tty ? 0.2 : 5.0)) {
+			progress(
+			    &xr->xo, xr->sh, xr->nw, xr->tty, now, xr->total);
 			last = now;
 		}
 		if (now - last_save >= 2.0) {
-			row.next = shard_next(&xo, sh, nw);
-			row.done = prev_done;
-			for (w = 0; w < nw; w++)
-				row.done += __atomic_load_n(
-				    &sh->w[w].done, __ATOMIC_RELAXED);
-			trace_explore_save(dbt, &row, err, sizeof(err));
+			save_row(xr);
 			last_save = now;
 		}
 	}
-	if (xo.progress && tty && last > xo.t0)
+	if (xr->xo.progress && xr->tty && last > xr->xo.t0)
 		fprintf(stderr, "\r\033[K");
-	next = shard_next(&xo, sh, nw);
-	if (dfs_cut)
-		sh->w[0].exhausted = false; /* a crash cut a slice short */
-	if (killed) {
-		printf("interrupted three times: the workers were killed and "
-		       "nothing they found was recorded\n");
-	} else if (rc == 0) {
-		rc = summarize(&xo, sh, xo.jobs, tmpdir, host_now() - xo.t0);
-	}
-	for (k = 0; k < ncrash; k++)
+}
+
+/* The crashes and the interruption, after the summary. */
+static void
+print_epilogue(const struct xrun *xr, uint64_t next)
+{
+	int k;
+
+	for (k = 0; k < xr->ncrash; k++)
 		printf("\ncrashed: evsim died on a schedule (%s): run %" PRId64
 		       " of %s\n    %s\n",
-		    crashes[k].how, crashes[k].run_id, xo.db, crashes[k].cmd);
-	if (xsig.interrupts > 0 && xo.e.kind == EXPLORE_DFS)
+		    xr->crashes[k].how, xr->crashes[k].run_id, xr->xo.db,
+		    xr->crashes[k].cmd);
+	if (xsig.interrupts > 0 && xr->xo.e.kind == EXPLORE_DFS)
 		printf("\ninterrupted%s: every bound below %" PRIu64
 		       " explored, and the slices of bound %" PRIu64
 		       " below %" PRIu64 "; continue with --resume\n",
@@ -1459,53 +1731,118 @@ cmd_explore(int argc, char **argv)
 		       "continue with --resume\n",
 		    xsig.interrupts > 1 ? " twice (failures not shrunk)" : "",
 		    next);
-	row.next = next;
-	row.done = prev_done;
-	row.failures = prev_fail;
-	row.crashes = prev_crash + (uint64_t)ncrash;
-	for (w = 0; w < xo.jobs; w++) {
-		row.done += sh->w[w].done;
-		row.failures += sh->w[w].nfail;
+}
+
+/* The search's final row: how far it got and how it ended. */
+static void
+final_row(struct xrun *xr, uint64_t next)
+{
+	const struct xopts *xo = &xr->xo;
+	struct trace_explore *row = &xr->row;
+	int w;
+
+	row->next = next;
+	row->done = xr->prev_done;
+	row->failures = xr->prev_fail;
+	row->crashes = xr->prev_crash + (uint64_t)xr->ncrash;
+	for (w = 0; w < xo->jobs; w++) {
+		row->done += xr->sh->w[w].done;
+		row->failures += xr->sh->w[w].nfail;
 	}
 	if (xsig.interrupts > 0)
-		row.status = "interrupted";
-	else if (rc == EXIT_USAGE)
-		row.status = "error";
-	else if (rc == EXIT_FAILED && !xo.e.keep_going) {
-		uint64_t mk = sh->min_fail;
+		row->status = "interrupted";
+	else if (xr->rc == EXIT_USAGE)
+		row->status = "error";
+	else if (xr->rc == EXIT_FAILED && !xo->e.keep_going) {
+		uint64_t mk = xr->sh->min_fail;
 
 		/*
 		 * Every schedule up to the first failure was explored: a
 		 * resumed search looks for the next one after it (dfs: after
 		 * its part).
 		 */
-		row.status = "stopped";
-		if (xo.e.kind == EXPLORE_DFS)
-			row.next = mk + 1;
-		else if (mk >= (uint64_t)xo.e.shard_i)
-			row.next = (mk - (uint64_t)xo.e.shard_i)
-				/ (uint64_t)xo.e.shard_n
+		row->status = "stopped";
+		if (xo->e.kind == EXPLORE_DFS)
+			row->next = mk + 1;
+		else if (mk >= (uint64_t)xo->e.shard_i)
+			row->next = (mk - (uint64_t)xo->e.shard_i)
+				/ (uint64_t)xo->e.shard_n
 			    + 1;
-	} else if (xo.e.kind != EXPLORE_DFS
-		? next < shard_total(&xo, 0)
-		: (next >> 32) <= (uint64_t)xo.e.bound)
-		row.status = "interrupted"; /* --time or --runs */
+	} else if (xo->e.kind != EXPLORE_DFS
+		? next < shard_total(xo, 0)
+		: (next >> 32) <= (uint64_t)xo->e.bound)
+		row->status = "interrupted"; /* --time or --runs */
 	else
-		row.status = "complete";
-	trace_explore_save(dbt, &row, err, sizeof(err));
-	trace_close(dbt);
-	remove_tmp(tmpdir, xo.jobs);
-	if (ncrash > 0)
+		row->status = "complete";
+}
+
+/*
+ * After the workers: the summary, the final row, the cleanup.  Returns the
+ * command's exit status.
+ */
+static int
+finish(struct xrun *xr)
+{
+	char err[1200];
+	uint64_t next = shard_next(&xr->xo, xr->sh, xr->nw);
+	int rc;
+
+	if (xr->dfs_cut)
+		xr->sh->w[0].exhausted = false; /* a crash cut a slice short */
+	if (xr->killed) {
+		printf("interrupted three times: the workers were killed and "
+		       "nothing they found was recorded\n");
+	} else if (xr->rc == 0) {
+		xr->rc = summarize(&xr->xo, xr->sh, xr->xo.jobs, xr->tmpdir,
+		    host_now() - xr->xo.t0);
+	}
+	print_epilogue(xr, next);
+	final_row(xr, next);
+	trace_explore_save(xr->dbt, &xr->row, err, sizeof(err));
+	trace_close(xr->dbt);
+	remove_tmp(xr->tmpdir, xr->xo.jobs);
+	rc = xr->rc;
+	if (xr->ncrash > 0)
 		rc = EXIT_USAGE;
 	else if (xsig.interrupts > 0 && rc != EXIT_USAGE)
 		rc = rc == EXIT_FAILED ? EXIT_FAILED : 130;
-	munmap(sh, shsize + cursize);
-	free(pids);
-	free(dead);
-	free(wstart);
-	free(wdone);
-	free(crashes);
-	free(xo.src);
-	free(xo.fprec);
+	munmap(xr->sh, xr->shsize + xr->cursize);
+	free(xr->pids);
+	free(xr->dead);
+	free(xr->wstart);
+	free(xr->wdone);
+	free(xr->crashes);
+	return (rc);
+}
+
+int
+cmd_explore(int argc, char **argv)
+{
+	struct xrun *xr;
+	int rc;
+
+	if ((xr = calloc(1, sizeof(*xr))) == NULL)
+		sim_oom();
+	if ((rc = parse_args(&xr->xo, argc, argv)) != 0) {
+		free(xr->xo.src);
+		free(xr->xo.fprec);
+		free(xr);
+		return (rc < 0 ? 0 : rc);
+	}
+	xr->tty = isatty(2);
+	if (xr->xo.progress < 0)
+		xr->xo.progress = xr->tty;
+	if ((rc = open_search(xr)) == 0) {
+		if ((rc = alloc_workers(xr)) != 0) {
+			trace_close(xr->dbt);
+		} else {
+			start_workers(xr);
+			supervise(xr);
+			rc = finish(xr);
+		}
+	}
+	free(xr->xo.src);
+	free(xr->xo.fprec);
+	free(xr);
 	return (rc);
 }

@@ -48,6 +48,9 @@ static struct {
 	uint64_t idle_points;
 	uint64_t idle_seq;
 	int64_t idle_now;
+	uint64_t lua_draws; /* math.random draws since the sandbox was made */
+	bool restarted; /* a forked copy (sim_run_restart): no teardown */
+	int nfailpoints; /* set for the run (scenario and command line) */
 } run;
 
 /* Consecutive idle scheduling points that make a livelock. */
@@ -127,6 +130,7 @@ static uint64_t
 lua_random(void *arg)
 {
 	(void)arg;
+	run.lua_draws++;
 	return (rng_next(&run.lua_rng));
 }
 
@@ -362,6 +366,8 @@ run_lua_new(const struct sim_run_opts *o, char *dir, size_t dirlen)
 	run.idle_points = 0;
 	run.idle_seq = 0;
 	run.idle_now = 0;
+	run.lua_draws = 0;
+	run.nfailpoints = 0;
 	rng_init(&run.lua_rng, o->have_seed ? o->seed : 0, RNG_STREAM_LUA);
 	if (lhost_new(&run.lh, &lc) != 0)
 		sim_oom();
@@ -482,6 +488,9 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	sc.on_point = run_on_point;
 	if (run.check)
 		sc.on_decision = check_kernel;
+	sc.on_first_decision = o->at_first_decision;
+	sc.on_first_decision_arg = o->first_decision_arg;
+	run.nfailpoints = scn.sc_nfailpoints + o->nfailpoints;
 	if (sched_new(sp, &sc) != 0)
 		sim_oom();
 	memset(&info, 0, sizeof(info));
@@ -558,6 +567,8 @@ run_finish(const struct sim_run_opts *o, struct sched *s,
 		err, errlen)
 	    != 0)
 		error = EIO;
+	if (run.restarted)
+		return (error); /* the process ends with the run */
 	proc_fini_all();
 	vfs_fini();
 	sim_quarantine_drain();
@@ -577,6 +588,8 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 		res->status = sched_run(s);
 		error = run_finish(o, s, res, err, errlen);
 	}
+	if (run.restarted)
+		return (error); /* the process ends with the run: no teardown */
 	sched_free(s);
 	lhost_free(run.lh);
 	run.lh = NULL;
@@ -587,6 +600,36 @@ sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
 	/* Whatever the run left behind (its threads stopped anywhere). */
 	sim_mem_release();
 	return (error);
+}
+
+bool
+sim_run_restartable(void)
+{
+	struct sched *s = sched_self();
+
+	return (s != NULL && run.lh != NULL && !trace_recording(run.trace)
+	    && run.nfailpoints == 0 && run.lua_draws == 0
+	    && sched_restartable(s));
+}
+
+void
+sim_run_restart(const struct sim_run_opts *o)
+{
+	struct sched_config sc;
+
+	if (!sim_run_restartable())
+		abort();
+	memset(&sc, 0, sizeof(sc));
+	sc.seed = o->seed;
+	sc.strategy = o->strategy;
+	sc.pct_depth = o->pct_depth;
+	sc.replay = o->replay;
+	sc.replay_len = o->replay_len;
+	sc.dfs = o->dfs;
+	sched_restart(sched_self(), &sc);
+	rng_init(&run.lua_rng, o->seed, RNG_STREAM_LUA);
+	lhost_cpu_rearm(run.lh);
+	run.restarted = true;
 }
 
 int

@@ -63,6 +63,12 @@ struct sim_run_opts {
 	    void *arg, const char *name, char **ret_buf, size_t *ret_len);
 	void *module_arg;
 	unsigned cpu_limit_sec; /* host CPU-time watchdog; 0: 300 s */
+	/*
+	 * Called at the run's first decision, before it is made (see
+	 * sched_config.on_first_decision): a fork server's snapshot point.
+	 */
+	void (*at_first_decision)(void *arg);
+	void *first_decision_arg;
 };
 
 struct sim_run_result {
@@ -89,6 +95,24 @@ struct sim_run_result {
  */
 int sim_run(const struct sim_run_opts *o, struct sim_run_result *res, char *err,
     size_t errlen);
+
+/*
+ * From at_first_decision: whether the run so far is the same under any
+ * seed and strategy -- not recorded, no fail point set, no draw from
+ * math.random or any scheduler stream, not PCT -- so that sim_run_restart
+ * may give it another schedule.
+ */
+bool sim_run_restartable(void);
+
+/*
+ * From at_first_decision of a restartable run (in a process forked there):
+ * the run goes on as a run of o (its seed, strategy, pct_depth, replay and
+ * dfs; the rest as the run's own options) would from this point, with the
+ * same trace.  sim_run() then returns its result (res->seed is the seed
+ * the run was started with) without tearing the run down: the process is
+ * to end.
+ */
+void sim_run_restart(const struct sim_run_opts *o);
 
 /*
  * Loads the scenario of o (path, source, kernel override) exactly as

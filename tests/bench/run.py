@@ -26,6 +26,11 @@ DIR/tests/kq_cycle_peer, built when pkg-config finds libkqueue).  --scale
 adds the knote-count scaling rows (10^3 to 10^6 knotes, registered in
 ascending and in descending descriptor order).  --smoke runs every row once
 at tiny sizes: the bench-smoke test, so that this script cannot rot.
+
+The explore rows count the CPU of the workers, their fork servers and the
+servers' children (all waited for).  The --jobs row also prints wall time
+and the -j2/-j1 wall speed-up, which means something only on idle cores:
+the table prints the load average at its start and end.
 """
 
 import argparse
@@ -35,24 +40,28 @@ import statistics
 import string
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRCDIR = os.path.dirname(os.path.dirname(HERE))
 
 
 def run_cpu(argv):
-    """Runs argv; returns (exit status, CPU seconds, stdout, stderr)."""
+    """Runs argv; returns (exit status, CPU seconds, stdout, stderr, wall
+    seconds)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.monotonic()
         pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[
             (os.POSIX_SPAWN_DUP2, out.fileno(), 1),
             (os.POSIX_SPAWN_DUP2, err.fileno(), 2)])
         _, status, ru = os.wait4(pid, 0)
+        wall = time.monotonic() - t0
         out.seek(0)
         err.seek(0)
         return (os.waitstatus_to_exitcode(status),
                 ru.ru_utime + ru.ru_stime,
                 out.read().decode(errors="replace"),
-                err.read().decode(errors="replace"))
+                err.read().decode(errors="replace"), wall)
 
 
 def lua(template, **kw):
@@ -60,6 +69,31 @@ def lua(template, **kw):
 
 
 # Scenarios generated with their sizes.  The host clock is read only here.
+LONG_PREFIX = """return { name = 'bench: long prefix, then a race',
+  main = function()
+  local r, w = sys.pipe()
+  for i = 1, $rounds do
+    sys.write(w, 'x')
+    sys.read(r, 1)
+  end
+  local fd = sys.open('/counter', sys.O_CREAT | sys.O_RDWR)
+  sys.write(fd, '0')
+  sys.close(fd)
+  local function bump()
+    local f = sys.open('/counter', sys.O_RDWR)
+    local v = tonumber(sys.read(f, 16)) or -100
+    sys.close(f)
+    sys.sched_yield()
+    f = sys.open('/counter', sys.O_RDWR | sys.O_TRUNC)
+    sys.write(f, tostring(v + 1))
+    sys.close(f)
+  end
+  local t1 = sys.thread(bump)
+  local t2 = sys.thread(bump)
+  sys.join(t1)
+  sys.join(t2)
+end }
+"""
 KEVENT_CYCLES = """return { name = 'bench: kevent cycles', limits = {
   ['kern.maxfilesperproc'] = 100000 }, main = function()
   local kq = sys.kqueue()
@@ -195,16 +229,18 @@ class Variant:
         self.cleanup = cleanup    # files removed after each run
         self.expect = expect      # accepted exit statuses
         self.cpu = []
+        self.wall = []            # wall seconds (shown for 'wall' rows)
         self.unit = []            # per-run count of the row's unit
         self.hashes = set()
         self.errors = []
 
 
 class Row:
-    def __init__(self, name, unit, variants):
+    def __init__(self, name, unit, variants, wall=False):
         self.name = name
         self.unit = unit          # 'syscalls', 'schedules', 'rows', ...
         self.variants = variants
+        self.wall = wall          # also print wall time and its ratios
 
 
 def rm(*paths):
@@ -218,7 +254,8 @@ def rm(*paths):
 
 def run_variant(v):
     argv = v.argv() if callable(v.argv) else v.argv
-    code, cpu, out, err = run_cpu(argv)
+    code, cpu, out, err, wall = run_cpu(argv)
+    v.wall.append(wall)
     for p in v.cleanup:
         rm(p)
     if code not in v.expect:
@@ -354,7 +391,7 @@ def main():
                     "(whole process)" % rrounds, "syscalls",
                     evsim_row("kq_rec1", p, record=True)))
     src_db = os.path.join(tmp, "source.db")
-    code, _, out, err = run_cpu([evsim, "run", p, "--db", src_db])
+    code, _, out, err, _ = run_cpu([evsim, "run", p, "--db", src_db])
     if code != 0:
         sys.exit("run.py: recording the source database failed: " + err)
     dst_db = os.path.join(tmp, "plain.db")
@@ -423,16 +460,20 @@ def main():
                         "%d, the loop alone (bench_fiber)" % ft,
                         "round trips", vs))
 
-    # Exploration, one worker (its CPU included).
+    # Exploration, one worker (its CPU and its fork server's included).
     runs = sz(5000, 20)
     exp = os.path.join(SRCDIR, "scenarios", "explore")
-    for scn, strat, nr in (("lost_update", "random", runs),
-                           ("four_threads", "pct:3", runs),
-                           ("lost_update", "dfs:2", None)):
+    rounds = sz(1000, 20)
+    longp = scen("long-prefix", lua(LONG_PREFIX, rounds=rounds))
+    for path, strat, nr in (
+            (os.path.join(exp, "lost_update.lua"), "random", runs),
+            (os.path.join(exp, "four_threads.lua"), "pct:3", runs),
+            (os.path.join(exp, "lost_update.lua"), "dfs:2", None),
+            (longp, "dfs:2", None)):
         vs = []
         for label, binary in builds:
             db = os.path.join(tmp, "explore-%s.db" % label)
-            argv = [binary, "explore", os.path.join(exp, scn + ".lua"),
+            argv = [binary, "explore", path,
                     "--strategy", strat, "--keep-going", "--jobs", "1",
                     "--shrink-attempts", "1", "--db", db]
             if nr:
@@ -441,8 +482,28 @@ def main():
                 argv += ["--runs", "20"]
             vs.append(Variant(label, argv, "explore", cleanup=[db],
                               expect=(0, 1)))
+        name = os.path.basename(path)[:-4]
+        if path == longp:
+            name = ("long_prefix (%d pipe round trips by pid 1 alone, then "
+                    "lost_update)" % rounds)
         rows.append(Row("explore %s --strategy %s%s --jobs 1" % (
-            scn, strat, " --runs %d" % nr if nr else ""), "schedules", vs))
+            name, strat, " --runs %d" % nr if nr else ""), "schedules", vs))
+
+    # --jobs: the same search with one and with two workers (CPU and wall;
+    # wall time means something only on idle cores).
+    jruns = sz(10000, 20)
+    vs = []
+    for label, binary in builds:
+        for j in (1, 2):
+            db = os.path.join(tmp, "jobs-%s-%d.db" % (label, j))
+            vs.append(Variant(
+                "%s -j%d" % (label, j),
+                [binary, "explore", os.path.join(exp, "lost_update.lua"),
+                 "--keep-going", "--jobs", str(j), "--runs", str(jruns),
+                 "--db", db], "explore", cleanup=[db], expect=(0, 1)))
+    rows.append(Row("explore lost_update --strategy random --runs %d "
+                    "--keep-going (shrinking 500 runs each), --jobs 1 "
+                    "and 2" % jruns, "schedules", vs, wall=True))
 
     # Scaling (--scale; this evsim only): every operation should cost the
     # same per call whatever the number of knotes, pending events or
@@ -483,6 +544,7 @@ def main():
     if a.only:
         rows = [r for r in rows if re.search(a.only, r.name)]
 
+    load0 = os.getloadavg()[0]
     # Interleaved repetitions: every row and variant once per round, the
     # order of the variants alternating between rounds.
     for rep in range(repeat):
@@ -505,6 +567,8 @@ def main():
               "pkg-config finds it, or pass --peer)" % peer)
     print("CPU seconds (user+sys, wait4 rusage) of each whole process, "
           "%d interleaved repetition(s); median [min-max]" % repeat)
+    print("load average (1 min) at the start %.2f, at the end %.2f, on %d "
+          "core(s)" % (load0, os.getloadavg()[0], os.cpu_count()))
     print()
     for r in rows:
         print(r.name)
@@ -521,6 +585,18 @@ def main():
             line = "  %-10s %8s s [%s-%s]  %s" % (
                 v.label, fmt_s(statistics.median(v.cpu)), fmt_s(min(v.cpu)),
                 fmt_s(max(v.cpu)), per_unit(v, r.unit))
+            if r.wall:
+                line += "; wall %s s [%s-%s]" % (
+                    fmt_s(statistics.median(v.wall)), fmt_s(min(v.wall)),
+                    fmt_s(max(v.wall)))
+                one = next((u for u in r.variants if u.label
+                            == v.label.replace("-j2", "-j1")), None)
+                if one is not None and one is not v and one.wall:
+                    line += "; -j2 wall speedup %s, CPU %s of -j1" % (
+                        fmt_ratio(paired_ratios(one.wall, v.wall)),
+                        fmt_ratio(paired_ratios(v.cpu, one.cpu)))
+                print(line)
+                continue
             if ev is not None and v is not ev and ev.cpu and not ev.errors:
                 if v.label == "baseline":
                     line += "  evsim is %s faster" % fmt_ratio(

@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""evsim explore's fork server gives exactly the runs made from scratch.
+
+For random, pct and dfs searches of several scenarios, every run of the
+search (the schedules, and the runs that shrink and check a failure) is
+made once through the fork server (--snapshot: each run forked from the
+scenario booted to its first decision) and once from scratch
+(--no-snapshot); both print each run's trace hash (--run-hashes).  The
+lists must be equal line for line, the server must really have made the
+runs (not fallen back), and the summaries must be equal.  A scenario whose
+boot draws from math.random must not be snapshotted (the draw depends on
+the seed): every run of it is made from scratch.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+FAILURES = []
+
+
+def check(cond, what):
+    print(("ok    " if cond else "FAIL  ") + what)
+    if not cond:
+        FAILURES.append(what)
+
+
+# A race behind a long deterministic prefix (the snapshot skips it).
+LONG_PREFIX = """
+return {
+  name = "long prefix then lost update",
+  main = function()
+    local r, w = sys.pipe()
+    for i = 1, 300 do
+      sys.write(w, "x")
+      sys.read(r, 1)
+    end
+    local fd = sys.open("/counter", sys.O_CREAT | sys.O_RDWR)
+    sys.write(fd, "0")
+    sys.close(fd)
+    local function bump()
+      local f = sys.open("/counter", sys.O_RDWR)
+      local v = tonumber(sys.read(f, 16)) or -100
+      sys.close(f)
+      sys.sched_yield()
+      f = sys.open("/counter", sys.O_RDWR | sys.O_TRUNC)
+      sys.write(f, tostring(v + 1))
+      sys.close(f)
+    end
+    local t1 = sys.thread(bump)
+    local t2 = sys.thread(bump)
+    sys.join(t1)
+    sys.join(t2)
+    local f = sys.open("/counter", sys.O_RDONLY)
+    assert(tonumber(sys.read(f, 16)) == 2, "lost update")
+  end,
+}
+"""
+
+# Threads drawing from math.random, sim.random and sim.choose after the
+# first decision: the children must take their seed's streams.
+DRAWS = """
+return {
+  name = "random draws after the first decision",
+  main = function()
+    local r, w = sys.pipe()
+    local tids = {}
+    for i = 1, 3 do
+      tids[i] = sys.thread(function()
+        local n = math.random(1, 4) + sim.random(1, 4) + sim.choose(3)
+        for j = 1, n do
+          sys.write(w, tostring(i))
+          sys.sched_yield()
+        end
+      end)
+    end
+    for i = 1, 3 do
+      sys.join(tids[i])
+    end
+    local s = sys.read(r, 64)
+    assert(#s < 20, "too many writes: " .. s)
+  end,
+}
+"""
+
+# math.random at load time: the boot depends on the seed.
+SEEDED_BOOT = """
+local k = math.random(1, 3)
+return {
+  name = "seed-dependent boot",
+  main = function()
+    local t = {}
+    for i = 1, 2 do
+      t[i] = sys.thread(function()
+        for j = 1, k do sys.sched_yield() end
+      end)
+    end
+    sys.join(t[1])
+    sys.join(t[2])
+  end,
+}
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--srcdir", required=True)
+    ap.add_argument("--evsim", required=True)
+    a = ap.parse_args()
+    ev = a.evsim
+    exp = os.path.join(a.srcdir, "scenarios", "explore")
+    with tempfile.TemporaryDirectory() as tmp:
+        gen = {}
+        for name, src in (("long_prefix", LONG_PREFIX), ("draws", DRAWS),
+                          ("seeded_boot", SEEDED_BOOT)):
+            gen[name] = os.path.join(tmp, name + ".lua")
+            with open(gen[name], "w") as f:
+                f.write(src)
+        lost = os.path.join(exp, "lost_update.lua")
+        four = os.path.join(exp, "four_threads.lua")
+        indep = os.path.join(exp, "independent_procs.lua")
+        cases = [
+            (lost, ["--strategy", "random", "--runs", "60"]),
+            (lost, ["--strategy", "dfs:2", "--runs", "150"]),
+            (four, ["--strategy", "pct:3", "--runs", "60"]),
+            (four, ["--strategy", "random", "--runs", "40"]),
+            (indep, ["--strategy", "dfs:1"]),
+            (gen["long_prefix"], ["--strategy", "dfs:1"]),
+            (gen["long_prefix"], ["--strategy", "pct:2", "--runs", "40"]),
+            (gen["draws"], ["--strategy", "random", "--runs", "60"]),
+            (gen["draws"], ["--strategy", "pct:3", "--runs", "40"]),
+            (gen["draws"], ["--strategy", "dfs:1", "--runs", "80"]),
+        ]
+        for path, args in cases:
+            outs = {}
+            for mode in ("--snapshot", "--no-snapshot"):
+                db = os.path.join(tmp, "x.db")
+                for sfx in ("", "-wal", "-shm", "-journal"):
+                    if os.path.exists(db + sfx):
+                        os.unlink(db + sfx)
+                p = subprocess.run(
+                    [ev, "explore", path, "--jobs", "1", "--keep-going",
+                     "--shrink-attempts", "20", "--db", db, "--run-hashes",
+                     mode] + args,
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                    text=True)
+                outs[mode] = p
+            s, f = outs["--snapshot"], outs["--no-snapshot"]
+            runs_s = re.findall(r"^run (\w+) (.*)$", s.stderr, re.M)
+            runs_f = re.findall(r"^run (\w+) (.*)$", f.stderr, re.M)
+            served = sum(1 for m, _ in runs_s if m == "server")
+            strip = re.compile(r" in [0-9.]+ s with .* schedules/s")
+            name = "%s %s" % (os.path.basename(path), " ".join(args))
+            check(s.returncode == f.returncode in (0, 1)
+                  and len(runs_f) > 10
+                  and [r for _, r in runs_s] == [r for _, r in runs_f]
+                  and strip.sub("", s.stdout) == strip.sub("", f.stdout),
+                  "%s: %d runs, the same trace hashes and summary from "
+                  "the snapshot as from scratch" % (name, len(runs_f)))
+            recorded = sum(1 for _, r in runs_s if r.endswith("recorded"))
+            check(served == len(runs_s) - recorded and served > 0,
+                  "%s: the fork server made every run but the %d recorded "
+                  "(%d)" % (name, recorded, served))
+        # A boot that draws from math.random is never snapshotted.
+        p = subprocess.run(
+            [ev, "explore", gen["seeded_boot"], "--jobs", "1", "--runs",
+             "20", "--db", os.path.join(tmp, "y.db"), "--run-hashes",
+             "--snapshot"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        modes = re.findall(r"^run (\w+) ", p.stderr, re.M)
+        check(p.returncode == 0 and len(modes) == 20
+              and set(modes) == {"scratch"},
+              "a scenario drawing math.random at load: every run from "
+              "scratch (%s)" % sorted(set(modes)))
+    if FAILURES:
+        print("%d check(s) failed" % len(FAILURES))
+        return 1
+    print("all snapshot checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
