@@ -67,9 +67,16 @@ struct chgdict {
 	size_t nslots, n;
 };
 
+/* trace_rows rows inserted by one statement (the recorder's hottest). */
+#define TRACE_ROWS_MULTI 64
+
 struct trace {
 	sqlite3 *db;
 	sqlite3_stmt *ins_trace;
+	sqlite3_stmt *ins_trace_multi;
+	sqlite3_int64 rowbuf[TRACE_ROWS_MULTI]
+			    [3]; /* key, object (0: NULL), chg */
+	int nrowbuf;
 	sqlite3_stmt *ins_str;
 	sqlite3_stmt *ins_chg;
 	sqlite3_stmt *ins_ctx;
@@ -428,11 +435,54 @@ begin(struct trace *t)
 	t->batch = 0;
 }
 
+/* Binds row r of the buffer as the j-th row of st. */
+static void
+bind_row(sqlite3_stmt *st, int j, const sqlite3_int64 *r)
+{
+	sqlite3_bind_int64(st, 3 * j + 1, r[0]);
+	if (r[1] != 0)
+		sqlite3_bind_int64(st, 3 * j + 2, r[1]);
+	else
+		sqlite3_bind_null(st, 3 * j + 2);
+	sqlite3_bind_int64(st, 3 * j + 3, r[2]);
+}
+
+static void
+step_insert(struct trace *t, sqlite3_stmt *st)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fatal_sql(t, "INSERT INTO trace_rows");
+	sqlite3_reset(st);
+}
+
+/*
+ * Inserts the buffered trace_rows rows: a full buffer with one statement,
+ * the rest (at a commit) one by one.
+ */
+static void
+rows_flush(struct trace *t)
+{
+	int j;
+
+	if (t->nrowbuf == TRACE_ROWS_MULTI) {
+		for (j = 0; j < TRACE_ROWS_MULTI; j++)
+			bind_row(t->ins_trace_multi, j, t->rowbuf[j]);
+		step_insert(t, t->ins_trace_multi);
+	} else {
+		for (j = 0; j < t->nrowbuf; j++) {
+			bind_row(t->ins_trace, 0, t->rowbuf[j]);
+			step_insert(t, t->ins_trace);
+		}
+	}
+	t->nrowbuf = 0;
+}
+
 static void
 commit(struct trace *t)
 {
 	if (t->db == NULL || !t->in_txn)
 		return;
+	rows_flush(t);
 	if (exec(t, "COMMIT") != SQLITE_OK)
 		fatal_sql(t, "COMMIT");
 	t->in_txn = false;
@@ -551,7 +601,18 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 			return (EIO);
 		}
 	}
-	prepare(t, &t->ins_trace, "INSERT INTO trace_rows VALUES (?1, ?2, ?3)");
+	prepare(t, &t->ins_trace, "INSERT INTO trace_rows VALUES (?, ?, ?)");
+	{
+		char sql[32 + TRACE_ROWS_MULTI * 12];
+		size_t len = (size_t)snprintf(
+		    sql, sizeof(sql), "INSERT INTO trace_rows VALUES ");
+		int i;
+
+		for (i = 0; i < TRACE_ROWS_MULTI; i++)
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+			    "%s(?, ?, ?)", i > 0 ? ", " : "");
+		prepare(t, &t->ins_trace_multi, sql);
+	}
 	prepare(t, &t->ins_str, "INSERT INTO trace_str VALUES (?1, ?2)");
 	prepare(t, &t->ins_chg,
 	    "INSERT INTO trace_chg VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -593,6 +654,7 @@ trace_close(struct trace *t)
 	if (t->db != NULL) {
 		commit(t);
 		sqlite3_finalize(t->ins_trace);
+		sqlite3_finalize(t->ins_trace_multi);
 		sqlite3_finalize(t->ins_str);
 		sqlite3_finalize(t->ins_chg);
 		sqlite3_finalize(t->ins_ctx);
@@ -1221,9 +1283,8 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 	if (t->expect != NULL)
 		t->expect(t->expect_arg, t->seq, line);
 	if (t->db != NULL) {
-		sqlite3_stmt *st = t->ins_trace;
 		sqlite3_int64 key = run_key(t, t->seq);
-		uint32_t k[4], obj;
+		uint32_t k[4], obj, chg;
 
 		if (!t->db_ctx_ok || t->db_vtime != vtime_ns || t->db_pid != pid
 		    || t->db_tid != tid) {
@@ -1248,15 +1309,14 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 		k[1] = intern_str(t, field, f.len[2], false);
 		k[2] = intern_str(t, old, f.len[3], false);
 		k[3] = intern_str(t, new, f.len[4], false);
-		sqlite3_bind_int64(st, 1, key);
-		if (obj != 0)
-			sqlite3_bind_int64(st, 2, obj);
-		else
-			sqlite3_bind_null(st, 2);
-		sqlite3_bind_int64(st, 3, intern_chg(t, k));
-		if (sqlite3_step(st) != SQLITE_DONE)
-			fatal_sql(t, "INSERT INTO trace_rows");
-		sqlite3_reset(st);
+		/* Buffered: one statement inserts TRACE_ROWS_MULTI rows. */
+		/* intern_chg() may commit, which flushes the buffer. */
+		chg = intern_chg(t, k);
+		t->rowbuf[t->nrowbuf][0] = key;
+		t->rowbuf[t->nrowbuf][1] = obj;
+		t->rowbuf[t->nrowbuf][2] = chg;
+		if (++t->nrowbuf == TRACE_ROWS_MULTI)
+			rows_flush(t);
 		counted(t);
 		if (field != NULL && field[0] == '('
 		    && new != NULL &&strcmp(field, "(life)") == 0)
