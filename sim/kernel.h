@@ -158,6 +158,11 @@ struct sim_kops {
 	void (*ko_vnevent)(struct vnode *vp, enum sim_vnev ev,
 	    struct vnode *dvp, const char *name);
 	/*
+	 * vp is being freed and has model state in v_kdata (illumos's
+	 * vn_free() calls free_fopdata()).
+	 */
+	void (*ko_vnode_free)(struct vnode *vp);
+	/*
 	 * Work due before a thread returns to user space (FreeBSD's
 	 * TDA_KQUEUE AST: the nested-kqueue task completes first).
 	 */

@@ -181,6 +181,8 @@ vrele(struct vnode *vp)
 	    ("vrele: %s: knlist not empty", vp->v_obj.so_name));
 	KASSERT(vp->v_pollinfo.si_ph.ph_list == NULL,
 	    ("vrele: %s: pollhead not empty", vp->v_obj.so_name));
+	if (vp->v_kdata != NULL && sim_kern->k_ops->ko_vnode_free != NULL)
+		sim_kern->k_ops->ko_vnode_free(vp);
 	sim_trace_freed(__func__, &vp->v_obj);
 	allvnodes_remove(vp);
 	vn_free(vp);
