@@ -27,9 +27,59 @@
 /* Bytes of canonical lines buffered before they are hashed. */
 #define TRACE_HBUF 16384
 
+/*
+ * A dictionary of the strings of one run (trace_str): func, object, field
+ * and old/new values, syscall names, arguments and results, each stored
+ * once under a small integer id.  Open addressing on the XXH3 hash; the
+ * bytes live in one arena.  Strings longer than INTERN_MAXLEN get a fresh
+ * id each time and are not kept, and a dictionary that outgrows
+ * INTERN_MAXBYTES starts over (later repeats get new ids): the recorder's
+ * memory stays bounded whatever the run prints.
+ */
+#define INTERN_MAXLEN 512
+#define INTERN_MAXBYTES (64u << 20)
+
+struct istr {
+	uint64_t h;
+	size_t off;
+	uint32_t len;
+	uint32_t id;
+	bool object; /* named as a transition's object */
+};
+
+struct intern {
+	struct istr *ents;
+	size_t n, cap;
+	uint32_t *slots; /* index + 1 into ents, 0 empty */
+	size_t nslots;
+	char *arena;
+	size_t alen, acap;
+};
+
+/* The (func, field, old, new) tuples of one run (trace_chg), by id. */
+struct ichg {
+	uint32_t k[4];
+	uint32_t id;
+};
+
+struct chgdict {
+	struct ichg *slots; /* id 0: empty */
+	size_t nslots, n;
+};
+
+/* trace_rows rows inserted by one statement (the recorder's hottest). */
+#define TRACE_ROWS_MULTI 64
+
 struct trace {
 	sqlite3 *db;
 	sqlite3_stmt *ins_trace;
+	sqlite3_stmt *ins_trace_multi;
+	sqlite3_int64 rowbuf[TRACE_ROWS_MULTI]
+			    [3]; /* key, object (0: NULL), chg */
+	int nrowbuf;
+	sqlite3_stmt *ins_str;
+	sqlite3_stmt *ins_chg;
+	sqlite3_stmt *ins_ctx;
 	sqlite3_stmt *ins_syscall;
 	sqlite3_stmt *ins_decision;
 	sqlite3_stmt *ins_thread;
@@ -60,9 +110,293 @@ struct trace {
 	int ctx_pid;
 	int ctx_tid;
 	bool ctx_ok;
+	/* Recording: the dictionaries and the last trace_ctx row. */
+	struct intern strs;
+	struct chgdict chgs;
+	uint32_t next_str;
+	uint32_t next_chg;
+	int64_t db_vtime;
+	int db_pid;
+	int db_tid;
+	bool db_ctx_ok;
 };
 
 static void seq_reset(struct trace *t);
+static void fatal_sql(struct trace *t, const char *what);
+static void counted(struct trace *t);
+
+static _Noreturn void
+trace_oom(void)
+{
+	fprintf(stderr, "evsim: fatal: out of memory\n");
+	exit(2);
+}
+
+static void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n)) == NULL)
+		trace_oom();
+	return (p);
+}
+
+/*
+ * Key of row n of the current run: (run_id - 1) << 32 | n, so that a run's
+ * rows are one range and the first run's keys are short varints.
+ */
+static sqlite3_int64
+run_key(const struct trace *t, uint64_t n)
+{
+	if (n > UINT32_MAX) {
+		fprintf(stderr,
+		    "evsim: fatal: trace database: a run of more than %" PRIu32
+		    " transitions or syscalls cannot be recorded\n",
+		    UINT32_MAX);
+		exit(2);
+	}
+	return ((sqlite3_int64)(((uint64_t)(t->run_id - 1) << 32) | n));
+}
+
+static void
+intern_free(struct intern *in)
+{
+	free(in->ents);
+	free(in->slots);
+	free(in->arena);
+	memset(in, 0, sizeof(*in));
+}
+
+/*
+ * Writes an 'objects' row (INSERT OR IGNORE: a "(life)" or label row wins)
+ * for every string of the dictionary named as an object.
+ */
+static void
+intern_objects(struct trace *t)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (sqlite3_prepare_v2(t->db,
+		"INSERT OR IGNORE INTO objects (run_id, object, kind) VALUES"
+		" (?1, ?2, CASE WHEN instr(?2, '#') > 0 THEN substr(?2, 1,"
+		" instr(?2, '#') - 1) ELSE ?2 END)",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		fatal_sql(t, "objects");
+	for (i = 0; i < t->strs.n; i++) {
+		const struct istr *e = &t->strs.ents[i];
+
+		if (!e->object)
+			continue;
+		sqlite3_bind_int64(st, 1, t->run_id);
+		sqlite3_bind_text(
+		    st, 2, t->strs.arena + e->off, (int)e->len, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fatal_sql(t, "objects");
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Forgets the strings of the dictionary (ids go on counting). */
+static void
+intern_clear(struct trace *t)
+{
+	struct intern *in = &t->strs;
+
+	if (t->db != NULL && in->n > 0)
+		intern_objects(t);
+	in->n = 0;
+	in->alen = 0;
+	if (in->slots != NULL)
+		memset(in->slots, 0, in->nslots * sizeof(*in->slots));
+}
+
+static void
+intern_rehash(struct intern *in)
+{
+	size_t i, nslots = in->nslots ? in->nslots * 2 : 4096;
+
+	free(in->slots);
+	in->slots = calloc(nslots, sizeof(*in->slots));
+	if (in->slots == NULL)
+		trace_oom();
+	in->nslots = nslots;
+	for (i = 0; i < in->n; i++) {
+		size_t j = (size_t)in->ents[i].h & (nslots - 1);
+
+		while (in->slots[j] != 0)
+			j = (j + 1) & (nslots - 1);
+		in->slots[j] = (uint32_t)(i + 1);
+	}
+}
+
+/* Inserts the trace_str row of id. */
+static void
+str_row(struct trace *t, uint32_t id, const char *s, size_t len)
+{
+	sqlite3_stmt *st = t->ins_str;
+
+	sqlite3_bind_int64(st, 1, run_key(t, id));
+	sqlite3_bind_text64(
+	    st, 2, s, (sqlite3_uint64)len, SQLITE_STATIC, SQLITE_UTF8);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fatal_sql(t, "INSERT INTO trace_str");
+	sqlite3_reset(st);
+	counted(t);
+}
+
+/*
+ * The id of the len bytes at s in trace_str (0 for NULL), inserting the
+ * row the first time; object marks a transition's object.
+ */
+static uint32_t
+intern_str(struct trace *t, const char *s, size_t len, bool object)
+{
+	struct intern *in = &t->strs;
+	struct istr *e;
+	uint64_t h;
+	size_t j;
+
+	if (s == NULL)
+		return (0);
+	if (len > INTERN_MAXLEN) {
+		str_row(t, ++t->next_str, s, len);
+		return (t->next_str);
+	}
+	h = XXH3_64bits(s, len);
+	if (in->nslots == 0)
+		intern_rehash(in);
+	for (j = (size_t)h & (in->nslots - 1); in->slots[j] != 0;
+	     j = (j + 1) & (in->nslots - 1)) {
+		e = &in->ents[in->slots[j] - 1];
+		if (e->h == h && e->len == len
+		    && memcmp(in->arena + e->off, s, len) == 0) {
+			e->object |= object;
+			return (e->id);
+		}
+	}
+	if (in->alen + len > INTERN_MAXBYTES) {
+		intern_clear(t);
+		return (intern_str(t, s, len, object));
+	}
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 1024;
+		in->ents = xrealloc(in->ents, in->cap * sizeof(*in->ents));
+	}
+	if (in->alen + len > in->acap) {
+		while (in->alen + len > in->acap)
+			in->acap = in->acap ? in->acap * 2 : 65536;
+		in->arena = xrealloc(in->arena, in->acap);
+	}
+	memcpy(in->arena + in->alen, s, len);
+	e = &in->ents[in->n++];
+	e->h = h;
+	e->off = in->alen;
+	e->len = (uint32_t)len;
+	e->id = ++t->next_str;
+	e->object = object;
+	in->alen += len;
+	in->slots[j] = (uint32_t)in->n;
+	if (2 * in->n > in->nslots)
+		intern_rehash(in);
+	str_row(t, e->id, s, len);
+	return (e->id);
+}
+
+static uint32_t
+intern_cstr(struct trace *t, const char *s)
+{
+	return (intern_str(t, s, s != NULL ? strlen(s) : 0, false));
+}
+
+static uint64_t
+chg_hash(const uint32_t k[4])
+{
+	uint64_t h = ((uint64_t)k[0] << 32 | k[1]) * 0x9e3779b97f4a7c15ull;
+
+	h ^= ((uint64_t)k[2] << 32 | k[3]) * 0xc2b2ae3d27d4eb4full;
+	return (h ^ (h >> 29));
+}
+
+static void
+chg_rehash(struct chgdict *c)
+{
+	struct ichg *old = c->slots;
+	size_t i, oldn = c->nslots, nslots = oldn ? oldn * 2 : 4096;
+
+	c->slots = calloc(nslots, sizeof(*c->slots));
+	if (c->slots == NULL)
+		trace_oom();
+	c->nslots = nslots;
+	for (i = 0; i < oldn; i++) {
+		size_t j;
+
+		if (old[i].id == 0)
+			continue;
+		for (j = (size_t)chg_hash(old[i].k) & (nslots - 1);
+		     c->slots[j].id != 0; j = (j + 1) & (nslots - 1))
+			;
+		c->slots[j] = old[i];
+	}
+	free(old);
+}
+
+/* The id of the (func, field, old, new) string ids in trace_chg. */
+static uint32_t
+intern_chg(struct trace *t, const uint32_t k[4])
+{
+	struct chgdict *c = &t->chgs;
+	sqlite3_stmt *st = t->ins_chg;
+	size_t j;
+	int i;
+
+	if (c->nslots == 0)
+		chg_rehash(c);
+	for (j = (size_t)chg_hash(k) & (c->nslots - 1); c->slots[j].id != 0;
+	     j = (j + 1) & (c->nslots - 1))
+		if (memcmp(c->slots[j].k, k, sizeof(c->slots[j].k)) == 0)
+			return (c->slots[j].id);
+	/* Bounded: past 2^22 tuples the dictionary starts over. */
+	if (c->n >= ((size_t)1 << 22)) {
+		memset(c->slots, 0, c->nslots * sizeof(*c->slots));
+		c->n = 0;
+		return (intern_chg(t, k));
+	}
+	memcpy(c->slots[j].k, k, sizeof(c->slots[j].k));
+	c->slots[j].id = ++t->next_chg;
+	c->n++;
+	sqlite3_bind_int64(st, 1, run_key(t, t->next_chg));
+	for (i = 0; i < 4; i++) {
+		if (k[i] != 0)
+			sqlite3_bind_int64(st, 2 + i, k[i]);
+		else
+			sqlite3_bind_null(st, 2 + i);
+	}
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fatal_sql(t, "INSERT INTO trace_chg");
+	sqlite3_reset(st);
+	counted(t);
+	if (2 * c->n > c->nslots)
+		chg_rehash(c);
+	return (t->next_chg);
+}
+
+/* Empties the dictionaries for a new run. */
+static void
+dict_reset(struct trace *t)
+{
+	t->strs.n = 0;
+	t->strs.alen = 0;
+	if (t->strs.slots != NULL)
+		memset(t->strs.slots, 0, t->strs.nslots * sizeof(uint32_t));
+	if (t->chgs.slots != NULL)
+		memset(t->chgs.slots, 0, t->chgs.nslots * sizeof(struct ichg));
+	t->chgs.n = 0;
+	t->next_str = 0;
+	t->next_chg = 0;
+	t->db_ctx_ok = false;
+}
 
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -101,11 +435,54 @@ begin(struct trace *t)
 	t->batch = 0;
 }
 
+/* Binds row r of the buffer as the j-th row of st. */
+static void
+bind_row(sqlite3_stmt *st, int j, const sqlite3_int64 *r)
+{
+	sqlite3_bind_int64(st, 3 * j + 1, r[0]);
+	if (r[1] != 0)
+		sqlite3_bind_int64(st, 3 * j + 2, r[1]);
+	else
+		sqlite3_bind_null(st, 3 * j + 2);
+	sqlite3_bind_int64(st, 3 * j + 3, r[2]);
+}
+
+static void
+step_insert(struct trace *t, sqlite3_stmt *st)
+{
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fatal_sql(t, "INSERT INTO trace_rows");
+	sqlite3_reset(st);
+}
+
+/*
+ * Inserts the buffered trace_rows rows: a full buffer with one statement,
+ * the rest (at a commit) one by one.
+ */
+static void
+rows_flush(struct trace *t)
+{
+	int j;
+
+	if (t->nrowbuf == TRACE_ROWS_MULTI) {
+		for (j = 0; j < TRACE_ROWS_MULTI; j++)
+			bind_row(t->ins_trace_multi, j, t->rowbuf[j]);
+		step_insert(t, t->ins_trace_multi);
+	} else {
+		for (j = 0; j < t->nrowbuf; j++) {
+			bind_row(t->ins_trace, 0, t->rowbuf[j]);
+			step_insert(t, t->ins_trace);
+		}
+	}
+	t->nrowbuf = 0;
+}
+
 static void
 commit(struct trace *t)
 {
 	if (t->db == NULL || !t->in_txn)
 		return;
+	rows_flush(t);
 	if (exec(t, "COMMIT") != SQLITE_OK)
 		fatal_sql(t, "COMMIT");
 	t->in_txn = false;
@@ -247,12 +624,26 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 			return (EIO);
 		}
 	}
-	prepare(t, &t->ins_trace,
-	    "INSERT INTO trace VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10)");
+	prepare(t, &t->ins_trace, "INSERT INTO trace_rows VALUES (?, ?, ?)");
+	{
+		char sql[32 + TRACE_ROWS_MULTI * 12];
+		size_t len = (size_t)snprintf(
+		    sql, sizeof(sql), "INSERT INTO trace_rows VALUES ");
+		int i;
+
+		for (i = 0; i < TRACE_ROWS_MULTI; i++)
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+			    "%s(?, ?, ?)", i > 0 ? ", " : "");
+		prepare(t, &t->ins_trace_multi, sql);
+	}
+	prepare(t, &t->ins_str, "INSERT INTO trace_str VALUES (?1, ?2)");
+	prepare(t, &t->ins_chg,
+	    "INSERT INTO trace_chg VALUES (?1, ?2, ?3, ?4, ?5)");
+	prepare(
+	    t, &t->ins_ctx, "INSERT INTO trace_ctx VALUES (?1, ?2, ?3, ?4)");
 	prepare(t, &t->ins_syscall,
-	    "INSERT INTO syscalls VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	    "?10, ?11, ?12)");
+	    "INSERT INTO syscall_rows VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?10, ?11)");
 	prepare(t, &t->ins_decision,
 	    "INSERT INTO decisions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9)");
@@ -286,6 +677,10 @@ trace_close(struct trace *t)
 	if (t->db != NULL) {
 		commit(t);
 		sqlite3_finalize(t->ins_trace);
+		sqlite3_finalize(t->ins_trace_multi);
+		sqlite3_finalize(t->ins_str);
+		sqlite3_finalize(t->ins_chg);
+		sqlite3_finalize(t->ins_ctx);
 		sqlite3_finalize(t->ins_syscall);
 		sqlite3_finalize(t->ins_decision);
 		sqlite3_finalize(t->ins_thread);
@@ -298,6 +693,8 @@ trace_close(struct trace *t)
 	}
 	XXH3_freeState(t->hash);
 	free(t->hbuf);
+	intern_free(&t->strs);
+	free(t->chgs.slots);
 	free(t);
 }
 
@@ -329,6 +726,7 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 	seq_reset(t);
 	XXH3_64bits_reset(t->hash);
 	t->run_id = 0;
+	dict_reset(t);
 	if (t->db == NULL) {
 		*ret_run_id = 0;
 		return (0);
@@ -374,16 +772,13 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 /*
  * Gives every object named in the run's trace its 'objects' row, also those
  * without a "(life)" transition (processes, threads, the realtime clock),
- * and threads without a label their name.  Returns 0 or an SQLite error.
+ * from the dictionary, and threads without a label their name.  Returns 0 or an
+ * SQLite error.
  */
 static int
 finish_objects(struct trace *t)
 {
 	static const char *const sql[] = {
-		"INSERT OR IGNORE INTO objects (run_id, object, kind)"
-		" SELECT DISTINCT run_id, object, CASE WHEN instr(object, '#')"
-		" > 0 THEN substr(object, 1, instr(object, '#') - 1) ELSE"
-		" object END FROM trace WHERE run_id = ?1",
 		"UPDATE objects SET label = (SELECT name FROM threads h"
 		" WHERE h.run_id = objects.run_id AND 'thread#' || h.tid ="
 		" objects.object) WHERE run_id = ?1 AND kind = 'thread' AND"
@@ -393,6 +788,7 @@ finish_objects(struct trace *t)
 	size_t i;
 	int rc;
 
+	intern_objects(t);
 	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		if (sqlite3_prepare_v2(t->db, sql[i], -1, &st, NULL)
 		    != SQLITE_OK)
@@ -910,23 +1306,40 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 	if (t->expect != NULL)
 		t->expect(t->expect_arg, t->seq, line);
 	if (t->db != NULL) {
-		sqlite3_stmt *st = t->ins_trace;
+		sqlite3_int64 key = run_key(t, t->seq);
+		uint32_t k[4], obj, chg;
 
-		sqlite3_bind_int64(st, 1, t->run_id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)t->seq);
-		sqlite3_bind_int64(st, 3, vtime_ns);
-		sqlite3_bind_int(st, 4, pid);
-		sqlite3_bind_int(st, 5, tid);
-		sqlite3_bind_text(st, 6, func, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, object, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, field, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, old, -1, SQLITE_STATIC);
-		sqlite3_bind_text64(st, 10, new,
-		    binary ? (sqlite3_uint64)newlen : (sqlite3_uint64)-1,
-		    SQLITE_STATIC, SQLITE_UTF8);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			fatal_sql(t, "INSERT INTO trace");
-		sqlite3_reset(st);
+		if (!t->db_ctx_ok || t->db_vtime != vtime_ns || t->db_pid != pid
+		    || t->db_tid != tid) {
+			sqlite3_stmt *c = t->ins_ctx;
+
+			sqlite3_bind_int64(c, 1, key);
+			sqlite3_bind_int64(c, 2, vtime_ns);
+			sqlite3_bind_int(c, 3, pid);
+			sqlite3_bind_int(c, 4, tid);
+			if (sqlite3_step(c) != SQLITE_DONE)
+				fatal_sql(t, "INSERT INTO trace_ctx");
+			sqlite3_reset(c);
+			counted(t);
+			t->db_vtime = vtime_ns;
+			t->db_pid = pid;
+			t->db_tid = tid;
+			t->db_ctx_ok = true;
+		}
+		/* NULL strings stay NULL: only a binary 'new' has a length. */
+		k[0] = intern_str(t, func, f.len[0], false);
+		obj = intern_str(t, object, f.len[1], object != NULL);
+		k[1] = intern_str(t, field, f.len[2], false);
+		k[2] = intern_str(t, old, f.len[3], false);
+		k[3] = intern_str(t, new, f.len[4], false);
+		/* Buffered: one statement inserts TRACE_ROWS_MULTI rows. */
+		/* intern_chg() may commit, which flushes the buffer. */
+		chg = intern_chg(t, k);
+		t->rowbuf[t->nrowbuf][0] = key;
+		t->rowbuf[t->nrowbuf][1] = obj;
+		t->rowbuf[t->nrowbuf][2] = chg;
+		if (++t->nrowbuf == TRACE_ROWS_MULTI)
+			rows_flush(t);
 		counted(t);
 		if (field != NULL && field[0] == '('
 		    && new != NULL &&strcmp(field, "(life)") == 0)
@@ -962,18 +1375,25 @@ trace_syscall(struct trace *t, uint64_t start_seq, int64_t start_ns,
 	if (t->db != NULL) {
 		sqlite3_stmt *st = t->ins_syscall;
 
-		sqlite3_bind_int64(st, 1, t->run_id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)t->nsyscalls);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)start_seq);
-		sqlite3_bind_int64(st, 4, start_ns);
-		sqlite3_bind_int(st, 5, pid);
-		sqlite3_bind_int(st, 6, tid);
-		sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 8, args, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, result, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 10, err, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 11, (sqlite3_int64)t->seq);
-		sqlite3_bind_int64(st, 12, end_ns);
+		const char *str[4] = { name, args, result, err };
+		int i;
+
+		/* The end as distances from the start: fewer bytes. */
+		sqlite3_bind_int64(st, 1, run_key(t, t->nsyscalls));
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)start_seq);
+		sqlite3_bind_int64(st, 3, start_ns);
+		sqlite3_bind_int(st, 4, pid);
+		sqlite3_bind_int(st, 5, tid);
+		for (i = 0; i < 4; i++) {
+			uint32_t id = intern_cstr(t, str[i]);
+
+			if (id != 0)
+				sqlite3_bind_int64(st, 6 + i, id);
+			else
+				sqlite3_bind_null(st, 6 + i);
+		}
+		sqlite3_bind_int64(st, 10, (sqlite3_int64)(t->seq - start_seq));
+		sqlite3_bind_int64(st, 11, end_ns - start_ns);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			fatal_sql(t, "INSERT INTO syscalls");
 		sqlite3_reset(st);

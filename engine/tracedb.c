@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@ struct tracedb {
 
 /* The per-run tables every reader relies on. */
 static const char *const tables[]
-    = { "runs", "trace", "syscalls", "decisions", "threads", NULL };
+    = { "runs", "trace_rows", "trace_ctx", "trace_chg", "trace_str",
+	      "syscall_rows", "decisions", "threads", NULL };
 
 static _Noreturn void
 oom(void)
@@ -67,7 +69,8 @@ schema_objects(size_t *ret_n)
 	    || sqlite3_exec(mem, TRACE_SCHEMA_ALL_SQL, NULL, NULL, NULL)
 		!= SQLITE_OK
 	    || sqlite3_prepare_v2(mem,
-		   "SELECT type || ' ' || name FROM sqlite_master ORDER BY 1",
+		   "SELECT type || ' ' || name || CASE type WHEN 'view' THEN"
+		   " ' ' || sql ELSE '' END FROM sqlite_master ORDER BY 1",
 		   -1, &st, NULL)
 		!= SQLITE_OK) {
 		fprintf(stderr, "evsim: fatal: trace schema: %s\n",
@@ -94,8 +97,9 @@ tracedb_check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 	int rc, nbad = 0;
 
 	rc = sqlite3_prepare_v2(db,
-	    "SELECT type, name FROM main.sqlite_master ORDER BY type, name", -1,
-	    &st, NULL);
+	    "SELECT type, name, sql FROM main.sqlite_master ORDER BY type, "
+	    "name",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(db));
@@ -105,13 +109,31 @@ tracedb_check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(st, 0);
 		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *sql = (const char *)sqlite3_column_text(st, 2);
+		bool view = type != NULL && strcmp(type, "view") == 0;
 		char obj[600];
 
 		snprintf(obj, sizeof(obj), "%s %s", type != NULL ? type : "?",
 		    name != NULL ? name : "?");
-		for (i = 0; i < nknown; i++)
-			if (strcmp(known[i], obj) == 0)
+		/* A view of ours must also have our text. */
+		for (i = 0; i < nknown; i++) {
+			size_t n = strlen(obj);
+
+			if (!view && strcmp(known[i], obj) == 0)
 				break;
+			if (view && strncmp(known[i], obj, n) == 0
+			    && known[i][n] == ' ' && sql != NULL
+			    && strcmp(known[i] + n + 1, sql) == 0)
+				break;
+		}
+		if (view && i == nknown)
+			snprintf(obj, sizeof(obj), "view %s%s",
+			    name != NULL ? name : "?",
+			    name != NULL
+				    && (strcmp(name, "trace") == 0
+					|| strcmp(name, "syscalls") == 0)
+				? " (altered)"
+				: "");
 		/* ANALYZE's statistics are SQLite's own. */
 		if (i < nknown
 		    || (type != NULL && strcmp(type, "table") == 0
@@ -169,7 +191,8 @@ tracedb_check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
 		} else if (ver == NULL || atoi(ver) != TRACE_SCHEMA_VERSION) {
 			snprintf(err, errlen,
 			    "%s: evsim database schema version %s, this evsim "
-			    "reads version %d",
+			    "reads version %d (record the run again with this "
+			    "evsim)",
 			    path, ver != NULL ? ver : "(none)",
 			    TRACE_SCHEMA_VERSION);
 		} else {
@@ -234,6 +257,14 @@ tracedb_open(
 	    || (error = check_tables(db, path, err, errlen)) != 0) {
 		sqlite3_close(db);
 		return (error);
+	}
+	/* Our own views, ahead of the file's (which stay disabled). */
+	if (sqlite3_exec(db, TRACE_SCHEMA_TEMP_VIEWS_SQL, NULL, NULL, NULL)
+	    != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return (EINVAL);
 	}
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
@@ -384,66 +415,345 @@ tracedb_run_free(struct tracedb_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/*
- * Formats row st (the columns of the trace table) into buf; a 'new' value
- * with NUL bytes (print, sim.label) is written as the writer wrote it.
- */
-static size_t
-format_row(sqlite3_stmt *st, char *buf, size_t len)
+/* The key range of a run's rows: (run - 1) << 32 | n (trace_schema.h). */
+static sqlite3_int64
+run_base(int64_t run)
 {
-	const char *new = (const char *)sqlite3_column_text(st, 8);
-	size_t newlen = (size_t)sqlite3_column_bytes(st, 8);
+	return ((sqlite3_int64)((uint64_t)(run - 1) << 32));
+}
 
-	if (new != NULL && strlen(new) != newlen)
-		return (trace_format_line_n(buf, len,
-		    (uint64_t)sqlite3_column_int64(st, 0),
-		    sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2),
-		    sqlite3_column_int(st, 3),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5),
-		    (const char *)sqlite3_column_text(st, 6),
-		    (const char *)sqlite3_column_text(st, 7), new, newlen));
-	return (trace_format_line(buf, len,
-	    (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-	    sqlite3_column_int(st, 2), sqlite3_column_int(st, 3),
-	    (const char *)sqlite3_column_text(st, 4),
-	    (const char *)sqlite3_column_text(st, 5),
-	    (const char *)sqlite3_column_text(st, 6),
-	    (const char *)sqlite3_column_text(st, 7), new));
+/* Slots of a cursor's direct-mapped caches of strings and tuples. */
+#define CURSOR_CACHE 65536
+
+struct cstr {
+	uint32_t id; /* 0: empty */
+	uint32_t len;
+	char *text;
+};
+
+struct cchg {
+	uint32_t id; /* 0: empty */
+	uint32_t k[4];
+};
+
+struct tracedb_cursor {
+	struct tracedb *db;
+	sqlite3_int64 base;
+	sqlite3_stmt *rows, *ctx, *str, *chg;
+	/* The context in effect and the next trace_ctx row, if read. */
+	int64_t vtime;
+	int pid, tid;
+	bool have_next;
+	sqlite3_int64 next_id;
+	int64_t next_vtime;
+	int next_pid, next_tid;
+	bool ctx_done;
+	struct cstr *strs;
+	struct cchg *chgs;
+	struct tracedb_row row;
+	char *line;
+	size_t linecap, linelen;
+	bool have_line;
+};
+
+static void
+cprepare(struct tracedb_cursor *c, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v2(c->db->db, sql, -1, st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "evsim: fatal: %s: %s\n", c->db->path,
+		    sqlite3_errmsg(c->db->db));
+		exit(2);
+	}
+}
+
+struct tracedb_cursor *
+tracedb_cursor_open(struct tracedb *db, int64_t run, uint64_t from_seq)
+{
+	struct tracedb_cursor *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		oom();
+	c->strs = calloc(CURSOR_CACHE + 5, sizeof(*c->strs));
+	c->chgs = calloc(CURSOR_CACHE, sizeof(*c->chgs));
+	if (c->strs == NULL || c->chgs == NULL)
+		oom();
+	c->db = db;
+	c->base = run_base(run);
+	if (from_seq == 0)
+		from_seq = 1;
+	cprepare(c, &c->rows,
+	    "SELECT id, object, chg FROM trace_rows WHERE id >= ?1 AND"
+	    " id < ?2 ORDER BY id");
+	cprepare(c, &c->ctx,
+	    "SELECT id, vtime, pid, tid FROM trace_ctx WHERE id >= coalesce("
+	    "(SELECT max(id) FROM trace_ctx WHERE id <= ?1 AND id > ?3), ?1)"
+	    " AND id < ?2 ORDER BY id");
+	cprepare(c, &c->str, "SELECT text FROM trace_str WHERE id = ?1");
+	cprepare(c, &c->chg,
+	    "SELECT func, field, old, new FROM trace_chg WHERE id = ?1");
+	sqlite3_bind_int64(c->rows, 1, c->base + (sqlite3_int64)from_seq);
+	sqlite3_bind_int64(c->rows, 2, c->base + ((sqlite3_int64)1 << 32));
+	sqlite3_bind_int64(c->ctx, 1, c->base + (sqlite3_int64)from_seq);
+	sqlite3_bind_int64(c->ctx, 2, c->base + ((sqlite3_int64)1 << 32));
+	sqlite3_bind_int64(c->ctx, 3, c->base);
+	return (c);
+}
+
+void
+tracedb_cursor_close(struct tracedb_cursor *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	sqlite3_finalize(c->rows);
+	sqlite3_finalize(c->ctx);
+	sqlite3_finalize(c->str);
+	sqlite3_finalize(c->chg);
+	for (i = 0; i < CURSOR_CACHE + 5; i++)
+		free(c->strs[i].text);
+	free(c->strs);
+	free(c->chgs);
+	free(c->line);
+	free(c);
+}
+
+static int
+cursor_error(struct tracedb_cursor *c)
+{
+	fprintf(
+	    stderr, "evsim: %s: %s\n", c->db->path, sqlite3_errmsg(c->db->db));
+	return (-1);
+}
+
+/*
+ * The string of id (0: NULL) through the cache; *len its length.  Returns
+ * false on an error.  The pointer stays valid until the slot is reused
+ * (tracedb_cursor_next moves a string of its row out of a slot another
+ * string of the row needs).
+ */
+static bool
+cursor_str(struct tracedb_cursor *c, uint32_t id, const char **ret, size_t *len)
+{
+	struct cstr *e = &c->strs[id & (CURSOR_CACHE - 1)];
+	const char *text;
+	int n;
+
+	*ret = NULL;
+	*len = 0;
+	if (id == 0)
+		return (true);
+	if (e->id == id) {
+		*ret = e->text;
+		*len = e->len;
+		return (true);
+	}
+	sqlite3_bind_int64(c->str, 1, c->base + id);
+	if (sqlite3_step(c->str) != SQLITE_ROW) {
+		sqlite3_reset(c->str);
+		return (false);
+	}
+	text = (const char *)sqlite3_column_text(c->str, 0);
+	n = sqlite3_column_bytes(c->str, 0);
+	free(e->text);
+	e->text = malloc((size_t)n + 1);
+	if (e->text == NULL)
+		oom();
+	if (n > 0)
+		memcpy(e->text, text, (size_t)n);
+	e->text[n] = '\0';
+	e->len = (uint32_t)n;
+	e->id = id;
+	sqlite3_reset(c->str);
+	*ret = e->text;
+	*len = e->len;
+	return (true);
+}
+
+static bool
+cursor_chg(struct tracedb_cursor *c, uint32_t id, uint32_t k[4])
+{
+	struct cchg *e = &c->chgs[id & (CURSOR_CACHE - 1)];
+	int i;
+
+	if (id == 0) {
+		memset(k, 0, 4 * sizeof(*k));
+		return (true);
+	}
+	if (e->id != id) {
+		sqlite3_bind_int64(c->chg, 1, c->base + id);
+		if (sqlite3_step(c->chg) != SQLITE_ROW) {
+			sqlite3_reset(c->chg);
+			return (false);
+		}
+		for (i = 0; i < 4; i++)
+			e->k[i] = (uint32_t)sqlite3_column_int64(c->chg, i);
+		e->id = id;
+		sqlite3_reset(c->chg);
+	}
+	memcpy(k, e->k, 4 * sizeof(*k));
+	return (true);
+}
+
+/* Reads the next trace_ctx row ahead; false at its end. */
+static int
+ctx_ahead(struct tracedb_cursor *c)
+{
+	int rc;
+
+	if (c->ctx_done)
+		return (0);
+	rc = sqlite3_step(c->ctx);
+	if (rc == SQLITE_DONE) {
+		c->ctx_done = true;
+		c->have_next = false;
+		return (0);
+	}
+	if (rc != SQLITE_ROW)
+		return (-1);
+	c->next_id = sqlite3_column_int64(c->ctx, 0);
+	c->next_vtime = sqlite3_column_int64(c->ctx, 1);
+	c->next_pid = sqlite3_column_int(c->ctx, 2);
+	c->next_tid = sqlite3_column_int(c->ctx, 3);
+	c->have_next = true;
+	return (1);
+}
+
+int
+tracedb_cursor_next(struct tracedb_cursor *c, struct tracedb_row *row)
+{
+	const char *s[5];
+	size_t len[5];
+	uint32_t k[4], ids[5];
+	sqlite3_int64 key;
+	int rc, i, j;
+
+	c->have_line = false;
+	rc = sqlite3_step(c->rows);
+	if (rc == SQLITE_DONE)
+		return (0);
+	if (rc != SQLITE_ROW)
+		return (cursor_error(c));
+	key = sqlite3_column_int64(c->rows, 0);
+	if (!c->have_next && !c->ctx_done && ctx_ahead(c) < 0)
+		return (cursor_error(c));
+	while (c->have_next && c->next_id <= key) {
+		c->vtime = c->next_vtime;
+		c->pid = c->next_pid;
+		c->tid = c->next_tid;
+		if (ctx_ahead(c) < 0)
+			return (cursor_error(c));
+	}
+	if (!cursor_chg(c, (uint32_t)sqlite3_column_int64(c->rows, 2), k))
+		return (cursor_error(c));
+	ids[0] = k[0];
+	ids[1] = (uint32_t)sqlite3_column_int64(c->rows, 1);
+	ids[2] = k[1];
+	ids[3] = k[2];
+	ids[4] = k[3];
+	for (i = 0; i < 5; i++) {
+		struct cstr *slot = &c->strs[ids[i] & (CURSOR_CACHE - 1)];
+
+		/*
+		 * Strings of this row in the slot string i needs move to a
+		 * spare slot of their own first.
+		 */
+		for (j = 0; j < i && ids[i] != 0 && slot->id != ids[i]; j++) {
+			struct cstr *sp = &c->strs[CURSOR_CACHE + j];
+
+			if (s[j] == NULL || s[j] != slot->text)
+				continue;
+			free(sp->text);
+			if ((sp->text = malloc(len[j] + 1)) == NULL)
+				oom();
+			memcpy(sp->text, slot->text, len[j] + 1);
+			s[j] = sp->text;
+		}
+		if (!cursor_str(c, ids[i], &s[i], &len[i]))
+			return (cursor_error(c));
+	}
+	c->row.seq = (uint64_t)(key - c->base);
+	c->row.vtime = c->vtime;
+	c->row.pid = c->pid;
+	c->row.tid = c->tid;
+	c->row.func = s[0];
+	c->row.object = s[1];
+	c->row.field = s[2];
+	c->row.old = s[3];
+	c->row.new = s[4];
+	c->row.newlen = len[4];
+	*row = c->row;
+	return (1);
+}
+
+const char *
+tracedb_cursor_line(struct tracedb_cursor *c, size_t *len)
+{
+	const struct tracedb_row *r = &c->row;
+	size_t n;
+
+	if (!c->have_line) {
+		for (;;) {
+			n = trace_format_line_n(c->line, c->linecap, r->seq,
+			    r->vtime, r->pid, r->tid, r->func, r->object,
+			    r->field, r->old, r->new, r->newlen);
+			if (n < c->linecap)
+				break;
+			c->linecap = n + 256;
+			free(c->line);
+			if ((c->line = malloc(c->linecap)) == NULL)
+				oom();
+		}
+		c->linelen = n;
+		c->have_line = true;
+	}
+	if (len != NULL)
+		*len = c->linelen;
+	return (c->line);
+}
+
+uint64_t
+tracedb_transitions(struct tracedb *db, int64_t run)
+{
+	sqlite3_stmt *st;
+	uint64_t n = 0;
+
+	if (sqlite3_prepare_v2(db->db,
+		"SELECT max(id) - ?1 FROM trace_rows WHERE id > ?1 AND"
+		" id < ?1 + (1 << 32)",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		return (0);
+	sqlite3_bind_int64(st, 1, run_base(run));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return (n);
 }
 
 void
 tracedb_lines(struct tracedb *db, int64_t run, char ***ret_lines, size_t *ret_n)
 {
-	sqlite3_stmt *st;
-	char **lines = NULL, buf[8192];
+	struct tracedb_cursor *c = tracedb_cursor_open(db, run, 1);
+	struct tracedb_row row;
+	char **lines = NULL;
 	size_t n = 0, cap = 0, len;
+	const char *line;
 
-	sqlite3_prepare_v2(db->db,
-	    "SELECT seq, vtime, pid, tid, func, object, field, old, new "
-	    "FROM trace WHERE run_id = ?1 ORDER BY seq",
-	    -1, &st, NULL);
-	sqlite3_bind_int64(st, 1, run);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		len = format_row(st, buf, sizeof(buf));
+	while (tracedb_cursor_next(c, &row) == 1) {
+		line = tracedb_cursor_line(c, &len);
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			lines = realloc(lines, cap * sizeof(*lines));
 			if (lines == NULL)
 				oom();
 		}
-		if (len >= sizeof(buf)) {
-			/* A very long print(): format it at full length. */
-			lines[n] = malloc(len + 1);
-			if (lines[n] == NULL)
-				oom();
-			format_row(st, lines[n], len + 1);
-		} else {
-			lines[n] = xstrdup(buf);
-		}
+		if ((lines[n] = malloc(len + 1)) == NULL)
+			oom();
+		memcpy(lines[n], line, len + 1);
 		n++;
 	}
-	sqlite3_finalize(st);
+	tracedb_cursor_close(c);
 	*ret_lines = lines;
 	*ret_n = n;
 }
@@ -511,12 +821,24 @@ tracedb_failpoints(
 	char **specs = NULL;
 	size_t n = 0, cap = 0;
 
-	/* Settings of no thread (tid 0): made before pid 1 started. */
+	/*
+	 * Settings of no thread (tid 0): made before pid 1 started.  Only the
+	 * rows of tid 0 contexts are read, not the whole run.
+	 */
 	sqlite3_prepare_v2(db->db,
-	    "SELECT field || '=' || new FROM trace WHERE run_id = ?1 AND "
-	    "tid = 0 AND func = 'sim_failpoint_set' ORDER BY seq",
+	    "SELECT f.text || '=' || v.text FROM trace_ctx c"
+	    " JOIN trace_rows t ON t.id >= c.id AND t.id < coalesce("
+	    "  (SELECT min(x.id) FROM trace_ctx x WHERE x.id > c.id), ?2)"
+	    " JOIN trace_chg g ON g.id = ?1 | t.chg"
+	    " JOIN trace_str f ON f.id = ?1 | g.field"
+	    " JOIN trace_str v ON v.id = ?1 | g.new"
+	    " WHERE c.id > ?1 AND c.id < ?2 AND c.tid = 0"
+	    " AND g.func IN (SELECT id - ?1 FROM trace_str WHERE id > ?1"
+	    "  AND id < ?2 AND text = 'sim_failpoint_set')"
+	    " ORDER BY t.id",
 	    -1, &st, NULL);
-	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 1, run_base(run));
+	sqlite3_bind_int64(st, 2, run_base(run) + ((sqlite3_int64)1 << 32));
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -559,8 +881,16 @@ put(char **b, size_t *len, size_t *cap, const char *s)
 }
 
 /*
+ * The tables keyed by (run_id - 1) << 32 | n (trace_schema.h), whose key
+ * merge renumbers with the run.
+ */
+static const char *const keyed_tables[] = { "trace_rows", "trace_ctx",
+	"trace_chg", "trace_str", "syscall_rows", NULL };
+
+/*
  * Copies one table's rows of the mapped runs: the columns of main.T, with
- * idcol taken from the map.  Returns 0, or EIO.
+ * idcol taken from the map, or for a keyed table (idcol NULL) the run part
+ * of its key.  Returns 0, or EIO.
  */
 static int
 copy_table(
@@ -595,7 +925,10 @@ copy_table(
 
 		if (ncol++ > 0)
 			put(&sql, &len, &cap, ", ");
-		if (strcmp(c, idcol) == 0) {
+		if (idcol == NULL && strcmp(c, "id") == 0) {
+			put(&sql, &len, &cap,
+			    "((m.new - 1) << 32) | (x.id & 4294967295)");
+		} else if (idcol != NULL && strcmp(c, idcol) == 0) {
 			put(&sql, &len, &cap, "m.new");
 		} else {
 			put(&sql, &len, &cap, "x.\"");
@@ -612,9 +945,16 @@ copy_table(
 	}
 	put(&sql, &len, &cap, " FROM src.\"");
 	put(&sql, &len, &cap, table);
-	put(&sql, &len, &cap, "\" x JOIN temp.evsim_merge_map m ON x.\"");
-	put(&sql, &len, &cap, idcol);
-	put(&sql, &len, &cap, "\" = m.old");
+	if (idcol == NULL) {
+		put(&sql, &len, &cap,
+		    "\" x JOIN temp.evsim_merge_map m ON m.old = (x.id >> 32)"
+		    " + 1 ORDER BY x.id");
+	} else {
+		put(&sql, &len, &cap,
+		    "\" x JOIN temp.evsim_merge_map m ON x.\"");
+		put(&sql, &len, &cap, idcol);
+		put(&sql, &len, &cap, "\" = m.old");
+	}
 	rc = exec(db, sql, err, errlen);
 	free(sql);
 	return (rc);
@@ -743,6 +1083,8 @@ tracedb_merge(const char *out, const char *in, const int64_t *runs,
 			break;
 	}
 	sqlite3_finalize(st);
+	for (i = 0; rc == 0 && keyed_tables[i] != NULL; i++)
+		rc = copy_table(db, keyed_tables[i], NULL, err, errlen);
 	if (rc != 0)
 		goto rollback;
 	sqlite3_prepare_v2(db,

@@ -3,9 +3,11 @@
  * The one reader of the trace database that engine/trace.c writes: opening
  * a file and checking that it is an evsim database of this schema version,
  * resolving run ids, a run's header row, its canonical text lines (the form
- * the trace hash is computed over), its decision log, and copying runs from
- * one database into another (merge).  Every evsim subcommand and replay
- * read through here; reports/ reads the schema by itself.
+ * the trace hash is computed over) all at once or streamed through a cursor,
+ * its decision log, and copying runs from one database into another
+ * (merge).  Every evsim subcommand and replay read through here; reports/
+ * reads the schema by itself.  Every connection opened here has temporary
+ * views 'trace' and 'syscalls' (trace_schema.h) over the compact tables.
  */
 #ifndef ENGINE_TRACEDB_H
 #define ENGINE_TRACEDB_H
@@ -87,12 +89,57 @@ void tracedb_run_free(struct tracedb_run *r);
 /*
  * Loads the canonical lines of a run, each with its newline, in sequence
  * order.  The caller frees them with tracedb_lines_free.  Out of memory is
- * fatal.
+ * fatal.  Memory grows with the run: prefer a cursor (below).
  */
 void tracedb_lines(
     struct tracedb *db, int64_t run, char ***ret_lines, size_t *ret_n);
 
 void tracedb_lines_free(char **lines, size_t n);
+
+/*
+ * Streaming: a cursor over the transitions of a run in sequence order,
+ * from transition from_seq (1: the first).  Memory stays bounded however
+ * long the run is: rows are read as they are asked for, and the strings
+ * they name go through a fixed-size cache.
+ */
+struct tracedb_cursor;
+
+/* One transition; the strings are valid until the next call. */
+struct tracedb_row {
+	uint64_t seq;
+	int64_t vtime;
+	int pid;
+	int tid;
+	const char *func, *object, *field, *old, *new; /* NULL: SQL NULL */
+	size_t newlen; /* bytes of new (which may hold NUL bytes) */
+};
+
+/* Opens a cursor on run (resolved).  Out of memory is fatal. */
+struct tracedb_cursor *tracedb_cursor_open(
+    struct tracedb *db, int64_t run, uint64_t from_seq);
+
+/*
+ * Reads the next transition into *row; returns 1, or 0 after the last one,
+ * or -1 on an SQLite error (the database changed or is damaged; message
+ * on stderr).
+ */
+int tracedb_cursor_next(struct tracedb_cursor *c, struct tracedb_row *row);
+
+/*
+ * The canonical line of the transition last read (with its newline and a
+ * NUL); *len (when not NULL) receives its length.  Valid until the next
+ * call.
+ */
+const char *tracedb_cursor_line(struct tracedb_cursor *c, size_t *len);
+
+/* Closes; NULL is a no-op. */
+void tracedb_cursor_close(struct tracedb_cursor *c);
+
+/*
+ * The number of transitions recorded for run: the last seq (a run still
+ * 'running' has fewer than it will have).
+ */
+uint64_t tracedb_transitions(struct tracedb *db, int64_t run);
 
 /*
  * Loads the decision log of a run in step order, in the form the 'replay'

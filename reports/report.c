@@ -562,11 +562,11 @@ check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
 		goto busy;
 	if (rc != SQLITE_DONE || strcmp(fmt, "evsim-trace") != 0)
 		goto notours;
-	if (strcmp(ver, "1") != 0) {
+	if (atoi(ver) != TRACE_SCHEMA_VERSION) {
 		seterr(err, errlen,
 		    "%s: not an evsim database (schema_version '%s', this "
-		    "reader knows '1')",
-		    path, ver);
+		    "reader knows '%d')",
+		    path, ver, TRACE_SCHEMA_VERSION);
 		return (EINVAL);
 	}
 	return (0);
@@ -603,7 +603,7 @@ harden(sqlite3 *db)
  */
 /* Whether the evsim schema (in memory database mem) has object type name. */
 static bool
-schema_known(sqlite3 *mem, const char *type, const char *name)
+schema_known(sqlite3 *mem, const char *type, const char *name, const char *sql)
 {
 	sqlite3_stmt *q = NULL;
 	bool known = false;
@@ -614,11 +614,14 @@ schema_known(sqlite3 *mem, const char *type, const char *name)
 	if (strcmp(type, "table") == 0 && strncmp(name, "sqlite_stat", 11) == 0)
 		return (true);
 	if (sqlite3_prepare_v2(mem,
-		"SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2", -1,
-		&q, NULL)
+		"SELECT 1 FROM sqlite_master WHERE type = ?1 AND name = ?2"
+		" AND (type <> 'view' OR sql = ?3)",
+		-1, &q, NULL)
 	    == SQLITE_OK) {
+		/* A view of ours must also have our text. */
 		sqlite3_bind_text(q, 1, type, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, sql, -1, SQLITE_STATIC);
 		known = sqlite3_step(q) == SQLITE_ROW;
 	}
 	sqlite3_finalize(q);
@@ -648,8 +651,9 @@ check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 		return (ENOMEM);
 	}
 	rc = sqlite3_prepare_v2(db,
-	    "SELECT type, name FROM main.sqlite_master ORDER BY type, name", -1,
-	    &st, NULL);
+	    "SELECT type, name, sql FROM main.sqlite_master ORDER BY type, "
+	    "name",
+	    -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			const char *type
@@ -657,7 +661,9 @@ check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 			const char *name
 			    = (const char *)sqlite3_column_text(st, 1);
 
-			if (schema_known(mem, type, name) || len >= sizeof(bad))
+			if (schema_known(mem, type, name,
+				(const char *)sqlite3_column_text(st, 2))
+			    || len >= sizeof(bad))
 				continue;
 			len += (size_t)snprintf(bad + len, sizeof(bad) - len,
 			    "%s%s %s", nbad ? ", " : "",
@@ -2206,6 +2212,12 @@ report_write_opts(const char *db_path, const struct report_opts *o,
 	if ((error = check_meta(db, db_path, err, errlen)) != 0
 	    || (error = check_schema(db, db_path, err, errlen)) != 0)
 		goto done;
+	/* The readable views of the compact tables (trace_schema.h). */
+	if (sqlite3_exec(db, TRACE_SCHEMA_TEMP_VIEWS_SQL, NULL, NULL, NULL)
+	    != SQLITE_OK) {
+		error = sqlerr(db, db_path, err, errlen);
+		goto done;
+	}
 	/*
 	 * A diff aligns whole runs and DOT draws every transition: those load
 	 * the run; a report of one run loads its window.

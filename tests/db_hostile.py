@@ -104,7 +104,7 @@ def main():
                   "starting" % obj)
 
         # Readers refuse views, foreign tables and indexes, at once.
-        views = hostile("view", "DROP TABLE trace; CREATE VIEW trace AS "
+        views = hostile("view", "DROP VIEW trace; CREATE VIEW trace AS "
                         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
                         "SELECT x + 1 FROM c) SELECT 1 AS run_id, x AS seq, "
                         "0 AS vtime, 1 AS pid, 1 AS tid, 'f' AS func, "

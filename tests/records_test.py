@@ -334,7 +334,9 @@ def run_checks(args, tmp):
     cut = n - 11
     con = sqlite3.connect(cdb)
     con.execute("UPDATE runs SET status = 'running', trace_hash = NULL")
-    con.execute("DELETE FROM trace WHERE seq > ?", (cut,))
+    # Run 1: trace_rows and trace_ctx are keyed by seq (evsim-db(5)).
+    con.execute("DELETE FROM trace_rows WHERE id > ?", (cut,))
+    con.execute("DELETE FROM trace_ctx WHERE id > ?", (cut,))
     con.execute("DELETE FROM decisions WHERE seq > ?", (cut,))
     con.commit()
     con.close()
@@ -344,7 +346,10 @@ def run_checks(args, tmp):
           "a cut recording replays as interrupted at seq %d: %s"
           % (cut, p.stdout.decode(errors="replace")))
     con = sqlite3.connect(cdb)
-    con.execute("UPDATE trace SET new = 'changed' WHERE seq = 20")
+    # Transition 20's new value becomes 'changed': a string, a tuple.
+    con.executescript("""INSERT INTO trace_str VALUES ((SELECT max(id) FROM trace_str) + 1, 'changed');
+INSERT INTO trace_chg SELECT (SELECT max(id) FROM trace_chg) + 1, func, field, old, (SELECT max(id) FROM trace_str) FROM trace_chg WHERE id = (SELECT chg FROM trace_rows WHERE id = 20);
+UPDATE trace_rows SET chg = (SELECT max(id) FROM trace_chg) WHERE id = 20;""")
     con.commit()
     con.close()
     p = evsim(args, "replay", cdb)

@@ -118,12 +118,15 @@ def database_runs(args):
         # A recording that differs in its first transitions (made while
         # the run boots, before any thread runs), or has none at all (a
         # run killed before its first batch): a divergence, exit 3.
-        for what, sql in (("transition 3 changed", "UPDATE trace SET new = 'zz' WHERE seq = 3"),
-                          ("no transitions", "DELETE FROM trace")):
+        # Run 1: trace_rows is keyed by seq (evsim-db(5)).
+        for what, sql in (("transition 3 changed", """INSERT INTO trace_str VALUES ((SELECT max(id) FROM trace_str) + 1, 'zz');
+INSERT INTO trace_chg SELECT (SELECT max(id) FROM trace_chg) + 1, func, field, old, (SELECT max(id) FROM trace_str) FROM trace_chg WHERE id = (SELECT chg FROM trace_rows WHERE id = 3);
+UPDATE trace_rows SET chg = (SELECT max(id) FROM trace_chg) WHERE id = 3;"""),
+                          ("no transitions", "DELETE FROM trace_rows; DELETE FROM trace_ctx")):
             bad = os.path.join(tmp, "bad.db")
             shutil.copy(db, bad)
             con = sqlite3.connect(bad)
-            con.execute(sql)
+            con.executescript(sql)
             con.commit()
             con.close()
             p = evsim(args, "replay", bad)

@@ -45,8 +45,8 @@ add_trace(sqlite3 *db, int run, int seq, int vtime, int pid, int tid,
 	sqlite3_stmt *st;
 
 	cr_assert_eq(sqlite3_prepare_v2(db,
-			 "INSERT INTO trace VALUES (?,?,?,?,?,?,?,?,?,?)", -1,
-			 &st, NULL),
+			 "INSERT INTO flat_trace VALUES (?,?,?,?,?,?,?,?,?,?)",
+			 -1, &st, NULL),
 	    SQLITE_OK);
 	sqlite3_bind_int(st, 1, run);
 	sqlite3_bind_int(st, 2, seq);
@@ -97,9 +97,10 @@ build_db(void)
 	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
 	exec_sql(db, "BEGIN");
 	exec_sql(db, TRACE_SCHEMA_SQL);
+	exec_sql(db, TRACE_SCHEMA_FLAT_SQL);
 	exec_sql(db,
 	    "INSERT INTO evsim_meta VALUES ('format', 'evsim-trace'),"
-	    " ('schema_version', '1');");
+	    " ('schema_version', '2');");
 	exec_sql(db,
 	    "INSERT INTO runs (id, scenario, path, kernel, seed, strategy,"
 	    " status, message, vtime_end, transitions, trace_hash,"
@@ -131,7 +132,7 @@ build_db(void)
 	add_trace(db, 2, 14, 3000, 1, 100002, "knote_enqueue", "kqueue#3",
 	    "kq_state", "SLEEP", "SLEEP|WAKEUP");
 	exec_sql(db,
-	    "INSERT INTO syscalls VALUES"
+	    "INSERT INTO flat_syscalls VALUES"
 	    " (2, 1, 1, 0, 1, 100001, 'kqueue', '', '3', NULL, 2, 0),"
 	    " (2, 2, 2, 0, 1, 100001, 'kevent', '3, 1', '0', NULL, 4, 0),"
 	    " (2, 3, 4, 0, 1, 100001, 'fork', '', '2', NULL, 5, 1000),"
@@ -159,6 +160,7 @@ build_db(void)
 	    " (2, 100001, 1, 'main', 'user', 1, NULL),"
 	    " (2, 100002, 1, 'writer', 'user', 5, NULL),"
 	    " (2, 100003, 2, 'main', 'user', 6, 11);");
+	exec_sql(db, TRACE_SCHEMA_PACK_SQL);
 	exec_sql(db, "COMMIT");
 	sqlite3_close(db);
 }
@@ -448,6 +450,7 @@ Test(report, large_run_is_summarised, .timeout = 120)
 
 	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
 	exec_sql(db, "BEGIN");
+	exec_sql(db, TRACE_SCHEMA_FLAT_SQL);
 	exec_sql(db,
 	    "INSERT INTO runs (id, scenario, kernel, seed, strategy, status,"
 	    " message, fail_func, fail_seq) VALUES (3, 'big', 'freebsd-14.1',"
@@ -463,7 +466,8 @@ Test(report, large_run_is_summarised, .timeout = 120)
 	exec_sql(db,
 	    "INSERT INTO decisions SELECT 3, seq / 7, seq, seq * 10, tid, "
 	    "'sched', 100001 + (seq / 7) % 4, '100001,100002,100003,100004',"
-	    " '' FROM trace WHERE run_id = 3 AND seq % 7 = 0;");
+	    " '' FROM flat_trace WHERE run_id = 3 AND seq % 7 = 0;");
+	exec_sql(db, TRACE_SCHEMA_PACK_SQL);
 	exec_sql(db, "COMMIT");
 	sqlite3_close(db);
 

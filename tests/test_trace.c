@@ -387,8 +387,9 @@ Test(trace_run_begin, records_runs_and_rows_into_the_database)
 	struct trace *t;
 	sqlite3 *db;
 	int64_t run_id;
-	static const char *const tables[] = { "evsim_meta", "runs", "trace",
-		"syscalls", "decisions", "threads" };
+	static const char *const tables[]
+	    = { "evsim_meta", "runs", "trace_rows", "trace_ctx", "trace_chg",
+		      "trace_str", "syscall_rows", "decisions", "threads" };
 	size_t i;
 	uint64_t s;
 

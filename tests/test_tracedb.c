@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <xxhash.h>
 
 #include "../engine/trace.h"
@@ -222,4 +223,116 @@ Test(tracedb, merge_renumbers_after_the_output)
 	cr_assert_eq(ids[0], 4);
 	tmp_remove(in);
 	tmp_remove(out);
+}
+
+/*
+ * The value of transition i of cursor_run(): unique strings (so string ids
+ * pass the cursor's cache size and collide in its slots within one row),
+ * repeats, NULL old values and NUL bytes.
+ */
+static void
+cursor_vals(int run, int i, char *obj, char *old, char *new, size_t *newlen,
+    bool *oldnull)
+{
+	snprintf(obj, 32, "obj#%d", i % 7 == 0 ? i : i % 5);
+	*oldnull = i % 11 == 3;
+	snprintf(old, 32, "o%d", i % 13);
+	if (i % 17 == 5) {
+		memcpy(new, "a\0b", 3);
+		*newlen = 3;
+	} else {
+		*newlen = (size_t)snprintf(new, 32, "r%d-n%d", run, i);
+	}
+}
+
+/* Records run (1 or 2 in one file) of n transitions. */
+static void
+cursor_run(const char *path, int run, int n)
+{
+	struct trace_run_info info = { .scenario = "c",
+		.path = "c.lua",
+		.source = "return {}",
+		.kernel = "freebsd",
+		.strategy = "fifo",
+		.args = "test",
+		.seed = 1 };
+	struct trace *t;
+	char err[256], obj[32], old[32], new[32];
+	int64_t run_id;
+	size_t newlen;
+	bool oldnull;
+	int i;
+
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0);
+	cr_assert_eq(run_id, run);
+	for (i = 1; i <= n; i++) {
+		cursor_vals(run, i, obj, old, new, &newlen, &oldnull);
+		trace_transition_n(t, (i / 3) * 1000, 1 + i % 2, 100 + i / 50,
+		    "f", obj, "fld", oldnull ? NULL : old, new, newlen);
+	}
+	cr_assert_eq(
+	    trace_run_end(t, "passed", "", NULL, 0, err, sizeof(err)), 0);
+	trace_close(t);
+}
+
+/* Checks the rows of run from seq from on against what was written. */
+static void
+cursor_check(struct tracedb *db, int run, int n, uint64_t from)
+{
+	struct tracedb_cursor *c = tracedb_cursor_open(db, run, from);
+	struct tracedb_row row;
+	char obj[32], old[32], new[32], want[256];
+	const char *line;
+	size_t newlen, len;
+	bool oldnull;
+	int i = (int)from;
+
+	while (tracedb_cursor_next(c, &row) == 1) {
+		cursor_vals(run, i, obj, old, new, &newlen, &oldnull);
+		cr_assert_eq(row.seq, (uint64_t)i);
+		cr_assert_eq(row.vtime, (i / 3) * 1000);
+		cr_assert_eq(row.pid, 1 + i % 2);
+		cr_assert_eq(row.tid, 100 + i / 50);
+		cr_assert_str_eq(row.object, obj);
+		cr_assert_str_eq(row.func, "f");
+		cr_assert_str_eq(row.field, "fld");
+		if (oldnull)
+			cr_assert_null(row.old);
+		else
+			cr_assert_str_eq(row.old, old);
+		cr_assert_eq(row.newlen, newlen);
+		cr_assert_eq(memcmp(row.new, new, newlen), 0, "seq %d", i);
+		trace_format_line_n(want, sizeof(want), (uint64_t)i,
+		    (i / 3) * 1000, 1 + i % 2, 100 + i / 50, "f", obj, "fld",
+		    oldnull ? NULL : old, new, newlen);
+		line = tracedb_cursor_line(c, &len);
+		cr_assert_str_eq(line, want);
+		cr_assert_eq(len, strlen(want));
+		i++;
+	}
+	cr_assert_eq(i, n + 1, "run %d read to %d of %d", run, i - 1, n);
+	tracedb_cursor_close(c);
+}
+
+Test(tracedb, cursor_streams_every_row_of_each_run)
+{
+	char path[64], err[256];
+	struct tracedb *db;
+	/* Past the cursor's 65536 cached strings: slots are reused. */
+	int n1 = 80000, n2 = 3000;
+
+	tmp_path(path, sizeof(path));
+	cursor_run(path, 1, n1);
+	cursor_run(path, 2, n2);
+	cr_assert_eq(tracedb_open(&db, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(tracedb_transitions(db, 1), (uint64_t)n1);
+	cr_assert_eq(tracedb_transitions(db, 2), (uint64_t)n2);
+	cursor_check(db, 1, n1, 1);
+	cursor_check(db, 2, n2, 1);
+	/* From the middle: the context in effect there, not the first. */
+	cursor_check(db, 1, n1, 77777);
+	cursor_check(db, 2, n2, n2);
+	tracedb_close(db);
+	tmp_remove(path);
 }

@@ -244,12 +244,30 @@ load_transitions(sqlite3 *db, const char *path, struct coverage *cv)
 	int k;
 
 	if (sqlite3_prepare_v2(db,
-		"SELECT CASE WHEN instr(t.object, '#') > 0 THEN "
-		"substr(t.object, 1, instr(t.object, '#') - 1) ELSE t.object "
-		"END AS kind, t.field, t.old, t.new, t.func, r.kernel, "
-		"count(*) FROM trace t JOIN runs r ON r.id = t.run_id "
-		"GROUP BY kind, t.field, t.old, t.new, t.func, r.kernel "
-		"ORDER BY kind, t.field, t.old, t.new, t.func, r.kernel",
+		/*
+		 * Counted on the compact rows first (a run's (object, tuple)
+		 * pairs, far fewer than its transitions), then named: the
+		 * sorts are SQLite's, which spill to disk, so memory stays
+		 * bounded however long the runs are.
+		 */
+		"WITH x AS (SELECT id >> 32 AS rk, object AS ob, chg AS ch,"
+		" count(*) AS n FROM trace_rows GROUP BY rk, ob, ch),"
+		" y AS (SELECT o.text AS object, d.text AS field,"
+		" a.text AS old, b.text AS new, f.text AS func,"
+		" r.kernel AS kernel, x.n AS n FROM x"
+		" JOIN runs r ON r.id = x.rk + 1"
+		" LEFT JOIN trace_chg g ON g.id = (x.rk << 32 | x.ch)"
+		" LEFT JOIN trace_str o ON o.id = (x.rk << 32 | x.ob)"
+		" LEFT JOIN trace_str f ON f.id = (x.rk << 32 | g.func)"
+		" LEFT JOIN trace_str d ON d.id = (x.rk << 32 | g.field)"
+		" LEFT JOIN trace_str a ON a.id = (x.rk << 32 | g.old)"
+		" LEFT JOIN trace_str b ON b.id = (x.rk << 32 | g.new))"
+		" SELECT CASE WHEN instr(object, '#') > 0 THEN "
+		"substr(object, 1, instr(object, '#') - 1) ELSE object "
+		"END AS kind, field, old, new, func, kernel, "
+		"sum(n) FROM y "
+		"GROUP BY kind, field, old, new, func, kernel "
+		"ORDER BY kind, field, old, new, func, kernel",
 		-1, &st, NULL)
 	    != SQLITE_OK) {
 		fprintf(stderr, "evsim: %s: %s\n", path, sqlite3_errmsg(db));

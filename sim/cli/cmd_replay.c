@@ -99,8 +99,8 @@ cmd_replay(int argc, char **argv)
 	rp.until = until;
 	rp.json = json;
 	rp.snapshot_out = stdout;
+	/* The recorded lines are read from db while the run is compared. */
 	rc = sim_replay_load(db, run, &rp, err, sizeof(err));
-	tracedb_close(db);
 	if (rc != 0) {
 		fprintf(stderr, "evsim: %s\n", err);
 		rc = EXIT_USAGE;
@@ -143,12 +143,22 @@ cmd_replay(int argc, char **argv)
 		    r->message[0] != '\0' ? r->message : "the run ended early");
 		printf("last matching transitions:\n");
 		for (k = last > 10 ? last - 10 : 0; k < last && k < rp.nlines;
-		     k++)
-			print_line("    ", rp.lines[k]);
+		     k++) {
+			char *l = sim_replay_line(&rp, k + 1);
+
+			print_line("    ", l != NULL ? l : "(not recorded)\n");
+			free(l);
+		}
 		if (rp.bad_seq != 0) {
+			char *l = rp.bad_seq <= rp.nlines
+			    ? sim_replay_line(&rp, rp.bad_seq)
+			    : NULL;
+
 			print_line("expected: ",
-			    rp.bad_seq <= rp.nlines ? rp.lines[rp.bad_seq - 1]
-						    : "(end of run)");
+			    l != NULL			  ? l
+				: rp.bad_seq <= rp.nlines ? "(not recorded)\n"
+							  : "(end of run)");
+			free(l);
 			print_line("actual:   ", rp.actual);
 		}
 		if (strcmp(version, EVSIM_VERSION) != 0)
@@ -170,5 +180,6 @@ cmd_replay(int argc, char **argv)
 	}
 out:
 	sim_replay_free(&rp);
+	tracedb_close(db);
 	return (rc);
 }

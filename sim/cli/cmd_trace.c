@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * evsim trace DB: prints the canonical text trace of a run, one transition a
- * line, the form the trace hash is computed over.
+ * line, the form the trace hash is computed over, streamed from the
+ * database.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,8 +19,9 @@ cmd_trace(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tracedb *db;
-	char **lines;
-	size_t n, k;
+	struct tracedb_cursor *cur;
+	struct tracedb_row row;
+	size_t len;
 	int64_t run = 0;
 	int c, rc;
 
@@ -51,10 +53,21 @@ cmd_trace(int argc, char **argv)
 		return (cli_usage_error("trace", "expected one DB"));
 	if ((rc = cli_open_db(argv[optind], &run, &db)) != 0)
 		return (rc);
-	tracedb_lines(db, run, &lines, &n);
-	for (k = 0; k < n; k++)
-		fputs(lines[k], stdout);
-	tracedb_lines_free(lines, n);
+	/* Streamed: memory does not grow with the run. */
+	cur = tracedb_cursor_open(db, run, 1);
+	while ((rc = tracedb_cursor_next(cur, &row)) == 1) {
+		const char *line = tracedb_cursor_line(cur, &len);
+
+		if (fwrite(line, 1, len, stdout) != len)
+			break;
+	}
+	tracedb_cursor_close(cur);
 	tracedb_close(db);
+	if (rc < 0)
+		return (EXIT_USAGE);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "evsim: trace: write error\n");
+		return (EXIT_USAGE);
+	}
 	return (0);
 }

@@ -16,6 +16,20 @@
 #include "snapshot.h"
 #include "trace.h"
 
+/*
+ * Whether the next recorded line is transition seq and reads line.  Called
+ * once per transition, in order: the cursor advances with the run.
+ */
+static bool
+recorded_is(struct sim_replay *rp, uint64_t seq, const char *line)
+{
+	struct tracedb_row row;
+
+	if (tracedb_cursor_next(rp->cur, &row) != 1 || row.seq != seq)
+		return (false);
+	return (strcmp(tracedb_cursor_line(rp->cur, NULL), line) == 0);
+}
+
 /* Called with every transition as it is emitted. */
 static void
 expect_line(void *arg, uint64_t seq, const char *line)
@@ -31,7 +45,7 @@ expect_line(void *arg, uint64_t seq, const char *line)
 		    "the recording ends at transition %zu", rp->nlines);
 		return;
 	}
-	if (seq <= rp->nlines && strcmp(rp->lines[seq - 1], line) == 0) {
+	if (seq <= rp->nlines && recorded_is(rp, seq, line)) {
 		if (seq == rp->until) {
 			lua_State *L = lhost_lua(sim_run_lhost());
 
@@ -69,7 +83,10 @@ sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
 		return (error);
 	tracedb_decisions(db, run, &rp->log, &rp->nlog);
 	tracedb_failpoints(db, run, &rp->failpoints, &rp->nfailpoints);
-	tracedb_lines(db, run, &rp->lines, &rp->nlines);
+	rp->db = db;
+	rp->run = run;
+	rp->nlines = (size_t)tracedb_transitions(db, run);
+	rp->cur = tracedb_cursor_open(db, run, 1);
 	tracedb_modules(db, run, &rp->mods, &rp->nmods);
 	rp->cut = strcmp(rp->hdr.status, "running") == 0;
 	if (rp->until > rp->nlines) {
@@ -162,15 +179,34 @@ sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 	return (0);
 }
 
+char *
+sim_replay_line(struct sim_replay *rp, uint64_t seq)
+{
+	struct tracedb_cursor *c;
+	struct tracedb_row row;
+	char *line = NULL;
+
+	if (rp->db == NULL || seq == 0)
+		return (NULL);
+	c = tracedb_cursor_open(rp->db, rp->run, seq);
+	if (tracedb_cursor_next(c, &row) == 1 && row.seq == seq) {
+		line = strdup(tracedb_cursor_line(c, NULL));
+		if (line == NULL)
+			sim_oom();
+	}
+	tracedb_cursor_close(c);
+	return (line);
+}
+
 void
 sim_replay_free(struct sim_replay *rp)
 {
 	tracedb_run_free(&rp->hdr);
-	tracedb_lines_free(rp->lines, rp->nlines);
+	tracedb_cursor_close(rp->cur);
+	rp->cur = NULL;
 	tracedb_decisions_free(rp->log, rp->nlog);
 	tracedb_lines_free(rp->failpoints, rp->nfailpoints);
 	tracedb_modules_free(rp->mods, rp->nmods);
-	rp->lines = NULL;
 	rp->log = NULL;
 	rp->failpoints = NULL;
 	rp->mods = NULL;

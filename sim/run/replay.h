@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Replay of a recorded run: loads its source, seed, kernel revision,
- * decision log and canonical lines through engine/tracedb, re-executes it
+ * decision log through engine/tracedb, re-executes it
  * under the 'replay' strategy and compares as it goes:
- *   - every transition, as it is emitted, with the recorded canonical line;
+ *   - every transition, as it is emitted, with the recorded canonical line
+ *     (read from the database as the run goes: memory does not grow with
+ *     the run's length, only the decision log is held);
  *   - at every decision, the number of transitions so far and the sorted
  *     runnable set with the recorded ones (so a thread that became runnable
  *     earlier is caught at that decision, not later).
@@ -31,8 +33,10 @@ struct sim_replay {
 
 	/* Filled by sim_replay_load. */
 	struct tracedb_run hdr;
-	char **lines; /* the recorded canonical lines */
-	size_t nlines;
+	struct tracedb *db; /* the database, open until sim_replay_free */
+	int64_t run;
+	struct tracedb_cursor *cur; /* the recorded lines, read as compared */
+	size_t nlines; /* how many were recorded */
 	struct sched_decision *log;
 	size_t nlog;
 	char **failpoints; /* NAME=SPEC set before pid 1 started */
@@ -54,9 +58,11 @@ struct sim_replay {
 };
 
 /*
- * Loads run (resolved) of db into rp.  Returns 0, or ERANGE when
- * rp->until is beyond the run's end, or EINVAL; err holds the reason.
- * Free with sim_replay_free (also after an error).
+ * Loads run (resolved) of db into rp; the recorded lines are streamed from
+ * db while the run is compared, so db must stay open until
+ * sim_replay_free.  Returns 0, or ERANGE when rp->until is beyond the
+ * run's end, or EINVAL; err holds the reason.  Free with sim_replay_free
+ * (also after an error).
  */
 int sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
     char *err, size_t errlen);
@@ -67,6 +73,9 @@ int sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
  * scenario cannot be loaded (err filled).
  */
 int sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen);
+
+/* The recorded line of transition seq (malloc'd), or NULL if none. */
+char *sim_replay_line(struct sim_replay *rp, uint64_t seq);
 
 void sim_replay_free(struct sim_replay *rp);
 

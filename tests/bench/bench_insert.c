@@ -3,7 +3,8 @@
  * The recording benchmark's reference: SQLite alone inserting the rows a
  * recorded run wrote, so that tests/bench/run.py can put the cost of
  * recording next to the cost of the inserts themselves.  It reads every row
- * of the tables trace, syscalls, decisions and threads of SRC into memory
+ * of the tables trace_rows, trace_ctx, trace_chg, trace_str, syscall_rows,
+ * decisions and threads of SRC (what the recorder inserts) into memory
  * (untimed), then, timed in CPU time (getrusage), opens DST, sets the
  * pragmas trace_open() in engine/trace.c sets, creates the tables with the
  * SQL SRC holds for them, inserts the rows through one prepared statement
@@ -22,8 +23,9 @@
 
 #include "trace.h"
 
-static const char *const tables[]
-    = { "trace", "syscalls", "decisions", "threads" };
+/* The tables the recorder fills row by row (trace_schema.h). */
+static const char *const tables[] = { "trace_rows", "trace_ctx", "trace_chg",
+	"trace_str", "syscall_rows", "decisions", "threads" };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
 /* One column value: an integer, a float, NULL, or text/blob in the arena. */

@@ -394,6 +394,19 @@ def main():
     code, _, out, err, _ = run_cpu([evsim, "run", p, "--db", src_db])
     if code != 0:
         sys.exit("run.py: recording the source database failed: " + err)
+    # Database size per transition (all tables, after the recorder's
+    # close), for each build.
+    dbsizes = []
+    for label, binary in builds:
+        sdb = os.path.join(tmp, "size-%s.db" % label)
+        code, _, out2, err2 = run_cpu([binary, "run", p, "--db", sdb])
+        m = re.search(r"transitions (\d+)", out2)
+        if code == 0 and m:
+            size = sum(os.path.getsize(f) for f in (sdb, sdb + "-wal")
+                       if os.path.exists(f))
+            dbsizes.append((label, size, int(m.group(1))))
+        for f in (sdb, sdb + "-wal", sdb + "-shm"):
+            rm(f)
     dst_db = os.path.join(tmp, "plain.db")
     rows.append(Row("SQLite alone: the same trace/syscalls/decisions/threads "
                     "rows, same pragmas and batches, open to close "
@@ -609,6 +622,12 @@ def main():
             ok = False
             print("  TRACE HASHES DIFFER between builds: %s"
                   % " ".join(sorted(hashes)))
+    if dbsizes and not a.only:
+        print()
+        for label, size, ntr in dbsizes:
+            print("database of the recorded kq_cycle %d rounds (%s): %d "
+                  "bytes, %d transitions, %.1f bytes/transition"
+                  % (rrounds, label, size, ntr, size / max(ntr, 1)))
     # Recording against SQLite alone.
     rec = [r for r in rows if "recorded into" in r.name]
     norec = [r for r in rows if "rounds, unrecorded" in r.name
