@@ -7,7 +7,19 @@
  * pipe with PIPE_WANTR ("piperd"), writers on the peer with PIPE_WANTW
  * ("pipewr"); both sleeps are interruptible.  Closing an end sets PIPE_EOF
  * on the peer, wakes it, and clears the closing end's knotes.
- * XXX: no direct-write (page loaning) mode; buffers never resize.
+ * Buffer sizes as pipe_paircreate() and pipe_write() of FreeBSD main make
+ * them: the forward direction (written through fildes[1], read through
+ * fildes[0]) starts with PIPE_SIZE, the reverse one with SMALL_PIPE_SIZE,
+ * and a write that does not fit grows the buffer it fills by doubling up to
+ * BIG_PIPE_SIZE (pipespace()).  sys_pipe.c of 2003 (freebsd@7773002) and
+ * illumos keep PIPE_SIZE on both ends (XXX: 2003's BIG_PIPE_SIZE growth of
+ * writes over PIPE_SIZE is not modelled).
+ * XXX: the freebsd@pre-* revisions (2016-2018) left the reverse direction
+ * unbacked (size 0, EVFILT_WRITE data PIPE_BUF) until its first write; they
+ * get SMALL_PIPE_SIZE here.
+ * XXX: no direct-write (page loaning) mode; no pipe KVA limits
+ * (kern.ipc.maxpipekva), so neither the SMALL_PIPE_SIZE fallback nor the
+ * shrinking under memory pressure happens.
  *
  * Part of the shared kernel layer: imports only kernel.h, the other shared
  * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
@@ -31,13 +43,28 @@ static const struct sim_flagname pipe_state_names[] = {
 	{ 0, NULL },
 };
 
-static void
-pipe_init_end(struct pipepair *pp, struct pipe *p, struct pipe *peer)
+/* Whether the running kernel sizes pipe buffers as FreeBSD main does. */
+static bool
+pipe_resizes(void)
 {
+	return (sim_is_freebsd() && !sim_kern->k_rev->rev_pipeclose_2003);
+}
+
+/*
+ * Models pipe_create(): a PIPE_SIZE buffer for the forward direction
+ * (large_backing), SMALL_PIPE_SIZE for the reverse one.
+ */
+static void
+pipe_init_end(
+    struct pipepair *pp, struct pipe *p, struct pipe *peer, bool large_backing)
+{
+	size_t size;
+
+	size = !large_backing && pipe_resizes() ? SMALL_PIPE_SIZE : PIPE_SIZE;
 	p->pipe_pair = pp;
 	p->pipe_peer = peer;
-	p->pipe_buffer.size = PIPE_SIZE;
-	p->pipe_buffer.buffer = sim_malloc(PIPE_SIZE);
+	p->pipe_buffer.size = size;
+	p->pipe_buffer.buffer = sim_malloc(size);
 	if (p->pipe_buffer.buffer == NULL)
 		sim_oom();
 	p->pipe_present = 1;
@@ -70,6 +97,38 @@ pipe_setcnt(struct pipe *p, size_t cnt, const char *func)
 	p->pipe_buffer.cnt = cnt;
 }
 
+/*
+ * Models pipespace_new() in sys/kern/sys_pipe.c: a new buffer of size
+ * (rounded to the page, never below what is buffered) holding the data
+ * unrolled from the old one.
+ */
+static void
+pipespace(struct pipe *p, size_t size, const char *func)
+{
+	struct pipebuf *b = &p->pipe_buffer;
+	size_t first;
+	char *nbuf;
+
+	if (size < b->cnt)
+		size = b->cnt;
+	size = (size + 4095) & ~(size_t)4095; /* round_page() */
+	nbuf = sim_malloc(size);
+	if (nbuf == NULL)
+		sim_oom();
+	first = b->size - b->out;
+	if (first > b->cnt)
+		first = b->cnt;
+	memcpy(nbuf, b->buffer + b->out, first);
+	memcpy(nbuf + first, b->buffer, b->cnt - first);
+	sim_free(b->buffer);
+	b->buffer = nbuf;
+	sim_trace_int(func, &p->pipe_obj, "pipe_buffer.size", (int64_t)b->size,
+	    (int64_t)size);
+	b->size = size;
+	b->in = b->cnt % size;
+	b->out = 0;
+}
+
 /* Models pipeselwakeup(): notify the event models about p's buffer. */
 static void
 pipeselwakeup(struct pipe *p, int pollev)
@@ -89,8 +148,8 @@ kern_pipe(struct thread *td, int fildes[2], int flags)
 	if (pp == NULL)
 		sim_oom();
 	mtx_init(&pp->pp_mtx, "pipe mutex", NULL, MTX_DEF | MTX_DUPOK);
-	pipe_init_end(pp, &pp->pp_rpipe, &pp->pp_wpipe);
-	pipe_init_end(pp, &pp->pp_wpipe, &pp->pp_rpipe);
+	pipe_init_end(pp, &pp->pp_rpipe, &pp->pp_wpipe, true);
+	pipe_init_end(pp, &pp->pp_wpipe, &pp->pp_rpipe, false);
 	error = falloc(td, &rf, &fd, flags);
 	if (error != 0) {
 		sim_free(pp->pp_rpipe.pipe_buffer.buffer);
@@ -188,6 +247,21 @@ pipe_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
 	int error = 0;
 
 	PIPE_LOCK(rpipe);
+	/*
+	 * pipe_write(): choose a larger size if it's advantageous (the
+	 * write does not fit in what the buffer can hold).
+	 */
+	if (pipe_resizes() && wpipe->pipe_present
+	    && (wpipe->pipe_state & PIPE_EOF) == 0) {
+		size_t desiredsize
+		    = b->size > SMALL_PIPE_SIZE ? b->size : SMALL_PIPE_SIZE;
+
+		while (
+		    desiredsize < b->cnt + len && desiredsize != BIG_PIPE_SIZE)
+			desiredsize *= 2;
+		if (desiredsize != b->size)
+			pipespace(wpipe, desiredsize, __func__);
+	}
 	while (written < len) {
 		if (!wpipe->pipe_present || (wpipe->pipe_state & PIPE_EOF)) {
 			error = EPIPE;

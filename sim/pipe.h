@@ -15,7 +15,9 @@
 #include "selinfo.h"
 #include "sim.h"
 
-#define PIPE_SIZE 16384
+#define PIPE_SIZE 16384 /* the forward direction's initial buffer */
+#define SMALL_PIPE_SIZE 4096 /* the reverse direction's; the resize floor */
+#define BIG_PIPE_SIZE 65536 /* the most pipe_write() grows a buffer to */
 
 /* pipe_state */
 #define PIPE_WANTR 0x008

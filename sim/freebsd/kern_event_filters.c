@@ -11,8 +11,7 @@
  * Deviations: time is virtual nanoseconds instead of sbintime (XXX: no
  * rounding to sbintime fractions); a stopped process's timers are not
  * parked (no job control); EVFILT_FS never fires; EVFILT_JAIL is a null
- * filter (no jails); a unix stream socket's writable space is the free
- * space of the peer's receive buffer.
+ * filter (no jails).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -30,7 +29,6 @@
 
 #undef PIPE_BUF
 #define PIPE_BUF 512 /* <limits.h> of FreeBSD */
-#define MCLBYTES 2048 /* default 'sb_lowat' of a send buffer */
 
 /*
  * Descriptors: file_filtops dispatches to the file's fo_kqfilter
@@ -1002,8 +1000,11 @@ filt_sowdetach(struct knote *kn)
 }
 
 /*
- * Models filt_soread(): bytes buffered; EV_EOF (sticky) once no more can
- * arrive; NOTE_LOWAT takes the threshold from 'data'.
+ * Models filt_soread() in sys/kern/uipc_socket.c: the bytes buffered; at
+ * EOF (SBS_CANTRCVMORE) EV_EOF with the socket's error in fflags; a
+ * pending error is an event; else from the NOTE_LOWAT threshold in
+ * 'data', or from the receive buffer's 'sb_lowat' (SO_RCVLOWAT, 1 by
+ * default).
  */
 static int
 filt_soread(struct knote *kn, long hint)
@@ -1014,55 +1015,72 @@ filt_soread(struct knote *kn, long hint)
 	KN_SET_DATA(kn, (int64_t)so->so_rcv.sb_cc);
 	if (so->so_rcv.sb_state & SBS_CANTRCVMORE) {
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
-		KN_SET_FFLAGS(kn, 0); /* so_error */
+		KN_SET_FFLAGS(kn, (uint32_t)so->so_error);
 		return (1);
-	}
+	} else if (so->so_error != 0)
+		return (1);
 
 	if (kn->kn_sfflags & NOTE_LOWAT) {
 		if (kn->kn_data >= kn->kn_sdata)
 			return (1);
-	} else if (so->so_rcv.sb_cc >= 1) /* 'sb_lowat' of a receive buffer */
+	} else if (so->so_rcv.sb_cc >= so->so_rcv.sb_lowat)
 		return (1);
 	return (0);
 }
 
 /*
- * Models filt_sowrite(): the space the peer's receive buffer has (XXX: the
- * unix stream socket's send space), true from 'sb_lowat' (MCLBYTES) or the
- * NOTE_LOWAT threshold; EV_EOF once nothing can be sent.
+ * Models uipc_filt_sowrite() in sys/kern/uipc_usrreq.c (the EVFILT_WRITE
+ * of a unix stream socket since the 2025 rewrite of uipc_usrreq.c; sbspace()
+ * of filt_sowrite() is not used): 'data' is the room in the peer's receive
+ * buffer (uipc_stream_sbspace()); an event from the NOTE_LOWAT threshold,
+ * else from the peer's 'sb_lowat' (its SO_RCVLOWAT; this socket's
+ * SO_SNDLOWAT plays no part).  EV_EOF once the peer cannot receive; a
+ * disconnected socket (peer closed) reports EV_EOF with 'so_error' in
+ * fflags and leaves 'data' as it was.  XXX: the freebsd@pre-* revisions
+ * (2016-2018) had uipc_send() appending to the peer and SB_STOP on the
+ * send buffer (data = sbspace(&so->so_snd)); they get this filter too.
  */
 static int
 filt_sowrite(struct knote *kn, long hint)
 {
 	struct socket *so = kn->kn_fp->f_data, *so2 = so->so_peer;
-	int64_t space;
 
 	mtx_assert(SOCK_MTX(so), MA_OWNED);
-	space = 0;
-	if (so2 != NULL && so2->so_present)
-		space = (int64_t)so2->so_rcv.sb_hiwat
-		    - (int64_t)so2->so_rcv.sb_cc;
-	KN_SET_DATA(kn, space);
-	if ((so->so_snd.sb_state & SBS_CANTSENDMORE) || so2 == NULL
-	    || !so2->so_present || (so2->so_rcv.sb_state & SBS_CANTRCVMORE)) {
+	if (so2 == NULL || !so2->so_present) {
+		/* unp2 == NULL, SS_ISDISCONNECTED */
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
-		KN_SET_FFLAGS(kn, 0); /* so_error */
+		KN_SET_FFLAGS(kn, (uint32_t)so->so_error);
+		return (1);
+	}
+	KN_SET_DATA(kn, (int64_t)uipc_stream_sbspace(&so2->so_rcv));
+
+	if (so2->so_rcv.sb_state & SBS_CANTRCVMORE) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
 		return (1);
 	} else if (kn->kn_sfflags & NOTE_LOWAT)
 		return (kn->kn_data >= kn->kn_sdata);
 	else
-		return (kn->kn_data >= MCLBYTES);
+		return (kn->kn_data >= (int64_t)so2->so_rcv.sb_lowat);
 }
 
 /*
- * Models filt_soempty(): the send buffer is empty.  A unix stream socket
- * appends directly to the peer's receive buffer, so it always is.
+ * Models uipc_filt_soempty() in sys/kern/uipc_usrreq.c: always an event
+ * once disconnected; else 'data' is the room in the peer's receive buffer
+ * and the event holds when that room is 0.  Code-derived: this is the
+ * reverse of filt_soempty()'s "nothing left in the send buffer"
+ * (sbused() == 0): the kernel reports a unix stream socket "empty" when
+ * the peer's buffer is full.
  */
 static int
 filt_soempty(struct knote *kn, long hint)
 {
-	KN_SET_DATA(kn, 0); /* sbused(&so->so_snd) */
-	return (1);
+	struct socket *so = kn->kn_fp->f_data, *so2 = so->so_peer;
+
+	mtx_assert(SOCK_MTX(so), MA_OWNED);
+	if (so2 == NULL || !so2->so_present)
+		return (1);
+	KN_SET_DATA(kn, (int64_t)uipc_stream_sbspace(&so2->so_rcv));
+	return (kn->kn_data == 0 ? 1 : 0);
 }
 
 /*
