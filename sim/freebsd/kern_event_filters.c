@@ -10,7 +10,8 @@
  *
  * Deviations: time is virtual nanoseconds instead of sbintime (XXX: no
  * rounding to sbintime fractions); a stopped process's timers are not
- * parked (no job control); EVFILT_FS never fires; EVFILT_JAIL is a null
+ * parked (no job control); EVFILT_FS never fires (no mounts, see
+ * filt_fsattach()); EVFILT_JAIL is a null
  * filter (no jails).
  */
 #include <limits.h>
@@ -48,6 +49,7 @@ filt_fileattach(struct knote *kn)
 	 */
 	switch (fp->f_type) {
 	case DTYPE_PIPE:
+	case DTYPE_FIFO: /* pipeops' fo_kqfilter */
 		return (pipe_kqfilter(fp, kn));
 	case DTYPE_SOCKET:
 		return (soo_kqfilter(fp, kn));
@@ -739,7 +741,14 @@ const struct filterops user_filtops = {
 };
 
 /*
- * EVFILT_FS: vfs_event_signal() is not modelled, so the knote never fires.
+ * EVFILT_FS: the knotes hang on 'fs_knlist', which vfs_event_signal()
+ * notifies.  Its callers in FreeBSD are mount and unmount
+ * (vfs_domount_first(): VQ_MOUNT, dounmount(): VQ_UNMOUNT), the NFS
+ * client's server timeouts (VQ_NOTRESP) and file systems reporting
+ * VQ_LOWDISK/VQ_DEAD; the modelled system has one in-memory file system,
+ * no mount(2), no NFS and no disks, so nothing reachable from a scenario
+ * calls it and the knote never fires (attach and delete work as in the
+ * kernel).
  */
 
 /* Models filt_fsattach() in sys/kern/vfs_subr.c. */
@@ -804,9 +813,10 @@ static const struct filterops pipe_wfiltops = {
 
 /*
  * Models pipe_kqfilter(): EVFILT_READ watches this end's buffer, EVFILT_WRITE
- * the peer's (where writes go).  A filter the descriptor's access mode does
- * not allow attaches a knote that never fires.  EPIPE for EVFILT_WRITE when
- * the reader is gone, EINVAL for any other filter.
+ * the peer's (where writes go; a FIFO's own, PIPE_PEER()).  A filter the
+ * descriptor's access mode does not allow attaches a knote that never
+ * fires.  EPIPE for EVFILT_WRITE when the reader is gone; any other filter
+ * is EINVAL, or on a FIFO the vnode's (vfs_kqfilter(): EVFILT_VNODE).
  */
 int
 pipe_kqfilter(struct file *fp, struct knote *kn)
@@ -834,9 +844,13 @@ pipe_kqfilter(struct file *fp, struct knote *kn)
 			PIPE_UNLOCK(cpipe);
 			return (EPIPE);
 		}
-		cpipe = cpipe->pipe_peer;
+		cpipe = PIPE_PEER(cpipe);
 		break;
 	default:
+		if ((cpipe->pipe_type & PIPE_TYPE_NAMED) != 0) {
+			PIPE_UNLOCK(cpipe);
+			return (vn_kqfilter(fp, kn));
+		}
 		PIPE_UNLOCK(cpipe);
 		return (EINVAL);
 	}
@@ -870,7 +884,12 @@ filt_pipenotsup(struct knote *kn, long hint)
 	return (0);
 }
 
-/* Models filt_piperead(): bytes readable; EV_EOF once the writer is gone. */
+/*
+ * Models filt_piperead(): bytes readable; EV_EOF once the writer is gone.
+ * On a FIFO only once a writer this reader could have seen has gone
+ * ('f_pipegen' of its open differs from 'pipe_wgen'): a reader with no
+ * writer yet waits, without EOF.
+ */
 static int
 filt_piperead(struct knote *kn, long hint)
 {
@@ -879,7 +898,9 @@ filt_piperead(struct knote *kn, long hint)
 	mtx_assert(PIPE_MTX(rpipe), MA_OWNED);
 	KN_SET_DATA(kn, (int64_t)rpipe->pipe_buffer.cnt);
 
-	if ((rpipe->pipe_state & PIPE_EOF) != 0) {
+	if ((rpipe->pipe_state & PIPE_EOF) != 0
+	    && ((rpipe->pipe_type & PIPE_TYPE_NAMED) == 0
+		|| kn->kn_fp->f_pipegen != rpipe->pipe_wgen)) {
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
 		return (1);
 	}
@@ -900,7 +921,7 @@ filt_pipewrite(struct knote *kn, long hint)
 	 * If the reader's end is closed, the knote was removed from its
 	 * knlist and the list lock is not held.
 	 */
-	if (wpipe->pipe_present) {
+	if (wpipe->pipe_present || (wpipe->pipe_type & PIPE_TYPE_NAMED) != 0) {
 		mtx_assert(PIPE_MTX(wpipe), MA_OWNED);
 		KN_SET_DATA(kn,
 		    (int64_t)(wpipe->pipe_buffer.size

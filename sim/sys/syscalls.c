@@ -1096,6 +1096,39 @@ l_getsockopt(lua_State *L)
 	    L, &sc, e, 1, "{s:i, s:I}", "retval", 0, "val", (json_int_t)val));
 }
 
+/* sys.mkfifo(path [, mode]): true or nil, err (FreeBSD kernels). */
+static int
+l_mkfifo(lua_State *L)
+{
+	struct sim_syscall sc;
+	size_t alen;
+	const char *a = luaL_checklstring(L, 1, &alen);
+	lua_Integer mode = luaL_optinteger(L, 2, 0644);
+	int e = sim_syscall_enter(L, &sc, "mkfifo", SYS_FREEBSD, "{s:o, s:I}",
+	    "path", sysjson_str(a, alen), "mode", (json_int_t)mode);
+
+	if (e == 0)
+		e = kern_mkfifoat(curthread, a, (int)(mode & 07777));
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
+/* sys.revoke(path): true or nil, err (FreeBSD kernels). */
+static int
+l_revoke(lua_State *L)
+{
+	struct sim_syscall sc;
+	size_t alen;
+	const char *a = luaL_checklstring(L, 1, &alen);
+	int e = sim_syscall_enter(L, &sc, "revoke", SYS_FREEBSD, "{s:o}",
+	    "path", sysjson_str(a, alen));
+
+	if (e == 0)
+		e = kern_revokeat(curthread, a);
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
 static int
 l_errname(lua_State *L)
 {
@@ -1150,6 +1183,8 @@ static const luaL_Reg sys_fns[] = {
 	{ "errname", l_errname },
 	{ "setsockopt", l_setsockopt },
 	{ "getsockopt", l_getsockopt },
+	{ "mkfifo", l_mkfifo },
+	{ "revoke", l_revoke },
 	{ NULL, NULL },
 };
 

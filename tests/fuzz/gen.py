@@ -141,6 +141,7 @@ FUNCS = {
     "sys.fcntl": ["fd", "fcmd", "farg"], "sys.errname": ["int"],
     "sys.setsockopt": ["fd", "solevel", "sockopt", "soval"],
     "sys.getsockopt": ["fd", "solevel", "sockopt"],
+    "sys.mkfifo": ["path", "mode"], "sys.revoke": ["path"],
     "sys.kqueue": [], "sys.kqueuex": ["kqflags"],
     "sys.kevent": ["fd", "changes", "nevents", "timeout"],
     "sys.port_create": [],
