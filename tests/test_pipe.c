@@ -338,6 +338,40 @@ Test(pipe_write, buffer_grows_to_65536_fills_then_eagain)
 	run(body_full);
 }
 
+/*
+ * pipe_write() grows a buffer holding wrapped-around data (pipespace()):
+ * the contents come out in order, the reverse direction starts at
+ * SMALL_PIPE_SIZE.
+ */
+static void
+body_grow_wrapped(void *arg)
+{
+	struct thread *td = curthread;
+	struct pipe *rp;
+	int fds[2];
+	size_t n;
+
+	CHECK(kern_pipe(td, fds, O_NONBLOCK), 0);
+	rp = fdpipe(fds[0]);
+	CHECK(fdpipe(fds[1])->pipe_buffer.size, SMALL_PIPE_SIZE);
+	CHECK(fdwrite(fds[1], big, 16000, &n), 0);
+	CHECK(fdread(fds[0], out, 10000, &n), 0);
+	CHECK(fdwrite(fds[1], big + 16000, 6000, &n), 0);
+	CHECK(rp->pipe_buffer.size, PIPE_SIZE);
+	CHECK(rp->pipe_buffer.in < rp->pipe_buffer.out, 1);
+	CHECK(fdwrite(fds[1], big + 22000, 10000, &n), 0);
+	CHECK(n, 10000);
+	CHECK(rp->pipe_buffer.size, 2 * PIPE_SIZE);
+	CHECK(fdread(fds[0], out, sizeof(out), &n), 0);
+	CHECK(n, 22000);
+	CHECK(memcmp(out, big + 10000, 22000), 0);
+}
+
+Test(pipe_write, growth_keeps_wrapped_contents_in_order)
+{
+	run(body_grow_wrapped);
+}
+
 static void
 body_trace(void *arg)
 {
