@@ -27,6 +27,7 @@ struct vnode;
 #define DTYPE_VNODE 1
 #define DTYPE_SOCKET 2
 #define DTYPE_PIPE 3
+#define DTYPE_FIFO 4
 #define DTYPE_KQUEUE 5
 #define DTYPE_PORT 100 /* illumos event port (a vnode there) */
 
@@ -118,6 +119,8 @@ struct file {
 	int f_flag;
 	int f_count;
 	int64_t f_offset;
+	/* A FIFO reader's writer generation at open (fifo_open()). */
+	unsigned int f_pipegen;
 };
 
 extern const struct fileops badfileops;

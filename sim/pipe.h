@@ -15,13 +15,18 @@
 #include "selinfo.h"
 #include "sim.h"
 
-#define PIPE_SIZE 16384
+#define PIPE_SIZE 16384 /* the forward direction's initial buffer */
+#define SMALL_PIPE_SIZE 4096 /* the reverse direction's; the resize floor */
+#define BIG_PIPE_SIZE 65536 /* the most pipe_write() grows a buffer to */
 
 /* pipe_state */
 #define PIPE_WANTR 0x008
 #define PIPE_WANTW 0x010
 #define PIPE_EOF 0x080
 #define PIPE_NAMED 0x200
+
+/* pipe_type */
+#define PIPE_TYPE_NAMED 0x0001 /* the pipe of a FIFO (fifo_vnops.c) */
 
 struct pipebuf {
 	size_t cnt; /* bytes in the buffer */
@@ -41,6 +46,24 @@ struct pipe {
 	struct sim_obj pipe_obj;
 	int pipe_state;
 	int pipe_present; /* end still open */
+	int pipe_type;
+	unsigned int pipe_wgen; /* FIFO: writers gone so far */
+};
+
+/*
+ * The end a write on pipe fills: the peer, or for a FIFO the pipe itself
+ * (PIPE_PEER() in sys/sys/pipe.h).
+ */
+#define PIPE_PEER(p)                                                           \
+	(((p)->pipe_type & PIPE_TYPE_NAMED) != 0 ? (p) : (p)->pipe_peer)
+
+/* Models 'struct fifoinfo' in sys/fs/fifofs/fifo_vnops.c. */
+struct fifoinfo {
+	struct pipe *fi_pipe;
+	long fi_readers;
+	long fi_writers;
+	unsigned int fi_rgen;
+	unsigned int fi_wgen;
 };
 
 struct pipepair {
@@ -57,6 +80,23 @@ struct thread;
 
 /* Models kern_pipe(): two fds, read end first.  EMFILE, ENFILE. */
 int kern_pipe(struct thread *td, int fildes[2], int flags);
+
+struct vnode;
+
+/*
+ * Models fifo_open() in sys/fs/fifofs/fifo_vnops.c (VOP_OPEN of a VFIFO
+ * vnode; fflag is FREAD/FWRITE, oflags the open flags): the FIFO's pipe,
+ * created at the first open, and the reader's writer generation for
+ * 'f_pipegen'.  ENXIO for O_WRONLY|O_NONBLOCK without a reader; a blocking
+ * open sleeps until the other side opens (EINTR/ERESTART by a signal).
+ */
+int fifo_open(struct vnode *vp, int fflag, int oflags, struct pipe **ret_pipe,
+    unsigned int *ret_pipegen);
+/*
+ * Models fifo_close(): the last reader or writer sets PIPE_EOF; the last
+ * of both destroys the pipe (fifo_cleanup()).
+ */
+void fifo_close(struct vnode *vp, int fflag);
 
 extern const struct fileops pipeops;
 

@@ -56,7 +56,9 @@
 	X(EAGAIN, 35, 11)                                                      \
 	X(EINPROGRESS, 36, 150)                                                \
 	X(ENOTSOCK, 38, 95)                                                    \
+	X(ENOPROTOOPT, 42, 99)                                                 \
 	X(EOPNOTSUPP, 45, 122)                                                 \
+	X(ENOBUFS, 55, 132)                                                    \
 	X(ENOTCONN, 57, 134)                                                   \
 	X(ETIMEDOUT, 60, 145)                                                  \
 	X(ELOOP, 62, 90)                                                       \

@@ -79,10 +79,22 @@ sb_setcc(struct socket *so, size_t cc)
 }
 
 /*
- * Models sopoll_generic() in sys/kern/uipc_socket.c: readable with data or
- * at EOF, writable while the peer's buffer has room or when a write would
- * fail at once (sowriteable() counts SBS_CANTSENDMORE), POLLHUP once both
- * directions are shut.  The socket mutex is held.
+ * Models uipc_stream_sbspace() in sys/kern/uipc_usrreq.c: the room left
+ * under sb_hiwat.  XXX: sb_mbcnt/sb_mbmax (mbuf memory) is not modelled,
+ * so many small writes do not run out of mbuf space before sb_hiwat.
+ */
+size_t
+uipc_stream_sbspace(const struct sockbuf *sb)
+{
+	return (sb->sb_hiwat >= sb->sb_cc ? sb->sb_hiwat - sb->sb_cc : 0);
+}
+
+/*
+ * Models uipc_sopoll_stream_or_seqpacket() in sys/kern/uipc_usrreq.c:
+ * readable from the receive buffer's 'sb_lowat' bytes, with an error or at
+ * EOF; writable while the peer's receive buffer has 'sb_lowat' bytes of
+ * room (its low-water mark, not ours) or when a write would fail at once;
+ * POLLHUP once both directions are shut.  The socket mutex is held.
  */
 static int
 so_pollevents(struct socket *so)
@@ -90,11 +102,12 @@ so_pollevents(struct socket *so)
 	struct socket *so2 = so->so_peer;
 	int revents = 0;
 
-	if (so->so_rcv.sb_cc > 0 || (so->so_rcv.sb_state & SBS_CANTRCVMORE))
+	if (so->so_rcv.sb_cc >= so->so_rcv.sb_lowat || so->so_error != 0
+	    || (so->so_rcv.sb_state & SBS_CANTRCVMORE))
 		revents |= SO_RDEVENTS;
 	if ((so->so_snd.sb_state & SBS_CANTSENDMORE) || !so2->so_present
 	    || (so2->so_rcv.sb_state & SBS_CANTRCVMORE)
-	    || so2->so_rcv.sb_cc < so2->so_rcv.sb_hiwat)
+	    || uipc_stream_sbspace(&so2->so_rcv) >= so2->so_rcv.sb_lowat)
 		revents |= SO_WREVENTS;
 	if ((so->so_rcv.sb_state & SBS_CANTRCVMORE)
 	    && (so->so_snd.sb_state & SBS_CANTSENDMORE))
@@ -136,8 +149,12 @@ so_init(struct socketpair_shared *sp, int i)
 	so->so_rcv.sb_buf = sim_malloc(SOCKBUF_SIZE);
 	if (so->so_rcv.sb_buf == NULL)
 		socket_nomem();
+	so->so_rcv.sb_size = SOCKBUF_SIZE;
+	/* soreserve(): both limits, and the default low-water marks. */
 	so->so_rcv.sb_hiwat = SOCKBUF_SIZE;
 	so->so_snd.sb_hiwat = SOCKBUF_SIZE;
+	so->so_rcv.sb_lowat = 1;
+	so->so_snd.sb_lowat = MCLBYTES;
 	selinfo_init(&so->so_rcv.sb_sel, &sp->sp_mtx);
 	selinfo_init(&so->so_snd.sb_sel, &sp->sp_mtx);
 	sim_obj_init(&so->so_obj, "socket");
@@ -212,11 +229,13 @@ kern_socketpair(struct thread *td, int fds[2])
 }
 
 /*
- * Models soreceive_stream() in sys/kern/uipc_socket.c: returns what is
- * buffered (up to len), 0 bytes at EOF (SBS_CANTRCVMORE with an empty
- * buffer), EAGAIN when empty and non-blocking, else sleeps ("sbwait") until
- * data or EOF arrives; EINTR/ERESTART when a signal interrupts the sleep.
- * Consuming data wakes the peer's writers (uipc_rcvd()).
+ * Models uipc_soreceive_stream_or_seqpacket() in sys/kern/uipc_usrreq.c:
+ * waits while fewer than 'sb_lowat' (SO_RCVLOWAT) bytes are buffered:
+ * returns a pending 'so_error', 0 bytes at EOF (SBS_CANTRCVMORE), EAGAIN
+ * when non-blocking, else sleeps ("sbwait") until data or EOF arrives
+ * (EINTR/ERESTART when a signal interrupts the sleep); then returns what is
+ * buffered (up to len).  Consuming data wakes the peer's writers
+ * (uipc_wakeup_writer()).
  */
 static int
 soo_read(
@@ -232,8 +251,18 @@ soo_read(
 		return (0);
 	SOCK_LOCK(so);
 	for (;;) {
-		if (sb->sb_cc > 0)
+		if (sb->sb_cc >= sb->sb_lowat)
 			break;
+		if (so->so_error != 0) {
+			error = so->so_error;
+			so->so_error = 0;
+			goto out;
+		}
+		/*
+		 * EOF: 0 bytes, even with data below the low-water mark
+		 * still buffered (code-derived: the kernel's loop returns
+		 * before reading it).
+		 */
 		if (sb->sb_state & SBS_CANTRCVMORE)
 			goto out;
 		if (fp->f_flag & FNONBLOCK) {
@@ -246,12 +275,12 @@ soo_read(
 	}
 	n = len < sb->sb_cc ? len : sb->sb_cc;
 	/* The circular buffer in at most two pieces. */
-	chunk = sb->sb_hiwat - sb->sb_out;
+	chunk = sb->sb_size - sb->sb_out;
 	if (chunk > n)
 		chunk = n;
 	memcpy(buf, sb->sb_buf + sb->sb_out, chunk);
 	memcpy(buf + chunk, sb->sb_buf, n - chunk);
-	sb->sb_out = (sb->sb_out + n) % sb->sb_hiwat;
+	sb->sb_out = (sb->sb_out + n) % sb->sb_size;
 	sb_setcc(so, sb->sb_cc - n);
 	sowwakeup(so->so_peer);
 out:
@@ -261,13 +290,16 @@ out:
 }
 
 /*
- * Models sosend_generic() with uipc_send() (SOCK_STREAM): appends to the
- * peer's 'so_rcv' as room allows, sleeping ("sbwait") while it is full
- * until everything is written.  EPIPE (and SIGPIPE) once this side is shut
- * for writing, the peer is closed or has shut its receive side.  A
- * non-blocking write returns what fitted, or EAGAIN when nothing did; an
- * interrupted blocking write returns the count written so far, or
- * EINTR/ERESTART when it is 0 (dofilewrite()).
+ * Models uipc_sosend_stream_or_seqpacket() in sys/kern/uipc_usrreq.c:
+ * appends to the peer's 'so_rcv' as room allows (uipc_stream_sbspace()),
+ * sleeping ("sbwait") while the room is below the peer's 'sb_lowat' until
+ * everything is written.  XXX: the kernel sleeps on the peer's receive
+ * buffer (uipc_stream_sbwait()); this model sleeps on its own 'so_snd',
+ * which every wakeup of the peer's writers also wakes.  EPIPE (and SIGPIPE)
+ * once this side is shut for writing, the peer is closed or has shut its
+ * receive side.  A non-blocking write returns what fitted, or EAGAIN when
+ * nothing did; an interrupted blocking write returns the count written so far,
+ * or EINTR/ERESTART when it is 0 (dofilewrite()).
  */
 static int
 soo_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
@@ -295,8 +327,8 @@ soo_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
 		}
 		if (done == len)
 			break;
-		space = sb->sb_hiwat - sb->sb_cc;
-		if (space == 0) {
+		space = uipc_stream_sbspace(sb);
+		if (space == 0 || space < sb->sb_lowat) {
 			if (fp->f_flag & FNONBLOCK) {
 				error = EAGAIN;
 				break;
@@ -308,12 +340,12 @@ soo_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
 			continue;
 		}
 		n = len - done < space ? len - done : space;
-		chunk = sb->sb_hiwat - sb->sb_in;
+		chunk = sb->sb_size - sb->sb_in;
 		if (chunk > n)
 			chunk = n;
 		memcpy(sb->sb_buf + sb->sb_in, buf + done, chunk);
 		memcpy(sb->sb_buf, buf + done + chunk, n - chunk);
-		sb->sb_in = (sb->sb_in + n) % sb->sb_hiwat;
+		sb->sb_in = (sb->sb_in + n) % sb->sb_size;
 		sb_setcc(so2, sb->sb_cc + n);
 		done += n;
 		sorwakeup(so2);
@@ -426,6 +458,176 @@ kern_shutdown(struct thread *td, int fd, int how)
 	}
 out:
 	SOCK_UNLOCK(so);
+	(void)fdrop(fp, td);
+	return (error);
+}
+
+/*
+ * Models sbreserve_locked() in sys/kern/uipc_sockbuf.c: a new 'sb_hiwat'
+ * up to sb_max_adj (false beyond it: ENOBUFS), the low-water mark clamped
+ * to it.  A receive buffer's storage grows to hold it (the circular buffer
+ * is unrolled); a smaller limit keeps the storage and what it holds.
+ */
+static bool
+sbreserve_locked(struct socket *so, struct sockbuf *sb, size_t cc)
+{
+	bool rcv = sb == &so->so_rcv;
+	char *nbuf;
+	size_t first;
+
+	if (cc > SB_MAX_ADJ)
+		return (false);
+	if (rcv && cc > sb->sb_size) {
+		nbuf = sim_malloc(cc);
+		if (nbuf == NULL)
+			socket_nomem();
+		first = sb->sb_size - sb->sb_out;
+		if (first > sb->sb_cc)
+			first = sb->sb_cc;
+		memcpy(nbuf, sb->sb_buf + sb->sb_out, first);
+		memcpy(nbuf + first, sb->sb_buf, sb->sb_cc - first);
+		sim_free(sb->sb_buf);
+		sb->sb_buf = nbuf;
+		sb->sb_size = cc;
+		sb->sb_out = 0;
+		sb->sb_in = sb->sb_cc % cc;
+	}
+	SIM_SET(&so->so_obj, rcv ? "so_rcv.sb_hiwat" : "so_snd.sb_hiwat",
+	    sb->sb_hiwat, cc);
+	if (sb->sb_lowat > sb->sb_hiwat)
+		SIM_SET(&so->so_obj,
+		    rcv ? "so_rcv.sb_lowat" : "so_snd.sb_lowat", sb->sb_lowat,
+		    sb->sb_hiwat);
+	return (true);
+}
+
+/* fget() and the socket check of getsock() in sys/kern/uipc_syscalls.c. */
+static int
+getsock(struct thread *td, int fd, struct file **fpp)
+{
+	int error;
+
+	error = fget(td, fd, fpp);
+	if (error != 0)
+		return (error);
+	if ((*fpp)->f_type != DTYPE_SOCKET) {
+		(void)fdrop(*fpp, td);
+		return (ENOTSOCK);
+	}
+	return (0);
+}
+
+/*
+ * Models kern_setsockopt() in sys/kern/uipc_syscalls.c with sosetopt() in
+ * sys/kern/uipc_socket.c and sbsetopt() in sys/kern/uipc_sockbuf.c: a
+ * value below 1 is EINVAL for the four buffer options; a low-water mark is
+ * clamped to the buffer's limit.  Levels other than SOL_SOCKET go to
+ * uipc_ctloutput() (EINVAL unless SOL_LOCAL; its LOCAL_* options are not
+ * modelled: EOPNOTSUPP).  For a unix stream socket the send buffer holds
+ * nothing: SO_SNDBUF only sizes the copyin of sosend, and SO_SNDLOWAT is
+ * read by no filter (uipc_filt_sowrite() uses the peer's SO_RCVLOWAT).
+ */
+int
+kern_setsockopt(struct thread *td, int fd, int level, int name, int64_t val)
+{
+	struct file *fp;
+	struct socket *so;
+	struct sockbuf *sb;
+	int error;
+
+	error = getsock(td, fd, &fp);
+	if (error != 0)
+		return (error);
+	so = fp->f_data;
+	if (level != SOL_SOCKET) {
+		error = level == SOL_LOCAL ? EOPNOTSUPP : EINVAL;
+		goto out;
+	}
+	switch (name) {
+	case SO_SNDBUF:
+	case SO_RCVBUF:
+	case SO_SNDLOWAT:
+	case SO_RCVLOWAT:
+		/* sooptcopyin() of an int; values < 1 make no sense. */
+		if (val < 1 || val > INT32_MAX) {
+			error = EINVAL;
+			goto out;
+		}
+		sb = name == SO_SNDBUF || name == SO_SNDLOWAT ? &so->so_snd
+							      : &so->so_rcv;
+		SOCK_LOCK(so);
+		if (name == SO_SNDBUF || name == SO_RCVBUF) {
+			if (!sbreserve_locked(so, sb, (size_t)val))
+				error = ENOBUFS;
+		} else
+			SIM_SET(&so->so_obj,
+			    sb == &so->so_rcv ? "so_rcv.sb_lowat"
+					      : "so_snd.sb_lowat",
+			    sb->sb_lowat,
+			    (size_t)val > sb->sb_hiwat ? sb->sb_hiwat
+						       : (size_t)val);
+		/*
+		 * No wakeup (sbsetopt() has none): a knote sees the new
+		 * limit or mark at its next evaluation.
+		 */
+		SOCK_UNLOCK(so);
+		break;
+	default:
+		error = ENOPROTOOPT;
+		break;
+	}
+out:
+	(void)fdrop(fp, td);
+	return (error);
+}
+
+/*
+ * Models kern_getsockopt() with sogetopt(): the buffer limits and marks,
+ * SO_ERROR (read and cleared), SO_TYPE; the errors of kern_setsockopt().
+ */
+int
+kern_getsockopt(struct thread *td, int fd, int level, int name, int64_t *val)
+{
+	struct file *fp;
+	struct socket *so;
+	int error;
+
+	*val = 0;
+	error = getsock(td, fd, &fp);
+	if (error != 0)
+		return (error);
+	so = fp->f_data;
+	if (level != SOL_SOCKET) {
+		error = level == SOL_LOCAL ? EOPNOTSUPP : EINVAL;
+		goto out;
+	}
+	SOCK_LOCK(so);
+	switch (name) {
+	case SO_SNDBUF:
+		*val = (int64_t)so->so_snd.sb_hiwat;
+		break;
+	case SO_RCVBUF:
+		*val = (int64_t)so->so_rcv.sb_hiwat;
+		break;
+	case SO_SNDLOWAT:
+		*val = (int64_t)so->so_snd.sb_lowat;
+		break;
+	case SO_RCVLOWAT:
+		*val = (int64_t)so->so_rcv.sb_lowat;
+		break;
+	case SO_ERROR:
+		*val = so->so_error;
+		SIM_SET(&so->so_obj, "so_error", so->so_error, 0);
+		break;
+	case SO_TYPE:
+		*val = SOCK_STREAM;
+		break;
+	default:
+		error = ENOPROTOOPT;
+		break;
+	}
+	SOCK_UNLOCK(so);
+out:
 	(void)fdrop(fp, td);
 	return (error);
 }

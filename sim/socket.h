@@ -10,11 +10,29 @@
 #define SIM_SOCKET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "selinfo.h"
 #include "sim.h"
 
-#define SOCKBUF_SIZE 8192
+#define SOCKBUF_SIZE 8192 /* net.local.stream.recvspace/sendspace */
+#define SOCKBUF_MAX 2097152 /* kern.ipc.maxsockbuf (sb_max) */
+#define MSIZE 256
+#define MCLBYTES 2048
+/* sb_max_adj: the part of sb_max that is not mbuf headers (uipc_sockbuf.c) */
+#define SB_MAX_ADJ                                                             \
+	((size_t)((uint64_t)SOCKBUF_MAX * MCLBYTES / (MSIZE + MCLBYTES)))
+
+/* Socket options (sys/socket.h) */
+#define SOL_SOCKET 0xffff
+#define SOL_LOCAL 0
+#define SO_SNDBUF 0x1001
+#define SO_RCVBUF 0x1002
+#define SO_SNDLOWAT 0x1003
+#define SO_RCVLOWAT 0x1004
+#define SO_ERROR 0x1007
+#define SO_TYPE 0x1008
+#define SOCK_STREAM 1
 
 /* sb_state */
 #define SBS_CANTSENDMORE 0x0010
@@ -43,8 +61,10 @@
 struct sockbuf {
 	struct selinfo sb_sel;
 	char *sb_buf;
+	size_t sb_size; /* storage of sb_buf (at least sb_hiwat and sb_cc) */
 	size_t sb_cc; /* bytes in the buffer */
 	size_t sb_hiwat;
+	size_t sb_lowat;
 	size_t sb_in;
 	size_t sb_out;
 	int sb_state;
@@ -59,6 +79,12 @@ struct socket {
 	struct socketpair_shared *so_shared;
 	struct sim_obj so_obj;
 	int so_present;
+	/*
+	 * The pending error.  Nothing sets it on a connected stream pair:
+	 * FreeBSD's unp_drop() (ECONNRESET) runs only for listening and
+	 * datagram peers, and close or shutdown only set SBS_* flags.
+	 */
+	int so_error;
 };
 
 struct socketpair_shared {
@@ -82,6 +108,25 @@ int kern_socketpair(struct thread *td, int fds[2]);
  * (bad how), ENOTCONN (the peer is closed).
  */
 int kern_shutdown(struct thread *td, int fd, int how);
+
+/*
+ * Models kern_setsockopt() with sosetopt() and sbsetopt(): SOL_SOCKET
+ * SO_SNDBUF, SO_RCVBUF, SO_SNDLOWAT, SO_RCVLOWAT.  EBADF, ENOTSOCK,
+ * EINVAL (value below 1, or a level other than SOL_SOCKET and SOL_LOCAL),
+ * ENOPROTOOPT (unknown option), ENOBUFS (a buffer beyond sb_max_adj),
+ * EOPNOTSUPP (SOL_LOCAL options, uipc_ctloutput()).
+ */
+int kern_setsockopt(
+    struct thread *td, int fd, int level, int name, int64_t val);
+/* Models kern_getsockopt() with sogetopt(); the same errors. */
+int kern_getsockopt(
+    struct thread *td, int fd, int level, int name, int64_t *val);
+/*
+ * The space a writer on so has in its peer's receive buffer, as
+ * uipc_stream_sbspace() in sys/kern/uipc_usrreq.c computes it (0 when the
+ * buffer holds more than sb_hiwat after a shrinking SO_RCVBUF).
+ */
+size_t uipc_stream_sbspace(const struct sockbuf *sb);
 
 extern const struct fileops socketops;
 

@@ -28,6 +28,7 @@
 
 #include "fd.h"
 #include "kernel.h"
+#include "pipe.h"
 #include "proc.h"
 #include "socket.h" /* POLLIN and friends; XXX: they belong in selinfo.h. */
 #include "vfs.h"
@@ -58,6 +59,8 @@ static int vn_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
 static int vn_closefile(struct file *fp, struct thread *td);
 static int vn_poll(struct file *fp, int events, struct thread *td);
 static void vn_label(struct vnode *vp);
+static int vn_open_fifo(
+    struct thread *td, struct vnode *vp, int flags, int *ret_fd);
 
 /*
  * XXX: no fo_kqfilter: the FreeBSD model attaches EVFILT_READ, EVFILT_WRITE
@@ -138,7 +141,9 @@ vn_alloc(enum vtype type, int mode)
 		vp->v_mtime_ns = vp->v_atime_ns = vp->v_ctime_ns = sched_now();
 		sim_trace_created(__func__, &vp->v_obj);
 		sim_trace_str(__func__, &vp->v_obj, "v_type", "",
-		    type == VDIR ? "VDIR" : "VREG");
+		    type == VDIR	? "VDIR"
+			: type == VFIFO ? "VFIFO"
+					: "VREG");
 		sim_trace_int(__func__, &vp->v_obj, "v_mode", 0, vp->v_mode);
 	}
 	allvnodes_add(vp);
@@ -588,6 +593,8 @@ kern_openat(
 		    && (accmode != O_RDONLY || (flags & O_TRUNC) != 0))
 			return (EISDIR);
 	}
+	if (vp != NULL && vp->v_type == VFIFO)
+		return (vn_open_fifo(td, vp, flags, ret_fd));
 	error = falloc(td, &fp, &fd, flags & (O_CLOEXEC | O_CLOFORK));
 	if (error != 0)
 		return (error);
@@ -617,6 +624,92 @@ kern_openat(
 	/* falloc() returned a reference for us besides the table's. */
 	(void)fdrop(fp, td);
 	return (0);
+}
+
+/*
+ * Models vn_open_vnode() for a VFIFO vnode: VOP_OPEN is fifo_open(), which
+ * may sleep for the other side (the vnode referenced meanwhile) and makes
+ * the file a DTYPE_FIFO file on the FIFO's pipe (pipeops), with the vnode
+ * in 'f_vnode'.  The descriptor is installed after the open, as
+ * kern_openat() does (finstall_refed()); EMFILE then closes the FIFO again.
+ * O_TRUNC is ignored (ufs_setattr() ignores a FIFO's size).
+ */
+static int
+vn_open_fifo(struct thread *td, struct vnode *vp, int flags, int *ret_fd)
+{
+	struct file *fp;
+	struct pipe *fpipe;
+	unsigned int pipegen;
+	int error, fd, fflag = (flags & O_ACCMODE) + 1;
+
+	vref(vp);
+	error = fifo_open(vp, fflag, flags, &fpipe, &pipegen);
+	if (error != 0) {
+		vrele(vp);
+		return (error);
+	}
+	error = falloc(td, &fp, &fd, flags & (O_CLOEXEC | O_CLOFORK));
+	if (error != 0) {
+		fifo_close(vp, fflag);
+		vrele(vp);
+		return (error);
+	}
+	finit(fp, fflag | (flags & (O_NONBLOCK | O_APPEND)), DTYPE_FIFO, fpipe,
+	    &pipeops);
+	fp->f_vnode = vp;
+	fp->f_pipegen = pipegen;
+	vn_knote(vp, VNEV_OPEN);
+	*ret_fd = fd;
+	(void)fdrop(fp, td);
+	return (0);
+}
+
+/*
+ * Models kern_mkfifoat() in sys/kern/vfs_syscalls.c with ufs_mknod(): a
+ * VFIFO vnode under the name; vop_mknod_post() posts NOTE_WRITE on the
+ * directory.
+ */
+int
+kern_mkfifoat(struct thread *td, const char *path, int mode)
+{
+	struct nameidata nd;
+	struct vnode *vp;
+	int error;
+
+	error = vfs_lookup(path, &nd);
+	if (error != 0)
+		return (error);
+	if (nd.ni_vp != NULL)
+		return (EEXIST);
+	vp = vn_alloc(VFIFO, mode);
+	dir_enter(nd.ni_dvp, nd.ni_name, vp);
+	SIM_SET(&vp->v_obj, "v_nlink", vp->v_nlink, 1);
+	SIM_SET(&vp->v_obj, "v_usecount", vp->v_usecount, 1);
+	vn_knote(nd.ni_dvp, VNEV_WRITE);
+	return (0);
+}
+
+/*
+ * Models sys_revoke() in sys/kern/vfs_syscalls.c: only a character device
+ * (VCHR with a cdev) can be revoked, anything else is EINVAL.  This file
+ * system has no devices (and no mounts to force-unmount), so revoke(2)
+ * never reaches VOP_REVOKE and nothing posts NOTE_REVOKE
+ * (vop_reclaim_post()): EVFILT_VNODE's NOTE_REVOKE and the EV_EOF of
+ * filt_vfsread()/filt_vfswrite() on revocation cannot occur here.
+ */
+int
+kern_revokeat(struct thread *td, const char *path)
+{
+	struct vnode *vp;
+	int error;
+
+	error = namei(path, &vp);
+	if (error != 0)
+		return (error);
+	/* vp->v_type != VCHR || vp->v_rdev == NULL */
+	error = EINVAL;
+	vrele(vp);
+	return (error);
 }
 
 /* Models kern_mkdirat() in sys/kern/vfs_syscalls.c. */
@@ -919,6 +1012,9 @@ kern_truncate(struct thread *td, const char *path, int64_t length)
 		return (ENOENT);
 	if (vp->v_type == VDIR)
 		return (EISDIR);
+	/* ufs_setattr(): a size on a FIFO is silently ignored. */
+	if (vp->v_type == VFIFO)
+		return (0);
 	return (vn_truncate(vp, length));
 }
 
@@ -1011,6 +1107,9 @@ vn_closefile(struct file *fp, struct thread *td)
 {
 	struct vnode *vp = fp->f_vnode;
 
+	/* VOP_CLOSE of a FIFO */
+	if (vp->v_type == VFIFO)
+		fifo_close(vp, fp->f_flag);
 	vn_knote(
 	    vp, (fp->f_flag & FWRITE) != 0 ? VNEV_CLOSE_WRITE : VNEV_CLOSE);
 	fp->f_vnode = NULL;

@@ -22,6 +22,7 @@ enum vtype {
 	VNON,
 	VREG,
 	VDIR,
+	VFIFO,
 };
 
 #define VFS_NAMEMAX 255
@@ -52,6 +53,7 @@ struct vnode {
 	struct mtx v_interlock;
 	struct sim_obj v_obj;
 	void *v_kdata; /* the kernel model's per-vnode state (FEM monitors) */
+	struct fifoinfo *v_fifoinfo; /* VFIFO: its pipe, while open */
 };
 
 struct thread;
@@ -75,6 +77,10 @@ void vrele(struct vnode *vp);
 int kern_openat(
     struct thread *td, const char *path, int flags, int mode, int *ret_fd);
 int kern_mkdirat(struct thread *td, const char *path, int mode);
+/* Models sys_revoke(): EINVAL (no character devices), or namei's errors. */
+int kern_revokeat(struct thread *td, const char *path);
+/* Models kern_mkfifoat(): EEXIST, or the errors of the lookup. */
+int kern_mkfifoat(struct thread *td, const char *path, int mode);
 int kern_unlinkat(struct thread *td, const char *path);
 int kern_renameat(struct thread *td, const char *from, const char *to);
 int kern_linkat(struct thread *td, const char *from, const char *to);

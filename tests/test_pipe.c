@@ -24,8 +24,8 @@ static struct {
 	size_t len;
 } peer;
 
-static char big[PIPE_SIZE + 1024];
-static char out[PIPE_SIZE + 1024];
+static char big[BIG_PIPE_SIZE + 1024];
+static char out[BIG_PIPE_SIZE + 1024];
 
 static void
 run(void (*body)(void *))
@@ -259,35 +259,35 @@ body_atomic(void *arg)
 
 	CHECK(kern_pipe(td, peer.fds, 0), 0);
 	rp = fdpipe(peer.fds[0]);
-	/* Leave 100 bytes free. */
-	CHECK(fdwrite(peer.fds[1], big, PIPE_SIZE - 100, &n), 0);
-	CHECK(n, PIPE_SIZE - 100);
-	CHECK(rp->pipe_buffer.cnt, PIPE_SIZE - 100);
+	/* Leave 100 bytes free in a buffer grown to its largest. */
+	CHECK(fdwrite(peer.fds[1], big, BIG_PIPE_SIZE - 100, &n), 0);
+	CHECK(n, BIG_PIPE_SIZE - 100);
+	CHECK(rp->pipe_buffer.cnt, BIG_PIPE_SIZE - 100);
 	peer.len = 512;
 	CHECK(thread_create_c(td, atomic_writer, NULL, &tid), 0);
 	nap(10);
 	/* Not a byte of the 512 went in: the write is all or nothing. */
 	CHECK(peer.done, 0);
-	CHECK(rp->pipe_buffer.cnt, PIPE_SIZE - 100);
+	CHECK(rp->pipe_buffer.cnt, BIG_PIPE_SIZE - 100);
 	CHECK(rp->pipe_state & PIPE_WANTW, PIPE_WANTW);
 	/* 400 free is still too little. */
 	CHECK(fdread(peer.fds[0], out, 300, &n), 0);
 	nap(10);
 	CHECK(peer.done, 0);
-	CHECK(rp->pipe_buffer.cnt, PIPE_SIZE - 400);
+	CHECK(rp->pipe_buffer.cnt, BIG_PIPE_SIZE - 400);
 	/* Drain most of it: the write completes at this time, whole. */
-	CHECK(fdread(peer.fds[0], out + 300, PIPE_SIZE - 1000, &n), 0);
-	CHECK(n, PIPE_SIZE - 1000);
+	CHECK(fdread(peer.fds[0], out + 300, BIG_PIPE_SIZE - 1000, &n), 0);
+	CHECK(n, BIG_PIPE_SIZE - 1000);
 	nap(10);
 	CHECK(peer.done, 1);
 	CHECK(peer.error, 0);
 	CHECK(peer.n, 512);
 	CHECK(peer.when, 20 * MS);
 	CHECK(rp->pipe_buffer.cnt, 600 + 512);
-	CHECK(fdread(peer.fds[0], out + PIPE_SIZE - 700, 1500, &n), 0);
+	CHECK(fdread(peer.fds[0], out + BIG_PIPE_SIZE - 700, 1500, &n), 0);
 	CHECK(n, 600 + 512);
-	CHECK(memcmp(out, big, PIPE_SIZE - 100), 0);
-	CHECK(memcmp(out + PIPE_SIZE - 100, big, 512), 0);
+	CHECK(memcmp(out, big, BIG_PIPE_SIZE - 100), 0);
+	CHECK(memcmp(out + BIG_PIPE_SIZE - 100, big, 512), 0);
 }
 
 Test(pipe_write, pipe_buf_write_is_atomic_when_space_is_short)
@@ -306,13 +306,17 @@ body_full(void *arg)
 	CHECK(kern_pipe(td, fds, O_NONBLOCK), 0);
 	rp = fdpipe(fds[0]);
 	CHECK(rp->pipe_buffer.size, 16384);
-	/* A larger write fills the buffer and reports the partial count. */
-	CHECK(fdwrite(fds[1], big, PIPE_SIZE + 1000, &n), 0);
-	CHECK(n, 16384);
-	CHECK(rp->pipe_buffer.cnt, 16384);
+	/*
+	 * A larger write grows the buffer (pipe_write() doubles it up to
+	 * BIG_PIPE_SIZE), fills it and reports the partial count.
+	 */
+	CHECK(fdwrite(fds[1], big, BIG_PIPE_SIZE + 1000, &n), 0);
+	CHECK(rp->pipe_buffer.size, BIG_PIPE_SIZE);
+	CHECK(n, BIG_PIPE_SIZE);
+	CHECK(rp->pipe_buffer.cnt, BIG_PIPE_SIZE);
 	CHECK(fdwrite(fds[1], big, 1, &n), EAGAIN);
 	CHECK(n, 0);
-	CHECK(rp->pipe_buffer.cnt, 16384);
+	CHECK(rp->pipe_buffer.cnt, BIG_PIPE_SIZE);
 	/* 100 bytes free: a small write that does not fit is EAGAIN... */
 	CHECK(fdread(fds[0], out, 100, &n), 0);
 	CHECK(fdwrite(fds[1], big, 200, &n), EAGAIN);
@@ -320,18 +324,52 @@ body_full(void *arg)
 	/* ... a large one is not atomic and takes what fits. */
 	CHECK(fdwrite(fds[1], big, 1000, &n), 0);
 	CHECK(n, 100);
-	CHECK(rp->pipe_buffer.cnt, 16384);
+	CHECK(rp->pipe_buffer.cnt, BIG_PIPE_SIZE);
 	/* Contents survive the wrap-around of the circular buffer. */
 	CHECK(fdread(fds[0], out, sizeof(out), &n), 0);
-	CHECK(n, 16384);
-	CHECK(memcmp(out, big + 100, PIPE_SIZE - 100), 0);
-	CHECK(memcmp(out + PIPE_SIZE - 100, big, 100), 0);
+	CHECK(n, BIG_PIPE_SIZE);
+	CHECK(memcmp(out, big + 100, BIG_PIPE_SIZE - 100), 0);
+	CHECK(memcmp(out + BIG_PIPE_SIZE - 100, big, 100), 0);
 	CHECK(sched_now(), 0);
 }
 
-Test(pipe_write, buffer_of_16384_fills_then_eagain)
+Test(pipe_write, buffer_grows_to_65536_fills_then_eagain)
 {
 	run(body_full);
+}
+
+/*
+ * pipe_write() grows a buffer holding wrapped-around data (pipespace()):
+ * the contents come out in order, the reverse direction starts at
+ * SMALL_PIPE_SIZE.
+ */
+static void
+body_grow_wrapped(void *arg)
+{
+	struct thread *td = curthread;
+	struct pipe *rp;
+	int fds[2];
+	size_t n;
+
+	CHECK(kern_pipe(td, fds, O_NONBLOCK), 0);
+	rp = fdpipe(fds[0]);
+	CHECK(fdpipe(fds[1])->pipe_buffer.size, SMALL_PIPE_SIZE);
+	CHECK(fdwrite(fds[1], big, 16000, &n), 0);
+	CHECK(fdread(fds[0], out, 10000, &n), 0);
+	CHECK(fdwrite(fds[1], big + 16000, 6000, &n), 0);
+	CHECK(rp->pipe_buffer.size, PIPE_SIZE);
+	CHECK(rp->pipe_buffer.in < rp->pipe_buffer.out, 1);
+	CHECK(fdwrite(fds[1], big + 22000, 10000, &n), 0);
+	CHECK(n, 10000);
+	CHECK(rp->pipe_buffer.size, 2 * PIPE_SIZE);
+	CHECK(fdread(fds[0], out, sizeof(out), &n), 0);
+	CHECK(n, 22000);
+	CHECK(memcmp(out, big + 10000, 22000), 0);
+}
+
+Test(pipe_write, growth_keeps_wrapped_contents_in_order)
+{
+	run(body_grow_wrapped);
 }
 
 static void

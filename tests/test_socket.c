@@ -520,3 +520,54 @@ Test(socketops, blocked_read_interrupted_by_a_signal)
 {
 	run(body_interrupted_read);
 }
+
+/*
+ * SO_RCVBUF beyond the buffer's storage grows it (sbreserve_locked()),
+ * keeping wrapped-around contents in order; sb_max_adj bounds it (ENOBUFS);
+ * a smaller limit leaves no room while more is buffered
+ * (uipc_stream_sbspace()).
+ */
+static void
+body_rcvbuf_grow(void *arg)
+{
+	struct thread *td = curthread;
+	static char in[12000], got[12000];
+	struct socket *so;
+	size_t i, n;
+	int fds[2];
+	int64_t v;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)('A' + i % 53);
+	CHECK(kern_socketpair(td, fds), 0);
+	CHECK(setnonblock(fds[1]), 0);
+	so = fdsocket(fds[0]);
+	/* Wrap fds[0]'s receive buffer: 6000 in, 5000 out, 6000 in. */
+	CHECK(fdwrite(fds[1], in, 6000, &n), 0);
+	CHECK(fdread(fds[0], got, 5000, &n), 0);
+	CHECK(fdwrite(fds[1], in + 6000, 6000, &n), 0);
+	CHECK(n, 6000);
+	CHECK(so->so_rcv.sb_in < so->so_rcv.sb_out, 1);
+	CHECK(kern_setsockopt(td, fds[0], SOL_SOCKET, SO_RCVBUF, 16384), 0);
+	CHECK(so->so_rcv.sb_size, 16384);
+	CHECK(uipc_stream_sbspace(&so->so_rcv), 16384 - 7000);
+	CHECK(kern_setsockopt(
+		  td, fds[0], SOL_SOCKET, SO_RCVBUF, (int64_t)SB_MAX_ADJ + 1),
+	    ENOBUFS);
+	CHECK(kern_getsockopt(td, fds[0], SOL_SOCKET, SO_RCVBUF, &v), 0);
+	CHECK(v, 16384);
+	/* Shrunk below what it holds: no room, nothing lost. */
+	CHECK(kern_setsockopt(td, fds[0], SOL_SOCKET, SO_RCVBUF, 4096), 0);
+	CHECK(uipc_stream_sbspace(&so->so_rcv), 0);
+	CHECK(fdwrite(fds[1], in, 1, &n), EAGAIN);
+	CHECK(fdread(fds[0], got, sizeof(got), &n), 0);
+	CHECK(n, 7000);
+	CHECK(memcmp(got, in + 5000, 7000), 0);
+	CHECK(kern_close(td, fds[0]), 0);
+	CHECK(kern_close(td, fds[1]), 0);
+}
+
+Test(socketops, rcvbuf_grows_storage_in_order)
+{
+	run(body_rcvbuf_grow);
+}

@@ -430,7 +430,11 @@ fo_kqfilter(struct file *fp, struct knote *kn)
 	case DTYPE_KQUEUE:
 		return (kqueue_kqfilter(fp, kn));
 	default:
-		return (1); /* XXX: no other file type is modelled */
+		/*
+		 * XXX: no other file type is modelled, FIFOs included (2003's
+		 * fifo_kqfilter() attached to the FIFO's sockets).
+		 */
+		return (1);
 	}
 }
 

@@ -9,9 +9,8 @@
  * attach them.
  *
  * Deviations: time is virtual nanoseconds instead of sbintime (XXX: no
- * rounding to sbintime fractions); EVFILT_FS never fires; EVFILT_JAIL is a null
- * filter (no jails); a unix stream socket's writable space is the free
- * space of the peer's receive buffer.
+ * rounding to sbintime fractions); EVFILT_FS never fires (no mounts, see
+ * filt_fsattach()); EVFILT_JAIL is a null filter (no jails).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -29,7 +28,6 @@
 
 #undef PIPE_BUF
 #define PIPE_BUF 512 /* <limits.h> of FreeBSD */
-#define MCLBYTES 2048 /* default 'sb_lowat' of a send buffer */
 
 /*
  * Descriptors: file_filtops dispatches to the file's fo_kqfilter
@@ -49,6 +47,7 @@ filt_fileattach(struct knote *kn)
 	 */
 	switch (fp->f_type) {
 	case DTYPE_PIPE:
+	case DTYPE_FIFO: /* pipeops' fo_kqfilter */
 		return (pipe_kqfilter(fp, kn));
 	case DTYPE_SOCKET:
 		return (soo_kqfilter(fp, kn));
@@ -844,7 +843,14 @@ const struct filterops user_filtops = {
 };
 
 /*
- * EVFILT_FS: vfs_event_signal() is not modelled, so the knote never fires.
+ * EVFILT_FS: the knotes hang on 'fs_knlist', which vfs_event_signal()
+ * notifies.  Its callers in FreeBSD are mount and unmount
+ * (vfs_domount_first(): VQ_MOUNT, dounmount(): VQ_UNMOUNT), the NFS
+ * client's server timeouts (VQ_NOTRESP) and file systems reporting
+ * VQ_LOWDISK/VQ_DEAD; the modelled system has one in-memory file system,
+ * no mount(2), no NFS and no disks, so nothing reachable from a scenario
+ * calls it and the knote never fires (attach and delete work as in the
+ * kernel).
  */
 
 /* Models filt_fsattach() in sys/kern/vfs_subr.c. */
@@ -909,9 +915,10 @@ static const struct filterops pipe_wfiltops = {
 
 /*
  * Models pipe_kqfilter(): EVFILT_READ watches this end's buffer, EVFILT_WRITE
- * the peer's (where writes go).  A filter the descriptor's access mode does
- * not allow attaches a knote that never fires.  EPIPE for EVFILT_WRITE when
- * the reader is gone, EINVAL for any other filter.
+ * the peer's (where writes go; a FIFO's own, PIPE_PEER()).  A filter the
+ * descriptor's access mode does not allow attaches a knote that never
+ * fires.  EPIPE for EVFILT_WRITE when the reader is gone; any other filter
+ * is EINVAL, or on a FIFO the vnode's (vfs_kqfilter(): EVFILT_VNODE).
  */
 int
 pipe_kqfilter(struct file *fp, struct knote *kn)
@@ -939,9 +946,13 @@ pipe_kqfilter(struct file *fp, struct knote *kn)
 			PIPE_UNLOCK(cpipe);
 			return (EPIPE);
 		}
-		cpipe = cpipe->pipe_peer;
+		cpipe = PIPE_PEER(cpipe);
 		break;
 	default:
+		if ((cpipe->pipe_type & PIPE_TYPE_NAMED) != 0) {
+			PIPE_UNLOCK(cpipe);
+			return (vn_kqfilter(fp, kn));
+		}
 		PIPE_UNLOCK(cpipe);
 		return (EINVAL);
 	}
@@ -975,7 +986,12 @@ filt_pipenotsup(struct knote *kn, long hint)
 	return (0);
 }
 
-/* Models filt_piperead(): bytes readable; EV_EOF once the writer is gone. */
+/*
+ * Models filt_piperead(): bytes readable; EV_EOF once the writer is gone.
+ * On a FIFO only once a writer this reader could have seen has gone
+ * ('f_pipegen' of its open differs from 'pipe_wgen'): a reader with no
+ * writer yet waits, without EOF.
+ */
 static int
 filt_piperead(struct knote *kn, long hint)
 {
@@ -984,7 +1000,9 @@ filt_piperead(struct knote *kn, long hint)
 	mtx_assert(PIPE_MTX(rpipe), MA_OWNED);
 	KN_SET_DATA(kn, (int64_t)rpipe->pipe_buffer.cnt);
 
-	if ((rpipe->pipe_state & PIPE_EOF) != 0) {
+	if ((rpipe->pipe_state & PIPE_EOF) != 0
+	    && ((rpipe->pipe_type & PIPE_TYPE_NAMED) == 0
+		|| kn->kn_fp->f_pipegen != rpipe->pipe_wgen)) {
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
 		return (1);
 	}
@@ -1005,7 +1023,7 @@ filt_pipewrite(struct knote *kn, long hint)
 	 * If the reader's end is closed, the knote was removed from its
 	 * knlist and the list lock is not held.
 	 */
-	if (wpipe->pipe_present) {
+	if (wpipe->pipe_present || (wpipe->pipe_type & PIPE_TYPE_NAMED) != 0) {
 		mtx_assert(PIPE_MTX(wpipe), MA_OWNED);
 		KN_SET_DATA(kn,
 		    (int64_t)(wpipe->pipe_buffer.size
@@ -1105,8 +1123,11 @@ filt_sowdetach(struct knote *kn)
 }
 
 /*
- * Models filt_soread(): bytes buffered; EV_EOF (sticky) once no more can
- * arrive; NOTE_LOWAT takes the threshold from 'data'.
+ * Models filt_soread() in sys/kern/uipc_socket.c: the bytes buffered; at
+ * EOF (SBS_CANTRCVMORE) EV_EOF with the socket's error in fflags; a
+ * pending error is an event; else from the NOTE_LOWAT threshold in
+ * 'data', or from the receive buffer's 'sb_lowat' (SO_RCVLOWAT, 1 by
+ * default).
  */
 static int
 filt_soread(struct knote *kn, long hint)
@@ -1117,55 +1138,72 @@ filt_soread(struct knote *kn, long hint)
 	KN_SET_DATA(kn, (int64_t)so->so_rcv.sb_cc);
 	if (so->so_rcv.sb_state & SBS_CANTRCVMORE) {
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
-		KN_SET_FFLAGS(kn, 0); /* so_error */
+		KN_SET_FFLAGS(kn, (uint32_t)so->so_error);
 		return (1);
-	}
+	} else if (so->so_error != 0)
+		return (1);
 
 	if (kn->kn_sfflags & NOTE_LOWAT) {
 		if (kn->kn_data >= kn->kn_sdata)
 			return (1);
-	} else if (so->so_rcv.sb_cc >= 1) /* 'sb_lowat' of a receive buffer */
+	} else if (so->so_rcv.sb_cc >= so->so_rcv.sb_lowat)
 		return (1);
 	return (0);
 }
 
 /*
- * Models filt_sowrite(): the space the peer's receive buffer has (XXX: the
- * unix stream socket's send space), true from 'sb_lowat' (MCLBYTES) or the
- * NOTE_LOWAT threshold; EV_EOF once nothing can be sent.
+ * Models uipc_filt_sowrite() in sys/kern/uipc_usrreq.c (the EVFILT_WRITE
+ * of a unix stream socket since the 2025 rewrite of uipc_usrreq.c; sbspace()
+ * of filt_sowrite() is not used): 'data' is the room in the peer's receive
+ * buffer (uipc_stream_sbspace()); an event from the NOTE_LOWAT threshold,
+ * else from the peer's 'sb_lowat' (its SO_RCVLOWAT; this socket's
+ * SO_SNDLOWAT plays no part).  EV_EOF once the peer cannot receive; a
+ * disconnected socket (peer closed) reports EV_EOF with 'so_error' in
+ * fflags and leaves 'data' as it was.  XXX: the freebsd@pre-* revisions
+ * (2016-2018) had uipc_send() appending to the peer and SB_STOP on the
+ * send buffer (data = sbspace(&so->so_snd)); they get this filter too.
  */
 static int
 filt_sowrite(struct knote *kn, long hint)
 {
 	struct socket *so = kn->kn_fp->f_data, *so2 = so->so_peer;
-	int64_t space;
 
 	mtx_assert(SOCK_MTX(so), MA_OWNED);
-	space = 0;
-	if (so2 != NULL && so2->so_present)
-		space = (int64_t)so2->so_rcv.sb_hiwat
-		    - (int64_t)so2->so_rcv.sb_cc;
-	KN_SET_DATA(kn, space);
-	if ((so->so_snd.sb_state & SBS_CANTSENDMORE) || so2 == NULL
-	    || !so2->so_present || (so2->so_rcv.sb_state & SBS_CANTRCVMORE)) {
+	if (so2 == NULL || !so2->so_present) {
+		/* unp2 == NULL, SS_ISDISCONNECTED */
 		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
-		KN_SET_FFLAGS(kn, 0); /* so_error */
+		KN_SET_FFLAGS(kn, (uint32_t)so->so_error);
+		return (1);
+	}
+	KN_SET_DATA(kn, (int64_t)uipc_stream_sbspace(&so2->so_rcv));
+
+	if (so2->so_rcv.sb_state & SBS_CANTRCVMORE) {
+		KN_SET_FLAGS(kn, kn->kn_flags | EV_EOF);
 		return (1);
 	} else if (kn->kn_sfflags & NOTE_LOWAT)
 		return (kn->kn_data >= kn->kn_sdata);
 	else
-		return (kn->kn_data >= MCLBYTES);
+		return (kn->kn_data >= (int64_t)so2->so_rcv.sb_lowat);
 }
 
 /*
- * Models filt_soempty(): the send buffer is empty.  A unix stream socket
- * appends directly to the peer's receive buffer, so it always is.
+ * Models uipc_filt_soempty() in sys/kern/uipc_usrreq.c: always an event
+ * once disconnected; else 'data' is the room in the peer's receive buffer
+ * and the event holds when that room is 0.  Code-derived: this is the
+ * reverse of filt_soempty()'s "nothing left in the send buffer"
+ * (sbused() == 0): the kernel reports a unix stream socket "empty" when
+ * the peer's buffer is full.
  */
 static int
 filt_soempty(struct knote *kn, long hint)
 {
-	KN_SET_DATA(kn, 0); /* sbused(&so->so_snd) */
-	return (1);
+	struct socket *so = kn->kn_fp->f_data, *so2 = so->so_peer;
+
+	mtx_assert(SOCK_MTX(so), MA_OWNED);
+	if (so2 == NULL || !so2->so_present)
+		return (1);
+	KN_SET_DATA(kn, (int64_t)uipc_stream_sbspace(&so2->so_rcv));
+	return (kn->kn_data == 0 ? 1 : 0);
 }
 
 /*

@@ -1152,6 +1152,108 @@ l_fcntl(lua_State *L)
 	    L, &sc, e, 1, "{s:I}", "retval", (json_int_t)ret));
 }
 
+/*
+ * Socket options, FIFOs, revoke(2): sys.setsockopt, sys.getsockopt,
+ * sys.mkfifo, sys.revoke.
+ */
+
+static const struct sim_flagname sockopt_names[] = {
+	{ SO_SNDBUF, "SO_SNDBUF" },
+	{ SO_RCVBUF, "SO_RCVBUF" },
+	{ SO_SNDLOWAT, "SO_SNDLOWAT" },
+	{ SO_RCVLOWAT, "SO_RCVLOWAT" },
+	{ SO_ERROR, "SO_ERROR" },
+	{ SO_TYPE, "SO_TYPE" },
+	{ 0, NULL },
+};
+static const struct sim_flagname solevel_names[] = {
+	{ SOL_SOCKET, "SOL_SOCKET" },
+	{ SOL_LOCAL, "SOL_LOCAL" },
+	{ 0, NULL },
+};
+
+/* sys.setsockopt(fd, level, name, value): true or nil, err. */
+static int
+l_setsockopt(lua_State *L)
+{
+	struct sim_syscall sc;
+	int fd = fd_arg(L, 1);
+	lua_Integer level = luaL_checkinteger(L, 2);
+	lua_Integer name = luaL_checkinteger(L, 3);
+	lua_Integer val = luaL_checkinteger(L, 4);
+	int e = sim_syscall_enter(L, &sc, "setsockopt", SYS_FREEBSD,
+	    "{s:i, s:o, s:o, s:I}", "s", fd, "level",
+	    sysjson_enum(solevel_names, level), "name",
+	    sysjson_enum(sockopt_names, name), "val", (json_int_t)val);
+
+	if (e == 0)
+		e = level < INT32_MIN || level > INT32_MAX || name < INT32_MIN
+			|| name > INT32_MAX
+		    ? EINVAL
+		    : kern_setsockopt(
+			curthread, fd, (int)level, (int)name, (int64_t)val);
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
+/* sys.getsockopt(fd, level, name): the value, or nil, err. */
+static int
+l_getsockopt(lua_State *L)
+{
+	struct sim_syscall sc;
+	int fd = fd_arg(L, 1);
+	lua_Integer level = luaL_checkinteger(L, 2);
+	lua_Integer name = luaL_checkinteger(L, 3);
+	int64_t val = 0;
+	int e = sim_syscall_enter(L, &sc, "getsockopt", SYS_FREEBSD,
+	    "{s:i, s:o, s:o}", "s", fd, "level",
+	    sysjson_enum(solevel_names, level), "name",
+	    sysjson_enum(sockopt_names, name));
+
+	if (e == 0)
+		e = level < INT32_MIN || level > INT32_MAX || name < INT32_MIN
+			|| name > INT32_MAX
+		    ? EINVAL
+		    : kern_getsockopt(
+			curthread, fd, (int)level, (int)name, &val);
+	lua_pushinteger(L, (lua_Integer)val);
+	return (sim_syscall_return(
+	    L, &sc, e, 1, "{s:i, s:I}", "retval", 0, "val", (json_int_t)val));
+}
+
+/* sys.mkfifo(path [, mode]): true or nil, err (FreeBSD kernels). */
+static int
+l_mkfifo(lua_State *L)
+{
+	struct sim_syscall sc;
+	size_t alen;
+	const char *a = luaL_checklstring(L, 1, &alen);
+	lua_Integer mode = luaL_optinteger(L, 2, 0644);
+	int e = sim_syscall_enter(L, &sc, "mkfifo", SYS_FREEBSD, "{s:o, s:I}",
+	    "path", sysjson_str(a, alen), "mode", (json_int_t)mode);
+
+	if (e == 0)
+		e = kern_mkfifoat(curthread, a, (int)(mode & 07777));
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
+/* sys.revoke(path): true or nil, err (FreeBSD kernels). */
+static int
+l_revoke(lua_State *L)
+{
+	struct sim_syscall sc;
+	size_t alen;
+	const char *a = luaL_checklstring(L, 1, &alen);
+	int e = sim_syscall_enter(L, &sc, "revoke", SYS_FREEBSD, "{s:o}",
+	    "path", sysjson_str(a, alen));
+
+	if (e == 0)
+		e = kern_revokeat(curthread, a);
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
 static int
 l_errname(lua_State *L)
 {
@@ -1214,6 +1316,10 @@ static const luaL_Reg sys_fns[] = {
 	{ "getegid", l_getegid },
 	{ "setuid", l_setuid },
 	{ "setgid", l_setgid },
+	{ "setsockopt", l_setsockopt },
+	{ "getsockopt", l_getsockopt },
+	{ "mkfifo", l_mkfifo },
+	{ "revoke", l_revoke },
 	{ NULL, NULL },
 };
 
@@ -1266,6 +1372,14 @@ static const struct sim_const sys_consts[] = {
 	{ "SIGTTIN", SIGTTIN },
 	{ "SIGTTOU", SIGTTOU },
 	{ "SA_NOCLDSTOP", SA_NOCLDSTOP },
+	{ "SOL_SOCKET", SOL_SOCKET },
+	{ "SOL_LOCAL", SOL_LOCAL },
+	{ "SO_SNDBUF", SO_SNDBUF },
+	{ "SO_RCVBUF", SO_RCVBUF },
+	{ "SO_SNDLOWAT", SO_SNDLOWAT },
+	{ "SO_RCVLOWAT", SO_RCVLOWAT },
+	{ "SO_ERROR", SO_ERROR },
+	{ "SO_TYPE", SO_TYPE },
 	{ NULL, 0 },
 };
 

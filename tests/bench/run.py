@@ -399,7 +399,7 @@ def main():
     dbsizes = []
     for label, binary in builds:
         sdb = os.path.join(tmp, "size-%s.db" % label)
-        code, _, out2, err2 = run_cpu([binary, "run", p, "--db", sdb])
+        code, _, out2, err2, _ = run_cpu([binary, "run", p, "--db", sdb])
         m = re.search(r"transitions (\d+)", out2)
         if code == 0 and m:
             size = sum(os.path.getsize(f) for f in (sdb, sdb + "-wal")

@@ -145,6 +145,9 @@ FUNCS = {
     "sys.write": ["fd", "data"], "sys.shutdown": ["fd", "how"],
     "sys.close": ["fd"], "sys.dup": ["fd"], "sys.dup2": ["fd", "fd"],
     "sys.fcntl": ["fd", "fcmd", "farg"], "sys.errname": ["int"],
+    "sys.setsockopt": ["fd", "solevel", "sockopt", "soval"],
+    "sys.getsockopt": ["fd", "solevel", "sockopt"],
+    "sys.mkfifo": ["path", "mode"], "sys.revoke": ["path"],
     "sys.kqueue": [], "sys.kqueuex": ["kqflags"],
     "sys.kevent": ["fd", "changes", "nevents", "timeout"],
     "sys.port_create": [],
@@ -332,6 +335,20 @@ class Gen:
     def a_farg(self, d):
         return self.pick(["nil", "0", "sys.O_NONBLOCK", "sys.FD_CLOEXEC",
                           "sys.FD_CLOFORK", "3", "-1", "1024"])
+
+    def a_solevel(self, d):
+        return self.pick(["sys.SOL_SOCKET", "sys.SOL_SOCKET",
+                          "(sys.SOL_LOCAL or 0)", "6", "-1"])
+
+    def a_sockopt(self, d):
+        return self.pick(["(sys.SO_RCVLOWAT or 0)", "(sys.SO_SNDLOWAT or 0)",
+                          "(sys.SO_RCVBUF or 0)", "(sys.SO_SNDBUF or 0)",
+                          "(sys.SO_ERROR or 0)", "(sys.SO_TYPE or 0)",
+                          "0x9999", "0"])
+
+    def a_soval(self, d):
+        return self.pick(["1", "10", "2048", "8192", "16384", "0", "-1",
+                          "1864135", "1864136", "2147483647"])
 
     def a_rfflags(self, d):
         return self.pick(["sys.RFPROC", "(sys.RFPROC | sys.RFFDG)",
