@@ -283,7 +283,7 @@ assert_budget_abort(const char *src)
 }
 
 /* A sandbox that lets pcall swallow the abort loops forever: time it out. */
-Test(lhost_call, infinite_loop_exhausts_the_instruction_budget, .timeout = 30)
+Test(lhost_call, infinite_loop_exhausts_the_instruction_budget, .timeout = 120)
 {
 	assert_budget_abort("while true do end");
 	assert_budget_abort(
@@ -333,7 +333,7 @@ assert_memory_abort(const char *src)
 	lhost_free(h);
 }
 
-Test(lhost_call, memory_bomb_hits_the_memory_limit, .timeout = 30)
+Test(lhost_call, memory_bomb_hits_the_memory_limit, .timeout = 120)
 {
 	assert_memory_abort("local t = {} for i = 1, 1e9 do "
 			    "t[i] = string.rep('x', 1000) .. i end");
@@ -744,7 +744,7 @@ pattern_results(lua_State *L)
 	return (r);
 }
 
-Test(lpattern, same_results_and_errors_as_the_standard_library, .timeout = 60)
+Test(lpattern, same_results_and_errors_as_the_standard_library, .timeout = 120)
 {
 	struct lhost_config cfg = { 0 };
 	struct lhost *h = host_new(&cfg);
@@ -785,7 +785,7 @@ Test(lpattern, same_results_and_errors_as_the_standard_library, .timeout = 60)
  * the instruction hook never fires) ends at the CPU-time watchdog, also
  * inside pcall; so does a plain Lua loop.
  */
-Test(lhost_call, cpu_limit_stops_a_pattern_bomb_and_a_loop, .timeout = 30)
+Test(lhost_call, cpu_limit_stops_a_pattern_bomb_and_a_loop, .timeout = 120)
 {
 	static const char *const srcs[] = {
 		"\nlocal s = string.rep('a', 200000)\n"
