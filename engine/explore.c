@@ -556,7 +556,7 @@ shrink_and_record(struct explore *x, uint64_t seed,
 	run_once(x, SCHED_DFS, seed, log, n, true, true, NULL, 0, NULL, &r);
 	attempts++;
 	if (!same_signature(&r, first) || x->dfs.fallbacks != 0) {
-		/* XXX: not reproducible by tids: record the original. */
+		/* Not reproducible by tids: record the original. */
 		progress = false;
 		free(x->dfs.pts);
 		free(x->dfs.tids);

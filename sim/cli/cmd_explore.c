@@ -865,7 +865,7 @@ print_totals(const struct xopts *xo, const struct xsum *z, int nw, double el)
 		/*
 		 * PCT finds a depth-d bug with probability at least
 		 * 1 / (n * k^(d-1)) per run (n threads, k steps); n is taken
-		 * as 2 here (XXX: not measured).
+		 * as 2 here (an estimate, not measured).
 		 */
 		printf("pct:%d: k ~ %.0f steps per run; per-run detection "
 		       "bound >= 1/(n k^(d-1)) = %.2g for n = 2\n",

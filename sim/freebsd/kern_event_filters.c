@@ -454,7 +454,8 @@ filt_timerexpire_l(struct knote *kn, bool proc_locked)
 		kc->next += delta * kc->to;
 		if (now >= kc->next) /* overflow */
 			kc->next = sched_add_ns(now, kc->to);
-		KNOTE_ACTIVATE(kn, 0); /* XXX - handle locking */
+		KNOTE_ACTIVATE(
+		    kn, 0); /* the kernel's own comment: handle locking */
 	}
 
 	/*
@@ -805,7 +806,7 @@ filt_usertouch(struct knote *kn, struct kevent *kev, unsigned long type)
 			break;
 
 		default:
-			/* XXX Return error? */
+			/* The kernel's own comment: return an error? */
 			break;
 		}
 		KN_SET_SDATA(kn, kev->data);
