@@ -62,7 +62,7 @@ def golden_path(path, kernel):
 def run_one(evsim, path, kernel, db, env=None, cwd=None):
     with tempfile.NamedTemporaryFile(suffix=".trace", delete=False) as tf:
         tpath = tf.name
-    cmd = [evsim, "run", os.path.abspath(path), "--quiet", "--trace-out", tpath]
+    cmd = [evsim, "run", os.path.abspath(path), "--trace-out", tpath]
     cmd += ["--db", db] if db else ["--no-record"]
     if kernel:
         cmd += ["--kernel", kernel]

@@ -15,6 +15,9 @@ scenarios of tests/verdicts/ through scenarios.py).
    trace hash (the order was lua_next's, different in every process).
 5. --cpu-limit: a pattern bomb inside string.find ends as error naming the
    limit and the Lua line; bad values are usage errors.
+6. --quiet: a run that passed prints nothing at all (neither the
+   scenario's print output nor the summary); one that did not prints its
+   summary on stderr only; the exit status is the same as without.
 """
 import argparse
 import os
@@ -45,6 +48,8 @@ end }
 SCRIPT = """return { name = "script", main = function() local t t.x = 1 end }
 """
 PASS = """return { name = "pass", main = function() sys.getpid() end }
+"""
+PRINTS = """return { name = "prints", main = function() print("hello") end }
 """
 TYPO = """return { name = "typo", invariant = {}, main = function() end }
 """
@@ -99,6 +104,25 @@ def main():
             check(p.returncode == rc and "  %s  " % status in p.stdout,
                   "%s: %s, exit %d (%d: %s)" % (name, status, rc,
                                                 p.returncode, p.stdout))
+
+        for name, text, rc, status in (
+                ("prints.lua", PRINTS, 0, None),
+                ("sigpipe.lua", SIGPIPE, 1, "failed"),
+                ("script.lua", SCRIPT, 2, "error")):
+            qdb = os.path.join(tmp, "q.db")
+            p = run(ev, "run", write(name, text), "--db", qdb, "--quiet")
+            ok = p.returncode == rc and p.stdout == ""
+            if status is None:
+                ok = ok and p.stderr == ""
+            else:
+                ok = ok and "  %s  " % status in p.stderr
+            check(ok, "--quiet %s: exit %d, stdout empty, %s (%d: %r %r)"
+                  % (name, rc, "stderr empty" if status is None else
+                     "summary on stderr", p.returncode, p.stdout, p.stderr))
+        con = sqlite3.connect(qdb)
+        n = con.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        con.close()
+        check(n == 3, "--quiet still records every run (%d of 3)" % n)
 
         db = os.path.join(tmp, "typo.db")
         p = run(ev, "run", write("typo.lua", TYPO), "--db", db)

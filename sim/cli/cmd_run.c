@@ -41,7 +41,11 @@ usage(void)
 	       "--cpu-limit ends the run as error after SEC seconds of host "
 	       "CPU time\n"
 	       "(default 300): a watchdog for work stuck inside one library "
-	       "call.\n\n"
+	       "call.\n"
+	       "--quiet prints nothing for a run that passed (neither the "
+	       "scenario's print\n"
+	       "output nor the summary); any other status prints its summary "
+	       "on stderr.\n\n"
 	       "examples:\n"
 	       "  evsim run scenarios/basic/pipe_fork_wait.lua\n"
 	       "  evsim run scenarios/fork/cponfork_timer_race.lua "
@@ -76,22 +80,31 @@ join_args(int argc, char **argv)
 }
 
 static void
-print_result(const struct sim_run_result *r, bool recorded)
+print_result(FILE *out, const struct sim_run_result *r, bool recorded)
 {
 	if (recorded)
-		printf("run %" PRId64 ": ", r->run_id);
-	printf("%s  %s  kernel %s  seed %" PRIu64 "\n", r->scenario,
+		fprintf(out, "run %" PRId64 ": ", r->run_id);
+	fprintf(out, "%s  %s  kernel %s  seed %" PRIu64 "\n", r->scenario,
 	    sched_status_name(r->status), r->kernel, r->seed);
 	if (r->message[0] != '\0')
-		printf("  %s\n", r->message);
-	printf("  vtime %" PRId64 " ns  transitions %" PRIu64
-	       "  syscalls %" PRIu64 "  decisions %" PRIu64 "  trace_hash %s\n",
+		fprintf(out, "  %s\n", r->message);
+	fprintf(out,
+	    "  vtime %" PRId64 " ns  transitions %" PRIu64 "  syscalls %" PRIu64
+	    "  decisions %" PRIu64 "  trace_hash %s\n",
 	    r->vtime_end_ns, r->transitions, r->syscalls, r->decisions,
 	    r->trace_hash);
 }
 
-int
-cmd_run(int argc, char **argv)
+/* What the command line asks of one run, besides struct sim_run_opts. */
+struct run_cli {
+	struct sim_run_opts o;
+	const char *fps[64];
+	const char *db, *trace_out;
+};
+
+/* Parses argv into rc; 0, or the exit status of --help or a usage error. */
+static int
+run_parse(int argc, char **argv, struct run_cli *rc, bool *done)
 {
 	static const struct option opts[] = {
 		{ "seed", required_argument, NULL, 's' },
@@ -108,42 +121,38 @@ cmd_run(int argc, char **argv)
 		{ "failpoint", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct sim_run_opts *o = &rc->o;
 	struct cli_strategy strat;
-	const char *fps[64];
-	struct sim_run_opts o;
-	struct sim_run_result r;
-	struct trace *t = NULL;
-	const char *db = "evsim.db", *trace_out = NULL;
-	FILE *tf = NULL;
-	char err[1200], *src, *args;
 	uint64_t v;
-	int c, error;
+	int c;
 
-	memset(&o, 0, sizeof(o));
-	o.strategy = SCHED_FIFO;
-	o.failpoints = fps;
+	memset(rc, 0, sizeof(*rc));
+	rc->db = "evsim.db";
+	o->strategy = SCHED_FIFO;
+	o->failpoints = rc->fps;
+	*done = false;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCL:hF:", opts, NULL))
 	    != -1) {
 		switch (c) {
 		case 'F': /* --failpoint NAME=SPEC, checked by sim_run() */
-			if (o.nfailpoints
-			    == (int)(sizeof(fps) / sizeof(fps[0])))
+			if (o->nfailpoints
+			    == (int)(sizeof(rc->fps) / sizeof(rc->fps[0])))
 				return (cli_usage_error("run",
 				    "too many --failpoint (at most 64)"));
-			fps[o.nfailpoints++] = optarg;
+			rc->fps[o->nfailpoints++] = optarg;
 			break;
 		case 's':
-			if (cli_parse_u64(optarg, &o.seed) != 0)
+			if (cli_parse_u64(optarg, &o->seed) != 0)
 				return (cli_usage_error("run",
 				    "--seed: '%s' is not a non-negative "
 				    "integer",
 				    optarg));
-			o.have_seed = true;
+			o->have_seed = true;
 			break;
 		case 'd':
-			db = optarg;
+			rc->db = optarg;
 			break;
 		case 'k':
 			if (sim_revision_find(optarg) == NULL) {
@@ -154,7 +163,7 @@ cmd_run(int argc, char **argv)
 				    "--kernel: unknown kernel '%s' (known: %s)",
 				    optarg, known));
 			}
-			o.kernel = optarg;
+			o->kernel = optarg;
 			break;
 		case 'S':
 			if (cli_parse_strategy(optarg,
@@ -167,24 +176,24 @@ cmd_run(int argc, char **argv)
 				    "--strategy: '%s' is not one of fifo, "
 				    "random, pct[:D] (1 <= D <= 16)",
 				    optarg));
-			o.strategy = strat.strategy;
-			o.pct_depth
+			o->strategy = strat.strategy;
+			o->pct_depth
 			    = strat.strategy == SCHED_PCT ? strat.pct_depth : 0;
 			break;
 		case 'n':
-			db = NULL;
+			rc->db = NULL;
 			break;
 		case 't':
-			trace_out = optarg;
+			rc->trace_out = optarg;
 			break;
 		case 'q':
-			o.quiet = true;
+			o->quiet = true;
 			break;
 		case 'c':
-			o.check = true;
+			o->check = true;
 			break;
 		case 'C':
-			o.check = false;
+			o->check = false;
 			break;
 		case 'L':
 			if (cli_parse_u64(optarg, &v) != 0 || v == 0
@@ -193,10 +202,11 @@ cmd_run(int argc, char **argv)
 				    "--cpu-limit: '%s' is not a number of "
 				    "seconds from 1 to 1000000",
 				    optarg));
-			o.cpu_limit_sec = (unsigned)v;
+			o->cpu_limit_sec = (unsigned)v;
 			break;
 		case 'h':
 			usage();
+			*done = true;
 			return (0);
 		default:
 			return (cli_bad_option("run", argv));
@@ -205,22 +215,39 @@ cmd_run(int argc, char **argv)
 	if (optind != argc - 1)
 		return (cli_usage_error("run",
 		    "expected one scenario FILE (see evsim run --help)"));
-	o.path = argv[optind];
-	error = cli_read_file(o.path, &src, &o.source_len);
+	o->path = argv[optind];
+	return (0);
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_cli rc;
+	struct sim_run_result r;
+	struct trace *t = NULL;
+	FILE *tf = NULL;
+	char err[1200], *src, *args;
+	bool done;
+	int error;
+
+	error = run_parse(argc, argv, &rc, &done);
+	if (error != 0 || done)
+		return (error);
+	error = cli_read_file(rc.o.path, &src, &rc.o.source_len);
 	if (error != 0) {
-		fprintf(stderr, "evsim: %s: %s\n", o.path, strerror(error));
+		fprintf(stderr, "evsim: %s: %s\n", rc.o.path, strerror(error));
 		return (EXIT_USAGE);
 	}
-	o.source = src;
-	if (trace_open(&t, db, err, sizeof(err)) != 0) {
+	rc.o.source = src;
+	if (trace_open(&t, rc.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "evsim: %s\n", err);
 		free(src);
 		return (EXIT_USAGE);
 	}
-	if (trace_out != NULL) {
-		tf = fopen(trace_out, "w");
+	if (rc.trace_out != NULL) {
+		tf = fopen(rc.trace_out, "w");
 		if (tf == NULL) {
-			fprintf(stderr, "evsim: %s: %s\n", trace_out,
+			fprintf(stderr, "evsim: %s: %s\n", rc.trace_out,
 			    strerror(errno));
 			trace_close(t);
 			free(src);
@@ -228,10 +255,10 @@ cmd_run(int argc, char **argv)
 		}
 		trace_set_text_out(t, tf);
 	}
-	o.trace = t;
+	rc.o.trace = t;
 	args = join_args(argc, argv);
-	o.args = args;
-	error = sim_run(&o, &r, err, sizeof(err));
+	rc.o.args = args;
+	error = sim_run(&rc.o, &r, err, sizeof(err));
 	fflush(stdout);
 	trace_close(t);
 	if (tf != NULL)
@@ -242,6 +269,10 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "evsim: %s\n", err);
 		return (EXIT_USAGE);
 	}
-	print_result(&r, db != NULL);
+	/* --quiet: a run that passed prints nothing; any other on stderr. */
+	if (!rc.o.quiet)
+		print_result(stdout, &r, rc.db != NULL);
+	else if (r.status != SCHED_PASSED)
+		print_result(stderr, &r, rc.db != NULL);
 	return (cli_status_exit(r.status));
 }

@@ -322,8 +322,6 @@ run_free_invariants(void)
 	run.invL = NULL;
 }
 
-void sim_lua_register(lua_State *L);
-
 /*
  * The Lua sandbox of a run, with the sys.* and sim.* tables registered
  * against a default kernel (the scenario may choose another).

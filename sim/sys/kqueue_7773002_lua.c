@@ -51,6 +51,8 @@ push_knote(lua_State *L, const struct knote *kn)
 /*
  * Walks the knotes of kq in the table's lists: with match, returns the one
  * for (ident, filter); without, appends each to the table on top of L.
+ * kqueue() sets kq_fdp only after FILEDESC_UNLOCK(), a scheduling point: a
+ * kqueue seen before then has no table and so no knotes.
  */
 static const struct knote *
 kq_walk(const struct kqueue *kq, uint64_t ident, int filter, bool match,
@@ -60,6 +62,8 @@ kq_walk(const struct kqueue *kq, uint64_t ident, int filter, bool match,
 	const struct knote *kn;
 	int i, nl;
 
+	if (fdp == NULL)
+		return (NULL);
 	nl = fdp->fd_knlistsize;
 	for (i = 0;
 	     i < nl + (int)(fdp->fd_knhashmask ? fdp->fd_knhashmask + 1 : 0);

@@ -1367,9 +1367,6 @@ name_functions(lua_State *L, int t, const char *prefix)
 	lua_pop(L, 1);
 }
 
-/* Installs the sys and sim tables as globals of L. */
-void sim_lua_register(lua_State *L);
-
 void
 sim_lua_register(lua_State *L)
 {

@@ -90,6 +90,9 @@ struct sim_const {
 	int64_t value;
 };
 
+/* Installs the sys and sim tables as globals of L (sim/sys/syscalls.c). */
+void sim_lua_register(lua_State *L);
+
 /* Registers functions and constants into the table at index t. */
 void sim_sys_register(
     lua_State *L, int t, const luaL_Reg *fns, const struct sim_const *consts);
