@@ -327,9 +327,10 @@ parse_list(const char *s, uint64_t *v, int max, int *ret_n)
 	char *e;
 
 	while (s != NULL && *s != '\0' && n < max) {
-		v[n++] = strtoull(s, &e, 10);
+		v[n] = strtoull(s, &e, 10);
 		if (e == s)
 			break;
+		n++;
 		s = e;
 	}
 	if (ret_n != NULL)
@@ -743,7 +744,8 @@ shard_merge_copied(struct shard_merge *m, int k, const int64_t *new_ids)
 	int i, j;
 	size_t a;
 
-	memcpy(in->new_ids, new_ids, in->nruns * sizeof(int64_t));
+	if (new_ids != in->new_ids)
+		memcpy(in->new_ids, new_ids, in->nruns * sizeof(int64_t));
 	for (i = 0; i < m->ns; i++)
 		for (j = 0; j < m->s[i].nsigs; j++) {
 			struct shard_sig *g = &m->s[i].sigs[j];
