@@ -15,7 +15,10 @@
  * alternative (a choice at a point where the running thread blocked or
  * exited, or another sim.choose value) is explored in the same bound, a
  * preempting one is queued for the next bound (as CHESS's iterative context
- * bounding does), so no schedule runs twice.
+ * bounding does), so no schedule runs twice.  The failing branch of an
+ * 'explore' fail point counts as a preemption: it is queued for the next
+ * bound, and a schedule has at most B preemptions and failing fail points
+ * together (dfs:0 never makes one fail).
  *
  * Reduction (dfs; --no-reduction turns it off): sleep sets (Godefroid
  * 1996).  A step is what a thread does between two decisions; its footprint
@@ -58,13 +61,14 @@
  * schedule for the same bug).  The first failure of each signature
  * is shrunk: its decision log (observed through the run's sched_dfs log) is
  * replayed leniently (SCHED_DFS with tids) while non-default choices
- * (preemptions, other choices, sim.choose values other than 1) are replaced by
- * the default, the log is cut after a deviation, and each change is kept if the
- * run still fails with the same signature and is smaller, ordered by
- * (preemptions, choose deviations, other deviations, decisions,
- * transitions), up to a fixpoint or --shrink-attempts runs.  The minimal run
- * is recorded under the 'replay' strategy with its decision log, so that
- * `evsim replay` reproduces it, and replayed once here to check.
+ * (preemptions, other choices, sim.choose values other than 1, fail points
+ * that failed) are replaced by the default, the log is cut after a
+ * deviation, and each change is kept if the run still fails with the same
+ * signature and is smaller, ordered by (preemptions, fail points that
+ * failed, choose deviations, other deviations, decisions, transitions), up to a
+ * fixpoint or --shrink-attempts runs.  The minimal run is recorded under the
+ * 'replay' strategy with its decision log, so that `evsim replay` reproduces
+ * it, and replayed once here to check.
  *
  * Parallelism: the caller runs J workers (evsim explore forks them).
  * Schedule i (random, pct) or slice i (dfs) belongs to the worker w with
@@ -124,6 +128,7 @@ struct sleepv {
 /* A decision of the current dfs path. */
 struct frame {
 	bool is_choose;
+	bool is_failpoint; /* its failing branch counts as a preemption */
 	int n, def, cur, chosen, tid, pid;
 	int *tids; /* the candidates (sched) */
 	int next_rank; /* the next alternative to consider */
@@ -453,7 +458,9 @@ size_of(const struct sched_dfs *d, const struct explore_run_res *r,
 	for (k = 0; k < d->npts; k++) {
 		const struct sched_dfs_point *p = &d->pts[k];
 
-		if (p->is_choose)
+		if (p->is_choose && p->is_failpoint)
+			sz->failpoints += p->chosen != 0;
+		else if (p->is_choose)
 			sz->choose_devs += p->chosen != 0;
 		else if (p->cur >= 0 && p->chosen != p->cur)
 			sz->preemptions++;
@@ -467,13 +474,13 @@ size_of(const struct sched_dfs *d, const struct explore_run_res *r,
 static int
 size_cmp(const struct explore_size *a, const struct explore_size *b)
 {
-	const uint64_t va[] = { a->preemptions, a->choose_devs, a->other_devs,
-		a->decisions, a->transitions };
-	const uint64_t vb[] = { b->preemptions, b->choose_devs, b->other_devs,
-		b->decisions, b->transitions };
+	const uint64_t va[] = { a->preemptions, a->failpoints, a->choose_devs,
+		a->other_devs, a->decisions, a->transitions };
+	const uint64_t vb[] = { b->preemptions, b->failpoints, b->choose_devs,
+		b->other_devs, b->decisions, b->transitions };
 	int i;
 
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		if (va[i] != vb[i])
 			return (va[i] < vb[i] ? -1 : 1);
 	return (0);
@@ -830,6 +837,7 @@ adopt_run(struct explore *x, size_t from, size_t m, const struct sleepv *base)
 
 		memset(f, 0, sizeof(*f));
 		f->is_choose = p->is_choose;
+		f->is_failpoint = p->is_failpoint;
 		f->n = p->n;
 		f->def = p->def;
 		f->cur = p->cur;
@@ -921,8 +929,9 @@ path_preemptions(const struct explore *x)
 	int n = 0;
 
 	for (k = 0; k < x->nfr; k++)
-		n += !x->fr[k].is_choose && x->fr[k].cur >= 0
-		    && x->fr[k].chosen != x->fr[k].cur;
+		n += x->fr[k].is_failpoint ? x->fr[k].chosen != 0
+					   : !x->fr[k].is_choose
+			&& x->fr[k].cur >= 0 && x->fr[k].chosen != x->fr[k].cur;
 	return (n);
 }
 
@@ -978,8 +987,9 @@ dfs_entry(struct explore *x, int b, struct qent *e)
 				    &f->expl, f->tid, f->pid, x->segos[k + 1]);
 			while (f->next_rank < f->n) {
 				int i = rank_to_index(f->next_rank++, f->def);
-				bool pre = !f->is_choose && f->cur >= 0
-				    && i != f->cur;
+				bool pre = f->is_failpoint ? i != 0
+							   : !f->is_choose
+					&& f->cur >= 0 && i != f->cur;
 
 				if (pre && b >= xo->bound) {
 					x->res->beyond += counted;

@@ -30,7 +30,8 @@ enum explore_kind { EXPLORE_RANDOM, EXPLORE_PCT, EXPLORE_DFS };
 /* The size of a schedule, for shrinking (compared in this order). */
 struct explore_size {
 	uint64_t preemptions;
-	uint64_t choose_devs; /* sim.choose values other than 1 */
+	uint64_t failpoints; /* 'explore' fail points taken to fail */
+	uint64_t choose_devs; /* other sim.choose values than 1 */
 	uint64_t other_devs; /* non-default choices that do not preempt */
 	uint64_t decisions;
 	uint64_t transitions;

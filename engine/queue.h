@@ -148,6 +148,11 @@
 #define TAILQ_FIRST(head) ((head)->tqh_first)
 #define TAILQ_EMPTY(head) ((head)->tqh_first == NULL)
 #define TAILQ_NEXT(elm, field) ((elm)->field.tqe_next)
+/* As sys/queue.h: the head's and an entry's layouts are the same. */
+#define TAILQ_LAST(head, headname)                                             \
+	(*(((struct headname *)((head)->tqh_last))->tqh_last))
+#define TAILQ_PREV(elm, headname, field)                                       \
+	(*(((struct headname *)((elm)->field.tqe_prev))->tqh_last))
 #define TAILQ_INIT(head)                                                       \
 	do {                                                                   \
 		(head)->tqh_first = NULL;                                      \

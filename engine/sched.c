@@ -1079,3 +1079,16 @@ sched_sigcheck(struct sched_thread *td)
 		return (0);
 	return (self->cfg.sigcheck(td->td_owner));
 }
+
+void
+sched_suspcheck(struct sched_thread *td)
+{
+	if (self->cfg.suspcheck != NULL)
+		self->cfg.suspcheck(td->td_owner);
+}
+
+bool
+sched_thread_sleeping_catch(const struct sched_thread *td)
+{
+	return (td != NULL && td->td_sleeping && td->td_catch);
+}

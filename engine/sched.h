@@ -115,6 +115,12 @@ struct sched_config {
 	 * signal (or a pending exit) must interrupt the sleep, 0 otherwise.
 	 */
 	int (*sigcheck)(void *owner);
+	/*
+	 * Called in a thread whose sleep just ended, before it retakes the
+	 * sleep's mutex: may sleep again (a suspended thread waits there
+	 * until it may run); may be NULL.
+	 */
+	void (*suspcheck)(void *owner);
 	/* Called (on the host stack) after each decision; may be NULL. */
 	void (*on_decision)(void *arg, uint64_t step);
 	void *on_decision_arg;
@@ -252,6 +258,10 @@ void sched_wakeup(struct sched_thread *td);
 
 /* Asks the configured sigcheck hook whether td's sleep must be interrupted. */
 int sched_sigcheck(struct sched_thread *td);
+/* Runs the configured suspcheck hook for td (after its sleep ended). */
+void sched_suspcheck(struct sched_thread *td);
+/* Whether td sleeps interruptibly (TD_IS_SLEEPING() with TDF_SINTR). */
+bool sched_thread_sleeping_catch(const struct sched_thread *td);
 
 /*
  * Time arithmetic never overflows: a sum beyond the largest representable

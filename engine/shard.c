@@ -571,8 +571,8 @@ read_summary(struct shard_merge *m, sqlite3 *db, int k, int64_t id,
 		g.first_preempt = sqlite3_column_int(st, 6);
 		g.input = k;
 		g.rec_run = sqlite3_column_int64(st, 7);
-		parse_list(col_text(st, 8), g.orig, 5, NULL);
-		parse_list(col_text(st, 9), g.min, 5, NULL);
+		parse_list(col_text(st, 8), g.orig, 6, NULL);
+		parse_list(col_text(st, 9), g.min, 6, NULL);
 		g.attempts = sqlite3_column_int(st, 10);
 		g.replay_ok = sqlite3_column_int(st, 11) != 0;
 		parse_list(col_text(st, 12), g.seeds, 16, &g.nseeds);

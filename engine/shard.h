@@ -42,7 +42,7 @@ struct shard_sig {
 	int input; /* the input holding the run that stands for it */
 	int64_t rec_run; /* that run in the input, 0: none */
 	int64_t out_run; /* its copy in OUT after shard_merge_copied */
-	uint64_t orig[5], min[5];
+	uint64_t orig[6], min[6]; /* as trace_explore_sig's */
 	int attempts;
 	bool replay_ok;
 	int nseeds;

@@ -178,6 +178,29 @@ mtx_lock(struct mtx *m)
 	held_push(td, m);
 }
 
+/*
+ * Models mtx_trylock() (_mtx_trylock_flags_() in sys/kern/kern_mutex.c):
+ * takes m when it is free, or recurses on a recursable mutex the thread
+ * owns; never waits, so WITNESS checks no order (it only records the
+ * lock as held).
+ */
+bool
+mtx_trylock(struct mtx *m)
+{
+	struct sched_thread *td = sched_curthread();
+
+	if (m->mtx_owner == td && (m->mtx_opts & MTX_RECURSE) != 0) {
+		m->mtx_recurse++;
+		return (true);
+	}
+	if (m->mtx_owner != NULL)
+		return (false);
+	lock_class(m->mtx_name, &m->mtx_class, &m->mtx_witgen);
+	m->mtx_owner = td;
+	held_push(td, m);
+	return (true);
+}
+
 /* Releases m without a scheduling point (for msleep's atomic release). */
 static void
 mtx_release(struct mtx *m)
@@ -371,6 +394,7 @@ msleep(const void *chan, struct mtx *m, int pri, const char *wmesg,
 	sched_block(chan, wmesg);
 	error = td->td_slperr;
 	td->td_catch = false;
+	sched_suspcheck(td);
 	if (m != NULL && (pri & PDROP) == 0)
 		mtx_lock(m);
 	return (error);

@@ -53,6 +53,8 @@ void mtx_init(struct mtx *m, const char *name, const char *type, int opts);
 void mtx_destroy(struct mtx *m);
 void mtx_lock(struct mtx *m);
 void mtx_unlock(struct mtx *m);
+/* Takes m if it is free (or recursable and ours), without waiting. */
+bool mtx_trylock(struct mtx *m);
 bool mtx_owned(const struct mtx *m);
 /* Fails the run with a panic when the assertion does not hold. */
 void mtx_assert(const struct mtx *m, int what);

@@ -161,6 +161,28 @@ prepare(struct trace *t, sqlite3_stmt **st, const char *sql)
 		fatal_sql(t, sql);
 }
 
+/*
+ * Adds the explore table's columns that databases made before them lack
+ * (trace_schema.h).
+ */
+static int
+explore_columns(struct trace *t)
+{
+	sqlite3_stmt *st;
+	int rc, have = 0;
+
+	rc = sqlite3_prepare_v2(t->db,
+	    "SELECT count(*) FROM pragma_table_info('explore')"
+	    " WHERE name = 'failpoints'",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return (rc);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return (have ? SQLITE_OK : exec(t, TRACE_SCHEMA_EXPLORE_ADD_SQL));
+}
+
 int
 trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 {
@@ -204,7 +226,8 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	if (exec(t, "PRAGMA journal_mode = WAL") != SQLITE_OK
 	    || exec(t, "PRAGMA synchronous = NORMAL") != SQLITE_OK
 	    || exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK
-	    || exec(t, TRACE_SCHEMA_ALL_SQL) != SQLITE_OK) {
+	    || exec(t, TRACE_SCHEMA_ALL_SQL) != SQLITE_OK
+	    || explore_columns(t) != SQLITE_OK) {
 		seterr(err, errlen, "%s: cannot initialise database: %s",
 		    db_path, sqlite3_errmsg(t->db));
 		trace_close(t);
@@ -1166,7 +1189,7 @@ trace_explore_sig_save(struct trace *t, int64_t explore_id,
     const struct trace_explore_sig *g, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	char orig[128], min[128], seeds[512];
+	char orig[160], min[160], seeds[512];
 
 	if (t->db == NULL)
 		return (0);
@@ -1182,8 +1205,8 @@ trace_explore_sig_save(struct trace *t, int64_t explore_id,
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}
-	fmt_list(orig, sizeof(orig), g->orig, 5);
-	fmt_list(min, sizeof(min), g->min, 5);
+	fmt_list(orig, sizeof(orig), g->orig, 6);
+	fmt_list(min, sizeof(min), g->min, 6);
 	fmt_list(seeds, sizeof(seeds), g->seeds, g->nseeds);
 	sqlite3_bind_int64(st, 1, explore_id);
 	sqlite3_bind_text(st, 2, g->status, -1, SQLITE_STATIC);
@@ -1225,8 +1248,9 @@ trace_explore_save(
 	    e->id == 0
 		? "INSERT INTO explore (path, source_hash, kernel, strategy,"
 		  " seed_base, runs, shard, keep_going, status, next, done,"
-		  " failures, crashes, started_at, updated_at) VALUES (?2, ?3,"
-		  " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)"
+		  " failures, crashes, started_at, updated_at, failpoints,"
+		  " fp_budget) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		  " ?11, ?12, ?13, ?14, ?15, ?15, ?16, ?17)"
 		: "UPDATE explore SET status = ?10, next = ?11, done = ?12,"
 		  " failures = ?13, crashes = ?14, updated_at = ?15,"
 		  " runs = ?7 WHERE id = ?1",
@@ -1251,6 +1275,12 @@ trace_explore_save(
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)e->failures);
 	sqlite3_bind_int64(st, 14, (sqlite3_int64)e->crashes);
 	sqlite3_bind_text(st, 15, now, -1, SQLITE_TRANSIENT);
+	if (e->id == 0) {
+		sqlite3_bind_text(st, 16,
+		    e->failpoints != NULL ? e->failpoints : "", -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 17, (sqlite3_int64)e->fp_budget);
+	}
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

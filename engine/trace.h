@@ -163,7 +163,9 @@ size_t trace_fmt_i64(char *buf, int64_t v);
 struct trace_explore {
 	int64_t id; /* 0 until first saved */
 	const char *path, *source_hash, *kernel, *strategy, *shard, *status;
+	const char *failpoints; /* NAME=SPEC ..., sorted by name; "" none */
 	uint64_t seed_base, runs, next, done, failures, crashes;
+	uint64_t fp_budget; /* 0: the default */
 	bool keep_going;
 };
 
@@ -191,8 +193,8 @@ struct trace_explore_sig {
 	uint64_t count, first_key, first_seed;
 	int first_preempt;
 	int64_t rec_run; /* the recorded minimal run, 0: none */
-	uint64_t orig[5], min[5]; /* decisions, preemptions, choose, other,
-				     transitions */
+	uint64_t orig[6], min[6]; /* decisions, preemptions, choose, other,
+				     transitions, failing fail points */
 	int attempts;
 	bool replay_ok;
 	const uint64_t *seeds;

@@ -67,6 +67,10 @@
  * the shard (in the shard's own numbering) not yet explored by every
  * worker, for dfs the first part (bound << 32 | slice); status is running,
  * interrupted, stopped (a failure ended it), error or complete.
+ * failpoints are the search's --failpoint settings, NAME=SPEC sorted by
+ * name and separated by spaces ('' for none), fp_budget its --fp-budget (0:
+ * the default); databases made before these two columns get them added
+ * (TRACE_SCHEMA_EXPLORE_ADD_SQL) when opened for writing.
  * What each invocation of a search found, so that evsim merge can combine
  * the searches of many shards as one: 'explore_stats' (one row per
  * invocation: its workers' sums; per_bound the dfs counts by preemptions,
@@ -82,7 +86,7 @@
 	"  strategy TEXT, seed_base INTEGER, runs INTEGER, shard TEXT,"        \
 	"  keep_going INTEGER, status TEXT, next INTEGER, done INTEGER,"       \
 	"  failures INTEGER, crashes INTEGER, started_at TEXT,"                \
-	"  updated_at TEXT);"                                                  \
+	"  updated_at TEXT, failpoints TEXT, fp_budget INTEGER);"              \
 	"CREATE TABLE IF NOT EXISTS explore_stats("                            \
 	"  id INTEGER PRIMARY KEY, explore_id INTEGER, done INTEGER,"          \
 	"  failures INTEGER, pruned INTEGER, beyond INTEGER,"                  \
@@ -93,6 +97,10 @@
 	"  first_seed INTEGER, first_preempt INTEGER, rec_run INTEGER,"        \
 	"  orig TEXT, min TEXT, attempts INTEGER, replay_ok INTEGER,"          \
 	"  seeds TEXT);"
+
+#define TRACE_SCHEMA_EXPLORE_ADD_SQL                                           \
+	"ALTER TABLE explore ADD COLUMN failpoints TEXT;"                      \
+	"ALTER TABLE explore ADD COLUMN fp_budget INTEGER;"
 
 /* Everything a database of this version may hold. */
 #define TRACE_SCHEMA_ALL_SQL TRACE_SCHEMA_SQL TRACE_SCHEMA_EXPLORE_SQL

@@ -261,15 +261,16 @@ tracedb_sqlite(struct tracedb *db)
 }
 
 int
-tracedb_explore_find(
-    struct tracedb *db, struct trace_explore *key, char **status)
+tracedb_explore_find(struct tracedb *db, struct trace_explore *key,
+    char **status, char **failpoints, uint64_t *fp_budget)
 {
 	sqlite3_stmt *st;
 	int rc = ENOENT;
 
 	/* Databases from before the table: nothing to resume. */
 	if (sqlite3_prepare_v2(db->db,
-		"SELECT id, next, done, failures, crashes, status FROM explore"
+		"SELECT id, next, done, failures, crashes, status,"
+		" coalesce(failpoints, ''), coalesce(fp_budget, 0) FROM explore"
 		" WHERE path = ?1 AND source_hash = ?2 AND kernel = ?3"
 		" AND strategy = ?4 AND seed_base = ?5 AND shard = ?6"
 		" AND keep_going = ?7 ORDER BY id DESC LIMIT 1",
@@ -290,6 +291,8 @@ tracedb_explore_find(
 		key->failures = (uint64_t)sqlite3_column_int64(st, 3);
 		key->crashes = (uint64_t)sqlite3_column_int64(st, 4);
 		*status = xstrdup((const char *)sqlite3_column_text(st, 5));
+		*failpoints = xstrdup((const char *)sqlite3_column_text(st, 6));
+		*fp_budget = (uint64_t)sqlite3_column_int64(st, 7);
 		rc = 0;
 	}
 	sqlite3_finalize(st);

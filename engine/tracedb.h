@@ -131,12 +131,14 @@ void tracedb_failpoints(
 /*
  * The latest search of evsim explore in db with the same path, source hash,
  * kernel, strategy, seed base, shard and keep_going as key (its other
- * fields ignored): fills key->id, next, done, failures, crashes and
- * *status (malloc'd).  Returns 0, or ENOENT when there is none.
+ * fields ignored): fills key->id, next, done, failures, crashes,
+ * *status and *failpoints (malloc'd; '' when it had none or its database
+ * predates the column) and *fp_budget.  Returns 0, or ENOENT when there is
+ * none.
  */
 struct trace_explore;
-int tracedb_explore_find(
-    struct tracedb *db, struct trace_explore *key, char **status);
+int tracedb_explore_find(struct tracedb *db, struct trace_explore *key,
+    char **status, char **failpoints, uint64_t *fp_budget);
 
 /*
  * Whether in is a readable evsim database of this schema version (the

@@ -752,8 +752,46 @@ load_hdr(
 	return (0);
 }
 
+/*
+ * The rows of a run between seqs 'lo' and 'hi' (a full load passes
+ * INT64_MIN and INT64_MAX); with 'object', only the transitions of that
+ * object (and the failing one, 'keep_seq') and the syscalls and decisions
+ * around them; decisions from step 'dec_step' on that are decisive (see
+ * DECISIVE_SQL) are kept wherever they are up to seq 'dec_hi'.
+ */
+struct load_win {
+	int64_t lo;
+	int64_t hi;
+	const char *object;
+	int64_t keep_seq;
+	int64_t dec_step;
+	int64_t dec_hi;
+};
+
+/* A preemption, or a sim.choose or fail point that did not take choice 1. */
+#define DECISIVE_SQL                                                           \
+	"((kind = 'choose' AND chosen <> 1) OR (kind = 'sched' AND tid > 0"    \
+	" AND tid <> chosen AND instr(',' || runnable || ',', ',' || tid ||"   \
+	" ',') > 0))"
+
+static void
+bind_win(sqlite3_stmt *st, const struct report_run *r, const struct load_win *w)
+{
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	sqlite3_bind_int64(st, 2, w->lo);
+	sqlite3_bind_int64(st, 3, w->hi);
+	if (w->object != NULL)
+		sqlite3_bind_text(st, 4, w->object, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, w->keep_seq);
+	sqlite3_bind_int64(st, 6, w->dec_step);
+	sqlite3_bind_int64(st, 7, w->dec_hi);
+}
+
 static int
-load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
+load_rows(sqlite3 *db, struct report_run *r, const struct load_win *w,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	size_t cap;
@@ -763,11 +801,13 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 	/* Transitions. */
 	if (sqlite3_prepare_v2(db,
 		"SELECT seq, vtime, pid, tid, func, object, field, old, new "
-		"FROM trace WHERE run_id = ? ORDER BY seq",
+		"FROM trace WHERE run_id = ?1 AND seq BETWEEN ?2 AND ?3 AND "
+		"(?4 IS NULL OR object = ?4 OR seq = ?5) AND ?6 = ?6 AND "
+		"?7 = ?7 ORDER BY seq",
 		-1, &st, NULL)
 	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
-	sqlite3_bind_int64(st, 1, r->hdr.id);
+	bind_win(st, r, w);
 	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_tr *t;
@@ -794,12 +834,16 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 	/* Syscalls. */
 	if (sqlite3_prepare_v2(db,
 		"SELECT seq, vtime, pid, tid, name, args, result, errno, "
-		"end_seq, end_vtime FROM syscalls WHERE run_id = ? "
-		"ORDER BY seq, tid, sc_seq",
+		"end_seq, end_vtime FROM syscalls WHERE run_id = ?1 AND "
+		"seq <= ?3 AND (end_seq IS NULL OR end_seq >= ?2) AND "
+		"(?4 IS NULL OR EXISTS (SELECT 1 FROM trace t WHERE "
+		"t.run_id = ?1 AND t.seq BETWEEN syscalls.seq AND "
+		"coalesce(syscalls.end_seq, ?3) AND t.object = ?4)) AND "
+		"?5 = ?5 AND ?6 = ?6 AND ?7 = ?7 ORDER BY seq, tid, sc_seq",
 		-1, &st, NULL)
 	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
-	sqlite3_bind_int64(st, 1, r->hdr.id);
+	bind_win(st, r, w);
 	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_sys *s;
@@ -829,11 +873,15 @@ load_rows(sqlite3 *db, struct report_run *r, char *err, size_t errlen)
 	/* Decisions. */
 	if (sqlite3_prepare_v2(db,
 		"SELECT step, seq, vtime, tid, kind, chosen, runnable, label "
-		"FROM decisions WHERE run_id = ? ORDER BY step",
+		"FROM decisions WHERE run_id = ?1 AND ((seq BETWEEN ?2 AND ?3 "
+		"AND (?4 IS NULL OR EXISTS (SELECT 1 FROM trace t WHERE "
+		"t.run_id = ?1 AND t.seq = decisions.seq AND t.object = ?4)))"
+		" OR (step >= ?6 AND seq <= ?7 AND " DECISIVE_SQL ")) AND "
+		"?5 = ?5 ORDER BY step",
 		-1, &st, NULL)
 	    != SQLITE_OK)
 		return (sqlerr(db, r->db_path, err, errlen));
-	sqlite3_bind_int64(st, 1, r->hdr.id);
+	bind_win(st, r, w);
 	cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct report_dec *d;
@@ -1178,12 +1226,14 @@ report_run_load(struct sqlite3 *db, const char *db_path, int64_t run_id,
 {
 	int error;
 
+	struct load_win w = { INT64_MIN, INT64_MAX, NULL, -1, INT64_MAX, -1 };
+
 	memset(r, 0, sizeof(*r));
 	r->db_path = db_path;
 	r->fail_tr = SIZE_MAX;
 	if ((error = load_hdr(db, r, run_id, err, errlen)) != 0)
 		return (error);
-	if ((error = load_rows(db, r, err, errlen)) != 0)
+	if ((error = load_rows(db, r, &w, err, errlen)) != 0)
 		return (error);
 	if (add_missing_threads(r) != 0 || build_objects(r) != 0
 	    || load_labels(db, r) != 0) {
@@ -1211,6 +1261,13 @@ report_run_free(struct report_run *r)
 	free(r->sys);
 	free(r->dec);
 	free(r->thr);
+	for (i = 0; i < r->nsnap; i++)
+		free(r->snap[i].value);
+	free(r->snap);
+	free(r->ovw);
+	free(r->tr_slice);
+	free(r->sys_slice);
+	free(r->obj_slice);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1488,6 +1545,634 @@ report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
     enum report_format fmt, const char *states_kind, FILE *out, char *err,
     size_t errlen)
 {
+	struct report_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.run_id = run_id;
+	o.against_run_id = against_run_id;
+	o.states_kind = states_kind;
+	return (report_write_opts(db_path, &o, fmt, out, err, errlen));
+}
+
+/*
+ * The window of a long run (evsim report --from, --to, --around, --object):
+ * report_run_load_window() and its helpers read the window's rows into
+ * memory and stream everything else once.
+ */
+
+/* The first column of the first row of 'sql' bound to (run, a), or dflt. */
+static int
+query_i64(sqlite3 *db, const char *sql, int64_t run, int64_t a, int64_t dflt,
+    int64_t *ret)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*ret = dflt;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return (EIO);
+	sqlite3_bind_int64(st, 1, run);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int64(st, 2, a);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*ret = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : EIO);
+}
+
+/* What the streaming pass over the whole run finds. */
+struct scan_res {
+	size_t n; /* transitions */
+	size_t obj_n; /* transitions of --object */
+	int64_t obj_first;
+	int64_t obj_last;
+	int64_t obj_cut; /* seq of its REPORT_WINDOW_MAX-th transition */
+};
+
+/*
+ * Streams every transition of the run once (seq, tid and whether it is on
+ * 'object') into the overview bins; needs r->ovw->lo and span set.
+ */
+static int
+scan_overview(
+    sqlite3 *db, struct report_run *r, const char *object, struct scan_res *sr)
+{
+	struct report_overview *ov = r->ovw;
+	sqlite3_stmt *st;
+	size_t b, k = 0;
+	int rc;
+
+	memset(sr, 0, sizeof(*sr));
+	if (sqlite3_prepare_v2(db,
+		"SELECT seq, tid, ?2 IS NOT NULL AND object = ?2 FROM trace "
+		"WHERE run_id = ?1 ORDER BY seq",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		return (EIO);
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	if (object != NULL)
+		sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 2);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0);
+		int64_t tid = sqlite3_column_int64(st, 1);
+
+		sr->n++;
+		b = (size_t)((double)(seq - ov->lo) * REPORT_OVERVIEW_BINS
+		    / (double)ov->span);
+		if (b >= REPORT_OVERVIEW_BINS)
+			b = REPORT_OVERVIEW_BINS - 1;
+		if (ov->tid[0] != 0 && ov->tid[k] != tid)
+			for (k = 0; k < ov->nrows; k++)
+				if (ov->tid[k] == tid)
+					break;
+		if (k < ov->nrows && ++ov->cnt[k][b] > ov->max)
+			ov->max = ov->cnt[k][b];
+		if (k >= ov->nrows)
+			k = 0;
+		if (sqlite3_column_int(st, 2) != 0) {
+			ov->obj[b]++;
+			if (sr->obj_n == 0)
+				sr->obj_first = seq;
+			sr->obj_last = seq;
+			if (++sr->obj_n == REPORT_WINDOW_MAX)
+				sr->obj_cut = seq;
+		}
+	}
+	sqlite3_finalize(st);
+	return (rc == SQLITE_DONE ? 0 : EIO);
+}
+
+static int
+snap_cmp(const void *a, const void *b)
+{
+	const struct report_snap *x = a, *y = b;
+	struct report_obj ox = { .name = x->object },
+			  oy = { .name = y->object };
+	int c = obj_cmp(&ox, &oy);
+
+	return (c != 0 ? c : strcmp(x->field, y->field));
+}
+
+/* The index of object 'name' in r->obj (sorted by obj_cmp), or SIZE_MAX. */
+static size_t
+obj_find(const struct report_run *r, const char *name)
+{
+	struct report_obj key = { .name = name };
+	size_t lo = 0, hi = r->nobj, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = obj_cmp(&key, &r->obj[mid]);
+		if (c == 0)
+			return (mid);
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return (SIZE_MAX);
+}
+
+/*
+ * The value of every object field just before the window: streams the
+ * transitions before r->lo, keeping the last value of each (object, field)
+ * (memory grows with the fields, not with the run), then keeps at most
+ * REPORT_SNAP_MAX of them, those of objects in the window first.
+ */
+static int
+load_snapshot(sqlite3 *db, struct report_run *r, const char *object)
+{
+	struct strmap m = { 0 };
+	sqlite3_stmt *st;
+	size_t cap = 0, k, i, j;
+	bool oom = false;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(db,
+		"SELECT seq, object, field, new FROM trace WHERE run_id = ?1 "
+		"AND seq < ?2 AND (?3 IS NULL OR object = ?3) AND func NOT IN "
+		"('print', 'sim_label') AND object <> '' ORDER BY seq",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		return (EIO);
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	sqlite3_bind_int64(st, 2, r->lo);
+	if (object != NULL)
+		sqlite3_bind_text(st, 3, object, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *o = (const char *)sqlite3_column_text(st, 1);
+		const char *f = (const char *)sqlite3_column_text(st, 2);
+		const char *v = (const char *)sqlite3_column_text(st, 3);
+		size_t lo = o != NULL ? strlen(o) : 0;
+		size_t lf = f != NULL ? strlen(f) : 0;
+		size_t lv = v != NULL ? strlen(v) : 0;
+		char key[512], *kp;
+		struct report_snap *sn;
+
+		if (lo + lf + 2 > sizeof(key))
+			continue;
+		memcpy(key, o != NULL ? o : "", lo);
+		key[lo] = '\x1f';
+		memcpy(key + lo + 1, f != NULL ? f : "", lf);
+		key[lo + 1 + lf] = '\0';
+		if (!strmap_get(&m, key, 0, false, &k, &oom)) {
+			if (grow((void **)&r->snap, &cap, r->nsnap,
+				sizeof(*r->snap))
+			    != 0)
+				goto oom;
+			/* The map's key, then the object and field apart. */
+			kp = arena_alloc(&r->arena, 2 * (lo + lf + 2));
+			if (kp == NULL)
+				goto oom;
+			memcpy(kp, key, lo + lf + 2);
+			strmap_get(&m, kp, r->nsnap, true, &k, &oom);
+			if (oom)
+				goto oom;
+			kp += lo + lf + 2;
+			memcpy(kp, key, lo + lf + 2);
+			kp[lo] = '\0';
+			sn = &r->snap[r->nsnap++];
+			memset(sn, 0, sizeof(*sn));
+			sn->object = kp;
+			sn->field = kp + lo + 1;
+		}
+		sn = &r->snap[k];
+		if (lv + 1 > sn->cap) {
+			char *nv = realloc(sn->value, lv + 1);
+
+			if (nv == NULL)
+				goto oom;
+			sn->value = nv;
+			sn->cap = lv + 1;
+		}
+		memcpy(sn->value, v != NULL ? v : "", lv + 1);
+		sn->seq = sqlite3_column_int64(st, 0);
+	}
+	if (rc != SQLITE_DONE)
+		error = EIO;
+	sqlite3_finalize(st);
+	strmap_free(&m);
+	if (r->nsnap > 0)
+		qsort(r->snap, r->nsnap, sizeof(*r->snap), snap_cmp);
+	if (r->nsnap > REPORT_SNAP_MAX) {
+		/* Objects of the window first, then the rest in order. */
+		struct report_snap *keep = malloc(r->nsnap * sizeof(*keep));
+		int pass;
+
+		if (keep == NULL)
+			return (ENOMEM);
+		for (j = 0, pass = 0; pass < 2; pass++)
+			for (i = 0; i < r->nsnap; i++) {
+				bool in = obj_find(r, r->snap[i].object)
+				    != SIZE_MAX;
+
+				if (in != (pass == 0))
+					continue;
+				keep[j++] = r->snap[i];
+			}
+		for (i = REPORT_SNAP_MAX; i < r->nsnap; i++)
+			free(keep[i].value);
+		free(r->snap);
+		r->snap = keep;
+		r->snap_dropped = r->nsnap - REPORT_SNAP_MAX;
+		r->nsnap = REPORT_SNAP_MAX;
+		qsort(r->snap, r->nsnap, sizeof(*r->snap), snap_cmp);
+	}
+	return (error);
+oom:
+	sqlite3_finalize(st);
+	strmap_free(&m);
+	return (ENOMEM);
+}
+
+int
+report_run_load_window(struct sqlite3 *db, const char *db_path,
+    const struct report_opts *o, struct report_run *r, char *err, size_t errlen)
+{
+	struct load_win w = { INT64_MIN, INT64_MAX, NULL, -1, INT64_MAX, -1 };
+	struct report_overview *ov;
+	struct scan_res sr;
+	sqlite3_stmt *st;
+	int64_t smin, smax, send, fail, lo, hi, v;
+	bool failed, opts, small;
+	size_t i;
+	int error;
+
+	memset(r, 0, sizeof(*r));
+	r->db_path = db_path;
+	r->fail_tr = SIZE_MAX;
+	if ((error = load_hdr(db, r, o->run_id, err, errlen)) != 0)
+		return (error);
+	r->shrunk = r->hdr.strategy != NULL
+	    && strcmp(r->hdr.strategy, "replay") == 0 && r->hdr.args != NULL
+	    && strstr(r->hdr.args, "shrunk") != NULL;
+	if (query_i64(db, "SELECT min(seq) FROM trace WHERE run_id = ?1",
+		r->hdr.id, 0, 1, &smin)
+		!= 0
+	    || query_i64(db, "SELECT max(seq) FROM trace WHERE run_id = ?1",
+		   r->hdr.id, 0, 0, &smax)
+		!= 0)
+		return (sqlerr(db, db_path, err, errlen));
+	if (smin > 1)
+		smin = 1;
+	if (smax < smin)
+		smax = smin;
+	/* The window may reach the last syscall, decision or failure. */
+	if (query_i64(db,
+		"SELECT max(max(seq), coalesce(max(end_seq), 0)) FROM "
+		"syscalls WHERE run_id = ?1",
+		r->hdr.id, 0, 0, &v)
+	    != 0)
+		return (sqlerr(db, db_path, err, errlen));
+	send = v > smax ? v : smax;
+	if (query_i64(db, "SELECT max(seq) FROM decisions WHERE run_id = ?1",
+		r->hdr.id, 0, 0, &v)
+	    != 0)
+		return (sqlerr(db, db_path, err, errlen));
+	if (v > send)
+		send = v;
+	if (!r->hdr.fail_seq.null && r->hdr.fail_seq.v > send)
+		send = r->hdr.fail_seq.v;
+
+	/* The overview: every thread its own row when there are few. */
+	if ((ov = r->ovw = calloc(1, sizeof(*ov))) == NULL)
+		goto oom;
+	ov->lo = smin;
+	ov->span = send - smin + 1;
+	if (sqlite3_prepare_v2(db,
+		"SELECT tid FROM threads WHERE run_id = ?1 ORDER BY pid, tid "
+		"LIMIT ?2",
+		-1, &st, NULL)
+	    != SQLITE_OK)
+		return (sqlerr(db, db_path, err, errlen));
+	sqlite3_bind_int64(st, 1, r->hdr.id);
+	sqlite3_bind_int64(st, 2, REPORT_OVERVIEW_ROWS + 1);
+	while (sqlite3_step(st) == SQLITE_ROW
+	    && ov->nrows < REPORT_OVERVIEW_ROWS + 1) {
+		if (ov->nrows < REPORT_OVERVIEW_ROWS)
+			ov->tid[ov->nrows] = sqlite3_column_int64(st, 0);
+		ov->nrows++;
+	}
+	sqlite3_finalize(st);
+	if (ov->nrows == 0 || ov->nrows > REPORT_OVERVIEW_ROWS) {
+		ov->nrows = 1;
+		ov->tid[0] = 0;
+	}
+	/*
+	 * A run that fits one window (its header says so) is loaded whole
+	 * and its overview counted from the loaded rows: no second pass.
+	 */
+	small = o->object == NULL && o->from == 0 && o->to == 0
+	    && o->around == 0 && !r->hdr.transitions.null
+	    && r->hdr.transitions.v >= 0
+	    && r->hdr.transitions.v <= REPORT_WINDOW;
+	memset(&sr, 0, sizeof(sr));
+	if (!small && scan_overview(db, r, o->object, &sr) != 0)
+		return (sqlerr(db, db_path, err, errlen));
+	r->ntr_total = sr.n;
+	r->seq_min = smin;
+	if (o->object != NULL && sr.obj_n == 0) {
+		seterr(err, errlen, "%s: run %" PRId64 " has no object %s",
+		    db_path, r->hdr.id, o->object);
+		return (ENOENT);
+	}
+
+	failed = strcmp(r->hdr.status, "passed") != 0
+	    && strcmp(r->hdr.status, "running") != 0;
+	fail = !r->hdr.fail_seq.null ? r->hdr.fail_seq.v : send;
+	opts
+	    = o->from != 0 || o->to != 0 || o->around != 0 || o->object != NULL;
+	lo = smin;
+	hi = INT64_MAX;
+	if (o->around != 0) {
+		if (o->around < smin || o->around > send) {
+			seterr(err, errlen,
+			    "--around %" PRId64 ": run %" PRId64
+			    " has seqs %" PRId64 " to %" PRId64,
+			    o->around, r->hdr.id, smin, send);
+			return (EINVAL);
+		}
+		lo = o->around - REPORT_WINDOW / 2;
+		hi = lo + REPORT_WINDOW - 1;
+	} else if (o->from != 0 || o->to != 0) {
+		lo = o->from != 0 ? o->from : smin;
+		hi = o->to != 0 ? o->to : lo + REPORT_WINDOW - 1;
+		if (lo > hi) {
+			seterr(err, errlen,
+			    "--from %" PRId64 " is after --to %" PRId64, lo,
+			    hi);
+			return (EINVAL);
+		}
+		if (lo > send) {
+			seterr(err, errlen,
+			    "--from %" PRId64
+			    " is after the end of run %" PRId64 " (seq %" PRId64
+			    ")",
+			    lo, r->hdr.id, send);
+			return (EINVAL);
+		}
+		if (o->object == NULL && hi - lo + 1 > REPORT_WINDOW_MAX) {
+			hi = lo + REPORT_WINDOW_MAX - 1;
+			r->cut = true;
+		}
+	} else if (o->object != NULL) {
+		lo = sr.obj_first;
+		hi = sr.obj_last;
+		if (sr.obj_n > REPORT_WINDOW_MAX) {
+			hi = sr.obj_cut;
+			r->cut = true;
+		}
+	} else if (sr.n > REPORT_WINDOW) {
+		if (failed) {
+			hi = fail + REPORT_WINDOW / 10;
+			if (hi > send)
+				hi = send;
+			lo = hi - REPORT_WINDOW + 1;
+		} else
+			hi = lo + REPORT_WINDOW - 1;
+		opts = true;
+	}
+	if (lo < smin)
+		lo = smin;
+	if (opts && hi > send)
+		hi = send;
+	if (hi < lo)
+		hi = lo;
+	w.lo = opts ? lo : INT64_MIN;
+	w.hi = hi;
+	w.object = o->object;
+	w.keep_seq = !r->hdr.fail_seq.null ? r->hdr.fail_seq.v : -1;
+	r->object = o->object;
+
+	/* Decisive decisions: the last 256 before the failure. */
+	if (failed) {
+		if (query_i64(db,
+			"SELECT count(*) FROM decisions WHERE run_id = ?1 AND "
+			"seq <= ?2 AND " DECISIVE_SQL,
+			r->hdr.id, fail, 0, &v)
+		    != 0)
+			return (sqlerr(db, db_path, err, errlen));
+		r->ndecisive = (size_t)v;
+		if (query_i64(db,
+			"SELECT step FROM decisions WHERE run_id = ?1 AND "
+			"seq <= ?2 AND " DECISIVE_SQL
+			" ORDER BY step DESC LIMIT 1 OFFSET 255",
+			r->hdr.id, fail, INT64_MIN, &w.dec_step)
+		    != 0)
+			return (sqlerr(db, db_path, err, errlen));
+		w.dec_hi = fail;
+	}
+	if ((error = load_rows(db, r, &w, err, errlen)) != 0)
+		return (error);
+	if (small) {
+		size_t b, k = 0;
+
+		r->ntr_total = r->ntr;
+		for (i = 0; i < r->ntr; i++) {
+			b = (size_t)((double)(r->tr[i].seq - ov->lo)
+			    * REPORT_OVERVIEW_BINS / (double)ov->span);
+			if (b >= REPORT_OVERVIEW_BINS)
+				b = REPORT_OVERVIEW_BINS - 1;
+			if (ov->tid[0] != 0 && ov->tid[k] != r->tr[i].tid)
+				for (k = 0; k < ov->nrows; k++)
+					if (ov->tid[k] == r->tr[i].tid)
+						break;
+			if (k < ov->nrows && ++ov->cnt[k][b] > ov->max)
+				ov->max = ov->cnt[k][b];
+			if (k >= ov->nrows)
+				k = 0;
+		}
+	}
+	if (add_missing_threads(r) != 0 || build_objects(r) != 0
+	    || load_labels(db, r) != 0)
+		goto oom;
+	derive(r);
+	if (opts) {
+		r->lo = lo;
+		r->hi = hi;
+		r->windowed = true;
+		if (r->seq_max < send)
+			r->seq_max = send;
+		if (r->fail_tr != SIZE_MAX
+		    && (r->hdr.fail_seq.v > hi || r->hdr.fail_seq.v < lo))
+			r->fail_tr = SIZE_MAX;
+		if (r->lo > r->seq_min
+		    && (error = load_snapshot(db, r, o->object)) != 0) {
+			if (error == ENOMEM)
+				goto oom;
+			return (sqlerr(db, db_path, err, errlen));
+		}
+	}
+	for (i = 0; i < r->ndec; i++) {
+		struct report_dec *d = &r->dec[i];
+
+		d->decisive = failed && d->seq <= fail
+		    && (d->preempt
+			|| (strcmp(d->kind, "choose") == 0 && d->chosen != 1));
+		if (d->decisive && r->ndecisive == 0)
+			r->ndecisive = 1;
+	}
+	if (!failed)
+		r->ndecisive = 0;
+	return (0);
+oom:
+	seterr(err, errlen, "out of memory");
+	return (ENOMEM);
+}
+
+bool
+report_field_refcount(const char *field)
+{
+	/* Counts of references, holds and flux (knote "in flux") locks. */
+	return (strstr(field, "refcnt") != NULL
+	    || strstr(field, "refcount") != NULL
+	    || strstr(field, "influx") != NULL
+	    || strstr(field, "_count") != NULL || strstr(field, "hold") != NULL
+	    || strcmp(field, "(life)") == 0);
+}
+
+bool
+report_obj_bookkeeping(const struct report_obj *o)
+{
+	static const char *const kinds[]
+	    = { "thread", "proc", "filedesc", "kernel", "failpoint" };
+	char kind[64];
+	size_t i;
+
+	report_obj_kind(o->name, kind, sizeof(kind));
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i]) == 0)
+			return (true);
+	return (false);
+}
+
+/* The syscall of thread 'tid' in progress at 'seq' (sys is in seq order). */
+static size_t
+sys_at(const struct report_run *r, int64_t tid, int64_t seq)
+{
+	size_t i, best = SIZE_MAX;
+
+	for (i = 0; i < r->nsys && r->sys[i].seq <= seq; i++) {
+		const struct report_sys *s = &r->sys[i];
+
+		if (s->tid == tid && (s->end_seq.null || s->end_seq.v >= seq))
+			best = i;
+	}
+	return (best);
+}
+
+int
+report_slice(struct report_run *r)
+{
+	int64_t *bound = NULL, fseq;
+	size_t i, j, k, fs;
+	const struct report_tr *f;
+	bool again = true;
+
+	if (r->fail_tr == SIZE_MAX || r->nobj == 0)
+		return (0);
+	r->tr_slice = calloc(r->ntr + 1, 1);
+	r->sys_slice = calloc(r->nsys + 1, 1);
+	r->obj_slice = calloc(r->nobj + 1, 1);
+	bound = malloc((r->nobj + 1) * sizeof(*bound));
+	if (r->tr_slice == NULL || r->sys_slice == NULL || r->obj_slice == NULL
+	    || bound == NULL) {
+		free(bound);
+		return (ENOMEM);
+	}
+	for (i = 0; i < r->nobj; i++)
+		bound[i] = INT64_MIN;
+	f = &r->tr[r->fail_tr];
+	fseq = f->seq;
+	r->tr_slice[r->fail_tr] = 1;
+	/*
+	 * The seeds: the failing transition's object, and every object the
+	 * failing thread touched in the syscall it was in (or, outside a
+	 * syscall, in its last run of transitions).
+	 */
+	k = obj_find(r, f->object);
+	if (k != SIZE_MAX && !report_obj_bookkeeping(&r->obj[k]))
+		bound[k] = fseq;
+	fs = sys_at(r, f->tid, fseq);
+	if (fs != SIZE_MAX)
+		r->sys_slice[fs] = 1;
+	for (j = r->fail_tr; j > 0; j--) {
+		const struct report_tr *t = &r->tr[j - 1];
+
+		if (fs != SIZE_MAX ? t->seq < r->sys[fs].seq : t->tid != f->tid)
+			break;
+		if (t->tid != f->tid || report_tr_is_event(t))
+			continue;
+		k = obj_find(r, t->object);
+		if (k == SIZE_MAX || report_obj_bookkeeping(&r->obj[k])
+		    || bound[k] >= fseq)
+			continue;
+		bound[k] = fseq;
+	}
+	/*
+	 * Transitively: each transition on a slice object up to its bound,
+	 * and the syscall that made it, whose other transitions (up to that
+	 * one) bring their objects in.  Bounds only grow, so this ends.
+	 */
+	while (again) {
+		again = false;
+		for (i = 0; i < r->nobj; i++) {
+			const struct report_obj *o = &r->obj[i];
+
+			if (bound[i] == INT64_MIN)
+				continue;
+			for (j = 0; j < o->n; j++) {
+				size_t ti = o->idx[j];
+				const struct report_tr *t = &r->tr[ti];
+				size_t si, x;
+
+				if (t->seq > bound[i] || r->tr_slice[ti])
+					continue;
+				r->tr_slice[ti] = 1;
+				if (report_field_refcount(t->field))
+					continue;
+				si = sys_at(r, t->tid, t->seq);
+				if (si == SIZE_MAX)
+					continue;
+				r->sys_slice[si] = 1;
+				for (x = ti; x > 0; x--) {
+					const struct report_tr *u
+					    = &r->tr[x - 1];
+
+					if (u->seq < r->sys[si].seq)
+						break;
+					if (u->tid != t->tid
+					    || report_tr_is_event(u)
+					    || report_field_refcount(u->field))
+						continue;
+					k = obj_find(r, u->object);
+					if (k == SIZE_MAX
+					    || report_obj_bookkeeping(
+						&r->obj[k])
+					    || bound[k] >= u->seq)
+						continue;
+					bound[k] = u->seq;
+					again = true;
+				}
+			}
+		}
+	}
+	for (i = 0; i < r->nobj; i++)
+		r->obj_slice[i] = bound[i] != INT64_MIN;
+	free(bound);
+	return (0);
+}
+
+int
+report_write_opts(const char *db_path, const struct report_opts *o,
+    enum report_format fmt, FILE *out, char *err, size_t errlen)
+{
 	struct report_run a, b;
 	sqlite3 *db = NULL;
 	int error;
@@ -1496,7 +2181,7 @@ report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
 	memset(&b, 0, sizeof(b));
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if (fmt == REPORT_DOT && against_run_id != 0) {
+	if (fmt == REPORT_DOT && o->against_run_id != 0) {
 		seterr(err, errlen, "a diff cannot be written as DOT");
 		return (EINVAL);
 	}
@@ -1521,12 +2206,20 @@ report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
 	if ((error = check_meta(db, db_path, err, errlen)) != 0
 	    || (error = check_schema(db, db_path, err, errlen)) != 0)
 		goto done;
-	if ((error = report_run_load(db, db_path, run_id, &a, err, errlen))
-	    != 0)
+	/*
+	 * A diff aligns whole runs and DOT draws every transition: those load
+	 * the run; a report of one run loads its window.
+	 */
+	if (o->against_run_id != 0 || fmt == REPORT_DOT)
+		error
+		    = report_run_load(db, db_path, o->run_id, &a, err, errlen);
+	else
+		error = report_run_load_window(db, db_path, o, &a, err, errlen);
+	if (error != 0)
 		goto done;
-	if (against_run_id != 0
+	if (o->against_run_id != 0
 	    && (error = report_run_load(
-		    db, db_path, against_run_id, &b, err, errlen))
+		    db, db_path, o->against_run_id, &b, err, errlen))
 		!= 0)
 		goto done;
 	sqlite3_close(db);
@@ -1534,19 +2227,21 @@ report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
 
 	switch (fmt) {
 	case REPORT_HTML:
-		error = report_html_write(
-		    &a, against_run_id != 0 ? &b : NULL, states_kind, out);
+		if (o->against_run_id == 0 && (error = report_slice(&a)) != 0)
+			break;
+		error = report_html_write(&a,
+		    o->against_run_id != 0 ? &b : NULL, o->states_kind, out);
 		break;
 	case REPORT_MD:
-		error
-		    = report_md_write(&a, against_run_id != 0 ? &b : NULL, out);
+		error = report_md_write(
+		    &a, o->against_run_id != 0 ? &b : NULL, out);
 		break;
 	case REPORT_TEXT:
 		error = report_text_write(
-		    &a, against_run_id != 0 ? &b : NULL, out);
+		    &a, o->against_run_id != 0 ? &b : NULL, out);
 		break;
 	case REPORT_DOT:
-		error = report_dot_write(&a, states_kind, out);
+		error = report_dot_write(&a, o->states_kind, out);
 		break;
 	}
 	if (error == 0 && (fflush(out) != 0 || ferror(out)))
@@ -1560,4 +2255,36 @@ done:
 	report_run_free(&a);
 	report_run_free(&b);
 	return (error);
+}
+
+void
+report_esc_json(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t n;
+
+	putc('"', out);
+	while (*p != '\0') {
+		if (*p == '"' || *p == '\\') {
+			putc('\\', out);
+			putc(*p++, out);
+		} else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&'
+		    || *p == 0x7f)
+			fprintf(out, "\\u%04x", (unsigned)*p++);
+		else if (*p < 0x80)
+			putc(*p++, out);
+		else if ((n = utf8_len(p)) == 0) {
+			fputs("\\ufffd", out);
+			p++;
+		} else if (n == 3 && p[0] == 0xe2 && p[1] == 0x80
+		    && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			/* U+2028 and U+2029 end a line in older scripts. */
+			fprintf(out, "\\u%04x", p[2] == 0xa8 ? 0x2028 : 0x2029);
+			p += 3;
+		} else {
+			fwrite(p, 1, n, out);
+			p += n;
+		}
+	}
+	putc('"', out);
 }

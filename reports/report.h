@@ -59,6 +59,35 @@ int report_write(const char *db_path, int64_t run_id, int64_t against_run_id,
     enum report_format fmt, const char *states_kind, FILE *out, char *err,
     size_t errlen);
 
+/*
+ * The part of a run a report shows (evsim report --from/--to/--around/
+ * --object).  A report of one run reads only that window of transitions
+ * into memory and streams the rest of the run once (the overview of the
+ * whole run, the state of every object where the window starts), so its
+ * memory is bounded by the window and the number of object fields, not by
+ * the length of the run.
+ */
+struct report_opts {
+	int64_t run_id; /* 0 = the latest run */
+	int64_t against_run_id; /* 0 = no diff */
+	int64_t from; /* first seq shown, or 0 */
+	int64_t to; /* last seq shown, or 0 */
+	int64_t around; /* centre of the window, or 0 */
+	const char *object; /* only this object's transitions, or NULL */
+	const char *states_kind;
+};
+
+/*
+ * report_write() with options: 'o->from', 'o->to', 'o->around' and
+ * 'o->object' choose the window (see struct report_opts); the other
+ * arguments and the return values are those of report_write(), plus EINVAL
+ * for a window that does not fit the run ("--from 9 is after --to 3",
+ * "seq 900 is after the run's last transition 213") and ENOENT for an
+ * object the run never names.
+ */
+int report_write_opts(const char *db_path, const struct report_opts *o,
+    enum report_format fmt, FILE *out, char *err, size_t errlen);
+
 /* A row of a diff: indices into each side, or SIZE_MAX for a gap. */
 struct report_pair {
 	size_t a;

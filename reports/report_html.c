@@ -40,7 +40,8 @@
 #define MAX_OBJ_DRAWN 150
 #define MAX_FIELDS 24
 #define MAX_SUMMARY 2000
-#define OVERVIEW_BINS 300
+/* Rows of the transition table shown at a time (the script's PAGE). */
+#define TABLE_PAGE 100
 
 /* The horizontal scale shared by both timelines. */
 struct geom {
@@ -165,6 +166,32 @@ css(FILE *out)
 	      "stroke:#3b5ba5}\n"
 	      "svg rect:hover,svg polygon:hover,svg circle:hover{stroke:#000;"
 	      "stroke-width:1.5}\n"
+	      "svg .dim,table.dimming tr.dim td{opacity:.3}"
+	      "svg .slc{stroke:#c0392b;stroke-width:1.5}"
+	      "svg .dmark{fill:#d35400}svg .dline{stroke:#d35400;"
+	      "stroke-width:2}svg .dtext{fill:#fff;font-weight:bold}\n"
+	      "svg .cur{stroke:#1d2330;stroke-width:1.5;stroke-dasharray:2 2}"
+	      "svg .view{fill:#d35400;fill-opacity:.15;stroke:#d35400}"
+	      "#ovw{cursor:crosshair}[data-seq]{cursor:pointer}\n"
+	      "tr.sl td:first-child{border-left:4px solid #c0392b}"
+	      "tr.sel td{background:#cfe0ff!important}\n"
+	      ".why{border:2px solid #d35400;background:#fff8f0;"
+	      "padding:.5em 1em;border-radius:6px;margin-top:1em}\n"
+	      ".why li{margin:.2em 0}.dref{display:inline-block;"
+	      "min-width:1.8em;text-align:center;border-radius:4px;"
+	      "background:#d35400;color:#fff;font-weight:bold;"
+	      "margin-right:.4em}\n"
+	      "#state{position:fixed;top:0;right:0;width:min(460px,45vw);"
+	      "height:100vh;overflow:auto;background:#fff;border-left:2px "
+	      "solid #3b5ba5;box-shadow:-4px 0 12px rgba(0,0,0,.15);"
+	      "padding:0 .8em 2em;display:none;z-index:5;font-size:13px}\n"
+	      "#state table{font:12px ui-monospace,Menlo,Consolas,monospace;"
+	      "width:100%}#state td{border-top:1px solid #eef1f6}"
+	      "#state tr.chg td{background:#fff0c9;font-weight:bold}\n"
+	      "#state h3{margin:.7em 0 .2em;font-size:1em}"
+	      "#state h3.chg{color:#d35400}#state a{cursor:pointer;"
+	      "color:#3b5ba5}\n"
+	      "#ovw-msg{color:#a33}\n"
 	      "</style>\n",
 	    out);
 }
@@ -193,9 +220,16 @@ meta_table(const struct report_run *r, FILE *out)
 	    failed(r) ? " bad" : "", h->status, h->message);
 	P("<tr><th>virtual duration</th><td>%s</td></tr>\n",
 	    report_fmt_ns(h->vtime_end.v, v, sizeof(v)));
-	P("<tr><th>counts</th><td>%u transitions, %u syscalls, %u "
-	  "decisions, %u threads, %u objects</td></tr>\n",
-	    r->ntr, r->nsys, r->ndec, r->nthr, r->nobj);
+	if (r->windowed)
+		P("<tr><th>counts</th><td>%u transitions in the run; this "
+		  "page holds seq %d–%d: %u transitions, %u syscalls, %u "
+		  "decisions, %u objects, %u threads</td></tr>\n",
+		    r->ntr_total, r->lo, r->hi, r->ntr, r->nsys, r->ndec,
+		    r->nobj, r->nthr);
+	else
+		P("<tr><th>counts</th><td>%u transitions, %u syscalls, %u "
+		  "decisions, %u threads, %u objects</td></tr>\n",
+		    r->ntr, r->nsys, r->ndec, r->nthr, r->nobj);
 	P("<tr><th>trace hash</th><td><code>%s</code></td></tr>\n",
 	    h->trace_hash);
 	P("<tr><th>engine</th><td>%s, recorded %s</td></tr>\n",
@@ -213,9 +247,6 @@ static void
 failure_box(const struct report_run *r, FILE *out)
 {
 	const struct report_hdr *h = &r->hdr;
-	char v[32];
-	size_t i;
-	bool any = false;
 
 	if (!failed(r))
 		return;
@@ -233,33 +264,8 @@ failure_box(const struct report_run *r, FILE *out)
 		    t->seq, t->seq, t->func, t->object, t->field, none(t->old),
 		    none(t->new), t->tid);
 	}
-	for (i = 0; i < r->ndec; i++) {
-		const struct report_dec *d = &r->dec[i];
-
-		if (!d->lead)
-			continue;
-		if (!any) {
-			P("<br>decisions that led there (marked "
-			  "<span style=\"color:#e0a100\">┆</span> in the "
-			  "timelines):<ul>");
-			any = true;
-		}
-		if (strcmp(d->kind, "choose") == 0)
-			P("<li>step %d, seq %d, %s: choose %s gave %d of %s"
-			  "</li>",
-			    d->step, d->seq,
-			    report_fmt_ns(d->vtime, v, sizeof(v)), d->label,
-			    d->chosen, d->runnable);
-		else
-			P("<li>step %d, seq %d, %s: thread %d at a scheduling "
-			  "point, %d ran (runnable %s)%r</li>",
-			    d->step, d->seq,
-			    report_fmt_ns(d->vtime, v, sizeof(v)), d->tid,
-			    d->chosen, d->runnable,
-			    d->preempt ? " <strong>preemption</strong>" : "");
-	}
-	if (any)
-		P("</ul>");
+	P("<br><a href=\"#why\">Why it failed</a>: the decisions the "
+	  "failure needs and the transitions that raced.");
 	P("</div>\n");
 }
 
@@ -274,12 +280,12 @@ vmarks(const struct report_run *r, const struct geom *g, FILE *out, double top,
 	for (i = 0; i < r->ndec; i++) {
 		const struct report_dec *d = &r->dec[i];
 
-		if (!d->lead || !report_in_window(r, d->seq))
+		if (!d->decisive || !report_in_window(r, d->seq))
 			continue;
 		x = X(g, d->seq);
 		P("<line class=\"leadline\" x1=\"%f\" y1=\"%f\" x2=\"%f\" "
-		  "y2=\"%f\"><title>decision step %d at seq %d led to the "
-		  "failure</title></line>\n",
+		  "y2=\"%f\"><title>decisive decision, step %d at seq %d"
+		  "</title></line>\n",
 		    x, top, x, bottom, d->step, d->seq);
 	}
 	if (failed(r) && !r->hdr.fail_seq.null
@@ -454,9 +460,13 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 		x1 = X(g, s->end_seq.null ? end + 1 : end);
 		if (x1 - x0 < 3)
 			x1 = x0 + (g->per_seq * 0.8 > 3 ? g->per_seq * 0.8 : 3);
-		P("<rect class=\"%r\" x=\"%f\" y=\"%f\" width=\"%f\" "
-		  "height=\"%i\"><title>%s(%s) = %s%r%s\nthread %d, seq %d",
-		    cls, x0, y + 4, x1 - x0, LANE_H - 10, s->name, s->args,
+		P("<rect class=\"%r%r\" data-seq=\"%d\" x=\"%f\" y=\"%f\" "
+		  "width=\"%f\" height=\"%i\"><title>%s(%s) = %s%r%s\n"
+		  "thread %d, seq %d",
+		    cls,
+		    r->sys_slice == NULL ? ""
+					 : (r->sys_slice[i] ? " slc" : " dim"),
+		    s->seq, x0, y + 4, x1 - x0, LANE_H - 10, s->name, s->args,
 		    s->result, s->errname != NULL ? " " : "",
 		    s->errname != NULL ? s->errname : "", s->tid, s->seq);
 		if (!s->end_seq.null)
@@ -467,6 +477,8 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 		if (blocked)
 			P("\nblocked%r%s", wc != NULL ? " on " : "",
 			    wc != NULL ? wc : "");
+		if (r->sys_slice != NULL && r->sys_slice[i])
+			P("\nin the backward slice of the failure");
 		if (s->end_seq.null)
 			P("\nunfinished when the run ended");
 		P("</title></rect>\n");
@@ -506,6 +518,51 @@ lane_syscalls(const struct report_run *r, const struct geom *g, FILE *out,
 	}
 }
 
+/*
+ * The decisive decisions, numbered D1, D2, ... in run order as in the "Why"
+ * section: a badge on the lane of the thread that was preempted (or that
+ * made the choice), a line down to the lane of the thread that ran.
+ */
+static void
+decisive_marks(const struct report_run *r, const struct geom *g, FILE *out,
+    const double *ys)
+{
+	char th[96];
+	size_t i, n = 0;
+	double x, y, y2;
+
+	for (i = 0; i < r->ndec; i++) {
+		const struct report_dec *d = &r->dec[i];
+		bool cho = strcmp(d->kind, "choose") == 0;
+
+		if (!d->decisive)
+			continue;
+		n++;
+		if (!report_in_window(r, d->seq)
+		    || (y = lane_y(r, ys, d->tid)) < 0)
+			continue;
+		x = X(g, d->seq);
+		y2 = cho ? -1 : lane_y(r, ys, d->chosen);
+		if (y2 >= 0)
+			P("<line class=\"dline\" x1=\"%f\" y1=\"%f\" "
+			  "x2=\"%f\" y2=\"%f\"/>\n",
+			    x, y + LANE_H / 2.0, x, y2 + LANE_H / 2.0);
+		P("<g data-seq=\"%d\"><rect class=\"dmark\" x=\"%f\" "
+		  "y=\"%f\" width=\"24\" height=\"14\" rx=\"3\"/>"
+		  "<text class=\"dtext\" x=\"%f\" y=\"%f\">D%u</text>"
+		  "<title>decisive decision D%u, step %d at seq %d: ",
+		    d->seq, x - 12, y + 1, x - 9, y + 12, n, n, d->step,
+		    d->seq);
+		if (cho)
+			P("%s gave %d of %s", d->label, d->chosen, d->runnable);
+		else
+			P("%s preempted, %d ran",
+			    report_thread_label(r, d->tid, th, sizeof(th)),
+			    d->chosen);
+		P("</title></g>\n");
+	}
+}
+
 static void
 lane_marks(const struct report_run *r, const struct geom *g, FILE *out,
     const double *ys)
@@ -534,9 +591,9 @@ lane_marks(const struct report_run *r, const struct geom *g, FILE *out,
 			P("<polygon class=\"%r\" points=\"%f,%f %f,%f %f,%f\">"
 			  "<title>step %d at seq %d: %d ran (runnable %s)%r"
 			  "</title></polygon>\n",
-			    d->lead ? "pre" : "dec", x - 3, y, x + 3, y, x,
+			    d->decisive ? "pre" : "dec", x - 3, y, x + 3, y, x,
 			    y + 5, d->step, d->seq, d->chosen, d->runnable,
-			    d->lead ? "; led to the failure" : "");
+			    d->decisive ? "; decisive (see Why)" : "");
 		if (d->preempt && (y = lane_y(r, ys, d->tid)) >= 0)
 			P("<polygon class=\"pre\" points=\"%f,%f %f,%f %f,%f\">"
 			  "<title>step %d at seq %d: %s preempted by %d"
@@ -546,6 +603,7 @@ lane_marks(const struct report_run *r, const struct geom *g, FILE *out,
 			    report_thread_label(r, d->tid, th, sizeof(th)),
 			    d->chosen);
 	}
+	decisive_marks(r, g, out, ys);
 	for (i = tr_from(r, g->lo); i < r->ntr && r->tr[i].seq <= g->hi; i++) {
 		const struct report_tr *t = &r->tr[i];
 
@@ -601,9 +659,12 @@ swimlanes(const struct report_run *r, const struct geom *g, FILE *out)
 	  "(virtual time on the second axis row). Boxes are syscalls "
 	  "(green: success, red: errno, hatched: blocked, yellow: "
 	  "unfinished), the blue bar is when the thread ran, triangles are "
-	  "scheduling decisions (orange: preemption or a decision that led "
-	  "to the failure), diamonds are sim.choose, dots are print "
-	  "output and labels. Hover for details.</p>\n");
+	  "scheduling decisions (orange: preemption), D1, D2, ... the "
+	  "decisive decisions of the Why section, diamonds are "
+	  "sim.choose, dots are print output and labels. Boxes outlined "
+	  "in red made transitions of the backward slice of the failure; "
+	  "the others are dimmed. Hover for details, click for the state "
+	  "of every object there.</p>\n");
 	P("<div class=\"scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
 	  "width=\"%i\" height=\"%f\" viewBox=\"0 0 %i %f\">\n",
 	    LABEL_W + PLOT_W + RIGHT_W, height, LABEL_W + PLOT_W + RIGHT_W,
@@ -652,90 +713,331 @@ swimlanes(const struct report_run *r, const struct geom *g, FILE *out)
 
 		if ((y = lane_y(r, ys, sg[i].tid)) < 0)
 			continue;
-		P("<rect class=\"run\" x=\"%f\" y=\"%f\" width=\"%f\" "
-		  "height=\"3\"><title>thread %d runs, seq %d–%d</title>"
-		  "</rect>\n",
-		    x0, y + LANE_H - 5, x1 - x0 < 1 ? 1 : x1 - x0, sg[i].tid,
-		    sg[i].from, sg[i].to - 1);
+		P("<rect class=\"run\" data-seq=\"%d\" x=\"%f\" y=\"%f\" "
+		  "width=\"%f\" height=\"3\"><title>thread %d runs, seq "
+		  "%d–%d</title></rect>\n",
+		    sg[i].from, x0, y + LANE_H - 5, x1 - x0 < 1 ? 1 : x1 - x0,
+		    sg[i].tid, sg[i].from, sg[i].to - 1);
 	}
 	lane_marks(r, g, out, ys);
 	vmarks(r, g, out, AXIS_H - 6, height);
+	P("<line class=\"cur\" id=\"cur-lanes\" x1=\"-9\" y1=\"%i\" "
+	  "x2=\"-9\" y2=\"%f\"/>\n",
+	    AXIS_H - 6, height);
 	P("</svg></div>\n");
 	free(ys);
 	free(sg);
 	return (0);
 }
 
-/* Per-thread activity over the whole run, for runs that are windowed. */
+/*
+ * The whole run at a glance, from the streamed overview: transitions per
+ * bin of seq (per thread when there are few), the failure, the decisive
+ * decisions, the part of the run this page holds and the part the
+ * transition table shows.  Clicking it moves the table's view there (and
+ * shows the state), or, outside this page's window, says which command
+ * writes the page for that part.
+ */
 static int
 overview(const struct report_run *r, FILE *out)
 {
-	uint32_t *cnt, mx = 1;
-	size_t i, b, k;
-	int64_t lo = r->ntr > 0 ? r->tr[0].seq : 1;
-	int64_t span = r->seq_max - lo + 1;
-	double bw = (double)PLOT_W / OVERVIEW_BINS, h;
+	const struct report_overview *ov = r->ovw;
+	double bw = (double)PLOT_W / REPORT_OVERVIEW_BINS, h, x;
+	size_t k, b, i;
+	bool objrow = r->object != NULL;
+	char th[96];
 
-	cnt = calloc(r->nthr * OVERVIEW_BINS + 1, sizeof(*cnt));
-	if (cnt == NULL)
-		return (ENOMEM);
-	for (i = 0, k = 0; i < r->ntr; i++) {
-		if (k >= r->nthr || r->thr[k].tid != r->tr[i].tid)
-			for (k = 0; k < r->nthr; k++)
-				if (r->thr[k].tid == r->tr[i].tid)
-					break;
-		if (k >= r->nthr)
-			continue;
-		b = (size_t)((double)(r->tr[i].seq - lo) * OVERVIEW_BINS
-		    / (double)span);
-		if (b >= OVERVIEW_BINS)
-			b = OVERVIEW_BINS - 1;
-		if (++cnt[k * OVERVIEW_BINS + b] > mx)
-			mx = cnt[k * OVERVIEW_BINS + b];
-	}
-	h = 20 + (double)r->nthr * 14 + 6;
-	P("<h2 id=\"overview\">Whole run</h2>\n<p class=\"note\">This run has "
-	  "%u transitions; the timelines and tables below show seq %d–%d "
-	  "(the shaded window), around the failure if there is one. "
-	  "<code>evsim trace</code> prints every transition.</p>\n",
-	    r->ntr, r->lo, r->hi);
-	P("<div class=\"scroll\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
-	  "width=\"%i\" height=\"%f\">\n",
+	h = 22 + (double)(ov->nrows + objrow) * 14 + 6;
+	P("<h2 id=\"overview\">Whole run</h2>\n<p class=\"note\">");
+	if (r->windowed)
+		P("This run has %u transitions; this page holds seq %d–%d "
+		  "(the shaded window)%r, around the failure if there is "
+		  "one; <code>evsim report --around SEQ</code> writes the "
+		  "page for another part. ",
+		    r->ntr_total, r->lo, r->hi,
+		    r->object != NULL ? ", transitions of one object only"
+				      : "");
+	else
+		P("All %u transitions of the run. ", r->ntr_total);
+	P("Click to move the transition table there and show the state "
+	  "(orange: the rows the table shows).%r</p>\n",
+	    r->cut ? " The window asked for held too many transitions and "
+		     "was cut."
+		   : "");
+	P("<div class=\"scroll\"><svg id=\"ovw\" xmlns=\"http://www.w3.org/"
+	  "2000/svg\" width=\"%i\" height=\"%f\">\n",
 	    LABEL_W + PLOT_W + RIGHT_W, h);
 	P("<text x=\"4\" y=\"14\">seq %d</text><text x=\"%i\" y=\"14\">seq "
 	  "%d</text>\n",
-	    lo, LABEL_W + PLOT_W - 80, r->seq_max);
-	for (k = 0; k < r->nthr; k++) {
-		double y = 20 + (double)k * 14;
+	    ov->lo, LABEL_W + PLOT_W - 80, ov->lo + ov->span - 1);
+	for (k = 0; k < ov->nrows + objrow; k++) {
+		double y = 22 + (double)k * 14;
+		const uint32_t *cnt = k < ov->nrows ? ov->cnt[k] : ov->obj;
 
-		P("<text x=\"4\" y=\"%f\">%d %s</text>\n", y + 11,
-		    r->thr[k].tid, r->thr[k].name);
-		for (b = 0; b < OVERVIEW_BINS; b++) {
-			uint32_t c = cnt[k * OVERVIEW_BINS + b];
-
-			if (c == 0)
+		if (k == ov->nrows)
+			P("<text x=\"4\" y=\"%f\">%s</text>\n", y + 11,
+			    r->object);
+		else if (ov->tid[k] == 0)
+			P("<text x=\"4\" y=\"%f\">all threads</text>\n",
+			    y + 11);
+		else
+			P("<text x=\"4\" y=\"%f\">%s</text>\n", y + 11,
+			    report_thread_label(r, ov->tid[k], th, sizeof(th)));
+		for (b = 0; b < REPORT_OVERVIEW_BINS; b++) {
+			if (cnt[b] == 0)
 				continue;
-			P("<rect class=\"run\" x=\"%f\" y=\"%f\" width=\"%f\" "
-			  "height=\"12\" fill-opacity=\"%f\"/>\n",
+			P("<rect class=\"run\" x=\"%f\" y=\"%f\" "
+			  "width=\"%f\" height=\"12\" fill-opacity=\"%f\"/>"
+			  "\n",
 			    LABEL_W + (double)b * bw, y, bw,
-			    0.15 + 0.85 * (double)c / mx);
+			    0.15 + 0.85 * (double)cnt[b] / (ov->max + 1));
 		}
 	}
-	P("<rect class=\"win\" x=\"%f\" y=\"18\" width=\"%f\" height=\"%f\"/>"
-	  "\n",
-	    LABEL_W + (double)(r->lo - lo) * PLOT_W / (double)span,
-	    (double)(r->hi - r->lo + 1) * PLOT_W / (double)span + 1, h - 20);
+	if (r->windowed)
+		P("<rect class=\"win\" id=\"ovw-win\" x=\"%f\" y=\"18\" "
+		  "width=\"%f\" height=\"%f\"/>\n",
+		    LABEL_W + (double)(r->lo - ov->lo) * PLOT_W / ov->span,
+		    (double)(r->hi - r->lo + 1) * PLOT_W / ov->span + 1,
+		    h - 20);
+	P("<rect class=\"view\" id=\"ovw-view\" x=\"%i\" y=\"18\" "
+	  "width=\"0\" height=\"%f\"/>\n",
+	    LABEL_W, h - 20);
+	for (i = 0; i < r->ndec; i++) {
+		if (!r->dec[i].decisive)
+			continue;
+		x = LABEL_W
+		    + (double)(r->dec[i].seq - ov->lo) * PLOT_W / ov->span;
+		P("<line class=\"dline\" x1=\"%f\" y1=\"16\" x2=\"%f\" "
+		  "y2=\"22\"/>\n",
+		    x, x);
+	}
 	if (!r->hdr.fail_seq.null) {
-		double x = LABEL_W
-		    + (double)(r->hdr.fail_seq.v - lo) * PLOT_W / (double)span;
-
+		x = LABEL_W
+		    + (double)(r->hdr.fail_seq.v - ov->lo) * PLOT_W / ov->span;
 		P("<line class=\"failline\" x1=\"%f\" y1=\"18\" x2=\"%f\" "
 		  "y2=\"%f\"/>\n",
 		    x, x, h);
 	}
-	P("</svg></div>\n");
-	free(cnt);
+	P("<line class=\"cur\" id=\"ovw-cur\" x1=\"-9\" y1=\"18\" "
+	  "x2=\"-9\" y2=\"%f\"/>\n",
+	    h);
+	P("</svg></div>\n<p id=\"ovw-msg\"></p>\n");
 	return (0);
+}
+
+/* The syscall of thread 'tid' in progress at 'seq', or NULL. */
+static const struct report_sys *
+sys_of(const struct report_run *r, int64_t tid, int64_t seq)
+{
+	const struct report_sys *best = NULL;
+	size_t i;
+
+	for (i = 0; i < r->nsys && r->sys[i].seq <= seq; i++)
+		if (r->sys[i].tid == tid
+		    && (r->sys[i].end_seq.null || r->sys[i].end_seq.v >= seq))
+			best = &r->sys[i];
+	return (best);
+}
+
+/* "in kevent" / "between syscalls" for thread 'tid' at 'seq'. */
+static void
+doing(const struct report_run *r, FILE *out, int64_t tid, int64_t seq)
+{
+	const struct report_sys *s = sys_of(r, tid, seq);
+
+	if (s != NULL)
+		P("in <code>%s</code> (called at seq %d)", s->name, s->seq);
+	else
+		P("between syscalls");
+}
+
+/*
+ * The transitions that raced with the failing one: those of the slice that
+ * other threads made on the objects the failing thread touched while it
+ * was in the syscall that failed.
+ */
+static void
+raced(const struct report_run *r, FILE *out)
+{
+	const struct report_tr *f = &r->tr[r->fail_tr];
+	const struct report_sys *fs = sys_of(r, f->tid, f->seq);
+	char th[96], th2[96];
+	size_t i, j, n = 0;
+	int64_t from = fs != NULL ? fs->seq : f->seq;
+
+	for (i = tr_from(r, from); i < r->fail_tr; i++) {
+		const struct report_tr *t = &r->tr[i];
+		bool mine = false;
+
+		if (t->tid == f->tid || !r->tr_slice[i]
+		    || report_tr_is_event(t))
+			continue;
+		/* An object the failing thread touched in that call. */
+		for (j = tr_from(r, from); j <= r->fail_tr && !mine; j++)
+			mine = r->tr[j].tid == f->tid
+			    && strcmp(r->tr[j].object, t->object) == 0;
+		if (!mine)
+			continue;
+		if (n++ == 0) {
+			P("<p><strong>What raced:</strong> while thread %s "
+			  "was ",
+			    report_thread_label(r, f->tid, th, sizeof(th)));
+			if (fs != NULL)
+				P("in <code>%s</code> (seq %d–%d)", fs->name,
+				    fs->seq, f->seq);
+			else
+				P("running (seq %d–%d)", from, f->seq);
+			P(", other threads changed the objects it was working "
+			  "on:</p><ul>\n");
+		}
+		P("<li><a data-seq=\"%d\">seq %d</a> thread %s: %s "
+		  "<strong>%s.%s</strong> %s → %s</li>\n",
+		    t->seq, t->seq,
+		    report_thread_label(r, t->tid, th2, sizeof(th2)), t->func,
+		    t->object, t->field, none(t->old), none(t->new));
+		if (n == 20)
+			break;
+	}
+	if (n > 0)
+		P("</ul>\n");
+}
+
+/*
+ * The "Why" section: the decisive decisions (what the failing schedule
+ * needs that the default one does not do) and the backward slice of the
+ * failing transition.
+ */
+static void
+why(const struct report_run *r, FILE *out)
+{
+	const struct report_hdr *h = &r->hdr;
+	char th[96], th2[96];
+	size_t i, nd = 0, n = 0, ntr = 0, nobj = 0, nsys = 0;
+
+	if (!failed(r))
+		return;
+	for (i = 0; i < r->ndec; i++)
+		nd += r->dec[i].decisive;
+	P("<div class=\"why\" id=\"why\"><h2 style=\"margin-top:.3em\">Why "
+	  "it failed</h2>\n");
+	if (nd == 0)
+		P("<p><strong>No decision led here:</strong> the run took the "
+		  "default at every scheduling point, <code>sim.choose</code> "
+		  "and fail point (no preemption), so the failure does not "
+		  "depend on the interleaving.</p>\n");
+	else if (r->shrunk)
+		P("<p><strong>The failure needs these %u decisions.</strong> "
+		  "This run is the schedule <code>evsim explore</code> "
+		  "recorded after shrinking: it replaced each of them by the "
+		  "default choice and the failure went away (or the run did "
+		  "not get smaller), so each one is needed; every other "
+		  "scheduling point takes the default. Marked "
+		  "<span class=\"dref\">D1</span>… in the thread lanes.</p>\n",
+		    nd);
+	else
+		P("<p><strong>This run deviated from the default schedule at "
+		  "%u decisions</strong> (preemptions, <code>sim.choose</code> "
+		  "and fail points). It was not shrunk, so which of them the "
+		  "failure needs is not established: <code>evsim explore "
+		  "%s --kernel %s</code> finds the failure and shrinks it to "
+		  "the decisions it needs; the report of that run lists only "
+		  "those. Marked <span class=\"dref\">D1</span>… in the "
+		  "thread lanes.</p>\n",
+		    nd, h->path, h->kernel);
+	if (r->ndecisive > nd)
+		P("<p class=\"note\">%u earlier decisions are left out.</p>\n",
+		    r->ndecisive - nd);
+	if (nd > 0)
+		P("<ol style=\"list-style:none;padding-left:0\">\n");
+	for (i = 0; i < r->ndec; i++) {
+		const struct report_dec *d = &r->dec[i];
+
+		if (!d->decisive)
+			continue;
+		n++;
+		P("<li><span class=\"dref\">D%u</span><a data-seq=\"%d\">seq "
+		  "%d</a>, step %d: ",
+		    n, d->seq, d->seq, d->step);
+		if (strncmp(d->label, "failpoint:", 10) == 0)
+			P("fail point <strong>%s</strong> %r", d->label + 10,
+			    d->chosen == 2 ? "fired" : "took another choice");
+		else if (strcmp(d->kind, "choose") == 0)
+			P("<code>sim.choose</code> %s took %d (of %s) instead "
+			  "of 1",
+			    d->label, d->chosen, d->runnable);
+		else {
+			P("thread <strong>%s</strong> was preempted ",
+			    report_thread_label(r, d->tid, th, sizeof(th)));
+			doing(r, out, d->tid, d->seq);
+			P(" and <strong>%s</strong> ran ",
+			    report_thread_label(
+				r, d->chosen, th2, sizeof(th2)));
+			doing(r, out, d->chosen, d->seq + 1);
+		}
+		P("</li>\n");
+	}
+	if (nd > 0)
+		P("</ol>\n");
+	if (r->tr_slice != NULL) {
+		for (i = 0; i < r->ntr; i++)
+			ntr += r->tr_slice[i];
+		for (i = 0; i < r->nobj; i++)
+			nobj += r->obj_slice[i];
+		for (i = 0; i < r->nsys; i++)
+			nsys += r->sys_slice[i];
+		P("<p><strong>Backward slice of the failing "
+		  "transition</strong> "
+		  "(<a data-seq=\"%d\">seq %d</a>): the %u transitions on the "
+		  "objects it touched, up to the failure, and, transitively, "
+		  "on the objects touched by the %u syscalls that made them "
+		  "(reference counts, threads, processes and descriptor tables "
+		  "are not followed). They are highlighted in the lanes, the "
+		  "object states and the transition table; everything else is "
+		  "dimmed.</p>\n<p>Objects (%u): ",
+		    r->tr[r->fail_tr].seq, r->tr[r->fail_tr].seq, ntr, nsys,
+		    nobj);
+		for (i = 0, n = 0; i < r->nobj; i++) {
+			if (!r->obj_slice[i])
+				continue;
+			if (n++ > 0)
+				P(", ");
+			if (n > 40) {
+				P("…");
+				break;
+			}
+			P("<a href=\"#obj-%s\">%s</a>", r->obj[i].name,
+			    r->obj[i].name);
+			if (r->obj[i].label != NULL)
+				P(" <small>(%s)</small>", r->obj[i].label);
+		}
+		P("</p>\n");
+		raced(r, out);
+		P("<p>Syscalls in the slice:</p><ul>\n");
+		for (i = 0, n = 0; i < r->nsys; i++) {
+			const struct report_sys *s = &r->sys[i];
+
+			if (!r->sys_slice[i])
+				continue;
+			if (++n > 30) {
+				P("<li>… %u more</li>\n", nsys - 30);
+				break;
+			}
+			P("<li><a data-seq=\"%d\">seq %d</a> thread %s: "
+			  "<code>%s(%s) = %s%r%s</code>%r</li>\n",
+			    s->seq, s->seq,
+			    report_thread_label(r, s->tid, th, sizeof(th)),
+			    s->name, s->args, s->result,
+			    s->errname != NULL ? " " : "",
+			    s->errname != NULL ? s->errname : "",
+			    s->end_seq.null
+				    || (s->result[0] == '\0'
+					&& s->errname == NULL)
+				? " (no result: the run ended during the call)"
+				: "");
+		}
+		P("</ul>\n");
+	}
+	P("</div>\n");
 }
 
 /* One band: the values of one field of one object over the window. */
@@ -766,9 +1068,10 @@ band(const struct report_run *r, const struct geom *g, FILE *out,
 		if (val != NULL && to > from) {
 			x0 = X(g, from);
 			x1 = X(g, to);
-			P("<rect class=\"band%r\" x=\"%f\" y=\"%f\" "
-			  "width=\"%f\" height=\"%i\"",
-			    val[0] == '\0' ? " nil" : "", x0, y, x1 - x0,
+			P("<rect class=\"band%r\" data-seq=\"%d\" x=\"%f\" "
+			  "y=\"%f\" width=\"%f\" height=\"%i\"",
+			    val[0] == '\0' ? " nil" : "",
+			    prev != NULL ? prev->seq : to, x0, y, x1 - x0,
 			    BAND_H - 2);
 			if (val[0] != '\0') {
 				fputs(" style=\"fill:", out);
@@ -805,18 +1108,20 @@ band(const struct report_run *r, const struct geom *g, FILE *out,
 	}
 }
 
-static int
-states(const struct report_run *r, const struct geom *g, FILE *out)
+/*
+ * The state timelines of the objects ord[0..n): one band per field, at
+ * most MAX_OBJ_DRAWN objects.  Objects outside the backward slice of a
+ * failure are dimmed.
+ */
+static void
+states_svg(const struct report_run *r, const struct geom *g, FILE *out,
+    const size_t *ord, size_t n)
 {
 	const char *fields[MAX_FIELDS];
 	size_t i, j, k, nf, drawn = 0, rest = 0;
 	double y, height;
 	int pass;
 
-	P("<h2 id=\"objects\">Object states</h2>\n<p class=\"note\">One band "
-	  "per field of each kernel object; colours stand for values, the "
-	  "boundaries are transitions. Hover a band for the value and the "
-	  "kernel function that set it.</p>\n");
 	/*
 	 * Two passes: the first measures the height (the SVG needs it up
 	 * front), the second draws.
@@ -833,8 +1138,10 @@ states(const struct report_run *r, const struct geom *g, FILE *out)
 			    LABEL_W + PLOT_W + RIGHT_W, height);
 			axis(r, g, out, height);
 		}
-		for (i = 0; i < r->nobj; i++) {
-			const struct report_obj *o = &r->obj[i];
+		for (i = 0; i < n; i++) {
+			const struct report_obj *o = &r->obj[ord[i]];
+			bool dim
+			    = r->obj_slice != NULL && !r->obj_slice[ord[i]];
 
 			nf = 0;
 			for (j = 0; j < o->n; j++) {
@@ -855,16 +1162,25 @@ states(const struct report_run *r, const struct geom *g, FILE *out)
 				continue;
 			}
 			drawn++;
-			if (pass == 1)
-				P("<g id=\"obj-%s\"><text class=\"grp\" "
-				  "x=\"4\" y=\"%f\">%s<title>%s</title></text>"
-				  "</g>\n",
-				    o->name, y + 13, o->name,
-				    o->label != NULL ? o->label : o->name);
+			if (pass == 1) {
+				P("<g id=\"obj-%s\"%r><text class=\"grp\" "
+				  "x=\"4\" y=\"%f\">%s%r<title>%s%r</title>"
+				  "</text>\n",
+				    o->name, dim ? " class=\"dim\"" : "",
+				    y + 13, o->name,
+				    r->obj_slice != NULL && !dim ? " ◆" : "",
+				    o->label != NULL ? o->label : o->name,
+				    r->obj_slice != NULL && !dim
+					? " (in the backward slice of the "
+					  "failure)"
+					: "");
+			}
 			y += OBJ_H;
 			for (k = 0; k < nf; k++, y += BAND_H)
 				if (pass == 1)
 					band(r, g, out, o, fields[k], y);
+			if (pass == 1)
+				P("</g>\n");
 		}
 		height = y + 10;
 	}
@@ -874,6 +1190,50 @@ states(const struct report_run *r, const struct geom *g, FILE *out)
 		P("<p class=\"note\">%u more objects changed in this window; "
 		  "see the object list and the transition table.</p>\n",
 		    rest);
+}
+
+/*
+ * Objects by relevance: those in the backward slice of the failure first,
+ * then the others, then bookkeeping (threads, processes, descriptor
+ * tables, the kernel) folded away.
+ */
+static int
+states(const struct report_run *r, const struct geom *g, FILE *out)
+{
+	size_t *ord, n = 0, nb, i;
+	int pass;
+
+	if ((ord = malloc((r->nobj + 1) * sizeof(*ord))) == NULL)
+		return (ENOMEM);
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < r->nobj; i++) {
+			bool bk = report_obj_bookkeeping(&r->obj[i]);
+			bool sl = r->obj_slice != NULL && r->obj_slice[i];
+
+			if ((pass == 0 && sl && !bk)
+			    || (pass == 1 && !sl && !bk) || (pass == 2 && bk))
+				ord[n++] = i;
+		}
+	for (nb = 0, i = 0; i < r->nobj; i++)
+		nb += report_obj_bookkeeping(&r->obj[i]);
+	P("<h2 id=\"objects\">Object states</h2>\n<p class=\"note\">One band "
+	  "per field of each kernel object; colours stand for values, the "
+	  "boundaries are transitions. Hover a band for the value and the "
+	  "kernel function that set it; click it for the state of every "
+	  "object there.%r</p>\n",
+	    r->obj_slice != NULL
+		? " Objects in the backward slice of the failure (◆) come "
+		  "first; the others are dimmed."
+		: "");
+	states_svg(r, g, out, ord, n - nb);
+	if (nb > 0) {
+		P("<details><summary>%u bookkeeping objects (threads, "
+		  "processes, descriptor tables, the kernel)</summary>\n",
+		    nb);
+		states_svg(r, g, out, ord + (n - nb), nb);
+		P("</details>\n");
+	}
+	free(ord);
 	return (0);
 }
 
@@ -991,38 +1351,387 @@ output(const struct report_run *r, FILE *out)
 		P("</pre>\n");
 }
 
+/*
+ * The page's one script: the data of the window (its transitions, the
+ * state where it starts, the objects by relevance) as JSON, and the code
+ * that filters and pages the transition table, moves it from the overview,
+ * and shows the state of every object at a selected transition (changed
+ * fields highlighted, each field's last writer one click away).  Every
+ * string goes through report_esc_json(), which leaves no "</script>".
+ */
 static void
-script(FILE *out)
+script(const struct report_run *r, const struct geom *g, FILE *out)
 {
-	/*
-	 * Filtering hides rows whose cells do not contain every non-empty
-	 * filter (case-insensitive); it runs over at most REPORT_WINDOW rows.
-	 */
+	const struct report_overview *ov = r->ovw;
+	size_t i, n;
+	int pass;
+	bool fail_in
+	    = !r->hdr.fail_seq.null && report_in_window(r, r->hdr.fail_seq.v);
+
+	fprintf(out,
+	    "<script>\nvar EV = {\"run\": %" PRId64 ", \"db\": ", r->hdr.id);
+	report_esc_json(out, r->db_path);
+	fprintf(out,
+	    ", \"lo\": %" PRId64 ", \"hi\": %" PRId64 ", \"smin\": %" PRId64
+	    ", \"smax\": %" PRId64 ", \"glo\": %" PRId64
+	    ", \"ps\": %.9g, \"lw\": %d, \"pw\": %d, \"sdrop\": %zu, "
+	    "\"fail\": ",
+	    r->lo, r->hi, ov != NULL ? ov->lo : r->lo,
+	    ov != NULL ? ov->lo + ov->span - 1 : r->hi, g->lo, g->per_seq,
+	    LABEL_W, PLOT_W, r->snap_dropped);
+	if (fail_in)
+		fprintf(out, "%" PRId64, r->hdr.fail_seq.v);
+	else
+		fputs("null", out);
+	/* Objects by relevance: 0 in the slice, 1 others, 2 bookkeeping. */
+	fputs(",\n\"objs\": [", out);
+	for (pass = 0, n = 0; pass < 3; pass++)
+		for (i = 0; i < r->nobj; i++) {
+			bool bk = report_obj_bookkeeping(&r->obj[i]);
+			bool sl = r->obj_slice != NULL && r->obj_slice[i];
+
+			if (!((pass == 0 && sl && !bk)
+				|| (pass == 1 && !sl && !bk)
+				|| (pass == 2 && bk)))
+				continue;
+			fputs(n++ > 0 ? ",\n[" : "[", out);
+			report_esc_json(out, r->obj[i].name);
+			putc(',', out);
+			report_esc_json(out, r->obj[i].label);
+			fprintf(out, ",%d]", pass);
+		}
+	fputs("],\n\"tr\": [", out);
+	for (i = tr_from(r, r->lo), n = 0; i < r->ntr && r->tr[i].seq <= r->hi;
+	     i++) {
+		const struct report_tr *t = &r->tr[i];
+
+		fprintf(out, "%s[%" PRId64 ",%" PRId64 ",",
+		    n++ > 0 ? ",\n" : "", t->seq, t->tid);
+		report_esc_json(out, t->func);
+		putc(',', out);
+		report_esc_json(out, t->object);
+		putc(',', out);
+		report_esc_json(out, t->field);
+		putc(',', out);
+		report_esc_json(out, t->old);
+		putc(',', out);
+		report_esc_json(out, t->new);
+		putc(']', out);
+	}
+	fputs("],\n\"snap\": [", out);
+	for (i = 0; i < r->nsnap; i++) {
+		const struct report_snap *sn = &r->snap[i];
+
+		fputs(i > 0 ? ",\n[" : "[", out);
+		report_esc_json(out, sn->object);
+		putc(',', out);
+		report_esc_json(out, sn->field);
+		putc(',', out);
+		report_esc_json(out, sn->value);
+		fprintf(out, ",%" PRId64 "]", sn->seq);
+	}
+	fputs("]};\n", out);
 	fputs(
-	    "<script>\n"
 	    "(function () {\n"
-	    "  var f = document.querySelectorAll('#filters input');\n"
-	    "  var rows = document.querySelectorAll('#tt tbody tr');\n"
+	    "  'use strict';\n"
+	    "  var E = EV, TR = E.tr, doc = document;\n"
+	    "  var rows = Array.prototype.slice.call(\n"
+	    "    doc.querySelectorAll('#tt tbody tr'));\n"
+	    "  var f = doc.querySelectorAll('#filters input');\n"
+	    "  var PAGE = 100, v0 = 0, selRow = null;\n"
+	    "  var rowSeq = rows.map(function (r) { return "
+	    "+r.getAttribute('data-seq'); });\n"
+	    "  var trSeq = TR.map(function (t) { return t[0]; });\n"
+	    "  var panel = doc.getElementById('state');\n"
+	    "  var OB = {};\n"
+	    "  E.objs.forEach(function (o, i) { OB[o[0]] = { label: o[1], "
+	    "rank: o[2], i: i }; });\n"
+	    "  function lower(a, x) {\n"
+	    "    var lo = 0, hi = a.length;\n"
+	    "    while (lo < hi) {\n"
+	    "      var m = (lo + hi) >> 1;\n"
+	    "      if (a[m] < x) lo = m + 1; else hi = m;\n"
+	    "    }\n"
+	    "    return lo;\n"
+	    "  }\n"
+	    "  function filtering() {\n"
+	    "    for (var k = 0; k < f.length; k++) if (f[k].value) return "
+	    "true;\n"
+	    "    return false;\n"
+	    "  }\n"
+	    "  function ovx(seq) {\n"
+	    "    return E.lw + (seq - E.smin) * E.pw / (E.smax - E.smin + 1);\n"
+	    "  }\n"
+	    "  function setLine(id, x) {\n"
+	    "    var l = doc.getElementById(id);\n"
+	    "    if (l) { l.setAttribute('x1', x); l.setAttribute('x2', x); }\n"
+	    "  }\n"
+	    "  /* Shows the rows of the view (or, when filtering, every "
+	    "matching row). */\n"
 	    "  function run() {\n"
-	    "    var shown = 0;\n"
-	    "    for (var j = 0; j !== rows.length; j++) {\n"
-	    "      var ok = true;\n"
-	    "      for (var k = 0; k !== f.length && ok; k++) {\n"
-	    "        var q = f[k].value.toLowerCase();\n"
-	    "        var c = rows[j].cells[+f[k].getAttribute('data-col')];\n"
-	    "        if (q && c.textContent.toLowerCase().indexOf(q) === -1)\n"
-	    "          ok = false;\n"
+	    "    var shown = 0, fl = filtering(), j, k;\n"
+	    "    for (j = 0; j < rows.length; j++) {\n"
+	    "      var ok = j >= v0 && j < v0 + PAGE;\n"
+	    "      if (fl) {\n"
+	    "        ok = true;\n"
+	    "        for (k = 0; k < f.length && ok; k++) {\n"
+	    "          var q = f[k].value.toLowerCase();\n"
+	    "          var c = rows[j].cells[+f[k].getAttribute('data-col')];\n"
+	    "          if (q && c.textContent.toLowerCase().indexOf(q) === -1) "
+	    "ok = false;\n"
+	    "        }\n"
 	    "      }\n"
 	    "      rows[j].style.display = ok ? '' : 'none';\n"
 	    "      if (ok) shown++;\n"
 	    "    }\n"
-	    "    document.getElementById('shown').textContent = shown;\n"
+	    "    doc.getElementById('shown').textContent = shown;\n"
+	    "    var vt = doc.getElementById('vtext'), vr = "
+	    "doc.getElementById('ovw-view');\n"
+	    "    if (rows.length === 0) { vt.textContent = 'no transitions'; "
+	    "return; }\n"
+	    "    var end = Math.min(v0 + PAGE, rows.length);\n"
+	    "    var a = rowSeq[v0], b = rowSeq[end - 1];\n"
+	    "    vt.textContent = fl ? 'filtered: every matching row of this "
+	    "page'\n"
+	    "      : 'rows ' + (v0 + 1) + '–' + end + ' of ' + rows.length +\n"
+	    "        ' (seq ' + a + '–' + b + ')';\n"
+	    "    if (vr) {\n"
+	    "      var x0 = ovx(a), x1 = ovx(b + 1);\n"
+	    "      vr.setAttribute('x', x0);\n"
+	    "      vr.setAttribute('width', Math.max(2, x1 - x0));\n"
+	    "      vr.setAttribute('data-from', a);\n"
+	    "      vr.setAttribute('data-to', b);\n"
+	    "    }\n"
 	    "  }\n"
-	    "  for (var i = 0; i !== f.length; i++)\n"
-	    "    f[i].addEventListener('input', run);\n"
-	    "})();\n"
-	    "</script>\n",
+	    "  function moveView(seq) {\n"
+	    "    var i = lower(rowSeq, seq);\n"
+	    "    v0 = Math.max(0, Math.min(i - (PAGE >> 1), rows.length - "
+	    "PAGE));\n"
+	    "    run();\n"
+	    "  }\n"
+	    "  function el(tag, cls, text) {\n"
+	    "    var e = doc.createElement(tag);\n"
+	    "    if (cls) e.className = cls;\n"
+	    "    if (text !== undefined) e.textContent = text;\n"
+	    "    return e;\n"
+	    "  }\n"
+	    "  function link(seq, text) {\n"
+	    "    var a = el('a', null, text);\n"
+	    "    a.setAttribute('data-seq', seq);\n"
+	    "    return a;\n"
+	    "  }\n"
+	    "  function isEvent(t) {\n"
+	    "    return t[2] === 'print' || t[2] === 'sim_label' || t[3] === "
+	    "'';\n"
+	    "  }\n"
+	    "  /* Every object's fields after the transitions up to 'seq'. */\n"
+	    "  function stateAt(seq) {\n"
+	    "    var st = {}, order = [], i;\n"
+	    "    function rec(o, fl) {\n"
+	    "      var m = st[o];\n"
+	    "      if (!m) { m = st[o] = {}; order.push(o); }\n"
+	    "      if (!m[fl])\n"
+	    "        m[fl] = { v: '', w: null, wf: null, p: null, pf: null, "
+	    "old: '' };\n"
+	    "      return m[fl];\n"
+	    "    }\n"
+	    "    E.snap.forEach(function (s) {\n"
+	    "      var r = rec(s[0], s[1]);\n"
+	    "      r.v = s[2]; r.w = s[3];\n"
+	    "    });\n"
+	    "    for (i = 0; i < TR.length && TR[i][0] <= seq; i++) {\n"
+	    "      var t = TR[i];\n"
+	    "      if (isEvent(t)) continue;\n"
+	    "      var r = rec(t[3], t[4]);\n"
+	    "      r.p = r.w; r.pf = r.wf; r.old = t[5];\n"
+	    "      r.v = t[6]; r.w = t[0]; r.wf = t[2];\n"
+	    "    }\n"
+	    "    return { st: st, order: order };\n"
+	    "  }\n"
+	    "  function writer(td, seq, func, prefix) {\n"
+	    "    td.appendChild(doc.createTextNode(prefix));\n"
+	    "    if (seq === null) { td.appendChild(doc.createTextNode('never "
+	    "before')); return; }\n"
+	    "    var a = link(seq, 'seq ' + seq + (func ? ' ' + func : ''));\n"
+	    "    a.className = 'writer';\n"
+	    "    a.title = 'the last writer of this field before here';\n"
+	    "    td.appendChild(a);\n"
+	    "  }\n"
+	    "  function outside(seq) {\n"
+	    "    doc.getElementById('ovw-msg').textContent = 'seq ' + seq +\n"
+	    "      ' is outside this page (seq ' + E.lo + '–' + E.hi + '); "
+	    "write the ' +\n"
+	    "      'page for it with: evsim report ' + E.db + ' --run ' + "
+	    "E.run +\n"
+	    "      ' --around ' + seq + ' -o report.html';\n"
+	    "  }\n"
+	    "  function render(ti) {\n"
+	    "    var t = TR[ti], seq = t[0], s = stateAt(seq), fold = null;\n"
+	    "    panel.textContent = '';\n"
+	    "    panel.style.display = 'block';\n"
+	    "    var hd = el('div');\n"
+	    "    hd.style.cssText = 'position:sticky;top:0;background:#fff;' "
+	    "+\n"
+	    "      'padding-top:.5em;border-bottom:1px solid #d6dbe4';\n"
+	    "    var close = el('button', null, '✕');\n"
+	    "    close.style.float = 'right';\n"
+	    "    close.onclick = function () { panel.style.display = 'none'; "
+	    "};\n"
+	    "    hd.appendChild(close);\n"
+	    "    var h = el('h2', null, 'State at seq ' + seq);\n"
+	    "    h.id = 'state-seq';\n"
+	    "    h.style.margin = '0';\n"
+	    "    hd.appendChild(h);\n"
+	    "    var p = el('p', null, (isEvent(t) ? t[2] + ' ' + t[4] + ': ' "
+	    "+ t[6]\n"
+	    "      : t[3] + '.' + t[4] + ': ' + (t[5] || '(none)') + ' → ' +\n"
+	    "        (t[6] || '(none)')) + ' — ' + t[2] + ', thread ' + "
+	    "t[1]);\n"
+	    "    p.id = 'state-tr';\n"
+	    "    p.style.margin = '.2em 0';\n"
+	    "    hd.appendChild(p);\n"
+	    "    var nav = el('p');\n"
+	    "    nav.style.margin = '.2em 0';\n"
+	    "    if (ti > 0) nav.appendChild(link(TR[ti - 1][0], '◀ "
+	    "previous'));\n"
+	    "    nav.appendChild(doc.createTextNode('   '));\n"
+	    "    if (ti + 1 < TR.length) nav.appendChild(link(TR[ti + 1][0], "
+	    "'next ▶'));\n"
+	    "    nav.appendChild(doc.createTextNode('   changed fields are "
+	    "yellow; ' +\n"
+	    "      'the last column is the last writer before here'));\n"
+	    "    hd.appendChild(nav);\n"
+	    "    panel.appendChild(hd);\n"
+	    "    if (E.sdrop)\n"
+	    "      panel.appendChild(el('p', 'note', E.sdrop + ' fields of "
+	    "objects ' +\n"
+	    "        'outside this window are left out.'));\n"
+	    "    var objs = s.order.slice().sort(function (a, b) {\n"
+	    "      var x = OB[a], y = OB[b], rx = x ? x.rank : 1, ry = y ? "
+	    "y.rank : 1;\n"
+	    "      if (rx !== ry) return rx - ry;\n"
+	    "      return (x ? x.i : 1e9) - (y ? y.i : 1e9) || (a < b ? -1 : a "
+	    "> b ? 1 : 0);\n"
+	    "    });\n"
+	    "    objs.forEach(function (o) {\n"
+	    "      var info = OB[o], m = s.st[o], chg = false, host = panel;\n"
+	    "      if (info && info.rank === 2) {\n"
+	    "        if (!fold) {\n"
+	    "          fold = el('details');\n"
+	    "          fold.appendChild(el('summary', null,\n"
+	    "            'bookkeeping objects (threads, processes, descriptor "
+	    "tables)'));\n"
+	    "          panel.appendChild(fold);\n"
+	    "        }\n"
+	    "        host = fold;\n"
+	    "      }\n"
+	    "      var tb = el('table');\n"
+	    "      tb.setAttribute('data-object', o);\n"
+	    "      Object.keys(m).sort().forEach(function (fl) {\n"
+	    "        var r = m[fl], tr = el('tr', r.w === seq ? 'chg' : "
+	    "null);\n"
+	    "        tr.setAttribute('data-field', fl);\n"
+	    "        tr.appendChild(el('td', null, fl));\n"
+	    "        tr.appendChild(el('td', 'val', r.v === '' ? '(none)' : "
+	    "r.v));\n"
+	    "        var td = el('td');\n"
+	    "        if (r.w === seq) {\n"
+	    "          chg = true;\n"
+	    "          writer(td, r.p, r.pf, 'was ' + (r.old === '' ? '(none)' "
+	    ": r.old) +\n"
+	    "            ', set at ');\n"
+	    "        } else\n"
+	    "          writer(td, r.w, r.wf, '');\n"
+	    "        tr.appendChild(td);\n"
+	    "        tb.appendChild(tr);\n"
+	    "      });\n"
+	    "      var h3 = el('h3', chg ? 'chg' : null,\n"
+	    "        o + (info && info.rank === 0 ? ' ◆' : ''));\n"
+	    "      if (info && info.label) {\n"
+	    "        var sm = el('small', null, ' ' + info.label);\n"
+	    "        sm.style.fontWeight = 'normal';\n"
+	    "        h3.appendChild(sm);\n"
+	    "      }\n"
+	    "      host.appendChild(h3);\n"
+	    "      host.appendChild(tb);\n"
+	    "    });\n"
+	    "  }\n"
+	    "  /* Selects the transition at or before 'seq': state panel and "
+	    "cursors. */\n"
+	    "  function select(seq) {\n"
+	    "    if (seq < E.lo || seq > E.hi) { outside(seq); return; }\n"
+	    "    if (TR.length === 0) return;\n"
+	    "    var ti = lower(trSeq, seq);\n"
+	    "    if (ti >= TR.length || (trSeq[ti] > seq && ti > 0)) ti--;\n"
+	    "    seq = trSeq[ti];\n"
+	    "    var ri = lower(rowSeq, seq);\n"
+	    "    if (selRow) selRow.classList.remove('sel');\n"
+	    "    selRow = null;\n"
+	    "    if (rowSeq[ri] === seq) {\n"
+	    "      selRow = rows[ri];\n"
+	    "      selRow.classList.add('sel');\n"
+	    "      if (!filtering() && (ri < v0 || ri >= v0 + PAGE)) "
+	    "moveView(seq);\n"
+	    "    }\n"
+	    "    setLine('cur-lanes', E.lw + (seq - E.glo) * E.ps);\n"
+	    "    setLine('ovw-cur', ovx(seq));\n"
+	    "    render(ti);\n"
+	    "    try { history.replaceState(null, '', '#seq-' + seq); } catch "
+	    "(e) {}\n"
+	    "  }\n"
+	    "  for (var i = 0; i < f.length; i++) "
+	    "f[i].addEventListener('input', run);\n"
+	    "  doc.getElementById('vprev').onclick = function () {\n"
+	    "    v0 = Math.max(0, v0 - PAGE); run();\n"
+	    "  };\n"
+	    "  doc.getElementById('vnext').onclick = function () {\n"
+	    "    v0 = Math.max(0, Math.min(v0 + PAGE, rows.length - PAGE)); "
+	    "run();\n"
+	    "  };\n"
+	    "  var dc = doc.getElementById('dimchk');\n"
+	    "  if (dc) dc.onchange = function () {\n"
+	    "    doc.getElementById('tt').classList.toggle('dimming', "
+	    "dc.checked);\n"
+	    "  };\n"
+	    "  doc.addEventListener('click', function (ev) {\n"
+	    "    var t = ev.target.closest ? ev.target.closest('[data-seq]') : "
+	    "null;\n"
+	    "    if (t && !(ev.target.closest && ev.target.closest('#ovw'))) "
+	    "{\n"
+	    "      ev.preventDefault();\n"
+	    "      select(+t.getAttribute('data-seq'));\n"
+	    "      return;\n"
+	    "    }\n"
+	    "    var a = ev.target.closest ? "
+	    "ev.target.closest('a[href^=\"#tr-\"]') : null;\n"
+	    "    if (a) {\n"
+	    "      ev.preventDefault();\n"
+	    "      var sq = +a.getAttribute('href').slice(4), ri = "
+	    "lower(rowSeq, sq);\n"
+	    "      select(sq);\n"
+	    "      if (rows[ri]) rows[ri].scrollIntoView({ block: 'center' "
+	    "});\n"
+	    "    }\n"
+	    "  });\n"
+	    "  var ov = doc.getElementById('ovw');\n"
+	    "  if (ov) ov.addEventListener('click', function (ev) {\n"
+	    "    var b = ov.getBoundingClientRect();\n"
+	    "    var x = (ev.clientX - b.left) * (ov.width.baseVal.value / "
+	    "b.width);\n"
+	    "    if (x < E.lw) return;\n"
+	    "    var seq = Math.floor(E.smin + (x - E.lw) * (E.smax - E.smin + "
+	    "1) / E.pw);\n"
+	    "    doc.getElementById('ovw-msg').textContent = '';\n"
+	    "    if (seq < E.lo || seq > E.hi) { outside(seq); return; }\n"
+	    "    moveView(seq);\n"
+	    "    select(seq);\n"
+	    "  });\n"
+	    "  var m = /^#seq-(\\d+)$/.exec(location.hash);\n"
+	    "  if (m) select(+m[1]);\n"
+	    "  else moveView(E.fail !== null ? E.fail : E.lo);\n"
+	    "})();\n",
 	    out);
+	fputs("\n</script>\n", out);
 }
 
 static void
@@ -1031,36 +1740,68 @@ tables(const struct report_run *r, FILE *out)
 	char v[32], th[96];
 	size_t i, n = 0;
 
-	for (i = tr_from(r, r->lo); i < r->ntr && r->tr[i].seq <= r->hi; i++)
+	size_t first = tr_from(r, r->lo), v0, at;
+	bool fail_in
+	    = !r->hdr.fail_seq.null && report_in_window(r, r->hdr.fail_seq.v);
+
+	for (i = first; i < r->ntr && r->tr[i].seq <= r->hi; i++)
 		n++;
+	/*
+	 * The rows of the script's first view (around the failure) are
+	 * shown; the others start hidden, so that a browser lays out only
+	 * TABLE_PAGE rows of a large window.
+	 */
+	at = tr_from(r, fail_in ? r->hdr.fail_seq.v : r->lo) - first;
+	v0 = at > TABLE_PAGE / 2 ? at - TABLE_PAGE / 2 : 0;
+	if (n > TABLE_PAGE && v0 > n - TABLE_PAGE)
+		v0 = n - TABLE_PAGE;
+	if (n <= TABLE_PAGE)
+		v0 = 0;
 	P("<h2 id=\"transitions\">Transitions</h2>\n<p id=\"filters\">Filter: "
 	  "<input data-col=\"4\" placeholder=\"object\"> "
 	  "<input data-col=\"5\" placeholder=\"field\"> "
 	  "<input data-col=\"3\" placeholder=\"function\"> "
 	  "<input data-col=\"2\" placeholder=\"thread\"> "
 	  "<span class=\"note\"><span id=\"shown\">%u</span> of %u rows"
-	  "%r</span></p>\n",
-	    n, n, r->windowed ? " (window of a larger run)" : "");
-	P("<div class=\"scroll\"><table class=\"grid\" id=\"tt\"><thead><tr>"
+	  "%r</span></p>\n<p id=\"pager\"><button id=\"vprev\">◀</button> "
+	  "<button id=\"vnext\">▶</button> <span id=\"vtext\"></span>%r"
+	  "</p>\n",
+	    n, n, r->windowed ? " (window of a larger run)" : "",
+	    r->tr_slice != NULL ? " <label><input type=\"checkbox\" "
+				  "id=\"dimchk\" checked> dim transitions "
+				  "outside the slice</label>"
+				: "");
+	P("<div class=\"scroll\"><table class=\"grid%r\" id=\"tt\"><thead><tr>"
 	  "<th>seq</th><th>vtime</th><th>thread</th><th>function</th>"
 	  "<th>object</th><th>field</th><th>old</th><th>new</th></tr>"
-	  "</thead><tbody>\n");
+	  "</thead><tbody>\n",
+	    r->tr_slice != NULL ? " dimming" : "");
 	for (i = tr_from(r, r->lo); i < r->ntr && r->tr[i].seq <= r->hi; i++) {
 		const struct report_tr *t = &r->tr[i];
+		const char *cls = "";
 
-		P("<tr id=\"tr-%d\"%r><td>%d</td><td>%s</td><td>%s</td>"
+		if (i == r->fail_tr)
+			cls = " class=\"fail\"";
+		else if (r->tr_slice != NULL && r->tr_slice[i])
+			cls = report_tr_is_event(t) ? " class=\"ev sl\""
+						    : " class=\"sl\"";
+		else if (r->tr_slice != NULL)
+			cls = report_tr_is_event(t) ? " class=\"ev dim\""
+						    : " class=\"dim\"";
+		else if (report_tr_is_event(t))
+			cls = " class=\"ev\"";
+		P("<tr id=\"tr-%d\"%r data-seq=\"%d\"%r><td>%d</td><td>%s</td>"
 		  "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-		  "</tr>\n",
-		    t->seq,
-		    i == r->fail_tr
-			? " class=\"fail\""
-			: (report_tr_is_event(t) ? " class=\"ev\"" : ""),
+		  "<td>%s</td></tr>\n",
+		    t->seq, cls, t->seq,
+		    i - first >= v0 && i - first < v0 + TABLE_PAGE
+			? ""
+			: " style=\"display:none\"",
 		    t->seq, report_fmt_ns(t->vtime, v, sizeof(v)),
 		    report_thread_label(r, t->tid, th, sizeof(th)), t->func,
 		    t->object, t->field, t->old, t->new);
 	}
 	P("</tbody></table></div>\n");
-	script(out);
 
 	P("<details><summary>Syscalls</summary><table class=\"grid\"><thead>"
 	  "<tr><th>seq</th><th>end</th><th>vtime</th><th>thread</th>"
@@ -1094,8 +1835,8 @@ tables(const struct report_run *r, FILE *out)
 			continue;
 		P("<tr%r><td>%d</td><td>%d</td><td>%s</td><td>%s</td>"
 		  "<td>%d</td><td>%d</td><td>%s</td><td>%s</td></tr>\n",
-		    d->lead ? " class=\"lead\""
-			    : (d->preempt ? " class=\"pre\"" : ""),
+		    d->decisive ? " class=\"lead\""
+				: (d->preempt ? " class=\"pre\"" : ""),
 		    d->step, d->seq, report_fmt_ns(d->vtime, v, sizeof(v)),
 		    d->kind, d->tid, d->chosen, d->runnable, d->label);
 	}
@@ -1199,7 +1940,8 @@ report_html_write(const struct report_run *r, const struct report_run *b,
 	    r->hdr.scenario, failed(r) ? " bad" : "", r->hdr.status);
 	meta_table(r, out);
 	failure_box(r, out);
-	if (r->windowed && (error = overview(r, out)) != 0)
+	why(r, out);
+	if (r->ovw != NULL && (error = overview(r, out)) != 0)
 		return (error);
 	if ((error = swimlanes(r, &g, out)) != 0)
 		return (error);
@@ -1210,6 +1952,8 @@ report_html_write(const struct report_run *r, const struct report_run *b,
 		return (error);
 	output(r, out);
 	tables(r, out);
+	P("<div id=\"state\"></div>\n");
+	script(r, &g, out);
 	P("</body>\n</html>\n");
 	return (0);
 }

@@ -25,6 +25,14 @@
  * or the start of the run) plus an overview of the whole run.
  */
 #define REPORT_WINDOW 5000
+/* The most transitions --from/--to or --object may load at once. */
+#define REPORT_WINDOW_MAX 50000
+/* Columns of the whole-run overview. */
+#define REPORT_OVERVIEW_BINS 300
+/* Threads drawn as rows of their own in the overview (else one row). */
+#define REPORT_OVERVIEW_ROWS 16
+/* Object fields carried into the page as the state where the window starts. */
+#define REPORT_SNAP_MAX 20000
 
 /* A value read from a nullable INTEGER column. */
 struct report_int {
@@ -71,6 +79,8 @@ struct report_dec {
 	const char *label;
 	bool preempt; /* 'tid' was still runnable and another was chosen */
 	bool lead; /* one of the decisions that led to the failure */
+	bool decisive; /* a preemption, choice or fail point before the failure
+			*/
 };
 
 /* One simulated thread; threads seen only in 'trace' are added. */
@@ -90,6 +100,29 @@ struct report_obj {
 	size_t *idx;
 	size_t n;
 	size_t cap;
+};
+
+/* The value of one object field where the window starts. */
+struct report_snap {
+	const char *object;
+	const char *field;
+	char *value; /* malloc'ed */
+	size_t cap;
+	int64_t seq; /* the transition that wrote it */
+};
+
+/*
+ * The whole run, streamed once: transitions per bin of seq, one row per
+ * thread (at most REPORT_OVERVIEW_ROWS threads; else one row for all).
+ */
+struct report_overview {
+	int64_t lo; /* first seq of the run */
+	int64_t span; /* seqs the bins cover */
+	size_t nrows;
+	int64_t tid[REPORT_OVERVIEW_ROWS]; /* each row's thread, 0 = all */
+	uint32_t cnt[REPORT_OVERVIEW_ROWS][REPORT_OVERVIEW_BINS];
+	uint32_t obj[REPORT_OVERVIEW_BINS]; /* the --object's transitions */
+	uint32_t max;
 };
 
 /* The run header: a row of 'runs'. */
@@ -134,6 +167,23 @@ struct report_run {
 	int64_t seq_max;
 	bool windowed; /* the run is larger than REPORT_WINDOW */
 	struct report_arena *arena;
+
+	/* Filled by report_run_load_window() only (zero otherwise). */
+	size_t ntr_total; /* transitions of the whole run */
+	int64_t seq_min; /* first seq of the whole run */
+	const char *object; /* --object, or NULL */
+	bool cut; /* the requested window held too many transitions */
+	struct report_snap *snap; /* state at 'lo', by object then field */
+	size_t nsnap;
+	size_t snap_dropped; /* fields left out past REPORT_SNAP_MAX */
+	struct report_overview *ovw;
+	size_t ndecisive; /* decisive decisions in the whole run */
+	bool shrunk; /* recorded by explore after shrinking */
+
+	/* Filled by report_slice(). */
+	unsigned char *tr_slice; /* per transition: in the backward slice */
+	unsigned char *sys_slice; /* per syscall: caused a slice transition */
+	unsigned char *obj_slice; /* per object: in the slice */
 };
 
 /* An aligned diff of two runs. */
@@ -163,6 +213,35 @@ struct report_edge {
 struct sqlite3;
 int report_run_load(struct sqlite3 *db, const char *db_path, int64_t run_id,
     struct report_run *r, char *err, size_t errlen);
+
+/*
+ * Loads the window of run 'o->run_id' that 'o' selects (see struct
+ * report_opts): the transitions, syscalls and decisions of the window, the
+ * decisive decisions before the failure, every thread, the state of every
+ * object where the window starts and the overview of the whole run,
+ * streaming the rest.  Returns 0, ENOENT, EINVAL, ENOMEM or EIO with a
+ * message in 'err'.
+ */
+int report_run_load_window(struct sqlite3 *db, const char *db_path,
+    const struct report_opts *o, struct report_run *r, char *err,
+    size_t errlen);
+
+/*
+ * The backward slice of the failing transition within the window: the
+ * transitions on the objects it touched and, transitively, on the objects
+ * touched by the syscalls that made them, up to the seq each object
+ * mattered.  Reference counts and thread, process and descriptor-table
+ * objects (bookkeeping) are not followed.  Fills r->tr_slice, r->sys_slice
+ * and r->obj_slice (left NULL when the run did not fail in the window).
+ * Returns 0 or ENOMEM.
+ */
+int report_slice(struct report_run *r);
+
+/* Whether object 'o' is bookkeeping (folded in the HTML object states). */
+bool report_obj_bookkeeping(const struct report_obj *o);
+
+/* Whether field 'field' is a reference count. */
+bool report_field_refcount(const char *field);
 
 /* Frees what report_run_load() allocated; a zeroed run is a no-op. */
 void report_run_free(struct report_run *r);
@@ -214,6 +293,13 @@ size_t report_esc_text(FILE *out, const char *s, size_t cols);
 /* Writes 's' escaped as the inside of a DOT double-quoted string. */
 void report_esc_dot(FILE *out, const char *s);
 
+/*
+ * Writes 's' as a JSON string for a page's script: quotes, backslashes,
+ * control characters and '<', '>', '&' escaped (no "</script>" can end
+ * the script), malformed UTF-8 as U+FFFD.
+ */
+void report_esc_json(FILE *out, const char *s);
+
 typedef void report_esc_fn(FILE *out, const char *s);
 
 /*
@@ -248,5 +334,36 @@ int report_dot_write(const struct report_run *r, const char *kind, FILE *out);
  * written), or ENOMEM.
  */
 int report_dot_svg(const struct report_run *r, const char *kind, FILE *out);
+
+/*
+ * Values as the text and Markdown reports show them (report_vals.c): an
+ * empty old or new value as "(none)" (no previous value, no object),
+ * "(no flags)" (the empty flag set) or "\"\"" (the empty string).
+ */
+struct report_vals {
+	unsigned char *bits; /* per transition */
+};
+
+/* Classifies the values of r's transitions.  Returns 0 or ENOMEM. */
+int report_vals_init(const struct report_run *r, struct report_vals *v);
+void report_vals_free(struct report_vals *v);
+
+/* The old (new = false) or new value of transition i for display. */
+const char *report_val_show(const struct report_run *r,
+    const struct report_vals *v, size_t i, bool new);
+
+/* Whether t changes nothing (old equals new): left out of histories. */
+bool report_tr_noop(const struct report_tr *t);
+
+/* The label of the object named 'name', or NULL. */
+const char *report_obj_label(const struct report_run *r, const char *name);
+
+/*
+ * The distinct objects (at most 'max', in order) of the rows of diff 'd'
+ * that only one run has, and that have a label in either run, into names.
+ */
+size_t report_diff_objects(const struct report_run *a,
+    const struct report_run *b, const struct report_diff *d, const char **names,
+    size_t max);
 
 #endif /* REPORTS_REPORT_IMPL_H */

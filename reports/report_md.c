@@ -2,11 +2,18 @@
 /*
  * The Markdown report, meant to be pasted into a bug report: the run header
  * as a table, the failure with the decisions that led to it, each thread's
- * syscall sequence, each object's state history as a table, and print
- * output.  Every database string goes through report_esc_md() (pipes,
- * backticks, emphasis, raw HTML), so a hostile scenario name renders as text
- * and cannot break a table.
+ * syscall sequence, each object's state history, and print output.  Every
+ * database string goes through report_esc_md() (pipes, backticks, emphasis,
+ * raw HTML), so a hostile scenario name renders as text and cannot break a
+ * table.
+ *
+ * The source reads at 80 columns too: histories and diffs are stacked
+ * lists rather than wide tables, and md_wrap() wraps every line but table
+ * rows and headings at a space before column 80, the continuation indented
+ * under the list item.  Rows that change nothing are left out, and empty
+ * values read "(none)" or "(no flags)" (report_vals.c).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +22,116 @@
 
 #define P(...) report_printf(out, report_esc_md, __VA_ARGS__)
 
+#define MD_WIDTH 80
+
 static const char *
 none(const char *s)
 {
 	return (s[0] != '\0' ? s : "(none)");
+}
+
+static size_t
+md_cols(const char *s, size_t n)
+{
+	size_t c = 0, i;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return (c);
+}
+
+/* Whether a line may start with s without becoming markup. */
+static bool
+md_safe_start(const char *s)
+{
+	return (strchr("-+*#>|=`~", *s) == NULL && !(*s >= '0' && *s <= '9'));
+}
+
+/*
+ * Copies the Markdown in buf to out, wrapping each line longer than
+ * MD_WIDTH columns at its last suitable space; table rows and headings are
+ * left whole (they must stay one line).  A continuation is indented under
+ * the list item's text, or as its line was.
+ */
+static void
+md_wrap(FILE *out, const char *buf)
+{
+	const char *line = buf, *nl, *p;
+	size_t len, ind, lead, b, k, room, sp, cm, skip;
+
+	for (; *line != '\0'; line = nl + (*nl != '\0')) {
+		nl = line + strcspn(line, "\n");
+		len = (size_t)(nl - line);
+		for (lead = 0; lead < len && line[lead] == ' '; lead++)
+			;
+		if (md_cols(line, len) <= MD_WIDTH || line[lead] == '|'
+		    || line[lead] == '#') {
+			fwrite(line, 1, len, out);
+			if (*nl != '\0')
+				putc('\n', out);
+			continue;
+		}
+		ind = lead
+		    + (len > lead + 1 && line[lead] == '-'
+				&& line[lead + 1] == ' '
+			    ? 2
+			    : 0);
+		p = line;
+		room = MD_WIDTH;
+		for (;;) {
+			len = (size_t)(nl - p);
+			if (md_cols(p, len) <= room) {
+				fwrite(p, 1, len, out);
+				putc('\n', out);
+				break;
+			}
+			/*
+			 * The last space before the edge, after the indent;
+			 * else just after the last comma (JSON), which
+			 * renders as ", ".
+			 */
+			b = sp = cm = 0;
+			for (k = 0; k < len && md_cols(p, k) < room; k++) {
+				if (k <= (p == line ? ind : 0)
+				    || !md_safe_start(p + k + 1)
+				    || p[k + 1] == ' ')
+					continue;
+				if (p[k] == ' ')
+					sp = k;
+				else if (p[k] == ',' && p[k + 1] != '\0')
+					cm = k + 1;
+			}
+			if (sp > room / 3 || (sp > 0 && cm == 0)) {
+				b = sp;
+				skip = 1;
+			} else if (cm > 0) {
+				b = cm;
+				skip = 0;
+			}
+			if (b == 0) {
+				/* No room: break at the next space. */
+				for (k = room; k < len; k++)
+					if (p[k] == ' '
+					    && md_safe_start(p + k + 1)
+					    && p[k + 1] != ' ')
+						break;
+				if (k >= len) {
+					fwrite(p, 1, len, out);
+					putc('\n', out);
+					break;
+				}
+				b = k;
+				skip = 1;
+			}
+			fwrite(p, 1, b, out);
+			putc('\n', out);
+			p += b + skip;
+			fprintf(out, "%*s", (int)ind, "");
+			room = MD_WIDTH - ind;
+		}
+		if (*nl == '\0')
+			break;
+	}
 }
 
 static void
@@ -51,20 +164,23 @@ header(const struct report_run *r, FILE *out, int level)
 		    r->lo, r->hi, r->ntr);
 }
 
+/* One transition as a list item: the change, then who made it. */
 static void
-tr_row(
-    const struct report_run *r, FILE *out, const struct report_tr *t, bool fail)
+tr_item(const struct report_run *r, const struct report_vals *va, FILE *out,
+    size_t i, bool obj)
 {
+	const struct report_tr *t = &r->tr[i];
 	char v[32], th[96];
 
-	P("| %r%d%r | %s | %s | %s | %s | %s | %s | %s |\n", fail ? "**" : "",
-	    t->seq, fail ? "** ✗" : "", report_fmt_ns(t->vtime, v, sizeof(v)),
-	    report_thread_label(r, t->tid, th, sizeof(th)), t->func, t->object,
-	    t->field, none(t->old), none(t->new));
+	P("- **%d**%r %s: %s%r%s %s → %s — %s, thread %s\n", t->seq,
+	    i == r->fail_tr ? " ✗" : "", report_fmt_ns(t->vtime, v, sizeof(v)),
+	    obj ? t->object : "", obj ? "." : "", t->field,
+	    report_val_show(r, va, i, false), report_val_show(r, va, i, true),
+	    t->func, report_thread_label(r, t->tid, th, sizeof(th)));
 }
 
 static void
-failure(const struct report_run *r, FILE *out)
+failure(const struct report_run *r, const struct report_vals *va, FILE *out)
 {
 	const struct report_hdr *h = &r->hdr;
 	char v[32];
@@ -82,9 +198,7 @@ failure(const struct report_run *r, FILE *out)
 	P(": %s\n\n", h->message);
 	if (r->fail_tr != SIZE_MAX) {
 		P("Last transition:\n\n");
-		P("| seq | vtime | thread | func | object | field | old | new "
-		  "|\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-		tr_row(r, out, &r->tr[r->fail_tr], true);
+		tr_item(r, va, out, r->fail_tr, true);
 		P("\n");
 	}
 	for (i = 0; i < r->ndec; i++) {
@@ -116,7 +230,7 @@ failure(const struct report_run *r, FILE *out)
 static void
 threads(const struct report_run *r, FILE *out)
 {
-	char v[32];
+	char v[32], obj[40];
 	size_t i, j, shown;
 	int64_t pid = INT64_MIN;
 
@@ -129,7 +243,11 @@ threads(const struct report_run *r, FILE *out)
 			    t->pid);
 			pid = t->pid;
 		}
-		P("- thread %d %s (%s)\n", t->tid, none(t->name), t->kind);
+		snprintf(obj, sizeof(obj), "thread#%" PRId64, t->tid);
+		P("- thread %d %s (%s)\n", t->tid,
+		    report_obj_label(r, obj) != NULL ? report_obj_label(r, obj)
+						     : none(t->name),
+		    t->kind);
 		shown = 0;
 		for (j = 0; j < r->nsys; j++) {
 			const struct report_sys *s = &r->sys[j];
@@ -155,9 +273,9 @@ threads(const struct report_run *r, FILE *out)
 }
 
 static void
-objects(const struct report_run *r, FILE *out)
+objects(const struct report_run *r, const struct report_vals *va, FILE *out)
 {
-	size_t i, j;
+	size_t i, j, noop = 0;
 
 	P("## Objects\n\n");
 	for (i = 0; i < r->nobj; i++) {
@@ -169,22 +287,25 @@ objects(const struct report_run *r, FILE *out)
 
 			if (!report_in_window(r, t->seq))
 				continue;
+			if (report_tr_noop(t)) {
+				noop++;
+				continue;
+			}
 			if (!named) {
 				if (o->label != NULL)
 					P("### %s (%s)\n\n", o->name, o->label);
 				else
 					P("### %s\n\n", o->name);
-				P("| seq | vtime | thread | func | object | "
-				  "field | old | new |\n"
-				  "| --- | --- | --- | --- | --- | --- | --- "
-				  "| --- |\n");
 				named = true;
 			}
-			tr_row(r, out, t, o->idx[j] == r->fail_tr);
+			tr_item(r, va, out, o->idx[j], false);
 		}
 		if (named)
 			P("\n");
 	}
+	if (noop > 0)
+		P("(%u row%r that changed nothing, old = new, left out.)\n\n",
+		    noop, noop == 1 ? "" : "s");
 }
 
 static void
@@ -200,11 +321,10 @@ output(const struct report_run *r, FILE *out)
 		if (!report_tr_is_event(t) || !report_in_window(r, t->seq))
 			continue;
 		if (!any) {
-			P("## Output and labels\n\n| seq | thread | kind | "
-			  "text |\n| --- | --- | --- | --- |\n");
+			P("## Output and labels\n\n");
 			any = true;
 		}
-		P("| %d | %s | %s | %s |\n", t->seq,
+		P("- **%d** thread %s, %s: %s\n", t->seq,
 		    report_thread_label(r, t->tid, th, sizeof(th)),
 		    strcmp(t->func, "print") == 0 ? "print" : t->field, t->new);
 	}
@@ -212,25 +332,24 @@ output(const struct report_run *r, FILE *out)
 		P("\n");
 }
 
+/* One side of a diff row: seq, func, object.field, change. */
 static void
-tr_cell(const struct report_run *r, FILE *out, size_t i)
+diff_side(const struct report_run *r, const struct report_vals *va, FILE *out,
+    size_t i)
 {
-	const struct report_tr *t;
+	const struct report_tr *t = &r->tr[i];
 
-	if (i == SIZE_MAX) {
-		P(" | | | |");
-		return;
-	}
-	t = &r->tr[i];
-	P(" %d | %s | %s.%s | %s → %s |", t->seq, t->func, t->object, t->field,
-	    none(t->old), none(t->new));
+	P("**%d** %s %s.%s: %s → %s", t->seq, t->func, t->object, t->field,
+	    report_val_show(r, va, i, false), report_val_show(r, va, i, true));
 }
 
 static int
-diff(const struct report_run *a, const struct report_run *b, FILE *out)
+diff(const struct report_run *a, const struct report_vals *va,
+    const struct report_run *b, const struct report_vals *vb, FILE *out)
 {
 	struct report_diff d;
-	size_t i;
+	const char *names[64];
+	size_t i, k, n;
 	int error;
 
 	if ((error = report_diff_align(a, b, &d)) != 0)
@@ -240,28 +359,41 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out)
 		P("The runs made the same %u transitions.\n\n", a->ntr);
 	else
 		P("First difference after %u equal transitions (marked "
-		  "**▶**).\n\n",
-		    d.prefix);
+		  "**▶**).  Rows in both runs show run %d's seq.\n\n",
+		    d.prefix, a->hdr.id);
 	if (d.skipped > 0)
 		P("(%u equal transitions before these are left out.)\n\n",
 		    d.skipped);
-	P("| | seq A | func A | change A | value A | seq B | func B | "
-	  "change B | value B |\n| --- | --- | --- | --- | --- | --- | --- "
-	  "| --- | --- |\n");
 	for (i = 0; i < d.npair; i++) {
 		const struct report_pair *p = &d.pair[i];
 
-		P("|%r",
-		    i == d.first
-			? " **▶** |"
-			: (p->a == SIZE_MAX || p->b == SIZE_MAX ? " ≠ |"
-								: " |"));
-		tr_cell(a, out, p->a);
-		tr_cell(b, out, p->b);
+		P("- %r", i == d.first ? "**▶** " : "");
+		if (p->a != SIZE_MAX && p->b != SIZE_MAX)
+			diff_side(a, va, out, p->a);
+		else if (p->a != SIZE_MAX) {
+			P("*run %d only:* ", a->hdr.id);
+			diff_side(a, va, out, p->a);
+		} else {
+			P("*run %d only:* ", b->hdr.id);
+			diff_side(b, vb, out, p->b);
+		}
 		P("\n");
 	}
 	if (d.truncated)
 		P("\nThe alignment stops here; `evsim diff` shows the rest.\n");
+	n = report_diff_objects(a, b, &d, names, 64);
+	if (n > 0)
+		P("\nObjects that differ:\n\n");
+	for (k = 0; k < n; k++) {
+		const char *la = report_obj_label(a, names[k]);
+		const char *lb = report_obj_label(b, names[k]);
+
+		if (la != NULL && lb != NULL && strcmp(la, lb) != 0)
+			P("- %s: %s (run %d), %s (run %d)\n", names[k], la,
+			    a->hdr.id, lb, b->hdr.id);
+		else
+			P("- %s: %s\n", names[k], la != NULL ? la : lb);
+	}
 	P("\n");
 	free(d.pair);
 	return (0);
@@ -269,17 +401,42 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out)
 
 int
 report_md_write(
-    const struct report_run *r, const struct report_run *b, FILE *out)
+    const struct report_run *r, const struct report_run *b, FILE *out0)
 {
+	struct report_vals va, vb;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	int error = 0;
+
+	if (out == NULL)
+		return (ENOMEM);
+	if (report_vals_init(r, &va) != 0) {
+		fclose(out);
+		free(buf);
+		return (ENOMEM);
+	}
 	header(r, out, 1);
 	if (b != NULL) {
-		P("Against:\n\n");
-		header(b, out, 3);
-		return (diff(r, b, out));
+		if ((error = report_vals_init(b, &vb)) == 0) {
+			P("Against:\n\n");
+			header(b, out, 3);
+			error = diff(r, &va, b, &vb, out);
+			report_vals_free(&vb);
+		}
+	} else {
+		failure(r, &va, out);
+		threads(r, out);
+		objects(r, &va, out);
+		output(r, out);
 	}
-	failure(r, out);
-	threads(r, out);
-	objects(r, out);
-	output(r, out);
-	return (0);
+	report_vals_free(&va);
+	if (fclose(out) != 0 || buf == NULL) {
+		free(buf);
+		return (ENOMEM);
+	}
+	if (error == 0)
+		md_wrap(out0, buf);
+	free(buf);
+	return (error);
 }

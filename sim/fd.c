@@ -615,6 +615,9 @@ fdcopy(struct thread *td, struct filedesc *fdp, struct filedesc **ret)
 	int fd, n;
 
 	fdinit(&newfdp);
+	/* The caller names the owner once the copy is done. */
+	sim_obj_label(&newfdp->fd_obj, "descriptor table copied from %s",
+	    fdp->fd_obj.so_name);
 	FILEDESC_SLOCK(fdp);
 	n = fdp->fd_nfiles;
 	if (n > newfdp->fd_nfiles)

@@ -164,6 +164,8 @@ static const struct sim_tunable tunable_defaults[] = {
 	{ "kern.maxfilesperproc", SIM_MAXFILES, 1, SIM_MAXFILES_MAX },
 	{ "process.max-port-events", 65536, 1, 1 << 24 },
 	{ "project.max-port-ids", 8192, 1, 1 << 20 },
+	{ "security.bsd.see_other_gids", 1, 0, 1 },
+	{ "security.bsd.see_other_uids", 1, 0, 1 },
 };
 #define NTUNABLES (int)(sizeof(tunable_defaults) / sizeof(tunable_defaults[0]))
 
@@ -317,9 +319,9 @@ static const struct sim_failpoint_info failpoints[SIM_NFP] = {
 	[SIM_FP_KQUEUE_EXPAND_MALLOC] = {
 	    "kqueue_expand:malloc", "kqueue_expand", "malloc", ENOMEM,
 	    SIM_FP_FREEBSD,
-	    "an M_NOWAIT kq_knlist or kq_knhash allocation fails: ENOMEM "
-	    "(only kernel registrations use M_NOWAIT, and theirs never need "
-	    "a new table in the modelled revisions)",
+	    "an M_NOWAIT kq_knlist or kq_knhash allocation fails: ENOMEM; "
+	    "no caller reaches it (knote_fork(), the only M_NOWAIT one, "
+	    "registers into a kqueue whose hash holds the tracking knote)",
 	},
 	[SIM_FP_KNOTE_FORK_KQUEUE_REGISTER] = {
 	    "knote_fork:kqueue_register", "knote_fork", "kqueue_register",
@@ -568,9 +570,12 @@ sim_failpoint_set(const char *name, const char *spec, uint64_t seed)
 	 * scenario and the command line).
 	 */
 	old = fp_state[i].spec[0] != '\0' ? fp_state[i].spec : "off";
-	if (sched_self() != NULL && strcmp(old, st.spec) != 0)
+	if (sched_self() != NULL && strcmp(old, st.spec) != 0) {
 		sched_trace("sim_failpoint_set", "failpoint",
 		    failpoints[i].fpi_name, old, st.spec);
+		sim_name_label(
+		    "failpoint", "the fail points (field: the fail point)");
+	}
 	fp_state[i] = st;
 	sim_fp_armed[i] = st.mode != FPM_OFF;
 	return (0);
@@ -619,9 +624,12 @@ sim_failpoint_eval(enum sim_fp fp)
 		fire = false;
 		break;
 	}
-	if (fire)
+	if (fire) {
 		sched_trace(
 		    fpi->fpi_func, "failpoint", fpi->fpi_site, old, "fired");
+		sim_name_label(
+		    "failpoint", "the fail points (field: the fail point)");
+	}
 	return (fire);
 }
 
@@ -632,15 +640,17 @@ sim_failpoint_eval(enum sim_fp fp)
 union sim_mhdr {
 	struct {
 		union sim_mhdr *prev, *next;
+		size_t size; /* the caller's part */
 	} l;
 	max_align_t align;
 };
 
-static union sim_mhdr sim_heap = { .l = { &sim_heap, &sim_heap } };
+static union sim_mhdr sim_heap = { .l = { &sim_heap, &sim_heap, 0 } };
 
 static void *
-mhdr_link(union sim_mhdr *h)
+mhdr_link(union sim_mhdr *h, size_t size)
 {
+	h->l.size = size;
 	h->l.prev = &sim_heap;
 	h->l.next = sim_heap.l.next;
 	sim_heap.l.next->l.prev = h;
@@ -663,7 +673,7 @@ sim_malloc(size_t size)
 	if (size > SIZE_MAX - sizeof(*h))
 		return (NULL);
 	h = malloc(sizeof(*h) + size);
-	return (h != NULL ? mhdr_link(h) : NULL);
+	return (h != NULL ? mhdr_link(h, size) : NULL);
 }
 
 void *
@@ -674,7 +684,7 @@ sim_calloc(size_t n, size_t size)
 	if (size != 0 && n > (SIZE_MAX - sizeof(*h)) / size)
 		return (NULL);
 	h = calloc(1, sizeof(*h) + n * size);
-	return (h != NULL ? mhdr_link(h) : NULL);
+	return (h != NULL ? mhdr_link(h, n * size) : NULL);
 }
 
 void *
@@ -690,10 +700,10 @@ sim_realloc(void *ptr, size_t size)
 	mhdr_unlink(h);
 	nh = realloc(h, sizeof(*h) + size);
 	if (nh == NULL) {
-		mhdr_link(h);
+		mhdr_link(h, h->l.size);
 		return (NULL);
 	}
-	return (mhdr_link(nh));
+	return (mhdr_link(nh, size));
 }
 
 char *
@@ -705,6 +715,12 @@ sim_strdup(const char *s)
 	if (d != NULL)
 		memcpy(d, s, n);
 	return (d);
+}
+
+size_t
+sim_malloc_size(const void *ptr)
+{
+	return (ptr != NULL ? ((const union sim_mhdr *)ptr - 1)->l.size : 0);
 }
 
 void

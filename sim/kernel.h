@@ -141,6 +141,11 @@ struct sim_kops {
 	void (*ko_reap)(struct proc *p);
 	/* A signal is being sent to p (also blocked or ignored ones). */
 	void (*ko_signal)(struct proc *p, int sig);
+	/*
+	 * p continues from a stop, or a signal makes it run
+	 * (kqtimer_proc_continue()); may be NULL.
+	 */
+	void (*ko_proc_continue)(struct proc *p);
 	/* A vnode event. */
 	void (*ko_vnode)(struct vnode *vp, enum sim_vnev ev);
 	/*
@@ -157,6 +162,11 @@ struct sim_kops {
 	 */
 	void (*ko_vnevent)(struct vnode *vp, enum sim_vnev ev,
 	    struct vnode *dvp, const char *name);
+	/*
+	 * vp is being freed and has model state in v_kdata (illumos's
+	 * vn_free() calls free_fopdata()).
+	 */
+	void (*ko_vnode_free)(struct vnode *vp);
 	/*
 	 * Work due before a thread returns to user space (FreeBSD's
 	 * TDA_KQUEUE AST: the nested-kqueue task completes first).
@@ -179,6 +189,12 @@ struct sim_kops {
 	 * NULL otherwise.  See sim_giant_lock().
 	 */
 	struct mtx *(*ko_giant)(void);
+	/*
+	 * The wall clock was stepped (clock_settime of CLOCK_REALTIME);
+	 * may be NULL.  illumos's callout_hrestime() expires the sleeps
+	 * that wait for a wall-clock time there.
+	 */
+	void (*ko_clock_settime)(void);
 	/* Per-process state of the kernel model: create and free. */
 	void (*ko_proc_init)(struct proc *p);
 	void (*ko_proc_fini)(struct proc *p);
@@ -241,6 +257,8 @@ void *sim_calloc(size_t n, size_t size);
 void *sim_realloc(void *ptr, size_t size);
 char *sim_strdup(const char *s);
 void sim_free(void *ptr);
+/* The size asked for the block ptr (from sim_malloc() and friends). */
+size_t sim_malloc_size(const void *ptr);
 
 /* Frees everything sim_malloc() and friends handed out and not freed. */
 void sim_mem_release(void);
@@ -329,8 +347,16 @@ extern unsigned char sim_fp_armed[SIM_NFP];
 /* Evaluates an armed fail point: true if it fires (recorded). */
 bool sim_failpoint_eval(enum sim_fp fp);
 
+/*
+ * Built with -DSIM_FAIL_POINTS_COMPILED_OUT (only to measure what the
+ * checks cost: tests/bench/run.py --baseline), no fail point ever fires.
+ */
+#ifdef SIM_FAIL_POINTS_COMPILED_OUT
+#define SIM_FAIL_POINT(fp) ((void)(fp), false)
+#else
 #define SIM_FAIL_POINT(fp)                                                     \
 	(__builtin_expect(sim_fp_armed[(fp)] != 0, 0) && sim_failpoint_eval(fp))
+#endif
 
 /* Fail point i's description, or NULL past the last one. */
 const struct sim_failpoint_info *sim_failpoint_at(int i);

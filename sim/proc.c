@@ -12,8 +12,18 @@
  * is released (thread_uops) and its fiber abandoned, which unwinds nothing in
  * the simulated kernel because a thread can only be at a scheduling point in
  * userret or inside a sleep that has already released its locks.
- * XXX: stop signals (SIGSTOP, SIGTSTP) are not modelled; their default action
- * is treated as "ignore".
+ *
+ * Job control follows kern_sig.c and kern_thread.c: a stop signal sets
+ * P_STOPPED_SIG; sig_suspend_threads() gives a thread sleeping
+ * interruptibly the suspension inhibitor (TDF_SUSPENDED) at once, and the
+ * others suspend at their next kernel boundary (thread_suspend_check(), the
+ * AST of the suspend request, here at syscall entry and return); once every
+ * thread is suspended, thread_stopped() tells the parent (SIGCHLD unless
+ * SA_NOCLDSTOP, wait(2) with WUNTRACED).  A suspended thread whose sleep
+ * ends stays off the CPU until thread_unsuspend() (the engine's suspend
+ * hook, sim_suspcheck()).  XXX: no process groups or sessions (tty stops
+ * are never discarded for orphaned groups; SIGCONT is always allowed as
+ * within one session), no ptrace.
  *
  * Part of the shared kernel layer: imports only kernel.h, the other shared
  * files (fd, proc, pipe, socket, vfs, selinfo, sim) and the engine; reaches
@@ -29,13 +39,24 @@
 #include "proc.h"
 
 static const struct sim_flagname p_flag_names[] = {
+	{ P_WAITED, "WAITED" },
 	{ P_WEXIT, "WEXIT" },
+	{ P_WKILLED, "WKILLED" },
+	{ P_CONTINUED, "CONTINUED" },
+	{ P_STOPPED_SIG, "STOPPED_SIG" },
+	{ P_STOPPED_SINGLE, "STOPPED_SINGLE" },
 	{ 0, NULL },
 };
+
+static void thread_suspend_check(struct thread *td);
+static void p_flag_set(struct proc *p, int flag, const char *func);
+static void thread_unsuspend(struct proc *p);
+static void thread_unsuspend_one(struct thread *td);
 
 static const char *const prstate_names[] = { "NEW", "NORMAL", "ZOMBIE" };
 
 static LIST_HEAD(, proc) allproc;
+static struct proc *proc_forking; /* the child while fdcopy() runs */
 static TAILQ_HEAD(, proc_grave) graveyard;
 static struct proc *initproc;
 /* How pid 1 ended (the run's verdict reads it after the run). */
@@ -90,6 +111,7 @@ proc_fini_all(void)
 void
 proc_init_all(void)
 {
+	proc_forking = NULL;
 	LIST_INIT(&allproc);
 	TAILQ_INIT(&graveyard);
 	initproc = NULL;
@@ -129,6 +151,12 @@ pfind(int pid)
 	struct proc *p = pfind_any(pid);
 
 	return (p != NULL && p->p_state != PRS_ZOMBIE ? p : NULL);
+}
+
+struct proc *
+proc_fork_child(void)
+{
+	return (proc_forking);
 }
 
 struct proc *
@@ -192,6 +220,7 @@ proc_alloc(int pid)
 	TAILQ_INIT(&p->p_zthreads);
 	mtx_init(&p->p_mtx, "process lock", NULL, MTX_DEF | MTX_DUPOK);
 	selinfo_init(&p->p_sel, &p->p_mtx);
+	TAILQ_INIT(&p->p_kqtim_stop);
 	sim_obj_name(&p->p_obj, "proc", pid);
 	p->p_state = PRS_NEW;
 	return (p);
@@ -205,6 +234,8 @@ thread_main(void *arg)
 	int code;
 
 	code = td->td_uops->tu_run(td);
+	/* Returning is a kernel boundary: a stopped process stays there. */
+	thread_suspend_check(td);
 	/* pid 1's main returned: the scenario's last invariant check. */
 	if (td->td_ismain && td->td_proc == initproc)
 		sched_checkpoint();
@@ -293,6 +324,9 @@ thread_link_start(struct thread *td, const char *name)
 		sim_oom();
 	sched_thread_set_owner(td->td_st, td);
 	sim_trace_created("thread_link", &td->td_obj);
+	/* A process's first thread; sys.thr_set_name may rename it. */
+	if (strcmp(name, "main") == 0)
+		sim_obj_label(&td->td_obj, "main");
 }
 
 /* Gives td its user half: uops, set up from arg. */
@@ -360,6 +394,7 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 	sim_trace_created("fork1", &p2->p_obj);
 	sim_obj_label(
 	    &p2->p_obj, "pid %d, child of pid %d", p2->p_pid, p1->p_pid);
+	proc_forking = p2;
 	if (flags & RFCFDG)
 		error = fdinit(&p2->p_fd);
 	else if (flags & RFFDG)
@@ -368,6 +403,7 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 		p2->p_fd = fdshare(p1->p_fd);
 		error = 0;
 	}
+	proc_forking = NULL;
 	if (error != 0) {
 		sim_free(p2);
 		return (error);
@@ -381,6 +417,8 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 		    p2->p_pid);
 	for (i = 0; i <= SIG_MAXSIG; i++)
 		p2->p_sigdisp[i] = p1->p_sigdisp[i];
+	p2->p_psflag = p1->p_psflag; /* sigacts_copy() */
+	p2->p_ucred = p1->p_ucred; /* crhold(): the child shares them */
 	p2->p_pptr = p1;
 	LIST_INSERT_HEAD(&p1->p_children, p2, p_sibling);
 	allproc_insert(p2);
@@ -601,11 +639,18 @@ exit1(struct thread *td, int rval, int signo)
 	sim_giant_lock();
 	SIM_SET_FLAGS(
 	    &p->p_obj, "p_flag", p_flag_names, p->p_flag, p->p_flag | P_WEXIT);
-	/* thread_single(p, SINGLE_EXIT) */
+	/*
+	 * thread_single(p, SINGLE_EXIT).  XXX: P_STOPPED_SINGLE is not set
+	 * for the wait (the kernel sets it when the process had threads), so
+	 * a kqueue timer expiring meanwhile is re-armed, not parked.
+	 */
 	TAILQ_FOREACH(t2, &p->p_threads, td_plist) {
 		if (t2 == td)
 			continue;
 		t2->td_flags |= TDF_EXIT;
+		/* weed_inhib(): a suspended thread must run to exit. */
+		if (t2->td_flags & TDF_SUSPENDED)
+			thread_unsuspend_one(t2);
 		sleepq_abort(t2->td_st, EINTR);
 	}
 	while (p->p_numthreads > 1)
@@ -681,7 +726,7 @@ kern_wait(struct thread *td, int pid, int *status, int options, int *ret_pid)
 	struct proc *p = td->td_proc, *q;
 	int nfound, error;
 
-	if ((options & ~WNOHANG) != 0)
+	if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED)) != 0)
 		return (EINVAL);
 	if (pid == 0 || pid < -1)
 		return (EINVAL); /* XXX: process groups are not modelled */
@@ -696,6 +741,35 @@ kern_wait(struct thread *td, int pid, int *status, int options, int *ret_pid)
 							 : (q->p_xexit << 8);
 				*ret_pid = q->p_pid;
 				proc_reap(q);
+				return (0);
+			}
+			/*
+			 * proc_to_reap(): a stopped child not yet reported
+			 * (P_WAITED), or a continued one (P_CONTINUED), is
+			 * reported alive (report_alive_proc()).  XXX: the
+			 * pending SIGCHLD of this child is not taken back
+			 * (sigqueue_take()).
+			 */
+			if ((options & WUNTRACED) != 0
+			    && (q->p_flag & P_STOPPED_SIG) != 0
+			    && q->p_suspcount == q->p_numthreads
+			    && (q->p_flag & P_WAITED) == 0) {
+				p_flag_set(q, q->p_flag | P_WAITED,
+				    "report_alive_proc");
+				*status = W_STOPCODE(q->p_xsig);
+				*ret_pid = q->p_pid;
+				return (0);
+			}
+			if ((options & WCONTINUED) != 0
+			    && (q->p_flag & P_CONTINUED) != 0) {
+				p_flag_set(q, q->p_flag & ~P_CONTINUED,
+				    "report_alive_proc");
+				/*
+				 * XXX: illumos encodes it as WCONTFLG
+				 * (0177777); both kernels say 0x13 here.
+				 */
+				*status = SIGCONT;
+				*ret_pid = q->p_pid;
 				return (0);
 			}
 		}
@@ -714,36 +788,270 @@ kern_wait(struct thread *td, int pid, int *status, int options, int *ret_pid)
 
 /* Signals */
 
-static bool
-sig_default_ignored(int sig)
+/* Signal properties (sigproptbl[] in sys/kern/kern_sig.c). */
+#define SIGPROP_KILL 0x01 /* terminates process by default */
+#define SIGPROP_STOP 0x04 /* suspend process */
+#define SIGPROP_TTYSTOP 0x08 /* ditto, from tty */
+#define SIGPROP_IGNORE 0x10 /* ignore by default */
+#define SIGPROP_CONT 0x20 /* continue if suspended */
+
+/* Models sigprop(). */
+static int
+sigprop(int sig)
 {
-	/* SIGURG, SIGCONT, SIGCHLD, SIGWINCH, SIGINFO; stops: XXX ignored. */
-	return (sig == 16 || sig == SIGCONT || sig == SIGCHLD || sig == 28
-	    || sig == 29 || sig == SIGSTOP || sig == 18 || sig == 21
-	    || sig == 22);
+	switch (sig) {
+	case SIGSTOP:
+		return (SIGPROP_STOP);
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return (SIGPROP_STOP | SIGPROP_TTYSTOP);
+	case SIGCONT:
+		return (SIGPROP_IGNORE | SIGPROP_CONT);
+	case 16: /* SIGURG */
+	case SIGCHLD:
+	case 28: /* SIGWINCH */
+	case 29: /* SIGINFO */
+		return (SIGPROP_IGNORE);
+	}
+	return (SIGPROP_KILL);
 }
 
+/*
+ * Whether sig is in 'ps_sigignore': ignored explicitly, or by default;
+ * SIGCONT never is (kern_sigaction() leaves it out), so it reaches a
+ * stopped process whatever its disposition.
+ */
 static bool
 sig_ignored(struct proc *p, int sig)
 {
-	if (sig == SIGKILL)
+	if (sig == SIGKILL || sig == SIGCONT)
 		return (false);
 	if (p->p_sigdisp[sig] == SIGDISP_IGNORE)
 		return (true);
-	return (
-	    p->p_sigdisp[sig] == SIGDISP_DEFAULT && sig_default_ignored(sig));
+	return (p->p_sigdisp[sig] == SIGDISP_DEFAULT
+	    && (sigprop(sig) & SIGPROP_IGNORE) != 0);
+}
+
+static void
+p_siglist_set(struct proc *p, sim_sigset_t set, const char *func)
+{
+	if (set == p->p_siglist)
+		return;
+	sim_trace_int(
+	    func, &p->p_obj, "p_siglist", (int64_t)p->p_siglist, (int64_t)set);
+	p->p_siglist = set;
+}
+
+static void
+p_flag_set(struct proc *p, int flag, const char *func)
+{
+	if (flag == p->p_flag)
+		return;
+	sim_trace_flags(func, &p->p_obj, "p_flag", p_flag_names,
+	    (uint64_t)p->p_flag, (uint64_t)flag);
+	p->p_flag = flag;
+}
+
+static void
+p_suspcount_set(struct proc *p, int n, const char *func)
+{
+	sim_trace_int(func, &p->p_obj, "p_suspcount", p->p_suspcount, n);
+	p->p_suspcount = n;
+}
+
+/* Models thread_suspend_one(): td gets the suspension inhibitor. */
+static void
+thread_suspend_one(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+
+	KASSERT((td->td_flags & TDF_SUSPENDED) == 0,
+	    ("thread %d already suspended", td->td_tid));
+	p_suspcount_set(p, p->p_suspcount + 1, __func__);
+	td->td_flags |= TDF_SUSPENDED;
+}
+
+/* Models thread_unsuspend_one(): the inhibitor goes, the thread may run. */
+static void
+thread_unsuspend_one(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+
+	KASSERT((td->td_flags & TDF_SUSPENDED) != 0,
+	    ("thread %d not suspended", td->td_tid));
+	td->td_flags &= ~TDF_SUSPENDED;
+	p_suspcount_set(p, p->p_suspcount - 1, __func__);
+	wakeup(&td->td_flags);
+}
+
+/* Models thread_unsuspend(): every suspended thread, if p may run. */
+static void
+thread_unsuspend(struct proc *p)
+{
+	struct thread *td;
+
+	if (P_SHOULDSTOP(p))
+		return;
+	TAILQ_FOREACH(td, &p->p_threads, td_plist)
+		if (td->td_flags & TDF_SUSPENDED)
+			thread_unsuspend_one(td);
+}
+
+/*
+ * The suspended thread is off the CPU until thread_unsuspend_one() (its
+ * mi_switch(SWT_SUSPEND)).  XXX: a sleep of its own, not an inhibitor.
+ */
+static void
+thread_suspend_wait(struct thread *td)
+{
+	while (td->td_flags & TDF_SUSPENDED)
+		(void)msleep(&td->td_flags, NULL, 0, "suspend", 0);
+}
+
+/* Models childproc_jobstate(): wake a waiting parent; SIGCHLD. */
+static void
+childproc_jobstate(struct proc *p)
+{
+	struct proc *pp = p->p_pptr;
+
+	wakeup(pp);
+	if ((pp->p_psflag & PS_NOCLDSTOP) == 0 && pp->p_pid != 0)
+		psignal_parent(p); /* sigparent() */
+}
+
+/* Models childproc_continued(). */
+static void
+childproc_continued(struct proc *p)
+{
+	p_flag_set(p, p->p_flag | P_CONTINUED, __func__);
+	SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, SIGCONT);
+	childproc_jobstate(p);
+}
+
+/*
+ * Models thread_stopped(): the last thread of a stopping process (the
+ * calling one counts as suspended, whether or not it already is) tells
+ * the parent.
+ */
+static void
+thread_stopped(struct proc *p)
+{
+	struct thread *td = curthread;
+	int n;
+
+	n = p->p_suspcount;
+	if (td != NULL && td->td_proc == p
+	    && (td->td_flags & TDF_SUSPENDED) == 0)
+		n++;
+	if ((p->p_flag & P_STOPPED_SIG) != 0 && n == p->p_numthreads) {
+		p_flag_set(p, p->p_flag & ~P_WAITED, __func__);
+		childproc_jobstate(p); /* childproc_stopped() */
+	}
+}
+
+/*
+ * Models sig_suspend_threads(): a thread sleeping interruptibly is
+ * suspended where it sleeps; the others get the suspend AST (they check at
+ * their next boundary).
+ */
+static void
+sig_suspend_threads(struct proc *p)
+{
+	struct thread *td2;
+
+	TAILQ_FOREACH(td2, &p->p_threads, td_plist) {
+		if ((td2->td_flags & TDF_SUSPENDED) == 0
+		    && sched_thread_sleeping_catch(td2->td_st))
+			thread_suspend_one(td2);
+	}
+}
+
+/*
+ * Models thread_suspend_check() (and thread_suspend_switch() for a thread
+ * that stops its own process): a thread of a stopped process suspends at
+ * the user boundary until the process continues.  An exiting process's
+ * threads leave instead.
+ */
+static void
+thread_suspend_check(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+
+	while ((p->p_flag & P_STOPPED_SIG) != 0 && (p->p_flag & P_WEXIT) == 0
+	    && (td->td_flags & TDF_EXIT) == 0) {
+		/*
+		 * The kernel calls thread_stopped() first, counting the
+		 * caller, then suspends it, all under the process spin lock;
+		 * here the count goes up first so that the woken parent
+		 * never sees the process half stopped.
+		 */
+		thread_suspend_one(td);
+		thread_stopped(p);
+		thread_suspend_wait(td);
+	}
+}
+
+/* The engine's hook after every sleep of td: stay off while suspended. */
+void
+sim_suspcheck(void *owner)
+{
+	struct thread *td = owner;
+
+	if (td != NULL && (td->td_flags & TDF_SUSPENDED) != 0)
+		thread_suspend_wait(td);
+}
+
+/* The AST at syscall entry: a stopped process's thread suspends. */
+void
+sim_syscall_ast(struct thread *td)
+{
+	if (td->td_proc->p_flag & P_STOPPED_SIG)
+		thread_suspend_check(td);
+}
+
+/*
+ * Models tdsigwakeup() and the choice of sigtd(): a caught signal aborts
+ * one thread's interruptible sleep, a default one every thread's, except
+ * a default SIGCONT, which wakes nobody and is discarded at once when a
+ * thread sleeps.
+ */
+static void
+tdsigwakeup(struct proc *p, int sig)
+{
+	struct thread *td;
+
+	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
+		if (sig != SIGKILL && (td->td_sigmask & SIGBIT(sig)))
+			continue;
+		if (sig == SIGCONT && p->p_sigdisp[sig] != SIGDISP_CATCH) {
+			if (sched_thread_sleeping_catch(td->td_st))
+				p_siglist_set(p, p->p_siglist & ~SIGBIT(sig),
+				    "tdsendsignal");
+			return;
+		}
+		if (p->p_sigdisp[sig] == SIGDISP_CATCH && sig != SIGKILL) {
+			sleepq_abort(td->td_st, EINTR);
+			break;
+		}
+		/* Default action terminates: wake every thread. */
+		sleepq_abort(td->td_st, EINTR);
+	}
 }
 
 /*
  * Models tdsendsignal(): the kernel model sees every send (knote NOTE_SIGNAL
  * counts blocked and ignored signals too, except an ignored SIGCHLD); an
  * ignored signal is then discarded, a blocked one stays pending, and a
- * deliverable one interrupts a thread's sleep.
+ * deliverable one interrupts a thread's sleep.  A stop signal with the
+ * default action stops the process; SIGCONT (and SIGKILL) continue it.
  */
 static void
 tdsendsignal(struct proc *p, int sig)
 {
 	struct thread *td;
+	bool hold, caught;
+	int prop;
 
 	if (p->p_state != PRS_NORMAL || (p->p_flag & P_WEXIT))
 		return;
@@ -752,18 +1060,87 @@ tdsendsignal(struct proc *p, int sig)
 		sim_kern->k_ops->ko_signal(p, sig);
 	if (sig_ignored(p, sig))
 		return;
-	SIM_SET(
-	    &p->p_obj, "p_siglist", p->p_siglist, p->p_siglist | SIGBIT(sig));
-	TAILQ_FOREACH(td, &p->p_threads, td_plist) {
-		if (sig != SIGKILL && (td->td_sigmask & SIGBIT(sig)))
-			continue;
-		if (p->p_sigdisp[sig] == SIGDISP_CATCH && sig != SIGKILL) {
-			sleepq_abort(td->td_st, EINTR);
-			break;
-		}
-		/* Default action terminates: wake every thread. */
-		sleepq_abort(td->td_st, EINTR);
+	prop = sigprop(sig);
+	/* sigtd(): the first thread that does not block sig. */
+	hold = true;
+	TAILQ_FOREACH(td, &p->p_threads, td_plist)
+		if (sig == SIGKILL || (td->td_sigmask & SIGBIT(sig)) == 0)
+			hold = false;
+	caught = !hold && p->p_sigdisp[sig] == SIGDISP_CATCH;
+
+	if (prop & SIGPROP_CONT) {
+		/* sigqueue_delete_stopmask_proc() */
+		p_siglist_set(p,
+		    p->p_siglist
+			& ~(SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN)
+			    | SIGBIT(SIGTTOU)),
+		    __func__);
+	} else if (prop & SIGPROP_STOP) {
+		p_siglist_set(p, p->p_siglist & ~SIGBIT(SIGCONT), __func__);
+		if (p->p_flag & P_CONTINUED)
+			p_flag_set(p, p->p_flag & ~P_CONTINUED, __func__);
 	}
+	p_siglist_set(p, p->p_siglist | SIGBIT(sig), __func__);
+
+	/* Held signals wait, but SIGCONT continues a stopped process. */
+	if (hold && !((prop & SIGPROP_CONT) && (p->p_flag & P_STOPPED_SIG)))
+		return;
+
+	if (P_SHOULDSTOP(p)) {
+		if (sig == SIGKILL) {
+			/* SIGKILL sets the process running; it dies later. */
+			p_flag_set(p, p->p_flag & ~P_STOPPED_SIG, __func__);
+			goto runfast;
+		}
+		if (prop & SIGPROP_CONT) {
+			p_flag_set(p, p->p_flag & ~P_STOPPED_SIG, __func__);
+			if (p->p_numthreads == p->p_suspcount)
+				childproc_continued(p);
+			if (caught)
+				goto runfast;
+			if (!hold) /* SIG_DFL: no further action */
+				p_siglist_set(
+				    p, p->p_siglist & ~SIGBIT(sig), __func__);
+			thread_unsuspend(p);
+			goto out_cont;
+		}
+		if (prop & SIGPROP_STOP) {
+			/* Already stopped: just keep the stop bit. */
+			p_flag_set(p, p->p_flag | P_STOPPED_SIG, __func__);
+			p_siglist_set(p, p->p_siglist & ~SIGBIT(sig), __func__);
+			return;
+		}
+		/*
+		 * Any other signal: abort an interruptible sleep so that the
+		 * thread sees it once continued; the process stays stopped.
+		 */
+		TAILQ_FOREACH(td, &p->p_threads, td_plist)
+			if (sig == SIGKILL
+			    || (td->td_sigmask & SIGBIT(sig)) == 0)
+				break;
+		if (td != NULL)
+			sleepq_abort(td->td_st, EINTR);
+		return;
+	}
+	if (!caught && (prop & SIGPROP_STOP)) {
+		p_flag_set(p, p->p_flag | P_STOPPED_SIG, __func__);
+		SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, sig);
+		sig_suspend_threads(p);
+		if (p->p_numthreads == p->p_suspcount) {
+			/* Only a signal from another process gets here. */
+			thread_stopped(p);
+			p_siglist_set(
+			    p, p->p_siglist & ~SIGBIT(p->p_xsig), __func__);
+		}
+		return;
+	}
+
+runfast:
+	tdsigwakeup(p, sig);
+	thread_unsuspend(p);
+out_cont:
+	if (sim_kern->k_ops->ko_proc_continue != NULL)
+		sim_kern->k_ops->ko_proc_continue(p);
 }
 
 void
@@ -779,11 +1156,78 @@ sim_sigpipe(struct thread *td)
 	tdsendsignal(td->td_proc, SIGPIPE);
 }
 
+/* Models priv_check_cred(): the superuser (euid 0) has every privilege. */
+static int
+priv_check_cred(const struct ucred *cred)
+{
+	return (cred->cr_uid == 0 ? 0 : EPERM);
+}
+
+/*
+ * Models cr_bsd_visible(): with security.bsd.see_other_uids (and _gids)
+ * at 0, a process sees others of its real uid (gid) only, unless
+ * privileged.  XXX: no jails (prison_check()), MAC or supplementary groups.
+ */
+static int
+cr_bsd_visible(const struct ucred *u1, const struct ucred *u2)
+{
+	/* cr_canseeotheruids() */
+	if (sim_tunable("security.bsd.see_other_uids") == 0
+	    && u1->cr_ruid != u2->cr_ruid && priv_check_cred(u1) != 0)
+		return (ESRCH);
+	/* cr_canseeothergids() */
+	if (sim_tunable("security.bsd.see_other_gids") == 0
+	    && u1->cr_rgid != u2->cr_rgid && u1->cr_gid != u2->cr_rgid
+	    && priv_check_cred(u1) != 0)
+		return (ESRCH);
+	return (0);
+}
+
+/* Models p_cansee() in sys/kern/kern_prot.c. */
+int
+p_cansee(struct thread *td, struct proc *p)
+{
+	if (td->td_proc == p)
+		return (0);
+	return (cr_bsd_visible(&td->td_proc->p_ucred, &p->p_ucred));
+}
+
+/*
+ * Models p_cansignal() and cr_cansignal(): ESRCH when p is not visible,
+ * EPERM when neither real nor effective uid matches p's real or saved
+ * uid (without privilege).  XXX: no P_SUGID (conservative_signals), no
+ * sessions (SIGCONT within a session is always allowed: every process is
+ * taken to be in one).
+ */
+int
+p_cansignal(struct thread *td, struct proc *p, int signum)
+{
+	const struct ucred *cred = &td->td_proc->p_ucred;
+	int error;
+
+	if (td->td_proc == p)
+		return (0);
+	if (signum == SIGCONT)
+		return (0);
+	if ((error = cr_bsd_visible(cred, &p->p_ucred)) != 0)
+		return (error);
+	if (cred->cr_ruid != p->p_ucred.cr_ruid
+	    && cred->cr_ruid != p->p_ucred.cr_svuid
+	    && cred->cr_uid != p->p_ucred.cr_ruid
+	    && cred->cr_uid != p->p_ucred.cr_svuid) {
+		error = priv_check_cred(cred);
+		if (error != 0)
+			return (error);
+	}
+	return (0);
+}
+
 /* Models kern_kill() in sys/kern/kern_sig.c for pid > 0. */
 int
 kern_kill(struct thread *td, int pid, int sig)
 {
 	struct proc *p;
+	int error;
 
 	if (sig < 0 || sig > SIG_MAXSIG - 1)
 		return (EINVAL);
@@ -792,6 +1236,9 @@ kern_kill(struct thread *td, int pid, int sig)
 	p = pfind_any(pid);
 	if (p == NULL || p->p_pid == 0)
 		return (ESRCH);
+	error = p_cansignal(td, p, sig);
+	if (error != 0)
+		return (error);
 	if (p->p_state == PRS_ZOMBIE || sig == 0)
 		return (0);
 	tdsendsignal(p, sig);
@@ -827,6 +1274,17 @@ kern_sigprocmask(
 int
 kern_sigaction(struct thread *td, int sig, int disp, int *odisp)
 {
+	return (kern_sigaction_flags(td, sig, disp, 0, odisp));
+}
+
+/*
+ * Models kern_sigaction(): sa_flags SA_NOCLDSTOP on SIGCHLD sets
+ * PS_NOCLDSTOP (every sigaction of SIGCHLD sets or clears it).
+ */
+int
+kern_sigaction_flags(
+    struct thread *td, int sig, int disp, int flags, int *odisp)
+{
 	struct proc *p = td->td_proc;
 
 	if (sig <= 0 || sig >= SIG_MAXSIG)
@@ -836,8 +1294,14 @@ kern_sigaction(struct thread *td, int sig, int disp, int *odisp)
 	if (odisp != NULL)
 		*odisp = p->p_sigdisp[sig];
 	p->p_sigdisp[sig] = disp;
+	if (sig == SIGCHLD) {
+		if (flags & SA_NOCLDSTOP)
+			p->p_psflag |= PS_NOCLDSTOP;
+		else
+			p->p_psflag &= ~PS_NOCLDSTOP;
+	}
 	if (disp == SIGDISP_IGNORE
-	    || (disp == SIGDISP_DEFAULT && sig_default_ignored(sig)))
+	    || (disp == SIGDISP_DEFAULT && (sigprop(sig) & SIGPROP_IGNORE)))
 		SIM_SET(&p->p_obj, "p_siglist", p->p_siglist,
 		    p->p_siglist & ~SIGBIT(sig));
 	return (0);
@@ -871,28 +1335,94 @@ sim_sigcheck(void *owner)
 		return (0);
 	if ((td->td_flags & TDF_EXIT) || (td->td_proc->p_flag & P_WEXIT))
 		return (EINTR);
+	/* sleepq_catch_signals(): a stopping process suspends first. */
+	if (td->td_proc->p_flag & P_STOPPED_SIG)
+		thread_suspend_check(td);
 	return (sig_deliverable(td) != 0 ? EINTR : 0);
 }
 
-/* Models userret()/ast(): leave if exiting, act on pending signals. */
+/*
+ * Models userret()/ast(): leave if exiting, suspend while the process is
+ * stopped (the suspend AST), then act on pending signals as issignal()
+ * and postsig() do: a stop signal with the default action stops the
+ * process here (sigprocess()).
+ */
 void
 userret(struct thread *td)
 {
 	struct proc *p = td->td_proc;
-	int sig;
+	int sig, prop;
 
 	if (sim_kern->k_ops->ko_userret != NULL)
 		sim_kern->k_ops->ko_userret(td);
 	if ((td->td_flags & TDF_EXIT) || (p->p_flag & P_WEXIT))
 		thread_exit_self(td);
+	if (p->p_flag & P_STOPPED_SIG)
+		thread_suspend_check(td);
 	while ((sig = sig_deliverable(td)) != 0) {
-		SIM_SET(&p->p_obj, "p_siglist", p->p_siglist,
-		    p->p_siglist & ~SIGBIT(sig));
+		p_siglist_set(p, p->p_siglist & ~SIGBIT(sig), "userret");
 		if (p->p_sigdisp[sig] == SIGDISP_CATCH && sig != SIGKILL)
 			continue; /* the handler "ran" */
-		if (!sig_ignored(p, sig))
-			exit1(td, 0, sig);
+		if (sig_ignored(p, sig))
+			continue;
+		prop = sigprop(sig);
+		if (sig != SIGKILL && (prop & SIGPROP_STOP)) {
+			if (p->p_flag & P_WEXIT)
+				continue;
+			/* sigprocess(): stop here. */
+			p_flag_set(p, p->p_flag | P_STOPPED_SIG, "sigprocess");
+			SIM_SET(&p->p_obj, "p_xsig", p->p_xsig, sig);
+			sig_suspend_threads(p);
+			thread_suspend_check(td); /* thread_suspend_switch() */
+			continue;
+		}
+		if (sig != SIGKILL && (prop & SIGPROP_IGNORE))
+			continue;
+		exit1(td, 0, sig);
 	}
+}
+
+/* Models sys_setuid() in sys/kern/kern_prot.c (_POSIX_SAVED_IDS). */
+int
+kern_setuid(struct thread *td, int uid)
+{
+	struct proc *p = td->td_proc;
+	struct ucred *cr = &p->p_ucred;
+	int error;
+
+	if (uid < 0)
+		return (EINVAL); /* XXX: uid_t is unsigned; -1 is not an id */
+	if (uid != cr->cr_ruid && uid != cr->cr_svuid
+	    && (error = priv_check_cred(cr)) != 0)
+		return (error);
+	if (priv_check_cred(cr) == 0) {
+		/* With privilege the real and saved uids change too. */
+		SIM_SET(&p->p_obj, "cr_ruid", cr->cr_ruid, uid);
+		SIM_SET(&p->p_obj, "cr_svuid", cr->cr_svuid, uid);
+	}
+	SIM_SET(&p->p_obj, "cr_uid", cr->cr_uid, uid);
+	return (0);
+}
+
+/* Models sys_setgid() in sys/kern/kern_prot.c (_POSIX_SAVED_IDS). */
+int
+kern_setgid(struct thread *td, int gid)
+{
+	struct proc *p = td->td_proc;
+	struct ucred *cr = &p->p_ucred;
+	int error;
+
+	if (gid < 0)
+		return (EINVAL); /* XXX: gid_t is unsigned; -1 is not an id */
+	if (gid != cr->cr_rgid && gid != cr->cr_svgid
+	    && (error = priv_check_cred(cr)) != 0)
+		return (error);
+	if (priv_check_cred(cr) == 0) {
+		SIM_SET(&p->p_obj, "cr_rgid", cr->cr_rgid, gid);
+		SIM_SET(&p->p_obj, "cr_svgid", cr->cr_svgid, gid);
+	}
+	SIM_SET(&p->p_obj, "cr_gid", cr->cr_gid, gid);
+	return (0);
 }
 
 const char *
@@ -915,6 +1445,12 @@ sim_signame(int sig)
 		return ("SIGTERM");
 	case SIGSTOP:
 		return ("SIGSTOP");
+	case SIGTSTP:
+		return ("SIGTSTP");
+	case SIGTTIN:
+		return ("SIGTTIN");
+	case SIGTTOU:
+		return ("SIGTTOU");
 	case SIGCONT:
 		return ("SIGCONT");
 	case SIGCHLD:

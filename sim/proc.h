@@ -58,7 +58,10 @@ struct thread_uops {
 #define SIGALRM 14
 #define SIGPIPE 13
 #define SIGSTOP 17
+#define SIGTSTP 18
 #define SIGCONT 19
+#define SIGTTIN 21
+#define SIGTTOU 22
 #define SIG_MAXSIG 64
 
 typedef uint64_t sim_sigset_t; /* bit (sig - 1) */
@@ -75,8 +78,22 @@ enum sig_disp {
 #define RFPROC (1 << 4)
 #define RFCFDG (1 << 12)
 
-/* wait options. */
+/* wait options (sys/wait.h). */
+#undef WUNTRACED
+#undef WCONTINUED
+#undef W_STOPCODE
+#undef SA_NOCLDSTOP
 #define WNOHANG 1
+#define WUNTRACED 2
+#define WCONTINUED 4
+
+/* Wait status of a stopped child (W_STOPCODE()); SIGCONT for a continued one.
+ */
+#define W_STOPCODE(sig) ((sig) << 8 | 0177)
+
+/* sigaction(2) sa_flags, and the sigacts flag it sets (sys/signalvar.h). */
+#define SA_NOCLDSTOP 0x0008
+#define PS_NOCLDSTOP 0x0001
 
 enum prstate {
 	PRS_NEW,
@@ -85,7 +102,31 @@ enum prstate {
 };
 
 /* p_flag */
+#define P_WAITED 0x01000 /* someone is waiting for us (stop reported) */
 #define P_WEXIT 0x02000 /* working on exiting */
+#define P_WKILLED 0x08000 /* killed, go to kernel/user boundary ASAP */
+#define P_CONTINUED 0x10000 /* proc has continued from a stopped state */
+#define P_STOPPED_SIG 0x20000 /* stopped due to SIGSTOP/SIGTSTP */
+#define P_STOPPED_SINGLE 0x80000 /* only 1 thread can continue */
+#define P_STOPPED (P_STOPPED_SIG | P_STOPPED_SINGLE)
+#define P_SHOULDSTOP(p) ((p)->p_flag & P_STOPPED)
+#define P_KILLED(p) ((p)->p_flag & P_WKILLED)
+
+/*
+ * Credentials (sys/ucred.h): the effective, real and saved ids.
+ * XXX: each process holds its own copy instead of a reference-counted
+ * 'struct ucred' shared with its threads (td_ucred).
+ */
+struct ucred {
+	int cr_uid; /* effective user id */
+	int cr_ruid; /* real user id */
+	int cr_svuid; /* saved user id */
+	int cr_gid; /* effective group id (cr_groups[0]) */
+	int cr_rgid; /* real group id */
+	int cr_svgid; /* saved group id */
+};
+
+struct kq_timer_cb_data;
 
 struct proc {
 	LIST_ENTRY(proc) p_list; /* all processes, by pid */
@@ -108,12 +149,18 @@ struct proc {
 	int p_sigdisp[SIG_MAXSIG + 1];
 	void *p_kdata; /* the kernel model's per-process state */
 	int p_nchildwait; /* threads in wait() */
+	int p_suspcount; /* threads suspended (TDF_SUSPENDED) */
+	int p_psflag; /* p_sigacts->ps_flag: PS_NOCLDSTOP */
+	struct ucred p_ucred;
+	/* Timers parked while the process is stopped (kern_event.c). */
+	TAILQ_HEAD(, kq_timer_cb_data) p_kqtim_stop;
 };
 #define p_klist p_sel.si_note
 
 /* td_flags */
 #define TDF_EXIT 0x01 /* the process is exiting: leave at the boundary */
 #define TDF_INSYSCALL 0x02
+#define TDF_SUSPENDED 0x04 /* TD_IS_SUSPENDED(): the suspension inhibitor */
 
 #define MAXCOMLEN 19 /* sys/param.h */
 
@@ -143,6 +190,7 @@ struct thread *sim_curthread(void);
 
 #define PROC_LOCK(p) mtx_lock(&(p)->p_mtx)
 #define PROC_UNLOCK(p) mtx_unlock(&(p)->p_mtx)
+#define PROC_LOCK_ASSERT(p, what) mtx_assert(&(p)->p_mtx, (what))
 
 /* Looks up a live or zombie process by pid. */
 struct proc *pfind_any(int pid);
@@ -229,13 +277,37 @@ _Noreturn void exit1(struct thread *td, int rval, int signo);
 int kern_wait(
     struct thread *td, int pid, int *status, int options, int *ret_pid);
 
-/* Models kern_kill(): ESRCH, EINVAL (bad signal), EPERM (pid 0 targets). */
+/*
+ * Models kern_kill(): ESRCH (no such process, or not visible: p_cansee()),
+ * EPERM (p_cansignal() refuses), EINVAL (bad signal, pid <= 0).
+ */
 int kern_kill(struct thread *td, int pid, int sig);
+
+/*
+ * Models p_cansee() and p_cansignal() in sys/kern/kern_prot.c: 0, ESRCH
+ * (p is not visible to td's credentials) or EPERM (may not signal).
+ */
+int p_cansee(struct thread *td, struct proc *p);
+int p_cansignal(struct thread *td, struct proc *p, int signum);
+
+/*
+ * Models sys_setuid()/sys_setgid() in sys/kern/kern_prot.c: EPERM unless
+ * the id is the real or saved one or the caller is privileged (euid 0);
+ * privileged, it sets the real, effective and saved ids.
+ */
+int kern_setuid(struct thread *td, int uid);
+int kern_setgid(struct thread *td, int gid);
+
+/* The child of fork1() while its descriptor table is copied, or NULL. */
+struct proc *proc_fork_child(void);
 
 /* sigprocmask on the calling thread: how = 1 block, 2 unblock, 3 set. */
 int kern_sigprocmask(
     struct thread *td, int how, sim_sigset_t set, sim_sigset_t *oset);
 int kern_sigaction(struct thread *td, int sig, int disp, int *odisp);
+/* The same with sa_flags (SA_NOCLDSTOP). */
+int kern_sigaction_flags(
+    struct thread *td, int sig, int disp, int flags, int *odisp);
 
 /*
  * Called at every syscall return: a thread whose process is exiting (or that
@@ -245,6 +317,10 @@ void userret(struct thread *td);
 
 /* The sched hook: the sleep of this thread must be interrupted? */
 int sim_sigcheck(void *owner);
+/* The sched hook after every sleep: a suspended thread stays off the CPU. */
+void sim_suspcheck(void *owner);
+/* At syscall entry (the suspend AST): a stopped process's thread waits. */
+void sim_syscall_ast(struct thread *td);
 
 /* Visits every process in pid order. */
 struct proc *proc_first(void);

@@ -12,6 +12,7 @@
 
 #include "kernel.h"
 #include "sim.h"
+#include "strmap.h"
 #include "trace.h"
 
 struct errent {
@@ -102,24 +103,100 @@ sim_obj_init(struct sim_obj *obj, const char *kind)
 	sim_obj_name(obj, kind, ++k->k_objcount[i]);
 }
 
+/* The labels kept for snapshots: object name -> its current label. */
+static struct strmap *lbl_names;
+static char **lbl_text;
+static size_t lbl_cap;
+static bool lbl_keep;
+
+void
+sim_labels_keep(bool on)
+{
+	uint32_t i;
+
+	for (i = 0; lbl_names != NULL && i < strmap_count(lbl_names); i++)
+		free(lbl_text[i]);
+	strmap_free(lbl_names);
+	free(lbl_text);
+	lbl_names = NULL;
+	lbl_text = NULL;
+	lbl_cap = 0;
+	lbl_keep = on;
+	if (on)
+		lbl_names = strmap_new();
+}
+
+const char *
+sim_label_of(const char *name)
+{
+	uint32_t i;
+
+	if (lbl_names == NULL
+	    || (i = strmap_find(lbl_names, name, strlen(name))) == STRMAP_NONE)
+		return (NULL);
+	return (lbl_text[i]);
+}
+
+static void
+label_keep(const char *name, const char *label)
+{
+	uint32_t i = strmap_intern(lbl_names, name, strlen(name));
+	char *s;
+
+	if (i >= lbl_cap) {
+		size_t ncap = lbl_cap == 0 ? 64 : lbl_cap * 2;
+		char **n = realloc(lbl_text, ncap * sizeof(*n));
+
+		if (n == NULL)
+			sim_oom();
+		memset(n + lbl_cap, 0, (ncap - lbl_cap) * sizeof(*n));
+		lbl_text = n;
+		lbl_cap = ncap;
+	}
+	if ((s = strdup(label)) == NULL)
+		sim_oom();
+	free(lbl_text[i]);
+	lbl_text[i] = s;
+}
+
 bool
 sim_labels_on(void)
 {
-	return (sched_self() != NULL && trace_recording(sched_trace_sink()));
+	return (sched_self() != NULL
+	    && (lbl_keep || trace_recording(sched_trace_sink())));
+}
+
+static void
+name_vlabel(const char *name, const char *fmt, va_list ap)
+{
+	char label[512];
+
+	if (!sim_labels_on() || name[0] == '\0')
+		return;
+	vsnprintf(label, sizeof(label), fmt, ap);
+	if (lbl_keep)
+		label_keep(name, label);
+	trace_object_label(sched_trace_sink(), name, label);
 }
 
 void
 sim_obj_label(const struct sim_obj *obj, const char *fmt, ...)
 {
-	char label[512];
 	va_list ap;
 
-	if (!sim_labels_on() || obj->so_name[0] == '\0')
-		return;
 	va_start(ap, fmt);
-	vsnprintf(label, sizeof(label), fmt, ap);
+	name_vlabel(obj->so_name, fmt, ap);
 	va_end(ap);
-	trace_object_label(sched_trace_sink(), obj->so_name, label);
+}
+
+void
+sim_name_label(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	name_vlabel(name, fmt, ap);
+	va_end(ap);
 }
 
 const char *
@@ -258,16 +335,36 @@ sim_trace_freed(const char *func, struct sim_obj *obj)
 	obj->so_freed_by = func;
 }
 
-/* The quarantine: a ring of at most SIM_QUARANTINE_MAX allocations. */
+/*
+ * The quarantine: a ring of at most SIM_QUARANTINE_MAX allocations of
+ * 'bytes' in all (the sizes asked for).
+ */
 static struct {
 	void **mem;
-	size_t head, n;
+	size_t head, n, bytes;
 	uint64_t recycled;
 } quarantine;
+
+/* Really frees the oldest object in quarantine. */
+static void
+quarantine_recycle(void)
+{
+	void *old = quarantine.mem[quarantine.head];
+
+	quarantine.bytes -= sim_malloc_size(old);
+	sim_free(old);
+	quarantine.head = (quarantine.head + 1) % SIM_QUARANTINE_MAX;
+	quarantine.n--;
+	if (quarantine.recycled++ == 0 && sched_self() != NULL)
+		sched_trace(
+		    "sim_quarantine", "quarantine", "recycled", "0", "1");
+}
 
 void
 sim_quarantine(void *mem, struct sim_obj *obj, const char *func)
 {
+	size_t size;
+
 	if (mem == NULL)
 		return;
 	if (obj != NULL && obj->so_freed_by == NULL) {
@@ -280,19 +377,15 @@ sim_quarantine(void *mem, struct sim_obj *obj, const char *func)
 		if (quarantine.mem == NULL)
 			sim_oom();
 	}
-	if (quarantine.n < SIM_QUARANTINE_MAX) {
-		quarantine.mem[(quarantine.head + quarantine.n++)
-		    % SIM_QUARANTINE_MAX]
-		    = mem;
-		return;
-	}
-	/* Full: the oldest entry goes back to the host allocator. */
-	sim_free(quarantine.mem[quarantine.head]);
-	quarantine.mem[quarantine.head] = mem;
-	quarantine.head = (quarantine.head + 1) % SIM_QUARANTINE_MAX;
-	if (quarantine.recycled++ == 0 && sched_self() != NULL)
-		sched_trace(
-		    "sim_quarantine", "quarantine", "recycled", "0", "1");
+	size = sim_malloc_size(mem);
+	/* Full: the oldest entries go back to the host allocator. */
+	while (quarantine.n > 0
+	    && (quarantine.n == SIM_QUARANTINE_MAX
+		|| quarantine.bytes + size > SIM_QUARANTINE_MAX_BYTES))
+		quarantine_recycle();
+	quarantine.mem[(quarantine.head + quarantine.n++) % SIM_QUARANTINE_MAX]
+	    = mem;
+	quarantine.bytes += size;
 }
 
 void
@@ -304,6 +397,7 @@ sim_quarantine_drain(void)
 		quarantine.n--;
 	}
 	quarantine.head = 0;
+	quarantine.bytes = 0;
 	quarantine.recycled = 0;
 }
 
@@ -346,5 +440,6 @@ sim_panic(const char *func, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	sched_trace(func, "kernel", "panic", "", msg);
+	sim_name_label("kernel", "the kernel (its panics)");
 	sched_fail(SCHED_PANIC, func, "panic: %s", msg);
 }

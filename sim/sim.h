@@ -103,6 +103,18 @@ void sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id);
 bool sim_labels_on(void);
 void sim_obj_label(const struct sim_obj *obj, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same for an object named by a string ("clock#realtime", "kernel"). */
+void sim_name_label(const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * sim_labels_keep(true) also keeps every object's current label in memory,
+ * whether or not the run is recorded (a replay's snapshots show them), and
+ * forgets the labels kept so far; sim_labels_keep(false) frees them.
+ * sim_label_of() is the current label of the object named 'name', or NULL.
+ */
+void sim_labels_keep(bool on);
+const char *sim_label_of(const char *name);
 
 /* A flag bit and its name, for flag-set fields; tables end with {0, NULL}. */
 struct sim_flagname {
@@ -156,15 +168,19 @@ void sim_trace_freed(const char *func, struct sim_obj *obj);
  * descriptor tables, ports, port events; processes and threads stay until
  * the end of the run anyway) are handed to sim_quarantine() instead of
  * free(): their memory, name and the record of their free stay valid while
- * at most SIM_QUARANTINE_MAX objects wait; beyond that the oldest is
- * really freed (the first time in a run, a transition of object
- * 'quarantine' says so).  Where the kernel would dereference a pointer
+ * at most SIM_QUARANTINE_MAX objects of SIM_QUARANTINE_MAX_BYTES in all
+ * wait; beyond either limit the oldest are really freed, only then (the
+ * first time in a run, a transition of object 'quarantine' says so, and
+ * sim_quarantine_recycled() counts them).  A single object larger than the
+ * byte limit waits alone.  The quarantine is emptied at the end of every
+ * run.  Where the kernel would dereference a pointer
  * that may be stale, the model calls SIM_KASAN_ACCESS(obj, func) first: on
  * a freed object the run ends as the panic "use after free of knote#12
  * (freed at seq 811 by knote_free, accessed by knote_fork)".  Each guard
  * names, in a comment, the kernel access it stands for.
  */
 #define SIM_QUARANTINE_MAX 8192
+#define SIM_QUARANTINE_MAX_BYTES (16u << 20)
 
 /*
  * Takes mem (allocated with malloc) instead of free(); obj, when not NULL,

@@ -57,6 +57,7 @@ static int vn_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
     struct thread *td);
 static int vn_closefile(struct file *fp, struct thread *td);
 static int vn_poll(struct file *fp, int events, struct thread *td);
+static void vn_label(struct vnode *vp);
 
 /*
  * XXX: no fo_kqfilter: the FreeBSD model attaches EVFILT_READ, EVFILT_WRITE
@@ -181,6 +182,8 @@ vrele(struct vnode *vp)
 	    ("vrele: %s: knlist not empty", vp->v_obj.so_name));
 	KASSERT(vp->v_pollinfo.si_ph.ph_list == NULL,
 	    ("vrele: %s: pollhead not empty", vp->v_obj.so_name));
+	if (vp->v_kdata != NULL && sim_kern->k_ops->ko_vnode_free != NULL)
+		sim_kern->k_ops->ko_vnode_free(vp);
 	sim_trace_freed(__func__, &vp->v_obj);
 	allvnodes_remove(vp);
 	vn_free(vp);
@@ -263,6 +266,7 @@ vfs_init(void)
 		sim_trace_int(__func__, &rootvnode->v_obj, "v_nlink", 0, 2);
 		sim_trace_int(__func__, &rootvnode->v_obj, "v_usecount", 0, 1);
 	}
+	vn_label(rootvnode);
 	return (0);
 }
 
@@ -305,13 +309,84 @@ dir_enter(struct vnode *dvp, const char *name, struct vnode *vp)
 	strcpy(de->d_name, name);
 	de->d_vp = vp;
 	LIST_INSERT_HEAD(&dvp->v_dirents, de, d_link);
+	vn_label(vp);
+}
+
+/*
+ * The path of directory dvp into buf ("/" for the root), from its parent
+ * chain; returns false when a directory on the way has no name left.
+ */
+static bool
+vn_dirpath(struct vnode *dvp, char *buf, size_t len)
+{
+	struct dirent_sim *de;
+	char tmp[512];
+
+	if (dvp == rootvnode || dvp->v_parent == NULL) {
+		snprintf(buf, len, "%s", dvp == rootvnode ? "" : "?");
+		return (dvp == rootvnode);
+	}
+	LIST_FOREACH(de, &dvp->v_parent->v_dirents, d_link)
+		if (de->d_vp == dvp)
+			break;
+	if (de == NULL || !vn_dirpath(dvp->v_parent, tmp, sizeof(tmp)))
+		return (false);
+	/* Cut when too long, as a label is only read by a person. */
+	if (strlen(tmp) + 1 + strlen(de->d_name) >= len)
+		snprintf(buf, len, "%.*s", (int)len - 1, tmp);
+	else {
+		strcpy(buf, tmp);
+		strcat(buf, "/");
+		strcat(buf, de->d_name);
+	}
+	return (true);
+}
+
+/*
+ * Labels vp with its type and every name it has ("VREG /a/b, /a/c"), or
+ * "unlinked" once it has none; called where a name is added or removed.
+ * XXX: renaming a directory does not relabel what lies below it.
+ */
+static void
+vn_label(struct vnode *vp)
+{
+	struct dirent_sim *de;
+	char label[512], dir[512];
+	size_t i, n = 0;
+	int names = 0;
+
+	if (!tracing() || !sim_labels_on())
+		return;
+	n = (size_t)snprintf(
+	    label, sizeof(label), "%s", vp->v_type == VDIR ? "VDIR" : "VREG");
+	if (vp == rootvnode)
+		n += (size_t)snprintf(label + n, sizeof(label) - n, " /");
+	for (i = 0; i < nallvnodes && n < sizeof(label); i++) {
+		if (allvnodes[i]->v_type != VDIR)
+			continue;
+		LIST_FOREACH(de, &allvnodes[i]->v_dirents, d_link) {
+			if (de->d_vp != vp || n >= sizeof(label))
+				continue;
+			if (!vn_dirpath(allvnodes[i], dir, sizeof(dir)))
+				snprintf(dir, sizeof(dir), "?");
+			n += (size_t)snprintf(label + n, sizeof(label) - n,
+			    "%s %s/%s", names > 0 ? "," : "", dir, de->d_name);
+			names++;
+		}
+	}
+	if (names == 0 && vp != rootvnode)
+		snprintf(label + n, sizeof(label) - n, " unlinked");
+	sim_obj_label(&vp->v_obj, "%s", label);
 }
 
 static void
 dir_remove(struct dirent_sim *de)
 {
+	struct vnode *vp = de->d_vp;
+
 	LIST_REMOVE(de, d_link);
 	sim_free(de);
+	vn_label(vp);
 }
 
 static bool

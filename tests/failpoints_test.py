@@ -17,9 +17,17 @@
   * `N*return` set on the command line fires exactly N times;
   * the use-after-free panic names both the free and the access;
   * `evsim explore` (dfs:1, random, pct:3) on a scenario whose fail point
-    is 'explore' finds the failing branch, shrinks to exactly one fired
-    fail point (one choose deviation), records it as a failpoint decision
-    with chosen 2, and the found run replays identically;
+    is 'explore' finds the failing branch, shrinks to exactly one failing
+    fail point (counted apart from sim.choose deviations), records it as a
+    failpoint decision with chosen 2, and the found run replays
+    identically;
+  * random and pct make at most --fp-budget fail points fail per schedule
+    (default 1; `evsim run --fp-budget` the same), shrinking takes a run
+    with 3 failing fail points down to the 1 that is needed, dfs:0 never
+    makes one fail (it counts as a preemption) and dfs:1 does;
+  * `evsim explore --resume` continues with the search's recorded fail
+    points when none are given (and finds the failure only they cause),
+    and refuses different ones (exit 2, naming both);
   * `evsim explore --failpoint NAME=SPEC` sets it in every run (dfs:1 and
     random find the failing branch of a scenario that passes without it),
     and a bad name is a usage error;
@@ -150,7 +158,7 @@ def main():
                         "--db", db)
                 m = re.search(r"evsim replay \S+ --run (\d+)", r.stdout)
                 ok = (r.returncode == 1 and m is not None
-                      and re.search(r"shrunk: .* 1 choose deviation\(s\)", r.stdout))
+                      and re.search(r"shrunk: .* 0 choose deviation\(s\), .* 1 failing fail point\(s\)", r.stdout))
                 check(ok, "%s %s: %s%s" % (name, strat, r.stdout, r.stderr))
                 if not ok:
                     continue
@@ -177,7 +185,7 @@ def main():
                     "--db", db, "--jobs", "1", "--failpoint", fp)
             m = re.search(r"evsim replay \S+ --run (\d+)", r.stdout)
             ok = (r.returncode == 1 and m is not None
-                  and re.search(r"shrunk: .* 1 choose deviation\(s\)", r.stdout))
+                  and re.search(r"shrunk: .* 0 choose deviation\(s\), .* 1 failing fail point\(s\)", r.stdout))
             check(ok, "explore --failpoint %s: %s%s" % (strat, r.stdout, r.stderr))
             if strat == "random":
                 check("--failpoint " + fp in r.stdout,
@@ -217,6 +225,101 @@ def main():
             if m:
                 seqs.add(m.group(1))
         check(len(seqs) > 1, "the deduplicated failures freed at seqs %r" % seqs)
+
+    # the budget of failing fail points under random (evsim run and explore)
+    budget = os.path.join(a.srcdir, "scenarios/failpoints/explore_budget.lua")
+    for extra, lo, hi in (([], 1, 1), (["--fp-budget", "3"], 3, 3),
+                          (["--fp-budget", "100"], 4, 40)):
+        counts = []
+        for seed in ("1", "2", "3"):
+            r = run(ev, "run", budget, "--strategy", "random", "--seed", seed,
+                    "--no-record", *extra)
+            m = re.search(r"(\d+) kqueue\(\) calls failed", r.stdout)
+            counts.append(int(m.group(1)) if m else -1)
+        check(all(lo <= c <= hi for c in counts),
+              "run %s: failing fail points per seed %r, want %d..%d"
+              % (" ".join(extra), counts, lo, hi))
+    r = run(ev, "run", budget, "--fp-budget", "0", "--no-record")
+    check(r.returncode == 2 and "--fp-budget" in r.stderr,
+          "run --fp-budget 0: exit %d %r" % (r.returncode, r.stderr))
+    with tempfile.TemporaryDirectory() as d:
+        r = run(ev, "explore", budget, "--strategy", "random", "--runs", "20",
+                "--fp-budget", "3", "--jobs", "1", "--db", os.path.join(d, "b.db"))
+        check(r.returncode == 1
+              and re.search(r"original: .* 3 failing fail point\(s\)", r.stdout)
+              and re.search(r"shrunk: .* 1 failing fail point\(s\)", r.stdout)
+              and "--fp-budget 3   (the unshrunk" in r.stdout,
+              "explore --fp-budget 3 shrinks to one: %s" % r.stdout)
+        r = run(ev, "explore", budget, "--strategy", "dfs:0", "--jobs", "1",
+                "--db", os.path.join(d, "d0.db"))
+        check(r.returncode == 0 and "preempting branches beyond the bound" in r.stdout,
+              "dfs:0 makes no fail point fail: %s" % r.stdout)
+        r = run(ev, "explore", budget, "--strategy", "dfs:1", "--jobs", "1",
+                "--db", os.path.join(d, "d1.db"))
+        check(r.returncode == 1 and "schedules by preemptions: 0: 1 1: 1" in r.stdout
+              and "first found with 1 preemption(s)" in r.stdout,
+              "dfs:1: the failing branch in bound 1: %s" % r.stdout)
+
+    # --resume takes the recorded fail points, and refuses others
+    with tempfile.TemporaryDirectory() as d:
+        db = os.path.join(d, "r.db")
+        r = run(ev, "explore", track, "--strategy", "random", "--runs", "50",
+                "--jobs", "1", "--db", db, "--failpoint", fp)
+        check(r.returncode == 1, "resume: the first search fails: %s" % r.stdout)
+        r = run(ev, "explore", track, "--strategy", "random", "--runs", "50",
+                "--jobs", "1", "--db", db, "--resume")
+        check(r.returncode == 1
+              and "resuming with the search's fail points: " + fp in r.stdout
+              and "resuming search 1 " in r.stdout,
+              "resume without --failpoint: %s%s" % (r.stdout, r.stderr))
+        r = run(ev, "explore", track, "--strategy", "random", "--runs", "50",
+                "--jobs", "1", "--db", db, "--resume", "--failpoint",
+                "knote_fork:kqueue_register=off")
+        check(r.returncode == 2 and "ran with fail points '%s', not "
+              "'knote_fork:kqueue_register=off'" % fp in r.stderr,
+              "resume with other fail points: %d %s" % (r.returncode, r.stderr))
+        r = run(ev, "explore", track, "--strategy", "random", "--runs", "50",
+                "--jobs", "1", "--db", db, "--resume", "--fp-budget", "2")
+        check(r.returncode == 2 and "--fp-budget" in r.stderr,
+              "resume with another budget: %d %s" % (r.returncode, r.stderr))
+        con = sqlite3.connect(db)
+        rows = con.execute("SELECT failpoints, fp_budget FROM explore").fetchall()
+        con.close()
+        check(rows == [(fp, 0)], "explore row: %r" % rows)
+
+    # every fail point of freebsd, freebsd@7773002 and illumos fires in
+    # some golden trace of a run under that kernel (kqueue_expand:malloc
+    # excepted: no kernel caller reaches its M_NOWAIT allocation, see
+    # scenarios/failpoints/kqueue_expand_unreachable.lua)
+    fired = {}
+    root = os.path.join(a.srcdir, "scenarios")
+    for dirpath, _, files in os.walk(root):
+        for f in sorted(files):
+            if not f.endswith(".trace"):
+                continue
+            parts = f[:-len(".trace")].split(".")
+            if len(parts) > 1:
+                kern = parts[1].replace("-", "@", 1)
+            else:
+                try:
+                    src = open(os.path.join(dirpath, parts[0] + ".lua")).read()
+                except OSError:
+                    continue
+                m = re.search(r'^\s*kernel\s*=\s*"([^"]+)"', src, re.M)
+                kern = m.group(1) if m else "freebsd"
+            for line in open(os.path.join(dirpath, f)):
+                c = line.rstrip("\n").split("\t")
+                if len(c) >= 9 and c[5] == "failpoint" and c[8] == "fired":
+                    fired.setdefault(kern, set()).add(c[4] + ":" + c[6])
+    for kern in ("freebsd", "freebsd@7773002", "illumos"):
+        lst = run(ev, "failpoints", "--kernel", kern)
+        names = [l.split()[0] for l in lst.stdout.splitlines() if l.strip()]
+        # the alias's function is port_alloc_event_local; the rows name it
+        missing = [n for n in names if n != "kqueue_expand:malloc"
+                   and n not in fired.get(kern, set())]
+        check(names and not missing,
+              "%s: fail points with no golden trace where they fire: %r"
+              % (kern, missing))
 
     race = os.path.join(a.srcdir, "scenarios/failpoints/uaf_kqueue_fdp.lua")
     r = run(ev, "run", race, "--no-record")

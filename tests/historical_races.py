@@ -16,7 +16,7 @@ import tempfile
 RUNS = 1000
 STRATEGY = "random"
 # (scenario, buggy revision, fixed revision, expected status, signature text
-#  [, strategy when not STRATEGY])
+#  [, strategy when not STRATEGY [, fail points set on both revisions]])
 RACES = [
     ("scenarios/fork/cponfork_timer_race.lua", "freebsd@b11289f", "freebsd",
      "panic", "knote already queued"),
@@ -38,6 +38,9 @@ RACES = [
      "panic", "another scan's marker"),
     ("scenarios/races/hist_7773002_kqclose_vs_close.lua", "freebsd@7773002", "freebsd",
      "panic", "was freed while the table was unlocked", "pct:3"),
+    ("scenarios/races/hist_b11289f_fork_copy_fhold.lua", "freebsd@b11289f", "freebsd",
+     "panic", "was already detached", STRATEGY,
+     ["kqueue_fork_copy_knote:fhold=explore"]),
 ]
 
 # Races that Giant prevented in the seed's kernel: explore under it must
@@ -49,9 +52,11 @@ CLEAN = [
 ]
 
 
-def explore(evsim, scen, kernel, db, strategy=STRATEGY):
+def explore(evsim, scen, kernel, db, strategy=STRATEGY, fps=()):
     cmd = [evsim, "explore", scen, "--kernel", kernel, "--strategy", strategy,
            "--runs", str(RUNS), "--db", db]
+    for fp in fps:
+        cmd += ["--failpoint", fp]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
     return r, " ".join(cmd)
 
@@ -66,9 +71,10 @@ def main():
         for i, race in enumerate(RACES):
             scen, buggy, fixed, status, text = race[:5]
             strategy = race[5] if len(race) > 5 else STRATEGY
+            fps = race[6] if len(race) > 6 else ()
             path = os.path.join(args.srcdir, scen)
             db = os.path.join(d, "race%d.db" % i)
-            r, cmd = explore(args.evsim, path, buggy, db, strategy)
+            r, cmd = explore(args.evsim, path, buggy, db, strategy, fps)
             m = re.search(r"^\[1\] (\w+) in .*first at schedule (\d+) \(seed (\d+)\)", r.stdout, re.M)
             if r.returncode != 1 or not m or m.group(1) != status or text not in r.stdout:
                 print("FAIL: %s: %s %r not found within %d %s schedules:\n%s%s"
@@ -83,7 +89,8 @@ def main():
                 print("FAIL: %s: the found run does not replay:\n%s%s" % (buggy, rep.stdout, rep.stderr))
                 bad += 1
                 continue
-            f, fcmd = explore(args.evsim, path, fixed, os.path.join(d, "fixed%d.db" % i), strategy)
+            f, fcmd = explore(args.evsim, path, fixed, os.path.join(d, "fixed%d.db" % i),
+                              strategy, fps)
             if f.returncode != 0 or ("explored %d schedules" % RUNS) not in f.stdout:
                 print("FAIL: %s fails over the same %d schedules:\n%s%s" % (fixed, RUNS, f.stdout, f.stderr))
                 bad += 1

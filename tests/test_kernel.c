@@ -235,6 +235,43 @@ Test(sim_kasan, quarantine_bounded_and_recorded)
 	cr_expect_eq(sim_quarantine_recycled(), 0);
 }
 
+/* The byte limit: large objects recycle the oldest before the count does. */
+static void
+body_quarantine_bytes(void *arg)
+{
+	struct thing *small = thing_new();
+	void *big[3];
+	uint64_t seq0 = trace_seq(sched_trace_sink());
+	int i;
+
+	sim_quarantine(small, &small->t_obj, "thing_free");
+	for (i = 0; i < 3; i++) {
+		big[i] = sim_malloc(SIM_QUARANTINE_MAX_BYTES / 2);
+		CHECK(sim_malloc_size(big[i]), SIM_QUARANTINE_MAX_BYTES / 2);
+	}
+	/* small + one half fit; the second half pushes small out */
+	sim_quarantine(big[0], NULL, "big_free");
+	CHECK(sim_quarantine_recycled(), 0);
+	CHECK(strcmp(small->t_obj.so_freed_by, "thing_free"), 0);
+	sim_quarantine(big[1], NULL, "big_free");
+	CHECK(sim_quarantine_recycled(), 1);
+	CHECK(trace_seq(sched_trace_sink()) - seq0, 1);
+	/* the third pushes out the first half: two halves at most */
+	sim_quarantine(big[2], NULL, "big_free");
+	CHECK(sim_quarantine_recycled(), 2);
+	CHECK(trace_seq(sched_trace_sink()) - seq0, 1);
+	/* one object larger than the limit waits alone */
+	sim_quarantine(sim_malloc(SIM_QUARANTINE_MAX_BYTES + 1), NULL, "huge");
+	CHECK(sim_quarantine_recycled(), 4);
+}
+
+Test(sim_kasan, quarantine_bounded_in_bytes)
+{
+	simtest_run("freebsd", body_quarantine_bytes);
+	sim_quarantine_drain();
+	cr_expect_eq(sim_quarantine_recycled(), 0);
+}
+
 static bool reached;
 
 static void

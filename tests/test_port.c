@@ -93,7 +93,7 @@ Test(port_getn, order_of_checks_max0_counts_nget0_returns_nothing)
 static void
 body_etime(void *arg)
 {
-	struct port_timespec ts = { 0, 3 * MS };
+	struct port_timespec ts = { 0, 30 * MS }; /* more than a tick */
 	struct port_user u = uint_user(1);
 	port_event_t evs[4];
 	uint_t nget = 3;
@@ -104,7 +104,7 @@ body_etime(void *arg)
 	port_send(pp, PORT_SOURCE_USER, 1, &u);
 	CHECK(getn(pp, evs, 4, &nget, &ts), ETIME);
 	CHECK(nget, 1);
-	CHECK(sched_now(), 3 * MS);
+	CHECK(sched_now(), 30 * MS);
 	CHECK(pp->port_queue.portq_thrcnt, 0);
 	CHECK(pp->port_queue.portq_thread == NULL, 1);
 	port_event_free(&evs[0]);

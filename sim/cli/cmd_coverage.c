@@ -207,6 +207,7 @@ struct coverage {
 	size_t nobs, cap;
 	int64_t nruns[3]; /* runs per family */
 	int64_t ntrans; /* transitions of the families shown */
+	sqlite3 *db; /* open while printing, for example_object() */
 };
 
 /* Counts the runs of each kernel family. */
@@ -315,6 +316,45 @@ print_obs(const struct obs *o)
 	printf(" %s %" PRId64 "\n", o->func, o->count);
 }
 
+/*
+ * Names the first object (in run and sequence order) that made transition
+ * o, with the run, the sequence number and the object's label, so that a
+ * transition outside the machine can be looked at:
+ * "e.g. run 3 seq 45 knote#2  kqueue#1 (fd 3) ident 4 EVFILT_READ ...".
+ */
+static void
+example_object(const struct coverage *cv, const struct obs *o)
+{
+	sqlite3_stmt *st;
+
+	if (cv->db == NULL
+	    || sqlite3_prepare_v2(cv->db,
+		   "SELECT t.run_id, t.seq, t.object, o.label FROM trace t "
+		   "LEFT JOIN objects o ON o.run_id = t.run_id AND o.object "
+		   "= t.object WHERE t.field = ?2 AND t.old = ?3 AND t.new "
+		   "= ?4 AND t.func = ?5 AND (t.object = ?1 OR t.object "
+		   "LIKE ?1 || '#%') ORDER BY t.run_id, t.seq LIMIT 1",
+		   -1, &st, NULL)
+		!= SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, o->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->field, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, o->old, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, o->new, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, o->func, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *label = sqlite3_column_text(st, 3);
+
+		printf("      e.g. run %" PRId64 " seq %" PRId64 " %s%s%s\n",
+		    (int64_t)sqlite3_column_int64(st, 0),
+		    (int64_t)sqlite3_column_int64(st, 1),
+		    (const char *)sqlite3_column_text(st, 2),
+		    label != NULL ? "  " : "",
+		    label != NULL ? (const char *)label : "");
+	}
+	sqlite3_finalize(st);
+}
+
 /* Whether family f observed a transition that rule r allows. */
 static bool
 rule_exercised(const struct coverage *cv, int f, const struct sim_sm_rule *r)
@@ -370,8 +410,10 @@ print_machine(const struct coverage *cv, int f)
 	printf("\n%s transitions outside the declared machine: %d\n",
 	    fam_name[f], nout);
 	for (i = 0; i < cv->nobs; i++)
-		if (outside_machine(&cv->obs[i], f))
+		if (outside_machine(&cv->obs[i], f)) {
 			print_obs(&cv->obs[i]);
+			example_object(cv, &cv->obs[i]);
+		}
 }
 
 static void
@@ -454,9 +496,10 @@ cmd_coverage(int argc, char **argv)
 		return (EXIT_USAGE);
 	count_runs(tracedb_sqlite(tdb), &cv);
 	rc = load_transitions(tracedb_sqlite(tdb), path, &cv);
-	tracedb_close(tdb);
+	cv.db = tracedb_sqlite(tdb);
 	if (rc == 0)
 		print_coverage(&cv, path);
+	tracedb_close(tdb);
 	for (i = 0; i < cv.nobs; i++) {
 		free(cv.obs[i].kind);
 		free(cv.obs[i].field);

@@ -76,6 +76,8 @@ struct xopts {
 	int jobs;
 	const char *fps[64]; /* --failpoint NAME=SPEC, for every run */
 	int nfps;
+	char *fprec; /* --resume: the recorded fail points (fps point in) */
+	uint64_t fp_budget; /* --fp-budget, 0: the default */
 	struct trace *dbt; /* --db, for what the search found */
 	int64_t explore_id; /* its 'explore' row */
 };
@@ -322,6 +324,7 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	xw.o.check = xo->check;
 	xw.o.failpoints = xo->fps;
 	xw.o.nfailpoints = xo->nfps;
+	xw.o.fp_budget = xo->fp_budget;
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
@@ -355,6 +358,90 @@ usage_error(const char *fmt, const char *a)
 	return (cli_usage_error("explore", "%s", msg));
 }
 
+static int
+cmp_fp(const void *a, const void *b)
+{
+	return (strcmp(*(const char *const *)a, *(const char *const *)b));
+}
+
+/*
+ * The fail points of fps as the search's row records them: the last
+ * setting of each name, sorted by name, separated by spaces ("" for none).
+ */
+static char *
+fp_canon(const char *const *fps, int n)
+{
+	const char *v[64];
+	size_t len = 1;
+	char *out;
+	int i, j, m = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t nl = strcspn(fps[i], "=");
+
+		for (j = 0; j < m; j++)
+			if (strncmp(v[j], fps[i], nl) == 0 && v[j][nl] == '=')
+				break;
+		v[j] = fps[i];
+		if (j == m)
+			m++;
+	}
+	if (m > 0)
+		qsort(v, (size_t)m, sizeof(v[0]), cmp_fp);
+	for (i = 0; i < m; i++)
+		len += strlen(v[i]) + 1;
+	out = xrealloc(NULL, len);
+	out[0] = '\0';
+	for (i = 0; i < m; i++) {
+		if (i > 0)
+			strcat(out, " ");
+		strcat(out, v[i]);
+	}
+	return (out);
+}
+
+/*
+ * --resume: takes the fail points and budget of the search it continues
+ * (rec, rbudget) when none are given; refuses different ones.  Returns 0
+ * or EXIT_USAGE.
+ */
+static int
+fp_resume(struct xopts *xo, int64_t id, const char *rec, uint64_t rbudget)
+{
+	char *given = fp_canon(xo->fps, xo->nfps), *p;
+
+	if (xo->nfps > 0 && strcmp(given, rec) != 0) {
+		fprintf(stderr,
+		    "evsim explore: --resume: search %" PRId64
+		    " of %s ran with fail points '%s', not '%s'; give the "
+		    "same --failpoint options (or none, to take the recorded "
+		    "ones), or search anew without --resume or with another "
+		    "--db\n",
+		    id, xo->db, rec, given);
+		free(given);
+		return (EXIT_USAGE);
+	}
+	free(given);
+	if (xo->fp_budget != 0 && xo->fp_budget != rbudget) {
+		fprintf(stderr,
+		    "evsim explore: --resume: search %" PRId64
+		    " of %s ran with --fp-budget %" PRIu64 ", not %" PRIu64
+		    "\n",
+		    id, xo->db, rbudget, xo->fp_budget);
+		return (EXIT_USAGE);
+	}
+	xo->fp_budget = rbudget;
+	if (xo->nfps == 0 && rec[0] != '\0') {
+		xo->fprec = xrealloc(NULL, strlen(rec) + 1);
+		strcpy(xo->fprec, rec);
+		for (p = strtok(xo->fprec, " "); p != NULL && xo->nfps < 64;
+		     p = strtok(NULL, " "))
+			xo->fps[xo->nfps++] = p;
+		printf("resuming with the search's fail points: %s\n", rec);
+	}
+	return (0);
+}
+
 static void
 print_help(void)
 {
@@ -366,7 +453,8 @@ print_help(void)
 	    "         [--jobs J] [--shard I/N|auto [--shards N]] "
 	    "[--resume] [--progress]\n"
 	    "         [--no-check] [--shrink-attempts N] "
-	    "[--failpoint NAME=SPEC]...\n\n"
+	    "[--failpoint NAME=SPEC]...\n"
+	    "         [--fp-budget N]\n\n"
 	    "Runs the scenario under many schedules until one fails (or "
 	    "all, with\n--keep-going).  random and pct:D (default D = 3) "
 	    "run schedule i with seed\nBASE + i (--runs, default 1000); "
@@ -388,7 +476,11 @@ print_help(void)
 	    "(exit 2).  Progress goes to standard error on a\nterminal "
 	    "(--progress: always).\n"
 	    "--failpoint sets a fail point in every run, as for evsim run; "
-	    "with SPEC\nexplore the search also tries its failing branch.\n\n"
+	    "with SPEC\nexplore the search also tries its failing branch: "
+	    "random and pct make at\nmost --fp-budget of them fail per "
+	    "schedule (default 1); dfs:B counts a\nfailing one as a "
+	    "preemption.  --resume takes the fail points of the search\n"
+	    "it continues; different ones are an error.\n\n"
 	    "examples:\n"
 	    "  evsim explore scenarios/fork/cponfork_timer_race.lua "
 	    "--kernel freebsd@b11289f\n"
@@ -518,6 +610,7 @@ print_size(const char *label, const struct explore_size *z)
 	       " transitions",
 	    label, z->decisions, z->preemptions, z->choose_devs, z->other_devs,
 	    z->transitions);
+	printf(", %" PRIu64 " failing fail point(s)", z->failpoints);
 }
 
 /*
@@ -563,10 +656,10 @@ save_found(const struct xopts *xo, const struct xshared *sh, int nw,
 			.rec_run = ms[i].run_id,
 			.orig = { g->orig.decisions, g->orig.preemptions,
 			    g->orig.choose_devs, g->orig.other_devs,
-			    g->orig.transitions },
+			    g->orig.transitions, g->orig.failpoints },
 			.min = { g->min.decisions, g->min.preemptions,
 			    g->min.choose_devs, g->min.other_devs,
-			    g->min.transitions },
+			    g->min.transitions, g->min.failpoints },
 			.attempts = g->attempts,
 			.replay_ok = g->replay_ok,
 			.seeds = ms[i].seeds,
@@ -747,6 +840,8 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 			    xo->kernel ? xo->kernel : "");
 			for (s = 0; s < xo->nfps; s++)
 				printf(" --failpoint %s", xo->fps[s]);
+			if (xo->fp_budget != 0)
+				printf(" --fp-budget %" PRIu64, xo->fp_budget);
 			printf("   (the unshrunk schedule)\n");
 		}
 	}
@@ -820,7 +915,7 @@ record_crash(const struct xopts *xo, struct trace *t, const struct xcur *c,
     int w, int status, struct xcrash *cr)
 {
 	struct trace_run_info info;
-	char msg[2000], kern[200] = "", err[1200], pre[600] = "";
+	char msg[2000], kern[1000] = "", err[1200], pre[600] = "";
 	const char *base = strrchr(xo->path, '/');
 	uint32_t k;
 	size_t n = 0;
@@ -833,6 +928,13 @@ record_crash(const struct xopts *xo, struct trace *t, const struct xcur *c,
 		    WEXITSTATUS(status));
 	if (xo->kernel != NULL)
 		snprintf(kern, sizeof(kern), " --kernel %s", xo->kernel);
+	/* The fail points and budget the schedule ran with. */
+	for (k = 0; k < (uint32_t)xo->nfps; k++)
+		snprintf(kern + strlen(kern), sizeof(kern) - strlen(kern),
+		    " --failpoint %s", xo->fps[k]);
+	if (xo->fp_budget != 0)
+		snprintf(kern + strlen(kern), sizeof(kern) - strlen(kern),
+		    " --fp-budget %" PRIu64, xo->fp_budget);
 	if (xo->e.kind == EXPLORE_DFS) {
 		for (k = 0; k < c->plen && n < sizeof(pre) - 24; k++)
 			n += (size_t)snprintf(pre + n, sizeof(pre) - n,
@@ -931,6 +1033,7 @@ cmd_explore(int argc, char **argv)
 		{ "no-progress", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "failpoint", required_argument, NULL, 'F' },
+		{ "fp-budget", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_strategy strat;
@@ -949,6 +1052,7 @@ cmd_explore(int argc, char **argv)
 	int c, k, w, nw, running, rc = 0, ncrash = 0, shards = 0;
 	uint64_t start = 0, prev_done = 0, prev_fail = 0, prev_crash = 0;
 	uint64_t total, next;
+	char *fpcanon = NULL;
 	long ncpu;
 
 	memset(&xo, 0, sizeof(xo));
@@ -983,6 +1087,14 @@ cmd_explore(int argc, char **argv)
 				return (
 				    usage_error("too many --failpoint%s", ""));
 			xo.fps[xo.nfps++] = optarg;
+			break;
+		case 'B':
+			if (cli_parse_u64(optarg, &xo.fp_budget) != 0
+			    || xo.fp_budget == 0 || xo.fp_budget > 1000000)
+				return (usage_error("--fp-budget: '%s' is not "
+						    "a number from 1 to "
+						    "1000000",
+				    optarg));
 			break;
 		case 'r':
 			xo.e.runs = strtoull(optarg, &end, 10);
@@ -1120,9 +1232,13 @@ cmd_explore(int argc, char **argv)
 	row.seed_base = xo.e.base;
 	row.keep_going = xo.e.keep_going;
 	row.runs = xo.e.runs;
+	fpcanon = fp_canon(xo.fps, xo.nfps);
+	row.failpoints = fpcanon;
+	row.fp_budget = xo.fp_budget;
 	if (xo.resume) {
 		struct tracedb *rdb;
-		char *st = NULL;
+		char *st = NULL, *rec = NULL;
+		uint64_t rbudget = 0;
 
 		if (tracedb_open(&rdb, xo.db, err, sizeof(err)) != 0) {
 			fprintf(stderr, "evsim explore: %s\n", err);
@@ -1130,7 +1246,16 @@ cmd_explore(int argc, char **argv)
 			free(xo.src);
 			return (EXIT_USAGE);
 		}
-		if (tracedb_explore_find(rdb, &row, &st) == 0) {
+		if (tracedb_explore_find(rdb, &row, &st, &rec, &rbudget) == 0) {
+			if (fp_resume(&xo, row.id, rec, rbudget) != 0) {
+				free(st);
+				free(rec);
+				free(fpcanon);
+				tracedb_close(rdb);
+				trace_close(dbt);
+				free(xo.src);
+				return (EXIT_USAGE);
+			}
 			start = row.next;
 			prev_done = row.done;
 			prev_fail = row.failures;
@@ -1155,6 +1280,7 @@ cmd_explore(int argc, char **argv)
 			    xo.path, xo.db);
 		}
 		free(st);
+		free(rec);
 		tracedb_close(rdb);
 		row.status = "running";
 	}
@@ -1165,10 +1291,14 @@ cmd_explore(int argc, char **argv)
 	row.status = "running";
 	row.next = xo.e.kind == EXPLORE_DFS ? xo.e.resume_key : start;
 	row.done = prev_done;
-	if (trace_explore_save(dbt, &row, err, sizeof(err)) != 0) {
+	k = trace_explore_save(dbt, &row, err, sizeof(err));
+	free(fpcanon); /* recorded by the first save only */
+	row.failpoints = NULL;
+	if (k != 0) {
 		fprintf(stderr, "evsim explore: %s: %s\n", xo.db, err);
 		trace_close(dbt);
 		free(xo.src);
+		free(xo.fprec);
 		return (EXIT_USAGE);
 	}
 	xo.dbt = dbt;
@@ -1181,6 +1311,7 @@ cmd_explore(int argc, char **argv)
 		    stderr, "evsim explore: %s: %s\n", tmpdir, strerror(errno));
 		trace_close(dbt);
 		free(xo.src);
+		free(xo.fprec);
 		return (EXIT_USAGE);
 	}
 	nw = xo.jobs;
@@ -1415,5 +1546,6 @@ cmd_explore(int argc, char **argv)
 	free(wdone);
 	free(crashes);
 	free(xo.src);
+	free(xo.fprec);
 	return (rc);
 }

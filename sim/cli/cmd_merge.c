@@ -38,8 +38,8 @@ print_size(const char *label, const uint64_t *z)
 {
 	printf("%s%" PRIu64 " decisions, %" PRIu64 " preemption(s), %" PRIu64
 	       " choose deviation(s), %" PRIu64 " other deviation(s), %" PRIu64
-	       " transitions",
-	    label, z[0], z[1], z[2], z[3], z[4]);
+	       " transitions, %" PRIu64 " failing fail point(s)",
+	    label, z[0], z[1], z[2], z[3], z[4], z[5]);
 }
 
 /* The summary of a combined search, in evsim explore's words. */

@@ -22,7 +22,7 @@ usage(void)
 {
 	printf("usage: evsim run FILE [--seed N] [--db PATH] [--kernel K] "
 	       "[--strategy S]\n"
-	       "                 [--failpoint NAME=SPEC]...\n"
+	       "                 [--failpoint NAME=SPEC]... [--fp-budget N]\n"
 	       "                 [--no-record] [--trace-out PATH] [--quiet] "
 	       "[--check|--no-check]\n"
 	       "                 [--cpu-limit SEC]\n\n"
@@ -38,6 +38,9 @@ usage(void)
 	       "the scenario's own\n"
 	       "'failpoints' field; SPEC is off, return, N*return, P%%return "
 	       "or explore.\n"
+	       "--fp-budget: under random and pct, at most N 'explore' fail "
+	       "points fail per run\n"
+	       "(default 1).\n"
 	       "--cpu-limit ends the run as error after SEC seconds of host "
 	       "CPU time\n"
 	       "(default 300): a watchdog for work stuck inside one library "
@@ -119,6 +122,7 @@ run_parse(int argc, char **argv, struct run_cli *rc, bool *done)
 		{ "cpu-limit", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "failpoint", required_argument, NULL, 'F' },
+		{ "fp-budget", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sim_run_opts *o = &rc->o;
@@ -133,7 +137,8 @@ run_parse(int argc, char **argv, struct run_cli *rc, bool *done)
 	*done = false;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "s:d:k:S:nt:qcCL:hF:", opts, NULL))
+	while (
+	    (c = getopt_long(argc, argv, "s:d:k:S:nt:qcCL:hF:B:", opts, NULL))
 	    != -1) {
 		switch (c) {
 		case 'F': /* --failpoint NAME=SPEC, checked by sim_run() */
@@ -142,6 +147,14 @@ run_parse(int argc, char **argv, struct run_cli *rc, bool *done)
 				return (cli_usage_error("run",
 				    "too many --failpoint (at most 64)"));
 			rc->fps[o->nfailpoints++] = optarg;
+			break;
+		case 'B':
+			if (cli_parse_u64(optarg, &o->fp_budget) != 0
+			    || o->fp_budget == 0 || o->fp_budget > 1000000)
+				return (cli_usage_error("run",
+				    "--fp-budget: '%s' is not a number from 1 "
+				    "to 1000000",
+				    optarg));
 			break;
 		case 's':
 			if (cli_parse_u64(optarg, &o->seed) != 0)

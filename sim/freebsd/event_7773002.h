@@ -170,6 +170,12 @@ struct kqueue {
 extern const struct sim_flagname kn_status_names_7773002[];
 extern const struct sim_flagname kq_state_names_7773002[];
 
+/*
+ * Writes a udata handle as the scenario wrote the value (set by the Lua
+ * binding; defined in kern_event.c, which both models link with).
+ */
+extern void (*sim_udata_describe)(const void *udata, char *buf, size_t len);
+
 /* The kqueue of a kqueue file of this model, or NULL. */
 struct kqueue *kqueue_of_file_7773002(struct file *fp);
 

@@ -198,6 +198,8 @@ extern const struct fileops kqueueops;
 /* The EVFILT_VNODE hints of a vnode event (kern_event_filters.c). */
 void freebsd_vnode_event(struct vnode *vp, enum sim_vnev ev);
 void freebsd_vnode_post(struct vnode *vp, unsigned int evs);
+/* kqtimer_proc_continue() for the process layer (ko_proc_continue). */
+void freebsd_proc_continue(struct proc *p);
 
 /* Per-run state of the model; called at every entry point. */
 void kqueue_runinit(void);

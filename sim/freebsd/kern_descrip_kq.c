@@ -63,6 +63,9 @@ kqueue_fork_alloc(struct filedesc *fdp, struct file *fp, struct file **ret_fp,
 	error = kern_kqueue_alloc(td, fdp, NULL, ret_fp, 0, true, &kq1);
 	if (error == 0) {
 		kq1->kq_forksrc = kq;
+		/* The child's pid is not known yet (fork1() assigns it). */
+		sim_obj_label(&kq1->kq_obj, "fork copy of %s, KQUEUE_CPONFORK",
+		    kq->kq_obj.so_name);
 		(*ret_fp)->f_flag
 		    = fp->f_flag & (FREAD | FWRITE | O_CLOEXEC | O_CLOFORK);
 	} else {

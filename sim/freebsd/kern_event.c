@@ -445,7 +445,11 @@ sim_knote_label(const struct knote *kn)
 	if (!sim_labels_on() || kn->kn_kq == NULL)
 		return;
 	fd[0] = '\0';
-	fdp = curthread != NULL && curproc != NULL ? curproc->p_fd : NULL;
+	/* The kqueue's own table (a fork's copy is in the child's). */
+	fdp = kn->kn_kq->kq_fdp;
+	if (fdp == NULL)
+		fdp = curthread != NULL && curproc != NULL ? curproc->p_fd
+							   : NULL;
 	for (i = 0; fdp != NULL && i < fdp->fd_nfiles; i++) {
 		struct file *fp = fdp->fd_ofiles[i].fde_file;
 
@@ -2061,6 +2065,7 @@ const struct sim_kops freebsd_kops = {
 	.ko_exit = freebsd_exit,
 	.ko_reap = freebsd_reap,
 	.ko_signal = freebsd_signal,
+	.ko_proc_continue = freebsd_proc_continue,
 	.ko_vnode = freebsd_vnode_event,
 	.ko_vnode_post = freebsd_vnode_post,
 	.ko_userret = kqueue_ast,

@@ -56,7 +56,9 @@
  * callout blocked on Giant could free the knote under it; that window is
  * closed here because the simulator would really touch freed memory).
  */
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1117,6 +1119,8 @@ kqueue(struct thread *td, int *ret_fd)
 		fdp->fd_knlistsize = 0; /* this process has a kq */
 	FILEDESC_UNLOCK(fdp);
 	kq->kq_fdp = fdp;
+	sim_obj_label(
+	    &kq->kq_obj, "kqueue of pid %d (fd %d)", td->td_proc->p_pid, fd);
 done2:
 	mtx_unlock(&Giant);
 	return (error);
@@ -1208,6 +1212,51 @@ done:
 	return (error);
 }
 
+static const char *const evfilt_label_7773002[]
+    = { "", "EVFILT_READ", "EVFILT_WRITE", "EVFILT_AIO", "EVFILT_VNODE",
+	      "EVFILT_PROC", "EVFILT_SIGNAL", "EVFILT_TIMER", "EVFILT_NETDEV" };
+
+/*
+ * Labels a knote in the 'objects' table as the main model does: its
+ * kqueue and the descriptor for it in the kqueue's descriptor table,
+ * ident, filter name and udata.
+ */
+static void
+knote_label(const struct knote *kn)
+{
+	struct filedesc *fdp = kn->kn_kq->kq_fdp;
+	char udata[96], fd[24], filt[24];
+	int i;
+
+	if (!sim_labels_on())
+		return;
+	fd[0] = '\0';
+	for (i = 0; fdp != NULL && i < fdp->fd_nfiles; i++) {
+		struct file *fp = fdp->fd_ofiles[i].fde_file;
+
+		if (fp != NULL && kqueue_of_file_7773002(fp) == kn->kn_kq) {
+			snprintf(fd, sizeof(fd), " (fd %d)", i);
+			break;
+		}
+	}
+	if (kn->kn_filter < 0
+	    && -kn->kn_filter < (int)(sizeof(evfilt_label_7773002)
+		   / sizeof(evfilt_label_7773002[0])))
+		snprintf(filt, sizeof(filt), "%s",
+		    evfilt_label_7773002[-kn->kn_filter]);
+	else
+		snprintf(filt, sizeof(filt), "filter %d", kn->kn_filter);
+	if (kn->kn_kevent.udata == NULL)
+		snprintf(udata, sizeof(udata), "nil");
+	else if (sim_udata_describe != NULL)
+		sim_udata_describe(kn->kn_kevent.udata, udata, sizeof(udata));
+	else
+		snprintf(udata, sizeof(udata), "#%" PRIdPTR,
+		    (intptr_t)kn->kn_kevent.udata);
+	sim_obj_label(&kn->kn_obj, "%s%s ident %" PRIu64 " %s udata %s",
+	    kn->kn_kq->kq_obj.so_name, fd, (uint64_t)kn->kn_id, filt, udata);
+}
+
 /*
  * Models kqueue_register(): EINVAL for a filter that revision does not
  * have (0 and positive ones included), EBADF for a bad descriptor, ENOENT
@@ -1290,6 +1339,7 @@ kqueue_register(struct kqueue *kq, struct kevent *kev, struct thread *td)
 			kn->kn_kevent.data = 0;
 			sim_obj_init(&kn->kn_obj, "knote");
 			sim_trace_created(__func__, &kn->kn_obj);
+			knote_label(kn);
 			{
 				/* The fields set so far, for the trace. */
 				uint16_t flags = kn->kn_flags;
@@ -1316,6 +1366,7 @@ kqueue_register(struct kqueue *kq, struct kevent *kev, struct thread *td)
 			KN_SET_SFFLAGS(kn, kev->fflags);
 			KN_SET_SDATA(kn, kev->data);
 			kn->kn_kevent.udata = kev->udata;
+			knote_label(kn);
 		}
 
 		if (kn->kn_fop->f_event(kn, 0))

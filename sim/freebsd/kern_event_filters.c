@@ -9,8 +9,7 @@
  * attach them.
  *
  * Deviations: time is virtual nanoseconds instead of sbintime (XXX: no
- * rounding to sbintime fractions); a stopped process's timers are not
- * parked (no job control); EVFILT_FS never fires; EVFILT_JAIL is a null
+ * rounding to sbintime fractions); EVFILT_FS never fires; EVFILT_JAIL is a null
  * filter (no jails); a unix stream socket's writable space is the free
  * space of the peer's receive buffer.
  */
@@ -151,12 +150,13 @@ const struct filterops proc_filtops = {
  * Models filt_procattach(): NOTE_EXIT or NOTE_REAP finds zombies too; a
  * process already exiting reports its exit at once.  EV_FLAG2 marks the
  * kernel's NOTE_CHILD registration of knote_fork(), EV_FLAG1 the tracking
- * one.  ESRCH when there is no such process.
+ * one.  ESRCH when there is no such process or p_cansee() refuses.
  */
 static int
 filt_procattach(struct knote *kn)
 {
 	struct proc *p;
+	int error;
 	bool exiting, immediate;
 
 	exiting = immediate = false;
@@ -170,7 +170,16 @@ filt_procattach(struct knote *kn)
 	if (p->p_flag & P_WEXIT || p->p_state == PRS_ZOMBIE)
 		exiting = true;
 
-	/* XXX: no credentials, p_cansee() always allows. */
+	/*
+	 * The registering thread must see p.  In knote_fork() that is the
+	 * forking thread, whose credentials the child shares: its NOTE_TRACK
+	 * registrations are never refused here, only by allocation failures.
+	 */
+	if ((error = p_cansee(curthread, p)) != 0) {
+		PROC_UNLOCK(p);
+		return (error);
+	}
+
 	kn->kn_ptr.p_proc = p;
 	KN_SET_FLAGS(kn, kn->kn_flags | EV_CLEAR); /* automatically set */
 
@@ -353,11 +362,15 @@ timer2ns(int64_t data, unsigned int flags)
 /* Models 'struct kq_timer_cb_data'. */
 struct kq_timer_cb_data {
 	struct callout c;
+	struct proc *p; /* the owner: its stops park the timer */
 	struct knote *kn;
 	int flags;
+	TAILQ_ENTRY(kq_timer_cb_data) link; /* on 'p_kqtim_stop' */
 	int64_t next; /* next timer event fires at (monotonic ns) */
 	int64_t to; /* precalculated timer period, 0 for abs */
 };
+
+#define KQ_TIMER_CB_ENQUEUED 0x01
 
 static void filt_timerexpire(void *knx);
 
@@ -369,15 +382,60 @@ kqtimer_sched_callout(struct kq_timer_cb_data *kc)
 	    &kc->c, kc->next, 0, filt_timerexpire, kc->kn, C_ABSOLUTE);
 }
 
+static void filt_timerexpire_l(struct knote *kn, bool proc_locked);
+
+/*
+ * Models kqtimer_proc_continue(): the timers parked while p was stopped
+ * fire now if overdue, else are re-armed.  Called with the process locked.
+ */
+static void
+kqtimer_proc_continue(struct proc *p)
+{
+	struct kq_timer_cb_data *kc, *kc1;
+	int64_t now;
+
+	PROC_LOCK_ASSERT(p, MA_OWNED);
+
+	now = sched_now();
+	TAILQ_FOREACH_SAFE(kc, &p->p_kqtim_stop, link, kc1) {
+		TAILQ_REMOVE(&p->p_kqtim_stop, kc, link);
+		kc->flags &= ~KQ_TIMER_CB_ENQUEUED;
+		sim_trace_int(__func__, &kc->kn->kn_obj, "kc_flags",
+		    KQ_TIMER_CB_ENQUEUED, kc->flags);
+		if (kc->next <= now)
+			filt_timerexpire_l(kc->kn, true);
+		else
+			kqtimer_sched_callout(kc);
+	}
+}
+
+/*
+ * The process-layer hook of tdsendsignal() (runfast/out_cont).  XXX:
+ * tdsendsignal() runs without the process lock in this model: the list is
+ * looked at unlocked and the lock taken only when a timer is parked.
+ */
+void
+freebsd_proc_continue(struct proc *p)
+{
+	if (TAILQ_EMPTY(&p->p_kqtim_stop))
+		return;
+	PROC_LOCK(p);
+	kqtimer_proc_continue(p);
+	PROC_UNLOCK(p);
+}
+
 /*
  * Models filt_timerexpire_l(): a one-shot or absolute timer counts one
  * expiry; a periodic one counts the periods that elapsed (overruns) and is
- * re-armed.  Runs on the softclock thread.
+ * re-armed, unless its process is stopped or killed: then the callout is
+ * parked on 'p_kqtim_stop' until kqtimer_proc_continue().  Runs on the
+ * softclock thread, or in kqtimer_proc_continue() with the process locked.
  */
 static void
-filt_timerexpire_l(struct knote *kn)
+filt_timerexpire_l(struct knote *kn, bool proc_locked)
 {
 	struct kq_timer_cb_data *kc;
+	struct proc *p;
 	int64_t delta, now;
 
 	kc = kn->kn_ptr.p_v;
@@ -399,6 +457,30 @@ filt_timerexpire_l(struct knote *kn)
 			kc->next = sched_add_ns(now, kc->to);
 		KNOTE_ACTIVATE(kn, 0); /* XXX - handle locking */
 	}
+
+	/*
+	 * The unlocked first look at the stop flags may miss a stop (one more
+	 * callout, harmless) but never a continue: rechecked locked.
+	 */
+	p = kc->p;
+	if (P_SHOULDSTOP(p) || P_KILLED(p)) {
+		if (!proc_locked)
+			PROC_LOCK(p);
+		if (P_SHOULDSTOP(p) || P_KILLED(p)) {
+			if ((kc->flags & KQ_TIMER_CB_ENQUEUED) == 0) {
+				/* At the head: the continue loop skips it. */
+				kc->flags |= KQ_TIMER_CB_ENQUEUED;
+				sim_trace_int(__func__, &kn->kn_obj, "kc_flags",
+				    0, kc->flags);
+				TAILQ_INSERT_HEAD(&p->p_kqtim_stop, kc, link);
+			}
+			if (!proc_locked)
+				PROC_UNLOCK(p);
+			return;
+		}
+		if (!proc_locked)
+			PROC_UNLOCK(p);
+	}
 	kqtimer_sched_callout(kc);
 }
 
@@ -406,7 +488,7 @@ filt_timerexpire_l(struct knote *kn)
 static void
 filt_timerexpire(void *knx)
 {
-	filt_timerexpire_l(knx);
+	filt_timerexpire_l(knx, false);
 }
 
 /*
@@ -495,6 +577,7 @@ filt_timerattach(struct knote *kn)
 	if (kc == NULL)
 		abort();
 	kc->kn = kn;
+	kc->p = curproc;
 	kc->flags = 0;
 	callout_init(&kc->c, 1);
 	kc->c.c_owner = kn->kn_obj.so_name; /* for snapshots */
@@ -525,7 +608,9 @@ filt_timercopy(struct knote *kn, struct proc *p1)
 	if (kc == NULL)
 		abort();
 	kc->kn = kn;
-	kc->flags = kc_src->flags;
+	/* XXX: f_copy gets no process here; the child being forked. */
+	kc->p = p1 != NULL ? p1 : proc_fork_child();
+	kc->flags = kc_src->flags & ~KQ_TIMER_CB_ENQUEUED;
 	kc->next = kc_src->next;
 	kc->to = kc_src->to;
 	callout_init(&kc->c, 1);
@@ -534,15 +619,33 @@ filt_timercopy(struct knote *kn, struct proc *p1)
 	return (0);
 }
 
-/* Models filt_timerdetach(): drains the callout, frees its state. */
+/*
+ * Models filt_timerdetach(): drains the callout, takes the timer off its
+ * process's stop list, and drains again while kqtimer_proc_continue() may
+ * have re-armed it meanwhile (the process lock is the interlock); frees
+ * the state.
+ */
 static void
 filt_timerdetach(struct knote *kn)
 {
 	struct kq_timer_cb_data *kc;
 	unsigned int old;
+	bool pending;
 
 	kc = kn->kn_ptr.p_v;
-	(void)callout_drain(&kc->c);
+	do {
+		(void)callout_drain(&kc->c);
+
+		PROC_LOCK(kc->p);
+		if ((kc->flags & KQ_TIMER_CB_ENQUEUED) != 0) {
+			kc->flags &= ~KQ_TIMER_CB_ENQUEUED;
+			sim_trace_int(__func__, &kn->kn_obj, "kc_flags",
+			    KQ_TIMER_CB_ENQUEUED, kc->flags);
+			TAILQ_REMOVE(&kc->p->p_kqtim_stop, kc, link);
+		}
+		pending = callout_pending(&kc->c);
+		PROC_UNLOCK(kc->p);
+	} while (pending);
 	sim_quarantine(kc, NULL, __func__);
 	kn->kn_ptr.p_v = NULL;
 	old = kq_ncallouts--;

@@ -803,6 +803,8 @@ const struct sim_kops illumos_kops = {
 	.ko_signal = NULL,
 	.ko_vnode = illumos_vnode,
 	.ko_vnevent = illumos_vnevent,
+	.ko_vnode_free = port_fop_vnode_free,
+	.ko_clock_settime = port_clock_settime,
 	.ko_proc_init = illumos_proc_init,
 	.ko_proc_fini = illumos_proc_fini,
 };

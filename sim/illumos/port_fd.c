@@ -126,9 +126,11 @@ pollwakeup(struct pollhead *php, int events)
 {
 	polldat_t *pdp;
 	port_kevent_t *pkevp;
-	port_t *plist[16];
-	int pevents[16];
-	int i, n = 0, pev;
+	struct {
+		port_t *pp;
+		int events;
+	} *plist = NULL;
+	int i, n = 0, cap = 0, pev;
 
 	for (pdp = php->ph_list; pdp != NULL; pdp = pdp->pd_next) {
 		if ((pdp->pd_events & events) == 0
@@ -147,23 +149,26 @@ pollwakeup(struct pollhead *php, int events)
 				    & (pdp->pd_events | POLLHUP | POLLERR)));
 			/* Releases 'portkev_lock'. */
 			port_send_event(pkevp);
-			/*
-			 * XXX: the kernel's plist is unbounded; past 16
-			 * ports polled through one poll head the rest are
-			 * not woken.
-			 */
-			pev = n < 16 ? port_pollwkup(pkevp->portkev_port) : 0;
+			pev = port_pollwkup(pkevp->portkev_port);
 			if (pev != 0) {
-				plist[n] = pkevp->portkev_port;
-				pevents[n++] = pev;
+				if (n == cap) {
+					cap = cap == 0 ? 4 : 2 * cap;
+					plist = sim_realloc(plist,
+					    (size_t)cap * sizeof(*plist));
+					if (plist == NULL)
+						sim_oom();
+				}
+				plist[n].pp = pkevp->portkev_port;
+				plist[n++].events = pev;
 			}
 		} else
 			mtx_unlock(&pkevp->portkev_lock);
 	}
 	for (i = 0; i < n; i++) {
-		pollwakeup(&plist[i]->port_pollhd, pevents[i]);
-		port_pollwkdone(plist[i]);
+		pollwakeup(&plist[i].pp->port_pollhd, plist[i].events);
+		port_pollwkdone(plist[i].pp);
 	}
+	sim_free(plist);
 }
 
 /* Models port_cache_lookup_fp() in uts/common/fs/portfs/port_fd.c. */

@@ -13,12 +13,13 @@
  * Deviations: events are copied into a buffer the caller provides, so the
  * copyout EFAULT cases cannot happen (XXX); a loop re-entry keeps its
  * deadline in 'pgt_rqtime' where illumos keeps a pointer to the previous
- * frame's stack (XXX); the deadline is not rounded up to a clock tick (XXX).
+ * frame's stack (XXX).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fd.h"
 #include "kernel.h"
 #include "port_impl.h"
 #include "proc.h"
@@ -75,6 +76,9 @@ port_queue_thread(port_t *pp, port_queue_t *portq, uint_t nget)
 	SIM_SET(&pgetp->portget_obj, "portget_nget", pgetp->portget_nget, nget);
 	pgetp->portget_pid = curproc->p_pid;
 	pgetp->portget_td = curthread;
+	sim_obj_label(&pgetp->portget_obj,
+	    "waiter for %u events, thread %d of pid %d on %s", nget,
+	    curthread->td_tid, curproc->p_pid, pp->port_obj.so_name);
 	pgetp->portget_alert.portal_user.pu_type = PU_NIL;
 	cv_init(&pgetp->portget_cv, "portget_cv");
 	if (portq->portq_thread == NULL) {
@@ -149,9 +153,15 @@ port_timechanged(void)
  * Models cv_waituntil_sig() in uts/common/os/condvar.c: sleeps until
  * signalled, until the absolute CLOCK_REALTIME deadline *when (NULL: no
  * deadline), or until a signal.  Returns >0 when signalled, 0 for a signal
- * (or a stale fd, MUSTRETURN), -1 when the deadline passed.  XXX: a step
- * of the wall clock during the sleep ('timecheck' != 'timechanged') is only
- * noticed when the sleep ends; the remaining time is then re-evaluated.
+ * (or a stale fd, MUSTRETURN), -1 when the deadline passed.  The sleep is
+ * at least one clock tick (PORT_NSEC_PER_TICK), so that tiny timeouts
+ * cannot flood the callout tables.  If the wall clock was stepped since
+ * the caller read 'timechanged' into timecheck, the call is an immediate
+ * timeout (-1), so that the caller returns a premature ETIME and its user
+ * re-evaluates; a timeout while the deadline has not passed yet (the sleep
+ * is on the monotonic clock) is a normal wakeup (1) unless the clock was
+ * stepped.  The sleep is a CALLOUT_FLAG_HRESTIME one: a step of the clock
+ * ends it at once (port_clock_settime()).
  */
 static int
 cv_waituntil_sig(port_t *pp, struct cv *cv, struct mtx *mp, const int64_t *when,
@@ -173,18 +183,62 @@ cv_waituntil_sig(port_t *pp, struct cv *cv, struct mtx *mp, const int64_t *when,
 				return (0);
 			return (-1);
 		}
+		if (timecheck != port_timechanged())
+			return (-1); /* someone reset the system time */
+		if (delta < PORT_NSEC_PER_TICK)
+			delta = PORT_NSEC_PER_TICK; /* at least one tick */
 		error = cv_timedwait_sig(cv, mp, delta);
 		if (error == EWOULDBLOCK) {
 			if (port_stale(pp))
 				return (0);
-			if (*when - sched_realtime() > 0)
-				return (1); /* the clock was stepped back */
+			/* The future time may not have passed yet. */
+			if (timecheck == port_timechanged()
+			    && *when - sched_realtime() > 0)
+				return (1);
 			return (-1);
 		}
 	}
 	if (error != 0 || port_stale(pp))
 		return (0);
 	return (1);
+}
+
+/*
+ * Models callout_hrestime() in uts/common/os/callout.c for the sleeps of
+ * cv_waituntil_sig(): when the wall clock is stepped, every port_getn()
+ * asleep until a wall-clock deadline is woken at once; it finds the clock
+ * changed ('timecheck') and returns ETIME.  XXX: illumos expires the
+ * sleep's callout (a timeout); here the sleeper is woken through its cv
+ * and cv_waituntil_sig() sees the step on its next call, with the same
+ * result.  The ports are found through the descriptor tables.
+ */
+void
+port_clock_settime(void)
+{
+	struct filedesc *fdp;
+	struct proc *p;
+	struct file *fp;
+	portget_t *pg;
+	port_t *pp;
+	int i;
+
+	for (p = proc_first(); p != NULL; p = proc_next(p)) {
+		if ((fdp = p->p_fd) == NULL)
+			continue;
+		for (i = 0; i < fdp->fd_nfiles; i++) {
+			fp = fdp->fd_ofiles[i].fde_file;
+			if (fp == NULL || (pp = port_from_file(fp)) == NULL
+			    || (pg = pp->port_queue.portq_thread) == NULL)
+				continue;
+			do {
+				if (pg->portget_hrestime) {
+					pg->portget_hrestime = false;
+					cv_broadcast(&pg->portget_cv);
+				}
+				pg = pg->portget_next;
+			} while (pg != pp->port_queue.portq_thread);
+		}
+	}
 }
 
 /* Models port_get_alert() in uts/common/fs/portfs/port.c. */
@@ -400,8 +454,10 @@ port_getn(port_t *pp, port_event_t *uevp, uint_t max, uint_t *nget,
 			error = EBADFD;
 			break;
 		}
+		pgetp->portget_hrestime = rqtp != NULL;
 		rval = cv_waituntil_sig(pp, &pgetp->portget_cv,
 		    &portq->portq_mutex, rqtp, timecheck);
+		pgetp->portget_hrestime = false;
 		if (rval <= 0) {
 			error = (rval == 0) ? EINTR : ETIME;
 			break;

@@ -151,6 +151,7 @@ typedef struct portget {
 	struct portget *portget_next;
 	struct portget *portget_prev;
 	struct thread *portget_td; /* sim: for sim.inspect */
+	bool portget_hrestime; /* asleep until a wall-clock time */
 	struct sim_obj portget_obj;
 } portget_t;
 
@@ -322,27 +323,40 @@ typedef struct portfop {
 	int pfop_events;
 	int pfop_flags;
 	int pfop_pid;
-	char *pfop_cname; /* the watched path (the object) */
-	char *pfop_name; /* its last component, as the kernel's pfop_cname */
+	uintptr_t pfop_object; /* the file_obj's identity; 0: the path's */
+	char *pfop_path; /* fo_name as given */
+	char *pfop_cname; /* its last component (port_fop_getdvp()) */
 	struct vnode *pfop_dvp; /* the directory holding it (held) */
 	struct vnode *pfop_vp;
+	struct thread *pfop_callrid; /* the thread that (re)associated it */
 	port_kevent_t *pfop_pev;
 	struct port *pfop_pp;
+	struct portfop_cache *pfop_pcache;
 	LIST_ENTRY(portfop) pfop_hashlink; /* per-port cache */
-	TAILQ_ENTRY(portfop) pfop_node; /* per-vnode list */
+	/* The vnode's list, or port_fop_excep()'s while REMOVING. */
+	TAILQ_ENTRY(portfop) pfop_node;
 	struct sim_obj pfop_obj;
 } portfop_t;
 
-/* Models 'portfop_vp_t': the watches of one vnode (the FEM monitor). */
+TAILQ_HEAD(portfop_list, portfop);
+
+/*
+ * Models 'portfop_vp_t': the watches of one vnode (the FEM monitor), kept
+ * until the vnode is freed.
+ */
 typedef struct portfop_vp {
-	TAILQ_HEAD(, portfop) pvp_pfoplist;
+	struct mtx pvp_mutex;
+	struct portfop_list pvp_pfoplist; /* active ones first */
+	struct portfop *pvp_lpfop; /* the oldest inactive one */
 	int pvp_cnt;
+	bool pvp_hooked; /* pvp_femp: hooks installed, vnode held */
 	struct vnode *pvp_vp;
 } portfop_vp_t;
 
 /* Models 'portfop_cache_t'. */
 typedef struct portfop_cache {
 	struct mtx pfc_lock;
+	struct cv pfc_lclosecv;
 	int pfc_objcount;
 	LIST_HEAD(, portfop) pfc_list; /* insertion order, newest first */
 	struct port *pfc_port;
@@ -351,6 +365,9 @@ typedef struct portfop_cache {
 /* SIGEV_PORT timers (uts/common/os/timer.c). */
 #define PORT_TIMER_MAX 32 /* timer_max of the simulated system */
 #define IT_PORT 0x01
+
+/* The clock tick: hz = 100, as uts/common/conf/param.c sets it. */
+#define PORT_NSEC_PER_TICK 10000000LL
 
 typedef struct port_itimer {
 	int it_id;
@@ -363,7 +380,8 @@ typedef struct port_itimer {
 	struct port_user it_user;
 	struct callout it_callout;
 	struct mtx it_mutex;
-	int64_t it_value_ns; /* next expiry, CLOCK_MONOTONIC */
+	/* next expiry: CLOCK_MONOTONIC, or CLOCK_REALTIME for a realtime one */
+	int64_t it_value_ns;
 	int64_t it_interval_ns;
 	bool it_armed;
 	struct sim_obj it_obj;
@@ -405,6 +423,7 @@ void port_assoc_trace(const char *func, port_kevent_t *pkevp);
 
 /* port.c */
 port_t *port_from_file(struct file *fp);
+void port_clock_settime(void);
 void port_close(port_t *pp, int count);
 int port_create(struct thread *td, int *ret_fd);
 int port_send(port_t *pp, int source, int events, const struct port_user *u);
@@ -473,11 +492,17 @@ struct pollhead *port_file_pollhead(struct file *fp, struct pollhead **twin);
 
 /* port_fop.c */
 /* stamps: NULL or the file_obj's {atime, mtime, ctime} in ns. */
-int port_associate_fop(port_t *pp, int source, const char *path,
-    const int64_t *stamps, int events, const struct port_user *u);
-int port_dissociate_fop(port_t *pp, const char *path);
+/*
+ * object: the file_obj's identity (from 1), or 0 for a path string, which
+ * is its own object.
+ */
+int port_associate_fop(port_t *pp, int source, uintptr_t object,
+    const char *path, const int64_t *stamps, int events,
+    const struct port_user *u);
+int port_dissociate_fop(port_t *pp, uintptr_t object, const char *path);
 void port_fop_vnode_event(
     struct vnode *vp, int ev, struct vnode *dvp, const char *name);
+void port_fop_vnode_free(struct vnode *vp);
 
 /* port_timer.c */
 int port_timer_create(struct thread *td, int clock, int portfd,

@@ -8,10 +8,23 @@
  * (timer_close_port) that detaches the closing process's timers whose port
  * fd number is the port's creation fd ('port_fd', P18).
  *
- * Deviations (XXX): a CLOCK_REALTIME timer is converted to a monotonic
- * deadline when armed, so a later step of the wall clock does not move it;
- * timer ids are the lowest free slot from 0 as in illumos, with at most
- * PORT_TIMER_MAX timers per process; only SIGEV_PORT is simulated.
+ * The clock backends: CLOCK_HIGHRES (sys.CLOCK_MONOTONIC) as clock_highres.c
+ * arms a cyclic at the nanosecond; CLOCK_REALTIME as clock_realtime.c does
+ * (clock_realtime_timer_settime(), clock_realtime_fire_first(),
+ * clock_realtime_fire()): it_value is a wall-clock time, converted at each
+ * arming into a number of clock ticks from now (timespectohz()) for a
+ * relative realtime_timeout(), so a later step of the wall clock does not
+ * move a pending expiry: a step forward leaves it to fire when its ticks
+ * run out, a step back makes it find the wall clock short of it_value when
+ * it fires, and it then sleeps one more tick and fires anyway.  An
+ * interval timer's next expiry steps from the expected one by the interval
+ * (doubling the step while it stays in the past), so a step forward skips
+ * the periods it jumped over and a step back delays the next one.  Ticks
+ * are those of lbolt: every PORT_NSEC_PER_TICK of virtual time from boot.
+ *
+ * Deviations (XXX): timer ids are the lowest free slot from 0 as in
+ * illumos, with at most PORT_TIMER_MAX timers per process; only SIGEV_PORT
+ * is simulated.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -24,6 +37,42 @@
 
 #define CLOCK_REALTIME_SIM 0
 #define CLOCK_MONOTONIC_SIM 4 /* CLOCK_HIGHRES */
+
+/*
+ * Models timespectohz() in uts/common/os/timers.c: the clock ticks from now
+ * (ns of CLOCK_REALTIME) to when, rounded up, at least one.
+ */
+static int64_t
+timespectohz(int64_t when, int64_t now)
+{
+	int64_t delta;
+
+	if (when <= now)
+		return (1);
+	if (now < 0 && when > INT64_MAX + now)
+		return (
+		    INT64_MAX / PORT_NSEC_PER_TICK); /* protect vs overflow */
+	delta = when - now;
+	return (delta / PORT_NSEC_PER_TICK + (delta % PORT_NSEC_PER_TICK != 0));
+}
+
+/*
+ * Models realtime_timeout(): fn runs at the 'ticks'-th tick of lbolt from
+ * now (CLOCK_MONOTONIC ns of that tick).
+ */
+static void
+realtime_timeout(port_itimer_t *it, void (*fn)(void *), int64_t ticks)
+{
+	int64_t now = sched_now(), at;
+
+	at = now - now % PORT_NSEC_PER_TICK;
+	at = ticks > (INT64_MAX - at) / PORT_NSEC_PER_TICK
+	    ? SCHED_NEVER
+	    : at + ticks * PORT_NSEC_PER_TICK;
+	callout_reset_sbt(&it->it_callout, at, 0, fn, it, C_ABSOLUTE);
+}
+
+static void clock_realtime_fire(void *arg);
 
 static port_itimer_t *
 timer_grab(struct proc *p, int id)
@@ -60,12 +109,10 @@ timer_port_callback(void *arg, int *events, int pid, int flag, void *evp)
  * context, 'it_mutex' held): one queued event per timer, overruns counted.
  */
 static void
-timer_fire(void *arg)
+timer_fire(port_itimer_t *it)
 {
-	port_itimer_t *it = arg;
-
 	if (!(it->it_flags & IT_PORT) || it->it_portev == NULL)
-		goto rearm;
+		return;
 	if (it->it_pending > 0) {
 		if (it->it_pending < INT_MAX)
 			SIM_SET(&it->it_obj, "it_pending", it->it_pending,
@@ -75,14 +122,82 @@ timer_fire(void *arg)
 		PORTKEV_SET_EVENTS(it->it_portev, 1);
 		port_send_event(it->it_portev);
 	}
-rearm:
+}
+
+/*
+ * Models clock_highres_fire() in uts/common/os/clock_highres.c: the cyclic
+ * fires the timer and goes on every interval.
+ */
+static void
+clock_highres_fire(void *arg)
+{
+	port_itimer_t *it = arg;
+
+	timer_fire(it);
 	if (it->it_interval_ns > 0) {
 		it->it_value_ns
 		    = sched_add_ns(it->it_value_ns, it->it_interval_ns);
 		callout_reset_sbt(&it->it_callout, it->it_value_ns, 0,
-		    timer_fire, it, C_ABSOLUTE);
+		    clock_highres_fire, it, C_ABSOLUTE);
 	} else
 		it->it_armed = false;
+}
+
+/*
+ * Models clock_realtime_fire() in uts/common/os/clock_realtime.c: fires
+ * the timer; an interval timer steps it_value (CLOCK_REALTIME) from the
+ * expected expiry into the future, doubling the step while it stays in the
+ * past and starting over from the last step in the past, and sleeps the
+ * ticks to it.
+ */
+static void
+clock_realtime_fire(void *arg)
+{
+	port_itimer_t *it = arg;
+	int64_t interval2nth, now, prev;
+	int cnt2nth;
+
+	timer_fire(it);
+	if (it->it_interval_ns == 0) {
+		it->it_armed = false;
+		return;
+	}
+	for (;;) {
+		interval2nth = it->it_interval_ns;
+		/* The floor that lets the loop catch up with the clock. */
+		if (interval2nth < PORT_NSEC_PER_TICK)
+			interval2nth = PORT_NSEC_PER_TICK;
+		for (cnt2nth = 0;; cnt2nth++) {
+			prev = it->it_value_ns;
+			it->it_value_ns = sched_add_ns(prev, interval2nth);
+			now = sched_realtime();
+			if (it->it_value_ns > now || it->it_value_ns == prev)
+				break;
+			interval2nth = sched_add_ns(interval2nth, interval2nth);
+		}
+		if (cnt2nth == 0 || it->it_value_ns == prev)
+			break;
+		it->it_value_ns -= interval2nth;
+	}
+	realtime_timeout(
+	    it, clock_realtime_fire, timespectohz(it->it_value_ns, now));
+}
+
+/*
+ * Models clock_realtime_fire_first() in uts/common/os/clock_realtime.c: a
+ * tick count taken against lbolt may run out before the wall clock reaches
+ * it_value (or the clock was stepped back): then one more tick, and fire.
+ */
+static void
+clock_realtime_fire_first(void *arg)
+{
+	port_itimer_t *it = arg;
+
+	if (it->it_value_ns > sched_realtime()) {
+		realtime_timeout(it, clock_realtime_fire, 1);
+		return;
+	}
+	clock_realtime_fire(it);
 }
 
 /*
@@ -171,6 +286,10 @@ port_timer_create(struct thread *td, int clock, int portfd,
 	it->it_pid = td->td_proc->p_pid;
 	it->it_portfd = portfd;
 	it->it_portev = pkevp;
+	sim_obj_label(&it->it_obj, "timer id %d of pid %d, %s, port fd %d", id,
+	    it->it_pid,
+	    clock == CLOCK_REALTIME_SIM ? "CLOCK_REALTIME" : "CLOCK_HIGHRES",
+	    portfd);
 	port_user_copy(&it->it_user, u);
 	port_init_event(pkevp, (uintptr_t)id, u, timer_port_callback, it);
 	SIM_SET(&it->it_obj, "it_flags", it->it_flags, IT_PORT);
@@ -202,18 +321,28 @@ port_timer_settime(
 		mtx_unlock(&it->it_mutex);
 		return (0);
 	}
+	it->it_armed = true;
+	if (it->it_clock == CLOCK_REALTIME_SIM) {
+		/* Models clock_realtime_timer_settime(). */
+		int64_t now = sched_realtime();
+
+		it->it_value_ns = flags & ILLUMOS_TIMER_ABSTIME
+		    ? value_ns
+		    : sched_add_ns(value_ns, now);
+		realtime_timeout(it, clock_realtime_fire_first,
+		    timespectohz(it->it_value_ns, now));
+		mtx_unlock(&it->it_mutex);
+		return (0);
+	}
 	if (flags & ILLUMOS_TIMER_ABSTIME)
-		deadline = it->it_clock == CLOCK_REALTIME_SIM
-		    ? sched_add_ns(value_ns, -(sched_realtime() - sched_now()))
-		    : value_ns;
+		deadline = value_ns;
 	else
 		deadline = sched_add_ns(sched_now(), value_ns);
 	if (deadline < sched_now())
 		deadline = sched_now();
 	it->it_value_ns = deadline;
-	it->it_armed = true;
 	callout_reset_sbt(
-	    &it->it_callout, deadline, 0, timer_fire, it, C_ABSOLUTE);
+	    &it->it_callout, deadline, 0, clock_highres_fire, it, C_ABSOLUTE);
 	mtx_unlock(&it->it_mutex);
 	return (0);
 }

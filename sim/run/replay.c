@@ -12,6 +12,7 @@
 
 #include "lhost.h"
 #include "replay.h"
+#include "sim.h"
 #include "snapshot.h"
 #include "trace.h"
 
@@ -132,7 +133,12 @@ sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 	o.from_db = true;
 	o.module = replay_module;
 	o.module_arg = rp;
+	/* The snapshot of --until shows the objects' labels. */
+	if (rp->until != 0)
+		sim_labels_keep(true);
 	error = sim_run(&o, &rp->r, err, errlen);
+	if (rp->until != 0)
+		sim_labels_keep(false);
 	trace_close(t);
 	if (error != 0)
 		return (error);

@@ -476,7 +476,9 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
 	sc.dfs = o->dfs;
+	sc.fp_budget = o->fp_budget;
 	sc.sigcheck = sim_sigcheck;
+	sc.suspcheck = sim_suspcheck;
 	sc.on_point = run_on_point;
 	if (run.check)
 		sc.on_decision = check_kernel;
@@ -635,6 +637,7 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 	sc.seed = 1;
 	sc.trace = t;
 	sc.sigcheck = sim_sigcheck;
+	sc.suspcheck = sim_suspcheck;
 	if (sched_new(&s, &sc) != 0)
 		sim_oom();
 	proc_init_all();

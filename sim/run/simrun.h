@@ -44,6 +44,11 @@ struct sim_run_opts {
 	const char *const *failpoints;
 	int nfailpoints;
 	/*
+	 * random and pct: at most this many failing branches of 'explore'
+	 * fail points per run (sched_config.fp_budget; 0: SCHED_FP_BUDGET).
+	 */
+	uint64_t fp_budget;
+	/*
 	 * A replay from a database: path is the recorded one, and require()
 	 * never reads its folder (a database must not choose which host
 	 * folder is read); only scenarios/lib.

@@ -237,6 +237,91 @@ object_json(const char *path, lua_Integer obj)
 	return (sysjson_int(obj));
 }
 
+/*
+ * The identity of a file_obj table, as the kernel keys a watch by the
+ * file_obj_t's address: numbers from 1 in the order tables are first
+ * passed (the same in every run), kept both ways in a registry table for
+ * the run, so an event returns the very table that was associated.
+ */
+#define FILEOBJ_REG "evsim.port_fileobjs"
+
+static uintptr_t
+fileobj_id(lua_State *L, int idx)
+{
+	lua_Integer id;
+
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, FILEOBJ_REG) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 0, 1);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, FILEOBJ_REG);
+	}
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, -2) == LUA_TNUMBER) {
+		id = lua_tointeger(L, -1);
+		lua_pop(L, 2);
+		return ((uintptr_t)id);
+	}
+	lua_pop(L, 1);
+	id = (lua_Integer)lua_rawlen(L, -1) + 1;
+	lua_pushvalue(L, idx);
+	lua_rawseti(L, -2, id); /* [id] = table */
+	lua_pushvalue(L, idx);
+	lua_pushinteger(L, id);
+	lua_rawset(L, -3); /* [table] = id */
+	lua_pop(L, 1);
+	return ((uintptr_t)id);
+}
+
+/* Pushes the file_obj table of identity id (nil if there is none). */
+static void
+fileobj_push(lua_State *L, uintptr_t id)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, FILEOBJ_REG) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_pushnil(L);
+		return;
+	}
+	lua_rawgeti(L, -1, (lua_Integer)id);
+	lua_remove(L, -2);
+}
+
+/*
+ * A PORT_SOURCE_FILE object argument: a path string (its own object, 0)
+ * or a file_obj table {name=, atime=, mtime=, ctime=} (times in ns).
+ * Returns the name, or NULL when the argument is neither.
+ */
+static const char *
+fileobj_arg(lua_State *L, int idx, const char *fn, uintptr_t *object,
+    int64_t *stamps, bool *have_stamps)
+{
+	static const char *const stampf[3] = { "atime", "mtime", "ctime" };
+	const char *path;
+
+	*object = 0;
+	if (have_stamps != NULL)
+		*have_stamps = false;
+	if (lua_type(L, idx) == LUA_TSTRING)
+		return (lua_tostring(L, idx));
+	if (lua_type(L, idx) != LUA_TTABLE)
+		return (NULL);
+	lua_getfield(L, idx, "name");
+	path = lua_tostring(L, -1);
+	lua_pop(L, 1); /* the table keeps the string */
+	if (path == NULL)
+		luaL_error(L, "sys.%s: a file_obj needs a string 'name'", fn);
+	for (int i = 0; stamps != NULL && i < 3; i++) {
+		lua_getfield(L, idx, stampf[i]);
+		stamps[i] = (int64_t)luaL_optinteger(L, -1, 0);
+		lua_pop(L, 1);
+	}
+	if (have_stamps != NULL)
+		*have_stamps = true;
+	*object = fileobj_id(L, idx);
+	return (path);
+}
+
 /* A retrieved port_event_t, with the member names of port_get(3C). */
 static json_t *
 event_json(const port_event_t *ev)
@@ -263,7 +348,9 @@ set_event_fields(lua_State *L, int source, int events, const char *objname,
 	lua_setfield(L, -2, "source");
 	lua_pushinteger(L, events);
 	lua_setfield(L, -2, "events");
-	if (objname != NULL)
+	if (source == PORT_SOURCE_FILE && object != 0)
+		fileobj_push(L, object); /* the associated file_obj */
+	else if (objname != NULL)
 		lua_pushstring(L, objname);
 	else
 		lua_pushinteger(L, (lua_Integer)object);
@@ -303,29 +390,15 @@ l_port_associate(lua_State *L)
 	struct port_user u;
 	const char *path = NULL;
 	lua_Integer obj = 0;
+	uintptr_t fobj_id = 0;
 	int port = int_arg(L, 1), source = int_arg(L, 2), events, e;
-	int64_t stamps[3] = { 0, 0, 0 }, *fobj = NULL;
-	static const char *const stampf[3] = { "atime", "mtime", "ctime" };
+	int64_t stamps[3] = { 0, 0, 0 };
+	bool have_stamps;
 	port_t *pp;
 
-	if (lua_type(L, 3) == LUA_TSTRING)
-		path = lua_tostring(L, 3);
-	else if (lua_type(L, 3) == LUA_TTABLE) {
-		/* A file_obj: {name=, atime=, mtime=, ctime=} (ns). */
-		lua_getfield(L, 3, "name");
-		path = lua_tostring(L, -1);
-		lua_pop(L, 1); /* the table keeps the string */
-		if (path == NULL)
-			return (luaL_error(L,
-			    "sys.port_associate: a file_obj needs a string "
-			    "'name'"));
-		for (int i = 0; i < 3; i++) {
-			lua_getfield(L, 3, stampf[i]);
-			stamps[i] = (int64_t)luaL_optinteger(L, -1, 0);
-			lua_pop(L, 1);
-		}
-		fobj = stamps;
-	} else
+	path = fileobj_arg(
+	    L, 3, "port_associate", &fobj_id, stamps, &have_stamps);
+	if (path == NULL)
 		obj = luaL_checkinteger(L, 3);
 	events = int_arg(L, 4);
 	user_arg(L, 5, "port_associate", &u);
@@ -347,9 +420,10 @@ l_port_associate(lua_State *L)
 				&u);
 			break;
 		case PORT_SOURCE_FILE:
-			e = path == NULL ? EFAULT
-					 : port_associate_fop(pp, source, path,
-					     fobj, events, &u);
+			e = path == NULL
+			    ? EFAULT
+			    : port_associate_fop(pp, source, fobj_id, path,
+				have_stamps ? stamps : NULL, events, &u);
 			break;
 		default:
 			e = EINVAL;
@@ -368,12 +442,12 @@ l_port_dissociate(lua_State *L)
 	struct port_active pa;
 	const char *path = NULL;
 	lua_Integer obj = 0;
+	uintptr_t fobj_id = 0;
 	int port = int_arg(L, 1), source = int_arg(L, 2), e;
 	port_t *pp;
 
-	if (lua_type(L, 3) == LUA_TSTRING)
-		path = lua_tostring(L, 3);
-	else
+	path = fileobj_arg(L, 3, "port_dissociate", &fobj_id, NULL, NULL);
+	if (path == NULL)
 		obj = luaL_checkinteger(L, 3);
 	e = sim_syscall_enter(L, &sc, "port_dissociate", SYS_ILLUMOS,
 	    "{s:i, s:o, s:o}", "port", port, "source",
@@ -391,8 +465,9 @@ l_port_dissociate(lua_State *L)
 				pp, (uintptr_t)(obj < 0 ? INT64_MAX : obj));
 			break;
 		case PORT_SOURCE_FILE:
-			e = path == NULL ? EFAULT
-					 : port_dissociate_fop(pp, path);
+			e = path == NULL
+			    ? EFAULT
+			    : port_dissociate_fop(pp, fobj_id, path);
 			break;
 		default:
 			e = EINVAL;

@@ -4,11 +4,15 @@
  * (array parts by index, other keys sorted as strings) so that two
  * snapshots of the same state are byte-identical.
  * Pending callouts are listed in arming order with their deadline, state
- * and owning object (a knote or a port timer).  Part of sim/sys/: imports
- * the shared kernel layer, sysent.h, thread_lua.h, the engine and Lua.
+ * and owning object (a knote or a port timer).  Where a field names an
+ * object that has a label (replay keeps them, sim_labels_keep), a field
+ * "FIELD_label" beside it holds the label; a thread has its own "label".  Part
+ * of sim/sys/: imports the shared kernel layer, sysent.h, thread_lua.h, the
+ * engine and Lua.
  */
 #include <inttypes.h>
 #include <lauxlib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +39,17 @@ setint(lua_State *L, const char *k, int64_t v)
 	lua_setfield(L, -2, k);
 }
 
+/* The thread's label, when it has one, as field "label". */
+static void
+thread_label(lua_State *L, int tid)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "thread#%d", tid);
+	if (sim_label_of(name) != NULL)
+		setstr(L, "label", sim_label_of(name));
+}
+
 static void
 push_thread(lua_State *L, struct thread *td)
 {
@@ -56,6 +71,7 @@ push_thread(lua_State *L, struct thread *td)
 		setstr(L, "lua", where);
 	}
 	setint(L, "sigmask", (int64_t)td->td_sigmask);
+	thread_label(L, td->td_tid);
 }
 
 static void
@@ -94,6 +110,42 @@ push_callout(const struct callout *c, const char *state, void *arg)
 	lua_rawseti(L, -2, n + 1);
 }
 
+/*
+ * Adds "KEY_label" beside every string field KEY whose value names an
+ * object with a label (sim_label_of), in the table at the top of the stack
+ * and in every table below it.  The keys are collected first: a table must
+ * not gain keys while lua_next() walks it.
+ */
+static void
+add_labels(lua_State *L, int depth)
+{
+	int t = lua_gettop(L), n = 0, i;
+
+	if (depth > 16)
+		return;
+	lua_newtable(L); /* t + 1: pending {key, label} pairs */
+	lua_pushnil(L);
+	while (lua_next(L, t) != 0) {
+		if (lua_type(L, -1) == LUA_TTABLE)
+			add_labels(L, depth + 1);
+		else if (lua_type(L, -1) == LUA_TSTRING
+		    && lua_type(L, -2) == LUA_TSTRING
+		    && sim_label_of(lua_tostring(L, -1)) != NULL) {
+			lua_pushfstring(L, "%s_label", lua_tostring(L, -2));
+			lua_rawseti(L, t + 1, ++n);
+			lua_pushstring(L, sim_label_of(lua_tostring(L, -1)));
+			lua_rawseti(L, t + 1, ++n);
+		}
+		lua_pop(L, 1);
+	}
+	for (i = 1; i < n; i += 2) {
+		lua_rawgeti(L, t + 1, i);
+		lua_rawgeti(L, t + 1, i + 1);
+		lua_rawset(L, t);
+	}
+	lua_settop(L, t);
+}
+
 void
 sim_snapshot(lua_State *L)
 {
@@ -110,6 +162,8 @@ sim_snapshot(lua_State *L)
 			continue;
 		lua_createtable(L, 0, 8);
 		setint(L, "pid", p->p_pid);
+		if (sim_label_of(p->p_obj.so_name) != NULL)
+			setstr(L, "label", sim_label_of(p->p_obj.so_name));
 		setint(L, "ppid", p->p_pptr != NULL ? p->p_pptr->p_pid : 0);
 		setstr(L, "state", pstates[p->p_state]);
 		if (p->p_state == PRS_ZOMBIE) {
@@ -143,6 +197,7 @@ sim_snapshot(lua_State *L)
 	lua_newtable(L);
 	callout_foreach(push_callout, L);
 	lua_setfield(L, -2, "callouts");
+	add_labels(L, 0);
 }
 
 /* Collects the table's non-array keys as strings, sorted. */

@@ -40,6 +40,12 @@ static const struct sim_flagname rfork_names[] = {
 };
 static const struct sim_flagname wait_names[] = {
 	{ WNOHANG, "WNOHANG" },
+	{ WUNTRACED, "WUNTRACED" },
+	{ WCONTINUED, "WCONTINUED" },
+	{ 0, NULL },
+};
+static const struct sim_flagname sa_names[] = {
+	{ SA_NOCLDSTOP, "SA_NOCLDSTOP" },
 	{ 0, NULL },
 };
 static const struct sim_flagname sig_names[] = {
@@ -51,8 +57,11 @@ static const struct sim_flagname sig_names[] = {
 	{ SIGALRM, "SIGALRM" },
 	{ SIGTERM, "SIGTERM" },
 	{ SIGSTOP, "SIGSTOP" },
+	{ SIGTSTP, "SIGTSTP" },
 	{ SIGCONT, "SIGCONT" },
 	{ SIGCHLD, "SIGCHLD" },
+	{ SIGTTIN, "SIGTTIN" },
+	{ SIGTTOU, "SIGTTOU" },
 	{ SIGUSR1, "SIGUSR1" },
 	{ SIGUSR2, "SIGUSR2" },
 	{ 0, NULL },
@@ -269,6 +278,7 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
 		va_end(ap);
 	}
 	sched_point(); /* syscall entry */
+	sim_syscall_ast(td);
 	sc->sc_seq = trace_seq(sched_trace_sink());
 	sc->sc_start_ns = sched_now();
 	sc->sc_pid = td->td_proc->p_pid;
@@ -569,12 +579,13 @@ l_wexitstatus(lua_State *L)
 	return (1);
 }
 
+/* WIFSIGNALED() of FreeBSD's <sys/wait.h>: neither stopped nor continued. */
 static int
 l_wifsignaled(lua_State *L)
 {
-	lua_Integer s = luaL_checkinteger(L, 1) & 0x7f;
+	lua_Integer x = luaL_checkinteger(L, 1), s = x & 0x7f;
 
-	lua_pushboolean(L, s != 0 && s != 0x7f);
+	lua_pushboolean(L, s != 0 && s != 0x7f && x != 0x13);
 	return (1);
 }
 
@@ -583,6 +594,103 @@ l_wtermsig(lua_State *L)
 {
 	lua_pushinteger(L, luaL_checkinteger(L, 1) & 0x7f);
 	return (1);
+}
+
+/* Job control: a stopped or continued child's status. */
+
+static int
+l_wifstopped(lua_State *L)
+{
+	lua_pushboolean(L, (luaL_checkinteger(L, 1) & 0x7f) == 0x7f);
+	return (1);
+}
+
+static int
+l_wstopsig(lua_State *L)
+{
+	lua_pushinteger(L, luaL_checkinteger(L, 1) >> 8);
+	return (1);
+}
+
+static int
+l_wifcontinued(lua_State *L)
+{
+	lua_pushboolean(L, luaL_checkinteger(L, 1) == 0x13);
+	return (1);
+}
+
+/* Credentials: sys.getuid() and friends, sys.setuid(uid), sys.setgid(gid). */
+
+static int
+cred_get(lua_State *L, const char *name, int which)
+{
+	struct sim_syscall sc;
+	const struct ucred *cr;
+	int e = sim_syscall_enter(L, &sc, name, SYS_ANY, "{}"), v = 0;
+
+	if (e == 0) {
+		cr = &curproc->p_ucred;
+		v = which == 0	 ? cr->cr_ruid
+		    : which == 1 ? cr->cr_uid
+		    : which == 2 ? cr->cr_rgid
+				 : cr->cr_gid;
+	}
+	lua_pushinteger(L, v);
+	return (sim_syscall_return(L, &sc, e, 1, "{s:i}", "retval", v));
+}
+
+static int
+l_getuid(lua_State *L)
+{
+	return (cred_get(L, "getuid", 0));
+}
+
+static int
+l_geteuid(lua_State *L)
+{
+	return (cred_get(L, "geteuid", 1));
+}
+
+static int
+l_getgid(lua_State *L)
+{
+	return (cred_get(L, "getgid", 2));
+}
+
+static int
+l_getegid(lua_State *L)
+{
+	return (cred_get(L, "getegid", 3));
+}
+
+static int
+cred_set(lua_State *L, const char *name, bool uid)
+{
+	struct sim_syscall sc;
+	lua_Integer id = luaL_checkinteger(L, 1);
+	int e;
+
+	luaL_argcheck(L, id >= 0 && id <= INT32_MAX, 1,
+	    "id out of range (0 to 2147483647)");
+	e = sim_syscall_enter(L, &sc, name, SYS_ANY, "{s:I}",
+	    uid ? "uid" : "gid", (json_int_t)id);
+	if (e == 0)
+		e = uid ? kern_setuid(curthread, (int)id)
+			: kern_setgid(curthread, (int)id);
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
+static int
+l_setuid(lua_State *L)
+{
+	return (cred_set(L, "setuid", true));
+}
+
+static int
+l_setgid(lua_State *L)
+{
+	return (cred_set(L, "setgid", false));
 }
 
 static int
@@ -645,13 +753,27 @@ l_sigaction(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer sig = luaL_checkinteger(L, 1);
 	int disp = luaL_checkoption(L, 2, NULL, disps);
-	int e = sim_syscall_enter(L, &sc, "sigaction", SYS_ANY, "{s:o, s:s}",
-	    "sig", sysjson_enum(sig_names, sig), "act", disps[disp]);
+	bool hasflags = !lua_isnoneornil(L, 3);
+	lua_Integer flags = luaL_optinteger(L, 3, 0);
+	int e;
+
+	luaL_argcheck(L, (flags & ~(lua_Integer)SA_NOCLDSTOP) == 0, 3,
+	    "unknown sa_flags (only sys.SA_NOCLDSTOP)");
+	if (hasflags)
+		e = sim_syscall_enter(L, &sc, "sigaction", SYS_ANY,
+		    "{s:o, s:s, s:o}", "sig", sysjson_enum(sig_names, sig),
+		    "act", disps[disp], "flags",
+		    sysjson_flags(sa_names, (uint64_t)flags));
+	else
+		e = sim_syscall_enter(L, &sc, "sigaction", SYS_ANY,
+		    "{s:o, s:s}", "sig", sysjson_enum(sig_names, sig), "act",
+		    disps[disp]);
 
 	if (e == 0)
 		e = sig < 1 || sig >= SIG_MAXSIG
 		    ? EINVAL
-		    : kern_sigaction(curthread, (int)sig, disp, NULL);
+		    : kern_sigaction_flags(
+			curthread, (int)sig, disp, (int)flags, NULL);
 	lua_pushboolean(L, 1);
 	return (sim_syscall_return(L, &sc, e, 1, NULL));
 }
@@ -732,7 +854,10 @@ l_clock_settime(lua_State *L)
 			snprintf(n, sizeof(n), "%" PRId64, (int64_t)ns);
 			sched_trace("kern_clock_settime", "clock#realtime",
 			    "time_ns", o, n);
+			sim_name_label("clock#realtime", "CLOCK_REALTIME");
 			sched_set_realtime(ns);
+			if (sim_kern->k_ops->ko_clock_settime != NULL)
+				sim_kern->k_ops->ko_clock_settime();
 		}
 	}
 	lua_pushboolean(L, 1);
@@ -1079,6 +1204,16 @@ static const luaL_Reg sys_fns[] = {
 	{ "dup2", l_dup2 },
 	{ "fcntl", l_fcntl },
 	{ "errname", l_errname },
+	/* Job control and credentials. */
+	{ "WIFSTOPPED", l_wifstopped },
+	{ "WSTOPSIG", l_wstopsig },
+	{ "WIFCONTINUED", l_wifcontinued },
+	{ "getuid", l_getuid },
+	{ "geteuid", l_geteuid },
+	{ "getgid", l_getgid },
+	{ "getegid", l_getegid },
+	{ "setuid", l_setuid },
+	{ "setgid", l_setgid },
 	{ NULL, NULL },
 };
 
@@ -1122,6 +1257,15 @@ static const struct sim_const sys_consts[] = {
 	{ "SHUT_RD", SHUT_RD },
 	{ "SHUT_WR", SHUT_WR },
 	{ "SHUT_RDWR", SHUT_RDWR },
+	/* Job control. */
+	{ "WUNTRACED", WUNTRACED },
+	{ "WCONTINUED", WCONTINUED },
+	{ "SIGSTOP", SIGSTOP },
+	{ "SIGTSTP", SIGTSTP },
+	{ "SIGCONT", SIGCONT },
+	{ "SIGTTIN", SIGTTIN },
+	{ "SIGTTOU", SIGTTOU },
+	{ "SA_NOCLDSTOP", SA_NOCLDSTOP },
 	{ NULL, 0 },
 };
 

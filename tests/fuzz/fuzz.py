@@ -8,7 +8,8 @@
 
 Scenario k (S <= k < S + N) is gen.generate(k), run with `evsim run` and
 the options the generator chose (kernel revision, strategy, seed, --check).
-The oracle (oracle.py) wants: no hang (--timeout, default 60 s), no death
+The oracle (oracle.py) wants: no hang (--timeout, default 60 s of CPU time,
+or ten times that waiting), no death
 by a signal, no sanitizer report on standard error, exit status 0, 1 or 2.
 Where it is cheap it also checks what the run printed against its database:
 the rows of trace, syscalls and decisions equal the printed counts

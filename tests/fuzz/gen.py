@@ -95,6 +95,7 @@ FP_SPECS = ['"off"', '"return"', '"1*return"', '"3*return"', '"50%return"',
             '"nan%return"', '""']
 SIGNALS = ["sys.SIGHUP", "sys.SIGINT", "sys.SIGQUIT", "sys.SIGKILL",
            "sys.SIGPIPE", "sys.SIGALRM", "sys.SIGTERM", "sys.SIGCHLD", "0",
+           "sys.SIGSTOP", "sys.SIGTSTP", "sys.SIGCONT",
            "31", "32", "33", "64", "65"]
 EVFILTS = ["READ", "WRITE", "AIO", "VNODE", "PROC", "SIGNAL", "TIMER",
            "PROCDESC", "FS", "LIO", "USER", "SENDFILE", "EMPTY", "JAIL",
@@ -128,7 +129,12 @@ FUNCS = {
     "sys.WIFEXITED": ["int"], "sys.WEXITSTATUS": ["int"],
     "sys.WIFSIGNALED": ["int"], "sys.WTERMSIG": ["int"],
     "sys.kill": ["pid", "sig"], "sys.sigprocmask": ["how", "sigset"],
-    "sys.sigaction": ["sig", "disp"], "sys.thr_set_name": ["tid", "str"],
+    "sys.sigaction": ["sig", "disp", "saflags"],
+    "sys.thr_set_name": ["tid", "str"],
+    "sys.WIFSTOPPED": ["int"], "sys.WSTOPSIG": ["int"],
+    "sys.WIFCONTINUED": ["int"],
+    "sys.getuid": [], "sys.geteuid": [], "sys.getgid": [], "sys.getegid": [],
+    "sys.setuid": ["int"], "sys.setgid": ["int"],
     "sys.sleep": ["ns"], "sys.sched_yield": [],
     "sys.clock_gettime": ["clock"], "sys.clock_settime": ["clock", "ns"],
     "sys.pipe": [], "sys.socketpair": [],
@@ -260,7 +266,11 @@ class Gen:
         return self.pick(["0", "1", "2", "255", "256", "-1", "3"])
 
     def a_wopts(self, d):
-        return self.pick(["0", "sys.WNOHANG", "nil", "12345"])
+        return self.pick(["0", "sys.WNOHANG", "nil", "12345",
+                          "sys.WUNTRACED", "sys.WCONTINUED | sys.WNOHANG"])
+
+    def a_saflags(self, d):
+        return self.pick(["nil", "0", "sys.SA_NOCLDSTOP", "1"])
 
     def a_sig(self, d):
         return self.pick(SIGNALS)

@@ -20,6 +20,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import time
 import threading
 
 SAN_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
@@ -188,15 +189,45 @@ def gdb_attach_stack(pid, timeout=20):
         return ""
 
 
+def cpu_seconds(pid):
+    """CPU time (user + system) of a live process, from /proc; 0 if gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+# A process that used less CPU than its timeout is given this many times
+# the timeout in wall-clock time before it counts as hung: on a loaded
+# machine a slow run is not a hang, a run blocked forever still is.
+WALL_FACTOR = 10
+
+
+def wait_cpu(p, timeout):
+    """communicate() until p exits, its CPU time reaches timeout, or the
+    wall clock reaches WALL_FACTOR * timeout; raises TimeoutExpired."""
+    start = time.monotonic()
+    while True:
+        try:
+            return p.communicate(timeout=max(1.0, timeout / 10))
+        except subprocess.TimeoutExpired:
+            if cpu_seconds(p.pid) >= timeout or \
+                    time.monotonic() - start >= WALL_FACTOR * timeout:
+                raise
+
+
 def run(argv, cwd, timeout, env, ok_codes=(0, 1, 2), want_stack=True):
-    """Runs argv in its own process group; classifies the outcome."""
+    """Runs argv in its own process group; classifies the outcome.  A hang
+    is timeout seconds of CPU time (or WALL_FACTOR times that of waiting)."""
     p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          start_new_session=True)
     timed_out = False
     hang_stack = ""
     try:
-        out, err = p.communicate(timeout=timeout)
+        out, err = wait_cpu(p, timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
         if want_stack:
