@@ -1544,6 +1544,108 @@ trace_set_text_out(struct trace *t, FILE *f)
 	t->text = f;
 }
 
+/* Writes n numbers space-separated into buf (size len). */
+static void
+fmt_list(char *buf, size_t len, const uint64_t *v, int n)
+{
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && o + 22 < len; i++)
+		o += (size_t)snprintf(
+		    buf + o, len - o, "%s%" PRIu64, i ? " " : "", v[i]);
+}
+
+/* Steps st (bound by the caller), finalizes it, commits. */
+static int
+explore_row_done(struct trace *t, sqlite3_stmt *st, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	return (0);
+}
+
+int
+trace_explore_stats_save(struct trace *t, int64_t explore_id,
+    const struct trace_explore_stats *s, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char pb[512];
+
+	if (t->db == NULL)
+		return (0);
+	commit(t);
+	if (sqlite3_prepare_v2(t->db,
+		"INSERT INTO explore_stats (explore_id, done, failures,"
+		" pruned, beyond, exhausted, steps, per_bound) VALUES (?1, ?2,"
+		" ?3, ?4, ?5, ?6, ?7, ?8)",
+		-1, &st, NULL)
+	    != SQLITE_OK) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	fmt_list(pb, sizeof(pb), s->per_bound, s->nbounds);
+	sqlite3_bind_int64(st, 1, explore_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)s->done);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)s->failures);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)s->pruned);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)s->beyond);
+	sqlite3_bind_int(st, 6, s->exhausted);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)s->steps);
+	sqlite3_bind_text(st, 8, pb, -1, SQLITE_TRANSIENT);
+	return (explore_row_done(t, st, err, errlen));
+}
+
+int
+trace_explore_sig_save(struct trace *t, int64_t explore_id,
+    const struct trace_explore_sig *g, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char orig[160], min[160], seeds[512];
+
+	if (t->db == NULL)
+		return (0);
+	commit(t);
+	if (sqlite3_prepare_v2(t->db,
+		"INSERT INTO explore_sigs (explore_id, status, func, message,"
+		" count, first_key, first_seed, first_preempt, rec_run, orig,"
+		" min, attempts, replay_ok, seeds) VALUES (?1, ?2, ?3, ?4, ?5,"
+		" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+		-1, &st, NULL)
+	    != SQLITE_OK) {
+		seterr(err, errlen, "cannot record the search: %s",
+		    sqlite3_errmsg(t->db));
+		return (EIO);
+	}
+	fmt_list(orig, sizeof(orig), g->orig, 6);
+	fmt_list(min, sizeof(min), g->min, 6);
+	fmt_list(seeds, sizeof(seeds), g->seeds, g->nseeds);
+	sqlite3_bind_int64(st, 1, explore_id);
+	sqlite3_bind_text(st, 2, g->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, g->func, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, g->message, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)g->count);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)g->first_key);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)g->first_seed);
+	sqlite3_bind_int(st, 8, g->first_preempt);
+	if (g->rec_run > 0)
+		sqlite3_bind_int64(st, 9, g->rec_run);
+	sqlite3_bind_text(st, 10, orig, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 11, min, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 12, g->attempts);
+	sqlite3_bind_int(st, 13, g->replay_ok);
+	sqlite3_bind_text(st, 14, seeds, -1, SQLITE_TRANSIENT);
+	return (explore_row_done(t, st, err, errlen));
+}
+
 bool
 trace_recording(const struct trace *t)
 {

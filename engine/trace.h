@@ -176,6 +176,40 @@ struct trace_explore {
 int trace_explore_save(
     struct trace *t, struct trace_explore *e, char *err, size_t errlen);
 
+/*
+ * What one invocation of a search found: its 'explore_stats' row (the
+ * workers' sums; per_bound: nbounds dfs counts by preemptions).
+ */
+struct trace_explore_stats {
+	uint64_t done, failures, pruned, beyond, steps;
+	bool exhausted;
+	const uint64_t *per_bound;
+	int nbounds;
+};
+
+/* One failure signature a search reported: its 'explore_sigs' row. */
+struct trace_explore_sig {
+	const char *status, *func, *message;
+	uint64_t count, first_key, first_seed;
+	int first_preempt;
+	int64_t rec_run; /* the recorded minimal run, 0: none */
+	uint64_t orig[6], min[6]; /* decisions, preemptions, choose, other,
+				     transitions, failing fail points */
+	int attempts;
+	bool replay_ok;
+	const uint64_t *seeds;
+	int nseeds;
+};
+
+/*
+ * Adds the row of one invocation of search explore_id, or of one of its
+ * signatures, and commits.  Return 0 or EIO (err filled).
+ */
+int trace_explore_stats_save(struct trace *t, int64_t explore_id,
+    const struct trace_explore_stats *s, char *err, size_t errlen);
+int trace_explore_sig_save(struct trace *t, int64_t explore_id,
+    const struct trace_explore_sig *g, char *err, size_t errlen);
+
 /* Whether the sink records into a database (false for NULL: no sink). */
 bool trace_recording(const struct trace *t);
 

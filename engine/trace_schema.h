@@ -199,6 +199,14 @@
  * name and separated by spaces ('' for none), fp_budget its --fp-budget (0:
  * the default); databases made before these two columns get them added
  * (TRACE_SCHEMA_EXPLORE_ADD_SQL) when opened for writing.
+ * What each invocation of a search found, so that evsim merge can combine
+ * the searches of many shards as one: 'explore_stats' (one row per
+ * invocation: its workers' sums; per_bound the dfs counts by preemptions,
+ * space-separated) and 'explore_sigs' (one row per failure signature it
+ * reported: the signature, its count, its first schedule key and seed, the
+ * recorded minimal run 'rec_run', the sizes "decisions preemptions
+ * choose-deviations other-deviations transitions" before and after
+ * shrinking, and up to 16 failing schedule numbers, space-separated).
  */
 #define TRACE_SCHEMA_EXPLORE_SQL                                               \
 	"CREATE TABLE IF NOT EXISTS explore("                                  \
@@ -206,7 +214,17 @@
 	"  strategy TEXT, seed_base INTEGER, runs INTEGER, shard TEXT,"        \
 	"  keep_going INTEGER, status TEXT, next INTEGER, done INTEGER,"       \
 	"  failures INTEGER, crashes INTEGER, started_at TEXT,"                \
-	"  updated_at TEXT, failpoints TEXT, fp_budget INTEGER);"
+	"  updated_at TEXT, failpoints TEXT, fp_budget INTEGER);"              \
+	"CREATE TABLE IF NOT EXISTS explore_stats("                            \
+	"  id INTEGER PRIMARY KEY, explore_id INTEGER, done INTEGER,"          \
+	"  failures INTEGER, pruned INTEGER, beyond INTEGER,"                  \
+	"  exhausted INTEGER, steps INTEGER, per_bound TEXT);"                 \
+	"CREATE TABLE IF NOT EXISTS explore_sigs("                             \
+	"  id INTEGER PRIMARY KEY, explore_id INTEGER, status TEXT,"           \
+	"  func TEXT, message TEXT, count INTEGER, first_key INTEGER,"         \
+	"  first_seed INTEGER, first_preempt INTEGER, rec_run INTEGER,"        \
+	"  orig TEXT, min TEXT, attempts INTEGER, replay_ok INTEGER,"          \
+	"  seeds TEXT);"
 
 #define TRACE_SCHEMA_EXPLORE_ADD_SQL                                           \
 	"ALTER TABLE explore ADD COLUMN failpoints TEXT;"                      \

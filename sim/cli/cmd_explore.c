@@ -37,6 +37,7 @@
 #include "explore.h"
 #include "explore_server.h"
 #include "kernel.h"
+#include "shard.h"
 #include "simrun.h"
 #include "strmap.h"
 #include "trace.h"
@@ -92,6 +93,8 @@ struct xopts {
 	int nfps;
 	char *fprec; /* --resume: the recorded fail points (fps point in) */
 	uint64_t fp_budget; /* --fp-budget, 0: the default */
+	struct trace *dbt; /* --db, for what the search found */
+	int64_t explore_id; /* its 'explore' row */
 };
 
 /* A worker: the run callback's state. */
@@ -568,8 +571,9 @@ print_help(void)
 	    "report it.\n--jobs J forks J workers (default: the number "
 	    "of cores); --shard I/N\nexplores the slice i %% N == I only "
 	    "(auto: I and N from SLURM_ARRAY_TASK_ID\nand "
-	    "SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and --shards "
-	    "N).\nInvariants are checked (--no-check: not).\n"
+	    "SLURM_ARRAY_TASK_COUNT or _MIN/_MAX, or JOB_COMPLETION_INDEX "
+	    "and --shards N\nor EVSIM_SHARDS); evsim merge combines the "
+	    "shards' databases.\nInvariants are checked (--no-check: not).\n"
 	    "SIGINT or SIGTERM stops the search, records and shrinks what "
 	    "was found\n(a second one: without shrinking) and exits 1 if "
 	    "a failure was found,\nelse 130; --resume continues a search from "
@@ -919,6 +923,65 @@ print_sig(const struct xopts *xo, const struct msig *m, int i)
 }
 
 /*
+ * Records what this invocation found (explore_stats, explore_sigs) for evsim
+ * merge: the workers' sums and the signatures as printed.
+ */
+static void
+save_found(const struct xopts *xo, const struct xshared *sh, int nw,
+    const struct msig *ms, int nms)
+{
+	uint64_t pb[MAXBOUND + 1] = { 0 };
+	struct trace_explore_stats st = { .exhausted = true,
+		.per_bound = pb,
+		.nbounds = xo->e.kind == EXPLORE_DFS ? xo->e.bound + 1 : 0 };
+	char err[1200];
+	int w, b, i;
+
+	for (w = 0; w < nw; w++) {
+		const struct explore_result *r = &sh->w[w];
+
+		st.done += r->done;
+		st.failures += r->nfail;
+		st.pruned += r->pruned;
+		st.beyond += r->beyond;
+		st.steps += r->steps_total;
+		st.exhausted = st.exhausted && r->exhausted;
+		for (b = 0; b < st.nbounds; b++)
+			pb[b] += r->per_bound[b];
+	}
+	if (trace_explore_stats_save(
+		xo->dbt, xo->explore_id, &st, err, sizeof(err))
+	    != 0)
+		fprintf(stderr, "evsim explore: %s: %s\n", xo->db, err);
+	for (i = 0; i < nms; i++) {
+		const struct explore_sig *g = &ms[i].s;
+		struct trace_explore_sig r = { .status = g->status,
+			.func = g->func,
+			.message = g->msg,
+			.count = g->count,
+			.first_key = g->first_key,
+			.first_seed = g->first_seed,
+			.first_preempt = g->first_preempt,
+			.rec_run = ms[i].run_id,
+			.orig = { g->orig.decisions, g->orig.preemptions,
+			    g->orig.choose_devs, g->orig.other_devs,
+			    g->orig.transitions, g->orig.failpoints },
+			.min = { g->min.decisions, g->min.preemptions,
+			    g->min.choose_devs, g->min.other_devs,
+			    g->min.transitions, g->min.failpoints },
+			.attempts = g->attempts,
+			.replay_ok = g->replay_ok,
+			.seeds = ms[i].seeds,
+			.nseeds = ms[i].nseeds };
+
+		if (trace_explore_sig_save(
+			xo->dbt, xo->explore_id, &r, err, sizeof(err))
+		    != 0)
+			fprintf(stderr, "evsim explore: %s: %s\n", xo->db, err);
+	}
+}
+
+/*
  * Merges the workers' results, gathers their recorded failures into --db
  * and prints the summary.  Returns 0, EXIT_FAILED (a failure found) or
  * EXIT_USAGE.
@@ -945,6 +1008,7 @@ summarize(const struct xopts *xo, struct xshared *sh, int nw,
 	print_totals(xo, &z, nw, el);
 	for (i = 0; i < z.nms; i++)
 		print_sig(xo, &z.ms[i], i);
+	save_found(xo, sh, nw, z.ms, z.nms);
 	free(z.ms);
 	return (z.nms > 0 ? EXIT_FAILED : 0);
 }
@@ -1072,42 +1136,16 @@ record_crash(const struct xopts *xo, struct trace *t, const struct xcur *c,
 	return (0);
 }
 
-/* --shard auto: I and N from a job array's environment. */
+/* --shard auto: I and N from a job array's environment (engine/shard.c). */
 static int
-shard_auto(struct xopts *xo, int shards)
+shard_from_env(struct xopts *xo, int shards)
 {
-	const char *id = getenv("SLURM_ARRAY_TASK_ID");
-	const char *cnt = getenv("SLURM_ARRAY_TASK_COUNT");
-	const char *idx = getenv("JOB_COMPLETION_INDEX");
-	uint64_t i, n;
+	char err[512];
 
-	if (id != NULL && cnt != NULL) {
-		if (cli_parse_u64(id, &i) != 0 || cli_parse_u64(cnt, &n) != 0
-		    || n < 1 || n > 1000000 || i >= n)
-			return (usage_error("--shard auto: bad "
-					    "SLURM_ARRAY_TASK_ID/"
-					    "SLURM_ARRAY_TASK_COUNT%s",
-			    ""));
-	} else if (idx != NULL) {
-		if (shards < 1)
-			return (usage_error("--shard auto with "
-					    "JOB_COMPLETION_INDEX needs "
-					    "--shards N%s",
-			    ""));
-		n = (uint64_t)shards;
-		if (cli_parse_u64(idx, &i) != 0 || i >= n)
-			return (usage_error("--shard auto: bad "
-					    "JOB_COMPLETION_INDEX '%s'",
-			    idx));
-	} else {
-		return (
-		    usage_error("--shard auto: neither "
-				"SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT "
-				"nor JOB_COMPLETION_INDEX is set%s",
-			""));
-	}
-	xo->e.shard_i = (int)i;
-	xo->e.shard_n = (int)n;
+	if (shard_auto(getenv, (uint64_t)shards, &xo->e.shard_i, &xo->e.shard_n,
+		err, sizeof(err))
+	    != 0)
+		return (usage_error("%s", err));
 	return (0);
 }
 
@@ -1369,7 +1407,7 @@ parse_args(struct xopts *xo, int argc, char **argv)
 			return (rc);
 	if (optind != argc - 1)
 		return (usage_error("expected one scenario FILE%s", ""));
-	if (auto_shard && (rc = shard_auto(xo, shards)) != 0)
+	if (auto_shard && (rc = shard_from_env(xo, shards)) != 0)
 		return (rc);
 	xo->path = argv[optind];
 	if ((k = cli_read_file(xo->path, &xo->src, &xo->len)) != 0) {
@@ -1479,6 +1517,8 @@ open_search(struct xrun *xr)
 		fprintf(stderr, "evsim explore: %s: %s\n", xo->db, err);
 		goto fail;
 	}
+	xo->dbt = xr->dbt;
+	xo->explore_id = row->id;
 	return (0);
 fail:
 	free(xr->fpcanon);
