@@ -360,6 +360,22 @@ has_table(sqlite3 *db, const char *name)
 	return (r);
 }
 
+static bool
+has_column(sqlite3 *db, const char *table, const char *col)
+{
+	sqlite3_stmt *st;
+	bool r;
+
+	sqlite3_prepare_v2(db,
+	    "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &st,
+	    NULL);
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
+	r = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return (r);
+}
+
 /* Adds a run of input k to leave out of the copy. */
 static void
 drop_run(int64_t **drop, size_t *ndrop, int k, int64_t run)
@@ -465,6 +481,8 @@ find_search(struct shard_merge *m, sqlite3_stmt *st, int n)
 		    && s->seed_base == (uint64_t)sqlite3_column_int64(st, 5)
 		    && s->runs == (uint64_t)sqlite3_column_int64(st, 6)
 		    && s->keep_going == (sqlite3_column_int(st, 8) != 0)
+		    && strcmp(s->failpoints, col_text(st, 12)) == 0
+		    && s->fp_budget == (uint64_t)sqlite3_column_int64(st, 13)
 		    && s->n == n)
 			return (s);
 	}
@@ -479,6 +497,8 @@ find_search(struct shard_merge *m, sqlite3_stmt *st, int n)
 	s->seed_base = (uint64_t)sqlite3_column_int64(st, 5);
 	s->runs = (uint64_t)sqlite3_column_int64(st, 6);
 	s->keep_going = sqlite3_column_int(st, 8) != 0;
+	s->failpoints = xstrdup(col_text(st, 12));
+	s->fp_budget = (uint64_t)sqlite3_column_int64(st, 13);
 	s->n = n;
 	s->have = xcalloc((size_t)n, sizeof(int));
 	s->exhausted = true;
@@ -608,10 +628,17 @@ read_input(struct shard_merge *m, int k, char *err, size_t errlen)
 		tracedb_close(tdb);
 		return (0);
 	}
+	/* Searches with other fail points are other searches (no such
+	 * columns before fail points were recorded: none). */
 	sqlite3_prepare_v2(db,
-	    "SELECT id, path, source_hash, kernel, strategy, seed_base, runs,"
-	    " shard, keep_going, status, next, crashes FROM explore ORDER BY "
-	    "id",
+	    has_column(db, "explore", "failpoints")
+		? "SELECT id, path, source_hash, kernel, strategy, seed_base,"
+		  " runs, shard, keep_going, status, next, crashes,"
+		  " COALESCE(failpoints, ''), COALESCE(fp_budget, 0)"
+		  " FROM explore ORDER BY id"
+		: "SELECT id, path, source_hash, kernel, strategy, seed_base,"
+		  " runs, shard, keep_going, status, next, crashes, '', 0"
+		  " FROM explore ORDER BY id",
 	    -1, &st, NULL);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct shard_search *s;
@@ -773,6 +800,8 @@ shard_merge_save(
 			.source_hash = s->source_hash,
 			.kernel = s->kernel,
 			.strategy = s->strategy,
+			.failpoints = s->failpoints,
+			.fp_budget = s->fp_budget,
 			.shard = s->shard,
 			.status = s->status,
 			.seed_base = s->seed_base,
@@ -840,6 +869,7 @@ shard_merge_free(struct shard_merge *m)
 		free(m->s[i].source_hash);
 		free(m->s[i].kernel);
 		free(m->s[i].strategy);
+		free(m->s[i].failpoints);
 		free(m->s[i].have);
 		free(m->s[i].sigs);
 		free(m->s[i].dups);

@@ -52,7 +52,8 @@ struct shard_sig {
 /* One search combined from the explore rows of its shards. */
 struct shard_search {
 	char *path, *source_hash, *kernel, *strategy;
-	uint64_t seed_base, runs;
+	char *failpoints; /* the search's --failpoint settings ("" none) */
+	uint64_t seed_base, runs, fp_budget;
 	bool keep_going, dfs;
 	int n; /* shards */
 	int *have; /* per shard: rows found covering it */

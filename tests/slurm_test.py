@@ -184,6 +184,29 @@ def kubernetes(ev, src, tmp):
                   "earliest failure of the four shards")
 
 
+def other_failpoints(ev, src, tmp):
+    """Shards run with different fail points are different searches."""
+    lost = os.path.join(src, "scenarios", "explore", "lost_update.lua")
+    dbs = []
+    for i, spec in ((0, "off"), (1, "return")):
+        db = os.path.join(tmp, "fp-%d.db" % i)
+        p = run([ev, "explore", lost, "--runs", "20", "--jobs", "1",
+                 "--shard", "auto", "--shards", "2", "--db", db,
+                 "--failpoint", "kqueue_register:knote_alloc=" + spec],
+                env=clean_env(JOB_COMPLETION_INDEX=str(i)))
+        check(p.returncode in (0, 1), "fail-point shard %d runs (exit %d) %s"
+              % (i, p.returncode, p.stderr.strip()))
+        dbs.append(db)
+    out = os.path.join(tmp, "fp-merged.db")
+    p = run([ev, "merge", out] + dbs)
+    heads = [l for l in p.stdout.splitlines() if l.startswith("search of")]
+    check(p.returncode in (0, 1) and len(heads) == 2
+          and "knote_alloc=off" in heads[0]
+          and "knote_alloc=return" in heads[1],
+          "shards with other --failpoint settings stay two searches (%s)"
+          % heads)
+
+
 def auto_errors(ev, src, tmp):
     lost = os.path.join(src, "scenarios", "explore", "lost_update.lua")
     db = os.path.join(tmp, "auto.db")
@@ -451,6 +474,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         kubernetes(a.evsim, a.srcdir, tmp)
         auto_errors(a.evsim, a.srcdir, tmp)
+        other_failpoints(a.evsim, a.srcdir, tmp)
         if not a.no_slurm:
             rc = slurm(a.evsim, a.srcdir, tmp)
     if FAILURES:

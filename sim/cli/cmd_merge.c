@@ -49,6 +49,10 @@ print_search(const struct shard_search *s, const char *out)
 	int i, b;
 
 	printf("\nsearch of %s (%s", s->path, s->strategy);
+	if (s->failpoints[0] != '\0')
+		printf(", fail points %s", s->failpoints);
+	if (s->fp_budget != 0)
+		printf(", --fp-budget %" PRIu64, s->fp_budget);
 	if (s->why[0] != '\0') {
 		printf(", shards %s): not combined: %s\n", s->shard, s->why);
 		return;
