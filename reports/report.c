@@ -1797,27 +1797,24 @@ oom:
 	return (ENOMEM);
 }
 
-int
-report_run_load_window(struct sqlite3 *db, const char *db_path,
-    const struct report_opts *o, struct report_run *r, char *err, size_t errlen)
-{
-	struct load_win w = { INT64_MIN, INT64_MAX, NULL, -1, INT64_MAX, -1 };
-	struct report_overview *ov;
-	struct scan_res sr;
-	sqlite3_stmt *st;
-	int64_t smin, smax, send, fail, lo, hi, v;
-	bool failed, opts, small;
-	size_t i;
-	int error;
+/* The seqs a report window is chosen from, and the window chosen. */
+struct win_plan {
+	int64_t smin; /* first seq of the run, at most 1 */
+	int64_t send; /* last seq of a transition, syscall, decision, failure */
+	int64_t fail; /* seq of the failure, or send */
+	int64_t lo, hi; /* the window */
+	bool failed; /* the run neither passed nor is running */
+	bool opts; /* the window may be narrower than the run */
+	bool small; /* the run fits one window: loaded whole */
+};
 
-	memset(r, 0, sizeof(*r));
-	r->db_path = db_path;
-	r->fail_tr = SIZE_MAX;
-	if ((error = load_hdr(db, r, o->run_id, err, errlen)) != 0)
-		return (error);
-	r->shrunk = r->hdr.strategy != NULL
-	    && strcmp(r->hdr.strategy, "replay") == 0 && r->hdr.args != NULL
-	    && strstr(r->hdr.args, "shrunk") != NULL;
+/* Finds the seqs of the run: p->smin and p->send. */
+static int
+seq_range(sqlite3 *db, const char *db_path, const struct report_run *r,
+    struct win_plan *p, char *err, size_t errlen)
+{
+	int64_t smin, smax, send, v;
+
 	if (query_i64(db, "SELECT min(seq) FROM trace WHERE run_id = ?1",
 		r->hdr.id, 0, 1, &smin)
 		!= 0
@@ -1845,12 +1842,25 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 		send = v;
 	if (!r->hdr.fail_seq.null && r->hdr.fail_seq.v > send)
 		send = r->hdr.fail_seq.v;
+	p->smin = smin;
+	p->send = send;
+	return (0);
+}
 
-	/* The overview: every thread its own row when there are few. */
-	if ((ov = r->ovw = calloc(1, sizeof(*ov))) == NULL)
-		goto oom;
-	ov->lo = smin;
-	ov->span = send - smin + 1;
+/* Allocates the overview: every thread its own row when there are few. */
+static int
+overview_rows(sqlite3 *db, const char *db_path, struct report_run *r,
+    const struct win_plan *p, char *err, size_t errlen)
+{
+	struct report_overview *ov;
+	sqlite3_stmt *st;
+
+	if ((ov = r->ovw = calloc(1, sizeof(*ov))) == NULL) {
+		seterr(err, errlen, "out of memory");
+		return (ENOMEM);
+	}
+	ov->lo = p->smin;
+	ov->span = p->send - p->smin + 1;
 	if (sqlite3_prepare_v2(db,
 		"SELECT tid FROM threads WHERE run_id = ?1 ORDER BY pid, tid "
 		"LIMIT ?2",
@@ -1870,29 +1880,20 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 		ov->nrows = 1;
 		ov->tid[0] = 0;
 	}
-	/*
-	 * A run that fits one window (its header says so) is loaded whole
-	 * and its overview counted from the loaded rows: no second pass.
-	 */
-	small = o->object == NULL && o->from == 0 && o->to == 0
-	    && o->around == 0 && !r->hdr.transitions.null
-	    && r->hdr.transitions.v >= 0
-	    && r->hdr.transitions.v <= REPORT_WINDOW;
-	memset(&sr, 0, sizeof(sr));
-	if (!small && scan_overview(db, r, o->object, &sr) != 0)
-		return (sqlerr(db, db_path, err, errlen));
-	r->ntr_total = sr.n;
-	r->seq_min = smin;
-	if (o->object != NULL && sr.obj_n == 0) {
-		seterr(err, errlen, "%s: run %" PRId64 " has no object %s",
-		    db_path, r->hdr.id, o->object);
-		return (ENOENT);
-	}
+	return (0);
+}
 
-	failed = strcmp(r->hdr.status, "passed") != 0
-	    && strcmp(r->hdr.status, "running") != 0;
-	fail = !r->hdr.fail_seq.null ? r->hdr.fail_seq.v : send;
-	opts
+/*
+ * Chooses the window p->lo..p->hi from the options, or around the failure
+ * when the run is too long for one; EINVAL for a window outside the run.
+ */
+static int
+choose_window(const struct report_opts *o, struct report_run *r,
+    const struct scan_res *sr, struct win_plan *p, char *err, size_t errlen)
+{
+	int64_t lo, hi, smin = p->smin, send = p->send;
+
+	p->opts
 	    = o->from != 0 || o->to != 0 || o->around != 0 || o->object != NULL;
 	lo = smin;
 	hi = INT64_MAX;
@@ -1928,108 +1929,199 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 			r->cut = true;
 		}
 	} else if (o->object != NULL) {
-		lo = sr.obj_first;
-		hi = sr.obj_last;
-		if (sr.obj_n > REPORT_WINDOW_MAX) {
-			hi = sr.obj_cut;
+		lo = sr->obj_first;
+		hi = sr->obj_last;
+		if (sr->obj_n > REPORT_WINDOW_MAX) {
+			hi = sr->obj_cut;
 			r->cut = true;
 		}
-	} else if (sr.n > REPORT_WINDOW) {
-		if (failed) {
-			hi = fail + REPORT_WINDOW / 10;
+	} else if (sr->n > REPORT_WINDOW) {
+		if (p->failed) {
+			hi = p->fail + REPORT_WINDOW / 10;
 			if (hi > send)
 				hi = send;
 			lo = hi - REPORT_WINDOW + 1;
 		} else
 			hi = lo + REPORT_WINDOW - 1;
-		opts = true;
+		p->opts = true;
 	}
 	if (lo < smin)
 		lo = smin;
-	if (opts && hi > send)
+	if (p->opts && hi > send)
 		hi = send;
 	if (hi < lo)
 		hi = lo;
-	w.lo = opts ? lo : INT64_MIN;
-	w.hi = hi;
-	w.object = o->object;
-	w.keep_seq = !r->hdr.fail_seq.null ? r->hdr.fail_seq.v : -1;
-	r->object = o->object;
+	p->lo = lo;
+	p->hi = hi;
+	return (0);
+}
 
-	/* Decisive decisions: the last 256 before the failure. */
-	if (failed) {
-		if (query_i64(db,
-			"SELECT count(*) FROM decisions WHERE run_id = ?1 AND "
-			"seq <= ?2 AND " DECISIVE_SQL,
-			r->hdr.id, fail, 0, &v)
-		    != 0)
-			return (sqlerr(db, db_path, err, errlen));
-		r->ndecisive = (size_t)v;
-		if (query_i64(db,
-			"SELECT step FROM decisions WHERE run_id = ?1 AND "
-			"seq <= ?2 AND " DECISIVE_SQL
-			" ORDER BY step DESC LIMIT 1 OFFSET 255",
-			r->hdr.id, fail, INT64_MIN, &w.dec_step)
-		    != 0)
-			return (sqlerr(db, db_path, err, errlen));
-		w.dec_hi = fail;
-	}
-	if ((error = load_rows(db, r, &w, err, errlen)) != 0)
-		return (error);
-	if (small) {
-		size_t b, k = 0;
+/* Decisive decisions: counts them and bounds w to the last 256. */
+static int
+decisive_bound(sqlite3 *db, const char *db_path, struct report_run *r,
+    const struct win_plan *p, struct load_win *w, char *err, size_t errlen)
+{
+	int64_t v;
 
-		r->ntr_total = r->ntr;
-		for (i = 0; i < r->ntr; i++) {
-			b = (size_t)((double)(r->tr[i].seq - ov->lo)
-			    * REPORT_OVERVIEW_BINS / (double)ov->span);
-			if (b >= REPORT_OVERVIEW_BINS)
-				b = REPORT_OVERVIEW_BINS - 1;
-			if (ov->tid[0] != 0 && ov->tid[k] != r->tr[i].tid)
-				for (k = 0; k < ov->nrows; k++)
-					if (ov->tid[k] == r->tr[i].tid)
-						break;
-			if (k < ov->nrows && ++ov->cnt[k][b] > ov->max)
-				ov->max = ov->cnt[k][b];
-			if (k >= ov->nrows)
-				k = 0;
-		}
+	if (query_i64(db,
+		"SELECT count(*) FROM decisions WHERE run_id = ?1 AND "
+		"seq <= ?2 AND " DECISIVE_SQL,
+		r->hdr.id, p->fail, 0, &v)
+	    != 0)
+		return (sqlerr(db, db_path, err, errlen));
+	r->ndecisive = (size_t)v;
+	if (query_i64(db,
+		"SELECT step FROM decisions WHERE run_id = ?1 AND "
+		"seq <= ?2 AND " DECISIVE_SQL
+		" ORDER BY step DESC LIMIT 1 OFFSET 255",
+		r->hdr.id, p->fail, INT64_MIN, &w->dec_step)
+	    != 0)
+		return (sqlerr(db, db_path, err, errlen));
+	w->dec_hi = p->fail;
+	return (0);
+}
+
+/* Counts a run loaded whole into its overview bins. */
+static void
+count_overview(struct report_run *r)
+{
+	struct report_overview *ov = r->ovw;
+	size_t b, i, k = 0;
+
+	r->ntr_total = r->ntr;
+	for (i = 0; i < r->ntr; i++) {
+		b = (size_t)((double)(r->tr[i].seq - ov->lo)
+		    * REPORT_OVERVIEW_BINS / (double)ov->span);
+		if (b >= REPORT_OVERVIEW_BINS)
+			b = REPORT_OVERVIEW_BINS - 1;
+		if (ov->tid[0] != 0 && ov->tid[k] != r->tr[i].tid)
+			for (k = 0; k < ov->nrows; k++)
+				if (ov->tid[k] == r->tr[i].tid)
+					break;
+		if (k < ov->nrows && ++ov->cnt[k][b] > ov->max)
+			ov->max = ov->cnt[k][b];
+		if (k >= ov->nrows)
+			k = 0;
 	}
-	if (add_missing_threads(r) != 0 || build_objects(r) != 0
-	    || load_labels(db, r) != 0)
-		goto oom;
-	derive(r);
-	if (opts) {
-		r->lo = lo;
-		r->hi = hi;
-		r->windowed = true;
-		if (r->seq_max < send)
-			r->seq_max = send;
-		if (r->fail_tr != SIZE_MAX
-		    && (r->hdr.fail_seq.v > hi || r->hdr.fail_seq.v < lo))
-			r->fail_tr = SIZE_MAX;
-		if (r->lo > r->seq_min
-		    && (error = load_snapshot(db, r, o->object)) != 0) {
-			if (error == ENOMEM)
-				goto oom;
-			return (sqlerr(db, db_path, err, errlen));
+}
+
+/*
+ * Marks the loaded rows as a window p->lo..p->hi and loads the state at
+ * its start when it does not start the run.
+ */
+static int
+set_window(sqlite3 *db, const char *db_path, const struct report_opts *o,
+    struct report_run *r, const struct win_plan *p, char *err, size_t errlen)
+{
+	int error;
+
+	r->lo = p->lo;
+	r->hi = p->hi;
+	r->windowed = true;
+	if (r->seq_max < p->send)
+		r->seq_max = p->send;
+	if (r->fail_tr != SIZE_MAX
+	    && (r->hdr.fail_seq.v > p->hi || r->hdr.fail_seq.v < p->lo))
+		r->fail_tr = SIZE_MAX;
+	if (r->lo > r->seq_min
+	    && (error = load_snapshot(db, r, o->object)) != 0) {
+		if (error == ENOMEM) {
+			seterr(err, errlen, "out of memory");
+			return (ENOMEM);
 		}
+		return (sqlerr(db, db_path, err, errlen));
 	}
+	return (0);
+}
+
+/* Marks the decisions that are decisive for the failure, if any. */
+static void
+mark_decisive(struct report_run *r, const struct win_plan *p)
+{
+	size_t i;
+
 	for (i = 0; i < r->ndec; i++) {
 		struct report_dec *d = &r->dec[i];
 
-		d->decisive = failed && d->seq <= fail
+		d->decisive = p->failed && d->seq <= p->fail
 		    && (d->preempt
 			|| (strcmp(d->kind, "choose") == 0 && d->chosen != 1));
 		if (d->decisive && r->ndecisive == 0)
 			r->ndecisive = 1;
 	}
-	if (!failed)
+	if (!p->failed)
 		r->ndecisive = 0;
+}
+
+int
+report_run_load_window(struct sqlite3 *db, const char *db_path,
+    const struct report_opts *o, struct report_run *r, char *err, size_t errlen)
+{
+	struct load_win w = { INT64_MIN, INT64_MAX, NULL, -1, INT64_MAX, -1 };
+	struct win_plan p;
+	struct scan_res sr;
+	int error;
+
+	memset(r, 0, sizeof(*r));
+	memset(&p, 0, sizeof(p));
+	r->db_path = db_path;
+	r->fail_tr = SIZE_MAX;
+	if ((error = load_hdr(db, r, o->run_id, err, errlen)) != 0)
+		return (error);
+	r->shrunk = r->hdr.strategy != NULL
+	    && strcmp(r->hdr.strategy, "replay") == 0 && r->hdr.args != NULL
+	    && strstr(r->hdr.args, "shrunk") != NULL;
+	if ((error = seq_range(db, db_path, r, &p, err, errlen)) != 0
+	    || (error = overview_rows(db, db_path, r, &p, err, errlen)) != 0)
+		return (error);
+	/*
+	 * A run that fits one window (its header says so) is loaded whole
+	 * and its overview counted from the loaded rows: no second pass.
+	 */
+	p.small = o->object == NULL && o->from == 0 && o->to == 0
+	    && o->around == 0 && !r->hdr.transitions.null
+	    && r->hdr.transitions.v >= 0
+	    && r->hdr.transitions.v <= REPORT_WINDOW;
+	memset(&sr, 0, sizeof(sr));
+	if (!p.small && scan_overview(db, r, o->object, &sr) != 0)
+		return (sqlerr(db, db_path, err, errlen));
+	r->ntr_total = sr.n;
+	r->seq_min = p.smin;
+	if (o->object != NULL && sr.obj_n == 0) {
+		seterr(err, errlen, "%s: run %" PRId64 " has no object %s",
+		    db_path, r->hdr.id, o->object);
+		return (ENOENT);
+	}
+
+	p.failed = strcmp(r->hdr.status, "passed") != 0
+	    && strcmp(r->hdr.status, "running") != 0;
+	p.fail = !r->hdr.fail_seq.null ? r->hdr.fail_seq.v : p.send;
+	if ((error = choose_window(o, r, &sr, &p, err, errlen)) != 0)
+		return (error);
+	w.lo = p.opts ? p.lo : INT64_MIN;
+	w.hi = p.hi;
+	w.object = o->object;
+	w.keep_seq = !r->hdr.fail_seq.null ? r->hdr.fail_seq.v : -1;
+	r->object = o->object;
+	if (p.failed
+	    && (error = decisive_bound(db, db_path, r, &p, &w, err, errlen))
+		!= 0)
+		return (error);
+	if ((error = load_rows(db, r, &w, err, errlen)) != 0)
+		return (error);
+	if (p.small)
+		count_overview(r);
+	if (add_missing_threads(r) != 0 || build_objects(r) != 0
+	    || load_labels(db, r) != 0) {
+		seterr(err, errlen, "out of memory");
+		return (ENOMEM);
+	}
+	derive(r);
+	if (p.opts
+	    && (error = set_window(db, db_path, o, r, &p, err, errlen)) != 0)
+		return (error);
+	mark_decisive(r, &p);
 	return (0);
-oom:
-	seterr(err, errlen, "out of memory");
-	return (ENOMEM);
 }
 
 bool

@@ -1351,20 +1351,11 @@ output(const struct report_run *r, FILE *out)
 		P("</pre>\n");
 }
 
-/*
- * The page's one script: the data of the window (its transitions, the
- * state where it starts, the objects by relevance) as JSON, and the code
- * that filters and pages the transition table, moves it from the overview,
- * and shows the state of every object at a selected transition (changed
- * fields highlighted, each field's last writer one click away).  Every
- * string goes through report_esc_json(), which leaves no "</script>".
- */
+/* Emits the script element's start and the window's bounds as JSON. */
 static void
-script(const struct report_run *r, const struct geom *g, FILE *out)
+script_data(const struct report_run *r, const struct geom *g, FILE *out)
 {
 	const struct report_overview *ov = r->ovw;
-	size_t i, n;
-	int pass;
 	bool fail_in
 	    = !r->hdr.fail_seq.null && report_in_window(r, r->hdr.fail_seq.v);
 
@@ -1383,6 +1374,15 @@ script(const struct report_run *r, const struct geom *g, FILE *out)
 		fprintf(out, "%" PRId64, r->hdr.fail_seq.v);
 	else
 		fputs("null", out);
+}
+
+/* Emits the objects of the window, by relevance, as JSON. */
+static void
+script_objs(const struct report_run *r, FILE *out)
+{
+	size_t i, n;
+	int pass;
+
 	/* Objects by relevance: 0 in the slice, 1 others, 2 bookkeeping. */
 	fputs(",\n\"objs\": [", out);
 	for (pass = 0, n = 0; pass < 3; pass++)
@@ -1400,7 +1400,16 @@ script(const struct report_run *r, const struct geom *g, FILE *out)
 			report_esc_json(out, r->obj[i].label);
 			fprintf(out, ",%d]", pass);
 		}
-	fputs("],\n\"tr\": [", out);
+	fputs("]", out);
+}
+
+/* Emits the window's transitions and the state where it starts as JSON. */
+static void
+script_rows(const struct report_run *r, FILE *out)
+{
+	size_t i, n;
+
+	fputs(",\n\"tr\": [", out);
 	for (i = tr_from(r, r->lo), n = 0; i < r->ntr && r->tr[i].seq <= r->hi;
 	     i++) {
 		const struct report_tr *t = &r->tr[i];
@@ -1431,6 +1440,12 @@ script(const struct report_run *r, const struct geom *g, FILE *out)
 		fprintf(out, ",%" PRId64 "]", sn->seq);
 	}
 	fputs("]};\n", out);
+}
+
+/* Emits the code's opening and the transition table: filter, paging, view. */
+static void
+js_table(FILE *out)
+{
 	fputs(
 	    "(function () {\n"
 	    "  'use strict';\n"
@@ -1508,7 +1523,15 @@ script(const struct report_run *r, const struct geom *g, FILE *out)
 	    "    v0 = Math.max(0, Math.min(i - (PAGE >> 1), rows.length - "
 	    "PAGE));\n"
 	    "    run();\n"
-	    "  }\n"
+	    "  }\n",
+	    out);
+}
+
+/* Emits the DOM helpers and stateAt(), every object's state at a seq. */
+static void
+js_state(FILE *out)
+{
+	fputs(
 	    "  function el(tag, cls, text) {\n"
 	    "    var e = doc.createElement(tag);\n"
 	    "    if (cls) e.className = cls;\n"
@@ -1564,7 +1587,15 @@ script(const struct report_run *r, const struct geom *g, FILE *out)
 	    "      'page for it with: evsim report ' + E.db + ' --run ' + "
 	    "E.run +\n"
 	    "      ' --around ' + seq + ' -o report.html';\n"
-	    "  }\n"
+	    "  }\n",
+	    out);
+}
+
+/* Emits render(), which fills the state panel for one transition. */
+static void
+js_render(FILE *out)
+{
+	fputs(
 	    "  function render(ti) {\n"
 	    "    var t = TR[ti], seq = t[0], s = stateAt(seq), fold = null;\n"
 	    "    panel.textContent = '';\n"
@@ -1655,7 +1686,15 @@ script(const struct report_run *r, const struct geom *g, FILE *out)
 	    "      host.appendChild(h3);\n"
 	    "      host.appendChild(tb);\n"
 	    "    });\n"
-	    "  }\n"
+	    "  }\n",
+	    out);
+}
+
+/* Emits select(), the page's event handlers and the code's end. */
+static void
+js_select(FILE *out)
+{
+	fputs(
 	    "  /* Selects the transition at or before 'seq': state panel and "
 	    "cursors. */\n"
 	    "  function select(seq) {\n"
@@ -1731,6 +1770,26 @@ script(const struct report_run *r, const struct geom *g, FILE *out)
 	    "  else moveView(E.fail !== null ? E.fail : E.lo);\n"
 	    "})();\n",
 	    out);
+}
+
+/*
+ * The page's one script: the data of the window (its transitions, the
+ * state where it starts, the objects by relevance) as JSON, and the code
+ * that filters and pages the transition table, moves it from the overview,
+ * and shows the state of every object at a selected transition (changed
+ * fields highlighted, each field's last writer one click away).  Every
+ * string goes through report_esc_json(), which leaves no "</script>".
+ */
+static void
+script(const struct report_run *r, const struct geom *g, FILE *out)
+{
+	script_data(r, g, out);
+	script_objs(r, out);
+	script_rows(r, out);
+	js_table(out);
+	js_state(out);
+	js_render(out);
+	js_select(out);
 	fputs("\n</script>\n", out);
 }
 

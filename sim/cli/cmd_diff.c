@@ -468,8 +468,17 @@ usage_text(void)
 	       "d.db 1 2\n");
 }
 
-int
-cmd_diff(int argc, char **argv)
+/* What the command line asks of one diff. */
+struct diff_cli {
+	const char *object;
+	const char *db;
+	int64_t a, b;
+	bool positional;
+};
+
+/* Parses argv into dc; 0, or the exit status of --help or a usage error. */
+static int
+diff_parse(int argc, char **argv, struct diff_cli *dc, bool *done)
 {
 	static const struct option opts[] = {
 		{ "object", required_argument, NULL, 'O' },
@@ -477,29 +486,23 @@ cmd_diff(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tracedb *db;
-	struct drun a, b;
-	struct legend lg = { NULL, 0, 0 };
-	char err[1200], *oa = NULL, *ob = NULL;
-	const char *object = NULL;
-	struct report_pair *pair;
-	char **ab[2], **wa_lines = NULL, **wb_lines = NULL;
-	bool *matched_b = NULL, positional = false;
-	size_t i, first_a, first_b, wa, wb, np = 0, moved = 0;
-	int c, rc;
+	int c, error;
 
+	memset(dc, 0, sizeof(*dc));
+	*done = false;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'O':
-			object = optarg;
+			dc->object = optarg;
 			break;
 		case 'P':
-			positional = true;
+			dc->positional = true;
 			break;
 		case 'h':
 			usage_text();
+			*done = true;
 			return (0);
 		default:
 			return (cli_bad_option("diff", argv));
@@ -507,111 +510,126 @@ cmd_diff(int argc, char **argv)
 	}
 	if (argc - optind != 3)
 		return (cli_usage_error("diff", "expected DB RUN_A RUN_B"));
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	if ((rc = cli_parse_run_id("diff", "", argv[optind + 1], &a.id)) != 0
-	    || (rc = cli_parse_run_id("diff", "", argv[optind + 2], &b.id))
+	if ((error = cli_parse_run_id("diff", "", argv[optind + 1], &dc->a))
+		!= 0
+	    || (error = cli_parse_run_id("diff", "", argv[optind + 2], &dc->b))
 		!= 0)
-		return (rc);
-	if ((rc = cli_open_db(argv[optind], &a.id, &db)) != 0)
-		return (rc);
-	if ((rc = tracedb_run_resolve(db, &b.id, err, sizeof(err))) != 0) {
+		return (error);
+	dc->db = argv[optind];
+	return (0);
+}
+
+/* Loads both runs' lines and labels from the database; 0 or exit status. */
+static int
+load_runs(const struct diff_cli *dc, struct drun *a, struct drun *b)
+{
+	struct tracedb *db;
+	char err[1200];
+	int error;
+
+	memset(a, 0, sizeof(*a));
+	memset(b, 0, sizeof(*b));
+	a->id = dc->a;
+	b->id = dc->b;
+	if ((error = cli_open_db(dc->db, &a->id, &db)) != 0)
+		return (error);
+	if (tracedb_run_resolve(db, &b->id, err, sizeof(err)) != 0) {
 		fprintf(stderr, "evsim: %s\n", err);
 		tracedb_close(db);
 		return (EXIT_USAGE);
 	}
-	tracedb_lines(db, a.id, &a.all, &a.nall);
-	tracedb_lines(db, b.id, &b.all, &b.nall);
-	a.line = a.all;
-	a.n = a.nall;
-	b.line = b.all;
-	b.n = b.nall;
-	load_labels(db, &a);
-	load_labels(db, &b);
+	tracedb_lines(db, a->id, &a->all, &a->nall);
+	tracedb_lines(db, b->id, &b->all, &b->nall);
+	a->line = a->all;
+	a->n = a->nall;
+	b->line = b->all;
+	b->n = b->nall;
+	load_labels(db, a);
+	load_labels(db, b);
 	tracedb_close(db);
-	if (object != NULL) {
-		if ((oa = resolve_object(&a, object)) == NULL
-		    || (ob = resolve_object(&b, object)) == NULL) {
-			free(oa);
-			drun_free(&a);
-			drun_free(&b);
-			return (EXIT_USAGE);
-		}
-		filter_object(&a, oa);
-		filter_object(&b, ob);
-		if (strcmp(oa, ob) == 0)
-			printf("object %s", oa);
-		else
-			printf("object %s of run %" PRId64
-			       ", %s of run %" PRId64,
-			    oa, a.id, ob, b.id);
-		if (label_of(&a, oa, strlen(oa)) != NULL)
-			printf("  %s", label_of(&a, oa, strlen(oa)));
-		printf(": %zu and %zu transitions\n", a.n, b.n);
-	}
-	ab[0] = a.line;
-	ab[1] = b.line;
-	for (first_a = 0; first_a < a.n && first_a < b.n; first_a++)
-		if (strcmp(body(a.line[first_a]), body(b.line[first_a])) != 0)
-			break;
-	rc = 0;
-	if (first_a == a.n && first_a == b.n) {
-		printf("runs %" PRId64 " and %" PRId64
-		       " are identical (%zu transitions)\n",
-		    a.id, b.id, a.n);
-		goto out;
-	}
-	first_b = first_a;
-	if (!positional) {
-		matched_b = calloc(b.n + 1, sizeof(*matched_b));
-		if (matched_b == NULL)
-			sim_oom();
-		match_equivalent(&a, &b, matched_b, &first_a, &moved);
-		for (first_b = 0; first_b < b.n && matched_b[first_b];
-		     first_b++)
-			;
-		if (first_a == a.n && first_b == b.n) {
-			printf("runs %" PRId64 " and %" PRId64
-			       " are equivalent (%zu transitions; %zu of "
-			       "them in another order, independent of the "
-			       "transitions they moved past)\n",
-			    a.id, b.id, a.n, moved);
-			goto out;
-		}
-	}
-	rc = EXIT_FAILED;
+	return (0);
+}
+
+/*
+ * Keeps only the transitions of object in both runs and prints which
+ * object that is; the resolved names go to *oa and *ob.  0, or EXIT_USAGE
+ * when the name resolves to no object of a run.
+ */
+static int
+keep_object(
+    struct drun *a, struct drun *b, const char *object, char **oa, char **ob)
+{
+	if ((*oa = resolve_object(a, object)) == NULL
+	    || (*ob = resolve_object(b, object)) == NULL)
+		return (EXIT_USAGE);
+	filter_object(a, *oa);
+	filter_object(b, *ob);
+	if (strcmp(*oa, *ob) == 0)
+		printf("object %s", *oa);
+	else
+		printf("object %s of run %" PRId64 ", %s of run %" PRId64, *oa,
+		    a->id, *ob, b->id);
+	if (label_of(a, *oa, strlen(*oa)) != NULL)
+		printf("  %s", label_of(a, *oa, strlen(*oa)));
+	printf(": %zu and %zu transitions\n", a->n, b->n);
+	return (0);
+}
+
+/*
+ * Prints the first difference, at first_a of run a and first_b of run b,
+ * with the transitions before it and the labels of its objects.
+ */
+static void
+print_first_difference(const struct drun *a, const struct drun *b,
+    size_t first_a, size_t first_b, size_t moved, bool positional)
+{
+	struct legend lg = { NULL, 0, 0 };
+	size_t i;
+
 	printf("runs %" PRId64 " and %" PRId64
 	       " differ first at transition %zu (of %zu and %zu)\n",
-	    a.id, b.id, first_a + 1, a.n, b.n);
+	    a->id, b->id, first_a + 1, a->n, b->n);
 	if (!positional && (first_b != first_a || moved > 0))
 		printf("  (transition %zu of run %" PRId64
 		       "; before them the runs are equivalent, %zu "
 		       "independent transitions in another order)\n",
-		    first_b + 1, b.id, moved);
+		    first_b + 1, b->id, moved);
 	for (i = first_a > DIFF_CONTEXT ? first_a - DIFF_CONTEXT : 0;
 	     i < first_a; i++)
-		show(" ", a.line[i]);
-	show("-", first_a < a.n ? a.line[first_a] : "(end of run)");
-	show("+", first_b < b.n ? b.line[first_b] : "(end of run)");
-	if (first_a < a.n)
-		legend_add(&lg, &a, a.line[first_a]);
-	if (first_b < b.n)
-		legend_add(&lg, &b, b.line[first_b]);
-	legend_print(&lg, &a, &b, "objects:");
-	/*
-	 * Aligned diff of what is left after the first difference: run A
-	 * from there, run B's transitions not matched yet.
-	 */
-	wa = a.n - first_a < DIFF_WINDOW ? a.n - first_a : DIFF_WINDOW;
+		show(" ", a->line[i]);
+	show("-", first_a < a->n ? a->line[first_a] : "(end of run)");
+	show("+", first_b < b->n ? b->line[first_b] : "(end of run)");
+	if (first_a < a->n)
+		legend_add(&lg, a, a->line[first_a]);
+	if (first_b < b->n)
+		legend_add(&lg, b, b->line[first_b]);
+	legend_print(&lg, a, b, "objects:");
+}
+
+/*
+ * Prints an aligned diff of what is left after the first difference: run A
+ * from first_a, run B's transitions from first_b not matched yet (all of
+ * them when matched_b is NULL).
+ */
+static void
+print_aligned(const struct drun *a, const struct drun *b, size_t first_a,
+    size_t first_b, const bool *matched_b, size_t moved, bool positional)
+{
+	struct legend lg = { NULL, 0, 0 };
+	struct report_pair *pair;
+	char **ab[2], **wa_lines, **wb_lines;
+	size_t i, wa, wb, np = 0;
+
+	wa = a->n - first_a < DIFF_WINDOW ? a->n - first_a : DIFF_WINDOW;
 	wa_lines = malloc((wa + 1) * sizeof(*wa_lines));
-	wb_lines = malloc((b.n - first_b + 1) * sizeof(*wb_lines));
+	wb_lines = malloc((b->n - first_b + 1) * sizeof(*wb_lines));
 	if (wa_lines == NULL || wb_lines == NULL)
 		sim_oom();
 	for (i = 0; i < wa; i++)
-		wa_lines[i] = a.line[first_a + i];
-	for (wb = 0, i = first_b; i < b.n && wb < DIFF_WINDOW; i++)
+		wa_lines[i] = a->line[first_a + i];
+	for (wb = 0, i = first_b; i < b->n && wb < DIFF_WINDOW; i++)
 		if (matched_b == NULL || !matched_b[i])
-			wb_lines[wb++] = b.line[i];
+			wb_lines[wb++] = b->line[i];
 	ab[0] = wa_lines;
 	ab[1] = wb_lines;
 	pair = malloc((wa + wb + 1) * sizeof(*pair));
@@ -620,29 +638,90 @@ cmd_diff(int argc, char **argv)
 		sim_oom();
 	printf("\naligned (run %" PRId64 " '-', run %" PRId64
 	       " '+', first %d lines of each%s):\n",
-	    a.id, b.id, DIFF_WINDOW,
+	    a->id, b->id, DIFF_WINDOW,
 	    positional || moved == 0 ? ""
 				     : "; run B without the transitions "
 				       "matched before");
 	for (i = 0; i < np; i++) {
 		if (pair[i].a == SIZE_MAX) {
 			show("+", wb_lines[pair[i].b]);
-			legend_add(&lg, &b, wb_lines[pair[i].b]);
+			legend_add(&lg, b, wb_lines[pair[i].b]);
 		} else if (pair[i].b == SIZE_MAX) {
 			show("-", wa_lines[pair[i].a]);
-			legend_add(&lg, &a, wa_lines[pair[i].a]);
+			legend_add(&lg, a, wa_lines[pair[i].a]);
 		} else
 			show(" ", wa_lines[pair[i].a]);
 	}
-	legend_print(&lg, &a, &b, "\nobjects changed above:");
+	legend_print(&lg, a, b, "\nobjects changed above:");
 	free(pair);
-out:
 	free(wa_lines);
 	free(wb_lines);
+}
+
+/*
+ * Compares runs a and b and prints the outcome; returns 0 when they are
+ * identical or equivalent, EXIT_FAILED when they differ.
+ */
+static int
+diff_runs(const struct drun *a, const struct drun *b, bool positional)
+{
+	bool *matched_b = NULL;
+	size_t first_a, first_b, moved = 0;
+
+	for (first_a = 0; first_a < a->n && first_a < b->n; first_a++)
+		if (strcmp(body(a->line[first_a]), body(b->line[first_a])) != 0)
+			break;
+	if (first_a == a->n && first_a == b->n) {
+		printf("runs %" PRId64 " and %" PRId64
+		       " are identical (%zu transitions)\n",
+		    a->id, b->id, a->n);
+		return (0);
+	}
+	first_b = first_a;
+	if (!positional) {
+		matched_b = calloc(b->n + 1, sizeof(*matched_b));
+		if (matched_b == NULL)
+			sim_oom();
+		match_equivalent(a, b, matched_b, &first_a, &moved);
+		for (first_b = 0; first_b < b->n && matched_b[first_b];
+		     first_b++)
+			;
+		if (first_a == a->n && first_b == b->n) {
+			printf("runs %" PRId64 " and %" PRId64
+			       " are equivalent (%zu transitions; %zu of "
+			       "them in another order, independent of the "
+			       "transitions they moved past)\n",
+			    a->id, b->id, a->n, moved);
+			free(matched_b);
+			return (0);
+		}
+	}
+	print_first_difference(a, b, first_a, first_b, moved, positional);
+	print_aligned(a, b, first_a, first_b, matched_b, moved, positional);
 	free(matched_b);
+	return (EXIT_FAILED);
+}
+
+int
+cmd_diff(int argc, char **argv)
+{
+	struct diff_cli dc;
+	struct drun a, b;
+	char *oa = NULL, *ob = NULL;
+	bool done;
+	int error;
+
+	error = diff_parse(argc, argv, &dc, &done);
+	if (error != 0 || done)
+		return (error);
+	if ((error = load_runs(&dc, &a, &b)) != 0)
+		return (error);
+	if (dc.object == NULL
+	    || (error = keep_object(&a, &b, dc.object, &oa, &ob)) == 0)
+		error = diff_runs(&a, &b, dc.positional);
 	free(oa);
 	free(ob);
 	drun_free(&a);
 	drun_free(&b);
-	return (rc);
+	return (error);
 }
