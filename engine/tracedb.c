@@ -382,7 +382,7 @@ tracedb_run_header(struct tracedb *db, int64_t run, struct tracedb_run *r,
 	memset(r, 0, sizeof(*r));
 	if (sqlite3_prepare_v2(db->db,
 		"SELECT source, path, kernel, seed, trace_hash, "
-		"engine_version, status FROM runs WHERE id = ?1",
+		"engine_version, status, message FROM runs WHERE id = ?1",
 		-1, &st, NULL)
 	    != SQLITE_OK) {
 		snprintf(err, errlen, "%s: not an evsim database (%s)",
@@ -399,6 +399,7 @@ tracedb_run_header(struct tracedb *db, int64_t run, struct tracedb_run *r,
 	r->trace_hash = xstrdup((const char *)sqlite3_column_text(st, 4));
 	r->engine_version = xstrdup((const char *)sqlite3_column_text(st, 5));
 	r->status = xstrdup((const char *)sqlite3_column_text(st, 6));
+	r->message = xstrdup((const char *)sqlite3_column_text(st, 7));
 	sqlite3_finalize(st);
 	return (0);
 }
@@ -412,6 +413,7 @@ tracedb_run_free(struct tracedb_run *r)
 	free(r->trace_hash);
 	free(r->engine_version);
 	free(r->status);
+	free(r->message);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -30,6 +30,7 @@ struct tracedb_run {
 	char *trace_hash; /* 16 hex digits, or "" while running */
 	char *engine_version;
 	char *status; /* "running", "passed", ... */
+	char *message; /* the status's message, "" for none */
 };
 
 /*

@@ -14,7 +14,8 @@ scenarios of tests/verdicts/ through scenarios.py).
    a random schedule replays identical, and three processes print the same
    trace hash (the order was lua_next's, different in every process).
 5. --cpu-limit: a pattern bomb inside string.find ends as error naming the
-   limit and the Lua line; bad values are usage errors.
+   limit and the Lua line; bad values are usage errors; the replay of a
+   run the limit ended stops where the recording ends.
 6. --quiet: a run that passed prints nothing at all (neither the
    scenario's print output nor the summary); one that did not prints its
    summary on stderr only; the exit status is the same as without.
@@ -76,6 +77,11 @@ LABELS = """return {
     sys.join(t)
   end,
 }
+"""
+SPIN = """return { name = "syscall loop", main = function()
+  sys.pipe()
+  while true do sys.getpid() end
+end }
 """
 BOMB = """return { name = "pattern bomb", main = function()
   sys.getpid()
@@ -188,6 +194,22 @@ def main():
               "(--cpu-limit)" in p.stdout and "  error  " in p.stdout,
               "--cpu-limit 1 ends the pattern bomb as error (%d: %s)"
               % (p.returncode, p.stdout.strip()))
+        # A loop of syscalls that make no transitions, ended by the CPU
+        # limit: replay compares what was recorded and stops there (it
+        # used to loop on under the default limit of 300 s).
+        spin = write("spin.lua", SPIN)
+        sdb = os.path.join(tmp, "spin.db")
+        p = run(ev, "run", spin, "--db", sdb, "--cpu-limit", "1",
+                timeout=120)
+        check(p.returncode == 2 and "CPU limit of 1 s exceeded" in p.stdout,
+              "--cpu-limit 1 ends the syscall loop as error (%d: %s)"
+              % (p.returncode, p.stdout.strip()))
+        p = run(ev, "replay", sdb, timeout=120)
+        check(p.returncode == 0 and "stopped at seq" in p.stdout
+              and "ended by its CPU limit (1 s)" in p.stdout,
+              "replay of a run ended by its CPU limit stops where the "
+              "recording ends (%d: %s %s)"
+              % (p.returncode, p.stdout.strip(), p.stderr.strip()))
         for bad in ("0", "x", "-1"):
             p = run(ev, "run", bomb, "--no-record", "--cpu-limit", bad)
             check(p.returncode == 2 and "--cpu-limit" in p.stderr,

@@ -160,6 +160,15 @@ print_outcome(struct sim_replay *rp, int64_t run)
 
 	if (rp->stopped)
 		return (0); /* --until: the snapshot was the result */
+	if (rp->interrupted && rp->cpu_limit != 0) {
+		printf("replay of run %" PRId64
+		       " stopped at seq %zu, where the "
+		       "recording ends: the run was ended by its CPU limit "
+		       "(%u s), a host-time point no replay reproduces; its "
+		       "%zu transitions replay identically\n",
+		    run, rp->nlines, rp->cpu_limit, rp->nlines);
+		return (0);
+	}
 	if (rp->interrupted) {
 		printf("replay of run %" PRId64 " interrupted at seq %zu: the "
 		       "recording was cut short (status 'running'); "

@@ -75,6 +75,7 @@ int
 sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
     char *err, size_t errlen)
 {
+	const char *m;
 	int error;
 
 	if (rp->snapshot_out == NULL)
@@ -89,6 +90,13 @@ sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
 	rp->cur = tracedb_cursor_open(db, run, 1);
 	tracedb_modules(db, run, &rp->mods, &rp->nmods);
 	rp->cut = strcmp(rp->hdr.status, "running") == 0;
+	if (strcmp(rp->hdr.status, "error") == 0
+	    && (m = strstr(rp->hdr.message, "CPU limit of ")) != NULL
+	    && sscanf(m, "CPU limit of %u s exceeded", &rp->cpu_limit) == 1
+	    && rp->cpu_limit > 0)
+		rp->cut = true;
+	else
+		rp->cpu_limit = 0;
 	if (rp->until > rp->nlines) {
 		snprintf(err, errlen,
 		    "run %" PRId64 " has %zu transitions; --until %" PRIu64
@@ -148,6 +156,9 @@ sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 	o.nfailpoints = (int)rp->nfailpoints;
 	o.quiet = true;
 	o.from_db = true;
+	if (rp->cpu_limit != 0)
+		o.cpu_limit_sec
+		    = rp->cpu_limit > 500000 ? 1000000 : 2 * rp->cpu_limit;
 	o.module = replay_module;
 	o.module_arg = rp;
 	/* The snapshot of --until shows the objects' labels. */
@@ -166,6 +177,15 @@ sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 	    && strncmp(rp->r.message, "replay: the decision log ends",
 		   strlen("replay: the decision log ends"))
 		== 0) {
+		rp->interrupted = true;
+		return (0);
+	}
+	/*
+	 * Ended as an error again (the CPU limit, or the livelock check that
+	 * a faster replay reaches first) with every recorded transition.
+	 */
+	if (rp->cpu_limit != 0 && rp->bad_seq == 0
+	    && rp->r.status == SCHED_ERROR && rp->r.transitions == rp->nlines) {
 		rp->interrupted = true;
 		return (0);
 	}

@@ -44,6 +44,12 @@ struct sim_replay {
 	struct tracedb_module *mods; /* what require() reads */
 	size_t nmods;
 	bool cut; /* recording cut short: status still 'running' */
+	/*
+	 * Not 0: the run was ended by its host CPU limit (--cpu-limit), a
+	 * point no replay can reproduce exactly; the recording is compared
+	 * as far as it goes, as a cut one, under twice that limit.
+	 */
+	unsigned cpu_limit;
 
 	/* Filled by sim_replay_exec. */
 	struct sim_run_result r;
