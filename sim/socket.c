@@ -387,6 +387,13 @@ soo_close(struct file *fp, struct thread *td)
 		sorwakeup(so2);
 		sowwakeup(so2);
 	}
+	/*
+	 * sofree(): seldrain() of both buffers' selinfo, so that nothing
+	 * polling this socket (an illumos port association left by exit)
+	 * still points at its poll heads when the pair is freed.
+	 */
+	seldrain(&so->so_rcv.sb_sel);
+	seldrain(&so->so_snd.sb_sel);
 	sim_trace_freed(__func__, &so->so_obj);
 	fp->f_data = NULL;
 	SOCK_UNLOCK(so);
