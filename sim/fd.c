@@ -186,17 +186,26 @@ fdinit(struct filedesc **ret_fdp)
 	return (0);
 }
 
-/* Grows the table to hold index fd (fdgrowtable()). */
+/*
+ * Grows the table to hold index fd (fdgrowtable()).  As in the kernel, a
+ * table never shrinks, and the limit is not checked here: fdalloc() and
+ * kern_dup() check kern.maxfilesperproc before they grow, while fdcopy()
+ * copies the whole parent table even where the limit has been lowered
+ * below it since.
+ */
 static void
 fdgrowtable(struct filedesc *fdp, int fd)
 {
 	int n = fdp->fd_nfiles;
 	struct filedescent *nf;
 
+	if (fd < n)
+		return; /* "the table is already large enough" */
 	while (n <= fd)
 		n *= 2;
+	/* Doubling stops at the limit, or at fd + 1 where fd is past it. */
 	if (n > fd_maxfiles())
-		n = fd_maxfiles();
+		n = fd_maxfiles() > fd ? fd_maxfiles() : fd + 1;
 	nf = sim_realloc(fdp->fd_ofiles, sizeof(*nf) * (size_t)n);
 	if (nf == NULL)
 		sim_oom();
