@@ -154,7 +154,10 @@ sys_pdkill(struct thread *td, int fd, int signum)
 	struct proc *p;
 	int error;
 
-	/* (u_int)signum > _SIG_MAXSIG, with the model's signal range. */
+	/*
+	 * (u_int)signum > _SIG_MAXSIG.  XXX: the model has signals 1 to 63
+	 * (SIG_MAXSIG, as kern_kill() here); FreeBSD's _SIG_MAXSIG is 128.
+	 */
 	if (signum < 0 || signum > SIG_MAXSIG - 1)
 		return (EINVAL);
 	error = procdesc_find(td, fd, &p);
