@@ -3,7 +3,7 @@
 -- EBADF for a descriptor that is not open or not a process descriptor
 -- (procdesc_find()), EINVAL for a bad signal before the descriptor is
 -- looked at; pdkill delivers the signal, whose number NOTE_EXIT's data
--- then carries (KW_EXITCODE()).
+-- then carries (KW_EXITCODE()).  read and write are EOPNOTSUPP.
 local function reg(kq, t) return sys.kevent(kq, {t}, 0, 0) end
 return {
   name = "pdgetpid and pdkill: errors, and a signal seen in NOTE_EXIT",
@@ -28,6 +28,11 @@ return {
       assert(ok == nil and err == "EINVAL", err)
     end
     assert(sys.pdgetpid(fd) == pid)
+    -- read and write are invfo_rdwr()
+    local _, er = sys.read(fd, 1)
+    assert(er == "EOPNOTSUPP", er)
+    _, er = sys.write(fd, "x")
+    assert(er == "EOPNOTSUPP", er)
     assert(reg(kq, {ident = fd, filter = sys.EVFILT_PROCDESC, flags = sys.EV_ADD,
       fflags = sys.NOTE_EXIT}))
     assert(sys.pdkill(fd, sys.SIGTERM))

@@ -23,8 +23,8 @@
  * descriptor ('pd_fpcount', pdopenpid(2)), tracks who may reap a zombie
  * ('p_zombieref'), fires NOTE_PDSIGCHLD with NOTE_EXIT and on stops
  * (procdesc_jobstate()), NOTE_FORK (procdesc_fork()) and honours
- * NOTE_REAP, and has pdwait(2); none of that is modelled.  XXX: no
- * fo_stat (procdesc_stat()): the model has no fstat(2).  Every state
+ * NOTE_REAP, and has a pdwait system call; none of that is modelled.  XXX: no
+ * fo_stat, procdesc_stat(), as the model has no fstat system call.  Every state
  * change is a transition of 'procdesc#N' (fields "pd_flags",
  * "pd_refcount", "pd_proc", "pd_xstat") or of 'proc#P' field "p_procdesc".
  */
@@ -59,13 +59,26 @@ static int procdesc_close(struct file *fp, struct thread *td);
 static int procdesc_poll(struct file *fp, int events, struct thread *td);
 static int procdesc_kqfilter(struct file *fp, struct knote *kn);
 
-/*
- * Models 'procdesc_ops'.  XXX: fo_read/fo_write are NULL instead of
- * invfo_rdwr (read(2) and write(2) fail with the model's error for a file
- * without them); no fo_stat.
- */
+/* Models invfo_rdwr() in sys/kern/kern_descrip.c. */
+static int
+invfo_read(
+    struct file *fp, char *buf, size_t len, size_t *ret_n, struct thread *td)
+{
+	return (EOPNOTSUPP);
+}
+
+static int
+invfo_write(struct file *fp, const char *buf, size_t len, size_t *ret_n,
+    struct thread *td)
+{
+	return (EOPNOTSUPP);
+}
+
+/* Models 'procdesc_ops' (no fo_stat, see above). */
 static const struct fileops procdesc_ops = {
 	.fo_name = "procdesc",
+	.fo_read = invfo_read,
+	.fo_write = invfo_write,
 	.fo_close = procdesc_close,
 	.fo_kqfilter = procdesc_kqfilter,
 	.fo_poll = procdesc_poll,
@@ -156,7 +169,7 @@ sys_pdkill(struct thread *td, int fd, int signum)
 
 	/*
 	 * (u_int)signum > _SIG_MAXSIG.  XXX: the model has signals 1 to 63
-	 * (SIG_MAXSIG, as kern_kill() here); FreeBSD's _SIG_MAXSIG is 128.
+	 * only, as kern_kill() here, where FreeBSD's _SIG_MAXSIG is 128.
 	 */
 	if (signum < 0 || signum > SIG_MAXSIG - 1)
 		return (EINVAL);
