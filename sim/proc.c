@@ -751,9 +751,11 @@ exit1(struct thread *td, int rval, int signo)
 	 * deliver a signal to the parent": procdesc_exit() answers.
 	 */
 	signal_parent = true;
+	PROC_LOCK(p); /* held to PRS_ZOMBIE: procdesc_close() waits */
 	if (p->p_procdesc != NULL)
 		signal_parent = sim_kern->k_ops->ko_procdesc_exit(p);
 	set_state(p, PRS_ZOMBIE, __func__);
+	PROC_UNLOCK(p);
 	if (p->p_pptr->p_pid == 0) {
 		/* Nobody will wait: proc0 reaps at once. */
 		thread_exit_reap(td);

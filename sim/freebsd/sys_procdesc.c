@@ -254,10 +254,10 @@ procdesc_exit(struct proc *p)
 {
 	struct procdesc *pd;
 
+	PROC_LOCK_ASSERT(p, MA_OWNED);
 	KASSERT(p->p_procdesc != NULL, ("procdesc_exit: p_procdesc NULL"));
 	kqueue_runinit();
 	pd = p->p_procdesc;
-	PROC_LOCK(p);
 	PROCDESC_LOCK(pd);
 	KASSERT((pd->pd_flags & PDF_CLOSED) == 0 || p->p_pptr == initproc,
 	    ("procdesc_exit: closed && parent not init"));
@@ -269,13 +269,11 @@ procdesc_exit(struct proc *p)
 		pd_set_proc(pd, NULL, __func__);
 		p_set_procdesc(p, NULL, __func__);
 		procdesc_free(pd);
-		PROC_UNLOCK(p);
 		return (true);
 	}
 	/* PDF_SELECTED is never set: see procdesc_poll(). */
 	KNOTE_LOCKED(&pd->pd_selinfo.si_note, (long)NOTE_EXIT);
 	PROCDESC_UNLOCK(pd);
-	PROC_UNLOCK(p);
 	return (false);
 }
 
@@ -314,24 +312,30 @@ procdesc_close(struct file *fp, struct thread *td)
 	p = pd->pd_proc;
 	if (p == NULL) {
 		/* The exit status was collected: procdesc_reap() ran. */
-	} else if (p->p_state == PRS_ZOMBIE) {
-		/* proc_reap() calls back into procdesc_reap(). */
-		proc_reap(p);
 	} else {
-		/* Detach, "so that its exit status will be reported". */
-		pd_set_proc(pd, NULL, __func__);
-		p_set_procdesc(p, NULL, __func__);
-		procdesc_free(pd);
-		/*
-		 * "reparent it to init(8) so that there's someone to pick up
-		 * the pieces; finally, terminate with prejudice".
-		 */
+		/* exit1() holds it from procdesc_exit() to PRS_ZOMBIE. */
 		PROC_LOCK(p);
-		if (p->p_pptr != initproc)
-			proc_reparent(p, initproc);
-		PROC_UNLOCK(p);
-		if ((pd->pd_flags & PDF_DAEMON) == 0)
-			kern_psignal(p, SIGKILL);
+		if (p->p_state == PRS_ZOMBIE) {
+			/* proc_reap() calls back into procdesc_reap(). */
+			PROC_UNLOCK(p);
+			proc_reap(p);
+		} else {
+			/* Detach, "so that its exit status will be reported".
+			 */
+			pd_set_proc(pd, NULL, __func__);
+			p_set_procdesc(p, NULL, __func__);
+			procdesc_free(pd);
+			/*
+			 * "reparent it to init(8) so that there's someone to
+			 * pick up the pieces; finally, terminate with
+			 * prejudice".
+			 */
+			if (p->p_pptr != initproc)
+				proc_reparent(p, initproc);
+			PROC_UNLOCK(p);
+			if ((pd->pd_flags & PDF_DAEMON) == 0)
+				kern_psignal(p, SIGKILL);
+		}
 	}
 	/* The file's reference. */
 	procdesc_free(pd);
