@@ -654,6 +654,15 @@ proc_reap(struct proc *p)
 {
 	struct thread *t;
 
+	/*
+	 * XXX: two reapers of one zombie (its parent in wait() and the last
+	 * close of its process descriptor) are serialised by the proctree
+	 * lock in the kernel; here the first marks it and the second leaves.
+	 */
+	if (p->p_reaping)
+		return;
+	p->p_reaping = true;
+
 	if (sim_kern->k_ops->ko_reap != NULL)
 		sim_kern->k_ops->ko_reap(p);
 	LIST_REMOVE(p, p_sibling);
@@ -751,11 +760,9 @@ exit1(struct thread *td, int rval, int signo)
 	 * deliver a signal to the parent": procdesc_exit() answers.
 	 */
 	signal_parent = true;
-	PROC_LOCK(p); /* held to PRS_ZOMBIE: procdesc_close() waits */
 	if (p->p_procdesc != NULL)
 		signal_parent = sim_kern->k_ops->ko_procdesc_exit(p);
 	set_state(p, PRS_ZOMBIE, __func__);
-	PROC_UNLOCK(p);
 	if (p->p_pptr->p_pid == 0) {
 		/* Nobody will wait: proc0 reaps at once. */
 		thread_exit_reap(td);
@@ -808,6 +815,9 @@ kern_wait(struct thread *td, int pid, int *status, int options, int *ret_pid)
 			 * pid names it.
 			 */
 			if (pid == -1 && q->p_procdesc != NULL)
+				continue;
+			/* Being reaped by procdesc_close(): gone already. */
+			if (q->p_reaping)
 				continue;
 			nfound++;
 			if (q->p_state == PRS_ZOMBIE) {

@@ -161,6 +161,7 @@ struct proc {
 	struct ucred p_ucred;
 	/* Its process descriptor (sys_procdesc.c), or NULL. */
 	struct procdesc *p_procdesc;
+	bool p_reaping; /* proc_reap() has begun (see there) */
 	/* Timers parked while the process is stopped (kern_event.c). */
 	TAILQ_HEAD(, kq_timer_cb_data) p_kqtim_stop;
 };

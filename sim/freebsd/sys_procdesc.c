@@ -244,20 +244,29 @@ procdesc_free(struct procdesc *pd)
 }
 
 /*
- * Models procdesc_exit(), called by exit1() with the proctree lock: true
- * ("return 1 so that init will get SIGCHLD") when the descriptor was
- * already closed, else NOTE_EXIT on the descriptor's knotes and false: the
- * parent is not signalled.
+ * Models procdesc_exit(), called by exit1(): true ("return 1 so that init
+ * will get SIGCHLD") when the descriptor was closed first, else NOTE_EXIT
+ * on the descriptor's knotes and false: the parent is not signalled.  The
+ * process lock stands for the proctree lock that serialises this with
+ * procdesc_close().  XXX: the kernel keeps the process locked until it is
+ * a zombie, so a close that comes after this reaps it; here a close may
+ * run between this and PRS_ZOMBIE (at the unlock) and then takes the
+ * process for a live one, as if it had come first: the process goes to
+ * init, which gets SIGCHLD.
  */
 bool
 procdesc_exit(struct proc *p)
 {
 	struct procdesc *pd;
 
-	PROC_LOCK_ASSERT(p, MA_OWNED);
-	KASSERT(p->p_procdesc != NULL, ("procdesc_exit: p_procdesc NULL"));
 	kqueue_runinit();
+	PROC_LOCK(p);
 	pd = p->p_procdesc;
+	if (pd == NULL) {
+		/* procdesc_close() detached it while we waited. */
+		PROC_UNLOCK(p);
+		return (true);
+	}
 	PROCDESC_LOCK(pd);
 	KASSERT((pd->pd_flags & PDF_CLOSED) == 0 || p->p_pptr == initproc,
 	    ("procdesc_exit: closed && parent not init"));
@@ -269,12 +278,14 @@ procdesc_exit(struct proc *p)
 		pd_set_proc(pd, NULL, __func__);
 		p_set_procdesc(p, NULL, __func__);
 		procdesc_free(pd);
+		PROC_UNLOCK(p);
 		return (true);
 	}
 	/* PDF_SELECTED is never set: see procdesc_poll(). */
 	KNOTE_LOCKED(&pd->pd_selinfo.si_note, (long)NOTE_EXIT);
 	PROCDESC_UNLOCK(pd);
-	return (false);
+	PROC_UNLOCK(p);
+	return (p->p_procdesc == NULL);
 }
 
 /* Models procdesc_reap() in sys/kern/sys_procdesc.c. */
@@ -294,7 +305,7 @@ procdesc_reap(struct proc *p)
  * Models procdesc_close(): the last close of a process descriptor reaps a
  * zombie, or detaches a live process, reparents it to init and, unless
  * PDF_DAEMON, kills it with SIGKILL ("we can't wait around synchronously
- * for it to go away").
+ * for it to go away").  The process lock stands for the proctree lock.
  */
 static int
 procdesc_close(struct file *fp, struct thread *td)
@@ -306,36 +317,43 @@ procdesc_close(struct file *fp, struct thread *td)
 	pd = fp->f_data;
 	fp->f_ops = &badfileops;
 	fp->f_data = NULL;
+	p = pd->pd_proc;
+	if (p != NULL)
+		PROC_LOCK(p); /* the process stays: it is freed after the run */
 	PROCDESC_LOCK(pd);
 	PD_SET_FLAGS(pd, pd->pd_flags | PDF_CLOSED);
-	PROCDESC_UNLOCK(pd);
-	p = pd->pd_proc;
+	if (p != NULL && pd->pd_proc != p) {
+		/* Reaped while we waited for the lock. */
+		PROC_UNLOCK(p);
+		p = NULL;
+	}
 	if (p == NULL) {
 		/* The exit status was collected: procdesc_reap() ran. */
-	} else {
-		/* exit1() holds it from procdesc_exit() to PRS_ZOMBIE. */
-		PROC_LOCK(p);
-		if (p->p_state == PRS_ZOMBIE) {
-			/* proc_reap() calls back into procdesc_reap(). */
-			PROC_UNLOCK(p);
+		PROCDESC_UNLOCK(pd);
+	} else if (p->p_state == PRS_ZOMBIE) {
+		PROCDESC_UNLOCK(pd);
+		PROC_UNLOCK(p);
+		/*
+		 * proc_reap() calls back into procdesc_reap(), unless a
+		 * waiting parent reaped the zombie at one of the unlocks.
+		 */
+		if (pd->pd_proc == p)
 			proc_reap(p);
-		} else {
-			/* Detach, "so that its exit status will be reported".
-			 */
-			pd_set_proc(pd, NULL, __func__);
-			p_set_procdesc(p, NULL, __func__);
-			procdesc_free(pd);
-			/*
-			 * "reparent it to init(8) so that there's someone to
-			 * pick up the pieces; finally, terminate with
-			 * prejudice".
-			 */
-			if (p->p_pptr != initproc)
-				proc_reparent(p, initproc);
-			PROC_UNLOCK(p);
-			if ((pd->pd_flags & PDF_DAEMON) == 0)
-				kern_psignal(p, SIGKILL);
-		}
+	} else {
+		/* Detach, "so that its exit status will be reported". */
+		pd_set_proc(pd, NULL, __func__);
+		p_set_procdesc(p, NULL, __func__);
+		procdesc_free(pd);
+		/*
+		 * "reparent it to init(8) so that there's someone to pick up
+		 * the pieces; finally, terminate with prejudice".
+		 */
+		if (p->p_pptr != initproc)
+			proc_reparent(p, initproc);
+		PROCDESC_UNLOCK(pd);
+		PROC_UNLOCK(p);
+		if ((pd->pd_flags & PDF_DAEMON) == 0)
+			kern_psignal(p, SIGKILL);
 	}
 	/* The file's reference. */
 	procdesc_free(pd);
