@@ -444,6 +444,21 @@ finit(
 	file_label(fp, "file", false);
 }
 
+/* Models fdclose() in sys/kern/kern_descrip.c. */
+void
+fdclose(struct thread *td, struct file *fp, int fd)
+{
+	struct filedesc *fdp = td->td_proc->p_fd;
+
+	FILEDESC_XLOCK(fdp);
+	if (fget_noref(fdp, fd) == fp) {
+		slot_set(fdp, fd, NULL, 0, "fdfree");
+		FILEDESC_XUNLOCK(fdp);
+		(void)fdrop(fp, td);
+	} else
+		FILEDESC_XUNLOCK(fdp);
+}
+
 /*
  * Models closefp(): the slot is already empty; knote_fdclose() (or the
  * kernel's equivalent) runs with the table locked, then the reference the

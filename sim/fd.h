@@ -29,6 +29,7 @@ struct vnode;
 #define DTYPE_PIPE 3
 #define DTYPE_FIFO 4
 #define DTYPE_KQUEUE 5
+#define DTYPE_PROCDESC 12
 #define DTYPE_PORT 100 /* illumos event port (a vnode there) */
 
 /* Open flags (FreeBSD values). */
@@ -176,6 +177,12 @@ struct file *falloc_noinstall(const char *kind);
 /* Sets the file's type, flags, data and ops (finit()). */
 void finit(
     struct file *fp, int flag, int type, void *data, const struct fileops *ops);
+
+/*
+ * Models fdclose(): empties slot fd of td's table if it still holds fp and
+ * drops the table's reference (fp keeps the caller's).
+ */
+void fdclose(struct thread *td, struct file *fp, int fd);
 
 /* Models kern_close(): EBADF, or the fo_close error of a last close. */
 int kern_close(struct thread *td, int fd);

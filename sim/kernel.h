@@ -198,6 +198,21 @@ struct sim_kops {
 	/* Per-process state of the kernel model: create and free. */
 	void (*ko_proc_init)(struct proc *p);
 	void (*ko_proc_fini)(struct proc *p);
+	/*
+	 * Process descriptors (FreeBSD's sys_procdesc.c); all NULL when the
+	 * revision has none (pdfork(2) is ENOSYS).  fork1() with RFPROCDESC
+	 * calls procdesc_falloc() to allocate the descriptor in td's table
+	 * before the table is copied (EMFILE), procdesc_new() to tie a new
+	 * process descriptor to the child before it can run, and
+	 * procdesc_finit() to make the file a process descriptor once the
+	 * child is complete.  exit1() calls procdesc_exit() for a process
+	 * with one: it answers whether the parent gets SIGCHLD.
+	 */
+	int (*ko_procdesc_falloc)(
+	    struct thread *td, struct file **ret_fp, int *ret_fd, int flags);
+	void (*ko_procdesc_new)(struct proc *p, int flags);
+	void (*ko_procdesc_finit)(struct proc *p, struct file *fp);
+	bool (*ko_procdesc_exit)(struct proc *p);
 };
 
 /* Tunables: kern.kq_calloutmax, process.max-port-events, ... */

@@ -58,7 +58,7 @@ static const char *const prstate_names[] = { "NEW", "NORMAL", "ZOMBIE" };
 static LIST_HEAD(, proc) allproc;
 static struct proc *proc_forking; /* the child while fdcopy() runs */
 static TAILQ_HEAD(, proc_grave) graveyard;
-static struct proc *initproc;
+struct proc *initproc;
 /* How pid 1 ended (the run's verdict reads it after the run). */
 static struct {
 	bool exited;
@@ -373,23 +373,56 @@ proc_create_init_c(void (*fn)(void *), void *arg)
 	return (proc_create_init(&cbody_uops, &cb));
 }
 
-/* Models fork1() in sys/kern/kern_fork.c. */
+/*
+ * fork1()'s failure path for a process descriptor allocated in the parent:
+ * fdclose() and fdrop() in sys/kern/kern_fork.c.
+ */
+static void
+fork_procdesc_abandon(struct thread *td, struct file *fp, int fd)
+{
+	fdclose(td, fp, fd);
+	(void)fdrop(fp, td);
+}
+
+/*
+ * Models fork1() and do_fork() in sys/kern/kern_fork.c.  With ret_pdfd
+ * (RFPROCDESC, pdfork(2)) the process descriptor is allocated in the
+ * parent's table first, still with 'badfileops' (not passable: fdcopy()
+ * leaves its slot empty in the child), tied to the child by
+ * procdesc_new() before the child can run, and finished by
+ * procdesc_finit() after knote_fork().
+ */
 static int
 fork_common(struct thread *td, int flags, const struct thread_uops *uops,
-    void *arg, int *ret_pid)
+    void *arg, int pdflags, int *ret_pid, int *ret_pdfd)
 {
+	const struct sim_kops *ko = sim_kern->k_ops;
 	struct proc *p1 = td->td_proc, *p2;
+	struct file *fp_procdesc = NULL;
 	struct thread *td2;
-	int error, i;
+	int error, i, pdfd = -1;
 
-	if ((flags & ~(RFPROC | RFFDG | RFCFDG)) != 0)
+	if ((flags & ~(RFPROC | RFFDG | RFCFDG | RFPROCDESC)) != 0)
 		return (EINVAL);
 	if ((flags & (RFFDG | RFCFDG)) == (RFFDG | RFCFDG))
 		return (EINVAL);
+	if ((flags & RFPROCDESC) != 0) {
+		/* Can't not create a process yet get a process descriptor. */
+		if ((flags & RFPROC) == 0 || ret_pdfd == NULL)
+			return (EINVAL);
+		if ((pdflags & ~PD_ALLOWED_AT_FORK) != 0)
+			return (EINVAL);
+	}
 	if ((flags & RFPROC) == 0)
 		return (EINVAL); /* XXX: rfork without RFPROC not modelled */
 	if (sim_kern->k_nextpid > 99999 || SIM_FAIL_POINT(SIM_FP_FORK1_MAXPROC))
 		return (EAGAIN);
+	if ((flags & RFPROCDESC) != 0) {
+		error
+		    = ko->ko_procdesc_falloc(td, &fp_procdesc, &pdfd, pdflags);
+		if (error != 0)
+			return (error);
+	}
 	p2 = proc_alloc(sim_kern->k_nextpid++);
 	sim_trace_created("fork1", &p2->p_obj);
 	sim_obj_label(
@@ -406,6 +439,8 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 	proc_forking = NULL;
 	if (error != 0) {
 		sim_free(p2);
+		if (fp_procdesc != NULL)
+			fork_procdesc_abandon(td, fp_procdesc, pdfd);
 		return (error);
 	}
 	if (flags & (RFCFDG | RFFDG))
@@ -422,11 +457,17 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 	p2->p_pptr = p1;
 	LIST_INSERT_HEAD(&p1->p_children, p2, p_sibling);
 	allproc_insert(p2);
-	if (sim_kern->k_ops->ko_proc_init != NULL)
-		sim_kern->k_ops->ko_proc_init(p2);
+	if (ko->ko_proc_init != NULL)
+		ko->ko_proc_init(p2);
 	td2 = thread_alloc(p2, true);
 	td2->td_sigmask = td->td_sigmask;
 	thread_set_user(td2, uops, arg);
+	/*
+	 * "Associate the process descriptor with the process before anything
+	 * can happen that might cause that process to need the descriptor."
+	 */
+	if (fp_procdesc != NULL)
+		ko->ko_procdesc_new(p2, pdflags);
 	set_state(p2, PRS_NORMAL, "fork1");
 	/*
 	 * do_fork() tells the interested parties (knote_fork()) before it
@@ -436,8 +477,13 @@ fork_common(struct thread *td, int flags, const struct thread_uops *uops,
 	 */
 	if (sim_kern->k_rev->rev_fork_2003)
 		thread_link_start(td2, "main");
-	if (sim_kern->k_ops->ko_fork != NULL)
-		sim_kern->k_ops->ko_fork(td, p1, p2);
+	if (ko->ko_fork != NULL)
+		ko->ko_fork(td, p1, p2);
+	if (fp_procdesc != NULL) {
+		ko->ko_procdesc_finit(p2, fp_procdesc);
+		(void)fdrop(fp_procdesc, td);
+		*ret_pdfd = pdfd;
+	}
 	if (!sim_kern->k_rev->rev_fork_2003)
 		thread_link_start(td2, "main");
 	*ret_pid = p2->p_pid;
@@ -452,9 +498,20 @@ fork1(struct thread *td, int flags, const struct thread_uops *uops, void *arg,
 	int error;
 
 	sim_giant_lock();
-	error = fork_common(td, flags, uops, arg, ret_pid);
+	error = fork_common(td, flags, uops, arg, 0, ret_pid, NULL);
 	sim_giant_unlock();
 	return (error);
+}
+
+/* Models sys_pdfork() in sys/kern/kern_fork.c. */
+int
+pdfork1(struct thread *td, int pdflags, const struct thread_uops *uops,
+    void *arg, int *ret_pid, int *ret_fd)
+{
+	if (sim_kern->k_ops->ko_procdesc_falloc == NULL)
+		return (ENOSYS);
+	return (fork_common(td, RFFDG | RFPROC | RFPROCDESC, uops, arg, pdflags,
+	    ret_pid, ret_fd));
 }
 
 int
@@ -463,7 +520,7 @@ fork1_c(
 {
 	struct thread_cbody cb = { fn, arg };
 
-	return (fork_common(td, flags, &cbody_uops, &cb, ret_pid));
+	return (fork_common(td, flags, &cbody_uops, &cb, 0, ret_pid, NULL));
 }
 
 int
@@ -592,10 +649,19 @@ thread_find_done(struct proc *p, int tid)
 }
 
 /* Models proc_reap(): the parent collected p's status. */
-static void
+void
 proc_reap(struct proc *p)
 {
 	struct thread *t;
+
+	/*
+	 * XXX: two reapers of one zombie (its parent in wait() and the last
+	 * close of its process descriptor) are serialised by the proctree
+	 * lock in the kernel; here the first marks it and the second leaves.
+	 */
+	if (p->p_reaping)
+		return;
+	p->p_reaping = true;
 
 	if (sim_kern->k_ops->ko_reap != NULL)
 		sim_kern->k_ops->ko_reap(p);
@@ -612,7 +678,7 @@ proc_reap(struct proc *p)
 }
 
 /* Models proc_reparent(). */
-static void
+void
 proc_reparent(struct proc *child, struct proc *parent)
 {
 	LIST_REMOVE(child, p_sibling);
@@ -626,7 +692,7 @@ exit1(struct thread *td, int rval, int signo)
 {
 	struct proc *p = td->td_proc, *q, *tmp, *reaper;
 	struct thread *t2;
-	bool orphans;
+	bool orphans, signal_parent;
 
 	if (p->p_flag & P_WEXIT) {
 		/* Another thread is exiting the process: just leave. */
@@ -689,12 +755,20 @@ exit1(struct thread *td, int rval, int signo)
 	if (sim_kern->k_ops->ko_exit != NULL && sim_kern->k_rev->rev_exit_2003)
 		sim_kern->k_ops->ko_exit(td, p);
 	sim_giant_unlock(); /* released completely before PRS_ZOMBIE */
+	/*
+	 * "If this is a process with a descriptor, we may not need to
+	 * deliver a signal to the parent": procdesc_exit() answers.
+	 */
+	signal_parent = true;
+	if (p->p_procdesc != NULL)
+		signal_parent = sim_kern->k_ops->ko_procdesc_exit(p);
 	set_state(p, PRS_ZOMBIE, __func__);
 	if (p->p_pptr->p_pid == 0) {
 		/* Nobody will wait: proc0 reaps at once. */
 		thread_exit_reap(td);
 	}
-	psignal_parent(p);
+	if (signal_parent)
+		psignal_parent(p);
 	wakeup(p->p_pptr);
 	thread_exit_self(td);
 }
@@ -734,6 +808,16 @@ kern_wait(struct thread *td, int pid, int *status, int options, int *ret_pid)
 		nfound = 0;
 		LIST_FOREACH(q, &p->p_children, p_sibling) {
 			if (pid != -1 && q->p_pid != pid)
+				continue;
+			/*
+			 * proc_to_reap(): P_ALL (wait for any child) passes
+			 * over a child with a process descriptor; only its
+			 * pid names it.
+			 */
+			if (pid == -1 && q->p_procdesc != NULL)
+				continue;
+			/* Being reaped by procdesc_close(): gone already. */
+			if (q->p_reaping)
 				continue;
 			nfound++;
 			if (q->p_state == PRS_ZOMBIE) {
@@ -1141,6 +1225,12 @@ runfast:
 out_cont:
 	if (sim_kern->k_ops->ko_proc_continue != NULL)
 		sim_kern->k_ops->ko_proc_continue(p);
+}
+
+void
+kern_psignal(struct proc *p, int sig)
+{
+	tdsendsignal(p, sig);
 }
 
 void

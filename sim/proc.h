@@ -24,6 +24,7 @@
 #include "sim.h"
 
 struct filedesc;
+struct procdesc;
 struct thread;
 
 /*
@@ -77,6 +78,12 @@ enum sig_disp {
 #define RFFDG (1 << 2)
 #define RFPROC (1 << 4)
 #define RFCFDG (1 << 12)
+#define RFPROCDESC (1 << 28)
+
+/* pdfork(2) flags (sys/procdesc.h). */
+#define PD_DAEMON 0x00000001 /* don't exit when procdesc closes */
+#define PD_CLOEXEC 0x00000002 /* close file descriptor on exec */
+#define PD_ALLOWED_AT_FORK (PD_DAEMON | PD_CLOEXEC)
 
 /* wait options (sys/wait.h). */
 #undef WUNTRACED
@@ -152,6 +159,9 @@ struct proc {
 	int p_suspcount; /* threads suspended (TDF_SUSPENDED) */
 	int p_psflag; /* p_sigacts->ps_flag: PS_NOCLDSTOP */
 	struct ucred p_ucred;
+	/* Its process descriptor (sys_procdesc.c), or NULL. */
+	struct procdesc *p_procdesc;
+	bool p_reaping; /* proc_reap() has begun (see there) */
 	/* Timers parked while the process is stopped (kern_event.c). */
 	TAILQ_HEAD(, kq_timer_cb_data) p_kqtim_stop;
 };
@@ -191,6 +201,12 @@ struct thread *sim_curthread(void);
 #define PROC_LOCK(p) mtx_lock(&(p)->p_mtx)
 #define PROC_UNLOCK(p) mtx_unlock(&(p)->p_mtx)
 #define PROC_LOCK_ASSERT(p, what) mtx_assert(&(p)->p_mtx, (what))
+
+/* pid 1, or NULL before it exists (kern_init.c 'initproc'). */
+extern struct proc *initproc;
+
+/* The raw wait status of an exit (sys/sys/wait.h). */
+#define KW_EXITCODE(ret, sig) ((ret) << 8 | (sig))
 
 /* Looks up a live or zombie process by pid. */
 struct proc *pfind_any(int pid);
@@ -237,6 +253,17 @@ void sim_sigpipe(struct thread *td);
 int fork1(struct thread *td, int flags, const struct thread_uops *uops,
     void *arg, int *ret_pid);
 
+/*
+ * Models sys_pdfork(): fork1() with RFFDG | RFPROC | RFPROCDESC, the
+ * process descriptor allocated in td's table (PD_CLOEXEC: close-on-exec)
+ * before the table is copied, so that the child does not get it.  Returns 0
+ * with the child's pid and the descriptor, ENOSYS when the running kernel
+ * has no process descriptors, EINVAL for a flag outside
+ * PD_ALLOWED_AT_FORK, EMFILE, or fork1()'s errors.
+ */
+int pdfork1(struct thread *td, int pdflags, const struct thread_uops *uops,
+    void *arg, int *ret_pid, int *ret_fd);
+
 /* fork1() and thread_create() with a C body, for unit tests. */
 int fork1_c(
     struct thread *td, int flags, void (*fn)(void *), void *arg, int *ret_pid);
@@ -265,6 +292,21 @@ int thread_join(struct thread *td, int tid, int *ret_n);
  */
 int sys_thr_set_name(
     struct thread *td, int64_t id, const char *name, size_t len);
+
+/*
+ * Models proc_reap() in sys/kern/kern_exit.c: the zombie p is freed (its
+ * parent collected its status, or its process descriptor was closed).
+ */
+void proc_reap(struct proc *p);
+
+/* Models proc_reparent(): child becomes a child of parent. */
+void proc_reparent(struct proc *child, struct proc *parent);
+
+/*
+ * Models kern_psignal() in sys/kern/kern_sig.c: sends sig to p, without
+ * permission checks (the caller made them); nothing for a zombie.
+ */
+void kern_psignal(struct proc *p, int sig);
 
 /* Models exit1(): ends the whole process.  Never returns. */
 _Noreturn void exit1(struct thread *td, int rval, int signo);

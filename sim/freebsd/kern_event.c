@@ -95,6 +95,7 @@
 #include "fd.h"
 #include "kernel.h"
 #include "proc.h"
+#include "procdesc.h"
 #include "sim.h"
 #include "sync.h"
 
@@ -2018,7 +2019,8 @@ freebsd_exit(struct thread *td, struct proc *p)
 }
 
 /*
- * Models NOTE_REAP and knlist_detach(p->p_klist) of proc_reap().  XXX: the
+ * Models procdesc_reap(), NOTE_REAP and knlist_detach(p->p_klist) of
+ * proc_reap().  XXX: the
  * kernel's knlist outlives the process (autodestroy); here 'p_klist' is
  * embedded in the process, so the remaining knotes are detached (they have
  * EV_EOF|EV_ONESHOT already, or get it, as knlist_clear() does).
@@ -2027,6 +2029,8 @@ static void
 freebsd_reap(struct proc *p)
 {
 	kqueue_runinit();
+	if (p->p_procdesc != NULL)
+		procdesc_reap(p);
 	PROC_LOCK(p);
 	KNOTE_LOCKED(&p->p_klist, (long)NOTE_REAP);
 	knlist_cleardel(&p->p_klist, NULL, 1, 0);
@@ -2072,4 +2076,8 @@ const struct sim_kops freebsd_kops = {
 	.ko_kqueue = kern_kqueue,
 	.ko_kqueuex = kern_kqueue,
 	.ko_kevent = kern_kevent,
+	.ko_procdesc_falloc = procdesc_falloc,
+	.ko_procdesc_new = procdesc_new,
+	.ko_procdesc_finit = procdesc_finit_proc,
+	.ko_procdesc_exit = procdesc_exit,
 };

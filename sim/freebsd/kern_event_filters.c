@@ -142,9 +142,6 @@ const struct filterops proc_filtops = {
 	.f_copy = knote_triv_copy,
 };
 
-/* The raw wait status, KW_EXITCODE(). */
-#define KW_EXITCODE(ret, sig) ((ret) << 8 | (sig))
-
 /*
  * Models filt_procattach(): NOTE_EXIT or NOTE_REAP finds zombies too; a
  * process already exiting reports its exit at once.  EV_FLAG2 marks the

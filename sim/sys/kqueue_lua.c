@@ -3,8 +3,10 @@
  * The kqueue system calls for scenarios: sys.kqueue, sys.kqueuex,
  * sys.kevent and the EVFILT_*, EV_*, NOTE_* and KQUEUE_* constants with
  * FreeBSD's values, and sim.inspect for a kqueue descriptor
- * (sys_freebsd_kops).  Part of sim/sys/: imports the FreeBSD model (event.h,
- * eventvar.h), the shared kernel layer, sysent.h and Lua.  Models the
+ * (sys_freebsd_kops); also the process-descriptor calls sys.pdgetpid and
+ * sys.pdkill (sys.pdfork is with fork in syscalls.c).  Part of sim/sys/:
+ * imports the FreeBSD model (event.h, eventvar.h, procdesc.h), the shared
+ * kernel layer, sysent.h and Lua.  Models the
  * copyin/copyout side of sys_kevent() in sys/kern/kern_event.c: the changelist
  * is read from Lua before the kernel runs, events are buffered in C while it
  * runs and turned into Lua tables after it returned, so no Lua allocation
@@ -25,6 +27,7 @@
 #include "fd.h"
 #include "kernel.h"
 #include "proc.h"
+#include "procdesc.h"
 #include "sim.h"
 #include "sysent.h"
 #include "sysjson.h"
@@ -709,10 +712,56 @@ kqueue_inspect(lua_State *L, struct file *fp, int identidx)
 	return (1);
 }
 
+/* Models sys_pdgetpid(): sys.pdgetpid(fd) returns the pid. */
+static int
+l_pdgetpid(lua_State *L)
+{
+	struct sim_syscall sc;
+	lua_Integer fd = luaL_checkinteger(L, 1);
+	int e, pid = 0;
+
+	e = sim_syscall_enter(
+	    L, &sc, "pdgetpid", SYS_FREEBSD, "{s:I}", "fd", (json_int_t)fd);
+	if (e == 0 && sim_kern->k_ops->ko_procdesc_falloc == NULL)
+		e = ENOSYS;
+	if (e == 0)
+		e = fd < 0 || fd > INT32_MAX
+		    ? EBADF
+		    : kern_pdgetpid(curthread, (int)fd, &pid);
+	if (e != 0)
+		return (sim_syscall_return(L, &sc, e, 0, NULL));
+	lua_pushinteger(L, pid);
+	return (sim_syscall_return(
+	    L, &sc, 0, 1, "{s:i, s:i}", "retval", 0, "pid", pid));
+}
+
+/* Models sys_pdkill(): sys.pdkill(fd, sig) returns true. */
+static int
+l_pdkill(lua_State *L)
+{
+	struct sim_syscall sc;
+	lua_Integer fd = luaL_checkinteger(L, 1), sig = luaL_checkinteger(L, 2);
+	int e;
+
+	e = sim_syscall_enter(L, &sc, "pdkill", SYS_FREEBSD, "{s:I, s:I}", "fd",
+	    (json_int_t)fd, "signum", (json_int_t)sig);
+	if (e == 0 && sim_kern->k_ops->ko_procdesc_falloc == NULL)
+		e = ENOSYS;
+	if (e == 0)
+		e = sig < 0 || sig > INT32_MAX ? EINVAL
+		    : fd < 0 || fd > INT32_MAX
+		    ? EBADF
+		    : sys_pdkill(curthread, (int)fd, (int)sig);
+	lua_pushboolean(L, 1);
+	return (sim_syscall_return(L, &sc, e, 1, NULL));
+}
+
 static const luaL_Reg kqueue_fns[] = {
 	{ "kqueue", l_kqueue },
 	{ "kqueuex", l_kqueuex },
 	{ "kevent", l_kevent },
+	{ "pdgetpid", l_pdgetpid },
+	{ "pdkill", l_pdkill },
 	{ NULL, NULL },
 };
 

@@ -38,6 +38,11 @@ static const struct sim_flagname rfork_names[] = {
 	{ RFCFDG, "RFCFDG" },
 	{ 0, NULL },
 };
+static const struct sim_flagname pd_names[] = {
+	{ PD_DAEMON, "PD_DAEMON" },
+	{ PD_CLOEXEC, "PD_CLOEXEC" },
+	{ 0, NULL },
+};
 static const struct sim_flagname wait_names[] = {
 	{ WNOHANG, "WNOHANG" },
 	{ WUNTRACED, "WUNTRACED" },
@@ -434,6 +439,34 @@ l_rfork(lua_State *L)
 	lua_Integer flags = luaL_checkinteger(L, 1);
 
 	return (do_fork(L, "rfork", (int)flags, 2));
+}
+
+/*
+ * Models sys_pdfork(): sys.pdfork(fn [, flags]) returns the child's pid and
+ * the process descriptor (the C call's return value and *fdp).
+ */
+static int
+l_pdfork(lua_State *L)
+{
+	struct sim_syscall sc;
+	lua_Integer flags;
+	int e, pid = 0, fd = -1;
+
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	flags = luaL_optinteger(L, 2, 0);
+	e = sim_syscall_enter(L, &sc, "pdfork", SYS_FREEBSD, "{s:o}", "flags",
+	    sysjson_flags(pd_names, (uint64_t)flags));
+	if (e == 0 && (flags < INT32_MIN || flags > INT32_MAX))
+		e = EINVAL;
+	if (e == 0)
+		e = thread_lua_pdfork(curthread, L, (int)flags, 1, &pid, &fd);
+	if (e != 0)
+		return (sim_syscall_return(L, &sc, e, 0, NULL));
+	thread_label_fn(L, 1, fork_tid(pid));
+	lua_pushinteger(L, pid);
+	lua_pushinteger(L, fd);
+	return (sim_syscall_return(
+	    L, &sc, 0, 2, "{s:i, s:i}", "retval", pid, "fd", fd));
 }
 
 static int
@@ -1272,6 +1305,7 @@ static const luaL_Reg sys_fns[] = {
 	{ "gettid", l_gettid },
 	{ "fork", l_fork },
 	{ "rfork", l_rfork },
+	{ "pdfork", l_pdfork },
 	{ "thread", l_thread },
 	{ "join", l_join },
 	{ "thr_set_name", l_thr_set_name },
@@ -1327,6 +1361,8 @@ static const struct sim_const sys_consts[] = {
 	{ "RFPROC", RFPROC },
 	{ "RFFDG", RFFDG },
 	{ "RFCFDG", RFCFDG },
+	{ "PD_DAEMON", PD_DAEMON },
+	{ "PD_CLOEXEC", PD_CLOEXEC },
 	{ "WNOHANG", WNOHANG },
 	{ "SIGHUP", SIGHUP },
 	{ "SIGINT", SIGINT },

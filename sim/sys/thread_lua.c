@@ -178,6 +178,15 @@ thread_lua_fork(
 }
 
 int
+thread_lua_pdfork(struct thread *td, lua_State *L, int pdflags, int fnidx,
+    int *ret_pid, int *ret_fd)
+{
+	struct thread_lua_start ts = { L, fnidx, 0 };
+
+	return (pdfork1(td, pdflags, &thread_lua_uops, &ts, ret_pid, ret_fd));
+}
+
+int
 thread_lua_create(
     struct thread *td, lua_State *L, int fnidx, int nargs, int *ret_tid)
 {

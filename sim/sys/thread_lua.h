@@ -26,6 +26,10 @@ int thread_lua_create_init(lua_State *L, int fnidx);
 int thread_lua_fork(
     struct thread *td, lua_State *L, int flags, int fnidx, int *ret_pid);
 
+/* pdfork1() whose child runs the Lua function at fnidx of L, as above. */
+int thread_lua_pdfork(struct thread *td, lua_State *L, int pdflags, int fnidx,
+    int *ret_pid, int *ret_fd);
+
 /*
  * thread_create() of a thread running the Lua function at fnidx of L (td's
  * Lua thread or a coroutine of it) with the nargs values above it as

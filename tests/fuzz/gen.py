@@ -124,6 +124,8 @@ PATHS = ['"/f"', '"/g"', '"/d"', '"/d/x"', '"/d/y"', '"/tmp"', '"/tmp/z"',
 FUNCS = {
     "sys.getpid": [], "sys.getppid": [], "sys.gettid": [],
     "sys.fork": ["fn"], "sys.rfork": ["rfflags", "fn"],
+    "sys.pdfork": ["fn", "pdflags"], "sys.pdgetpid": ["fd"],
+    "sys.pdkill": ["fd", "sig"],
     "sys.thread": ["fn", "any", "any"], "sys.join": ["tid"],
     "sys.exit": ["status"], "sys.waitpid": ["pid", "wopts"],
     "sys.WIFEXITED": ["int"], "sys.WEXITSTATUS": ["int"],
@@ -168,8 +170,8 @@ FUNCS = {
     "sim.failpoint": ["fpname", "fpspec"],
 }
 # Calls that block or end the caller; kept rarer.
-HEAVY = {"sys.exit", "sys.fork", "sys.rfork", "sys.thread", "sys.join",
-         "sys.waitpid", "sys.sleep", "sys.port_get", "sys.port_getn",
+HEAVY = {"sys.exit", "sys.fork", "sys.rfork", "sys.pdfork", "sys.thread",
+         "sys.join", "sys.waitpid", "sys.sleep", "sys.port_get", "sys.port_getn",
          "sys.read", "sys.write", "sys.kevent"}
 
 PRELUDE = r"""-- evsim fuzz scenario (tests/fuzz/gen.py), seed %(seed)d
@@ -355,6 +357,12 @@ class Gen:
                           "(sys.RFPROC | (sys.RFCFDG or 0))", "0",
                           "(sys.RFFDG or 0)", "-1"])
 
+    def a_pdflags(self, d):
+        return self.pick(["nil", "0", "(sys.PD_DAEMON or 0)",
+                          "(sys.PD_CLOEXEC or 0)",
+                          "((sys.PD_DAEMON or 0) | (sys.PD_CLOEXEC or 0))",
+                          "4", "-1"])
+
     def a_kqflags(self, d):
         return self.pick(["0", "(sys.KQUEUE_CLOEXEC or 0)",
                           "(sys.KQUEUE_CPONFORK or 0)",
@@ -481,7 +489,8 @@ class Gen:
                 if name not in HEAVY or self.chance(self.heavy):
                     break
         kinds = FUNCS[name]
-        if d >= 3 and name in ("sys.fork", "sys.rfork", "sys.thread"):
+        if d >= 3 and name in ("sys.fork", "sys.rfork", "sys.pdfork",
+                               "sys.thread"):
             name, kinds = "sys.sched_yield", []
         args = [self.arg(k, d) for k in kinds]
         # Sometimes too few or too many arguments.
