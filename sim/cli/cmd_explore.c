@@ -52,12 +52,11 @@
  * Whether a worker makes its runs through the fork server or from the
  * saved Lua image (sim_run_opts.image: the sandbox, the sys and sim tables
  * and the compiled scenario restored in place, then the chunk run and the
- * kernel booted as from scratch): it tries XTRIAL runs each way first and
- * keeps the one that cost less CPU time (forking costs a page fault per
- * page a run writes, more than a short scenario's boot from the image;
- * the server wins when a long deterministic prefix precedes the first
- * decision).  Every way gives the same runs.  XMODE_SCRATCH names the
- * runs from the image.
+ * kernel booted as from scratch): it tries XTRIAL runs each way first, in
+ * turns, and keeps the one that cost less CPU time (forking costs a page fault
+ * per page a run writes, more than a short scenario's boot from the image; the
+ * server wins when a long deterministic prefix precedes the first decision).
+ * Every way gives the same runs.  XMODE_SCRATCH names the runs from the image.
  */
 enum { XMODE_TRY_SERVER, XMODE_TRY_SCRATCH, XMODE_SERVER, XMODE_SCRATCH };
 #define XTRIAL 16
@@ -299,36 +298,42 @@ worker_die(int ws)
 						    : EXIT_USAGE);
 }
 
-/* This process's CPU time so far. */
+/*
+ * This process's CPU time so far.  The thread's clock, which is the
+ * process's (one thread): while the CPU-time watchdog (ITIMER_PROF) is
+ * armed, Linux reads the process clock from the group timer, which
+ * advances only at the scheduler's ticks, too coarse for a run.
+ */
 static uint64_t
 cpu_self(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 
-/* Counts a run's CPU time ns for the trials (see XMODE_*). */
+/*
+ * Counts a run's CPU time ns for the trials (see XMODE_*): the two ways
+ * take turns, so that a burst of load on the host weighs on both alike.
+ */
 static void
 choose_mode(struct xworker *xw, bool by_server, uint64_t ns)
 {
 	if (xw->mode == XMODE_TRY_SERVER && by_server) {
 		xw->trial_ns[0] += ns;
-		if (++xw->ntrial == XTRIAL) {
-			xw->mode = XMODE_TRY_SCRATCH;
-			xw->ntrial = 0;
-		}
+		xw->mode = XMODE_TRY_SCRATCH;
 	} else if (xw->mode == XMODE_TRY_SCRATCH) {
 		xw->trial_ns[1] += ns;
-		if (++xw->ntrial == XTRIAL) {
-			xw->mode = xw->trial_ns[0] < xw->trial_ns[1]
-			    ? XMODE_SERVER
-			    : XMODE_SCRATCH;
-			if (xw->mode == XMODE_SCRATCH) {
-				xserver_free(xw->srv);
-				xw->srv = NULL;
-			}
+		if (++xw->ntrial < XTRIAL) {
+			xw->mode = XMODE_TRY_SERVER;
+			return;
+		}
+		xw->mode = xw->trial_ns[0] < xw->trial_ns[1] ? XMODE_SERVER
+							     : XMODE_SCRATCH;
+		if (xw->mode == XMODE_SCRATCH) {
+			xserver_free(xw->srv);
+			xw->srv = NULL;
 		}
 	}
 }
