@@ -107,17 +107,19 @@ modules_flush(bool write)
 const char *
 sim_lib_dir(void)
 {
+	static int installed = -1; /* looked for once per process */
 	const char *env = getenv("EVSIM_LIBDIR");
 	FILE *f;
 
 	if (env != NULL && env[0] != '\0')
 		return (env);
-	f = fopen(EVSIM_LUA_LIBDIR "/evsim.lua", "r");
-	if (f != NULL) {
-		fclose(f);
-		return (EVSIM_LUA_LIBDIR);
+	if (installed < 0) {
+		f = fopen(EVSIM_LUA_LIBDIR "/evsim.lua", "r");
+		installed = f != NULL;
+		if (f != NULL)
+			fclose(f);
 	}
-	return (EVSIM_SOURCE_LIBDIR);
+	return (installed ? EVSIM_LUA_LIBDIR : EVSIM_SOURCE_LIBDIR);
 }
 
 struct lhost *
