@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -33,7 +34,125 @@ struct lhost {
 	const char *nosys; /* what runs without syscalls, or NULL */
 	bool nosys_fatal;
 	enum lhost_result err_kind; /* of the error msgh() last saw */
+	struct larena *arena; /* the state lives in it, or NULL: malloc */
 };
+
+/*
+ * The arena of an in-image state (lhost_new_image): one mapping per
+ * process at a fixed address holding the Lua state, its lhost and the
+ * allocator's own metadata, so that copying its used bytes back
+ * (lhost_restore) returns every pointer in it to what it was.  Blocks come
+ * from free lists per size class (16-byte steps up to 1 KiB, then four
+ * steps per power of two), else from the break; Lua gives a block's size
+ * back when it frees it, so blocks have no header.  When the mapping is
+ * full, blocks come from malloc ("spilled") and lhost_free() then closes
+ * the state to free them.
+ */
+#define LARENA_SMALL 1024
+#define LARENA_NCLASS (LARENA_SMALL / 16 + 4 * 52)
+
+struct larena {
+	char *base, *end, *brk;
+	size_t spilled; /* blocks from malloc, live */
+	void *free[LARENA_NCLASS];
+	struct lhost h; /* the state's lhost */
+};
+
+static struct larena *arena; /* this process's, or NULL */
+static size_t arena_len; /* its mapping */
+static void *image; /* the saved bytes of the arena (lhost_save) */
+static size_t image_len;
+
+/* The size class of n bytes, and its block size. */
+static size_t
+arena_class(size_t n, size_t *ret_size)
+{
+	size_t c = LARENA_SMALL / 16, b = LARENA_SMALL, q;
+
+	if (n <= LARENA_SMALL) {
+		*ret_size = (n + 15) & ~(size_t)15;
+		return (*ret_size / 16 - 1);
+	}
+	while (n > 2 * b) {
+		b *= 2;
+		c += 4;
+	}
+	q = (n - b + b / 4 - 1) / (b / 4); /* 1..4 quarters above b */
+	*ret_size = b + q * (b / 4);
+	return (c + q - 1);
+}
+
+static bool
+in_arena(const struct larena *a, const void *p)
+{
+	return ((const char *)p >= a->base && (const char *)p < a->end);
+}
+
+static void *
+arena_alloc(struct larena *a, size_t n)
+{
+	size_t sz, c = arena_class(n, &sz);
+	void *p = c < LARENA_NCLASS ? a->free[c] : NULL;
+
+	if (p != NULL) {
+		memcpy(&a->free[c], p, sizeof(void *));
+		return (p);
+	}
+	if (c < LARENA_NCLASS && sz <= (size_t)(a->end - a->brk)) {
+		p = a->brk;
+		a->brk += sz;
+		return (p);
+	}
+	p = malloc(n);
+	if (p != NULL)
+		a->spilled++;
+	return (p);
+}
+
+static void
+arena_free(struct larena *a, void *p, size_t n)
+{
+	size_t sz, c;
+
+	if (p == NULL)
+		return;
+	if (!in_arena(a, p)) {
+		free(p);
+		a->spilled--;
+		return;
+	}
+	c = arena_class(n, &sz);
+	memcpy(p, &a->free[c], sizeof(void *));
+	a->free[c] = p;
+}
+
+static void *
+arena_realloc(struct larena *a, void *p, size_t old, size_t n)
+{
+	size_t osz, nsz;
+	void *q;
+
+	if (p == NULL)
+		return (arena_alloc(a, n));
+	if (!in_arena(a, p)) {
+		q = realloc(p, n); /* a spilled block stays spilled */
+		return (q != NULL || n > old ? q : p);
+	}
+	if (arena_class(old, &osz) == arena_class(n, &nsz))
+		return (p);
+	q = arena_alloc(a, n);
+	if (q == NULL || (n < old && !in_arena(a, q))) {
+		if (q != NULL) {
+			free(q);
+			a->spilled--;
+		}
+		/* Shrinking never fails: the block keeps its place. */
+		return (n < old ? p : NULL);
+	}
+	memcpy(q, p, n < old ? n : old);
+	arena_free(a, p, old);
+	return (q);
+}
 
 /*
  * The CPU-time watchdog (--cpu-limit): ITIMER_PROF counts the process's
@@ -121,7 +240,10 @@ l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	void *p;
 
 	if (nsize == 0) {
-		free(ptr);
+		if (h->arena != NULL)
+			arena_free(h->arena, ptr, old);
+		else
+			free(ptr);
 		h->mem -= old;
 		return (NULL);
 	}
@@ -134,7 +256,10 @@ l_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		}
 		return (NULL);
 	}
-	p = realloc(ptr, nsize);
+	if (h->arena != NULL)
+		p = arena_realloc(h->arena, ptr, old, nsize);
+	else
+		p = realloc(ptr, nsize);
 	if (p == NULL)
 		return (NULL);
 	h->mem = h->mem - old + nsize;
@@ -1011,17 +1136,10 @@ wrap(lua_State *L, int tbl, const char *name, lua_CFunction fn)
 	lua_setfield(L, tbl, name);
 }
 
-int
-lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
+/* The configuration with its defaults. */
+static void
+set_config(struct lhost *h, const struct lhost_config *cfg)
 {
-	static const char *const removed[] = { "dofile", "loadfile", NULL };
-	struct lhost *h;
-	lua_State *L;
-	int i;
-
-	h = calloc(1, sizeof(*h));
-	if (h == NULL)
-		return (ENOMEM);
 	h->cfg = *cfg;
 	if (h->cfg.mem_limit_bytes == 0)
 		h->cfg.mem_limit_bytes = (size_t)512 << 20;
@@ -1029,12 +1147,16 @@ lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
 		h->cfg.instr_budget = 2000000000ULL;
 	if (h->cfg.cpu_limit_sec == 0)
 		h->cfg.cpu_limit_sec = 300;
-	L = lua_newstate(l_alloc, h);
-	if (L == NULL) {
-		free(h);
-		return (ENOMEM);
-	}
-	h->L = L;
+}
+
+/* The sandbox in the new state of h (lhost.h). */
+static void
+build_sandbox(struct lhost *h)
+{
+	static const char *const removed[] = { "dofile", "loadfile", NULL };
+	lua_State *L = h->L;
+	int i;
+
 	*(struct lhost **)lua_getextraspace(L) = h;
 	luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
 	luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
@@ -1099,9 +1221,121 @@ lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
 	wrap(L, -1, "wrap", l_wrap);
 	lua_pop(L, 2);
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, LHOST_HOOK_COUNT);
+}
+
+int
+lhost_new(struct lhost **ret_h, const struct lhost_config *cfg)
+{
+	struct lhost *h;
+
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return (ENOMEM);
+	set_config(h, cfg);
+	h->L = lua_newstate(l_alloc, h);
+	if (h->L == NULL) {
+		free(h);
+		return (ENOMEM);
+	}
+	build_sandbox(h);
 	cpu_arm(h);
 	*ret_h = h;
 	return (0);
+}
+
+/*
+ * Maps this process's arena, large enough for a state of limit bytes
+ * (twice: the size classes round up), or keeps the one mapped.
+ */
+static int
+arena_map(size_t limit)
+{
+	size_t len = 2 * limit + ((size_t)64 << 20);
+	void *p;
+
+	if (arena != NULL && arena_len >= len)
+		return (0);
+	lhost_image_drop();
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return (ENOMEM);
+	arena = p;
+	arena_len = len;
+	return (0);
+}
+
+int
+lhost_new_image(struct lhost **ret_h, const struct lhost_config *cfg)
+{
+	struct larena *a;
+	struct lhost *h;
+	size_t limit = cfg->mem_limit_bytes != 0 ? cfg->mem_limit_bytes
+						 : (size_t)512 << 20;
+
+	if (arena_map(limit) != 0)
+		return (ENOMEM);
+	a = arena;
+	memset(a, 0, sizeof(*a));
+	a->base = (char *)a;
+	a->end = a->base + arena_len;
+	a->brk = a->base + ((sizeof(*a) + 15) & ~(size_t)15);
+	h = &a->h;
+	set_config(h, cfg);
+	h->arena = a;
+	h->L = lua_newstate(l_alloc, h);
+	if (h->L == NULL)
+		return (ENOMEM);
+	build_sandbox(h);
+	cpu_arm(h);
+	*ret_h = h;
+	return (0);
+}
+
+int
+lhost_save(struct lhost *h)
+{
+	struct larena *a = h->arena;
+	size_t len;
+	void *p;
+
+	if (a == NULL || a->spilled != 0 || h->aborted != NULL)
+		return (EINVAL);
+	len = (size_t)(a->brk - a->base);
+	p = realloc(image, len);
+	if (p == NULL)
+		return (ENOMEM);
+	memcpy(p, a->base, len);
+	image = p;
+	image_len = len;
+	return (0);
+}
+
+int
+lhost_restore(struct lhost **ret_h, const struct lhost_config *cfg)
+{
+	struct lhost *h;
+
+	if (image == NULL)
+		return (ENOENT);
+	memcpy(arena, image, image_len);
+	h = &arena->h;
+	set_config(h, cfg);
+	cpu_arm(h);
+	*ret_h = h;
+	return (0);
+}
+
+void
+lhost_image_drop(void)
+{
+	free(image);
+	image = NULL;
+	image_len = 0;
+	if (arena != NULL)
+		munmap(arena, arena_len);
+	arena = NULL;
+	arena_len = 0;
 }
 
 void
@@ -1110,8 +1344,13 @@ lhost_free(struct lhost *h)
 	if (h == NULL)
 		return;
 	cpu_disarm(h);
-	lua_close(h->L);
-	free(h);
+	if (h->arena == NULL) {
+		lua_close(h->L);
+		free(h);
+	} else if (h->arena->spilled != 0) {
+		/* Frees the spilled blocks; the arena itself stays. */
+		lua_close(h->L);
+	}
 }
 
 lua_State *
@@ -1222,8 +1461,8 @@ msgh(lua_State *L)
 }
 
 int
-lhost_load(struct lhost *h, const char *chunkname, const char *src, size_t len,
-    char *err, size_t errlen)
+lhost_compile(struct lhost *h, const char *chunkname, const char *src,
+    size_t len, char *err, size_t errlen)
 {
 	lua_State *L = h->L;
 	int status;
@@ -1236,12 +1475,27 @@ lhost_load(struct lhost *h, const char *chunkname, const char *src, size_t len,
 		lua_pop(L, 1);
 		return (EINVAL);
 	}
-	switch (lhost_call(h, L, 0, 1, err, errlen)) {
+	return (0);
+}
+
+int
+lhost_run_chunk(struct lhost *h, char *err, size_t errlen)
+{
+	switch (lhost_call(h, h->L, 0, 1, err, errlen)) {
 	case LHOST_OK:
 		return (0);
 	default:
 		return (EINVAL);
 	}
+}
+
+int
+lhost_load(struct lhost *h, const char *chunkname, const char *src, size_t len,
+    char *err, size_t errlen)
+{
+	int error = lhost_compile(h, chunkname, src, len, err, errlen);
+
+	return (error != 0 ? error : lhost_run_chunk(h, err, errlen));
 }
 
 lua_State *

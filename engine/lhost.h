@@ -54,6 +54,28 @@ struct lhost_config {
 int lhost_new(struct lhost **ret_h, const struct lhost_config *cfg);
 
 /*
+ * A state that is built once and then restored for every run (evsim
+ * explore): lhost_new_image() makes it as lhost_new() does, but in this
+ * process's arena, one mapping at a fixed address that holds the state,
+ * its lhost and the allocator's metadata; lhost_save() copies the arena's
+ * used bytes aside and lhost_restore() copies them back, so that the
+ * state is exactly as it was saved (every pointer in it included) with
+ * cfg (the same limits) and a new CPU-time watchdog.  One such state
+ * exists per process at a time: lhost_new_image() and lhost_restore()
+ * replace the one in the arena.  lhost_free() of it only stops the
+ * watchdog (and closes the state when it spilled blocks into malloc).
+ * Return 0, or ENOMEM (no arena: use lhost_new()), EINVAL (lhost_save: a
+ * state not in the arena, spilled or aborted), ENOENT (lhost_restore: no
+ * image saved).
+ */
+int lhost_new_image(struct lhost **ret_h, const struct lhost_config *cfg);
+int lhost_save(struct lhost *h);
+int lhost_restore(struct lhost **ret_h, const struct lhost_config *cfg);
+
+/* Forgets the saved image and unmaps the arena (no state may be in it). */
+void lhost_image_drop(void);
+
+/*
  * Starts the CPU-time watchdog again with the full limit: in a process
  * forked from the one that made h (fork does not inherit the timer).
  */
@@ -74,6 +96,15 @@ struct lhost *lhost_from(lua_State *L);
  */
 int lhost_load(struct lhost *h, const char *chunkname, const char *src,
     size_t len, char *err, size_t errlen);
+
+/*
+ * lhost_load() in two steps: lhost_compile() leaves the compiled chunk on
+ * top of the main stack (or returns EINVAL as lhost_load() does), and
+ * lhost_run_chunk() runs it as lhost_load() would.
+ */
+int lhost_compile(struct lhost *h, const char *chunkname, const char *src,
+    size_t len, char *err, size_t errlen);
+int lhost_run_chunk(struct lhost *h, char *err, size_t errlen);
 
 /*
  * Creates a Lua thread anchored in the registry; *ret_ref releases it with

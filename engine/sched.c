@@ -440,10 +440,34 @@ candidates(struct sched *s, struct sched_thread *cur)
 	return (n);
 }
 
+/*
+ * Writes v in decimal at p (as "%d" would, at most 11 bytes, no NUL) and
+ * returns the end: a decision's list of tids is built at every scheduling
+ * point, where snprintf cost more than the rest of the decision.
+ */
+static char *
+put_int(char *p, int v)
+{
+	char tmp[12];
+	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*p++ = '-';
+	while (n > 0)
+		*p++ = tmp[--n];
+	return (p);
+}
+
 static const char *
 runnable_string(struct sched *s, int n)
 {
-	size_t need = (size_t)n * 12 + 1, len = 0;
+	size_t need = (size_t)n * 12 + 1;
+	char *p;
 	int i;
 
 	if (need > s->runnable_cap) {
@@ -452,11 +476,13 @@ runnable_string(struct sched *s, int n)
 		if (s->runnable_buf == NULL)
 			oom();
 	}
-	s->runnable_buf[0] = '\0';
-	for (i = 0; i < n; i++)
-		len += (size_t)snprintf(s->runnable_buf + len,
-		    s->runnable_cap - len, i ? ",%d" : "%d",
-		    s->cand[i]->td_tid);
+	p = s->runnable_buf;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		p = put_int(p, s->cand[i]->td_tid);
+	}
+	*p = '\0';
 	return (s->runnable_buf);
 }
 

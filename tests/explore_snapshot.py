@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""evsim explore's fork server gives exactly the runs made from scratch.
+"""evsim explore's fork server and its Lua image give exactly the runs
+made from scratch.
 
 For random, pct and dfs searches of several scenarios, every run of the
 search (the schedules, and the runs that shrink and check a failure) is
 made once through the fork server (--snapshot: each run forked from the
-scenario booted to its first decision) and once from scratch
-(--no-snapshot); both print each run's trace hash (--run-hashes).  The
-lists must be equal line for line, the server must really have made the
-runs (not fallen back), and the summaries must be equal.  A scenario whose
-boot draws from math.random must not be snapshotted (the draw depends on
-the seed): every run of it is made from scratch.
+scenario booted to its first decision), once from the worker's Lua image
+(--image: the sandbox, the sys and sim tables and the compiled scenario
+restored in place for each run) and once from scratch (--no-snapshot);
+each prints each run's trace hash (--run-hashes).  The lists must be equal
+line for line, the server and the image must really have made the runs
+(not fallen back), and the summaries must be equal.  A scenario whose
+boot draws from math.random must not be snapshotted by the server (the
+draw depends on the seed): every run of it is made from the image, with
+the same hashes as from scratch.
 """
 import argparse
 import os
@@ -136,7 +140,7 @@ def main():
         ]
         for path, args in cases:
             outs = {}
-            for mode in ("--snapshot", "--no-snapshot"):
+            for mode in ("--snapshot", "--image", "--no-snapshot"):
                 db = os.path.join(tmp, "x.db")
                 for sfx in ("", "-wal", "-shm", "-journal"):
                     if os.path.exists(db + sfx):
@@ -149,17 +153,26 @@ def main():
                     text=True)
                 outs[mode] = p
             s, f = outs["--snapshot"], outs["--no-snapshot"]
+            i = outs["--image"]
             runs_s = re.findall(r"^run (\w+) (.*)$", s.stderr, re.M)
             runs_f = re.findall(r"^run (\w+) (.*)$", f.stderr, re.M)
+            runs_i = re.findall(r"^run (\w+) (.*)$", i.stderr, re.M)
             served = sum(1 for m, _ in runs_s if m == "server")
             strip = re.compile(r" in [0-9.]+ s with .* schedules/s")
             name = "%s %s" % (os.path.basename(path), " ".join(args))
             check(s.returncode == f.returncode in (0, 1)
                   and len(runs_f) > 10
+                  and {m for m, _ in runs_f} == {"scratch"}
                   and [r for _, r in runs_s] == [r for _, r in runs_f]
                   and strip.sub("", s.stdout) == strip.sub("", f.stdout),
                   "%s: %d runs, the same trace hashes and summary from "
                   "the snapshot as from scratch" % (name, len(runs_f)))
+            check(i.returncode == f.returncode
+                  and {m for m, _ in runs_i} == {"image"}
+                  and [r for _, r in runs_i] == [r for _, r in runs_f]
+                  and strip.sub("", i.stdout) == strip.sub("", f.stdout),
+                  "%s: every run from the image, the same trace hashes "
+                  "and summary as from scratch" % name)
             recorded = sum(1 for _, r in runs_s if r.endswith("recorded"))
             check(served == len(runs_s) - recorded and served > 0,
                   "%s: the fork server made every run but the %d recorded "
@@ -172,9 +185,22 @@ def main():
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         modes = re.findall(r"^run (\w+) ", p.stderr, re.M)
         check(p.returncode == 0 and len(modes) == 20
-              and set(modes) == {"scratch"},
-              "a scenario drawing math.random at load: every run from "
-              "scratch (%s)" % sorted(set(modes)))
+              and set(modes) == {"image"},
+              "a scenario drawing math.random at load: no run from the "
+              "fork server (%s)" % sorted(set(modes)))
+        # ... and its runs from the image are those from scratch.
+        hashes = {}
+        for mode in ("--image", "--no-snapshot"):
+            p = subprocess.run(
+                [ev, "explore", gen["seeded_boot"], "--jobs", "1", "--runs",
+                 "20", "--db", os.path.join(tmp, "z%s.db" % mode),
+                 "--run-hashes", mode],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            hashes[mode] = re.findall(r"^run \w+ (.*)$", p.stderr, re.M)
+        check(len(hashes["--image"]) == 20
+              and hashes["--image"] == hashes["--no-snapshot"],
+              "a scenario drawing math.random at load: the same hashes "
+              "from the image as from scratch")
     if FAILURES:
         print("%d check(s) failed" % len(FAILURES))
         return 1

@@ -811,3 +811,81 @@ Test(lhost_call, cpu_limit_stops_a_pattern_bomb_and_a_loop, .timeout = 120)
 		lhost_free(h);
 	}
 }
+
+/*
+ * A state in the arena, saved with a compiled chunk on its stack, comes
+ * back from lhost_restore() as it was saved, whatever a run changed: its
+ * globals, its memory count, the limit a run hit.  Tables grown past the small
+ * size classes and freed exercise the allocator's free lists.
+ */
+Test(lhost_image, restore_gives_back_the_saved_state)
+{
+	static const char src[]
+	    = "n = (n or 0) + 1\n"
+	      "local t = {}\n"
+	      "for i = 1, 20000 do t[i] = string.rep('x', i % 3000) end\n"
+	      "t = nil collectgarbage()\n"
+	      "local big = {}\n"
+	      "for i = 1, 1e9 do big[i] = string.rep('y', 5000) .. i end\n";
+	struct lhost_config cfg = { .mem_limit_bytes = 8u << 20 };
+	struct lhost *h, *h2;
+	char err[512], first[512];
+	size_t mem;
+	int round;
+
+	cr_assert_eq(lhost_new_image(&h, &cfg), 0);
+	cr_assert_eq(
+	    lhost_compile(h, "t.lua", src, strlen(src), err, sizeof(err)), 0,
+	    "%s", err);
+	mem = lhost_memory(h);
+	cr_assert_eq(lhost_save(h), 0);
+	for (round = 0; round < 3; round++) {
+		lua_State *L;
+
+		if (round > 0) {
+			cr_assert_eq(lhost_restore(&h2, &cfg), 0);
+			cr_assert_eq(h2, h);
+		}
+		cr_assert_eq(lhost_memory(h), mem);
+		cr_assert_not(lhost_aborted(h, NULL));
+		cr_assert_eq(lhost_run_chunk(h, err, sizeof(err)), EINVAL);
+		cr_assert(strstr(err, "memory limit of 8388608 bytes exceeded")
+			!= NULL,
+		    "%s", err);
+		if (round == 0)
+			snprintf(first, sizeof(first), "%s", err);
+		cr_assert_str_eq(err, first);
+		L = lhost_lua(h);
+		cr_assert_eq(lua_getglobal(L, "n"), LUA_TNUMBER);
+		cr_assert_eq(lua_tointeger(L, -1), 1, "round %d: n = %d", round,
+		    (int)lua_tointeger(L, -1));
+		lua_pop(L, 1);
+		lhost_free(h);
+	}
+	lhost_image_drop();
+}
+
+/* The same chunk in a state from lhost_new() hits the limit at the same line.
+ */
+Test(lhost_image, the_limit_as_without_the_arena)
+{
+	static const char src[]
+	    = "local big = {}\n"
+	      "for i = 1, 1e9 do big[i] = string.rep('y', 5000) .. i end\n";
+	struct lhost_config cfg = { .mem_limit_bytes = 4u << 20 };
+	struct lhost *h;
+	char err[2][512];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		cr_assert_eq(
+		    i == 0 ? lhost_new(&h, &cfg) : lhost_new_image(&h, &cfg),
+		    0);
+		cr_assert_eq(lhost_load(h, "t.lua", src, strlen(src), err[i],
+				 sizeof(err[i])),
+		    EINVAL);
+		lhost_free(h);
+	}
+	cr_assert_str_eq(err[0], err[1]);
+	lhost_image_drop();
+}

@@ -49,10 +49,14 @@
 #define CUR_PREFIX 64
 
 /*
- * Whether a worker makes its runs through the fork server: it tries
- * XTRIAL runs each way first and keeps the one that cost less CPU time
- * (forking costs a page fault per page a run writes, which more than a
- * short scenario's boot on some hosts).  Either way gives the same runs.
+ * Whether a worker makes its runs through the fork server or from the
+ * saved Lua image (sim_run_opts.image: the sandbox, the sys and sim tables
+ * and the compiled scenario restored in place, then the chunk run and the
+ * kernel booted as from scratch): it tries XTRIAL runs each way first, in
+ * turns, and keeps the one that cost less CPU time (forking costs a page fault
+ * per page a run writes, more than a short scenario's boot from the image; the
+ * server wins when a long deterministic prefix precedes the first decision).
+ * Every way gives the same runs.  XMODE_SCRATCH names the runs from the image.
  */
 enum { XMODE_TRY_SERVER, XMODE_TRY_SCRATCH, XMODE_SERVER, XMODE_SCRATCH };
 #define XTRIAL 16
@@ -84,7 +88,8 @@ struct xopts {
 	struct explore_opts e;
 	double budget, t0;
 	bool check, resume;
-	bool scratch; /* every run from scratch, no fork server */
+	bool scratch; /* every run from scratch, no fork server, no image */
+	bool image; /* every run from the image, no fork server */
 	bool server; /* every run the fork server can make through it */
 	bool hashes; /* each run's trace hash on standard error (tests) */
 	int progress; /* -1: on a terminal, 0: never, 1: always */
@@ -109,7 +114,7 @@ struct xworker {
 	struct xserver *srv; /* the fork server (explore_server.c) */
 	int mode; /* XMODE_* */
 	int ntrial;
-	uint64_t trial_ns[2]; /* CPU of the trial runs: server, scratch */
+	uint64_t trial_ns[2]; /* CPU of the trial runs: server, image */
 	struct xshared *sh;
 	int w;
 };
@@ -243,7 +248,7 @@ collect_line(void *arg, uint64_t seq, const char *line)
 
 /*
  * The run the fork server could not make, and this worker: one sim_run of
- * the scenario from scratch.
+ * the scenario from the image (from scratch with --no-snapshot).
  */
 static void
 run_scratch(struct xworker *xw, struct explore *ex,
@@ -293,36 +298,42 @@ worker_die(int ws)
 						    : EXIT_USAGE);
 }
 
-/* This process's CPU time so far. */
+/*
+ * This process's CPU time so far.  The thread's clock, which is the
+ * process's (one thread): while the CPU-time watchdog (ITIMER_PROF) is
+ * armed, Linux reads the process clock from the group timer, which
+ * advances only at the scheduler's ticks, too coarse for a run.
+ */
 static uint64_t
 cpu_self(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 
-/* Counts a run's CPU time ns for the trials (see XMODE_*). */
+/*
+ * Counts a run's CPU time ns for the trials (see XMODE_*): the two ways
+ * take turns, so that a burst of load on the host weighs on both alike.
+ */
 static void
 choose_mode(struct xworker *xw, bool by_server, uint64_t ns)
 {
 	if (xw->mode == XMODE_TRY_SERVER && by_server) {
 		xw->trial_ns[0] += ns;
-		if (++xw->ntrial == XTRIAL) {
-			xw->mode = XMODE_TRY_SCRATCH;
-			xw->ntrial = 0;
-		}
+		xw->mode = XMODE_TRY_SCRATCH;
 	} else if (xw->mode == XMODE_TRY_SCRATCH) {
 		xw->trial_ns[1] += ns;
-		if (++xw->ntrial == XTRIAL) {
-			xw->mode = xw->trial_ns[0] < xw->trial_ns[1]
-			    ? XMODE_SERVER
-			    : XMODE_SCRATCH;
-			if (xw->mode == XMODE_SCRATCH) {
-				xserver_free(xw->srv);
-				xw->srv = NULL;
-			}
+		if (++xw->ntrial < XTRIAL) {
+			xw->mode = XMODE_TRY_SERVER;
+			return;
+		}
+		xw->mode = xw->trial_ns[0] < xw->trial_ns[1] ? XMODE_SERVER
+							     : XMODE_SCRATCH;
+		if (xw->mode == XMODE_SCRATCH) {
+			xserver_free(xw->srv);
+			xw->srv = NULL;
 		}
 	}
 }
@@ -354,7 +365,7 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	xw->o.args = q->record;
 	xw->o.dfs = q->dfs;
 	c0 = cpu_self();
-	if (!xw->xo->scratch
+	if (!xw->xo->scratch && !xw->xo->image
 	    && (xw->xo->server
 		|| (xw->mode != XMODE_SCRATCH
 		    && xw->mode != XMODE_TRY_SCRATCH)))
@@ -370,9 +381,11 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 		choose_mode(xw, e == 0, cpu + (cpu_self() - c0));
 	if (xw->xo->hashes)
 		fprintf(stderr, "run %s %" PRIu64 " %s seed %" PRIu64 " %s%s\n",
-		    e == 0 ? "server" : "scratch", q->key,
-		    sched_strategy_name(q->strategy), q->seed, res->trace_hash,
-		    q->record != NULL ? " recorded" : "");
+		    e == 0	      ? "server"
+			: xw->o.image ? "image"
+				      : "scratch",
+		    q->key, sched_strategy_name(q->strategy), q->seed,
+		    res->trace_hash, q->record != NULL ? " recorded" : "");
 	__atomic_store_n(&cur->in_run, false, __ATOMIC_SEQ_CST);
 	xw->o.dfs = NULL;
 	/*
@@ -428,6 +441,7 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	xw.o.failpoints = xo->fps;
 	xw.o.nfailpoints = xo->nfps;
 	xw.o.fp_budget = xo->fp_budget;
+	xw.o.image = !xo->scratch;
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
@@ -447,6 +461,7 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 		sim_oom();
 	explore_run(&eo, &ops, xw.res);
 	xserver_free(xw.srv);
+	sim_run_image_drop();
 	trace_close(xw.t);
 	trace_close(xw.rec);
 	xw.res->finished = true;
@@ -1216,6 +1231,7 @@ static const struct option explore_longopts[] = {
 	{ "fp-budget", required_argument, NULL, 'B' },
 	{ "no-snapshot", no_argument, NULL, 'Z' },
 	{ "snapshot", no_argument, NULL, 'Y' },
+	{ "image", no_argument, NULL, 'I' },
 	{ "run-hashes", no_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -1342,6 +1358,9 @@ parse_opt(struct xopts *xo, int c, const char *arg, bool *auto_shard,
 		return (0);
 	case 'Y':
 		xo->server = true; /* hidden: for tests */
+		return (0);
+	case 'I':
+		xo->image = true; /* hidden: for tests and benchmarks */
 		return (0);
 	case 'H':
 		xo->hashes = true; /* hidden: for tests */

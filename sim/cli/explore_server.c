@@ -152,13 +152,18 @@ read_all(int fd, void *buf, size_t len)
 	return (0);
 }
 
-/* The CPU time of this process so far (a forked child starts at 0). */
+/*
+ * The CPU time of this process so far (a forked child starts at 0): the
+ * thread's clock, which is the process's (one thread), as the process
+ * clock advances only at the scheduler's ticks while the CPU-time
+ * watchdog (ITIMER_PROF) is armed.
+ */
 static uint64_t
 cpu_now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 

@@ -107,17 +107,19 @@ modules_flush(bool write)
 const char *
 sim_lib_dir(void)
 {
+	static int installed = -1; /* looked for once per process */
 	const char *env = getenv("EVSIM_LIBDIR");
 	FILE *f;
 
 	if (env != NULL && env[0] != '\0')
 		return (env);
-	f = fopen(EVSIM_LUA_LIBDIR "/evsim.lua", "r");
-	if (f != NULL) {
-		fclose(f);
-		return (EVSIM_LUA_LIBDIR);
+	if (installed < 0) {
+		f = fopen(EVSIM_LUA_LIBDIR "/evsim.lua", "r");
+		installed = f != NULL;
+		if (f != NULL)
+			fclose(f);
 	}
-	return (EVSIM_SOURCE_LIBDIR);
+	return (installed ? EVSIM_LUA_LIBDIR : EVSIM_SOURCE_LIBDIR);
 }
 
 struct lhost *
@@ -327,11 +329,103 @@ run_free_invariants(void)
 }
 
 /*
- * The Lua sandbox of a run, with the sys.* and sim.* tables registered
- * against a default kernel (the scenario may choose another).
+ * The scenario the saved Lua image was made for (sim_run_opts.image): its
+ * path and text and what else the state depends on.
+ */
+static struct {
+	bool valid;
+	char *path, *source;
+	size_t source_len, mem_limit_bytes;
+	uint64_t instr_budget;
+	bool from_db;
+} img;
+
+static void
+img_forget(void)
+{
+	free(img.path);
+	free(img.source);
+	memset(&img, 0, sizeof(img));
+}
+
+static bool
+img_matches(const struct sim_run_opts *o)
+{
+	return (img.valid && strcmp(img.path, o->path) == 0
+	    && img.source_len == o->source_len
+	    && memcmp(img.source, o->source, o->source_len) == 0
+	    && img.mem_limit_bytes == o->mem_limit_bytes
+	    && img.instr_budget == o->instr_budget
+	    && img.from_db == o->from_db);
+}
+
+static void
+img_keep(const struct sim_run_opts *o)
+{
+	img.path = strdup(o->path);
+	img.source = malloc(o->source_len + 1);
+	if (img.path == NULL || img.source == NULL) {
+		img_forget();
+		return;
+	}
+	memcpy(img.source, o->source, o->source_len);
+	img.source_len = o->source_len;
+	img.mem_limit_bytes = o->mem_limit_bytes;
+	img.instr_budget = o->instr_budget;
+	img.from_db = o->from_db;
+	img.valid = true;
+}
+
+void
+sim_run_image_drop(void)
+{
+	img_forget();
+	lhost_image_drop();
+}
+
+/*
+ * The Lua state of a run with the scenario compiled on top of its stack:
+ * the sandbox, the sys.* and sim.* tables registered against a default
+ * kernel (the scenario may choose another), the chunk compiled from the
+ * scenario's text.  With image, the state is the saved image of the same
+ * scenario restored (lhost_restore), else built in the arena and saved
+ * there: the same state as built anew, every byte, and the kernel booted
+ * as it would have been.  Returns 0 or EINVAL (err set: a syntax error).
+ */
+static int
+run_lua_state(const struct sim_run_opts *o, const struct lhost_config *lc,
+    bool image, char *err, size_t errlen)
+{
+	int error;
+
+	if (image && img_matches(o) && lhost_restore(&run.lh, lc) == 0) {
+		sim_kernel_boot(sim_revision_find("freebsd"));
+		return (0);
+	}
+	if (image) {
+		img_forget();
+		if (lhost_new_image(&run.lh, lc) != 0)
+			image = false;
+	}
+	if (!image && lhost_new(&run.lh, lc) != 0)
+		sim_oom();
+	/* A kernel must exist for constants; the scenario may change it. */
+	sim_kernel_boot(sim_revision_find("freebsd"));
+	sim_lua_register(lhost_lua(run.lh));
+	error = lhost_compile(
+	    run.lh, o->path, o->source, o->source_len, err, errlen);
+	if (error == 0 && image && lhost_save(run.lh) == 0)
+		img_keep(o);
+	return (error);
+}
+
+/*
+ * The Lua state of a run (run_lua_state) and the run's host-side state.
+ * *ret_error: 0 or EINVAL with err set.
  */
 static lua_State *
-run_lua_new(const struct sim_run_opts *o, char *dir, size_t dirlen)
+run_lua_new(const struct sim_run_opts *o, bool image, char *dir, size_t dirlen,
+    int *ret_error, char *err, size_t errlen)
 {
 	struct lhost_config lc;
 	char *slash;
@@ -369,11 +463,7 @@ run_lua_new(const struct sim_run_opts *o, char *dir, size_t dirlen)
 	run.lua_draws = 0;
 	run.nfailpoints = 0;
 	rng_init(&run.lua_rng, o->have_seed ? o->seed : 0, RNG_STREAM_LUA);
-	if (lhost_new(&run.lh, &lc) != 0)
-		sim_oom();
-	/* A kernel must exist for constants; the scenario may change it. */
-	sim_kernel_boot(sim_revision_find("freebsd"));
-	sim_lua_register(lhost_lua(run.lh));
+	*ret_error = run_lua_state(o, &lc, image, err, errlen);
 	return (lhost_lua(run.lh));
 }
 
@@ -443,9 +533,8 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	int64_t seed;
 	int error, top, i;
 
-	L = run_lua_new(o, dir, sizeof(dir));
-	if (lhost_load(run.lh, o->path, o->source, o->source_len, err, errlen)
-	    != 0)
+	L = run_lua_new(o, o->image, dir, sizeof(dir), &error, err, errlen);
+	if (error != 0 || lhost_run_chunk(run.lh, err, errlen) != 0)
 		return (EINVAL);
 	top = lua_gettop(L);
 	error = scenario_parse(L, top, o->path, o->kernel, &scn, err, errlen);
@@ -641,9 +730,9 @@ sim_run_peek(const struct sim_run_opts *o, char *name, size_t namelen,
 	char dir[4096];
 	int error;
 
-	L = run_lua_new(o, dir, sizeof(dir));
-	error = lhost_load(
-	    run.lh, o->path, o->source, o->source_len, err, errlen);
+	L = run_lua_new(o, false, dir, sizeof(dir), &error, err, errlen);
+	if (error == 0)
+		error = lhost_run_chunk(run.lh, err, errlen);
 	if (error == 0)
 		error = scenario_parse(
 		    L, lua_gettop(L), o->path, o->kernel, &scn, err, errlen);

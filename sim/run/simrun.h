@@ -69,6 +69,13 @@ struct sim_run_opts {
 	 */
 	void (*at_first_decision)(void *arg);
 	void *first_decision_arg;
+	/*
+	 * The Lua state, up to the scenario compiled but not run, built once
+	 * per process and restored from its saved image for every later run
+	 * of the same scenario (lhost_new_image, lhost_restore): the same
+	 * run as built anew, without building it.
+	 */
+	bool image;
 };
 
 struct sim_run_result {
@@ -123,6 +130,9 @@ void sim_run_restart(const struct sim_run_opts *o);
  */
 int sim_run_peek(const struct sim_run_opts *o, char *name, size_t namelen,
     char *kernel, size_t kernellen, char *err, size_t errlen);
+
+/* Forgets the saved Lua image of sim_run_opts.image and its arena. */
+void sim_run_image_drop(void);
 
 /*
  * Boots a kernel without Lua scenario and runs fn(arg) as pid 1's main
