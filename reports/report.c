@@ -1899,8 +1899,9 @@ seq_range(sqlite3 *db, const char *db_path, const struct report_run *r,
 		smax = smin;
 	/* The window may reach the last syscall, decision or failure. */
 	if (query_i64(db,
-		"SELECT max(max(seq), coalesce(max(end_seq), 0)) FROM "
-		"syscalls WHERE run_id = ?1",
+		/* On syscall_rows by key, without the view's strings. */
+		"SELECT max(max(seq), coalesce(max(seq + end_seq), 0)) FROM "
+		"syscall_rows WHERE id > (?1 - 1) << 32 AND id < ?1 << 32",
 		r->hdr.id, 0, 0, &v)
 	    != 0)
 		return (sqlerr(db, db_path, err, errlen));
