@@ -19,6 +19,11 @@
  * longest-common-subsequence diff (report_align), so one inserted
  * transition does not misalign everything after it.
  *
+ * Both runs are streamed through tracedb cursors: memory holds a few lines
+ * of each, and for the matching run B's transitions read ahead and not
+ * matched yet, at most DIFF_LOOKAHEAD of them (a partner further ahead is
+ * not looked for: the runs are reported different there).
+ *
  * --object NAME keeps only the transitions of one object, named as
  * 'kind#id' or by its label (exact, or a part of exactly one label).
  * Exit 0 identical or equivalent, 1 different, 2 error.
