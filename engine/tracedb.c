@@ -16,6 +16,7 @@
 #include "trace.h"
 #include "trace_schema.h"
 #include "tracedb.h"
+#include "tracerows.h"
 
 struct tracedb {
 	sqlite3 *db;
@@ -424,266 +425,74 @@ run_base(int64_t run)
 	return ((sqlite3_int64)((uint64_t)(run - 1) << 32));
 }
 
-/* Slots of a cursor's direct-mapped caches of strings and tuples. */
-#define CURSOR_CACHE 65536
-
-struct cstr {
-	uint32_t id; /* 0: empty */
-	uint32_t len;
-	char *text;
-};
-
-struct cchg {
-	uint32_t id; /* 0: empty */
-	uint32_t k[4];
-};
-
+/*
+ * The cursor reads through tracerows (the key-range reader reports/ shares)
+ * and adds the canonical line.
+ */
 struct tracedb_cursor {
 	struct tracedb *db;
-	sqlite3_int64 base;
-	sqlite3_stmt *rows, *ctx, *str, *chg;
-	/* The context in effect and the next trace_ctx row, if read. */
-	int64_t vtime;
-	int pid, tid;
-	bool have_next;
-	sqlite3_int64 next_id;
-	int64_t next_vtime;
-	int next_pid, next_tid;
-	bool ctx_done;
-	struct cstr *strs;
-	struct cchg *chgs;
+	struct tracerows *rows;
 	struct tracedb_row row;
 	char *line;
 	size_t linecap, linelen;
 	bool have_line;
 };
 
-static void
-cprepare(struct tracedb_cursor *c, sqlite3_stmt **st, const char *sql)
-{
-	if (sqlite3_prepare_v2(c->db->db, sql, -1, st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "evsim: fatal: %s: %s\n", c->db->path,
-		    sqlite3_errmsg(c->db->db));
-		exit(2);
-	}
-}
-
 struct tracedb_cursor *
 tracedb_cursor_open(struct tracedb *db, int64_t run, uint64_t from_seq)
 {
 	struct tracedb_cursor *c = calloc(1, sizeof(*c));
+	int error;
 
 	if (c == NULL)
 		oom();
-	c->strs = calloc(CURSOR_CACHE + 5, sizeof(*c->strs));
-	c->chgs = calloc(CURSOR_CACHE, sizeof(*c->chgs));
-	if (c->strs == NULL || c->chgs == NULL)
-		oom();
 	c->db = db;
-	c->base = run_base(run);
-	if (from_seq == 0)
-		from_seq = 1;
-	cprepare(c, &c->rows,
-	    "SELECT id, object, chg FROM trace_rows WHERE id >= ?1 AND"
-	    " id < ?2 ORDER BY id");
-	cprepare(c, &c->ctx,
-	    "SELECT id, vtime, pid, tid FROM trace_ctx WHERE id >= coalesce("
-	    "(SELECT max(id) FROM trace_ctx WHERE id <= ?1 AND id > ?3), ?1)"
-	    " AND id < ?2 ORDER BY id");
-	cprepare(c, &c->str, "SELECT text FROM trace_str WHERE id = ?1");
-	cprepare(c, &c->chg,
-	    "SELECT func, field, old, new FROM trace_chg WHERE id = ?1");
-	sqlite3_bind_int64(c->rows, 1, c->base + (sqlite3_int64)from_seq);
-	sqlite3_bind_int64(c->rows, 2, c->base + ((sqlite3_int64)1 << 32));
-	sqlite3_bind_int64(c->ctx, 1, c->base + (sqlite3_int64)from_seq);
-	sqlite3_bind_int64(c->ctx, 2, c->base + ((sqlite3_int64)1 << 32));
-	sqlite3_bind_int64(c->ctx, 3, c->base);
+	if ((error = tracerows_open(&c->rows, db->db, run, from_seq, 0)) != 0) {
+		if (error == ENOMEM)
+			oom();
+		fprintf(stderr, "evsim: fatal: %s: %s\n", db->path,
+		    sqlite3_errmsg(db->db));
+		exit(2);
+	}
 	return (c);
 }
 
 void
 tracedb_cursor_close(struct tracedb_cursor *c)
 {
-	size_t i;
-
 	if (c == NULL)
 		return;
-	sqlite3_finalize(c->rows);
-	sqlite3_finalize(c->ctx);
-	sqlite3_finalize(c->str);
-	sqlite3_finalize(c->chg);
-	for (i = 0; i < CURSOR_CACHE + 5; i++)
-		free(c->strs[i].text);
-	free(c->strs);
-	free(c->chgs);
+	tracerows_close(c->rows);
 	free(c->line);
 	free(c);
-}
-
-static int
-cursor_error(struct tracedb_cursor *c)
-{
-	fprintf(
-	    stderr, "evsim: %s: %s\n", c->db->path, sqlite3_errmsg(c->db->db));
-	return (-1);
-}
-
-/*
- * The string of id (0: NULL) through the cache; *len its length.  Returns
- * false on an error.  The pointer stays valid until the slot is reused
- * (tracedb_cursor_next moves a string of its row out of a slot another
- * string of the row needs).
- */
-static bool
-cursor_str(struct tracedb_cursor *c, uint32_t id, const char **ret, size_t *len)
-{
-	struct cstr *e = &c->strs[id & (CURSOR_CACHE - 1)];
-	const char *text;
-	int n;
-
-	*ret = NULL;
-	*len = 0;
-	if (id == 0)
-		return (true);
-	if (e->id == id) {
-		*ret = e->text;
-		*len = e->len;
-		return (true);
-	}
-	sqlite3_bind_int64(c->str, 1, c->base + id);
-	if (sqlite3_step(c->str) != SQLITE_ROW) {
-		sqlite3_reset(c->str);
-		return (false);
-	}
-	text = (const char *)sqlite3_column_text(c->str, 0);
-	n = sqlite3_column_bytes(c->str, 0);
-	free(e->text);
-	e->text = malloc((size_t)n + 1);
-	if (e->text == NULL)
-		oom();
-	if (n > 0)
-		memcpy(e->text, text, (size_t)n);
-	e->text[n] = '\0';
-	e->len = (uint32_t)n;
-	e->id = id;
-	sqlite3_reset(c->str);
-	*ret = e->text;
-	*len = e->len;
-	return (true);
-}
-
-static bool
-cursor_chg(struct tracedb_cursor *c, uint32_t id, uint32_t k[4])
-{
-	struct cchg *e = &c->chgs[id & (CURSOR_CACHE - 1)];
-	int i;
-
-	if (id == 0) {
-		memset(k, 0, 4 * sizeof(*k));
-		return (true);
-	}
-	if (e->id != id) {
-		sqlite3_bind_int64(c->chg, 1, c->base + id);
-		if (sqlite3_step(c->chg) != SQLITE_ROW) {
-			sqlite3_reset(c->chg);
-			return (false);
-		}
-		for (i = 0; i < 4; i++)
-			e->k[i] = (uint32_t)sqlite3_column_int64(c->chg, i);
-		e->id = id;
-		sqlite3_reset(c->chg);
-	}
-	memcpy(k, e->k, 4 * sizeof(*k));
-	return (true);
-}
-
-/* Reads the next trace_ctx row ahead; false at its end. */
-static int
-ctx_ahead(struct tracedb_cursor *c)
-{
-	int rc;
-
-	if (c->ctx_done)
-		return (0);
-	rc = sqlite3_step(c->ctx);
-	if (rc == SQLITE_DONE) {
-		c->ctx_done = true;
-		c->have_next = false;
-		return (0);
-	}
-	if (rc != SQLITE_ROW)
-		return (-1);
-	c->next_id = sqlite3_column_int64(c->ctx, 0);
-	c->next_vtime = sqlite3_column_int64(c->ctx, 1);
-	c->next_pid = sqlite3_column_int(c->ctx, 2);
-	c->next_tid = sqlite3_column_int(c->ctx, 3);
-	c->have_next = true;
-	return (1);
 }
 
 int
 tracedb_cursor_next(struct tracedb_cursor *c, struct tracedb_row *row)
 {
-	const char *s[5];
-	size_t len[5];
-	uint32_t k[4], ids[5];
-	sqlite3_int64 key;
-	int rc, i, j;
+	struct tracerows_row r;
+	int error;
 
 	c->have_line = false;
-	rc = sqlite3_step(c->rows);
-	if (rc == SQLITE_DONE)
+	if ((error = tracerows_next(c->rows, &r)) == ENOENT)
 		return (0);
-	if (rc != SQLITE_ROW)
-		return (cursor_error(c));
-	key = sqlite3_column_int64(c->rows, 0);
-	if (!c->have_next && !c->ctx_done && ctx_ahead(c) < 0)
-		return (cursor_error(c));
-	while (c->have_next && c->next_id <= key) {
-		c->vtime = c->next_vtime;
-		c->pid = c->next_pid;
-		c->tid = c->next_tid;
-		if (ctx_ahead(c) < 0)
-			return (cursor_error(c));
+	if (error == ENOMEM)
+		oom();
+	if (error != 0) {
+		fprintf(stderr, "evsim: %s: %s\n", c->db->path,
+		    sqlite3_errmsg(c->db->db));
+		return (-1);
 	}
-	if (!cursor_chg(c, (uint32_t)sqlite3_column_int64(c->rows, 2), k))
-		return (cursor_error(c));
-	ids[0] = k[0];
-	ids[1] = (uint32_t)sqlite3_column_int64(c->rows, 1);
-	ids[2] = k[1];
-	ids[3] = k[2];
-	ids[4] = k[3];
-	for (i = 0; i < 5; i++) {
-		struct cstr *slot = &c->strs[ids[i] & (CURSOR_CACHE - 1)];
-
-		/*
-		 * Strings of this row in the slot string i needs move to a
-		 * spare slot of their own first.
-		 */
-		for (j = 0; j < i && ids[i] != 0 && slot->id != ids[i]; j++) {
-			struct cstr *sp = &c->strs[CURSOR_CACHE + j];
-
-			if (s[j] == NULL || s[j] != slot->text)
-				continue;
-			free(sp->text);
-			if ((sp->text = malloc(len[j] + 1)) == NULL)
-				oom();
-			memcpy(sp->text, slot->text, len[j] + 1);
-			s[j] = sp->text;
-		}
-		if (!cursor_str(c, ids[i], &s[i], &len[i]))
-			return (cursor_error(c));
-	}
-	c->row.seq = (uint64_t)(key - c->base);
-	c->row.vtime = c->vtime;
-	c->row.pid = c->pid;
-	c->row.tid = c->tid;
-	c->row.func = s[0];
-	c->row.object = s[1];
-	c->row.field = s[2];
-	c->row.old = s[3];
-	c->row.new = s[4];
-	c->row.newlen = len[4];
+	c->row.seq = r.seq;
+	c->row.vtime = r.vtime;
+	c->row.pid = r.pid;
+	c->row.tid = r.tid;
+	c->row.func = r.func;
+	c->row.object = r.object;
+	c->row.field = r.field;
+	c->row.old = r.old;
+	c->row.new = r.new;
+	c->row.newlen = r.newlen;
 	*row = c->row;
 	return (1);
 }

@@ -21,6 +21,7 @@
 #include "report.h"
 #include "report_impl.h"
 #include "trace_schema.h"
+#include "tracerows.h"
 
 /* Lines of equal context shown before the first difference of a diff. */
 #define DIFF_CONTEXT 10
@@ -759,6 +760,16 @@ load_hdr(
 }
 
 /*
+ * The string number of object in run r's dictionary (0: none, then no
+ * transition is on it).
+ */
+static uint32_t
+object_sid(sqlite3 *db, const struct report_run *r, const char *object)
+{
+	return (object != NULL ? tracerows_str_id(db, r->hdr.id, object) : 0);
+}
+
+/*
  * The rows of a run between seqs 'lo' and 'hi' (a full load passes
  * INT64_MIN and INT64_MAX); with 'object', only the transitions of that
  * object (and the failing one, 'keep_seq') and the syscalls and decisions
@@ -783,6 +794,15 @@ struct load_win {
 static void
 bind_win(sqlite3_stmt *st, const struct report_run *r, const struct load_win *w)
 {
+	sqlite3 *db = sqlite3_db_handle(st);
+
+	/* The object's transitions by key: (run - 1) << 32 | seq. */
+	sqlite3_bind_int64(
+	    st, 8, (sqlite3_int64)((uint64_t)(r->hdr.id - 1) << 32));
+	if (w->object != NULL && object_sid(db, r, w->object) == 0)
+		sqlite3_bind_int64(st, 9, -1); /* no transition is on it */
+	else
+		sqlite3_bind_int64(st, 9, object_sid(db, r, w->object));
 	sqlite3_bind_int64(st, 1, r->hdr.id);
 	sqlite3_bind_int64(st, 2, w->lo);
 	sqlite3_bind_int64(st, 3, w->hi);
@@ -795,6 +815,99 @@ bind_win(sqlite3_stmt *st, const struct report_run *r, const struct load_win *w)
 	sqlite3_bind_int64(st, 7, w->dec_hi);
 }
 
+/* A copy of the string s (NULL: "") in the arena; *oom on failure. */
+static const char *
+arena_str(struct report_arena **ap, const char *s, size_t len, bool *oom)
+{
+	char *p;
+
+	if (s == NULL)
+		return ("");
+	if ((p = arena_alloc(ap, len + 1)) == NULL) {
+		*oom = true;
+		return ("");
+	}
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return (p);
+}
+
+/*
+ * Opens a cursor on the transitions of r from seq lo to hi (clamped to the
+ * keys of a run), only those of object (and the one at keep_seq) when
+ * object is not NULL.  Returns 0 with *ret_c NULL when none can match.
+ */
+static int
+open_rows(sqlite3 *db, const struct report_run *r, int64_t lo, int64_t hi,
+    const char *object, int64_t keep_seq, struct tracerows **ret_c)
+{
+	uint32_t oid = object_sid(db, r, object);
+	uint64_t from = lo < 1 ? 1 : (uint64_t)lo;
+	uint64_t to = hi >= (int64_t)UINT32_MAX ? 0 : (uint64_t)hi;
+	int error;
+
+	*ret_c = NULL;
+	if (hi < 1 || (to != 0 && to < from))
+		return (0);
+	if (object != NULL && oid == 0) {
+		/* Only the kept transition can be in the window. */
+		if (keep_seq < (int64_t)from
+		    || (to != 0 && keep_seq > (int64_t)to))
+			return (0);
+		from = to = (uint64_t)keep_seq;
+	}
+	if ((error = tracerows_open(ret_c, db, r->hdr.id, from, to)) != 0)
+		return (error);
+	if (oid != 0)
+		tracerows_filter(
+		    *ret_c, oid, keep_seq > 0 ? (uint64_t)keep_seq : 0);
+	return (0);
+}
+
+/* The transitions of window w into r->tr, read by key range. */
+static int
+load_transitions(sqlite3 *db, struct report_run *r, const struct load_win *w)
+{
+	struct tracerows *c;
+	struct tracerows_row row;
+	size_t cap = 0;
+	bool oom = false;
+	int error;
+
+	if ((error = open_rows(db, r, w->lo, w->hi, w->object, w->keep_seq, &c))
+		!= 0
+	    || c == NULL)
+		return (error);
+	while ((error = tracerows_next(c, &row)) == 0) {
+		struct report_tr *t;
+
+		if (grow((void **)&r->tr, &cap, r->ntr, sizeof(*r->tr)) != 0) {
+			error = ENOMEM;
+			break;
+		}
+		t = &r->tr[r->ntr++];
+		t->seq = (int64_t)row.seq;
+		t->vtime = row.vtime;
+		t->pid = row.pid;
+		t->tid = row.tid;
+		t->func = arena_str(&r->arena, row.func,
+		    row.func != NULL ? strlen(row.func) : 0, &oom);
+		t->object = arena_str(&r->arena, row.object,
+		    row.object != NULL ? strlen(row.object) : 0, &oom);
+		t->field = arena_str(&r->arena, row.field,
+		    row.field != NULL ? strlen(row.field) : 0, &oom);
+		t->old = arena_str(&r->arena, row.old,
+		    row.old != NULL ? strlen(row.old) : 0, &oom);
+		t->new = arena_str(&r->arena, row.new, row.newlen, &oom);
+		if (oom) {
+			error = ENOMEM;
+			break;
+		}
+	}
+	tracerows_close(c);
+	return (error == ENOENT ? 0 : error);
+}
+
 static int
 load_rows(sqlite3 *db, struct report_run *r, const struct load_win *w,
     char *err, size_t errlen)
@@ -804,47 +917,20 @@ load_rows(sqlite3 *db, struct report_run *r, const struct load_win *w,
 	bool oom = false;
 	int rc, error = 0;
 
-	/* Transitions. */
-	if (sqlite3_prepare_v2(db,
-		"SELECT seq, vtime, pid, tid, func, object, field, old, new "
-		"FROM trace WHERE run_id = ?1 AND seq BETWEEN ?2 AND ?3 AND "
-		"(?4 IS NULL OR object = ?4 OR seq = ?5) AND ?6 = ?6 AND "
-		"?7 = ?7 ORDER BY seq",
-		-1, &st, NULL)
-	    != SQLITE_OK)
-		return (sqlerr(db, r->db_path, err, errlen));
-	bind_win(st, r, w);
-	cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct report_tr *t;
-
-		if (grow((void **)&r->tr, &cap, r->ntr, sizeof(*r->tr)) != 0)
-			goto oom;
-		t = &r->tr[r->ntr++];
-		t->seq = sqlite3_column_int64(st, 0);
-		t->vtime = sqlite3_column_int64(st, 1);
-		t->pid = sqlite3_column_int64(st, 2);
-		t->tid = sqlite3_column_int64(st, 3);
-		t->func = col_str(&r->arena, st, 4, &oom);
-		t->object = col_str(&r->arena, st, 5, &oom);
-		t->field = col_str(&r->arena, st, 6, &oom);
-		t->old = col_str(&r->arena, st, 7, &oom);
-		t->new = col_str(&r->arena, st, 8, &oom);
-		if (oom)
-			goto oom;
-	}
-	if (rc != SQLITE_DONE)
+	/* Transitions, by key range. */
+	if ((error = load_transitions(db, r, w)) == ENOMEM)
+		goto oom;
+	if (error != 0)
 		goto ioerr;
-	sqlite3_finalize(st);
 
 	/* Syscalls. */
 	if (sqlite3_prepare_v2(db,
 		"SELECT seq, vtime, pid, tid, name, args, result, errno, "
 		"end_seq, end_vtime FROM syscalls WHERE run_id = ?1 AND "
 		"seq <= ?3 AND (end_seq IS NULL OR end_seq >= ?2) AND "
-		"(?4 IS NULL OR EXISTS (SELECT 1 FROM trace t WHERE "
-		"t.run_id = ?1 AND t.seq BETWEEN syscalls.seq AND "
-		"coalesce(syscalls.end_seq, ?3) AND t.object = ?4)) AND "
+		"(?4 IS NULL OR EXISTS (SELECT 1 FROM trace_rows t WHERE "
+		"t.id BETWEEN ?8 + syscalls.seq AND ?8 + "
+		"coalesce(syscalls.end_seq, ?3) AND t.object = ?9)) AND "
 		"?5 = ?5 AND ?6 = ?6 AND ?7 = ?7 ORDER BY seq, tid, sc_seq",
 		-1, &st, NULL)
 	    != SQLITE_OK)
@@ -880,8 +966,8 @@ load_rows(sqlite3 *db, struct report_run *r, const struct load_win *w,
 	if (sqlite3_prepare_v2(db,
 		"SELECT step, seq, vtime, tid, kind, chosen, runnable, label "
 		"FROM decisions WHERE run_id = ?1 AND ((seq BETWEEN ?2 AND ?3 "
-		"AND (?4 IS NULL OR EXISTS (SELECT 1 FROM trace t WHERE "
-		"t.run_id = ?1 AND t.seq = decisions.seq AND t.object = ?4)))"
+		"AND (?4 IS NULL OR EXISTS (SELECT 1 FROM trace_rows t WHERE "
+		"t.id = ?8 + decisions.seq AND t.object = ?9)))"
 		" OR (step >= ?6 AND seq <= ?7 AND " DECISIVE_SQL ")) AND "
 		"?5 = ?5 ORDER BY step",
 		-1, &st, NULL)
@@ -1605,25 +1691,18 @@ scan_overview(
     sqlite3 *db, struct report_run *r, const char *object, struct scan_res *sr)
 {
 	struct report_overview *ov = r->ovw;
-	sqlite3_stmt *st;
+	struct tracerows *c;
+	struct tracerows_row row;
+	uint32_t oid = object_sid(db, r, object);
 	size_t b, k = 0;
-	int rc;
+	int error;
 
 	memset(sr, 0, sizeof(*sr));
-	if (sqlite3_prepare_v2(db,
-		"SELECT seq, tid, ?2 IS NOT NULL AND object = ?2 FROM trace "
-		"WHERE run_id = ?1 ORDER BY seq",
-		-1, &st, NULL)
-	    != SQLITE_OK)
-		return (EIO);
-	sqlite3_bind_int64(st, 1, r->hdr.id);
-	if (object != NULL)
-		sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 2);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(st, 0);
-		int64_t tid = sqlite3_column_int64(st, 1);
+	if ((error = tracerows_open(&c, db, r->hdr.id, 1, 0)) != 0)
+		return (error);
+	while ((error = tracerows_next(c, &row)) == 0) {
+		int64_t seq = (int64_t)row.seq;
+		int64_t tid = row.tid;
 
 		sr->n++;
 		b = (size_t)((double)(seq - ov->lo) * REPORT_OVERVIEW_BINS
@@ -1638,7 +1717,7 @@ scan_overview(
 			ov->max = ov->cnt[k][b];
 		if (k >= ov->nrows)
 			k = 0;
-		if (sqlite3_column_int(st, 2) != 0) {
+		if (oid != 0 && row.object_id == oid) {
 			ov->obj[b]++;
 			if (sr->obj_n == 0)
 				sr->obj_first = seq;
@@ -1647,8 +1726,8 @@ scan_overview(
 				sr->obj_cut = seq;
 		}
 	}
-	sqlite3_finalize(st);
-	return (rc == SQLITE_DONE ? 0 : EIO);
+	tracerows_close(c);
+	return (error == ENOENT ? 0 : EIO);
 }
 
 static int
@@ -1693,35 +1772,28 @@ static int
 load_snapshot(sqlite3 *db, struct report_run *r, const char *object)
 {
 	struct strmap m = { 0 };
-	sqlite3_stmt *st;
+	struct tracerows *st;
+	struct tracerows_row row;
 	size_t cap = 0, k, i, j;
 	bool oom = false;
-	int rc, error = 0;
+	int rc = ENOENT, error = 0;
 
-	if (sqlite3_prepare_v2(db,
-		"SELECT seq, object, field, new FROM trace WHERE run_id = ?1 "
-		"AND seq < ?2 AND (?3 IS NULL OR object = ?3) AND func NOT IN "
-		"('print', 'sim_label') AND object <> '' ORDER BY seq",
-		-1, &st, NULL)
-	    != SQLITE_OK)
-		return (EIO);
-	sqlite3_bind_int64(st, 1, r->hdr.id);
-	sqlite3_bind_int64(st, 2, r->lo);
-	if (object != NULL)
-		sqlite3_bind_text(st, 3, object, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *o = (const char *)sqlite3_column_text(st, 1);
-		const char *f = (const char *)sqlite3_column_text(st, 2);
-		const char *v = (const char *)sqlite3_column_text(st, 3);
+	if ((error = open_rows(db, r, 1, r->lo - 1, object, 0, &st)) != 0)
+		return (error);
+	while (st != NULL && (rc = tracerows_next(st, &row)) == 0) {
+		const char *o = row.object;
+		const char *f = row.field;
+		const char *v = row.new;
 		size_t lo = o != NULL ? strlen(o) : 0;
 		size_t lf = f != NULL ? strlen(f) : 0;
 		size_t lv = v != NULL ? strlen(v) : 0;
 		char key[512], *kp;
 		struct report_snap *sn;
 
-		if (lo + lf + 2 > sizeof(key))
+		/* Labels and print output are not state. */
+		if (row.func == NULL || strcmp(row.func, "print") == 0
+		    || strcmp(row.func, "sim_label") == 0 || o == NULL
+		    || o[0] == '\0' || lo + lf + 2 > sizeof(key))
 			continue;
 		memcpy(key, o != NULL ? o : "", lo);
 		key[lo] = '\x1f';
@@ -1758,11 +1830,11 @@ load_snapshot(sqlite3 *db, struct report_run *r, const char *object)
 			sn->cap = lv + 1;
 		}
 		memcpy(sn->value, v != NULL ? v : "", lv + 1);
-		sn->seq = sqlite3_column_int64(st, 0);
+		sn->seq = (int64_t)row.seq;
 	}
-	if (rc != SQLITE_DONE)
-		error = EIO;
-	sqlite3_finalize(st);
+	if (rc != ENOENT)
+		error = rc;
+	tracerows_close(st);
 	strmap_free(&m);
 	if (r->nsnap > 0)
 		qsort(r->snap, r->nsnap, sizeof(*r->snap), snap_cmp);
@@ -1792,7 +1864,7 @@ load_snapshot(sqlite3 *db, struct report_run *r, const char *object)
 	}
 	return (error);
 oom:
-	sqlite3_finalize(st);
+	tracerows_close(st);
 	strmap_free(&m);
 	return (ENOMEM);
 }
@@ -1814,22 +1886,22 @@ seq_range(sqlite3 *db, const char *db_path, const struct report_run *r,
     struct win_plan *p, char *err, size_t errlen)
 {
 	int64_t smin, smax, send, v;
+	uint64_t first, last;
 
-	if (query_i64(db, "SELECT min(seq) FROM trace WHERE run_id = ?1",
-		r->hdr.id, 0, 1, &smin)
-		!= 0
-	    || query_i64(db, "SELECT max(seq) FROM trace WHERE run_id = ?1",
-		   r->hdr.id, 0, 0, &smax)
-		!= 0)
+	/* The first and last keys of the run's transitions. */
+	if (tracerows_range(db, r->hdr.id, &first, &last) != 0)
 		return (sqlerr(db, db_path, err, errlen));
+	smin = first != 0 ? (int64_t)first : 1;
+	smax = (int64_t)last;
 	if (smin > 1)
 		smin = 1;
 	if (smax < smin)
 		smax = smin;
 	/* The window may reach the last syscall, decision or failure. */
 	if (query_i64(db,
-		"SELECT max(max(seq), coalesce(max(end_seq), 0)) FROM "
-		"syscalls WHERE run_id = ?1",
+		/* On syscall_rows by key, without the view's strings. */
+		"SELECT max(max(seq), coalesce(max(seq + end_seq), 0)) FROM "
+		"syscall_rows WHERE id > (?1 - 1) << 32 AND id < ?1 << 32",
 		r->hdr.id, 0, 0, &v)
 	    != 0)
 		return (sqlerr(db, db_path, err, errlen));

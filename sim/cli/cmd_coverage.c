@@ -19,6 +19,7 @@
  * old -> new by func.  The output is text, sorted bytewise, deterministic
  * for a given database.  Exit 0, or 2 on a bad database.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -28,6 +29,7 @@
 
 #include "cli.h"
 #include "kernel.h"
+#include "strmap.h"
 #include "tracedb.h"
 
 /* One distinct observed transition. */
@@ -36,18 +38,6 @@ struct obs {
 	int64_t count;
 	bool family[3]; /* seen under freebsd, illumos, freebsd@7773002 */
 };
-
-static char *
-xstrdup(const unsigned char *s)
-{
-	char *d = strdup(s != NULL ? (const char *)s : "");
-
-	if (d == NULL) {
-		fprintf(stderr, "evsim: out of memory\n");
-		exit(2);
-	}
-	return (d);
-}
 
 /* Whether flag set 'set' ("A|B|C") contains bit name 'bit'. */
 static bool
@@ -233,65 +223,377 @@ count_runs(sqlite3 *db, struct coverage *cv)
 }
 
 /*
+ * A string of the database as a group key part: SQL NULL apart from "",
+ * and the bytes with their length (a value may hold NUL bytes).
+ */
+struct kstr {
+	const char *s; /* NULL: SQL NULL */
+	size_t len;
+};
+
+/* Appends part k to the growing key buf (length *len, capacity *cap). */
+static void
+key_put(char **buf, size_t *len, size_t *cap, struct kstr k)
+{
+	uint32_t n = (uint32_t)k.len;
+
+	if (*len + 5 + k.len > *cap) {
+		*cap = (*len + 5 + k.len) * 2;
+		if ((*buf = realloc(*buf, *cap)) == NULL)
+			sim_oom();
+	}
+	(*buf)[(*len)++] = k.s != NULL;
+	memcpy(*buf + *len, &n, 4);
+	*len += 4;
+	if (k.len > 0)
+		memcpy(*buf + *len, k.s, k.len);
+	*len += k.len;
+}
+
+/* Part i (0-5) of a group key: kind, field, old, new, func, kernel. */
+static struct kstr
+key_part(const char *key, int i)
+{
+	struct kstr k = { NULL, 0 };
+	uint32_t n;
+
+	for (;;) {
+		memcpy(&n, key + 1, 4);
+		if (i-- == 0) {
+			k.s = key[0] ? key + 5 : NULL;
+			k.len = n;
+			return (k);
+		}
+		key += 5 + n;
+	}
+}
+
+/* SQLite's order of text (BINARY): NULL first, then bytewise. */
+static int
+kstr_cmp(struct kstr a, struct kstr b)
+{
+	int c;
+
+	if (a.s == NULL || b.s == NULL)
+		return (a.s != NULL) - (b.s != NULL);
+	c = memcmp(a.s, b.s, a.len < b.len ? a.len : b.len);
+	if (c != 0)
+		return (c);
+	return (a.len < b.len ? -1 : a.len > b.len);
+}
+
+/*
+ * What the aggregation of every run's transitions keeps: the distinct
+ * (kind, field, old, new, func, kernel) groups with their counts, and the
+ * statements reading one run's dictionaries by key.
+ */
+struct cagg {
+	sqlite3 *db;
+	sqlite3_stmt *rows, *str, *chg;
+	struct strmap *groups;
+	int64_t *count;
+	size_t cap;
+	char *key; /* scratch */
+	size_t keycap;
+};
+
+/* The string number id of the run at base; NULL (s) when none. */
+static struct kstr
+run_str(struct cagg *ag, sqlite3_int64 base, uint32_t id, char **copy)
+{
+	struct kstr k = { NULL, 0 };
+
+	*copy = NULL;
+	if (id == 0)
+		return (k);
+	sqlite3_bind_int64(ag->str, 1, base + id);
+	if (sqlite3_step(ag->str) == SQLITE_ROW
+	    && sqlite3_column_type(ag->str, 0) != SQLITE_NULL) {
+		int n = sqlite3_column_bytes(ag->str, 0);
+		const void *t = sqlite3_column_blob(ag->str, 0);
+
+		if ((*copy = malloc((size_t)n + 1)) == NULL)
+			sim_oom();
+		if (n > 0)
+			memcpy(*copy, t, (size_t)n);
+		k.s = *copy;
+		k.len = (size_t)n;
+	}
+	sqlite3_reset(ag->str);
+	return (k);
+}
+
+/* Adds n transitions of tuple chg on objects of kind to the groups. */
+static void
+add_group(struct cagg *ag, sqlite3_int64 base, struct kstr kind, uint32_t chg,
+    const char *kernel, int64_t n)
+{
+	uint32_t ids[4] = { 0, 0, 0, 0 }, g;
+	struct kstr parts[4];
+	char *copies[4];
+	size_t len = 0;
+	int i;
+
+	if (chg != 0) {
+		sqlite3_bind_int64(ag->chg, 1, base + chg);
+		if (sqlite3_step(ag->chg) == SQLITE_ROW)
+			for (i = 0; i < 4; i++)
+				ids[i] = (uint32_t)sqlite3_column_int64(
+				    ag->chg, i);
+		sqlite3_reset(ag->chg);
+	}
+	/* trace_chg holds func, field, old, new; the key field first. */
+	for (i = 0; i < 4; i++)
+		parts[i] = run_str(ag, base, ids[i], &copies[i]);
+	key_put(&ag->key, &len, &ag->keycap, kind);
+	key_put(&ag->key, &len, &ag->keycap, parts[1]);
+	key_put(&ag->key, &len, &ag->keycap, parts[2]);
+	key_put(&ag->key, &len, &ag->keycap, parts[3]);
+	key_put(&ag->key, &len, &ag->keycap, parts[0]);
+	key_put(&ag->key, &len, &ag->keycap,
+	    (struct kstr) { kernel, kernel != NULL ? strlen(kernel) : 0 });
+	for (i = 0; i < 4; i++)
+		free(copies[i]);
+	g = strmap_intern(ag->groups, ag->key, len);
+	if (g >= ag->cap) {
+		size_t ncap = ag->cap ? ag->cap * 2 : 256;
+
+		if ((ag->count = realloc(ag->count, ncap * sizeof(*ag->count)))
+		    == NULL)
+			sim_oom();
+		memset(ag->count + ag->cap, 0,
+		    (ncap - ag->cap) * sizeof(*ag->count));
+		ag->cap = ncap;
+	}
+	ag->count[g] += n;
+}
+
+/*
+ * The kind of object string number obj, what precedes its '#', as its
+ * index in kinds (-1: SQL NULL).
+ */
+static int64_t
+object_kind(
+    struct cagg *ag, sqlite3_int64 base, uint32_t obj, struct strmap *kinds)
+{
+	struct kstr k;
+	char *copy;
+	const char *h;
+	int64_t id = -1;
+
+	k = run_str(ag, base, obj, &copy);
+	if (k.s != NULL && (h = memchr(k.s, '#', k.len)) != NULL)
+		k.len = (size_t)(h - k.s);
+	if (k.s != NULL)
+		id = strmap_intern(kinds, k.s, k.len);
+	free(copy);
+	return (id);
+}
+
+/*
+ * Counts the transitions of one run by (object, tuple) on its integer keys,
+ * then adds each (kind, tuple) to the groups: memory grows with the run's
+ * distinct objects and tuples, not with its transitions.
+ */
+static int
+count_run_rows(struct cagg *ag, int64_t run, const char *kernel)
+{
+	sqlite3_int64 base = (sqlite3_int64)((uint64_t)(run - 1) << 32);
+	struct strmap *pairs = strmap_new(), *objs = strmap_new();
+	struct strmap *kinds = strmap_new();
+	struct kstr kind;
+	int64_t *okind = NULL;
+	int64_t *n = NULL;
+	size_t ncap = 0, ocap = 0, klen;
+	uint32_t key[2], p, o;
+	int rc;
+
+	sqlite3_bind_int64(ag->rows, 1, base);
+	while ((rc = sqlite3_step(ag->rows)) == SQLITE_ROW) {
+		key[0] = (uint32_t)sqlite3_column_int64(ag->rows, 0);
+		key[1] = (uint32_t)sqlite3_column_int64(ag->rows, 1);
+		p = strmap_intern(pairs, key, sizeof(key));
+		if (p >= ncap) {
+			size_t c = ncap ? ncap * 2 : 256;
+
+			if ((n = realloc(n, c * sizeof(*n))) == NULL)
+				sim_oom();
+			memset(n + ncap, 0, (c - ncap) * sizeof(*n));
+			ncap = c;
+		}
+		n[p]++;
+	}
+	sqlite3_reset(ag->rows);
+	/* (object, tuple) pairs to (kind, tuple) groups. */
+	for (p = 0; rc == SQLITE_DONE && p < strmap_count(pairs); p++) {
+		const uint32_t *k = strmap_key(pairs, p, &klen);
+		size_t before = strmap_count(objs);
+
+		o = strmap_intern(objs, &k[0], sizeof(k[0]));
+		if (o >= ocap) {
+			ocap = ocap ? ocap * 2 : 64;
+			if ((okind = realloc(okind, ocap * sizeof(*okind)))
+			    == NULL)
+				sim_oom();
+		}
+		if (o >= before)
+			okind[o] = object_kind(ag, base, k[0], kinds);
+		kind.s = NULL;
+		kind.len = 0;
+		if (okind[o] >= 0)
+			kind.s
+			    = strmap_key(kinds, (uint32_t)okind[o], &kind.len);
+		add_group(ag, base, kind, k[1], kernel, n[p]);
+	}
+	free(n);
+	free(okind);
+	strmap_free(pairs);
+	strmap_free(objs);
+	strmap_free(kinds);
+	return (rc == SQLITE_DONE ? 0 : EIO);
+}
+
+/* The groups group_cmp orders (qsort has no argument for it). */
+static struct strmap *sort_groups;
+
+/* Orders groups as the ORDER BY of every part would. */
+static int
+group_cmp(const void *x, const void *y)
+{
+	struct strmap *groups = sort_groups;
+	size_t lx, ly;
+	const char *a = strmap_key(groups, *(const uint32_t *)x, &lx);
+	const char *b = strmap_key(groups, *(const uint32_t *)y, &ly);
+	int i, c;
+
+	for (i = 0; i < 6; i++)
+		if ((c = kstr_cmp(key_part(a, i), key_part(b, i))) != 0)
+			return (c);
+	return (0);
+}
+
+/* Part i of group key as a C string (malloc'd; NULL becomes ""). */
+static char *
+part_str(const char *key, int i)
+{
+	struct kstr k = key_part(key, i);
+	char *s = malloc(k.len + 1);
+
+	if (s == NULL)
+		sim_oom();
+	if (k.len > 0)
+		memcpy(s, k.s, k.len);
+	s[k.len] = '\0';
+	return (s);
+}
+
+/*
+ * Every run's groups into ag (the runs of the families shown), read on the
+ * integer keys; returns 0, or EXIT_USAGE after printing why.
+ */
+static int
+aggregate(sqlite3 *db, const char *path, struct coverage *cv, struct cagg *ag)
+{
+	sqlite3_stmt *runs = NULL;
+	int rc = 0;
+
+	ag->db = db;
+	ag->groups = strmap_new();
+	if (sqlite3_prepare_v2(
+		db, "SELECT id, kernel FROM runs ORDER BY id", -1, &runs, NULL)
+		!= SQLITE_OK
+	    || sqlite3_prepare_v2(db,
+		   "SELECT object, chg FROM trace_rows WHERE id > ?1 AND"
+		   " id < ?1 + (1 << 32)",
+		   -1, &ag->rows, NULL)
+		!= SQLITE_OK
+	    || sqlite3_prepare_v2(db,
+		   "SELECT text FROM trace_str WHERE id = ?1", -1, &ag->str,
+		   NULL)
+		!= SQLITE_OK
+	    || sqlite3_prepare_v2(db,
+		   "SELECT func, field, old, new FROM trace_chg WHERE id = ?1",
+		   -1, &ag->chg, NULL)
+		!= SQLITE_OK) {
+		fprintf(stderr, "evsim: %s: %s\n", path, sqlite3_errmsg(db));
+		sqlite3_finalize(runs);
+		return (EXIT_USAGE);
+	}
+	while (rc == 0 && sqlite3_step(runs) == SQLITE_ROW) {
+		const char *kn = (const char *)sqlite3_column_text(runs, 1);
+		const struct sim_revision *rev
+		    = kn != NULL ? sim_revision_find(kn) : NULL;
+
+		if (rev == NULL
+		    || (cv->onlyfam != NULL
+			&& strcmp(cv->onlyfam, fam_name[family_of(rev)]) != 0))
+			continue;
+		if (count_run_rows(ag, sqlite3_column_int64(runs, 0), kn)
+		    != 0) {
+			fprintf(stderr, "evsim: %s: %s\n", path,
+			    sqlite3_errmsg(db));
+			rc = EXIT_USAGE;
+		}
+	}
+	sqlite3_finalize(runs);
+	return (rc);
+}
+
+static void
+cagg_free(struct cagg *ag)
+{
+	sqlite3_finalize(ag->rows);
+	sqlite3_finalize(ag->str);
+	sqlite3_finalize(ag->chg);
+	if (ag->groups != NULL)
+		strmap_free(ag->groups);
+	free(ag->count);
+	free(ag->key);
+}
+
+/*
  * Distinct transitions with their counts, per kernel revision; the
- * revisions of one family are merged (rows arrive sorted).  Returns 0, or
- * EXIT_USAGE after printing why.
+ * revisions of one family are merged (groups sorted by kind, field, old,
+ * new, func, kernel).  Memory grows with the distinct groups, not with the
+ * transitions.  Returns 0, or EXIT_USAGE after printing why.
  */
 static int
 load_transitions(sqlite3 *db, const char *path, struct coverage *cv)
 {
-	sqlite3_stmt *st;
-	int k;
+	struct cagg ag;
+	uint32_t *order, g, ng;
+	int k, rc;
 
-	if (sqlite3_prepare_v2(db,
-		/*
-		 * Counted on the compact rows first (a run's (object, tuple)
-		 * pairs, far fewer than its transitions), then named: the
-		 * sorts are SQLite's, which spill to disk, so memory stays
-		 * bounded however long the runs are.
-		 */
-		"WITH x AS (SELECT id >> 32 AS rk, object AS ob, chg AS ch,"
-		" count(*) AS n FROM trace_rows GROUP BY rk, ob, ch),"
-		" y AS (SELECT o.text AS object, d.text AS field,"
-		" a.text AS old, b.text AS new, f.text AS func,"
-		" r.kernel AS kernel, x.n AS n FROM x"
-		" JOIN runs r ON r.id = x.rk + 1"
-		" LEFT JOIN trace_chg g ON g.id = (x.rk << 32 | x.ch)"
-		" LEFT JOIN trace_str o ON o.id = (x.rk << 32 | x.ob)"
-		" LEFT JOIN trace_str f ON f.id = (x.rk << 32 | g.func)"
-		" LEFT JOIN trace_str d ON d.id = (x.rk << 32 | g.field)"
-		" LEFT JOIN trace_str a ON a.id = (x.rk << 32 | g.old)"
-		" LEFT JOIN trace_str b ON b.id = (x.rk << 32 | g.new))"
-		" SELECT CASE WHEN instr(object, '#') > 0 THEN "
-		"substr(object, 1, instr(object, '#') - 1) ELSE object "
-		"END AS kind, field, old, new, func, kernel, "
-		"sum(n) FROM y "
-		"GROUP BY kind, field, old, new, func, kernel "
-		"ORDER BY kind, field, old, new, func, kernel",
-		-1, &st, NULL)
-	    != SQLITE_OK) {
-		fprintf(stderr, "evsim: %s: %s\n", path, sqlite3_errmsg(db));
-		return (EXIT_USAGE);
+	memset(&ag, 0, sizeof(ag));
+	if ((rc = aggregate(db, path, cv, &ag)) != 0) {
+		cagg_free(&ag);
+		return (rc);
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *kn = (const char *)sqlite3_column_text(st, 5);
-		const struct sim_revision *rev
-		    = kn != NULL ? sim_revision_find(kn) : NULL;
-		int fam = rev != NULL ? family_of(rev) : 0;
+	ng = strmap_count(ag.groups);
+	if ((order = malloc((ng + 1) * sizeof(*order))) == NULL)
+		sim_oom();
+	for (g = 0; g < ng; g++)
+		order[g] = g;
+	sort_groups = ag.groups;
+	if (ng > 0)
+		qsort(order, ng, sizeof(*order), group_cmp);
+	for (g = 0; g < ng; g++) {
+		size_t len;
+		const char *key = strmap_key(ag.groups, order[g], &len);
+		char *kn = part_str(key, 5), *cols[5];
+		const struct sim_revision *rev = sim_revision_find(kn);
+		int fam = family_of(rev);
 		struct obs *o;
-		const char *cols[5];
 
-		if (rev == NULL
-		    || (cv->onlyfam != NULL
-			&& strcmp(cv->onlyfam, fam_name[fam]) != 0))
+		free(kn);
+		for (k = 0; k < 5; k++)
+			cols[k] = part_str(key, k);
+		if (cv->onlykind != NULL
+		    && strcmp(cv->onlykind, cols[0]) != 0) {
+			for (k = 0; k < 5; k++)
+				free(cols[k]);
 			continue;
-		for (k = 0; k < 5; k++) {
-			cols[k] = (const char *)sqlite3_column_text(st, k);
-			if (cols[k] == NULL)
-				cols[k] = "";
 		}
-		if (cv->onlykind != NULL && strcmp(cv->onlykind, cols[0]) != 0)
-			continue;
 		o = cv->nobs > 0 ? &cv->obs[cv->nobs - 1] : NULL;
 		if (o == NULL || strcmp(o->kind, cols[0]) != 0
 		    || strcmp(o->field, cols[1]) != 0
@@ -302,28 +604,28 @@ load_transitions(sqlite3 *db, const char *path, struct coverage *cv)
 				cv->cap = cv->cap ? cv->cap * 2 : 1024;
 				cv->obs = realloc(
 				    cv->obs, cv->cap * sizeof(*cv->obs));
-				if (cv->obs == NULL) {
-					fprintf(
-					    stderr, "evsim: out of memory\n");
-					exit(2);
-				}
+				if (cv->obs == NULL)
+					sim_oom();
 			}
 			o = &cv->obs[cv->nobs++];
 			memset(o, 0, sizeof(*o));
-			o->kind = xstrdup((const unsigned char *)cols[0]);
-			o->field = xstrdup((const unsigned char *)cols[1]);
-			o->old = xstrdup((const unsigned char *)cols[2]);
-			o->new = xstrdup((const unsigned char *)cols[3]);
-			o->func = xstrdup((const unsigned char *)cols[4]);
+			o->kind = cols[0];
+			o->field = cols[1];
+			o->old = cols[2];
+			o->new = cols[3];
+			o->func = cols[4];
+		} else {
+			for (k = 0; k < 5; k++)
+				free(cols[k]);
 		}
-		o->count += sqlite3_column_int64(st, 6);
+		o->count += ag.count[order[g]];
 		o->family[fam] = true;
-		cv->ntrans += sqlite3_column_int64(st, 6);
+		cv->ntrans += ag.count[order[g]];
 	}
-	sqlite3_finalize(st);
+	free(order);
+	cagg_free(&ag);
 	return (0);
 }
-
 static void
 print_obs(const struct obs *o)
 {
@@ -347,11 +649,25 @@ example_object(const struct coverage *cv, const struct obs *o)
 
 	if (cv->db == NULL
 	    || sqlite3_prepare_v2(cv->db,
-		   "SELECT t.run_id, t.seq, t.object, o.label FROM trace t "
-		   "LEFT JOIN objects o ON o.run_id = t.run_id AND o.object "
-		   "= t.object WHERE t.field = ?2 AND t.old = ?3 AND t.new "
-		   "= ?4 AND t.func = ?5 AND (t.object = ?1 OR t.object "
-		   "LIKE ?1 || '#%') ORDER BY t.run_id, t.seq LIMIT 1",
+		   /*
+		    * By key: the tuples of the transition first (few), then
+		    * the rows naming one, in key order (run, then seq).
+		    */
+		   "WITH c AS (SELECT g.id AS id FROM trace_chg g"
+		   " JOIN trace_str f ON f.id = g.id >> 32 << 32 | g.func"
+		   " JOIN trace_str d ON d.id = g.id >> 32 << 32 | g.field"
+		   " JOIN trace_str a ON a.id = g.id >> 32 << 32 | g.old"
+		   " JOIN trace_str b ON b.id = g.id >> 32 << 32 | g.new"
+		   " WHERE d.text = ?2 AND a.text = ?3 AND b.text = ?4"
+		   " AND f.text = ?5)"
+		   " SELECT (t.id >> 32) + 1, t.id & 4294967295, o.text,"
+		   " (SELECT label FROM objects l WHERE l.run_id ="
+		   " (t.id >> 32) + 1 AND l.object = o.text) FROM trace_rows t"
+		   " JOIN trace_str o ON o.id = t.id >> 32 << 32 | t.object"
+		   " WHERE (t.id >> 32 << 32 | t.chg) IN c"
+		   " AND (o.text = ?1 OR o.text LIKE ?1 || '#%')"
+		   " AND (t.id >> 32) + 1 IN (SELECT id FROM runs)"
+		   " ORDER BY t.id LIMIT 1",
 		   -1, &st, NULL)
 		!= SQLITE_OK)
 		return;

@@ -19,6 +19,11 @@
  * longest-common-subsequence diff (report_align), so one inserted
  * transition does not misalign everything after it.
  *
+ * Both runs are streamed through tracedb cursors: memory holds a few lines
+ * of each, and for the matching run B's transitions read ahead and not
+ * matched yet, at most DIFF_LOOKAHEAD of them (a partner further ahead is
+ * not looked for: the runs are reported different there).
+ *
  * --object NAME keeps only the transitions of one object, named as
  * 'kind#id' or by its label (exact, or a part of exactly one label).
  * Exit 0 identical or equivalent, 1 different, 2 error.
@@ -37,20 +42,39 @@
 #include "simrun.h"
 #include "strmap.h"
 #include "tracedb.h"
+#include "tracerows.h"
 
 #define DIFF_CONTEXT 5
 #define DIFF_WINDOW 400 /* lines of each run aligned after the difference */
+/*
+ * Transitions of run B read ahead and not matched at most: a partner
+ * further on is not looked for (the runs are then reported different
+ * there), so that memory stays bounded.
+ */
+#define DIFF_LOOKAHEAD 200000
 
-/* One run's transitions and object labels. */
+/*
+ * One run: its transitions read in order through a cursor (only those of
+ * one object with --object), and its object labels.
+ */
 struct drun {
 	int64_t id;
-	char **all; /* canonical lines, as tracedb_lines() returns them */
-	size_t nall;
-	char **line; /* the lines compared: all, or one object's */
-	size_t n;
+	struct tracedb *db;
+	struct tracedb_cursor *cur;
+	const char *object; /* compare only this object's, or NULL */
+	size_t n; /* the transitions compared, counted up front */
+	size_t pos; /* of them read so far */
+	bool end; /* read past the last */
+	bool err; /* the cursor failed (message printed) */
 	char **objname; /* objects with a label */
 	char **objlabel;
 	size_t nobj;
+};
+
+/* A line kept: a copy of one read through the cursor. */
+struct dline {
+	char *s;
+	size_t cap;
 };
 
 /* Field k (0-based) of a canonical line, as a pointer and a length. */
@@ -78,14 +102,6 @@ body(const char *line)
 	const char *t = strchr(line, '\t');
 
 	return (t != NULL ? t + 1 : line);
-}
-
-static size_t
-body_len(const char *line)
-{
-	const char *b = body(line);
-
-	return (strcspn(b, "\n"));
 }
 
 /* Line i of run A equals line j of run B but for the sequence number. */
@@ -153,15 +169,11 @@ label_of(const struct drun *r, const char *obj, size_t len)
 static bool
 has_object(const struct drun *r, const char *obj)
 {
-	size_t i, len;
-	const char *o;
+	sqlite3 *db = tracedb_sqlite(r->db);
+	uint32_t id = tracerows_str_id(db, r->id, obj);
+	uint64_t n = 0;
 
-	for (i = 0; i < r->n; i++) {
-		o = field(r->line[i], 5, &len);
-		if (len == strlen(obj) && memcmp(o, obj, len) == 0)
-			return (true);
-	}
-	return (false);
+	return (id != 0 && tracerows_count(db, r->id, id, &n) == 0 && n > 0);
 }
 
 /*
@@ -211,28 +223,72 @@ resolve_object(const struct drun *r, const char *name)
 	return (s);
 }
 
-/* Compares only the lines of r that change object obj. */
-static void
-filter_object(struct drun *r, const char *obj)
+/*
+ * The next line compared of run r (only its object's with --object), valid
+ * until the next call; NULL after the last one or on an error (r->err).
+ */
+static const char *
+next_line(struct drun *r)
 {
-	size_t i, k = 0, len;
-	const char *o;
+	struct tracedb_row row;
+	int rc;
 
-	r->line = malloc((r->nall + 1) * sizeof(*r->line));
-	if (r->line == NULL)
-		sim_oom();
-	for (i = 0; i < r->nall; i++) {
-		o = field(r->all[i], 5, &len);
-		if (len == strlen(obj) && memcmp(o, obj, len) == 0)
-			r->line[k++] = r->all[i];
+	if (r->end)
+		return (NULL);
+	while ((rc = tracedb_cursor_next(r->cur, &row)) == 1)
+		if (r->object == NULL
+		    || (row.object != NULL
+			&& strcmp(row.object, r->object) == 0)) {
+			r->pos++;
+			return (tracedb_cursor_line(r->cur, NULL));
+		}
+	r->end = true;
+	if (rc < 0)
+		r->err = true;
+	return (NULL);
+}
+
+static void
+dline_set(struct dline *d, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (n > d->cap) {
+		free(d->s);
+		d->cap = n * 2;
+		if ((d->s = malloc(d->cap)) == NULL)
+			sim_oom();
 	}
-	r->n = k;
+	memcpy(d->s, s, n);
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL)
+		sim_oom();
+	return (d);
+}
+
+/* The last DIFF_CONTEXT lines of run A before the one compared. */
+struct ring {
+	struct dline l[DIFF_CONTEXT];
+	size_t n; /* lines pushed */
+};
+
+static void
+ring_push(struct ring *r, const char *line)
+{
+	dline_set(&r->l[r->n % DIFF_CONTEXT], line);
+	r->n++;
 }
 
 /*
- * A queue of the unmatched transitions of run B with one key (a content,
- * a thread or an object), in order; the key's first unmatched transition
- * is q[head].
+ * A queue of the unmatched transitions of run B with one key (a thread or
+ * an object), in order, by their index in B; the key's first unmatched
+ * transition is q[head].
  */
 struct dqueue {
 	size_t *q;
@@ -257,6 +313,18 @@ static size_t
 dq_front(const struct dqueue *d)
 {
 	return (d->head < d->n ? d->q[d->head] : SIZE_MAX);
+}
+
+/* Drops the front, keeping the array as long as what is left. */
+static void
+dq_pop(struct dqueue *d)
+{
+	d->head++;
+	if (d->head >= 64 && d->head * 2 >= d->n) {
+		memmove(d->q, d->q + d->head, (d->n - d->head) * sizeof(*d->q));
+		d->n -= d->head;
+		d->head = 0;
+	}
 }
 
 /* Interns key into m, growing the queue array *qs to hold its index. */
@@ -286,86 +354,179 @@ dep_key(const char *line, bool thread, char *buf, size_t len)
 {
 	size_t flen;
 	const char *f = field(line, thread ? 3 : 5, &flen);
+	int n = snprintf(buf, len, "%c %.*s", thread ? 't' : 'o', (int)flen, f);
 
-	return ((size_t)snprintf(
-	    buf, len, "%c %.*s", thread ? 't' : 'o', (int)flen, f));
+	return (n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1);
+}
+
+/* A transition of run B read ahead; line NULL once matched. */
+struct bent {
+	char *line;
+	uint32_t kthr, kobj;
+};
+
+/*
+ * What a comparison keeps: the context before run A's transition first_a
+ * (the one read last, cur_a), run B's from its first unmatched one on
+ * (the equivalence matching) or its transition first_b (positional), and
+ * the queues of run B's buffered transitions by thread and object.
+ */
+struct dstate {
+	struct ring ctx;
+	struct dline cur_a, cur_b;
+	bool have_a, have_b;
+	size_t first_a, first_b, moved;
+	struct bent *e; /* B's transitions off .. off + n - 1 */
+	size_t off, n, cap;
+	size_t unmatched; /* of them */
+	struct strmap *m;
+	struct dqueue *qs;
+	size_t qcap;
+};
+
+static struct bent *
+bent_at(struct dstate *st, size_t j)
+{
+	return (&st->e[j - st->off]);
+}
+
+/* Appends B's next transition, line, to the buffer and its queues. */
+static void
+b_push(struct dstate *st, const char *line)
+{
+	char key[1024];
+	struct bent *e;
+	size_t j = st->off + st->n, drop = st->first_b - st->off;
+
+	if (st->n == st->cap) {
+		/* The matched ones before the first unmatched go first. */
+		if (drop > 0 && drop * 2 >= st->n) {
+			memmove(st->e, st->e + drop,
+			    (st->n - drop) * sizeof(*st->e));
+			st->n -= drop;
+			st->off += drop;
+		} else {
+			st->cap = st->cap ? st->cap * 2 : 1024;
+			st->e = realloc(st->e, st->cap * sizeof(*st->e));
+			if (st->e == NULL)
+				sim_oom();
+		}
+	}
+	e = &st->e[st->n++];
+	e->line = xstrdup(line);
+	e->kthr = key_queue(st->m, &st->qs, &st->qcap, key,
+	    dep_key(line, true, key, sizeof(key)));
+	dq_push(&st->qs[e->kthr], j);
+	e->kobj = key_queue(st->m, &st->qs, &st->qcap, key,
+	    dep_key(line, false, key, sizeof(key)));
+	dq_push(&st->qs[e->kobj], j);
+	st->unmatched++;
+}
+
+/* Reads run B's next transition into the buffer; false at its end. */
+static bool
+b_read(struct drun *b, struct dstate *st)
+{
+	const char *line = next_line(b);
+
+	if (line == NULL)
+		return (false);
+	b_push(st, line);
+	return (true);
 }
 
 /*
- * The equivalence matching described at the top of the file.  Sets
- * *ret_fa to the index in A of the first transition without a partner (or
- * a->n when every one has one) and fills matched_b[j] for the transitions
- * of B matched so far; *ret_moved counts the matched pairs whose B
- * transition was not the first unmatched one (a reordering).
+ * The partner in run B of run A's transition line, read ahead as far as
+ * needed, or SIZE_MAX.  It can only be the first unmatched transition of
+ * line's thread (the content includes the thread), and must also be the
+ * first unmatched one of its object.
+ */
+static size_t
+partner(struct drun *b, struct dstate *st, const char *line)
+{
+	char key[1024];
+	size_t klen = dep_key(line, true, key, sizeof(key)), j;
+	uint32_t kt;
+	struct bent *e;
+
+	for (;;) {
+		kt = strmap_find(st->m, key, klen);
+		if (kt != STRMAP_NONE && dq_front(&st->qs[kt]) != SIZE_MAX)
+			break;
+		if (st->unmatched >= DIFF_LOOKAHEAD || !b_read(b, st))
+			return (SIZE_MAX);
+	}
+	j = dq_front(&st->qs[kt]);
+	e = bent_at(st, j);
+	if (strcmp(body(e->line), body(line)) != 0
+	    || dq_front(&st->qs[e->kobj]) != j)
+		return (SIZE_MAX);
+	return (j);
+}
+
+/*
+ * The equivalence matching described at the top of the file, from the
+ * first positional difference (st->first_a = st->first_b, both current)
+ * on: sets st->first_a to the index in A of the first transition without
+ * a partner (or A's length when every one has one), st->first_b to the
+ * first unmatched transition of B, and st->moved to the matched pairs whose
+ * B transition was not the first unmatched one (a reordering).  Memory
+ * holds the transitions of B read ahead and not matched yet.
  */
 static void
-match_equivalent(const struct drun *a, const struct drun *b, bool *matched_b,
-    size_t *ret_fa, size_t *ret_moved)
+match_equivalent(struct drun *a, struct drun *b, struct dstate *st)
 {
-	struct strmap *m = strmap_new();
-	struct dqueue *qs = NULL;
-	uint32_t *kbody, *kthr, *kobj;
-	size_t cap = 0, i, j, moved = 0, firstb = 0;
-	char key[1024];
+	const char *line;
+	struct bent *e;
+	size_t j;
 
-	kbody = malloc((b->n + 1) * sizeof(*kbody));
-	kthr = malloc((b->n + 1) * sizeof(*kthr));
-	kobj = malloc((b->n + 1) * sizeof(*kobj));
-	if (kbody == NULL || kthr == NULL || kobj == NULL)
-		sim_oom();
-	for (j = 0; j < b->n; j++) {
-		/* Content keys start with 'b', thread and object keys not. */
-		size_t bl = body_len(b->line[j]);
-		char *bk = malloc(bl + 2);
-
-		if (bk == NULL)
-			sim_oom();
-		bk[0] = 'b';
-		memcpy(bk + 1, body(b->line[j]), bl);
-		kbody[j] = key_queue(m, &qs, &cap, bk, bl + 1);
-		free(bk);
-		dq_push(&qs[kbody[j]], j);
-		kthr[j] = key_queue(m, &qs, &cap, key,
-		    dep_key(b->line[j], true, key, sizeof(key)));
-		dq_push(&qs[kthr[j]], j);
-		kobj[j] = key_queue(m, &qs, &cap, key,
-		    dep_key(b->line[j], false, key, sizeof(key)));
-		dq_push(&qs[kobj[j]], j);
-	}
-	for (i = 0; i < a->n; i++) {
-		size_t bl = body_len(a->line[i]);
-		char *bk = malloc(bl + 2);
-		uint32_t k;
-
-		if (bk == NULL)
-			sim_oom();
-		bk[0] = 'b';
-		memcpy(bk + 1, body(a->line[i]), bl);
-		k = strmap_find(m, bk, bl + 1);
-		free(bk);
-		if (k == STRMAP_NONE || (j = dq_front(&qs[k])) == SIZE_MAX)
+	st->m = strmap_new();
+	st->off = st->first_b;
+	if (st->have_b)
+		b_push(st, st->cur_b.s);
+	while (st->have_a) {
+		if ((j = partner(b, st, st->cur_a.s)) == SIZE_MAX)
 			break;
-		/* Only its thread's and its object's earlier ones matter. */
-		if (dq_front(&qs[kthr[j]]) != j || dq_front(&qs[kobj[j]]) != j)
-			break;
-		qs[kbody[j]].head++;
-		qs[kthr[j]].head++;
-		qs[kobj[j]].head++;
-		matched_b[j] = true;
-		while (firstb < b->n && matched_b[firstb])
-			firstb++;
-		if (j > firstb)
-			moved++;
+		e = bent_at(st, j);
+		dq_pop(&st->qs[e->kthr]);
+		dq_pop(&st->qs[e->kobj]);
+		free(e->line);
+		e->line = NULL;
+		st->unmatched--;
+		while (st->first_b < st->off + st->n
+		    && bent_at(st, st->first_b)->line == NULL)
+			st->first_b++;
+		if (j > st->first_b)
+			st->moved++;
+		ring_push(&st->ctx, st->cur_a.s);
+		if ((line = next_line(a)) != NULL)
+			dline_set(&st->cur_a, line);
+		else
+			st->have_a = false;
 	}
-	*ret_fa = i;
-	*ret_moved = moved;
-	for (j = 0; j < cap; j++)
-		free(qs[j].q);
-	free(qs);
-	free(kbody);
-	free(kthr);
-	free(kobj);
-	strmap_free(m);
+	st->first_a = st->have_a ? a->pos - 1 : a->pos;
+	if (st->first_b == st->off + st->n)
+		b_read(b, st);
+	st->have_b = st->first_b < st->off + st->n;
+}
+
+static void
+dstate_free(struct dstate *st)
+{
+	size_t i;
+
+	for (i = 0; i < DIFF_CONTEXT; i++)
+		free(st->ctx.l[i].s);
+	free(st->cur_a.s);
+	free(st->cur_b.s);
+	for (i = 0; i < st->n; i++)
+		free(st->e[i].line);
+	free(st->e);
+	for (i = 0; i < st->qcap; i++)
+		free(st->qs[i].q);
+	free(st->qs);
+	if (st->m != NULL)
+		strmap_free(st->m);
 }
 
 /* The objects named in the shown lines, with their labels. */
@@ -429,9 +590,7 @@ drun_free(struct drun *r)
 {
 	size_t i;
 
-	if (r->line != r->all)
-		free(r->line);
-	tracedb_lines_free(r->all, r->nall);
+	tracedb_cursor_close(r->cur);
 	for (i = 0; i < r->nobj; i++) {
 		free(r->objname[i]);
 		free(r->objlabel[i]);
@@ -519,7 +678,10 @@ diff_parse(int argc, char **argv, struct diff_cli *dc, bool *done)
 	return (0);
 }
 
-/* Loads both runs' lines and labels from the database; 0 or exit status. */
+/*
+ * Opens both runs on the database (one connection, a cursor each) and
+ * reads their labels; 0 or exit status.
+ */
 static int
 load_runs(const struct diff_cli *dc, struct drun *a, struct drun *b)
 {
@@ -533,20 +695,38 @@ load_runs(const struct diff_cli *dc, struct drun *a, struct drun *b)
 	b->id = dc->b;
 	if ((error = cli_open_db(dc->db, &a->id, &db)) != 0)
 		return (error);
+	a->db = b->db = db;
 	if (tracedb_run_resolve(db, &b->id, err, sizeof(err)) != 0) {
 		fprintf(stderr, "evsim: %s\n", err);
-		tracedb_close(db);
 		return (EXIT_USAGE);
 	}
-	tracedb_lines(db, a->id, &a->all, &a->nall);
-	tracedb_lines(db, b->id, &b->all, &b->nall);
-	a->line = a->all;
-	a->n = a->nall;
-	b->line = b->all;
-	b->n = b->nall;
+	a->cur = tracedb_cursor_open(db, a->id, 1);
+	b->cur = tracedb_cursor_open(db, b->id, 1);
 	load_labels(db, a);
 	load_labels(db, b);
-	tracedb_close(db);
+	return (0);
+}
+
+/*
+ * Counts the transitions r compares (its object's with --object) on the
+ * integer keys; 0 or exit status.
+ */
+static int
+count_run(struct drun *r)
+{
+	sqlite3 *db = tracedb_sqlite(r->db);
+	uint32_t id = 0;
+	uint64_t n = 0;
+
+	r->n = 0;
+	if (r->object != NULL
+	    && (id = tracerows_str_id(db, r->id, r->object)) == 0)
+		return (0);
+	if (tracerows_count(db, r->id, id, &n) != 0) {
+		fprintf(stderr, "evsim: %s\n", sqlite3_errmsg(db));
+		return (EXIT_USAGE);
+	}
+	r->n = (size_t)n;
 	return (0);
 }
 
@@ -562,8 +742,10 @@ keep_object(
 	if ((*oa = resolve_object(a, object)) == NULL
 	    || (*ob = resolve_object(b, object)) == NULL)
 		return (EXIT_USAGE);
-	filter_object(a, *oa);
-	filter_object(b, *ob);
+	a->object = *oa;
+	b->object = *ob;
+	if (count_run(a) != 0 || count_run(b) != 0)
+		return (EXIT_USAGE);
 	if (strcmp(*oa, *ob) == 0)
 		printf("object %s", *oa);
 	else
@@ -576,72 +758,93 @@ keep_object(
 }
 
 /*
- * Prints the first difference, at first_a of run a and first_b of run b,
- * with the transitions before it and the labels of its objects.
+ * Prints the first difference, at st->first_a of run a and st->first_b of
+ * run b, with the transitions before it and the labels of its objects.
  */
 static void
 print_first_difference(const struct drun *a, const struct drun *b,
-    size_t first_a, size_t first_b, size_t moved, bool positional)
+    const struct dstate *st, const char *line_b, bool positional)
 {
 	struct legend lg = { NULL, 0, 0 };
-	size_t i;
+	size_t k;
 
 	printf("runs %" PRId64 " and %" PRId64
 	       " differ first at transition %zu (of %zu and %zu)\n",
-	    a->id, b->id, first_a + 1, a->n, b->n);
-	if (!positional && (first_b != first_a || moved > 0))
+	    a->id, b->id, st->first_a + 1, a->n, b->n);
+	if (!positional && (st->first_b != st->first_a || st->moved > 0))
 		printf("  (transition %zu of run %" PRId64
 		       "; before them the runs are equivalent, %zu "
 		       "independent transitions in another order)\n",
-		    first_b + 1, b->id, moved);
-	for (i = first_a > DIFF_CONTEXT ? first_a - DIFF_CONTEXT : 0;
-	     i < first_a; i++)
-		show(" ", a->line[i]);
-	show("-", first_a < a->n ? a->line[first_a] : "(end of run)");
-	show("+", first_b < b->n ? b->line[first_b] : "(end of run)");
-	if (first_a < a->n)
-		legend_add(&lg, a, a->line[first_a]);
-	if (first_b < b->n)
-		legend_add(&lg, b, b->line[first_b]);
+		    st->first_b + 1, b->id, st->moved);
+	for (k = st->ctx.n > DIFF_CONTEXT ? st->ctx.n - DIFF_CONTEXT : 0;
+	     k < st->ctx.n; k++)
+		show(" ", st->ctx.l[k % DIFF_CONTEXT].s);
+	show("-", st->have_a ? st->cur_a.s : "(end of run)");
+	show("+", line_b != NULL ? line_b : "(end of run)");
+	if (st->have_a)
+		legend_add(&lg, a, st->cur_a.s);
+	if (line_b != NULL)
+		legend_add(&lg, b, line_b);
 	legend_print(&lg, a, b, "objects:");
 }
 
 /*
- * Prints an aligned diff of what is left after the first difference: run A
- * from first_a, run B's transitions from first_b not matched yet (all of
- * them when matched_b is NULL).
+ * The lines aligned after the first difference: run A's from first_a, run
+ * B's from first_b that are not matched yet (all of them when positional),
+ * at most DIFF_WINDOW of each, read on from the cursors.
  */
 static void
-print_aligned(const struct drun *a, const struct drun *b, size_t first_a,
-    size_t first_b, const bool *matched_b, size_t moved, bool positional)
+window_lines(struct drun *a, struct drun *b, struct dstate *st, bool positional,
+    char **wa_lines, size_t *ret_wa, char **wb_lines, size_t *ret_wb)
+{
+	const char *line;
+	size_t wa = 0, wb = 0, j;
+
+	if (st->have_a)
+		wa_lines[wa++] = xstrdup(st->cur_a.s);
+	while (wa < DIFF_WINDOW && (line = next_line(a)) != NULL)
+		wa_lines[wa++] = xstrdup(line);
+	if (positional) {
+		if (st->have_b)
+			wb_lines[wb++] = xstrdup(st->cur_b.s);
+	} else {
+		for (j = st->first_b; j < st->off + st->n && wb < DIFF_WINDOW;
+		     j++)
+			if (bent_at(st, j)->line != NULL)
+				wb_lines[wb++] = xstrdup(bent_at(st, j)->line);
+	}
+	while (wb < DIFF_WINDOW && (line = next_line(b)) != NULL)
+		wb_lines[wb++] = xstrdup(line);
+	*ret_wa = wa;
+	*ret_wb = wb;
+}
+
+/* Prints an aligned diff of what is left after the first difference. */
+static void
+print_aligned(
+    struct drun *a, struct drun *b, struct dstate *st, bool positional)
 {
 	struct legend lg = { NULL, 0, 0 };
 	struct report_pair *pair;
 	char **ab[2], **wa_lines, **wb_lines;
 	size_t i, wa, wb, np = 0;
 
-	wa = a->n - first_a < DIFF_WINDOW ? a->n - first_a : DIFF_WINDOW;
-	wa_lines = malloc((wa + 1) * sizeof(*wa_lines));
-	wb_lines = malloc((b->n - first_b + 1) * sizeof(*wb_lines));
-	if (wa_lines == NULL || wb_lines == NULL)
+	wa_lines = malloc(DIFF_WINDOW * sizeof(*wa_lines));
+	wb_lines = malloc(DIFF_WINDOW * sizeof(*wb_lines));
+	pair = malloc(2 * DIFF_WINDOW * sizeof(*pair));
+	if (wa_lines == NULL || wb_lines == NULL || pair == NULL)
 		sim_oom();
-	for (i = 0; i < wa; i++)
-		wa_lines[i] = a->line[first_a + i];
-	for (wb = 0, i = first_b; i < b->n && wb < DIFF_WINDOW; i++)
-		if (matched_b == NULL || !matched_b[i])
-			wb_lines[wb++] = b->line[i];
+	window_lines(a, b, st, positional, wa_lines, &wa, wb_lines, &wb);
 	ab[0] = wa_lines;
 	ab[1] = wb_lines;
-	pair = malloc((wa + wb + 1) * sizeof(*pair));
-	if (pair == NULL
-	    || report_align(0, wa, wb, body_eq, ab, pair, &np) != 0)
+	if (report_align(0, wa, wb, body_eq, ab, pair, &np) != 0)
 		sim_oom();
 	printf("\naligned (run %" PRId64 " '-', run %" PRId64
 	       " '+', first %d lines of each%s):\n",
 	    a->id, b->id, DIFF_WINDOW,
-	    positional || moved == 0 ? ""
-				     : "; run B without the transitions "
-				       "matched before");
+	    positional || st->moved == 0 ? ""
+					 : "; run B without the transitions "
+					   "matched before");
 	for (i = 0; i < np; i++) {
 		if (pair[i].a == SIZE_MAX) {
 			show("+", wb_lines[pair[i].b]);
@@ -653,53 +856,84 @@ print_aligned(const struct drun *a, const struct drun *b, size_t first_a,
 			show(" ", wa_lines[pair[i].a]);
 	}
 	legend_print(&lg, a, b, "\nobjects changed above:");
+	for (i = 0; i < wa; i++)
+		free(wa_lines[i]);
+	for (i = 0; i < wb; i++)
+		free(wb_lines[i]);
 	free(pair);
 	free(wa_lines);
 	free(wb_lines);
 }
 
 /*
+ * Reads both runs in step while their lines are equal but for the sequence
+ * number; leaves the first unequal pair in st (first_a = first_b, cur_a
+ * and cur_b when not at an end).  Returns whether the runs are identical.
+ */
+static bool
+compare_prefix(struct drun *a, struct drun *b, struct dstate *st)
+{
+	const char *la, *lb;
+
+	for (;;) {
+		la = next_line(a);
+		lb = next_line(b);
+		if (la == NULL || lb == NULL || strcmp(body(la), body(lb)) != 0)
+			break;
+		ring_push(&st->ctx, la);
+	}
+	st->first_a = st->first_b = la != NULL ? a->pos - 1 : a->pos;
+	if ((st->have_a = la != NULL))
+		dline_set(&st->cur_a, la);
+	if ((st->have_b = lb != NULL))
+		dline_set(&st->cur_b, lb);
+	return (la == NULL && lb == NULL);
+}
+
+/*
  * Compares runs a and b and prints the outcome; returns 0 when they are
- * identical or equivalent, EXIT_FAILED when they differ.
+ * identical or equivalent, EXIT_FAILED when they differ.  Memory holds a
+ * few lines of each run, and for the equivalence matching the transitions
+ * of run B read ahead and not matched yet.
  */
 static int
-diff_runs(const struct drun *a, const struct drun *b, bool positional)
+diff_runs(struct drun *a, struct drun *b, bool positional)
 {
-	bool *matched_b = NULL;
-	size_t first_a, first_b, moved = 0;
+	struct dstate st;
+	int rc = EXIT_FAILED;
 
-	for (first_a = 0; first_a < a->n && first_a < b->n; first_a++)
-		if (strcmp(body(a->line[first_a]), body(b->line[first_a])) != 0)
-			break;
-	if (first_a == a->n && first_a == b->n) {
-		printf("runs %" PRId64 " and %" PRId64
-		       " are identical (%zu transitions)\n",
-		    a->id, b->id, a->n);
-		return (0);
+	memset(&st, 0, sizeof(st));
+	if (a->object == NULL && (count_run(a) != 0 || count_run(b) != 0))
+		return (EXIT_USAGE);
+	if (compare_prefix(a, b, &st)) {
+		if (!a->err && !b->err)
+			printf("runs %" PRId64 " and %" PRId64
+			       " are identical (%zu transitions)\n",
+			    a->id, b->id, a->pos);
+		rc = 0;
+		goto out;
 	}
-	first_b = first_a;
 	if (!positional) {
-		matched_b = calloc(b->n + 1, sizeof(*matched_b));
-		if (matched_b == NULL)
-			sim_oom();
-		match_equivalent(a, b, matched_b, &first_a, &moved);
-		for (first_b = 0; first_b < b->n && matched_b[first_b];
-		     first_b++)
-			;
-		if (first_a == a->n && first_b == b->n) {
+		match_equivalent(a, b, &st);
+		if (!st.have_a && !st.have_b && !a->err && !b->err) {
 			printf("runs %" PRId64 " and %" PRId64
 			       " are equivalent (%zu transitions; %zu of "
 			       "them in another order, independent of the "
 			       "transitions they moved past)\n",
-			    a->id, b->id, a->n, moved);
-			free(matched_b);
-			return (0);
+			    a->id, b->id, a->pos, st.moved);
+			rc = 0;
+			goto out;
 		}
 	}
-	print_first_difference(a, b, first_a, first_b, moved, positional);
-	print_aligned(a, b, first_a, first_b, matched_b, moved, positional);
-	free(matched_b);
-	return (EXIT_FAILED);
+	print_first_difference(a, b, &st,
+	    !st.have_b	     ? NULL
+		: positional ? st.cur_b.s
+			     : bent_at(&st, st.first_b)->line,
+	    positional);
+	print_aligned(a, b, &st, positional);
+out:
+	dstate_free(&st);
+	return (a->err || b->err ? EXIT_USAGE : rc);
 }
 
 int
@@ -714,14 +948,14 @@ cmd_diff(int argc, char **argv)
 	error = diff_parse(argc, argv, &dc, &done);
 	if (error != 0 || done)
 		return (error);
-	if ((error = load_runs(&dc, &a, &b)) != 0)
-		return (error);
-	if (dc.object == NULL
-	    || (error = keep_object(&a, &b, dc.object, &oa, &ob)) == 0)
+	if ((error = load_runs(&dc, &a, &b)) == 0
+	    && (dc.object == NULL
+		|| (error = keep_object(&a, &b, dc.object, &oa, &ob)) == 0))
 		error = diff_runs(&a, &b, dc.positional);
-	free(oa);
-	free(ob);
 	drun_free(&a);
 	drun_free(&b);
+	tracedb_close(a.db);
+	free(oa);
+	free(ob);
 	return (error);
 }
