@@ -20,6 +20,7 @@
 #endif
 
 #include "evsim_config.h"
+#include "strmap.h"
 #include "trace.h"
 #include "trace_schema.h"
 #include "tracedb.h"
@@ -67,26 +68,84 @@ struct chgdict {
 	size_t nslots, n;
 };
 
-/* trace_rows rows inserted by one statement (the recorder's hottest). */
-#define TRACE_ROWS_MULTI 64
+/*
+ * The 'objects' rows of the run, kept here and written when a batch is
+ * committed: an object is created, labelled and often freed within one
+ * batch, and one statement then writes what three did.  Each entry holds
+ * the row as the statements in the order of the calls would have left it
+ * (see object_life() and trace_object_label()).
+ */
+struct objrow {
+	char *label;
+	int64_t created_seq; /* -1: NULL */
+	int64_t freed_seq; /* -1: NULL */
+	bool exists; /* the row exists (here, or in the database) */
+	bool in_db; /* it is in the database */
+	bool dirty; /* changed since the last commit */
+};
+
+struct objtab {
+	struct strmap *names; /* object name -> index into rows */
+	struct objrow *rows;
+	size_t cap;
+	uint32_t *dirty; /* indices of the dirty rows */
+	size_t ndirty, dcap;
+};
+
+/*
+ * The (object, chg) ids of the transitions seen, by their fields' canonical
+ * text: nine transitions in ten repeat one seen before, and one lookup then
+ * replaces five string lookups and a tuple lookup.  Keys longer than
+ * ROWCACHE_MAXLEN are not kept; past ROWCACHE_MAXBYTES of keys the cache
+ * starts over.
+ */
+#define ROWCACHE_MAXLEN 256
+#define ROWCACHE_MAXBYTES (16u << 20)
+
+struct rowslot {
+	uint64_t h; /* XXH3 of the key; 0: empty */
+	uint32_t off, len; /* the key in 'arena' */
+	uint32_t obj, chg;
+};
+
+struct rowcache {
+	struct rowslot *slots;
+	size_t nslots, n;
+	char *arena;
+	size_t alen, acap;
+};
+
+/*
+ * Rows of trace_rows and syscall_rows, the recorder's hottest tables, are
+ * buffered and inserted MULTI_ROWS at a time by one statement (the rest, at
+ * a commit, one by one).  Columns whose bit is set in 'nullable' bind 0 as
+ * NULL.
+ */
+#define MULTI_ROWS 64
+#define MULTI_MAXCOLS 11
+
+struct multi {
+	sqlite3_stmt *one;
+	sqlite3_stmt *many;
+	const char *what;
+	int ncols;
+	unsigned nullable;
+	int n;
+	sqlite3_int64 buf[MULTI_ROWS * MULTI_MAXCOLS];
+};
 
 struct trace {
 	sqlite3 *db;
-	sqlite3_stmt *ins_trace;
-	sqlite3_stmt *ins_trace_multi;
-	sqlite3_int64 rowbuf[TRACE_ROWS_MULTI]
-			    [3]; /* key, object (0: NULL), chg */
-	int nrowbuf;
+	struct multi trace_rows; /* key, object (0: NULL), chg */
+	struct multi syscall_rows; /* the columns of syscall_rows */
 	sqlite3_stmt *ins_str;
 	sqlite3_stmt *ins_chg;
 	sqlite3_stmt *ins_ctx;
-	sqlite3_stmt *ins_syscall;
 	sqlite3_stmt *ins_decision;
 	sqlite3_stmt *ins_thread;
 	sqlite3_stmt *end_thread;
-	sqlite3_stmt *obj_created;
-	sqlite3_stmt *obj_freed;
-	sqlite3_stmt *obj_label;
+	sqlite3_stmt *obj_insert;
+	sqlite3_stmt *obj_update;
 	sqlite3_stmt *ins_module;
 	bool in_txn;
 	uint32_t batch;
@@ -113,6 +172,8 @@ struct trace {
 	/* Recording: the dictionaries and the last trace_ctx row. */
 	struct intern strs;
 	struct chgdict chgs;
+	struct objtab objs;
+	struct rowcache rows;
 	uint32_t next_str;
 	uint32_t next_chg;
 	int64_t db_vtime;
@@ -166,6 +227,144 @@ intern_free(struct intern *in)
 	memset(in, 0, sizeof(*in));
 }
 
+/* Empties the cache of transitions. */
+static void
+rowcache_reset(struct rowcache *c)
+{
+	free(c->slots);
+	free(c->arena);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The slot of the key with hash h: its own, or the empty one it would take. */
+static struct rowslot *
+rowcache_slot(const struct rowcache *c, uint64_t h, const char *key, size_t len)
+{
+	size_t j;
+
+	for (j = (size_t)h & (c->nslots - 1); c->slots[j].h != 0;
+	     j = (j + 1) & (c->nslots - 1)) {
+		const struct rowslot *e = &c->slots[j];
+
+		if (e->h == h && e->len == len
+		    && memcmp(c->arena + e->off, key, len) == 0)
+			break;
+	}
+	return (&c->slots[j]);
+}
+
+/* Doubles the table (the first time, makes it). */
+static void
+rowcache_grow(struct rowcache *c)
+{
+	struct rowslot *old = c->slots;
+	size_t i, oldn = c->nslots;
+
+	c->nslots = oldn != 0 ? 2 * oldn : 8192;
+	c->slots = calloc(c->nslots, sizeof(*c->slots));
+	if (c->slots == NULL)
+		trace_oom();
+	for (i = 0; i < oldn; i++) {
+		size_t j = (size_t)old[i].h & (c->nslots - 1);
+
+		if (old[i].h == 0)
+			continue;
+		while (c->slots[j].h != 0)
+			j = (j + 1) & (c->nslots - 1);
+		c->slots[j] = old[i];
+	}
+	free(old);
+}
+
+/*
+ * The entry of the object named by the len bytes at name, added (without a
+ * row) if new.
+ */
+static struct objrow *
+objtab_get(struct trace *t, const char *name, size_t len)
+{
+	struct objtab *o = &t->objs;
+	uint32_t i, n;
+
+	if (o->names == NULL)
+		o->names = strmap_new();
+	n = strmap_count(o->names);
+	i = strmap_intern(o->names, name, len);
+	if (i >= o->cap) {
+		o->cap = o->cap != 0 ? 2 * o->cap : 1024;
+		o->rows = xrealloc(o->rows, o->cap * sizeof(*o->rows));
+	}
+	if (i == n) {
+		memset(&o->rows[i], 0, sizeof(o->rows[i]));
+		o->rows[i].created_seq = -1;
+		o->rows[i].freed_seq = -1;
+	}
+	return (&o->rows[i]);
+}
+
+/* Marks e changed: it is written at the next commit. */
+static void
+objtab_dirty(struct trace *t, struct objrow *e)
+{
+	struct objtab *o = &t->objs;
+
+	e->exists = true;
+	if (e->dirty)
+		return;
+	e->dirty = true;
+	if (o->ndirty == o->dcap) {
+		o->dcap = o->dcap != 0 ? 2 * o->dcap : 1024;
+		o->dirty = xrealloc(o->dirty, o->dcap * sizeof(*o->dirty));
+	}
+	o->dirty[o->ndirty++] = (uint32_t)(e - o->rows);
+}
+
+/* Writes the rows changed since the last commit, in the order of change. */
+static void
+objtab_flush(struct trace *t)
+{
+	struct objtab *o = &t->objs;
+	size_t i, len;
+
+	for (i = 0; i < o->ndirty; i++) {
+		struct objrow *e = &o->rows[o->dirty[i]];
+		const char *name = strmap_key(o->names, o->dirty[i], &len);
+		sqlite3_stmt *st = e->in_db ? t->obj_update : t->obj_insert;
+
+		sqlite3_bind_int64(st, 1, t->run_id);
+		sqlite3_bind_text(st, 2, name, (int)len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, e->label, -1, SQLITE_STATIC);
+		if (e->created_seq >= 0)
+			sqlite3_bind_int64(st, 4, e->created_seq);
+		else
+			sqlite3_bind_null(st, 4);
+		if (e->freed_seq >= 0)
+			sqlite3_bind_int64(st, 5, e->freed_seq);
+		else
+			sqlite3_bind_null(st, 5);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fatal_sql(t, "objects");
+		sqlite3_reset(st);
+		e->dirty = false;
+		e->in_db = true;
+	}
+	o->ndirty = 0;
+}
+
+/* Forgets the table (after objtab_flush(), or for a new run). */
+static void
+objtab_reset(struct objtab *o)
+{
+	uint32_t i, n = o->names != NULL ? strmap_count(o->names) : 0;
+
+	for (i = 0; i < n; i++)
+		free(o->rows[i].label);
+	strmap_free(o->names);
+	free(o->rows);
+	free(o->dirty);
+	memset(o, 0, sizeof(*o));
+}
+
 /*
  * Writes an 'objects' row (INSERT OR IGNORE: a "(life)" or label row wins)
  * for every string of the dictionary named as an object.
@@ -176,6 +375,7 @@ intern_objects(struct trace *t)
 	sqlite3_stmt *st;
 	size_t i;
 
+	objtab_flush(t);
 	if (sqlite3_prepare_v2(t->db,
 		"INSERT OR IGNORE INTO objects (run_id, object, kind) VALUES"
 		" (?1, ?2, CASE WHEN instr(?2, '#') > 0 THEN substr(?2, 1,"
@@ -185,9 +385,16 @@ intern_objects(struct trace *t)
 		fatal_sql(t, "objects");
 	for (i = 0; i < t->strs.n; i++) {
 		const struct istr *e = &t->strs.ents[i];
+		struct objrow *o;
 
 		if (!e->object)
 			continue;
+		/* A row flushed above is there; otherwise it is now. */
+		o = objtab_get(t, t->strs.arena + e->off, e->len);
+		if (o->exists)
+			continue;
+		o->exists = true;
+		o->in_db = true;
 		sqlite3_bind_int64(st, 1, t->run_id);
 		sqlite3_bind_text(
 		    st, 2, t->strs.arena + e->off, (int)e->len, SQLITE_STATIC);
@@ -206,6 +413,7 @@ intern_clear(struct trace *t)
 
 	if (t->db != NULL && in->n > 0)
 		intern_objects(t);
+	rowcache_reset(&t->rows);
 	in->n = 0;
 	in->alen = 0;
 	if (in->slots != NULL)
@@ -393,6 +601,7 @@ dict_reset(struct trace *t)
 	if (t->chgs.slots != NULL)
 		memset(t->chgs.slots, 0, t->chgs.nslots * sizeof(struct ichg));
 	t->chgs.n = 0;
+	rowcache_reset(&t->rows);
 	t->next_str = 0;
 	t->next_chg = 0;
 	t->db_ctx_ok = false;
@@ -435,46 +644,57 @@ begin(struct trace *t)
 	t->batch = 0;
 }
 
-/* Binds row r of the buffer as the j-th row of st. */
+/* Binds the ncols values at r as the j-th row of st. */
 static void
-bind_row(sqlite3_stmt *st, int j, const sqlite3_int64 *r)
+bind_row(const struct multi *m, sqlite3_stmt *st, int j, const sqlite3_int64 *r)
 {
-	sqlite3_bind_int64(st, 3 * j + 1, r[0]);
-	if (r[1] != 0)
-		sqlite3_bind_int64(st, 3 * j + 2, r[1]);
-	else
-		sqlite3_bind_null(st, 3 * j + 2);
-	sqlite3_bind_int64(st, 3 * j + 3, r[2]);
+	int i;
+
+	for (i = 0; i < m->ncols; i++) {
+		if (r[i] == 0 && (m->nullable & (1u << i)) != 0)
+			sqlite3_bind_null(st, m->ncols * j + i + 1);
+		else
+			sqlite3_bind_int64(st, m->ncols * j + i + 1, r[i]);
+	}
 }
 
 static void
-step_insert(struct trace *t, sqlite3_stmt *st)
+step_insert(struct trace *t, const struct multi *m, sqlite3_stmt *st)
 {
 	if (sqlite3_step(st) != SQLITE_DONE)
-		fatal_sql(t, "INSERT INTO trace_rows");
+		fatal_sql(t, m->what);
 	sqlite3_reset(st);
 }
 
 /*
- * Inserts the buffered trace_rows rows: a full buffer with one statement,
- * the rest (at a commit) one by one.
+ * Inserts the buffered rows of m: a full buffer with one statement, the
+ * rest (at a commit) one by one.
  */
 static void
-rows_flush(struct trace *t)
+multi_flush(struct trace *t, struct multi *m)
 {
 	int j;
 
-	if (t->nrowbuf == TRACE_ROWS_MULTI) {
-		for (j = 0; j < TRACE_ROWS_MULTI; j++)
-			bind_row(t->ins_trace_multi, j, t->rowbuf[j]);
-		step_insert(t, t->ins_trace_multi);
+	if (m->n == MULTI_ROWS) {
+		for (j = 0; j < MULTI_ROWS; j++)
+			bind_row(m, m->many, j, m->buf + j * m->ncols);
+		step_insert(t, m, m->many);
 	} else {
-		for (j = 0; j < t->nrowbuf; j++) {
-			bind_row(t->ins_trace, 0, t->rowbuf[j]);
-			step_insert(t, t->ins_trace);
+		for (j = 0; j < m->n; j++) {
+			bind_row(m, m->one, 0, m->buf + j * m->ncols);
+			step_insert(t, m, m->one);
 		}
 	}
-	t->nrowbuf = 0;
+	m->n = 0;
+}
+
+/* The buffer of the next row of m, flushing it if full. */
+static sqlite3_int64 *
+multi_row(struct trace *t, struct multi *m)
+{
+	if (m->n == MULTI_ROWS)
+		multi_flush(t, m);
+	return (m->buf + m->n++ * m->ncols);
 }
 
 static void
@@ -482,7 +702,9 @@ commit(struct trace *t)
 {
 	if (t->db == NULL || !t->in_txn)
 		return;
-	rows_flush(t);
+	multi_flush(t, &t->trace_rows);
+	multi_flush(t, &t->syscall_rows);
+	objtab_flush(t);
 	if (exec(t, "COMMIT") != SQLITE_OK)
 		fatal_sql(t, "COMMIT");
 	t->in_txn = false;
@@ -536,6 +758,35 @@ prepare(struct trace *t, sqlite3_stmt **st, const char *sql)
 {
 	if (sqlite3_prepare_v2(t->db, sql, -1, st, NULL) != SQLITE_OK)
 		fatal_sql(t, sql);
+}
+
+/*
+ * Prepares the statements of m, inserting into table rows of ncols
+ * values.
+ */
+static void
+multi_prepare(struct trace *t, struct multi *m, const char *table, int ncols,
+    unsigned nullable)
+{
+	char sql[64 + MULTI_ROWS * MULTI_MAXCOLS * 3];
+	size_t len;
+	int i, j;
+
+	m->what = table;
+	m->ncols = ncols;
+	m->nullable = nullable;
+	m->n = 0;
+	len = (size_t)snprintf(
+	    sql, sizeof(sql), "INSERT INTO %s VALUES ", table);
+	for (i = 0; i < MULTI_ROWS; i++) {
+		for (j = 0; j < ncols; j++)
+			len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+			    "%s", j == 0 ? (i > 0 ? ",(?" : "(?") : ",?");
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len, ")");
+		if (i == 0)
+			prepare(t, &m->one, sql);
+	}
+	prepare(t, &m->many, sql);
 }
 
 /*
@@ -624,26 +875,15 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 			return (EIO);
 		}
 	}
-	prepare(t, &t->ins_trace, "INSERT INTO trace_rows VALUES (?, ?, ?)");
-	{
-		char sql[32 + TRACE_ROWS_MULTI * 12];
-		size_t len = (size_t)snprintf(
-		    sql, sizeof(sql), "INSERT INTO trace_rows VALUES ");
-		int i;
-
-		for (i = 0; i < TRACE_ROWS_MULTI; i++)
-			len += (size_t)snprintf(sql + len, sizeof(sql) - len,
-			    "%s(?, ?, ?)", i > 0 ? ", " : "");
-		prepare(t, &t->ins_trace_multi, sql);
-	}
+	multi_prepare(t, &t->trace_rows, "trace_rows", 3, 1u << 1);
+	/* name, args, result and errno are NULL or a string's id. */
+	multi_prepare(t, &t->syscall_rows, "syscall_rows", 11,
+	    1u << 5 | 1u << 6 | 1u << 7 | 1u << 8);
 	prepare(t, &t->ins_str, "INSERT INTO trace_str VALUES (?1, ?2)");
 	prepare(t, &t->ins_chg,
 	    "INSERT INTO trace_chg VALUES (?1, ?2, ?3, ?4, ?5)");
 	prepare(
 	    t, &t->ins_ctx, "INSERT INTO trace_ctx VALUES (?1, ?2, ?3, ?4)");
-	prepare(t, &t->ins_syscall,
-	    "INSERT INTO syscall_rows VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?10, ?11)");
 	prepare(t, &t->ins_decision,
 	    "INSERT INTO decisions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	    "?9)");
@@ -652,17 +892,13 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	    "NULL)");
 	prepare(t, &t->end_thread,
 	    "UPDATE threads SET end_seq = ?3 WHERE run_id = ?1 AND tid = ?2");
-	prepare(t, &t->obj_created,
+	/* A new row (kind as the first statement gave it), or a known one. */
+	prepare(t, &t->obj_insert,
 	    "INSERT INTO objects VALUES (?1, ?2, substr(?2, 1, instr(?2, '#')"
-	    " - 1), NULL, ?3, NULL) ON CONFLICT (run_id, object) DO UPDATE"
-	    " SET created_seq = excluded.created_seq, freed_seq = NULL");
-	prepare(t, &t->obj_freed,
-	    "UPDATE objects SET freed_seq = ?3 WHERE run_id = ?1 AND"
-	    " object = ?2");
-	prepare(t, &t->obj_label,
-	    "INSERT INTO objects VALUES (?1, ?2, substr(?2, 1, instr(?2, '#')"
-	    " - 1), ?3, NULL, NULL) ON CONFLICT (run_id, object) DO UPDATE"
-	    " SET label = excluded.label");
+	    " - 1), ?3, ?4, ?5)");
+	prepare(t, &t->obj_update,
+	    "UPDATE objects SET label = ?3, created_seq = ?4, freed_seq = ?5"
+	    " WHERE run_id = ?1 AND object = ?2");
 	prepare(t, &t->ins_module,
 	    "INSERT OR IGNORE INTO modules VALUES (?1, ?2, ?3)");
 	*ret_t = t;
@@ -676,24 +912,26 @@ trace_close(struct trace *t)
 		return;
 	if (t->db != NULL) {
 		commit(t);
-		sqlite3_finalize(t->ins_trace);
-		sqlite3_finalize(t->ins_trace_multi);
+		sqlite3_finalize(t->trace_rows.one);
+		sqlite3_finalize(t->trace_rows.many);
+		sqlite3_finalize(t->syscall_rows.one);
+		sqlite3_finalize(t->syscall_rows.many);
 		sqlite3_finalize(t->ins_str);
 		sqlite3_finalize(t->ins_chg);
 		sqlite3_finalize(t->ins_ctx);
-		sqlite3_finalize(t->ins_syscall);
 		sqlite3_finalize(t->ins_decision);
 		sqlite3_finalize(t->ins_thread);
 		sqlite3_finalize(t->end_thread);
-		sqlite3_finalize(t->obj_created);
-		sqlite3_finalize(t->obj_freed);
-		sqlite3_finalize(t->obj_label);
+		sqlite3_finalize(t->obj_insert);
+		sqlite3_finalize(t->obj_update);
 		sqlite3_finalize(t->ins_module);
 		sqlite3_close(t->db);
 	}
 	XXH3_freeState(t->hash);
 	free(t->hbuf);
 	intern_free(&t->strs);
+	objtab_reset(&t->objs);
+	rowcache_reset(&t->rows);
 	free(t->chgs.slots);
 	free(t);
 }
@@ -725,6 +963,9 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 	t->hlen = 0;
 	seq_reset(t);
 	XXH3_64bits_reset(t->hash);
+	if (t->db != NULL)
+		objtab_flush(t);
+	objtab_reset(&t->objs);
 	t->run_id = 0;
 	dict_reset(t);
 	if (t->db == NULL) {
@@ -1219,23 +1460,83 @@ hash_flush(struct trace *t)
 /* Keeps the 'objects' row of an object created or freed by transition t->seq.
  */
 static void
-object_life(struct trace *t, const char *object, const char *new)
+object_life(struct trace *t, const char *object, size_t len, const char *new)
 {
-	sqlite3_stmt *st;
+	struct objrow *e;
 
-	if (strcmp(new, "created") == 0)
-		st = t->obj_created;
-	else if (strcmp(new, "freed") == 0)
-		st = t->obj_freed;
-	else
+	if (strcmp(new, "created") == 0) {
+		/* Inserted with its kind, or created_seq set, freed_seq NULL.
+		 */
+		e = objtab_get(t, object, len);
+		e->created_seq = (int64_t)t->seq;
+		e->freed_seq = -1;
+		objtab_dirty(t, e);
+	} else if (strcmp(new, "freed") == 0) {
+		/* freed_seq set if the row exists. */
+		e = objtab_get(t, object, len);
+		if (!e->exists)
+			return;
+		e->freed_seq = (int64_t)t->seq;
+		objtab_dirty(t, e);
+	}
+}
+
+/*
+ * The trace_str id of the transition's object and its trace_chg id.  seg
+ * is the canonical text of its fields (len bytes, the tab before 'func' to
+ * the newline) and seg[len] may be written: the text, and which fields are
+ * NULL (which the text does not say), are the cache's key.
+ */
+static void
+row_ids(struct trace *t, char *seg, size_t len, const struct fields *f,
+    uint32_t *ret_obj, uint32_t *ret_chg)
+{
+	struct rowcache *c = &t->rows;
+	struct rowslot *e;
+	unsigned mask = 0x20;
+	uint32_t k[4];
+	uint64_t h;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (f->s[i] == NULL)
+			mask |= 1u << i;
+	seg[len] = (char)mask;
+	len++;
+	h = XXH3_64bits(seg, len) | 1; /* never 0, the empty slot */
+	if (c->nslots != 0 && (e = rowcache_slot(c, h, seg, len))->h != 0) {
+		*ret_obj = e->obj;
+		*ret_chg = e->chg;
 		return;
-	sqlite3_bind_int64(st, 1, t->run_id);
-	sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)t->seq);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		fatal_sql(t, "objects");
-	sqlite3_reset(st);
-	counted(t);
+	}
+	/* NULL strings stay NULL: only a binary 'new' has a length. */
+	k[0] = intern_str(t, f->s[0], f->len[0], false);
+	*ret_obj = intern_str(t, f->s[1], f->len[1], f->s[1] != NULL);
+	k[1] = intern_str(t, f->s[2], f->len[2], false);
+	k[2] = intern_str(t, f->s[3], f->len[3], false);
+	k[3] = intern_str(t, f->s[4], f->len[4], false);
+	*ret_chg = intern_chg(t, k);
+	/* The interning above may have emptied the cache. */
+	if (len > ROWCACHE_MAXLEN)
+		return;
+	if (c->alen + len > ROWCACHE_MAXBYTES)
+		rowcache_reset(c);
+	if (2 * (c->n + 1) > c->nslots)
+		rowcache_grow(c);
+	if (c->alen + len > c->acap) {
+		while (c->alen + len > c->acap)
+			c->acap = c->acap != 0 ? 2 * c->acap : 65536;
+		c->arena = xrealloc(c->arena, c->acap);
+	}
+	memcpy(c->arena + c->alen, seg, len);
+	e = rowcache_slot(c, h, seg, len);
+	e->h = h;
+	e->off = (uint32_t)c->alen;
+	e->len = (uint32_t)len;
+	e->obj = *ret_obj;
+	e->chg = *ret_chg;
+	c->alen += len;
+	c->n++;
 }
 
 /*
@@ -1249,7 +1550,7 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
     const char *new, size_t newlen, bool binary)
 {
 	struct fields f;
-	size_t bound, n;
+	size_t bound, n, nf;
 	char *line;
 
 	bound = fields_measure(&f, func, object, field, old, new);
@@ -1297,7 +1598,8 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 	}
 	memcpy(line + n, t->ctx, sizeof(t->ctx));
 	n += t->ctxlen;
-	n += fmt_fields_fast(line + n, &f);
+	nf = fmt_fields_fast(line + n, &f);
+	n += nf;
 	/* The NUL is overwritten by the next line; only n bytes are hashed. */
 	line[n] = '\0';
 	t->hlen += n;
@@ -1306,8 +1608,8 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 	if (t->expect != NULL)
 		t->expect(t->expect_arg, t->seq, line);
 	if (t->db != NULL) {
-		sqlite3_int64 key = run_key(t, t->seq);
-		uint32_t k[4], obj, chg;
+		sqlite3_int64 key = run_key(t, t->seq), *r;
+		uint32_t obj, chg;
 
 		if (!t->db_ctx_ok || t->db_vtime != vtime_ns || t->db_pid != pid
 		    || t->db_tid != tid) {
@@ -1326,24 +1628,17 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 			t->db_tid = tid;
 			t->db_ctx_ok = true;
 		}
-		/* NULL strings stay NULL: only a binary 'new' has a length. */
-		k[0] = intern_str(t, func, f.len[0], false);
-		obj = intern_str(t, object, f.len[1], object != NULL);
-		k[1] = intern_str(t, field, f.len[2], false);
-		k[2] = intern_str(t, old, f.len[3], false);
-		k[3] = intern_str(t, new, f.len[4], false);
-		/* Buffered: one statement inserts TRACE_ROWS_MULTI rows. */
 		/* intern_chg() may commit, which flushes the buffer. */
-		chg = intern_chg(t, k);
-		t->rowbuf[t->nrowbuf][0] = key;
-		t->rowbuf[t->nrowbuf][1] = obj;
-		t->rowbuf[t->nrowbuf][2] = chg;
-		if (++t->nrowbuf == TRACE_ROWS_MULTI)
-			rows_flush(t);
+		row_ids(t, line + n - nf, nf, &f, &obj, &chg);
+		line[n] = '\0';
+		r = multi_row(t, &t->trace_rows);
+		r[0] = key;
+		r[1] = obj;
+		r[2] = chg;
 		counted(t);
 		if (field != NULL && field[0] == '('
 		    && new != NULL &&strcmp(field, "(life)") == 0)
-			object_life(t, object, new);
+			object_life(t, object, f.len[1], new);
 	}
 	return (t->seq);
 }
@@ -1373,30 +1668,23 @@ trace_syscall(struct trace *t, uint64_t start_seq, int64_t start_ns,
 {
 	t->nsyscalls++;
 	if (t->db != NULL) {
-		sqlite3_stmt *st = t->ins_syscall;
-
 		const char *str[4] = { name, args, result, err };
+		sqlite3_int64 id[4], *r;
 		int i;
 
+		/* Interned first: interning may commit, flushing the buffer. */
+		for (i = 0; i < 4; i++)
+			id[i] = intern_cstr(t, str[i]);
+		r = multi_row(t, &t->syscall_rows);
+		r[0] = run_key(t, t->nsyscalls);
+		r[1] = (sqlite3_int64)start_seq;
+		r[2] = start_ns;
+		r[3] = pid;
+		r[4] = tid;
+		memcpy(r + 5, id, sizeof(id));
 		/* The end as distances from the start: fewer bytes. */
-		sqlite3_bind_int64(st, 1, run_key(t, t->nsyscalls));
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)start_seq);
-		sqlite3_bind_int64(st, 3, start_ns);
-		sqlite3_bind_int(st, 4, pid);
-		sqlite3_bind_int(st, 5, tid);
-		for (i = 0; i < 4; i++) {
-			uint32_t id = intern_cstr(t, str[i]);
-
-			if (id != 0)
-				sqlite3_bind_int64(st, 6 + i, id);
-			else
-				sqlite3_bind_null(st, 6 + i);
-		}
-		sqlite3_bind_int64(st, 10, (sqlite3_int64)(t->seq - start_seq));
-		sqlite3_bind_int64(st, 11, end_ns - start_ns);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			fatal_sql(t, "INSERT INTO syscalls");
-		sqlite3_reset(st);
+		r[9] = (sqlite3_int64)(t->seq - start_seq);
+		r[10] = end_ns - start_ns;
 		counted(t);
 	}
 }
@@ -1464,15 +1752,14 @@ void
 trace_object_label(struct trace *t, const char *object, const char *label)
 {
 	if (t->db != NULL) {
-		sqlite3_stmt *st = t->obj_label;
+		/* Inserted with its kind, or the label replaced. */
+		struct objrow *e = objtab_get(t, object, strlen(object));
 
-		sqlite3_bind_int64(st, 1, t->run_id);
-		sqlite3_bind_text(st, 2, object, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			fatal_sql(t, "objects");
-		sqlite3_reset(st);
-		counted(t);
+		free(e->label);
+		e->label = NULL;
+		if (label != NULL && (e->label = strdup(label)) == NULL)
+			trace_oom();
+		objtab_dirty(t, e);
 	}
 }
 

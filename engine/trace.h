@@ -107,6 +107,7 @@ void trace_thread_end(struct trace *t, int tid);
  * row if needed; the latest label wins.  Not hashed; a no-op without a
  * database.  Rows for objects created and freed ("(life)" transitions) and
  * for every other object the run's trace names are kept by the sink itself.
+ * The rows are written when the batch is committed (the label is copied).
  */
 void trace_object_label(struct trace *t, const char *object, const char *label);
 

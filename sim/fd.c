@@ -218,16 +218,18 @@ fdgrowtable(struct filedesc *fdp, int fd)
 /*
  * Labels fp in the 'objects' table: its type, which end of a pipe it is, and
  * the descriptors that hold it in every process ("pipe read end, fd 3 of
- * pid 1, fd 3 of pid 2").
+ * pid 1, fd 3 of pid 2").  'f_ndesc' spares the search of every table: none
+ * when no slot holds fp, and only its last slot when that one is the only.
  */
 static void
 file_label(const struct file *fp, const char *kind, bool closing)
 {
+	const struct filedesc *fdp;
 	const struct pipe *pi;
 	char buf[400];
 	struct proc *p;
 	size_t n;
-	int fd, nfds = 0;
+	int fd, slot, nfds = 0;
 
 	if (fp == NULL || !sim_labels_on())
 		return;
@@ -240,10 +242,16 @@ file_label(const struct file *fp, const char *kind, bool closing)
 		    pi->pipe_obj.so_name,
 		    pi == &pi->pipe_pair->pp_rpipe ? "read end" : "write end");
 	}
-	for (p = proc_first(); p != NULL && n < sizeof(buf); p = proc_next(p)) {
-		if (p->p_fd == NULL)
+	fdp = fp->f_ndesc == 1 ? fp->f_slotfdp : NULL;
+	slot = fp->f_slotfd;
+	for (p = proc_first(); p != NULL && n < sizeof(buf) && fp->f_ndesc > 0;
+	     p = proc_next(p)) {
+		if (p->p_fd == NULL || (fdp != NULL && p->p_fd != fdp))
 			continue;
-		for (fd = 0; fd < p->p_fd->fd_nfiles && n < sizeof(buf); fd++)
+		for (fd = fdp != NULL ? slot : 0;
+		     fd < (fdp != NULL ? slot + 1 : p->p_fd->fd_nfiles)
+		     && n < sizeof(buf);
+		     fd++)
 			if (p->p_fd->fd_ofiles[fd].fde_file == fp) {
 				n += (size_t)snprintf(buf + n, sizeof(buf) - n,
 				    ", fd %d of pid %d", fd, p->p_pid);
@@ -270,6 +278,18 @@ slot_set(struct filedesc *fdp, int fd, struct file *fp, uint8_t flags,
 		sim_trace_str(func, &fdp->fd_obj, field,
 		    fde->fde_file != NULL ? fde->fde_file->f_obj.so_name : "",
 		    fp != NULL ? fp->f_obj.so_name : "");
+	if (ofp != fp) {
+		if (ofp != NULL) {
+			ofp->f_ndesc--;
+			if (ofp->f_slotfdp == fdp && ofp->f_slotfd == fd)
+				ofp->f_slotfdp = NULL;
+		}
+		if (fp != NULL) {
+			fp->f_ndesc++;
+			fp->f_slotfdp = fdp;
+			fp->f_slotfd = fd;
+		}
+	}
 	fde->fde_file = fp;
 	if (fp == NULL && fd < fdp->fd_freefile)
 		fdp->fd_freefile = fd;

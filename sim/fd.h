@@ -119,6 +119,13 @@ struct file {
 	int f_type;
 	int f_flag;
 	int f_count;
+	/*
+	 * For file_label(): the descriptor slots that hold it, and the last
+	 * slot it was put in while that slot still holds it (else NULL).
+	 */
+	int f_ndesc;
+	struct filedesc *f_slotfdp;
+	int f_slotfd;
 	int64_t f_offset;
 	/* A FIFO reader's writer generation at open (fifo_open()). */
 	unsigned int f_pipegen;

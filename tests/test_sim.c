@@ -14,6 +14,7 @@
 #include "../engine/sched.h"
 #include "../engine/trace.h"
 #include "../sim/sim.h"
+#include "../sim/sys/sysjson.h"
 
 static const struct sim_flagname tab_a[] = { { 0x01, "ONE" }, { 0x02, "TWO" },
 	{ 0x04, "FOUR" }, { 0x30, "BOTH" }, { 0, NULL } };
@@ -106,4 +107,60 @@ Test(sim_trace_flags, cached_strings_equal_fresh_formatting)
 	simtest_run("freebsd", flag_body);
 	cr_assert_eq(
 	    seen.bad, 0, "%d bad lines, first: %s", seen.bad, seen.first_bad);
+}
+
+/*
+ * sysjson_dump() writes what json_dumps() writes (JSON_COMPACT): every
+ * ASCII byte and multi-byte UTF-8 in strings and keys, NUL in keys,
+ * nesting, empty containers, integers at their limits, and a real (left to
+ * jansson).
+ */
+static void
+check_dump(json_t *v)
+{
+	char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *got = sysjson_dump(json_incref(v));
+
+	cr_assert_not_null(want);
+	cr_assert_str_eq(got, want);
+	free(want);
+	free(got);
+	json_decref(v);
+}
+
+Test(sysjson_dump, same_text_as_json_dumps)
+{
+	static const char text[] = "a\"b\\c\b\f\n\r\t\x01\x1f\x7f/\xc3\xa9"
+				   "\xf0\x9f\x98\x80";
+	char bytes[128], key[3] = { 'k', '\0', 'x' };
+	json_t *o, *a;
+	size_t i;
+
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (char)i;
+	check_dump(json_stringn(text, sizeof(text) - 1));
+	check_dump(json_integer(INT64_MIN));
+	check_dump(json_integer(INT64_MAX));
+	check_dump(json_integer(0));
+	check_dump(json_real(0.1));
+	check_dump(json_null());
+	check_dump(json_true());
+	check_dump(json_false());
+	check_dump(json_array());
+	check_dump(json_object());
+	o = json_object();
+	a = json_array();
+	json_array_append_new(a, json_integer(-7));
+	json_array_append_new(a, json_object());
+	json_array_append_new(a, json_array());
+	json_array_append_new(a, json_string(""));
+	json_object_set_new(o, "z", a);
+	json_object_set_new(o, "a", json_null());
+	json_object_setn_new(o, key, sizeof(key), json_integer(1));
+	json_object_set_new(o, "k\"\n", json_true());
+	check_dump(json_incref(o));
+	json_object_set_new(o, "bytes", json_stringn(bytes, sizeof(bytes)));
+	check_dump(json_incref(o));
+	json_object_set_new(o, "real", json_real(1.5));
+	check_dump(o);
 }

@@ -681,3 +681,55 @@ Test(trace_decision, scheduler_decisions_and_threads_are_recorded)
 	sqlite3_close(db);
 	tmp_remove(path);
 }
+
+/*
+ * The 'objects' rows are kept by the recorder and written at each commit:
+ * what they hold must be what the calls in their order say.  A label before
+ * "created" and one after it, "created" again after "freed" (the row
+ * reopened, its label kept), "freed" of an object without a row (its row,
+ * from the transition, has no freed_seq), a label alone, and an object named
+ * only by a transition (its kind the whole name when it has no '#').
+ */
+Test(trace_object_label, rows_follow_the_calls_in_order)
+{
+	struct trace_run_info info = { .scenario = "objects",
+		.kernel = "freebsd",
+		.strategy = "random",
+		.seed = 1 };
+	char path[64], err[256], cell[512];
+	struct trace *t;
+	sqlite3 *db;
+	int64_t run_id;
+
+	tmp_path(path, sizeof(path));
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(
+	    trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0, "%s", err);
+	trace_object_label(t, "pipe#1", "first");
+	trace_transition(t, 0, 1, 1, "f", "pipe#1", "(life)", NULL, "created");
+	trace_object_label(t, "pipe#1", "second");
+	trace_transition(t, 0, 1, 1, "f", "pipe#1", "(life)", NULL, "freed");
+	trace_transition(t, 0, 1, 1, "f", "pipe#1", "(life)", NULL, "created");
+	trace_transition(t, 0, 1, 1, "f", "knote#2", "(life)", NULL, "freed");
+	trace_object_label(t, "kqueue#3", "alone");
+	trace_transition(t, 0, 1, 1, "f", "realtime", "now", "1", "2");
+	cr_assert_eq(
+	    trace_run_end(t, "passed", NULL, NULL, 0, err, sizeof(err)), 0,
+	    "%s", err);
+	trace_close(t);
+
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	query1(db,
+	    "SELECT group_concat(object || ':' || kind || ':' ||"
+	    " coalesce(label, 'NULL') || ':' || coalesce(created_seq, 'NULL')"
+	    " || ':' || coalesce(freed_seq, 'NULL'), ';') FROM (SELECT * FROM"
+	    " objects ORDER BY object)",
+	    cell, sizeof(cell));
+	cr_assert_str_eq(cell,
+	    "knote#2:knote:NULL:NULL:NULL;"
+	    "kqueue#3:kqueue:alone:NULL:NULL;"
+	    "pipe#1:pipe:second:3:NULL;"
+	    "realtime:realtime:NULL:NULL:NULL");
+	sqlite3_close(db);
+	tmp_remove(path);
+}
