@@ -631,11 +631,14 @@ tracedb_decisions(struct tracedb *db, int64_t run,
  * WITHOUT ROWID table keyed on (run_id, step): no sort, no copy).
  */
 struct tracedb_decisions_cursor {
-	struct tracedb *db;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st; /* NULL: the log cannot be read, it is empty */
 	bool done;
 };
 
+/*
+ * As tracedb_decisions, a log that cannot be read (or a read error) ends
+ * there: the replay then diverges at the decision it lacks.
+ */
 struct tracedb_decisions_cursor *
 tracedb_decisions_open(struct tracedb *db, int64_t run)
 {
@@ -643,12 +646,12 @@ tracedb_decisions_open(struct tracedb *db, int64_t run)
 
 	if (c == NULL)
 		oom();
-	c->db = db;
 	if (sqlite3_prepare_v2(db->db, decisions_sql, -1, &c->st, NULL)
 	    != SQLITE_OK) {
-		fprintf(stderr, "evsim: fatal: %s: %s\n", db->path,
-		    sqlite3_errmsg(db->db));
-		exit(2);
+		sqlite3_finalize(c->st);
+		c->st = NULL;
+		c->done = true;
+		return (c);
 	}
 	sqlite3_bind_int64(c->st, 1, run);
 	return (c);
@@ -658,22 +661,13 @@ bool
 tracedb_decisions_next(
     struct tracedb_decisions_cursor *c, struct sched_decision *d)
 {
-	int rc;
-
 	if (c->done)
 		return (false);
-	if ((rc = sqlite3_step(c->st)) == SQLITE_ROW) {
+	if (sqlite3_step(c->st) == SQLITE_ROW) {
 		decision_row(c->st, d);
 		return (true);
 	}
 	c->done = true;
-	if (rc == SQLITE_NOMEM)
-		oom();
-	if (rc != SQLITE_DONE) {
-		fprintf(stderr, "evsim: fatal: %s: %s\n", c->db->path,
-		    sqlite3_errmsg(c->db->db));
-		exit(2);
-	}
 	return (false);
 }
 

@@ -154,8 +154,9 @@ void tracedb_decisions_free(struct sched_decision *log, size_t n);
 
 /*
  * Streaming: the decision log of a run (resolved) read in step order a
- * decision at a time, so memory does not grow with the log.  Out of memory
- * or a read error is fatal.
+ * decision at a time, so memory does not grow with the log.  A log that
+ * cannot be read ends there, as tracedb_decisions's does.  Out of memory is
+ * fatal.
  */
 struct tracedb_decisions_cursor;
 
