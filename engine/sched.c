@@ -34,6 +34,7 @@ struct sched {
 	int64_t realtime_off_ns;
 	uint64_t step;
 	uint64_t replay_pos;
+	struct sched_decision replay_cur; /* the decision taken last */
 	int nrunq;
 	int nuser; /* live non-kernel threads */
 	enum sched_status status;
@@ -132,6 +133,7 @@ strategy_init(struct sched *s)
 	s->dfs = cfg->dfs;
 	s->dfs_pos = 0;
 	s->replay_pos = 0;
+	memset(&s->replay_cur, 0, sizeof(s->replay_cur));
 	s->fp_fired = 0;
 	if (s->dfs != NULL) {
 		s->dfs->npts = 0;
@@ -206,6 +208,7 @@ sched_restart(struct sched *s, const struct sched_config *cfg)
 	s->cfg.pct_steps = cfg->pct_steps;
 	s->cfg.replay = cfg->replay;
 	s->cfg.replay_len = cfg->replay_len;
+	s->cfg.replay_src = cfg->replay_src;
 	s->cfg.dfs = cfg->dfs;
 	s->cfg.fp_budget = cfg->fp_budget;
 	strategy_init(s);
@@ -523,19 +526,38 @@ sched_checkpoint(void)
 	on_point(self, false);
 }
 
-/* Takes the next decision of the replay log, or fails the run. */
+/*
+ * Reads the next decision of the replay log (the array, or the source)
+ * into s->replay_cur; false past its end.
+ */
+static bool
+replay_read(struct sched *s)
+{
+	if (s->cfg.replay_src != NULL)
+		return (s->cfg.replay_src->next(
+		    s->cfg.replay_src->arg, &s->replay_cur));
+	if (s->replay_pos >= s->cfg.replay_len)
+		return (false);
+	s->replay_cur = s->cfg.replay[s->replay_pos];
+	return (true);
+}
+
+/*
+ * Takes the next decision of the replay log, or fails the run; it stays
+ * in s->replay_cur (its runnable set until the next one is taken).
+ */
 static int64_t
 replay_next(struct sched *s, bool is_choose)
 {
-	const struct sched_decision *d;
+	const struct sched_decision *d = &s->replay_cur;
 	uint64_t seq = trace_seq(s->cfg.trace);
 
-	if (s->replay_pos >= s->cfg.replay_len)
+	if (!replay_read(s))
 		sched_fail(SCHED_DIVERGED, NULL,
 		    "replay: the decision log ends at step %" PRIu64
 		    " but the run makes another %s decision",
 		    s->replay_pos, is_choose ? "choose" : "scheduling");
-	d = &s->cfg.replay[s->replay_pos++];
+	s->replay_pos++;
 	/*
 	 * The earliest sign of a divergence: the decision comes after a
 	 * different number of transitions than it did when recorded.
@@ -710,8 +732,7 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 	case SCHED_REPLAY: {
 		int64_t want = replay_next(s, false);
 
-		const struct sched_decision *d
-		    = &s->cfg.replay[s->replay_pos - 1];
+		const struct sched_decision *d = &s->replay_cur;
 
 		/* A thread runnable earlier or later is caught here. */
 		if (d->runnable != NULL

@@ -57,6 +57,17 @@ struct sched_decision {
 };
 
 /*
+ * A decision log read in step order, a decision at a time, so that a
+ * replay holds only the decision it follows (a log in a database).
+ * next() stores the next decision in *d and returns true, or returns false
+ * past the log's end; d->runnable stays valid until the next call.
+ */
+struct sched_replay_src {
+	bool (*next)(void *arg, struct sched_decision *d);
+	void *arg;
+};
+
+/*
  * The schedule prefix driver of `evsim explore --strategy dfs:B` (and the
  * observer the explorer uses to read any run's decisions).
  *
@@ -109,6 +120,8 @@ struct sched_config {
 	int64_t realtime_offset_ns;
 	const struct sched_decision *replay; /* SCHED_REPLAY: the log */
 	uint64_t replay_len;
+	/* SCHED_REPLAY: the log read from here instead, when not NULL. */
+	const struct sched_replay_src *replay_src;
 	/*
 	 * Called for a thread about to sleep interruptibly, with the owner
 	 * set by sched_thread_set_owner: returns EINTR or ERESTART when a

@@ -579,6 +579,26 @@ tracedb_lines_free(char **lines, size_t n)
 	free(lines);
 }
 
+/* The decision log of a run, in step order (the key of 'decisions'). */
+static const char decisions_sql[]
+    = "SELECT kind, chosen, runnable, seq FROM decisions WHERE "
+      "run_id = ?1 ORDER BY step";
+
+/* The decision at st's row; runnable points into st's row (or is NULL). */
+static void
+decision_row(sqlite3_stmt *st, struct sched_decision *d)
+{
+	const char *kind = (const char *)sqlite3_column_text(st, 0);
+
+	d->is_choose = kind != NULL && strcmp(kind, "choose") == 0;
+	d->chosen = sqlite3_column_int64(st, 1);
+	d->runnable
+	    = d->is_choose ? NULL : (const char *)sqlite3_column_text(st, 2);
+	if (!d->is_choose && d->runnable == NULL)
+		d->runnable = "";
+	d->seq = sqlite3_column_int64(st, 3);
+}
+
 void
 tracedb_decisions(struct tracedb *db, int64_t run,
     struct sched_decision **ret_log, size_t *ret_n)
@@ -587,31 +607,77 @@ tracedb_decisions(struct tracedb *db, int64_t run,
 	sqlite3_stmt *st;
 	size_t n = 0, cap = 0;
 
-	sqlite3_prepare_v2(db->db,
-	    "SELECT kind, chosen, runnable, seq FROM decisions WHERE "
-	    "run_id = ?1 ORDER BY step",
-	    -1, &st, NULL);
+	sqlite3_prepare_v2(db->db, decisions_sql, -1, &st, NULL);
 	sqlite3_bind_int64(st, 1, run);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *kind = (const char *)sqlite3_column_text(st, 0);
-
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
 			log = realloc(log, cap * sizeof(*log));
 			if (log == NULL)
 				oom();
 		}
-		log[n].is_choose = kind != NULL && strcmp(kind, "choose") == 0;
-		log[n].chosen = sqlite3_column_int64(st, 1);
-		log[n].runnable = log[n].is_choose
-		    ? NULL
-		    : xstrdup((const char *)sqlite3_column_text(st, 2));
-		log[n].seq = sqlite3_column_int64(st, 3);
+		decision_row(st, &log[n]);
+		if (log[n].runnable != NULL)
+			log[n].runnable = xstrdup(log[n].runnable);
 		n++;
 	}
 	sqlite3_finalize(st);
 	*ret_log = log;
 	*ret_n = n;
+}
+
+/*
+ * One statement stepped through the run's key range of 'decisions' (a
+ * WITHOUT ROWID table keyed on (run_id, step): no sort, no copy).
+ */
+struct tracedb_decisions_cursor {
+	sqlite3_stmt *st; /* NULL: the log cannot be read, it is empty */
+	bool done;
+};
+
+/*
+ * As tracedb_decisions, a log that cannot be read (or a read error) ends
+ * there: the replay then diverges at the decision it lacks.
+ */
+struct tracedb_decisions_cursor *
+tracedb_decisions_open(struct tracedb *db, int64_t run)
+{
+	struct tracedb_decisions_cursor *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		oom();
+	if (sqlite3_prepare_v2(db->db, decisions_sql, -1, &c->st, NULL)
+	    != SQLITE_OK) {
+		sqlite3_finalize(c->st);
+		c->st = NULL;
+		c->done = true;
+		return (c);
+	}
+	sqlite3_bind_int64(c->st, 1, run);
+	return (c);
+}
+
+bool
+tracedb_decisions_next(
+    struct tracedb_decisions_cursor *c, struct sched_decision *d)
+{
+	if (c->done)
+		return (false);
+	if (sqlite3_step(c->st) == SQLITE_ROW) {
+		decision_row(c->st, d);
+		return (true);
+	}
+	c->done = true;
+	return (false);
+}
+
+void
+tracedb_decisions_close(struct tracedb_decisions_cursor *c)
+{
+	if (c == NULL)
+		return;
+	sqlite3_finalize(c->st);
+	free(c);
 }
 
 void

@@ -152,6 +152,26 @@ void tracedb_decisions(struct tracedb *db, int64_t run,
 
 void tracedb_decisions_free(struct sched_decision *log, size_t n);
 
+/*
+ * Streaming: the decision log of a run (resolved) read in step order a
+ * decision at a time, so memory does not grow with the log.  A log that
+ * cannot be read ends there, as tracedb_decisions's does.  Out of memory is
+ * fatal.
+ */
+struct tracedb_decisions_cursor;
+
+struct tracedb_decisions_cursor *tracedb_decisions_open(
+    struct tracedb *db, int64_t run);
+
+/*
+ * Stores the next decision in *d and returns true, or returns false past
+ * the log's end; d->runnable is valid until the next call or the close.
+ */
+bool tracedb_decisions_next(
+    struct tracedb_decisions_cursor *c, struct sched_decision *d);
+
+void tracedb_decisions_close(struct tracedb_decisions_cursor *c);
+
 /* A module a run require()d: its name and len bytes of source. */
 struct tracedb_module {
 	char *name;

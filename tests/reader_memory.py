@@ -8,7 +8,10 @@ larger write near its end), and the peak resident set of each (os.wait4's
 ru_maxrss, the child alone) may not grow by more than SLACK_KB from the
 short runs to the long ones.  A reader that keeps every row (8 canonical
 lines of ~50 bytes and their pointers per 100 transitions: ~70 MB more at
-1M) fails.  This is a memory bound, not a timing.
+1M) fails.  Replay also runs on two threads that ping-pong through two
+pipes (a scheduling decision at nearly every transition): one that keeps
+the decision log (a decision and its runnable set, ~70 bytes each: ~60 MB
+more at 1M) fails.  This is a memory bound, not a timing.
 """
 import argparse
 import os
@@ -29,6 +32,27 @@ return {
       assert(sys.write(w, i == %(odd)d and "yy" or "x") >= 1)
       assert(#sys.read(r, 2) >= 1)
     end
+  end,
+}
+'''
+
+PINGPONG = r'''
+return {
+  name = "two threads ping-pong %(n)d times through two pipes",
+  main = function()
+    local r1, w1 = sys.pipe()
+    local r2, w2 = sys.pipe()
+    local t = sys.thread(function()
+      for i = 1, %(n)d do
+        assert(#sys.read(r1, 1) == 1)
+        assert(sys.write(w2, "y") == 1)
+      end
+    end)
+    for i = 1, %(n)d do
+      assert(sys.write(w1, "x") == 1)
+      assert(#sys.read(r2, 1) == 1)
+    end
+    sys.join(t)
   end,
 }
 '''
@@ -77,6 +101,19 @@ def record(evsim, d, iters, odd):
     return db
 
 
+def record_pingpong(evsim, d, iters):
+    """A database with run 1: the two threads' ping-pong."""
+    db = os.path.join(d, "pingpong%d.db" % iters)
+    path = os.path.join(d, "pingpong%d.lua" % iters)
+    with open(path, "w") as f:
+        f.write(PINGPONG % {"n": iters})
+    r = subprocess.run([evsim, "run", path, "--db", db, "--quiet"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("FAIL: recording %s: %s" % (path, r.stderr))
+    return db
+
+
 def readers(evsim, db, d, transitions):
     """The reader commands measured on db, by name."""
     out = os.path.join(d, "r.html")
@@ -117,6 +154,14 @@ def main():
                           % (name, iters, code, want, err.strip()))
                     fails += 1
                 row[name] = kb
+            # 12 transitions an iteration (a write and a read each way).
+            db = record_pingpong(a.evsim, d, iters // 2)
+            code, kb, err = peak_kb([a.evsim, "replay", db, "--run", "1"], d)
+            if code != 0:
+                print("FAIL: replay of two threads on %d iterations exited "
+                      "%d: %s" % (iters // 2, code, err.strip()))
+                fails += 1
+            row["replay, two threads"] = kb
             peaks.append(row)
         for name in peaks[0]:
             small, large = peaks[0][name], peaks[1][name]

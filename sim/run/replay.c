@@ -82,7 +82,7 @@ sim_replay_load(struct tracedb *db, int64_t run, struct sim_replay *rp,
 		rp->snapshot_out = stdout;
 	if ((error = tracedb_run_header(db, run, &rp->hdr, err, errlen)) != 0)
 		return (error);
-	tracedb_decisions(db, run, &rp->log, &rp->nlog);
+	rp->dcur = tracedb_decisions_open(db, run);
 	tracedb_failpoints(db, run, &rp->failpoints, &rp->nfailpoints);
 	rp->db = db;
 	rp->run = run;
@@ -126,9 +126,19 @@ replay_module(void *arg, const char *name, char **ret_buf, size_t *ret_len)
 	return (ENOENT);
 }
 
+/* The replay strategy's source: the recorded log, a decision at a time. */
+static bool
+next_decision(void *arg, struct sched_decision *d)
+{
+	struct sim_replay *rp = arg;
+
+	return (tracedb_decisions_next(rp->dcur, d));
+}
+
 int
 sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 {
+	struct sched_replay_src src = { next_decision, rp };
 	struct sim_run_opts o;
 	struct trace *t;
 	int error;
@@ -145,8 +155,7 @@ sim_replay_exec(struct sim_replay *rp, char *err, size_t errlen)
 	o.seed = rp->hdr.seed;
 	o.strategy = SCHED_REPLAY;
 	o.trace = t;
-	o.replay = rp->log;
-	o.replay_len = rp->nlog;
+	o.replay_src = &src;
 	/*
 	 * The fail points set before pid 1 started are set again in the same
 	 * order; the scenario's own are then set twice, which records nothing
@@ -224,11 +233,11 @@ sim_replay_free(struct sim_replay *rp)
 	tracedb_run_free(&rp->hdr);
 	tracedb_cursor_close(rp->cur);
 	rp->cur = NULL;
-	tracedb_decisions_free(rp->log, rp->nlog);
+	tracedb_decisions_close(rp->dcur);
+	rp->dcur = NULL;
 	tracedb_lines_free(rp->failpoints, rp->nfailpoints);
 	tracedb_modules_free(rp->mods, rp->nmods);
-	rp->log = NULL;
 	rp->failpoints = NULL;
 	rp->mods = NULL;
-	rp->nlines = rp->nlog = rp->nfailpoints = rp->nmods = 0;
+	rp->nlines = rp->nfailpoints = rp->nmods = 0;
 }

@@ -4,8 +4,8 @@
  * decision log through engine/tracedb, re-executes it
  * under the 'replay' strategy and compares as it goes:
  *   - every transition, as it is emitted, with the recorded canonical line
- *     (read from the database as the run goes: memory does not grow with
- *     the run's length, only the decision log is held);
+ *     (read from the database as the run goes, as is the decision log:
+ *     memory does not grow with the run's length);
  *   - at every decision, the number of transitions so far and the sorted
  *     runnable set with the recorded ones (so a thread that became runnable
  *     earlier is caught at that decision, not later).
@@ -37,8 +37,8 @@ struct sim_replay {
 	int64_t run;
 	struct tracedb_cursor *cur; /* the recorded lines, read as compared */
 	size_t nlines; /* how many were recorded */
-	struct sched_decision *log;
-	size_t nlog;
+	/* The decision log, read as the run follows it. */
+	struct tracedb_decisions_cursor *dcur;
 	char **failpoints; /* NAME=SPEC set before pid 1 started */
 	size_t nfailpoints;
 	struct tracedb_module *mods; /* what require() reads */

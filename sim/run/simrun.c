@@ -570,6 +570,7 @@ run_boot(const struct sim_run_opts *o, struct sim_run_result *res,
 	sc.realtime_offset_ns = scn.sc_realtime_start_ns;
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
+	sc.replay_src = o->replay_src;
 	sc.dfs = o->dfs;
 	sc.fp_budget = o->fp_budget;
 	sc.sigcheck = sim_sigcheck;
@@ -714,6 +715,7 @@ sim_run_restart(const struct sim_run_opts *o)
 	sc.pct_depth = o->pct_depth;
 	sc.replay = o->replay;
 	sc.replay_len = o->replay_len;
+	sc.replay_src = o->replay_src;
 	sc.dfs = o->dfs;
 	sched_restart(sched_self(), &sc);
 	rng_init(&run.lua_rng, o->seed, RNG_STREAM_LUA);

@@ -32,6 +32,7 @@ struct sim_run_opts {
 	const char *args; /* command line for the runs row */
 	const struct sched_decision *replay;
 	uint64_t replay_len;
+	const struct sched_replay_src *replay_src; /* or the log from here */
 	struct sched_dfs *dfs; /* decision prefix and log (explore), or NULL */
 	bool quiet; /* no print() echo on stdout */
 	bool check; /* global kernel invariants at every decision */
