@@ -432,7 +432,7 @@ run_base(int64_t run)
 struct tracedb_cursor {
 	struct tracedb *db;
 	struct tracerows *rows;
-	struct tracedb_row row;
+	struct tracerows_row row;
 	char *line;
 	size_t linecap, linelen;
 	bool have_line;
@@ -468,7 +468,7 @@ tracedb_cursor_close(struct tracedb_cursor *c)
 }
 
 int
-tracedb_cursor_next(struct tracedb_cursor *c, struct tracedb_row *row)
+tracedb_cursor_next(struct tracedb_cursor *c, struct tracerows_row *row)
 {
 	struct tracerows_row r;
 	int error;
@@ -483,16 +483,7 @@ tracedb_cursor_next(struct tracedb_cursor *c, struct tracedb_row *row)
 		    sqlite3_errmsg(c->db->db));
 		return (-1);
 	}
-	c->row.seq = r.seq;
-	c->row.vtime = r.vtime;
-	c->row.pid = r.pid;
-	c->row.tid = r.tid;
-	c->row.func = r.func;
-	c->row.object = r.object;
-	c->row.field = r.field;
-	c->row.old = r.old;
-	c->row.new = r.new;
-	c->row.newlen = r.newlen;
+	c->row = r;
 	*row = c->row;
 	return (1);
 }
@@ -500,7 +491,7 @@ tracedb_cursor_next(struct tracedb_cursor *c, struct tracedb_row *row)
 const char *
 tracedb_cursor_line(struct tracedb_cursor *c, size_t *len)
 {
-	const struct tracedb_row *r = &c->row;
+	const struct tracerows_row *r = &c->row;
 	size_t n;
 
 	if (!c->have_line) {
@@ -546,7 +537,7 @@ void
 tracedb_lines(struct tracedb *db, int64_t run, char ***ret_lines, size_t *ret_n)
 {
 	struct tracedb_cursor *c = tracedb_cursor_open(db, run, 1);
-	struct tracedb_row row;
+	struct tracerows_row row;
 	char **lines = NULL;
 	size_t n = 0, cap = 0, len;
 	const char *line;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "sched.h"
+#include "tracerows.h"
 
 struct tracedb;
 
@@ -105,15 +106,7 @@ void tracedb_lines_free(char **lines, size_t n);
  */
 struct tracedb_cursor;
 
-/* One transition; the strings are valid until the next call. */
-struct tracedb_row {
-	uint64_t seq;
-	int64_t vtime;
-	int pid;
-	int tid;
-	const char *func, *object, *field, *old, *new; /* NULL: SQL NULL */
-	size_t newlen; /* bytes of new (which may hold NUL bytes) */
-};
+/* A transition is a struct tracerows_row (tracerows.h). */
 
 /* Opens a cursor on run (resolved).  Out of memory is fatal. */
 struct tracedb_cursor *tracedb_cursor_open(
@@ -124,7 +117,7 @@ struct tracedb_cursor *tracedb_cursor_open(
  * or -1 on an SQLite error (the database changed or is damaged; message
  * on stderr).
  */
-int tracedb_cursor_next(struct tracedb_cursor *c, struct tracedb_row *row);
+int tracedb_cursor_next(struct tracedb_cursor *c, struct tracerows_row *row);
 
 /*
  * The canonical line of the transition last read (with its newline and a

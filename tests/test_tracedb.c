@@ -281,7 +281,7 @@ static void
 cursor_check(struct tracedb *db, int run, int n, uint64_t from)
 {
 	struct tracedb_cursor *c = tracedb_cursor_open(db, run, from);
-	struct tracedb_row row;
+	struct tracerows_row row;
 	char obj[32], old[32], new[32], want[256];
 	const char *line;
 	size_t newlen, len;

@@ -230,7 +230,7 @@ resolve_object(const struct drun *r, const char *name)
 static const char *
 next_line(struct drun *r)
 {
-	struct tracedb_row row;
+	struct tracerows_row row;
 	int rc;
 
 	if (r->end)

@@ -20,7 +20,7 @@ cmd_trace(int argc, char **argv)
 	};
 	struct tracedb *db;
 	struct tracedb_cursor *cur;
-	struct tracedb_row row;
+	struct tracerows_row row;
 	size_t len;
 	int64_t run = 0;
 	int c, rc;

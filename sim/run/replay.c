@@ -23,7 +23,7 @@
 static bool
 recorded_is(struct sim_replay *rp, uint64_t seq, const char *line)
 {
-	struct tracedb_row row;
+	struct tracerows_row row;
 
 	if (tracedb_cursor_next(rp->cur, &row) != 1 || row.seq != seq)
 		return (false);
@@ -212,7 +212,7 @@ char *
 sim_replay_line(struct sim_replay *rp, uint64_t seq)
 {
 	struct tracedb_cursor *c;
-	struct tracedb_row row;
+	struct tracerows_row row;
 	char *line = NULL;
 
 	if (rp->db == NULL || seq == 0)
