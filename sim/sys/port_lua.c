@@ -306,9 +306,14 @@ fileobj_arg(lua_State *L, int idx, const char *fn, uintptr_t *object,
 		return (lua_tostring(L, idx));
 	if (lua_type(L, idx) != LUA_TTABLE)
 		return (NULL);
+	/*
+	 * The name stays on the stack until the call returns: the table need
+	 * not hold the string lua_tostring() gives (a number converted, or a
+	 * value an __index function made), and the collector would free it
+	 * under us once popped.
+	 */
 	lua_getfield(L, idx, "name");
 	path = lua_tostring(L, -1);
-	lua_pop(L, 1); /* the table keeps the string */
 	if (path == NULL)
 		luaL_error(L, "sys.%s: a file_obj needs a string 'name'", fn);
 	for (int i = 0; stamps != NULL && i < 3; i++) {
