@@ -4,10 +4,11 @@
  * checking that it is an evsim database, loading a run into memory (strings
  * live in one arena freed at the end), deriving what every format needs (the
  * objects, the thread lanes, the detail window of large runs, preemptions and
- * the decisions that led to a failure), aligning two runs for a diff,
- * collecting the observed state machine, and escaping strings for HTML,
- * Markdown, terminals and DOT.  Everything that comes from the database is
- * treated as hostile: it passes through an escaper on the way out.
+ * the decisions that led to a failure), the longest-common-subsequence
+ * alignment of a diff (whose runs report_against.c streams), streaming a run
+ * into its observed state machine (report_states.c), and escaping strings
+ * for HTML, Markdown, terminals and DOT.  Everything that comes from the
+ * database is treated as hostile: it passes through an escaper on the way out.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -23,14 +24,8 @@
 #include "trace_schema.h"
 #include "tracerows.h"
 
-/* Lines of equal context shown before the first difference of a diff. */
-#define DIFF_CONTEXT 10
-/* Transitions of each run aligned after the first difference. */
-#define DIFF_SPAN 400
 /* Decisions marked as having led to a failure. */
 #define LEAD_DECISIONS 5
-/* A field with more distinct values than this is not drawn as a machine. */
-#define STATES_MAX_VALUES 32
 
 struct report_arena {
 	struct report_arena *next;
@@ -1125,6 +1120,14 @@ obj_cmp(const void *a, const void *b)
 	return (strcmp(x->name, y->name));
 }
 
+int
+report_obj_name_cmp(const char *x, const char *y)
+{
+	struct report_obj ox = { .name = x }, oy = { .name = y };
+
+	return (obj_cmp(&ox, &oy));
+}
+
 static int
 build_objects(struct report_run *r)
 {
@@ -1313,27 +1316,46 @@ load_labels(sqlite3 *db, struct report_run *r)
 }
 
 int
-report_run_load(struct sqlite3 *db, const char *db_path, int64_t run_id,
+report_run_hdr(struct sqlite3 *db, const char *db_path, int64_t run_id,
     struct report_run *r, char *err, size_t errlen)
 {
-	int error;
-
-	struct load_win w = { INT64_MIN, INT64_MAX, NULL, -1, INT64_MAX, -1 };
-
 	memset(r, 0, sizeof(*r));
 	r->db_path = db_path;
 	r->fail_tr = SIZE_MAX;
-	if ((error = load_hdr(db, r, run_id, err, errlen)) != 0)
-		return (error);
-	if ((error = load_rows(db, r, &w, err, errlen)) != 0)
-		return (error);
-	if (add_missing_threads(r) != 0 || build_objects(r) != 0
-	    || load_labels(db, r) != 0) {
-		seterr(err, errlen, "out of memory");
-		return (ENOMEM);
-	}
-	derive(r);
-	return (0);
+	return (load_hdr(db, r, run_id, err, errlen));
+}
+
+const char *
+report_run_str(struct report_run *r, const char *s, bool *oom)
+{
+	return (arena_str(&r->arena, s, s != NULL ? strlen(s) : 0, oom));
+}
+
+void
+report_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+struct report_counts
+report_run_counts(const struct report_run *r)
+{
+	struct report_counts c;
+
+	if (r->partial)
+		return (r->all);
+	c.tr = r->ntr;
+	c.sys = r->nsys;
+	c.dec = r->ndec;
+	c.thr = r->nthr;
+	c.obj = r->nobj;
+	return (c);
 }
 
 void
@@ -1360,6 +1382,10 @@ report_run_free(struct report_run *r)
 	free(r->tr_slice);
 	free(r->sys_slice);
 	free(r->obj_slice);
+	free(r->vbits);
+	if (r->diff != NULL)
+		free(r->diff->pair);
+	free(r->diff);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1416,220 +1442,6 @@ report_align(size_t base, size_t na, size_t nb,
 	}
 	free(lcs);
 	return (0);
-}
-
-/* report_tr_equal on item i of run ab[0] and item j of run ab[1]. */
-static bool
-tr_eq(size_t i, size_t j, void *arg)
-{
-	const struct report_run *const *ab = arg;
-
-	return (report_tr_equal(&ab[0]->tr[i], &ab[1]->tr[j]));
-}
-
-int
-report_diff_align(const struct report_run *a, const struct report_run *b,
-    struct report_diff *d)
-{
-	const struct report_run *ab[2] = { a, b };
-	size_t p = 0, start, na, nb, i;
-
-	memset(d, 0, sizeof(*d));
-	d->first = SIZE_MAX;
-	while (
-	    p < a->ntr && p < b->ntr && report_tr_equal(&a->tr[p], &b->tr[p]))
-		p++;
-	d->prefix = p;
-	start = p > DIFF_CONTEXT ? p - DIFF_CONTEXT : 0;
-	d->skipped = start;
-	na = a->ntr - p < DIFF_SPAN ? a->ntr - p : DIFF_SPAN;
-	nb = b->ntr - p < DIFF_SPAN ? b->ntr - p : DIFF_SPAN;
-	d->truncated = na < a->ntr - p || nb < b->ntr - p;
-	d->pair = malloc((p - start + na + nb + 1) * sizeof(*d->pair));
-	if (d->pair == NULL)
-		return (ENOMEM);
-	for (i = start; i < p; i++) {
-		d->pair[d->npair].a = i;
-		d->pair[d->npair++].b = i;
-	}
-	if (na == 0 && nb == 0)
-		return (0);
-	d->first = d->npair;
-	if (report_align(p, na, nb, tr_eq, (void *)ab, d->pair, &d->npair)
-	    != 0) {
-		free(d->pair);
-		d->pair = NULL;
-		return (ENOMEM);
-	}
-	return (0);
-}
-
-static int
-edge_cmp(const void *x, const void *y)
-{
-	const struct report_edge *a = x, *b = y;
-	int c;
-
-	if ((c = strcmp(a->kind, b->kind)) != 0)
-		return (c);
-	if ((c = strcmp(a->field, b->field)) != 0)
-		return (c);
-	if ((c = strcmp(a->from, b->from)) != 0)
-		return (c);
-	return (strcmp(a->to, b->to));
-}
-
-static void
-add_func(char *funcs, size_t len, const char *func)
-{
-	size_t n = strlen(func), have = strlen(funcs);
-	const char *p;
-
-	for (p = funcs; (p = strstr(p, func)) != NULL; p += n)
-		if ((p == funcs || p[-1] == ',')
-		    && (p[n] == ',' || p[n] == '\0'))
-			return;
-	if (have + n + 2 >= len)
-		return;
-	if (have > 0)
-		funcs[have++] = ',';
-	memcpy(funcs + have, func, n + 1);
-}
-
-int
-report_states_collect(const struct report_run *r, const char *kind,
-    struct report_edge **ret_e, size_t *ret_n)
-{
-	struct strmap m = { 0 }, vals = { 0 };
-	struct report_edge *e = NULL;
-	struct report_arena *ka = NULL;
-	size_t n = 0, cap = 0, i, k, o, j, out;
-	char okind[64], *key;
-	bool oom = false;
-
-	*ret_e = NULL;
-	*ret_n = 0;
-	for (o = 0; o < r->nobj; o++) {
-		const struct report_obj *ob = &r->obj[o];
-
-		report_obj_kind(ob->name, okind, sizeof(okind));
-		if (kind != NULL && strcmp(kind, okind) != 0)
-			continue;
-		for (j = 0; j < ob->n; j++) {
-			const struct report_tr *t = &r->tr[ob->idx[j]];
-			size_t len = strlen(okind) + strlen(t->field)
-			    + strlen(t->old) + strlen(t->new) + 4;
-			const char *mkey;
-
-			key = arena_alloc(&ka, len);
-			if (key == NULL)
-				goto oom;
-			snprintf(key, len, "%s\x1f%s\x1f%s\x1f%s", okind,
-			    t->field, t->old, t->new);
-			mkey = key;
-			if (strmap_get(&m, key, n, true, &k, &oom)) {
-				e[k].count++;
-				add_func(
-				    e[k].funcs, sizeof(e[k].funcs), t->func);
-				continue;
-			}
-			if (oom || grow((void **)&e, &cap, n, sizeof(*e)) != 0)
-				goto oom;
-			memset(&e[n], 0, sizeof(e[n]));
-			/*
-			 * The map keeps 'key'; the edge gets a copy split in
-			 * place into its four parts.
-			 */
-			if ((key = arena_alloc(&ka, len)) == NULL)
-				goto oom;
-			memcpy(key, mkey, len);
-			e[n].kind = key;
-			key[strlen(okind)] = '\0';
-			e[n].field = key + strlen(okind) + 1;
-			e[n].from = e[n].field + strlen(t->field) + 1;
-			e[n].to = e[n].from + strlen(t->old) + 1;
-			((char *)e[n].field)[strlen(t->field)] = '\0';
-			((char *)e[n].from)[strlen(t->old)] = '\0';
-			e[n].count = 1;
-			add_func(e[n].funcs, sizeof(e[n].funcs), t->func);
-			n++;
-		}
-	}
-	strmap_free(&m);
-	/* qsort(NULL, 0, ...) is undefined (C11 7.22.5). */
-	if (n > 0)
-		qsort(e, n, sizeof(*e), edge_cmp);
-
-	/*
-	 * Drop fields with too many distinct values (counters such as
-	 * 'kn_data'): they are data, not states, and would drown the picture.
-	 * Edge strings were split in place and live in 'ka', which must
-	 * outlive the caller's use, so they are copied out below.
-	 */
-	out = 0;
-	for (i = 0; i < n;) {
-		size_t end = i, nv = 0;
-
-		while (end < n && strcmp(e[end].kind, e[i].kind) == 0
-		    && strcmp(e[end].field, e[i].field) == 0)
-			end++;
-		strmap_free(&vals);
-		for (k = i; k < end && nv <= STATES_MAX_VALUES; k++) {
-			size_t dummy;
-
-			if (!strmap_get(
-				&vals, e[k].from, 0, true, &dummy, &oom))
-				nv++;
-			if (!strmap_get(&vals, e[k].to, 0, true, &dummy, &oom))
-				nv++;
-			if (oom)
-				goto oom;
-		}
-		if (nv <= STATES_MAX_VALUES)
-			for (k = i; k < end; k++)
-				e[out++] = e[k];
-		i = end;
-	}
-	strmap_free(&vals);
-	for (i = 0; i < out; i++) {
-		size_t lk = strlen(e[i].kind) + 1, lf = strlen(e[i].field) + 1;
-		size_t lfr = strlen(e[i].from) + 1, lt = strlen(e[i].to) + 1;
-		char *s = malloc(lk + lf + lfr + lt);
-
-		if (s == NULL) {
-			while (i-- > 0)
-				free((char *)e[i].kind);
-			goto oom;
-		}
-		memcpy(s, e[i].kind, lk);
-		memcpy(s + lk, e[i].field, lf);
-		memcpy(s + lk + lf, e[i].from, lfr);
-		memcpy(s + lk + lf + lfr, e[i].to, lt);
-		e[i].kind = s;
-		e[i].field = s + lk;
-		e[i].from = s + lk + lf;
-		e[i].to = s + lk + lf + lfr;
-	}
-	while (ka != NULL) {
-		struct report_arena *next = ka->next;
-
-		free(ka);
-		ka = next;
-	}
-	*ret_e = e;
-	*ret_n = out;
-	return (0);
-oom:
-	strmap_free(&m);
-	strmap_free(&vals);
-	while (ka != NULL) {
-		struct report_arena *next = ka->next;
-
-		free(ka);
-		ka = next;
-	}
-	free(e);
-	return (ENOMEM);
 }
 
 int
@@ -2339,11 +2151,54 @@ report_slice(struct report_run *r)
 	return (0);
 }
 
+/*
+ * The observed state machine of a whole run (evsim report --states): the
+ * header into r, the run's transitions streamed once through a collector
+ * (memory grows with the distinct states and edges), the edges into
+ * *ret_e and *ret_n.
+ */
+static int
+load_states(sqlite3 *db, const char *db_path, const struct report_opts *o,
+    struct report_run *r, struct report_edge **ret_e, size_t *ret_n, char *err,
+    size_t errlen)
+{
+	struct report_states *s = NULL;
+	struct tracerows *c = NULL;
+	struct tracerows_row row;
+	int error;
+
+	memset(r, 0, sizeof(*r));
+	r->db_path = db_path;
+	r->fail_tr = SIZE_MAX;
+	if ((error = load_hdr(db, r, o->run_id, err, errlen)) != 0)
+		return (error);
+	if ((error = report_states_new(&s, o->states_kind)) != 0
+	    || (error = tracerows_open(&c, db, r->hdr.id, 1, 0)) != 0)
+		goto done;
+	while ((error = tracerows_next(c, &row)) == 0)
+		if ((error = report_states_add(s, (int64_t)row.seq, row.func,
+			 row.object, row.field, row.old, row.new))
+		    != 0)
+			break;
+	if (error == ENOENT)
+		error = report_states_edges(s, ret_e, ret_n);
+done:
+	tracerows_close(c);
+	report_states_free(s);
+	if (error == ENOMEM)
+		seterr(err, errlen, "out of memory");
+	else if (error != 0)
+		return (sqlerr(db, db_path, err, errlen));
+	return (error);
+}
+
 int
 report_write_opts(const char *db_path, const struct report_opts *o,
     enum report_format fmt, FILE *out, char *err, size_t errlen)
 {
 	struct report_run a, b;
+	struct report_edge *edges;
+	size_t nedges;
 	sqlite3 *db = NULL;
 	int error;
 
@@ -2383,20 +2238,30 @@ report_write_opts(const char *db_path, const struct report_opts *o,
 		goto done;
 	}
 	/*
-	 * A diff aligns whole runs and DOT draws every transition: those load
-	 * the run; a report of one run loads its window.
+	 * DOT streams the run through the state machine's collector; a diff
+	 * streams both runs; a report of one run loads its window.
 	 */
-	if (o->against_run_id != 0 || fmt == REPORT_DOT)
-		error
-		    = report_run_load(db, db_path, o->run_id, &a, err, errlen);
+	if (fmt == REPORT_DOT) {
+		if ((error = load_states(
+			 db, db_path, o, &a, &edges, &nedges, err, errlen))
+		    != 0)
+			goto done;
+		sqlite3_close(db);
+		db = NULL;
+		report_dot_edges(&a, edges, nedges, out);
+		if (fflush(out) != 0 || ferror(out)) {
+			error = EIO;
+			seterr(err, errlen, "writing the report: %s",
+			    strerror(error));
+		}
+		goto done;
+	}
+	if (o->against_run_id != 0)
+		error = report_against_load(db, db_path, o->run_id,
+		    o->against_run_id, &a, &b, err, errlen);
 	else
 		error = report_run_load_window(db, db_path, o, &a, err, errlen);
 	if (error != 0)
-		goto done;
-	if (o->against_run_id != 0
-	    && (error = report_run_load(
-		    db, db_path, o->against_run_id, &b, err, errlen))
-		!= 0)
 		goto done;
 	sqlite3_close(db);
 	db = NULL;

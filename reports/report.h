@@ -35,14 +35,18 @@ int report_format_parse(const char *name, enum report_format *ret_fmt);
  *
  * 'against_run_id' other than 0 renders a diff instead: both runs side by
  * side, transitions aligned, the first difference marked (HTML, Markdown and
- * text; not DOT).
+ * text; not DOT).  Both runs are streamed; memory is bounded by the
+ * transitions the diff shows (around the first difference, and the ends of
+ * runs longer than one window), not by the length of the runs.
  *
  * 'states_kind' names an object kind ("knote", "kqueue", "port", "proc", the
  * part of an object name before '#').  With REPORT_DOT it selects the kind
  * whose observed state machine is written (NULL = every kind, one cluster per
- * kind and field); with REPORT_HTML it selects the state machines embedded in
- * the page (NULL = every kind), as SVG when Graphviz 'dot' is on PATH and as
- * DOT source otherwise.  Markdown and text ignore it.
+ * kind and field), streaming the whole run through a collector whose memory
+ * grows with the distinct states and edges; with REPORT_HTML it selects the
+ * state machines embedded in the page (NULL = every kind), of the page's
+ * window, as SVG when Graphviz 'dot' is on PATH and as DOT source otherwise.
+ * Markdown and text ignore it.
  *
  * Returns 0, or a positive errno with a one-line message (no newline) in
  * 'err' (of size 'errlen'; may be NULL when errlen is 0):

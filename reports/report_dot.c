@@ -43,12 +43,22 @@ int
 report_dot_write(const struct report_run *r, const char *kind, FILE *out)
 {
 	struct report_edge *e;
-	const char *vals[MAX_VALUES];
-	size_t n, i, k, nv, cl = 0, f, t;
+	size_t n;
 	int error;
 
 	if ((error = report_states_collect(r, kind, &e, &n)) != 0)
 		return (error);
+	report_dot_edges(r, e, n, out);
+	return (0);
+}
+
+void
+report_dot_edges(
+    const struct report_run *r, struct report_edge *e, size_t n, FILE *out)
+{
+	const char *vals[MAX_VALUES];
+	size_t i, k, nv, cl = 0, f, t;
+
 	fputs("digraph evsim_states {\n", out);
 	fputs("\trankdir=LR;\n\tlabelloc=t;\n\tlabel=\"", out);
 	fprintf(out, "run %" PRId64 ": ", r->hdr.id);
@@ -92,7 +102,6 @@ report_dot_write(const struct report_run *r, const char *kind, FILE *out)
 	for (i = 0; i < n; i++)
 		free((char *)e[i].kind);
 	free(e);
-	return (0);
 }
 
 /* Whether an executable 'dot' is in a directory of $PATH. */

@@ -207,6 +207,7 @@ static void
 meta_table(const struct report_run *r, FILE *out)
 {
 	const struct report_hdr *h = &r->hdr;
+	struct report_counts c = report_run_counts(r);
 	char v[32];
 
 	P("<table class=\"meta\">\n");
@@ -229,7 +230,7 @@ meta_table(const struct report_run *r, FILE *out)
 	else
 		P("<tr><th>counts</th><td>%u transitions, %u syscalls, %u "
 		  "decisions, %u threads, %u objects</td></tr>\n",
-		    r->ntr, r->nsys, r->ndec, r->nthr, r->nobj);
+		    c.tr, c.sys, c.dec, c.thr, c.obj);
 	P("<tr><th>trace hash</th><td><code>%s</code></td></tr>\n",
 	    h->trace_hash);
 	P("<tr><th>engine</th><td>%s, recorded %s</td></tr>\n",
@@ -1929,15 +1930,37 @@ diff_cell(const struct report_run *r, FILE *out, size_t i, const char *cls)
 	    none(t->new), t->tid);
 }
 
+/* The last transitions of both runs, after an alignment that stopped. */
+static void
+diff_ends(const struct report_run *a, const struct report_run *b,
+    const struct report_diff *d, FILE *out)
+{
+	size_t na = a->ntr - d->end[0], nb = b->ntr - d->end[1], i;
+
+	if (na == 0 && nb == 0)
+		return;
+	P("<p class=\"note\">%u transitions of run %d and %u of run %d after "
+	  "these are left out.  The runs end with:</p>\n",
+	    d->left[0], a->hdr.id, d->left[1], b->hdr.id);
+	P("<div class=\"scroll\"><table class=\"grid\"><thead><tr><th></th>"
+	  "<th>seq</th><th>function</th><th>run %d</th><th>seq</th>"
+	  "<th>function</th><th>run %d</th></tr></thead><tbody>\n",
+	    a->hdr.id, b->hdr.id);
+	for (i = 0; i < na || i < nb; i++) {
+		P("<tr><td></td>");
+		diff_cell(a, out, i < na ? d->end[0] + i : SIZE_MAX, "");
+		diff_cell(b, out, i < nb ? d->end[1] + i : SIZE_MAX, "");
+		P("</tr>\n");
+	}
+	P("</tbody></table></div>\n");
+}
+
 static int
 diff(const struct report_run *a, const struct report_run *b, FILE *out)
 {
-	struct report_diff d;
+	const struct report_diff *d = a->diff;
 	size_t i;
-	int error;
 
-	if ((error = report_diff_align(a, b, &d)) != 0)
-		return (error);
 	head("evsim diff:", a, out);
 	P("<h1>evsim diff: run %d against run %d</h1>\n", a->hdr.id, b->hdr.id);
 	P("<div style=\"display:flex;gap:2em;flex-wrap:wrap\"><div><h2>Run "
@@ -1947,25 +1970,26 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out)
 	P("</div><div><h2>Run %d</h2>\n", b->hdr.id);
 	meta_table(b, out);
 	P("</div></div>\n<h2>Transitions</h2>\n");
-	if (d.first == SIZE_MAX)
-		P("<p>The runs made the same %u transitions.</p>\n", a->ntr);
+	if (d->first == SIZE_MAX)
+		P("<p>The runs made the same %u transitions.</p>\n",
+		    report_run_counts(a).tr);
 	else
 		P("<p class=\"failbox\">First difference after %u equal "
 		  "transitions: <a href=\"#first-diff\">jump to it</a>.</p>\n",
-		    d.prefix);
-	if (d.skipped > 0)
+		    d->prefix);
+	if (d->skipped > 0)
 		P("<p class=\"note\">%u equal transitions before these are "
 		  "left out.</p>\n",
-		    d.skipped);
+		    d->skipped);
 	P("<div class=\"scroll\"><table class=\"grid\"><thead><tr><th></th>"
 	  "<th>seq</th><th>function</th><th>run %d</th><th>seq</th>"
 	  "<th>function</th><th>run %d</th></tr></thead><tbody>\n",
 	    a->hdr.id, b->hdr.id);
-	for (i = 0; i < d.npair; i++) {
-		const struct report_pair *p = &d.pair[i];
+	for (i = 0; i < d->npair; i++) {
+		const struct report_pair *p = &d->pair[i];
 		bool chg = p->a == SIZE_MAX || p->b == SIZE_MAX;
 
-		if (i == d.first)
+		if (i == d->first)
 			P("<tr class=\"first\" id=\"first-diff\"><td>▶</td>");
 		else
 			P("<tr><td>%r</td>", chg ? "≠" : "");
@@ -1974,11 +1998,11 @@ diff(const struct report_run *a, const struct report_run *b, FILE *out)
 		P("</tr>\n");
 	}
 	P("</tbody></table></div>\n");
-	if (d.truncated)
+	if (d->truncated)
 		P("<p class=\"note\">The alignment stops here; <code>evsim "
 		  "diff</code> shows the rest.</p>\n");
+	diff_ends(a, b, d, out);
 	P("</body>\n</html>\n");
-	free(d.pair);
 	return (0);
 }
 

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The in-memory model shared by the report renderers.  report.c loads one
- * run from the database into a 'struct report_run' (run header, transitions,
- * syscalls, decisions, threads, and the objects derived from transitions) and
- * provides the escapers and the helpers every format needs: the detail
- * window, thread lanes, decisions that led to a failure, diff alignment and
- * the observed state machine.  This header is private to reports/: it is
- * shared by several .c files, so it cannot follow the one-.c-one-.h rule and
- * carries the '_impl' suffix instead; nothing outside reports/ includes it.
+ * The in-memory model shared by the report renderers.  report.c loads the
+ * window of one run from the database into a 'struct report_run' (run
+ * header, transitions, syscalls, decisions, threads, and the objects derived
+ * from transitions), report_against.c the parts of two runs a diff shows,
+ * and report.c provides the escapers and the helpers every format needs: the
+ * detail window, thread lanes, decisions that led to a failure, diff
+ * alignment; report_states.c collects the observed state machine.  This header
+ * is private to reports/: it is shared by several .c files, so it cannot follow
+ * the one-.c-one-.h rule and carries the '_impl' suffix instead; nothing
+ * outside reports/ includes it.
  */
 #ifndef REPORTS_REPORT_IMPL_H
 #define REPORTS_REPORT_IMPL_H
@@ -146,6 +148,16 @@ struct report_hdr {
 };
 
 struct report_arena;
+struct report_diff;
+
+/* The counts of a whole run. */
+struct report_counts {
+	size_t tr; /* transitions */
+	size_t sys; /* syscalls */
+	size_t dec; /* decisions */
+	size_t thr; /* threads */
+	size_t obj; /* objects */
+};
 
 /* One loaded run. */
 struct report_run {
@@ -180,13 +192,28 @@ struct report_run {
 	size_t ndecisive; /* decisive decisions in the whole run */
 	bool shrunk; /* recorded by explore after shrinking */
 
+	/* Filled by report_against_load() (zero otherwise). */
+	bool partial; /* 'tr' holds parts of the run; 'all' counts it whole */
+	struct report_counts all;
+	unsigned char *vbits; /* report_vals bits of each loaded transition */
+	struct report_diff *diff; /* of the first run: the diff to the second */
+
 	/* Filled by report_slice(). */
 	unsigned char *tr_slice; /* per transition: in the backward slice */
 	unsigned char *sys_slice; /* per syscall: caused a slice transition */
 	unsigned char *obj_slice; /* per object: in the slice */
 };
 
-/* An aligned diff of two runs. */
+/* Objects named in a diff's rows that only one run has, at most this many. */
+#define REPORT_DIFF_OBJS 64
+
+/*
+ * An aligned diff of two runs (report_against_load()): the equal
+ * transitions just before the first difference, then an alignment of a
+ * bounded number of transitions of each run after it, then, for runs
+ * longer than REPORT_WINDOW, the last transitions of each run.  Indices are
+ * into each run's 'tr'.
+ */
 struct report_diff {
 	struct report_pair *pair;
 	size_t npair;
@@ -194,6 +221,12 @@ struct report_diff {
 	size_t prefix; /* transitions equal in both runs before 'first' */
 	size_t skipped; /* equal transitions left out before 'pair[0]' */
 	bool truncated; /* the alignment stopped before the end of a run */
+	size_t end[2]; /* each run's first last transition in 'tr' (or ntr) */
+	size_t left[2]; /* left out between the alignment and those */
+	/* The objects of rows only one run has, with a label in either. */
+	const char *obj[REPORT_DIFF_OBJS];
+	const char *label[2][REPORT_DIFF_OBJS]; /* in each run, or NULL */
+	size_t nobj;
 };
 
 /* One observed transition of the state machine of a (kind, field). */
@@ -206,13 +239,7 @@ struct report_edge {
 	char funcs[256]; /* functions that made it, comma-separated */
 };
 
-/*
- * Loads run 'run_id' (0 = latest) from the open database into 'r'.  Returns
- * 0, ENOENT (no such run), ENOMEM or EIO with a message in 'err'.
- */
 struct sqlite3;
-int report_run_load(struct sqlite3 *db, const char *db_path, int64_t run_id,
-    struct report_run *r, char *err, size_t errlen);
 
 /*
  * Loads the window of run 'o->run_id' that 'o' selects (see struct
@@ -243,7 +270,7 @@ bool report_obj_bookkeeping(const struct report_obj *o);
 /* Whether field 'field' is a reference count. */
 bool report_field_refcount(const char *field);
 
-/* Frees what report_run_load() allocated; a zeroed run is a no-op. */
+/* Frees what a run's loader allocated; a zeroed run is a no-op. */
 void report_run_free(struct report_run *r);
 
 /* Whether transition 't' is an event (print output, label), not a change. */
@@ -260,23 +287,66 @@ void report_obj_kind(const char *name, char *buf, size_t len);
 bool report_in_window(const struct report_run *r, int64_t seq);
 
 /*
- * Aligns the transitions of runs 'a' and 'b' into 'd': the common prefix,
- * then a longest-common-subsequence alignment of a bounded number of
- * transitions after the first difference.  Returns 0 or ENOMEM.
+ * Loads runs 'a_id' (0 = the latest) and 'b_id' for a diff, streaming both
+ * once in step to their first difference and on to their ends, and a
+ * second time as far as the transitions shown where their values need the
+ * objects' history: into 'a' and 'b' the headers, the counts of the whole
+ * runs ('all'), the transitions shown and their report_vals bits, and into
+ * a->diff the alignment.  Memory is bounded by the transitions shown and
+ * the distinct (kind, field) pairs, threads and object names, not by the
+ * length of the runs.  Returns 0, ENOENT (no such run), ENOMEM or EIO with
+ * a message in 'err'.
  */
-int report_diff_align(const struct report_run *a, const struct report_run *b,
-    struct report_diff *d);
+int report_against_load(struct sqlite3 *db, const char *db_path, int64_t a_id,
+    int64_t b_id, struct report_run *a, struct report_run *b, char *err,
+    size_t errlen);
+
+/* The counts of run r: 'all' when it is loaded in parts, else its arrays. */
+struct report_counts report_run_counts(const struct report_run *r);
+
+/*
+ * For report_against.c: the header of run 'run_id' (0 = the latest) into a
+ * zeroed 'r' (0, ENOENT, ENOMEM or EIO with a message in 'err'); a copy of
+ * 's' (NULL: "") in r's arena (*oom on failure); an error message.
+ */
+int report_run_hdr(struct sqlite3 *db, const char *db_path, int64_t run_id,
+    struct report_run *r, char *err, size_t errlen);
+const char *report_run_str(struct report_run *r, const char *s, bool *oom);
+void report_seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Whether two transitions are the same change (ignoring seq and vtime). */
 bool report_tr_equal(const struct report_tr *x, const struct report_tr *y);
 
 /*
- * Collects the observed state machine of objects of 'kind' (NULL = all) into
- * a malloc'ed array *ret_e of *ret_n edges, sorted by kind, field, from, to.
- * Returns 0 or ENOMEM.
+ * Collects the observed state machine of objects of 'kind' (NULL = all) of
+ * the loaded transitions of 'r' into a malloc'ed array *ret_e of *ret_n
+ * edges, sorted by kind, field, from, to; each edge's 'kind' is one
+ * allocation holding its four strings, freed by the caller.  Returns 0 or
+ * ENOMEM.
  */
 int report_states_collect(const struct report_run *r, const char *kind,
     struct report_edge **ret_e, size_t *ret_n);
+
+/*
+ * The same, one transition at a time (report_states.c): a collector for the
+ * objects of 'kind' (NULL = all; borrowed), fed transitions in seq order by
+ * report_states_add() (strings borrowed for the call, NULL read as ""),
+ * whose edges report_states_edges() returns as report_states_collect()
+ * does.  Memory grows with the distinct values and edges of the fields
+ * kept, not with the transitions.  Each returns 0 or ENOMEM;
+ * report_states_free(NULL) is a no-op.
+ */
+struct report_states;
+int report_states_new(struct report_states **ret_s, const char *kind);
+int report_states_add(struct report_states *s, int64_t seq, const char *func,
+    const char *object, const char *field, const char *old, const char *new);
+int report_states_edges(
+    struct report_states *s, struct report_edge **ret_e, size_t *ret_n);
+void report_states_free(struct report_states *s);
+
+/* Compares object names as the reports order objects (kind, then number). */
+int report_obj_name_cmp(const char *x, const char *y);
 
 /* Writes 's' with HTML (and XML) escaping; NULL writes nothing. */
 void report_esc_html(FILE *out, const char *s);
@@ -329,11 +399,36 @@ int report_text_write(
 int report_dot_write(const struct report_run *r, const char *kind, FILE *out);
 
 /*
+ * Writes the n edges e of run r's state machine (r's header only) as DOT
+ * and frees them (report_states_edges()).
+ */
+void report_dot_edges(
+    const struct report_run *r, struct report_edge *e, size_t n, FILE *out);
+
+/*
  * Renders the DOT of 'kind' with Graphviz 'dot' and copies the <svg> element
  * to 'out'.  Returns 0, ENOENT when 'dot' is not on PATH or fails (nothing
  * written), or ENOMEM.
  */
 int report_dot_svg(const struct report_run *r, const char *kind, FILE *out);
+
+/* What report_vals knows of a transition's values (report_vals.c). */
+enum {
+	REPORT_VAL_OLD_ABSENT = 0x01, /* old "" is "no previous value" */
+	REPORT_VAL_FLAGS = 0x02, /* the (kind, field) holds flag sets */
+	REPORT_VAL_REF = 0x04, /* the (kind, field) holds object names */
+	REPORT_VAL_NEVER_EMPTY
+	= 0x08, /* no change of (kind, field) empties it */
+	REPORT_VAL_EMPTIED = 0x10, /* (report_val_seen) new is "" */
+};
+
+/*
+ * What one transition's values say of its (kind, field): REPORT_VAL_FLAGS,
+ * REPORT_VAL_REF and REPORT_VAL_EMPTIED; report_val_class() turns the union
+ * over every transition of a (kind, field) into its class bits.
+ */
+unsigned report_val_seen(const char *old, const char *new);
+unsigned char report_val_class(unsigned seen);
 
 /*
  * Values as the text and Markdown reports show them (report_vals.c): an
@@ -357,13 +452,5 @@ bool report_tr_noop(const struct report_tr *t);
 
 /* The label of the object named 'name', or NULL. */
 const char *report_obj_label(const struct report_run *r, const char *name);
-
-/*
- * The distinct objects (at most 'max', in order) of the rows of diff 'd'
- * that only one run has, and that have a label in either run, into names.
- */
-size_t report_diff_objects(const struct report_run *a,
-    const struct report_run *b, const struct report_diff *d, const char **names,
-    size_t max);
 
 #endif /* REPORTS_REPORT_IMPL_H */

@@ -138,6 +138,7 @@ static void
 header(const struct report_run *r, FILE *out, int level)
 {
 	const struct report_hdr *h = &r->hdr;
+	struct report_counts c = report_run_counts(r);
 	char v[32];
 
 	P("%r evsim run %d: %s\n\n", level == 1 ? "#" : "###", h->id,
@@ -152,9 +153,9 @@ header(const struct report_run *r, FILE *out, int level)
 	    h->message[0] != '\0' ? ": " : "", h->message);
 	P("| virtual duration | %s |\n",
 	    report_fmt_ns(h->vtime_end.v, v, sizeof(v)));
-	P("| transitions / syscalls / decisions | %u / %u / %u |\n", r->ntr,
-	    r->nsys, r->ndec);
-	P("| threads / objects | %u / %u |\n", r->nthr, r->nobj);
+	P("| transitions / syscalls / decisions | %u / %u / %u |\n", c.tr,
+	    c.sys, c.dec);
+	P("| threads / objects | %u / %u |\n", c.thr, c.obj);
 	P("| trace hash | %s |\n", h->trace_hash);
 	P("| engine | %s |\n", h->engine_version);
 	P("| replay | evsim replay %s --run %d |\n\n", r->db_path, h->id);
@@ -343,31 +344,53 @@ diff_side(const struct report_run *r, const struct report_vals *va, FILE *out,
 	    report_val_show(r, va, i, false), report_val_show(r, va, i, true));
 }
 
+/* The last transitions of both runs, after an alignment that stopped. */
+static void
+diff_ends(const struct report_run *a, const struct report_vals *va,
+    const struct report_run *b, const struct report_vals *vb,
+    const struct report_diff *d, FILE *out)
+{
+	size_t i;
+
+	if (d->end[0] == a->ntr && d->end[1] == b->ntr)
+		return;
+	P("\n%u transitions of run %d and %u of run %d after these are left "
+	  "out.  The runs end with:\n\n",
+	    d->left[0], a->hdr.id, d->left[1], b->hdr.id);
+	for (i = d->end[0]; i < a->ntr; i++) {
+		P("- *run %d:* ", a->hdr.id);
+		diff_side(a, va, out, i);
+		P("\n");
+	}
+	for (i = d->end[1]; i < b->ntr; i++) {
+		P("- *run %d:* ", b->hdr.id);
+		diff_side(b, vb, out, i);
+		P("\n");
+	}
+}
+
 static int
 diff(const struct report_run *a, const struct report_vals *va,
     const struct report_run *b, const struct report_vals *vb, FILE *out)
 {
-	struct report_diff d;
-	const char *names[64];
-	size_t i, k, n;
-	int error;
+	const struct report_diff *d = a->diff;
+	size_t i, k;
 
-	if ((error = report_diff_align(a, b, &d)) != 0)
-		return (error);
 	P("## Diff: run %d against run %d\n\n", a->hdr.id, b->hdr.id);
-	if (d.first == SIZE_MAX)
-		P("The runs made the same %u transitions.\n\n", a->ntr);
+	if (d->first == SIZE_MAX)
+		P("The runs made the same %u transitions.\n\n",
+		    report_run_counts(a).tr);
 	else
 		P("First difference after %u equal transitions (marked "
 		  "**▶**).  Rows in both runs show run %d's seq.\n\n",
-		    d.prefix, a->hdr.id);
-	if (d.skipped > 0)
+		    d->prefix, a->hdr.id);
+	if (d->skipped > 0)
 		P("(%u equal transitions before these are left out.)\n\n",
-		    d.skipped);
-	for (i = 0; i < d.npair; i++) {
-		const struct report_pair *p = &d.pair[i];
+		    d->skipped);
+	for (i = 0; i < d->npair; i++) {
+		const struct report_pair *p = &d->pair[i];
 
-		P("- %r", i == d.first ? "**▶** " : "");
+		P("- %r", i == d->first ? "**▶** " : "");
 		if (p->a != SIZE_MAX && p->b != SIZE_MAX)
 			diff_side(a, va, out, p->a);
 		else if (p->a != SIZE_MAX) {
@@ -379,23 +402,21 @@ diff(const struct report_run *a, const struct report_vals *va,
 		}
 		P("\n");
 	}
-	if (d.truncated)
+	if (d->truncated)
 		P("\nThe alignment stops here; `evsim diff` shows the rest.\n");
-	n = report_diff_objects(a, b, &d, names, 64);
-	if (n > 0)
+	diff_ends(a, va, b, vb, d, out);
+	if (d->nobj > 0)
 		P("\nObjects that differ:\n\n");
-	for (k = 0; k < n; k++) {
-		const char *la = report_obj_label(a, names[k]);
-		const char *lb = report_obj_label(b, names[k]);
+	for (k = 0; k < d->nobj; k++) {
+		const char *la = d->label[0][k], *lb = d->label[1][k];
 
 		if (la != NULL && lb != NULL && strcmp(la, lb) != 0)
-			P("- %s: %s (run %d), %s (run %d)\n", names[k], la,
+			P("- %s: %s (run %d), %s (run %d)\n", d->obj[k], la,
 			    a->hdr.id, lb, b->hdr.id);
 		else
-			P("- %s: %s\n", names[k], la != NULL ? la : lb);
+			P("- %s: %s\n", d->obj[k], la != NULL ? la : lb);
 	}
 	P("\n");
-	free(d.pair);
 	return (0);
 }
 

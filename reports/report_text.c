@@ -196,6 +196,7 @@ static void
 header(const struct report_run *r, FILE *out, size_t w)
 {
 	const struct report_hdr *h = &r->hdr;
+	struct report_counts c = report_run_counts(r);
 	char v[32];
 
 	tline(out, w, "evsim report - run %" PRId64 ": %s", h->id, h->scenario);
@@ -208,9 +209,9 @@ header(const struct report_run *r, FILE *out, size_t w)
 	else
 		tline(out, w, "  status      %s", h->status);
 	tline(out, w, "  vtime       %s   transitions %zu   syscalls %zu",
-	    report_fmt_ns(h->vtime_end.v, v, sizeof(v)), r->ntr, r->nsys);
-	tline(out, w, "  decisions   %zu   threads %zu   objects %zu", r->ndec,
-	    r->nthr, r->nobj);
+	    report_fmt_ns(h->vtime_end.v, v, sizeof(v)), c.tr, c.sys);
+	tline(out, w, "  decisions   %zu   threads %zu   objects %zu", c.dec,
+	    c.thr, c.obj);
 	tline(out, w, "  trace hash  %s", h->trace_hash);
 	tline(out, w, "  engine      %s   recorded %s", h->engine_version,
 	    h->created_at);
@@ -462,20 +463,20 @@ static void
 diff_legend(const struct report_run *a, const struct report_run *b,
     const struct report_diff *d, FILE *out, size_t w)
 {
-	const char *names[64], *la, *lb;
-	size_t n = report_diff_objects(a, b, d, names, 64), i;
+	const char *la, *lb;
+	size_t i;
 
-	if (n > 0)
+	if (d->nobj > 0)
 		tline(out, w, "  objects that differ:");
-	for (i = 0; i < n; i++) {
-		la = report_obj_label(a, names[i]);
-		lb = report_obj_label(b, names[i]);
+	for (i = 0; i < d->nobj; i++) {
+		la = d->label[0][i];
+		lb = d->label[1][i];
 		if (la != NULL && lb != NULL && strcmp(la, lb) != 0)
 			tline(out, w,
 			    "    %s  run %" PRId64 ": %s; run %" PRId64 ": %s",
-			    names[i], a->hdr.id, la, b->hdr.id, lb);
+			    d->obj[i], a->hdr.id, la, b->hdr.id, lb);
 		else
-			tline(out, w, "    %s  %s", names[i],
+			tline(out, w, "    %s  %s", d->obj[i],
 			    la != NULL ? la : lb);
 	}
 }
@@ -483,44 +484,90 @@ diff_legend(const struct report_run *a, const struct report_run *b,
 /* Columns from which the diff shows the two runs side by side. */
 #define SIDE_BY_SIDE 120
 
+/* One row of the side-by-side diff: mark, run a's cell, run b's cell. */
+static void
+diff_row(const struct report_run *a, const struct report_vals *va,
+    const struct report_run *b, const struct report_vals *vb, FILE *out,
+    size_t w, char mark, size_t ia, size_t ib)
+{
+	char buf[2048];
+	size_t half = (w - 3) / 2, n = 0;
+
+	putc(mark, out);
+	if (ia != SIZE_MAX)
+		n = tcell(out, half, tr_desc(a, va, ia, buf, sizeof(buf)));
+	pad(out, half - n);
+	fputs(" | ", out);
+	if (ib != SIZE_MAX)
+		tcell(out, half, tr_desc(b, vb, ib, buf, sizeof(buf)));
+	putc('\n', out);
+}
+
+/* The last transitions of both runs, after an alignment that stopped. */
+static void
+diff_ends(const struct report_run *a, const struct report_vals *va,
+    const struct report_run *b, const struct report_vals *vb,
+    const struct report_diff *d, FILE *out, size_t w)
+{
+	char buf[2048];
+	size_t na = a->ntr - d->end[0], nb = b->ntr - d->end[1], i;
+
+	if (na == 0 && nb == 0)
+		return;
+	tline(out, w,
+	    "  ... %zu transitions of run %" PRId64 " and %zu of run %" PRId64
+	    " left out; the runs end with:",
+	    d->left[0], a->hdr.id, d->left[1], b->hdr.id);
+	if (w >= SIDE_BY_SIDE) {
+		for (i = 0; i < na || i < nb; i++)
+			diff_row(a, va, b, vb, out, w, ' ',
+			    i < na ? d->end[0] + i : SIZE_MAX,
+			    i < nb ? d->end[1] + i : SIZE_MAX);
+		return;
+	}
+	for (i = 0; i < na; i++)
+		tline(out, w, " - %s",
+		    tr_desc(a, va, d->end[0] + i, buf, sizeof(buf)));
+	for (i = 0; i < nb; i++)
+		tline(out, w, " + %s",
+		    tr_desc(b, vb, d->end[1] + i, buf, sizeof(buf)));
+}
+
 static void
 diff(const struct report_run *a, const struct report_vals *va,
     const struct report_run *b, const struct report_vals *vb, FILE *out,
     size_t w)
 {
-	struct report_diff d;
+	const struct report_diff *d = a->diff;
 	char buf[2048], buf2[2048];
-	size_t half = (w - 3) / 2, i, n;
-	int error;
+	size_t i;
 
 	tline(out, w, "%s", "");
 	tline(out, w,
 	    "DIFF run %" PRId64 " (%s, %s) | run %" PRId64 " (%s, %s)",
 	    a->hdr.id, a->hdr.kernel, a->hdr.status, b->hdr.id, b->hdr.kernel,
 	    b->hdr.status);
-	if ((error = report_diff_align(a, b, &d)) != 0)
-		return;
-	if (d.first == SIZE_MAX)
-		tline(
-		    out, w, "  the runs made the same %zu transitions", a->ntr);
+	if (d->first == SIZE_MAX)
+		tline(out, w, "  the runs made the same %zu transitions",
+		    report_run_counts(a).tr);
 	else if (w >= SIDE_BY_SIDE)
 		tline(out, w,
 		    "  first difference after %zu equal transitions "
 		    "(marked '>')",
-		    d.prefix);
+		    d->prefix);
 	else
 		tline(out, w,
 		    "  first difference after %zu equal transitions (marked "
 		    "'>'); '-' only in run %" PRId64
 		    ", '+' only in run %" PRId64,
-		    d.prefix, a->hdr.id, b->hdr.id);
-	if (d.skipped > 0)
-		tline(out, w, "  ... %zu equal transitions", d.skipped);
-	for (i = 0; i < d.npair; i++) {
-		const struct report_pair *p = &d.pair[i];
+		    d->prefix, a->hdr.id, b->hdr.id);
+	if (d->skipped > 0)
+		tline(out, w, "  ... %zu equal transitions", d->skipped);
+	for (i = 0; i < d->npair; i++) {
+		const struct report_pair *p = &d->pair[i];
 		char mark = ' ';
 
-		if (i == d.first)
+		if (i == d->first)
 			mark = '>';
 		else if (p->a == SIZE_MAX || p->b == SIZE_MAX)
 			mark = '!';
@@ -546,22 +593,12 @@ diff(const struct report_run *a, const struct report_vals *va,
 			}
 			continue;
 		}
-		putc(mark, out);
-		n = 0;
-		if (p->a != SIZE_MAX)
-			n = tcell(
-			    out, half, tr_desc(a, va, p->a, buf, sizeof(buf)));
-		pad(out, half - n);
-		fputs(" | ", out);
-		if (p->b != SIZE_MAX)
-			tcell(
-			    out, half, tr_desc(b, vb, p->b, buf, sizeof(buf)));
-		putc('\n', out);
+		diff_row(a, va, b, vb, out, w, mark, p->a, p->b);
 	}
-	if (d.truncated)
+	if (d->truncated)
 		tline(out, w, "  ... alignment stops here");
-	diff_legend(a, b, &d, out, w);
-	free(d.pair);
+	diff_ends(a, va, b, vb, d, out, w);
+	diff_legend(a, b, d, out, w);
 }
 
 int

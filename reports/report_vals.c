@@ -20,12 +20,10 @@
 
 #include "report_impl.h"
 
-enum {
-	VAL_OLD_ABSENT = 0x01, /* old "" is "no previous value" */
-	VAL_FLAGS = 0x02, /* the (kind, field) holds flag sets */
-	VAL_REF = 0x04, /* the (kind, field) holds object names */
-	VAL_NEVER_EMPTY = 0x08, /* no change of the (kind, field) empties it */
-};
+#define VAL_OLD_ABSENT REPORT_VAL_OLD_ABSENT
+#define VAL_FLAGS REPORT_VAL_FLAGS
+#define VAL_REF REPORT_VAL_REF
+#define VAL_NEVER_EMPTY REPORT_VAL_NEVER_EMPTY
 
 /* Whether s is one or more flag names joined by '|' ("ACTIVE|QUEUED"). */
 static bool
@@ -75,6 +73,27 @@ by_kind_field(const void *x, const void *y)
 	return (*(const size_t *)x < *(const size_t *)y ? -1 : 1);
 }
 
+unsigned
+report_val_seen(const char *old, const char *new)
+{
+	unsigned seen = 0;
+
+	if (flag_like(old) || flag_like(new))
+		seen |= VAL_FLAGS;
+	if (strchr(old, '#') != NULL || strchr(new, '#') != NULL)
+		seen |= VAL_REF;
+	if (new[0] == '\0')
+		seen |= REPORT_VAL_EMPTIED;
+	return (seen);
+}
+
+unsigned char
+report_val_class(unsigned seen)
+{
+	return ((unsigned char)((seen & (VAL_FLAGS | VAL_REF))
+	    | ((seen & REPORT_VAL_EMPTIED) != 0 ? 0 : VAL_NEVER_EMPTY)));
+}
+
 int
 report_vals_init(const struct report_run *r, struct report_vals *v)
 {
@@ -83,6 +102,12 @@ report_vals_init(const struct report_run *r, struct report_vals *v)
 	memset(v, 0, sizeof(*v));
 	if ((v->bits = calloc(r->ntr + 1, 1)) == NULL)
 		return (ENOMEM);
+	if (r->vbits != NULL) {
+		/* Classified from the whole run when it was streamed. */
+		if (r->ntr > 0)
+			memcpy(v->bits, r->vbits, r->ntr);
+		return (0);
+	}
 	if ((ix = malloc((r->ntr + 1) * sizeof(*ix))) == NULL) {
 		free(v->bits);
 		v->bits = NULL;
@@ -192,28 +217,4 @@ report_obj_label(const struct report_run *r, const char *name)
 		if (strcmp(r->obj[i].name, name) == 0)
 			return (r->obj[i].label);
 	return (NULL);
-}
-
-size_t
-report_diff_objects(const struct report_run *a, const struct report_run *b,
-    const struct report_diff *d, const char **names, size_t max)
-{
-	size_t i, k, n = 0;
-
-	for (i = 0; i < d->npair && n < max; i++) {
-		const struct report_pair *p = &d->pair[i];
-		const char *o;
-
-		if (p->a != SIZE_MAX && p->b != SIZE_MAX)
-			continue;
-		o = p->a != SIZE_MAX ? a->tr[p->a].object : b->tr[p->b].object;
-		for (k = 0; k < n; k++)
-			if (strcmp(names[k], o) == 0)
-				break;
-		if (k == n
-		    && (report_obj_label(a, o) != NULL
-			|| report_obj_label(b, o) != NULL))
-			names[n++] = o;
-	}
-	return (n);
 }

@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The readers of a recorded run keep bounded memory: trace, diff (identical
 runs, runs that differ near their end, --positional), report (its default
-window, --around, --object), coverage and replay run on runs of 100,000 and
-1,000,000 transitions (a pipe write/read loop, and the same loop with one
-larger write near its end), and the peak resident set of each (os.wait4's
-ru_maxrss, the child alone) may not grow by more than SLACK_KB from the
-short runs to the long ones.  A reader that keeps every row (8 canonical
+window, --around, --object, two runs side by side with --against, the
+observed state machine with --states), coverage and replay run on runs of
+100,000 and 1,000,000 transitions (a pipe write/read loop, and the same
+loop with one larger write near its end), and the peak resident set of
+each (os.wait4's ru_maxrss, the child alone) may not grow by more than
+SLACK_KB from the short runs to the long ones.  A reader that keeps every row (8 canonical
 lines of ~50 bytes and their pointers per 100 transitions: ~70 MB more at
 1M) fails.  Replay also runs on two threads that ping-pong through two
 pipes (a scheduling decision at nearly every transition): one that keeps
@@ -129,6 +130,10 @@ def readers(evsim, db, d, transitions):
         ("report --object", [evsim, "report", db, "--run", "1", "--object",
                              "pipe#1", "--from", str(transitions // 2),
                              "--format", "text"], 0),
+        ("report --against", [evsim, "report", db, "--run", "1",
+                              "--against", "2", "-o", out], 0),
+        ("report --states", [evsim, "report", db, "--run", "1", "--states",
+                             "pipe"], 0),
         ("coverage", [evsim, "coverage", db], 0),
         ("replay", [evsim, "replay", db, "--run", "1"], 0),
     ]

@@ -15,7 +15,8 @@ that changes nothing) and checks:
     (' | ') at 200;
   * the Markdown report and diff have no line wider than 80 columns but
     table rows and headings, use lists for histories and the diff, and make
-    the same value distinctions.
+    the same value distinctions;
+  * -o through a symbolic link writes the link's target and keeps the link.
 """
 import argparse
 import os
@@ -135,6 +136,21 @@ def main():
             return fail("Markdown diff lines wider than 80 columns", "\n".join(bad))
         if "- **▶** " not in dmd:
             return fail("the Markdown diff does not mark its first difference", dmd)
+
+        # -o through a symbolic link (as /dev/stdout is) writes its target
+        # and leaves the link, which a rename of a temporary file over it
+        # would replace.
+        target = os.path.join(d, "target.md")
+        link = os.path.join(d, "link.md")
+        with open(target, "w") as f:
+            f.write("old\n")
+        os.symlink(target, link)
+        report(args.evsim, db, "--run", "1", "--format", "md", "-o", link)
+        with open(target) as f:
+            via = f.read()
+        if not os.path.islink(link) or via != md:
+            return fail("-o through a symbolic link replaced the link "
+                        "instead of writing its target")
     print("text and Markdown reports fit in 80 columns")
     return 0
 

@@ -483,3 +483,126 @@ Test(report, large_run_is_summarised, .timeout = 120)
 	cr_expect_null(strstr(s, "<tr id=\"tr-1000\""), "outside the window");
 	free(s);
 }
+
+/* Adds run 'run' (status 'passed') to the test database. */
+static void
+add_run(sqlite3 *db, int run, const char *scenario)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO runs (id, scenario, kernel, seed, strategy, status,"
+	    " message) VALUES (%d, '%s', 'freebsd', 1, 'random', 'passed',"
+	    " '');",
+	    run, scenario);
+	exec_sql(db, sql);
+}
+
+/*
+ * Two runs of 6000 and 6010 transitions that first differ at the 100th:
+ * the diff shows the 10 equal ones before it and 400 of each after it,
+ * counts the whole runs, and, the runs being longer than one window, ends
+ * with the last 10 transitions of each and how many it left out.
+ */
+Test(report, diff_of_long_runs_shows_their_ends, .timeout = 60)
+{
+	char err[256], *s, obj[32], nv[16];
+	sqlite3 *db;
+	int run, i;
+
+	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	exec_sql(db, "BEGIN");
+	exec_sql(db, TRACE_SCHEMA_FLAT_SQL);
+	for (run = 3; run <= 4; run++) {
+		add_run(db, run, "long");
+		for (i = 1; i <= (run == 3 ? 6000 : 6010); i++) {
+			snprintf(obj, sizeof(obj), "pipe#%d", 1 + i % 2);
+			snprintf(nv, sizeof(nv), "%d", i == 100 ? run : i % 7);
+			add_trace(db, run, i, i, 1, 100001, "pipe_write", obj,
+			    "cnt", "", nv);
+		}
+	}
+	exec_sql(db, TRACE_SCHEMA_PACK_SQL);
+	exec_sql(db, "COMMIT");
+	sqlite3_close(db);
+
+	cr_assert_eq(
+	    render(dbpath, 3, 4, REPORT_MD, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_expect_not_null(strstr(s,
+			       "| transitions / syscalls / decisions "
+			       "| 6000 / 0 / 0 |"),
+	    "%s", s);
+	cr_expect_not_null(strstr(s,
+	    "| transitions / syscalls / decisions "
+	    "| 6010 / 0 / 0 |"));
+	cr_expect_not_null(strstr(s, "First difference after 99 equal"));
+	cr_expect_not_null(
+	    strstr(s, "(89 equal transitions before these are left out.)"));
+	cr_expect_not_null(strstr(s, "\n- **90** pipe_write"));
+	cr_expect_null(strstr(s, "\n- **89** pipe_write"), "left out");
+	cr_expect_not_null(strstr(s, "The alignment stops here"));
+	/* 6000 - 99 - 400 after the alignment, the last 10 shown. */
+	cr_expect_not_null(
+	    strstr(s, "\n5491 transitions of run 3 and 5501 of run 4 after"),
+	    "%s", s);
+	cr_expect_not_null(strstr(s, "- *run 3:* **6000** pipe_write"));
+	cr_expect_not_null(strstr(s, "- *run 4:* **6001** pipe_write"));
+	cr_expect_not_null(strstr(s, "- *run 4:* **6010** pipe_write"));
+	cr_expect_null(strstr(s, "- *run 4:* **6000** pipe_write"));
+	free(s);
+	setenv("COLUMNS", "160", 1);
+	cr_assert_eq(
+	    render(dbpath, 3, 4, REPORT_TEXT, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
+	unsetenv("COLUMNS");
+	cr_expect_not_null(strstr(s,
+			       "... 5491 transitions of run 3 and 5501 "
+			       "of run 4 left out; the runs end with:"),
+	    "%s", s);
+	cr_expect_not_null(strstr(s, "\n 6000 6.000us tid 100001 pipe_write"));
+	free(s);
+}
+
+/*
+ * The state machine is collected in one pass in seq order, yet an edge
+ * lists its functions in the order of a walk of the objects in report
+ * order (knote#9 before knote#10), and a field that takes more than 32
+ * values (a counter) is left out while the others are drawn.
+ */
+Test(report, dot_orders_functions_by_object_and_drops_counters)
+{
+	char err[256], *s, v[16], o[16];
+	sqlite3 *db;
+	int i;
+
+	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	exec_sql(db, "BEGIN");
+	exec_sql(db, TRACE_SCHEMA_FLAT_SQL);
+	add_run(db, 3, "machine");
+	add_trace(db, 3, 1, 0, 1, 100001, "zeta", "knote#10", "kn_status", "",
+	    "ACTIVE");
+	add_trace(db, 3, 2, 0, 1, 100001, "alpha", "knote#9", "kn_status", "",
+	    "ACTIVE");
+	add_trace(db, 3, 3, 0, 1, 100001, "alpha", "knote#10", "kn_status", "",
+	    "ACTIVE");
+	for (i = 0; i < 40; i++) {
+		snprintf(o, sizeof(o), "%d", i);
+		snprintf(v, sizeof(v), "%d", i + 1);
+		add_trace(db, 3, 4 + i, 0, 1, 100001, "kqueue_scan", "kqueue#1",
+		    "kq_count", o, v);
+	}
+	add_trace(db, 3, 44, 0, 1, 100001, "kqueue_scan", "kqueue#1",
+	    "kq_state", "", "SCAN");
+	exec_sql(db, TRACE_SCHEMA_PACK_SQL);
+	exec_sql(db, "COMMIT");
+	sqlite3_close(db);
+
+	cr_assert_eq(
+	    render(dbpath, 3, 0, REPORT_DOT, NULL, &s, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_expect_not_null(strstr(s, "[label=\"3× alpha,zeta\"]"), "%s", s);
+	cr_expect_null(strstr(s, "kq_count"), "a counter is not a machine");
+	cr_expect_not_null(strstr(s, "label=\"kqueue kq_state\""));
+	free(s);
+}

@@ -183,17 +183,21 @@ report_parse(int argc, char **argv, struct report_cli *rc, bool *done)
 /*
  * Opens the output for PATH out: a temporary file next to it (its name in
  * tmp) that is renamed on success, so that a failed report never leaves a
- * partial file behind nor removes anything that was there (PATH may be a
- * device); or PATH itself when no temporary file can be made there.
+ * partial file behind nor removes anything that was there; or PATH itself
+ * when it is not a regular file (a device, a pipe, a symbolic link such as
+ * /dev/stdout, which a rename would replace) or no temporary file can be
+ * made there.
  */
 static int
 open_output(const char *out, char *tmp, size_t tmplen, FILE **fp)
 {
+	struct stat sb;
 	FILE *f = NULL;
-	int tfd;
+	int tfd = -1;
 
 	snprintf(tmp, tmplen, "%s.tmp-XXXXXX", out);
-	tfd = mkstemp(tmp);
+	if (lstat(out, &sb) != 0 || S_ISREG(sb.st_mode))
+		tfd = mkstemp(tmp);
 	if (tfd >= 0) {
 		/* mkstemp makes 0600; give the usual 0666 & ~umask. */
 		mode_t um = umask(0);
@@ -202,7 +206,7 @@ open_output(const char *out, char *tmp, size_t tmplen, FILE **fp)
 		(void)fchmod(tfd, 0666 & ~um);
 	}
 	if (tfd < 0 || (f = fdopen(tfd, "w")) == NULL) {
-		/* Not a folder we can write to: write PATH itself. */
+		/* Not a regular file, or no room for a temporary: PATH. */
 		if (tfd >= 0) {
 			close(tfd);
 			unlink(tmp);
