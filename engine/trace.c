@@ -1565,7 +1565,7 @@ row_ids(struct trace *t, const char *seg, size_t len, const struct fields *f,
 	p2 = memchr(p1 + 1, '\t', len - (size_t)(p1 + 1 - seg));
 	/* The object: its text, and whether it is NULL. */
 	olen = (size_t)(p2 - p1);
-	if (olen <= ROWCACHE_MAXLEN) {
+	if (!have_obj && olen <= ROWCACHE_MAXLEN) {
 		memcpy(key, p1 + 1, olen - 1);
 		key[olen - 1] = (char)(mask & 0x22);
 		ho = XXH3_64bits(key, olen);
