@@ -93,19 +93,24 @@ struct objtab {
 };
 
 /*
- * The (object, chg) ids of the transitions seen, by their fields' canonical
- * text: nine transitions in ten repeat one seen before, and one lookup then
- * replaces five string lookups and a tuple lookup.  Keys longer than
- * ROWCACHE_MAXLEN are not kept; past ROWCACHE_MAXBYTES of keys the cache
- * starts over.
+ * The ids of the transitions' objects and of their (func, field, old, new)
+ * tuples, by canonical text: two small caches in front of the string and
+ * tuple dictionaries, so that a transition seen before costs two lookups
+ * instead of five string lookups and a tuple lookup.  They are separate
+ * because their product is large (kq_cycle: 5,000 objects and 4,000 tuples
+ * give 40,000 distinct transitions, whose keys did not stay in the CPU's
+ * caches), while each alone stays small.  Keys longer than ROWCACHE_MAXLEN
+ * are not kept; past ROWCACHE_MAXBYTES of keys a cache starts over.
  */
 #define ROWCACHE_MAXLEN 256
 #define ROWCACHE_MAXBYTES (16u << 20)
 
 struct rowslot {
-	uint64_t h; /* XXH3 of the key; 0: empty */
-	uint32_t off, len; /* the key in 'arena' */
-	uint32_t obj, chg;
+	uint32_t
+	    h; /* the high half of the key's XXH3, with bit 0 set; 0: empty */
+	uint32_t off; /* the key in 'arena' */
+	uint32_t len;
+	uint32_t id;
 };
 
 struct rowcache {
@@ -173,7 +178,8 @@ struct trace {
 	struct intern strs;
 	struct chgdict chgs;
 	struct objtab objs;
-	struct rowcache rows;
+	struct rowcache objc; /* object text -> trace_str id */
+	struct rowcache chgc; /* func, field, old, new text -> trace_chg id */
 	uint32_t next_str;
 	uint32_t next_chg;
 	int64_t db_vtime;
@@ -240,17 +246,33 @@ rowcache_reset(struct rowcache *c)
 static struct rowslot *
 rowcache_slot(const struct rowcache *c, uint64_t h, const char *key, size_t len)
 {
+	uint32_t tag = (uint32_t)(h >> 32) | 1;
 	size_t j;
 
 	for (j = (size_t)h & (c->nslots - 1); c->slots[j].h != 0;
 	     j = (j + 1) & (c->nslots - 1)) {
 		const struct rowslot *e = &c->slots[j];
 
-		if (e->h == h && e->len == len
+		if (e->h == tag && e->len == len
 		    && memcmp(c->arena + e->off, key, len) == 0)
 			break;
 	}
 	return (&c->slots[j]);
+}
+
+/*
+ * The id cached for the len bytes at key (hash h), or 0.  On a miss, the
+ * hash is kept for rowcache_add().
+ */
+static inline uint32_t
+rowcache_get(const struct rowcache *c, uint64_t h, const char *key, size_t len)
+{
+	const struct rowslot *e;
+
+	if (c->nslots == 0)
+		return (0);
+	e = rowcache_slot(c, h, key, len);
+	return (e->h != 0 ? e->id : 0);
 }
 
 /* Doubles the table (the first time, makes it). */
@@ -260,20 +282,52 @@ rowcache_grow(struct rowcache *c)
 	struct rowslot *old = c->slots;
 	size_t i, oldn = c->nslots;
 
-	c->nslots = oldn != 0 ? 2 * oldn : 8192;
+	c->nslots = oldn != 0 ? 2 * oldn : 4096;
 	c->slots = calloc(c->nslots, sizeof(*c->slots));
 	if (c->slots == NULL)
 		trace_oom();
 	for (i = 0; i < oldn; i++) {
-		size_t j = (size_t)old[i].h & (c->nslots - 1);
+		uint64_t h;
+		size_t j;
 
 		if (old[i].h == 0)
 			continue;
+		/* The slot needs the low bits: hashed again. */
+		h = XXH3_64bits(c->arena + old[i].off, old[i].len);
+		j = (size_t)h & (c->nslots - 1);
 		while (c->slots[j].h != 0)
 			j = (j + 1) & (c->nslots - 1);
 		c->slots[j] = old[i];
 	}
 	free(old);
+}
+
+/* Caches id for the len bytes at key (hash h), not cached yet. */
+static void
+rowcache_add(
+    struct rowcache *c, uint64_t h, const char *key, size_t len, uint32_t id)
+{
+	struct rowslot *e;
+
+	if (len > ROWCACHE_MAXLEN)
+		return;
+	if (c->alen + len > ROWCACHE_MAXBYTES)
+		rowcache_reset(c);
+	if (4 * (c->n + 1) > 3 * c->nslots)
+		rowcache_grow(c);
+	if (c->alen + len > c->acap) {
+		while (c->alen + len > c->acap)
+			c->acap = c->acap != 0 ? 2 * c->acap : 65536;
+		c->arena = xrealloc(c->arena, c->acap);
+	}
+	memcpy(c->arena + c->alen, key, len);
+	e = rowcache_slot(c, h, key, len);
+	e->h = (uint32_t)(h >> 32) | 1;
+	e->off = (uint32_t)c->alen;
+	e->len = (uint32_t)len;
+	e->id = id;
+	c->alen += len;
+	c->n++;
 }
 
 /*
@@ -413,7 +467,8 @@ intern_clear(struct trace *t)
 
 	if (t->db != NULL && in->n > 0)
 		intern_objects(t);
-	rowcache_reset(&t->rows);
+	rowcache_reset(&t->objc);
+	rowcache_reset(&t->chgc);
 	in->n = 0;
 	in->alen = 0;
 	if (in->slots != NULL)
@@ -601,7 +656,8 @@ dict_reset(struct trace *t)
 	if (t->chgs.slots != NULL)
 		memset(t->chgs.slots, 0, t->chgs.nslots * sizeof(struct ichg));
 	t->chgs.n = 0;
-	rowcache_reset(&t->rows);
+	rowcache_reset(&t->objc);
+	rowcache_reset(&t->chgc);
 	t->next_str = 0;
 	t->next_chg = 0;
 	t->db_ctx_ok = false;
@@ -931,7 +987,8 @@ trace_close(struct trace *t)
 	free(t->hbuf);
 	intern_free(&t->strs);
 	objtab_reset(&t->objs);
-	rowcache_reset(&t->rows);
+	rowcache_reset(&t->objc);
+	rowcache_reset(&t->chgc);
 	free(t->chgs.slots);
 	free(t);
 }
@@ -1484,59 +1541,82 @@ object_life(struct trace *t, const char *object, size_t len, const char *new)
 /*
  * The trace_str id of the transition's object and its trace_chg id.  seg
  * is the canonical text of its fields (len bytes, the tab before 'func' to
- * the newline) and seg[len] may be written: the text, and which fields are
- * NULL (which the text does not say), are the cache's key.
+ * the newline), where tabs only separate fields: the object's text and
+ * the rest, with which fields are NULL (which the text does not say), are
+ * the caches' keys.
  */
 static void
-row_ids(struct trace *t, char *seg, size_t len, const struct fields *f,
+row_ids(struct trace *t, const char *seg, size_t len, const struct fields *f,
     uint32_t *ret_obj, uint32_t *ret_chg)
 {
-	struct rowcache *c = &t->rows;
-	struct rowslot *e;
+	char key[ROWCACHE_MAXLEN + 2];
+	const char *p1, *p2;
 	unsigned mask = 0x20;
-	uint32_t k[4];
-	uint64_t h;
+	size_t olen, klen = 0, n1;
+	uint64_t ho = 0, hc = 0;
+	uint32_t obj = 0, chg = 0, k[4];
+	bool have_obj = f->s[1] == NULL; /* a NULL object is id 0 */
 	int i;
 
 	for (i = 0; i < 5; i++)
 		if (f->s[i] == NULL)
 			mask |= 1u << i;
-	seg[len] = (char)mask;
-	len++;
-	h = XXH3_64bits(seg, len) | 1; /* never 0, the empty slot */
-	if (c->nslots != 0 && (e = rowcache_slot(c, h, seg, len))->h != 0) {
-		*ret_obj = e->obj;
-		*ret_chg = e->chg;
+	p1 = memchr(seg + 1, '\t', len - 1);
+	p2 = memchr(p1 + 1, '\t', len - (size_t)(p1 + 1 - seg));
+	/* The object: its text, and whether it is NULL. */
+	olen = (size_t)(p2 - p1);
+	if (!have_obj && olen <= ROWCACHE_MAXLEN) {
+		memcpy(key, p1 + 1, olen - 1);
+		key[olen - 1] = (char)(mask & 0x22);
+		ho = XXH3_64bits(key, olen);
+		obj = rowcache_get(&t->objc, ho, key, olen);
+		have_obj |= obj != 0;
+	}
+	/* The rest: "\tfunc" and "\tfield\told\tnew\n", and the NULL mask. */
+	n1 = (size_t)(p1 - seg);
+	if (len - olen + 1 <= ROWCACHE_MAXLEN) {
+		klen = len - olen + 1;
+		memcpy(key, seg, n1);
+		memcpy(key + n1, p2, len - n1 - olen);
+		key[klen - 1] = (char)(mask & ~2u);
+		hc = XXH3_64bits(key, klen);
+		chg = rowcache_get(&t->chgc, hc, key, klen);
+	}
+	if (have_obj && chg != 0) {
+		*ret_obj = obj;
+		*ret_chg = chg;
 		return;
 	}
-	/* NULL strings stay NULL: only a binary 'new' has a length. */
+	/*
+	 * Interned in the order of the fields, whichever missed, so that ids
+	 * are given in the order strings first appear.  NULL strings stay
+	 * NULL: only a binary 'new' has a length.
+	 */
 	k[0] = intern_str(t, f->s[0], f->len[0], false);
 	*ret_obj = intern_str(t, f->s[1], f->len[1], f->s[1] != NULL);
 	k[1] = intern_str(t, f->s[2], f->len[2], false);
 	k[2] = intern_str(t, f->s[3], f->len[3], false);
 	k[3] = intern_str(t, f->s[4], f->len[4], false);
 	*ret_chg = intern_chg(t, k);
-	/* The interning above may have emptied the cache. */
-	if (len > ROWCACHE_MAXLEN)
-		return;
-	if (c->alen + len > ROWCACHE_MAXBYTES)
-		rowcache_reset(c);
-	if (2 * (c->n + 1) > c->nslots)
-		rowcache_grow(c);
-	if (c->alen + len > c->acap) {
-		while (c->alen + len > c->acap)
-			c->acap = c->acap != 0 ? 2 * c->acap : 65536;
-		c->arena = xrealloc(c->arena, c->acap);
+	/*
+	 * The interning above may have emptied the caches.  An id 0 (a NULL
+	 * object) is not cached: 0 means a miss.
+	 */
+	if (olen <= ROWCACHE_MAXLEN && *ret_obj != 0) {
+		memcpy(key, p1 + 1, olen - 1);
+		key[olen - 1] = (char)(mask & 0x22);
+		if (t->objc.nslots == 0
+		    || rowcache_slot(&t->objc, ho, key, olen)->h == 0)
+			rowcache_add(&t->objc, ho, key, olen, *ret_obj);
 	}
-	memcpy(c->arena + c->alen, seg, len);
-	e = rowcache_slot(c, h, seg, len);
-	e->h = h;
-	e->off = (uint32_t)c->alen;
-	e->len = (uint32_t)len;
-	e->obj = *ret_obj;
-	e->chg = *ret_chg;
-	c->alen += len;
-	c->n++;
+	if (klen != 0) {
+		memcpy(key, seg, n1);
+		memcpy(key + n1, p2, len - n1 - olen);
+		key[klen - 1] = (char)(mask & ~2u);
+		if (t->chgc.nslots == 0
+		    || rowcache_slot(&t->chgc, hc, key, klen)->h == 0)
+			rowcache_add(&t->chgc, hc, key, klen, *ret_chg);
+	}
 }
 
 /*
@@ -1630,7 +1710,6 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 		}
 		/* intern_chg() may commit, which flushes the buffer. */
 		row_ids(t, line + n - nf, nf, &f, &obj, &chg);
-		line[n] = '\0';
 		r = multi_row(t, &t->trace_rows);
 		r[0] = key;
 		r[1] = obj;

@@ -10,6 +10,7 @@
 #include "simtest.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 
 #include "../engine/sched.h"
 #include "../engine/trace.h"
@@ -110,57 +111,138 @@ Test(sim_trace_flags, cached_strings_equal_fresh_formatting)
 }
 
 /*
- * sysjson_dump() writes what json_dumps() writes (JSON_COMPACT): every
- * ASCII byte and multi-byte UTF-8 in strings and keys, NUL in keys,
- * nesting, empty containers, integers at their limits, and a real (left to
- * jansson).
+ * sysjson writes what jansson's json_pack() and json_dumps() (JSON_COMPACT)
+ * wrote, which built the syscall rows before: every ASCII byte and
+ * multi-byte UTF-8 in strings and keys, nesting, empty containers, integers
+ * at their limits, reals, the optional conversions, a repeated key, and
+ * the text of jansson's errors.
  */
 static void
-check_dump(json_t *v)
+same_text(struct sysjson *got, json_t *want_v, const json_error_t *err)
 {
-	char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	char *got = sysjson_dump(json_incref(v));
+	char *want;
 
+	if (want_v == NULL)
+		want_v = json_pack("{s:s}", "json_error", err->text);
+	want = json_dumps(want_v, JSON_COMPACT | JSON_ENCODE_ANY);
 	cr_assert_not_null(want);
-	cr_assert_str_eq(got, want);
+	cr_assert_not_null(got);
+	cr_assert_str_eq(sysjson_text(got), want);
 	free(want);
-	free(got);
-	json_decref(v);
+	json_decref(want_v);
+	sysjson_free(got);
 }
 
-Test(sysjson_dump, same_text_as_json_dumps)
+Test(sysjson, same_text_as_jansson)
 {
 	static const char text[] = "a\"b\\c\b\f\n\r\t\x01\x1f\x7f/\xc3\xa9"
 				   "\xf0\x9f\x98\x80";
-	char bytes[128], key[3] = { 'k', '\0', 'x' };
-	json_t *o, *a;
+	static const char bad[] = "ok\xff\xc3(\xed\xa0\x80\0z";
+	char bytes[128], sane[64];
+	json_error_t e;
+	struct sysjson *a;
+	json_t *ja;
 	size_t i;
 
-	for (i = 0; i < sizeof(bytes); i++)
-		bytes[i] = (char)i;
-	check_dump(json_stringn(text, sizeof(text) - 1));
-	check_dump(json_integer(INT64_MIN));
-	check_dump(json_integer(INT64_MAX));
-	check_dump(json_integer(0));
-	check_dump(json_real(0.1));
-	check_dump(json_null());
-	check_dump(json_true());
-	check_dump(json_false());
-	check_dump(json_array());
-	check_dump(json_object());
-	o = json_object();
-	a = json_array();
-	json_array_append_new(a, json_integer(-7));
-	json_array_append_new(a, json_object());
-	json_array_append_new(a, json_array());
-	json_array_append_new(a, json_string(""));
-	json_object_set_new(o, "z", a);
-	json_object_set_new(o, "a", json_null());
-	json_object_setn_new(o, key, sizeof(key), json_integer(1));
-	json_object_set_new(o, "k\"\n", json_true());
-	check_dump(json_incref(o));
-	json_object_set_new(o, "bytes", json_stringn(bytes, sizeof(bytes)));
-	check_dump(json_incref(o));
-	json_object_set_new(o, "real", json_real(1.5));
-	check_dump(o);
+	sysjson_force(true);
+	for (i = 1; i < sizeof(bytes); i++)
+		bytes[i - 1] = (char)i;
+	bytes[sizeof(bytes) - 1] = '\0';
+	same_text(sysjson_pack("{s:s, s:s}", text, text, "b", bytes),
+	    json_pack_ex(&e, 0, "{s:s, s:s}", text, text, "b", bytes), &e);
+	same_text(sysjson_pack("{s:I, s:I, s:i, s:i}", "min", INT64_MIN, "max",
+		      INT64_MAX, "z", 0, "n", -7),
+	    json_pack_ex(&e, 0, "{s:I, s:I, s:i, s:i}", "min",
+		(json_int_t)INT64_MIN, "max", (json_int_t)INT64_MAX, "z", 0,
+		"n", -7),
+	    &e);
+	same_text(sysjson_pack("{}"), json_pack_ex(&e, 0, "{}"), &e);
+	same_text(sysjson_pack("{s:[]}", "a"),
+	    json_pack_ex(&e, 0, "{s:[]}", "a"), &e);
+	same_text(sysjson_pack("{s:i, s:[i, i]}", "r", 1, "fds", 3, 4),
+	    json_pack_ex(&e, 0, "{s:i, s:[i, i]}", "r", 1, "fds", 3, 4), &e);
+	same_text(sysjson_pack("{s:i, s:n, s:b, s:b, s:f}", "a", 1, "b", "c", 1,
+		      "d", 0, "e", 0.1),
+	    json_pack_ex(&e, 0, "{s:i, s:n, s:b, s:b, s:f}", "a", 1, "b", "c",
+		1, "d", 0, "e", 0.1),
+	    &e);
+	/* Nested, with values built apart. */
+	a = sysjson_array();
+	ja = json_array();
+	sysjson_append(a, sysjson_int(-7));
+	json_array_append_new(ja, json_integer(-7));
+	sysjson_append(a, sysjson_pack("{}"));
+	json_array_append_new(ja, json_object());
+	sysjson_append(a, sysjson_array());
+	json_array_append_new(ja, json_array());
+	sysjson_append(a, sysjson_name(""));
+	json_array_append_new(ja, json_string(""));
+	sysjson_append(a, sysjson_real(1.5));
+	json_array_append_new(ja, json_real(1.5));
+	sysjson_append(a, sysjson_real(1e300));
+	json_array_append_new(ja, json_real(1e300));
+	sysjson_append(a, sysjson_bool(true));
+	json_array_append_new(ja, json_true());
+	sysjson_append(a, sysjson_null());
+	json_array_append_new(ja, json_null());
+	same_text(sysjson_pack("{s:o, s:{s:s, s:i, s:o}}", "z", a, "k\"\n", "x",
+		      "y", "n", 2, "e", sysjson_flags(tab_a, 0x37)),
+	    json_pack_ex(&e, 0, "{s:o, s:{s:s, s:i, s:o}}", "z", ja, "k\"\n",
+		"x", "y", "n", 2, "e",
+		json_pack("[s, s, s, s]", "ONE", "TWO", "FOUR", "BOTH")),
+	    &e);
+	same_text(sysjson_flags(tab_a, 0x1f9),
+	    json_pack("[s, s, s]", "ONE", "BOTH", "0x1c8"), &e);
+	same_text(sysjson_enum(tab_b, 8), json_string("B_EIGHT"), &e);
+	same_text(sysjson_enum(tab_b, 9), json_integer(9), &e);
+	/* Optional values: '*' leaves the member out, '?' gives null. */
+	same_text(sysjson_pack("{s:o, s:o*, s:o?, s:s*, s:s?, s:i}", "a",
+		      sysjson_int(1), "b", NULL, "c", NULL, "d", NULL, "e",
+		      NULL, "f", 2),
+	    json_pack_ex(&e, 0, "{s:o, s:o*, s:o?, s:s*, s:s?, s:i}", "a",
+		json_integer(1), "b", NULL, "c", NULL, "d", NULL, "e", NULL,
+		"f", 2),
+	    &e);
+	/* A repeated key: the last value, in the first one's place. */
+	same_text(sysjson_pack("{s:i, s:s, s:o, s:i}", "a", 1, "b", "long text",
+		      "a", sysjson_flags(tab_b, 9), "c", 3),
+	    json_pack_ex(&e, 0, "{s:i, s:s, s:o, s:i}", "a", 1, "b",
+		"long text", "a", json_pack("[s, s]", "B_ONE", "B_EIGHT"), "c",
+		3),
+	    &e);
+	/* Errors: jansson's first message, every "o" consumed. */
+	same_text(sysjson_pack("{s:o, s:o}", "a", NULL, "b", sysjson_int(1)),
+	    json_pack_ex(&e, 0, "{s:o, s:o}", "a", NULL, "b", json_integer(1)),
+	    &e);
+	same_text(sysjson_pack("{s:s, s:o}", "a", NULL, "b", sysjson_int(1)),
+	    json_pack_ex(&e, 0, "{s:s, s:o}", "a", NULL, "b", json_integer(1)),
+	    &e);
+	same_text(sysjson_pack("{s:s}", "a", "\xff"),
+	    json_pack_ex(&e, 0, "{s:s}", "a", "\xff"), &e);
+	same_text(sysjson_pack("{s:i}", "\xc3", 1),
+	    json_pack_ex(&e, 0, "{s:i}", "\xc3", 1), &e);
+	same_text(sysjson_pack("{s:i}", NULL, 1),
+	    json_pack_ex(&e, 0, "{s:i}", NULL, 1), &e);
+	same_text(sysjson_pack("{s:i} x", "a", 1),
+	    json_pack_ex(&e, 0, "{s:i} x", "a", 1), &e);
+	same_text(sysjson_pack("{s:i", "a", 1),
+	    json_pack_ex(&e, 0, "{s:i", "a", 1), &e);
+	same_text(sysjson_pack("{i}", 1), json_pack_ex(&e, 0, "{i}", 1), &e);
+	same_text(sysjson_pack("{s:[i, o]}", "a", 1, NULL),
+	    json_pack_ex(&e, 0, "{s:[i, o]}", "a", 1, NULL), &e);
+	/* Strings of any bytes: invalid UTF-8 as the text \xhh. */
+	same_text(sysjson_str(text, sizeof(text) - 1),
+	    json_stringn(text, sizeof(text) - 1), &e);
+	same_text(sysjson_str(bytes, sizeof(bytes)),
+	    json_stringn(bytes, sizeof(bytes)), &e);
+	snprintf(sane, sizeof(sane), "ok\\xff\\xc3(\\xed\\xa0\\x80");
+	i = strlen(sane);
+	memcpy(sane + i, "\0z", 2);
+	same_text(
+	    sysjson_str(bad, sizeof(bad) - 1), json_stringn(sane, i + 2), &e);
+	cr_assert_null(sysjson_text(NULL));
+	sysjson_force(false);
+	cr_assert_null(sysjson_pack("{s:i}", "a", 1));
+	cr_assert_null(sysjson_int(1));
+	cr_assert_null(sysjson_array());
 }

@@ -733,3 +733,106 @@ Test(trace_object_label, rows_follow_the_calls_in_order)
 	sqlite3_close(db);
 	tmp_remove(path);
 }
+
+/*
+ * The ids of transitions: objects and (func, field, old, new) tuples are
+ * cached apart, and every combination of a known or new object with a known
+ * or new tuple, NULL against empty fields, escaped bytes and keys too long
+ * to cache must give the rows and ids that interning each string afresh
+ * gives: strings numbered in the order they first appear (func, object,
+ * field, old, new), tuples likewise.
+ */
+Test(trace_transition, cached_ids_equal_fresh_interning)
+{
+	struct trace_run_info info = { .scenario = "ids",
+		.kernel = "freebsd",
+		.strategy = "random",
+		.seed = 1 };
+	static char big[400];
+	const char *tr[][5] = {
+		{ "f", "a#1", "x", "0", "1" },
+		{ "f", "a#2", "x", "0", "1" }, /* new object, known tuple */
+		{ "f", "a#1", "x", "1", "2" }, /* known object, new tuple */
+		{ "f", "a#2", "x", "1", "2" }, /* both known, never together */
+		{ "f", NULL, "x", "0", "1" }, /* NULL object */
+		{ "f", "", "x", "0", "1" }, /* empty object */
+		{ "f", "a#1", "x", NULL, "1" }, /* NULL old */
+		{ "f", "a#1", "x", "", "1" }, /* empty old */
+		{ "f", "a\t#3", "x\n", "0", "1" }, /* escaped bytes */
+		{ "g", "a\t#3", "x", "0", "1" },
+		{ "f", big, "x", "0", "1" }, /* too long to cache */
+		{ "f", "a#1", "x", big, "1" },
+		{ "f", big, "x", big, "1" },
+		{ "f", "a#1", "x", "0", "1" },
+		{ "f", NULL, "x", "0", "1" },
+		{ NULL, NULL, NULL, NULL, NULL },
+		{ "f", "", "x", "", "1" },
+		{ "f", "a#2", "x", "0", "1" },
+		{ "f", big, "x", big, "1" },
+	};
+	const size_t n = sizeof(tr) / sizeof(tr[0]);
+	char path[64], err[256], sql[256], cell[2048], want[2048];
+	const char *strs[5 * 32];
+	size_t nstrs = 0, i, j, k, w;
+	struct trace *t;
+	sqlite3 *db;
+	int64_t run_id;
+
+	memset(big, 'b', sizeof(big) - 1);
+	tmp_path(path, sizeof(path));
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(
+	    trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0, "%s", err);
+	for (i = 0; i < n; i++)
+		trace_transition(t, 0, 1, 1, tr[i][0], tr[i][1], tr[i][2],
+		    tr[i][3], tr[i][4]);
+	cr_assert_eq(
+	    trace_run_end(t, "passed", NULL, NULL, 0, err, sizeof(err)), 0,
+	    "%s", err);
+	trace_close(t);
+	cr_assert_eq(sqlite3_open(path, &db), SQLITE_OK);
+	/* Every row reads back as it was given, NULL as NULL. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < 5; j++) {
+			static const char *const col[]
+			    = { "func", "object", "field", "old", "new" };
+
+			snprintf(sql, sizeof(sql),
+			    "SELECT coalesce(%s, '(NULL)') FROM trace"
+			    " WHERE seq = %zu",
+			    col[j], i + 1);
+			query1(db, sql, cell, sizeof(cell));
+			cr_assert_str_eq(cell,
+			    tr[i][j] != NULL ? tr[i][j] : "(NULL)",
+			    "row %zu, %s", i + 1, col[j]);
+		}
+	}
+	/* The strings in the order they first appear. */
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 5; j++) {
+			if (tr[i][j] == NULL)
+				continue;
+			for (k = 0; k < nstrs; k++)
+				if (strcmp(strs[k], tr[i][j]) == 0)
+					break;
+			if (k == nstrs)
+				strs[nstrs++] = tr[i][j];
+		}
+	w = 0;
+	for (k = 0; k < nstrs; k++)
+		w += (size_t)snprintf(want + w, sizeof(want) - w, "%s%s",
+		    k > 0 ? "|" : "", strs[k] == big ? "BIG" : strs[k]);
+	query1(db,
+	    "SELECT group_concat(CASE WHEN length(text) > 300 THEN 'BIG' ELSE"
+	    " text END, '|') FROM (SELECT text FROM trace_str ORDER BY id)",
+	    cell, sizeof(cell));
+	cr_assert_str_eq(cell, want);
+	/* One tuple per distinct (func, field, old, new), in order. */
+	query1(db,
+	    "SELECT group_concat(chg, ',') FROM (SELECT chg FROM trace_rows"
+	    " ORDER BY id)",
+	    cell, sizeof(cell));
+	cr_assert_str_eq(cell, "1,1,2,2,1,1,3,4,5,6,1,7,7,1,1,8,4,1,7");
+	sqlite3_close(db);
+	tmp_remove(path);
+}

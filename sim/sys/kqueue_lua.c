@@ -281,10 +281,10 @@ fflag_names(int filter)
 }
 
 /* The JSON of a udata handle: the Lua value it stands for. */
-static json_t *
+static struct sysjson *
 udata_json(lua_State *L, void *udata)
 {
-	json_t *v;
+	struct sysjson *v;
 	size_t len;
 	const char *s;
 
@@ -297,30 +297,30 @@ udata_json(lua_State *L, void *udata)
 		v = sysjson_str(s, len);
 		break;
 	case LUA_TBOOLEAN:
-		v = json_boolean(lua_toboolean(L, -1));
+		v = sysjson_bool(lua_toboolean(L, -1));
 		break;
 	case LUA_TNUMBER:
-		v = json_integer(lua_tointeger(L, -1));
+		v = sysjson_int(lua_tointeger(L, -1));
 		break;
 	default:
-		v = json_null();
+		v = sysjson_null();
 	}
 	lua_pop(L, 1);
 	return (v);
 }
 
 /* A struct kevent decoded as kdump does; EV_ERROR's data by errno name. */
-static json_t *
+static struct sysjson *
 kevent_json(lua_State *L, const struct kevent *kev)
 {
 	const char *en = NULL;
-	json_t *data;
+	struct sysjson *data;
 
 	if ((kev->flags & EV_ERROR) != 0 && kev->data != 0)
 		en = sim_errname_of_number((int)kev->data);
-	data = en != NULL ? json_string(en) : json_integer(kev->data);
-	return (json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "ident",
-	    (json_int_t)kev->ident, "filter",
+	data = en != NULL ? sysjson_name(en) : sysjson_int(kev->data);
+	return (sysjson_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "ident",
+	    (int64_t)kev->ident, "filter",
 	    sysjson_enum(evfilt_names, kev->filter), "flags",
 	    sysjson_flags(evflag_names, kev->flags), "fflags",
 	    sysjson_flags(fflag_names(kev->filter), kev->fflags), "data", data,
@@ -328,17 +328,17 @@ kevent_json(lua_State *L, const struct kevent *kev)
 }
 
 /* An array of n kevents, or NULL when nothing is recorded. */
-static json_t *
+static struct sysjson *
 kevents_json(lua_State *L, const struct kevent *kev, int n)
 {
-	json_t *a;
+	struct sysjson *a;
 	int i;
 
 	if (!sysjson_on())
 		return (NULL);
-	a = json_array();
+	a = sysjson_array();
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, kevent_json(L, &kev[i]));
+		sysjson_append(a, kevent_json(L, &kev[i]));
 	return (a);
 }
 
@@ -534,7 +534,7 @@ l_kevent(lua_State *L)
 	struct sim_syscall sc;
 	struct thread *td;
 	lua_Integer kq, nevents, timeout;
-	json_t *evjson;
+	struct sysjson *evjson;
 	int e, i, n, nchanges;
 	bool tv_invalid, has_timeout;
 
@@ -571,10 +571,10 @@ l_kevent(lua_State *L)
 	a.nchanges = nchanges;
 
 	e = sim_syscall_enter(L, &sc, "kevent", SYS_FREEBSD,
-	    "{s:I, s:o, s:i, s:I, s:o}", "kq", (json_int_t)kq, "changelist",
+	    "{s:I, s:o, s:i, s:I, s:o}", "kq", (int64_t)kq, "changelist",
 	    kevents_json(L, a.changes, nchanges), "nchanges", nchanges,
-	    "nevents", (json_int_t)nevents, "timeout",
-	    has_timeout ? sysjson_int(timeout) : json_null());
+	    "nevents", (int64_t)nevents, "timeout",
+	    has_timeout ? sysjson_int(timeout) : sysjson_null());
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	td = curthread;
@@ -721,7 +721,7 @@ l_pdgetpid(lua_State *L)
 	int e, pid = 0;
 
 	e = sim_syscall_enter(
-	    L, &sc, "pdgetpid", SYS_FREEBSD, "{s:I}", "fd", (json_int_t)fd);
+	    L, &sc, "pdgetpid", SYS_FREEBSD, "{s:I}", "fd", (int64_t)fd);
 	if (e == 0 && sim_kern->k_ops->ko_procdesc_falloc == NULL)
 		e = ENOSYS;
 	if (e == 0)
@@ -744,7 +744,7 @@ l_pdkill(lua_State *L)
 	int e;
 
 	e = sim_syscall_enter(L, &sc, "pdkill", SYS_FREEBSD, "{s:I, s:I}", "fd",
-	    (json_int_t)fd, "signum", (json_int_t)sig);
+	    (int64_t)fd, "signum", (int64_t)sig);
 	if (e == 0 && sim_kern->k_ops->ko_procdesc_falloc == NULL)
 		e = ENOSYS;
 	if (e == 0)

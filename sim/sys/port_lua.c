@@ -178,7 +178,7 @@ static const struct sim_flagname timer_flag_names[] = {
 #undef N
 
 /* The events of a source: poll(2) events, file events, else a number. */
-static json_t *
+static struct sysjson *
 events_json(int source, int events)
 {
 	if (source == PORT_SOURCE_FD)
@@ -189,47 +189,47 @@ events_json(int source, int events)
 }
 
 /* A user cookie as JSON. */
-static json_t *
+static struct sysjson *
 user_json(const struct port_user *u)
 {
 	if (!sysjson_on())
 		return (NULL);
 	switch (u->pu_type) {
 	case PU_INT:
-		return (json_integer(u->pu_int));
+		return (sysjson_int(u->pu_int));
 	case PU_NUM:
 		/* JSON has no NaN or infinity: those as strings. */
 		if (isnan(u->pu_num))
-			return (json_string("nan"));
+			return (sysjson_name("nan"));
 		if (isinf(u->pu_num))
-			return (json_string(u->pu_num > 0 ? "inf" : "-inf"));
-		return (json_real(u->pu_num));
+			return (sysjson_name(u->pu_num > 0 ? "inf" : "-inf"));
+		return (sysjson_real(u->pu_num));
 	case PU_BOOL:
-		return (json_boolean(u->pu_int));
+		return (sysjson_bool(u->pu_int));
 	case PU_STR:
 		return (sysjson_str(u->pu_str, strlen(u->pu_str)));
 	default:
-		return (json_null());
+		return (sysjson_null());
 	}
 }
 
 /* A timeout: null, nanoseconds, or {tv_sec, tv_nsec} when not valid. */
-static json_t *
+static struct sysjson *
 timeout_json(bool hasto, const struct port_timespec *ts)
 {
 	if (!sysjson_on())
 		return (NULL);
 	if (!hasto)
-		return (json_null());
+		return (sysjson_null());
 	if (ts->tv_sec >= 0 && ts->tv_sec < INT64_MAX / 1000000000 - 1
 	    && ts->tv_nsec >= 0 && ts->tv_nsec < 1000000000)
-		return (json_integer(ts->tv_sec * 1000000000 + ts->tv_nsec));
-	return (json_pack("{s:I, s:I}", "tv_sec", (json_int_t)ts->tv_sec,
-	    "tv_nsec", (json_int_t)ts->tv_nsec));
+		return (sysjson_int(ts->tv_sec * 1000000000 + ts->tv_nsec));
+	return (sysjson_pack("{s:I, s:I}", "tv_sec", (int64_t)ts->tv_sec,
+	    "tv_nsec", (int64_t)ts->tv_nsec));
 }
 
 /* A port object: a file name, or a number (a descriptor for FD). */
-static json_t *
+static struct sysjson *
 object_json(const char *path, lua_Integer obj)
 {
 	if (path != NULL)
@@ -328,12 +328,12 @@ fileobj_arg(lua_State *L, int idx, const char *fn, uintptr_t *object,
 }
 
 /* A retrieved port_event_t, with the member names of port_get(3C). */
-static json_t *
+static struct sysjson *
 event_json(const port_event_t *ev)
 {
 	if (!sysjson_on())
 		return (NULL);
-	return (json_pack("{s:o, s:o, s:o, s:o}", "portev_source",
+	return (sysjson_pack("{s:o, s:o, s:o, s:o}", "portev_source",
 	    sysjson_enum(source_names, ev->portev_source), "portev_events",
 	    events_json(ev->portev_source, ev->portev_events), "portev_object",
 	    object_json(ev->portev_objname, (lua_Integer)ev->portev_object),
@@ -517,7 +517,7 @@ l_port_sendn(lua_State *L)
 	lua_Integer n, i, off;
 	uint_t nsent = 0, total = 0, chunk;
 	int *ports, *errors, events, e = 0;
-	json_t *jports = NULL, *jerrors = NULL;
+	struct sysjson *jports = NULL, *jerrors = NULL;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	events = int_arg(L, 2);
@@ -538,12 +538,12 @@ l_port_sendn(lua_State *L)
 		lua_pop(L, 1);
 	}
 	if (sysjson_on()) {
-		jports = json_array();
+		jports = sysjson_array();
 		for (i = 0; i < n; i++)
-			json_array_append_new(jports, json_integer(ports[i]));
+			sysjson_append(jports, sysjson_int(ports[i]));
 	}
 	e = sim_syscall_enter(L, &sc, "port_sendn", SYS_ILLUMOS,
-	    "{s:o, s:I, s:i, s:o}", "ports", jports, "nent", (json_int_t)n,
+	    "{s:o, s:I, s:i, s:o}", "ports", jports, "nent", (int64_t)n,
 	    "events", events, "user", user_json(&u));
 	if (e == 0) {
 		/* libc splits a long list into PORT_MAX_LIST chunks. */
@@ -565,11 +565,12 @@ l_port_sendn(lua_State *L)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
 	if (sysjson_on()) {
-		jerrors = json_array();
+		jerrors = sysjson_array();
 		for (i = 0; i < n; i++)
-			json_array_append_new(jerrors,
-			    errors[i] != 0 ? json_string(sim_errname(errors[i]))
-					   : json_null());
+			sysjson_append(jerrors,
+			    errors[i] != 0
+				? sysjson_name(sim_errname(errors[i]))
+				: sysjson_null());
 	}
 	lua_pushinteger(L, total);
 	lua_createtable(L, (int)n, 0);
@@ -626,7 +627,7 @@ l_port_get(lua_State *L)
 	struct port_timespec ts;
 	port_gettimer_t pgt;
 	port_event_t ev;
-	json_t *jev;
+	struct sysjson *jev;
 	uint_t nget;
 	int port = int_arg(L, 1), e;
 	bool hasto = timeout_arg(L, 2, &ts);
@@ -677,7 +678,7 @@ l_port_getn(lua_State *L)
 	port_event_t *evs;
 	lua_Integer max = luaL_checkinteger(L, 2),
 		    want = luaL_checkinteger(L, 3);
-	json_t *jlist;
+	struct sysjson *jlist;
 	uint_t nget, i;
 	int port = int_arg(L, 1), e, nres;
 	bool hasto = timeout_arg(L, 4, &ts);
@@ -688,8 +689,8 @@ l_port_getn(lua_State *L)
 	luaL_argcheck(
 	    L, want >= 0 && want <= UINT32_MAX, 3, "nget must be non-negative");
 	e = sim_syscall_enter(L, &sc, "port_getn", SYS_ILLUMOS,
-	    "{s:i, s:I, s:I, s:o}", "port", port, "max", (json_int_t)max,
-	    "nget", (json_int_t)want, "timeout", timeout_json(hasto, &ts));
+	    "{s:i, s:I, s:I, s:o}", "port", port, "max", (int64_t)max, "nget",
+	    (int64_t)want, "timeout", timeout_json(hasto, &ts));
 	if (e != 0)
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	e = portfs_enter(curthread, port, &pp, &pa);
@@ -707,17 +708,17 @@ l_port_getn(lua_State *L)
 		sim_free(evs);
 		lua_pushinteger(L, nget);
 		return (sim_syscall_return(L, &sc, 0, 1, "{s:i, s:I}", "retval",
-		    0, "nget", (json_int_t)nget));
+		    0, "nget", (int64_t)nget));
 	}
 	if (e != 0 && e != ETIME) {
 		sim_free(evs);
 		return (sim_syscall_return(L, &sc, e, 0, NULL));
 	}
-	jlist = sysjson_on() ? json_array() : NULL;
+	jlist = sysjson_on() ? sysjson_array() : NULL;
 	lua_createtable(L, (int)nget, 0);
 	for (i = 0; i < nget; i++) {
 		if (jlist != NULL)
-			json_array_append_new(jlist, event_json(&evs[i]));
+			sysjson_append(jlist, event_json(&evs[i]));
 		push_event(L, &evs[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 		port_event_free(&evs[i]);
@@ -727,13 +728,13 @@ l_port_getn(lua_State *L)
 		/* libc: -1/ETIME, with *nget events retrieved (P2). */
 		int t = lua_gettop(L);
 
-		json_decref(jlist);
+		sysjson_free(jlist);
 		nres = sim_syscall_return(L, &sc, e, 0, NULL);
 		lua_pushvalue(L, t);
 		return (nres + 1);
 	}
 	return (sim_syscall_return(L, &sc, 0, 1, "{s:i, s:I, s:o}", "retval", 0,
-	    "nget", (json_int_t)nget, "list", jlist));
+	    "nget", (int64_t)nget, "list", jlist));
 }
 
 /* sys.timer_create(clock, {port=, user=}) */
@@ -775,7 +776,7 @@ l_timer_settime(lua_State *L)
 	e = sim_syscall_enter(L, &sc, "timer_settime", SYS_ILLUMOS,
 	    "{s:i, s:o, s:I, s:I}", "timerid", id, "flags",
 	    sysjson_flags(timer_flag_names, (uint32_t)flags), "value",
-	    (json_int_t)value, "interval", (json_int_t)interval);
+	    (int64_t)value, "interval", (int64_t)interval);
 	if (e == 0)
 		e = port_timer_settime(curthread, id, flags, value, interval);
 	lua_pushboolean(L, 1);

@@ -108,37 +108,35 @@ static const struct sim_flagname fcntl_names[] = {
 };
 
 /* open(2) flags as kdump prints them: the access mode first. */
-static json_t *
+static struct sysjson *
 open_json(lua_Integer flags)
 {
 	static const char *const acc[]
 	    = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
-	json_t *a = sysjson_flags(open_names, (uint64_t)flags & ~O_ACCMODE);
+	struct sysjson *a = sysjson_array();
 
-	if (a != NULL)
-		json_array_insert_new(
-		    a, 0, json_string(acc[flags & O_ACCMODE]));
-	return (a);
+	sysjson_append(a, sysjson_name(acc[flags & O_ACCMODE]));
+	return (sysjson_add_flags(a, open_names, (uint64_t)flags & ~O_ACCMODE));
 }
 
 /* A signal set as the array of its signals' names (numbers if unnamed). */
-static json_t *
+static struct sysjson *
 sigset_json(sim_sigset_t set)
 {
-	json_t *a;
+	struct sysjson *a;
 	int sig;
 
 	if (!sysjson_on())
 		return (NULL);
-	a = json_array();
+	a = sysjson_array();
 	for (sig = 1; sig < SIG_MAXSIG; sig++)
 		if (set & SIGBIT(sig))
-			json_array_append_new(a, sysjson_enum(sig_names, sig));
+			sysjson_append(a, sysjson_enum(sig_names, sig));
 	return (a);
 }
 
 /* The second argument of a path call (a string or an integer), or NULL. */
-static json_t *
+static struct sysjson *
 path_arg2(lua_State *L)
 {
 	size_t len;
@@ -151,27 +149,8 @@ path_arg2(lua_State *L)
 		return (sysjson_str(s, len));
 	}
 	if (lua_isinteger(L, 2))
-		return (json_integer(lua_tointeger(L, 2)));
+		return (sysjson_int(lua_tointeger(L, 2)));
 	return (NULL);
-}
-
-/*
- * json_pack of fmt.  A value jansson refuses (a bug in a binding) must not
- * end the run: the row then says why, {"json_error": "..."}.
- */
-static json_t *
-vpack(const char *name, const char *what, const char *fmt, va_list ap)
-{
-	json_error_t jerr;
-	json_t *v = json_vpack_ex(&jerr, 0, fmt, ap);
-
-	(void)name;
-	(void)what;
-	if (v == NULL)
-		v = json_pack("{s:s}", "json_error", jerr.text);
-	if (v == NULL)
-		sim_oom();
-	return (v);
 }
 
 /*
@@ -180,14 +159,14 @@ vpack(const char *name, const char *what, const char *fmt, va_list ap)
  * exits) never returns, and sim_syscall_fini frees what it left.
  */
 struct sim_sc_args {
-	json_t *args;
+	struct sysjson *args;
 	struct sim_syscall sc; /* a copy, for the row of a call cut short */
 	struct sim_sc_args *prev, *next;
 };
 static struct sim_sc_args *sc_pending;
 
 static struct sim_sc_args *
-args_hold(json_t *args)
+args_hold(struct sysjson *args)
 {
 	struct sim_sc_args *a = calloc(1, sizeof(*a));
 
@@ -201,11 +180,11 @@ args_hold(json_t *args)
 	return (a);
 }
 
-static json_t *
+static struct sysjson *
 args_take(struct sim_syscall *sc)
 {
 	struct sim_sc_args *a = sc->sc_args;
-	json_t *args;
+	struct sysjson *args;
 
 	if (a == NULL)
 		return (NULL);
@@ -225,17 +204,14 @@ void
 sim_syscall_unfinished(void)
 {
 	struct sim_sc_args *a;
-	char *args;
 
 	/* Oldest first: the list holds the newest at its head. */
 	for (a = sc_pending; a != NULL && a->next != NULL; a = a->next)
 		;
 	for (; a != NULL; a = a->prev) {
-		args = sysjson_dump(json_incref(a->args));
 		trace_syscall(sched_trace_sink(), a->sc.sc_seq,
 		    a->sc.sc_start_ns, sched_now(), a->sc.sc_pid, a->sc.sc_tid,
-		    a->sc.sc_name, args, NULL, NULL);
-		free(args);
+		    a->sc.sc_name, sysjson_text(a->args), NULL, NULL);
 	}
 }
 
@@ -246,7 +222,7 @@ sim_syscall_fini(void)
 
 	while ((a = sc_pending) != NULL) {
 		sc_pending = a->next;
-		json_decref(a->args);
+		sysjson_free(a->args);
 		free(a);
 	}
 }
@@ -279,7 +255,7 @@ sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
 	if (sysjson_on()) {
 		/* Syscall rows are not hashed: built only when recorded. */
 		va_start(ap, argfmt);
-		sc->sc_args = args_hold(vpack(name, "args", argfmt, ap));
+		sc->sc_args = args_hold(sysjson_vpack(argfmt, ap));
 		va_end(ap);
 	}
 	sched_point(); /* syscall entry */
@@ -301,8 +277,7 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
     int nresults, const char *resfmt, ...)
 {
 	struct thread *td = sc->sc_td;
-	json_t *result = NULL;
-	char *args, *res;
+	struct sysjson *result = NULL, *args;
 	va_list ap;
 
 	if (error == ERESTART)
@@ -310,23 +285,23 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
 	if (sysjson_on()) {
 		if (resfmt != NULL) {
 			va_start(ap, resfmt);
-			result = vpack(sc->sc_name, "result", resfmt, ap);
+			result = sysjson_vpack(resfmt, ap);
 			va_end(ap);
 		} else {
-			result = json_pack("{s:i}", "retval", 0);
+			result = sysjson_pack("{s:i}", "retval", 0);
 		}
 		if (error != 0) {
-			json_decref(result);
+			sysjson_free(result);
 			result = NULL;
 		}
 	}
-	args = sysjson_dump(args_take(sc));
-	res = sysjson_dump(result);
+	args = args_take(sc);
 	trace_syscall(sched_trace_sink(), sc->sc_seq, sc->sc_start_ns,
-	    sched_now(), td->td_proc->p_pid, td->td_tid, sc->sc_name, args, res,
+	    sched_now(), td->td_proc->p_pid, td->td_tid, sc->sc_name,
+	    sysjson_text(args), sysjson_text(result),
 	    error != 0 ? sim_errname(error) : NULL);
-	free(args);
-	free(res);
+	sysjson_free(args);
+	sysjson_free(result);
 	userret(td);
 	sched_point(); /* syscall return */
 	if (error != 0) {
@@ -340,12 +315,12 @@ sim_syscall_return(lua_State *L, struct sim_syscall *sc, int error,
 void
 sim_syscall_noreturn(struct sim_syscall *sc, const char *result)
 {
-	char *args = sysjson_dump(args_take(sc));
+	struct sysjson *args = args_take(sc);
 
 	trace_syscall(sched_trace_sink(), sc->sc_seq, sc->sc_start_ns,
-	    sched_now(), curproc->p_pid, curthread->td_tid, sc->sc_name, args,
-	    result, NULL);
-	free(args);
+	    sched_now(), curproc->p_pid, curthread->td_tid, sc->sc_name,
+	    sysjson_text(args), result, NULL);
+	sysjson_free(args);
 }
 
 void
@@ -498,7 +473,7 @@ l_thr_set_name(lua_State *L)
 	size_t len;
 	const char *name = luaL_checklstring(L, 2, &len);
 	int e = sim_syscall_enter(L, &sc, "thr_set_name", SYS_ANY, "{s:I, s:o}",
-	    "id", (json_int_t)id, "name", sysjson_str(name, len));
+	    "id", (int64_t)id, "name", sysjson_str(name, len));
 
 	if (e == 0)
 		e = sys_thr_set_name(curthread, id, name, len);
@@ -553,7 +528,7 @@ l_join(lua_State *L)
 	int e, n = 0;
 
 	e = sim_syscall_enter(
-	    L, &sc, "thr_join", SYS_ANY, "{s:I}", "tid", (json_int_t)tid);
+	    L, &sc, "thr_join", SYS_ANY, "{s:I}", "tid", (int64_t)tid);
 	if (e == 0)
 		e = tid < 0 || tid > INT32_MAX
 		    ? ESRCH
@@ -568,7 +543,7 @@ l_exit(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer status = luaL_optinteger(L, 1, 0);
 	int e = sim_syscall_enter(
-	    L, &sc, "exit", SYS_ANY, "{s:I}", "rval", (json_int_t)status);
+	    L, &sc, "exit", SYS_ANY, "{s:I}", "rval", (int64_t)status);
 
 	(void)e;
 	sim_syscall_noreturn(&sc, "{\"returns\":false}");
@@ -584,7 +559,7 @@ l_waitpid(lua_State *L)
 	int e, status = 0, rpid = 0;
 
 	e = sim_syscall_enter(L, &sc, "wait4", SYS_ANY, "{s:I, s:o}", "pid",
-	    (json_int_t)pid, "options",
+	    (int64_t)pid, "options",
 	    sysjson_flags(wait_names, (uint64_t)options));
 	if (e == 0)
 		e = pid < -1 || pid > INT32_MAX || options < 0
@@ -705,8 +680,8 @@ cred_set(lua_State *L, const char *name, bool uid)
 
 	luaL_argcheck(L, id >= 0 && id <= INT32_MAX, 1,
 	    "id out of range (0 to 2147483647)");
-	e = sim_syscall_enter(L, &sc, name, SYS_ANY, "{s:I}",
-	    uid ? "uid" : "gid", (json_int_t)id);
+	e = sim_syscall_enter(
+	    L, &sc, name, SYS_ANY, "{s:I}", uid ? "uid" : "gid", (int64_t)id);
 	if (e == 0)
 		e = uid ? kern_setuid(curthread, (int)id)
 			: kern_setgid(curthread, (int)id);
@@ -733,7 +708,7 @@ l_kill(lua_State *L)
 	lua_Integer pid = luaL_checkinteger(L, 1),
 		    sig = luaL_checkinteger(L, 2);
 	int e = sim_syscall_enter(L, &sc, "kill", SYS_ANY, "{s:I, s:o}", "pid",
-	    (json_int_t)pid, "signum", sysjson_enum(sig_names, sig));
+	    (int64_t)pid, "signum", sysjson_enum(sig_names, sig));
 
 	if (e == 0)
 		e = pid < INT32_MIN || pid > INT32_MAX ? ESRCH
@@ -818,7 +793,7 @@ l_sleep(lua_State *L)
 	struct sim_syscall sc;
 	lua_Integer ns = luaL_checkinteger(L, 1);
 	int e = sim_syscall_enter(
-	    L, &sc, "nanosleep", SYS_ANY, "{s:I}", "rqtp", (json_int_t)ns);
+	    L, &sc, "nanosleep", SYS_ANY, "{s:I}", "rqtp", (int64_t)ns);
 
 	if (e == 0) {
 		if (ns < 0)
@@ -865,7 +840,7 @@ l_clock_gettime(lua_State *L)
 	}
 	lua_pushinteger(L, v);
 	return (sim_syscall_return(
-	    L, &sc, e, 1, "{s:i, s:I}", "retval", 0, "tp", (json_int_t)v));
+	    L, &sc, e, 1, "{s:i, s:I}", "retval", 0, "tp", (int64_t)v));
 }
 
 static int
@@ -873,9 +848,9 @@ l_clock_settime(lua_State *L)
 {
 	struct sim_syscall sc;
 	lua_Integer clk = luaL_checkinteger(L, 1), ns = luaL_checkinteger(L, 2);
-	int e = sim_syscall_enter(L, &sc, "clock_settime", SYS_ANY,
-	    "{s:o, s:I}", "clock_id", sysjson_enum(clock_names, clk), "tp",
-	    (json_int_t)ns);
+	int e
+	    = sim_syscall_enter(L, &sc, "clock_settime", SYS_ANY, "{s:o, s:I}",
+		"clock_id", sysjson_enum(clock_names, clk), "tp", (int64_t)ns);
 
 	if (e == 0) {
 		if (clk != CLOCK_REALTIME || ns < 0)
@@ -951,7 +926,7 @@ l_open(lua_State *L)
 
 	e = sim_syscall_enter(L, &sc, "open", SYS_ANY, "{s:o, s:o, s:I}",
 	    "path", sysjson_str(path, plen), "flags", open_json(flags), "mode",
-	    (json_int_t)mode);
+	    (int64_t)mode);
 	if (e == 0)
 		e = flags < 0 || flags > INT32_MAX
 		    ? EINVAL
@@ -1042,11 +1017,11 @@ l_read(lua_State *L)
 	struct file *fp = NULL;
 	size_t got = 0;
 	char *buf = NULL;
-	json_t *res;
+	struct sysjson *res;
 	int e;
 
 	e = sim_syscall_enter(L, &sc, "read", SYS_ANY, "{s:i, s:I}", "fd", fd,
-	    "nbyte", (json_int_t)n);
+	    "nbyte", (int64_t)n);
 	if (e == 0 && n < 0)
 		e = EINVAL;
 	if (e == 0)
@@ -1071,9 +1046,9 @@ l_read(lua_State *L)
 	sim_free(buf);
 	if (res == NULL)
 		return (sim_syscall_return(
-		    L, &sc, e, 1, "{s:I}", "retval", (json_int_t)got));
+		    L, &sc, e, 1, "{s:I}", "retval", (int64_t)got));
 	return (sim_syscall_return(
-	    L, &sc, e, 1, "{s:I, s:o}", "retval", (json_int_t)got, "buf", res));
+	    L, &sc, e, 1, "{s:I, s:o}", "retval", (int64_t)got, "buf", res));
 }
 
 static int
@@ -1088,7 +1063,7 @@ l_write(lua_State *L)
 
 	e = sim_syscall_enter(L, &sc, "write", SYS_ANY, "{s:i, s:o, s:I}", "fd",
 	    fd, "buf", sysjson_str(data, len < SIM_IODUMP ? len : SIM_IODUMP),
-	    "nbyte", (json_int_t)len);
+	    "nbyte", (int64_t)len);
 	if (e == 0)
 		e = fget(curthread, fd, &fp);
 	if (e == 0) {
@@ -1101,8 +1076,8 @@ l_write(lua_State *L)
 		fdrop(fp, curthread);
 	}
 	lua_pushinteger(L, (lua_Integer)put);
-	return (sim_syscall_return(
-	    L, &sc, e, 1, "{s:I}", "retval", (json_int_t)put));
+	return (
+	    sim_syscall_return(L, &sc, e, 1, "{s:I}", "retval", (int64_t)put));
 }
 
 static int
@@ -1154,7 +1129,7 @@ l_dup2(lua_State *L)
 	int fd = fd_arg(L, 1), nfd = -1;
 	lua_Integer want = luaL_checkinteger(L, 2);
 	int e = sim_syscall_enter(L, &sc, "dup2", SYS_ANY, "{s:i, s:I}", "from",
-	    fd, "to", (json_int_t)want);
+	    fd, "to", (int64_t)want);
 
 	if (e == 0)
 		e = want < 0 || want >= fd_maxfiles()
@@ -1174,15 +1149,15 @@ l_fcntl(lua_State *L)
 	int64_t ret = 0;
 	int e = sim_syscall_enter(L, &sc, "fcntl", SYS_ANY, "{s:i, s:o, s:I}",
 	    "fd", fd, "cmd", sysjson_enum(fcntl_names, cmd), "arg",
-	    (json_int_t)arg);
+	    (int64_t)arg);
 
 	if (e == 0)
 		e = cmd < 0 || cmd > 64
 		    ? EINVAL
 		    : kern_fcntl(curthread, fd, (int)cmd, arg, &ret);
 	lua_pushinteger(L, ret);
-	return (sim_syscall_return(
-	    L, &sc, e, 1, "{s:I}", "retval", (json_int_t)ret));
+	return (
+	    sim_syscall_return(L, &sc, e, 1, "{s:I}", "retval", (int64_t)ret));
 }
 
 /*
@@ -1217,7 +1192,7 @@ l_setsockopt(lua_State *L)
 	int e = sim_syscall_enter(L, &sc, "setsockopt", SYS_FREEBSD,
 	    "{s:i, s:o, s:o, s:I}", "s", fd, "level",
 	    sysjson_enum(solevel_names, level), "name",
-	    sysjson_enum(sockopt_names, name), "val", (json_int_t)val);
+	    sysjson_enum(sockopt_names, name), "val", (int64_t)val);
 
 	if (e == 0)
 		e = level < INT32_MIN || level > INT32_MAX || name < INT32_MIN
@@ -1251,7 +1226,7 @@ l_getsockopt(lua_State *L)
 			curthread, fd, (int)level, (int)name, &val);
 	lua_pushinteger(L, (lua_Integer)val);
 	return (sim_syscall_return(
-	    L, &sc, e, 1, "{s:i, s:I}", "retval", 0, "val", (json_int_t)val));
+	    L, &sc, e, 1, "{s:i, s:I}", "retval", 0, "val", (int64_t)val));
 }
 
 /* sys.mkfifo(path [, mode]): true or nil, err (FreeBSD kernels). */
@@ -1263,7 +1238,7 @@ l_mkfifo(lua_State *L)
 	const char *a = luaL_checklstring(L, 1, &alen);
 	lua_Integer mode = luaL_optinteger(L, 2, 0644);
 	int e = sim_syscall_enter(L, &sc, "mkfifo", SYS_FREEBSD, "{s:o, s:I}",
-	    "path", sysjson_str(a, alen), "mode", (json_int_t)mode);
+	    "path", sysjson_str(a, alen), "mode", (int64_t)mode);
 
 	if (e == 0)
 		e = kern_mkfifoat(curthread, a, (int)(mode & 07777));

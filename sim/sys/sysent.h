@@ -47,7 +47,7 @@ struct sim_syscall {
  * Lua error when called outside a simulated thread (while the scenario file
  * is loading).  Returns ENOSYS when the running kernel lacks the call (the
  * binding must then return sim_syscall_return(L, &sc, ENOSYS, 0, NULL)), else
- * 0.  argfmt is a json_pack() format for the syscall row's 'args' (a JSON
+ * 0.  argfmt is a sysjson_pack() format for the syscall row's 'args' (a JSON
  * object whose members are named as the C prototype's parameters); it is
  * used only when the run records syscall rows (sysjson_on()), and its "o"
  * values come from the sysjson_* builders, which are NULL otherwise.
@@ -59,7 +59,7 @@ int sim_syscall_enter(lua_State *L, struct sim_syscall *sc, const char *name,
  * Finishes a syscall.  On error pushes nil and the errno name and returns 2
  * (nresults and pushed values are ignored; a binding may have pushed
  * nothing).  On success returns nresults, which the binding has pushed.
- * resfmt is a json_pack() format for the row's 'result' (an object with
+ * resfmt is a sysjson_pack() format for the row's 'result' (an object with
  * 'retval' and what the call copied out; NULL: {"retval":0}); its values
  * are consumed also when error is set, and the row's result is then NULL.
  */
