@@ -313,6 +313,7 @@ sched_thread_new(struct sched_thread **ret_td, int pid, int tid,
 {
 	struct sched *s = self;
 	struct sched_thread *td;
+	size_t namelen;
 	int error;
 
 	td = calloc(1, sizeof(*td));
@@ -330,7 +331,10 @@ sched_thread_new(struct sched_thread **ret_td, int pid, int tid,
 	td->td_kernel = kernel;
 	td->td_state = TDS_RUNNABLE;
 	td->td_cseq = s->ncreated++;
-	snprintf(td->td_name, sizeof(td->td_name), "%s", name);
+	namelen = strlen(name);
+	if (namelen >= sizeof(td->td_name))
+		namelen = sizeof(td->td_name) - 1; /* cut as snprintf would */
+	memcpy(td->td_name, name, namelen); /* td is zeroed: NUL-terminated */
 	evq_event_init(&td->td_slptimo, NULL, NULL);
 	if (s->cfg.strategy == SCHED_PCT)
 		td->td_prio = 1000000
@@ -884,7 +888,7 @@ choose(struct sched *s, int64_t n, const char *label, bool is_fp)
 		    s->cur != NULL ? s->cur->td_pid : 0);
 		s->dfs->pts[s->dfs->npts - 1].is_failpoint = is_fp;
 	}
-	snprintf(buf, sizeof(buf), "%" PRId64, n);
+	trace_fmt_i64(buf, n);
 	record_decision(
 	    s, "choose", s->cur != NULL ? s->cur->td_tid : 0, v, buf, label);
 	return (v);

@@ -160,6 +160,7 @@ struct trace {
 	char *hbuf;
 	size_t hlen;
 	size_t hcap;
+	bool hfed; /* 'hash' was fed (else it is the fresh state) */
 	/* The text of 'seq' and of the last "\tvtime\tpid\ttid". */
 	char seqtxt[24];
 	size_t seqlen;
@@ -1439,21 +1440,27 @@ seq_incr(struct trace *t)
 	t->seqlen++;
 }
 
-/* Restarts the sequence number's text at "0". */
+/*
+ * Restarts the sequence number's text at "0"; the callers also reset the
+ * hash, which nothing has fed since.
+ */
 static void
 seq_reset(struct trace *t)
 {
 	t->seqtxt[0] = '0';
 	t->seqlen = 1;
 	t->ctx_ok = false;
+	t->hfed = false;
 }
 
 /* Feeds the buffered lines to the hash and empties the buffer. */
 static void
 hash_flush(struct trace *t)
 {
-	if (t->hlen > 0)
+	if (t->hlen > 0) {
 		XXH3_64bits_update(t->hash, t->hbuf, t->hlen);
+		t->hfed = true;
+	}
 	t->hlen = 0;
 }
 
@@ -1798,23 +1805,39 @@ trace_ndecisions(const struct trace *t)
 	return (t->ndecisions);
 }
 
+/*
+ * The digest of the lines so far.  A run whose lines all fit in 'hbuf' (most
+ * runs of a search) is hashed in one call: XXH3 gives the same digest for
+ * one input whether it is fed at once or in pieces.
+ */
 void
 trace_hash_hex(const struct trace *t, char out[17])
 {
-	XXH3_state_t *s = XXH3_createState();
+	static const char hex[] = "0123456789abcdef";
+	XXH3_state_t *s;
 	uint64_t h;
+	int i;
 
-	/* A copy, so that reading the hash mid-run leaves the stream as is. */
-	if (s == NULL) {
-		fprintf(stderr, "evsim: fatal: out of memory\n");
-		exit(2);
+	if (!t->hfed) {
+		h = (uint64_t)XXH3_64bits(t->hlen > 0 ? t->hbuf : "", t->hlen);
+	} else {
+		/* A copy, so that reading the hash mid-run leaves it as is. */
+		if ((s = XXH3_createState()) == NULL) {
+			fprintf(stderr, "evsim: fatal: out of memory\n");
+			exit(2);
+		}
+		XXH3_copyState(s, t->hash);
+		if (t->hlen > 0)
+			XXH3_64bits_update(s, t->hbuf, t->hlen);
+		h = (uint64_t)XXH3_64bits_digest(s);
+		XXH3_freeState(s);
 	}
-	XXH3_copyState(s, t->hash);
-	if (t->hlen > 0)
-		XXH3_64bits_update(s, t->hbuf, t->hlen);
-	h = (uint64_t)XXH3_64bits_digest(s);
-	XXH3_freeState(s);
-	snprintf(out, 17, "%016" PRIx64, h);
+	/* "%016" PRIx64 */
+	for (i = 15; i >= 0; i--) {
+		out[i] = hex[h & 0xf];
+		h >>= 4;
+	}
+	out[16] = '\0';
 }
 
 void

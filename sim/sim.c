@@ -80,10 +80,31 @@ sim_errname_of_number(int number)
 	return (NULL);
 }
 
+/* Appends the len bytes at s to buf at *n, keeping room for the NUL. */
+static void
+put_cut(char *buf, size_t cap, size_t *n, const char *s, size_t len)
+{
+	size_t k = len < cap - *n ? len : cap - *n;
+
+	memcpy(buf + *n, s, k);
+	*n += k;
+}
+
+/*
+ * "kind#id", cut to the buffer as snprintf would cut it; without snprintf,
+ * which cost more than the rest of an object's creation.
+ */
 void
 sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id)
 {
-	snprintf(obj->so_name, sizeof(obj->so_name), "%s#%" PRId64, kind, id);
+	char num[24];
+	size_t n = 0, nlen = trace_fmt_i64(num, id);
+	size_t cap = sizeof(obj->so_name) - 1;
+
+	put_cut(obj->so_name, cap, &n, kind, strlen(kind));
+	put_cut(obj->so_name, cap, &n, "#", 1);
+	put_cut(obj->so_name, cap, &n, num, nlen);
+	obj->so_name[n] = '\0';
 	obj->so_freed_by = NULL;
 	obj->so_freed_seq = 0;
 }
@@ -238,6 +259,24 @@ sim_flagstr(char *buf, size_t len, const struct sim_flagname *names, uint64_t v)
 #undef PUT
 	if (len > 0)
 		buf[n < len ? n : len - 1] = '\0';
+	return (buf);
+}
+
+const char *
+sim_field_index(
+    char *buf, size_t len, const char *name, int64_t i, const char *suffix)
+{
+	char num[24];
+	size_t n = 0, nlen = trace_fmt_i64(num, i);
+
+	if (len == 0)
+		return (buf);
+	put_cut(buf, len - 1, &n, name, strlen(name));
+	put_cut(buf, len - 1, &n, "[", 1);
+	put_cut(buf, len - 1, &n, num, nlen);
+	put_cut(buf, len - 1, &n, "]", 1);
+	put_cut(buf, len - 1, &n, suffix, strlen(suffix));
+	buf[n] = '\0';
 	return (buf);
 }
 

@@ -128,6 +128,15 @@ struct sim_flagname {
 const char *sim_flagstr(
     char *buf, size_t len, const struct sim_flagname *names, uint64_t v);
 
+/*
+ * A field name with an index, "name[i]suffix" (suffix may be ""), into buf
+ * of len bytes, cut as snprintf would cut it; returns buf.  For fields
+ * traced on hot paths (a descriptor slot), where snprintf cost more than
+ * the transition.
+ */
+const char *sim_field_index(
+    char *buf, size_t len, const char *name, int64_t i, const char *suffix);
+
 void sim_trace_int(const char *func, const struct sim_obj *obj,
     const char *field, int64_t old, int64_t new);
 void sim_trace_flags(const char *func, const struct sim_obj *obj,
