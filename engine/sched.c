@@ -1190,6 +1190,17 @@ sched_trace_n(const char *func, const char *object, const char *field,
 	    object, field, old, new, newlen));
 }
 
+uint64_t
+sched_trace_int(const char *func, size_t funclen, const char *object,
+    size_t objlen, const char *field, size_t fieldlen, int64_t old, int64_t new)
+{
+	struct sched_thread *td = self->cur;
+
+	return (trace_transition_int(self->cfg.trace, self->now_ns,
+	    td != NULL ? td->td_pid : 0, td != NULL ? td->td_tid : 0, func,
+	    funclen, object, objlen, field, fieldlen, old, new));
+}
+
 struct trace *
 sched_trace_sink(void)
 {

@@ -281,14 +281,11 @@ sim_field_index(
 }
 
 void
-sim_trace_int(const char *func, const struct sim_obj *obj, const char *field,
-    int64_t old, int64_t new)
+sim_trace_int_len(const char *func, size_t funclen, const struct sim_obj *obj,
+    const char *field, size_t fieldlen, int64_t old, int64_t new)
 {
-	char o[24], n[24];
-
-	trace_fmt_i64(o, old);
-	trace_fmt_i64(n, new);
-	sched_trace(func, obj->so_name, field, o, n);
+	sched_trace_int(func, funclen, obj->so_name, strlen(obj->so_name),
+	    field, fieldlen, old, new);
 }
 
 /*
