@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,6 @@ struct sched {
 	int nrunq;
 	int nuser; /* live non-kernel threads */
 	enum sched_status status;
-	char message[1024];
 	const char *fail_func;
 	struct rng rng[RNG_STREAM_FAILPOINT_EXPLORE + 1];
 	uint64_t fp_fired; /* failing branches of 'explore' fail points */
@@ -56,9 +56,18 @@ struct sched {
 	uint64_t dfs_pos;
 	uint64_t ncreated; /* threads created (td_cseq) */
 	bool decided; /* the first decision was reached */
+	/* Last: sched_new() clears only its first byte. */
+	char message[1024];
 };
 
 static struct sched *self;
+/*
+ * The last scheduler freed, kept for the next sched_new() with its scratch
+ * arrays: a search makes one per schedule, and a fresh allocation of this
+ * size cost more than the rest of sched_new() (malloc consolidates its
+ * free lists for requests this large).
+ */
+static struct sched *spare;
 static uint64_t generation;
 
 static const char *const status_names[] = {
@@ -148,8 +157,20 @@ sched_new(struct sched **ret_s, const struct sched_config *cfg)
 	struct sched *s;
 	int error;
 
-	s = calloc(1, sizeof(*s));
-	if (s == NULL)
+	if ((s = spare) != NULL) {
+		struct sched_thread **cand = s->cand;
+		char *runnable_buf = s->runnable_buf;
+		int ncandcap = s->ncandcap;
+		size_t runnable_cap = s->runnable_cap;
+
+		spare = NULL;
+		memset(s, 0, offsetof(struct sched, message));
+		s->message[0] = '\0';
+		s->cand = cand;
+		s->ncandcap = ncandcap;
+		s->runnable_buf = runnable_buf;
+		s->runnable_cap = runnable_cap;
+	} else if ((s = calloc(1, sizeof(*s))) == NULL)
 		return (ENOMEM);
 	s->cfg = *cfg;
 	TAILQ_INIT(&s->runq);
@@ -160,6 +181,8 @@ sched_new(struct sched **ret_s, const struct sched_config *cfg)
 	if ((error = evq_new(&s->evq)) != 0
 	    || (error = fiber_new_host(&s->host)) != 0) {
 		evq_free(s->evq);
+		free(s->cand);
+		free(s->runnable_buf);
 		free(s);
 		return (error);
 	}
@@ -264,10 +287,14 @@ sched_free(struct sched *s)
 	TAILQ_FOREACH_SAFE(td, &s->dead, td_all, tmp)
 		thread_free(td);
 	fiber_free(s->host);
-	free(s->cand);
-	free(s->runnable_buf);
 	if (self == s)
 		self = NULL;
+	if (spare == NULL) {
+		spare = s;
+		return;
+	}
+	free(s->cand);
+	free(s->runnable_buf);
 	free(s);
 }
 
@@ -313,6 +340,7 @@ sched_thread_new(struct sched_thread **ret_td, int pid, int tid,
 {
 	struct sched *s = self;
 	struct sched_thread *td;
+	size_t namelen;
 	int error;
 
 	td = calloc(1, sizeof(*td));
@@ -330,7 +358,10 @@ sched_thread_new(struct sched_thread **ret_td, int pid, int tid,
 	td->td_kernel = kernel;
 	td->td_state = TDS_RUNNABLE;
 	td->td_cseq = s->ncreated++;
-	snprintf(td->td_name, sizeof(td->td_name), "%s", name);
+	namelen = strlen(name);
+	if (namelen >= sizeof(td->td_name))
+		namelen = sizeof(td->td_name) - 1; /* cut as snprintf would */
+	memcpy(td->td_name, name, namelen); /* td is zeroed: NUL-terminated */
 	evq_event_init(&td->td_slptimo, NULL, NULL);
 	if (s->cfg.strategy == SCHED_PCT)
 		td->td_prio = 1000000
@@ -600,6 +631,47 @@ pick_pct(struct sched *s, int n)
 	return (best);
 }
 
+/*
+ * Whether a wins over b in PCT: the higher priority, and between equal
+ * priorities the lower tid (the first in the candidates' order).
+ */
+static inline bool
+pct_better(const struct sched_thread *a, const struct sched_thread *b)
+{
+	return (a->td_prio > b->td_prio
+	    || (a->td_prio == b->td_prio && a->td_tid < b->td_tid));
+}
+
+/* The PCT winner among cur (if it may go on) and the run queue. */
+static struct sched_thread *
+pct_best_unsorted(struct sched *s, struct sched_thread *cur)
+{
+	struct sched_thread *best = cur, *td;
+
+	TAILQ_FOREACH(td, &s->runq, td_runq)
+		if (best == NULL || pct_better(td, best))
+			best = td;
+	return (best);
+}
+
+/*
+ * pick_pct() without the sorted candidates, when nothing else reads them
+ * (not recorded, no dfs log): the same winner, the same change points.
+ */
+static struct sched_thread *
+pick_pct_unsorted(struct sched *s, struct sched_thread *cur)
+{
+	struct sched_thread *best = pct_best_unsorted(s, cur);
+	int i;
+
+	for (i = 0; i < s->pct_nchange; i++)
+		if (s->pct_change[i] == (int64_t)s->step + 1)
+			best->td_prio = s->pct_low--;
+	if (best->td_prio <= 0 && s->pct_nchange > 0)
+		best = pct_best_unsorted(s, cur);
+	return (best);
+}
+
 /* Index of td among the n sorted candidates. */
 static int
 cand_index(struct sched *s, int n, const struct sched_thread *td)
@@ -713,6 +785,16 @@ pick(struct sched *s, struct sched_thread *cur, int reporter_tid)
 		 * with n threads runnable.
 		 */
 		next = cur != NULL ? cur : TAILQ_FIRST(&s->runq);
+		record_decision(
+		    s, "sched", reporter_tid, next->td_tid, NULL, NULL);
+		return (next);
+	}
+	if (s->cfg.strategy == SCHED_PCT && s->dfs == NULL
+	    && !trace_recording(s->cfg.trace)) {
+		next = pick_pct_unsorted(s, cur);
+		EASSERT(next->td_state == TDS_RUNNABLE,
+		    "sched: picked thread %d, which is not runnable",
+		    next->td_tid);
 		record_decision(
 		    s, "sched", reporter_tid, next->td_tid, NULL, NULL);
 		return (next);
@@ -884,7 +966,7 @@ choose(struct sched *s, int64_t n, const char *label, bool is_fp)
 		    s->cur != NULL ? s->cur->td_pid : 0);
 		s->dfs->pts[s->dfs->npts - 1].is_failpoint = is_fp;
 	}
-	snprintf(buf, sizeof(buf), "%" PRId64, n);
+	trace_fmt_i64(buf, n);
 	record_decision(
 	    s, "choose", s->cur != NULL ? s->cur->td_tid : 0, v, buf, label);
 	return (v);
@@ -1184,6 +1266,17 @@ sched_trace_n(const char *func, const char *object, const char *field,
 	return (trace_transition_n(self->cfg.trace, self->now_ns,
 	    td != NULL ? td->td_pid : 0, td != NULL ? td->td_tid : 0, func,
 	    object, field, old, new, newlen));
+}
+
+uint64_t
+sched_trace_int(const char *func, size_t funclen, const char *object,
+    size_t objlen, const char *field, size_t fieldlen, int64_t old, int64_t new)
+{
+	struct sched_thread *td = self->cur;
+
+	return (trace_transition_int(self->cfg.trace, self->now_ns,
+	    td != NULL ? td->td_pid : 0, td != NULL ? td->td_tid : 0, func,
+	    funclen, object, objlen, field, fieldlen, old, new));
 }
 
 struct trace *

@@ -337,6 +337,10 @@ uint64_t sched_trace(const char *func, const char *object, const char *field,
 /* sched_trace() with a new value of newlen bytes (trace_transition_n). */
 uint64_t sched_trace_n(const char *func, const char *object, const char *field,
     const char *old, const char *new, size_t newlen);
+/* sched_trace() of integer values, lengths given (trace_transition_int). */
+uint64_t sched_trace_int(const char *func, size_t funclen, const char *object,
+    size_t objlen, const char *field, size_t fieldlen, int64_t old,
+    int64_t new);
 
 /* The trace sink of the run. */
 struct trace *sched_trace_sink(void);

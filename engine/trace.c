@@ -165,6 +165,7 @@ struct trace {
 	char *hbuf;
 	size_t hlen;
 	size_t hcap;
+	bool hfed; /* 'hash' was fed (else it is the fresh state) */
 	/* The text of 'seq' and of the last "\tvtime\tpid\ttid". */
 	char seqtxt[24];
 	size_t seqlen;
@@ -1496,21 +1497,27 @@ seq_incr(struct trace *t)
 	t->seqlen++;
 }
 
-/* Restarts the sequence number's text at "0". */
+/*
+ * Restarts the sequence number's text at "0"; the callers also reset the
+ * hash, which nothing has fed since.
+ */
 static void
 seq_reset(struct trace *t)
 {
 	t->seqtxt[0] = '0';
 	t->seqlen = 1;
 	t->ctx_ok = false;
+	t->hfed = false;
 }
 
 /* Feeds the buffered lines to the hash and empties the buffer. */
 static void
 hash_flush(struct trace *t)
 {
-	if (t->hlen > 0)
+	if (t->hlen > 0) {
 		XXH3_64bits_update(t->hash, t->hbuf, t->hlen);
+		t->hfed = true;
+	}
 	t->hlen = 0;
 }
 
@@ -1620,24 +1627,16 @@ row_ids(struct trace *t, const char *seg, size_t len, const struct fields *f,
 }
 
 /*
- * Appends a transition; with binary set, new is newlen bytes that may hold
- * NUL bytes (the canonical line writes them as \x00, the database row
- * keeps them).
+ * Starts the next line in 'hbuf', with room for bound bytes: numbers the
+ * transition and writes its sequence number and "\tvtime\tpid\ttid".
+ * Returns the line; *ret_n is the length written.
  */
-static uint64_t
-transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
-    const char *func, const char *object, const char *field, const char *old,
-    const char *new, size_t newlen, bool binary)
+static inline char *
+line_begin(struct trace *t, int64_t vtime_ns, int pid, int tid, size_t bound,
+    size_t *ret_n)
 {
-	struct fields f;
-	size_t bound, n, nf;
 	char *line;
-
-	bound = fields_measure(&f, func, object, field, old, new);
-	if (binary) {
-		bound += 4 * (newlen - f.len[4]);
-		f.len[4] = newlen;
-	}
+	size_t n;
 
 	t->seq++;
 	if (t->hlen + bound > t->hcap) {
@@ -1677,9 +1676,14 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 		t->ctx_ok = true;
 	}
 	memcpy(line + n, t->ctx, sizeof(t->ctx));
-	n += t->ctxlen;
-	nf = fmt_fields_fast(line + n, &f);
-	n += nf;
+	*ret_n = n + t->ctxlen;
+	return (line);
+}
+
+/* Ends the line of n bytes started by line_begin(). */
+static inline void
+line_end(struct trace *t, char *line, size_t n)
+{
 	/* The NUL is overwritten by the next line; only n bytes are hashed. */
 	line[n] = '\0';
 	t->hlen += n;
@@ -1687,6 +1691,31 @@ transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
 		fwrite(line, 1, n, t->text);
 	if (t->expect != NULL)
 		t->expect(t->expect_arg, t->seq, line);
+}
+
+/*
+ * Appends a transition; with binary set, new is newlen bytes that may hold
+ * NUL bytes (the canonical line writes them as \x00, the database row
+ * keeps them).
+ */
+static uint64_t
+transition(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, const char *object, const char *field, const char *old,
+    const char *new, size_t newlen, bool binary)
+{
+	struct fields f;
+	size_t bound, n, nf;
+	char *line;
+
+	bound = fields_measure(&f, func, object, field, old, new);
+	if (binary) {
+		bound += 4 * (newlen - f.len[4]);
+		f.len[4] = newlen;
+	}
+	line = line_begin(t, vtime_ns, pid, tid, bound, &n);
+	nf = fmt_fields_fast(line + n, &f);
+	n += nf;
+	line_end(t, line, n);
 	if (t->db != NULL) {
 		sqlite3_int64 key = run_key(t, t->seq), *r;
 		uint32_t obj, chg;
@@ -1738,6 +1767,59 @@ trace_transition_n(struct trace *t, int64_t vtime_ns, int pid, int tid,
 {
 	return (transition(t, vtime_ns, pid, tid, func, object, field, old, new,
 	    newlen, memchr(new, '\0', newlen) != NULL));
+}
+
+/*
+ * The line of an integer field without the generic path's strlen() of
+ * five strings and copies of two formatted numbers: func, object and field
+ * copied verbatim and checked (escaped byte by byte only if one needs it),
+ * the numbers written in place.  The same bytes as trace_transition() of
+ * their decimal text.
+ */
+uint64_t
+trace_transition_int(struct trace *t, int64_t vtime_ns, int pid, int tid,
+    const char *func, size_t funclen, const char *object, size_t objlen,
+    const char *field, size_t fieldlen, int64_t old, int64_t new)
+{
+	const char *s[3] = { func, object, field };
+	size_t len[3] = { funclen, objlen, fieldlen };
+	char o[24], nw[24], *line, *d, *d0, *sep[3];
+	size_t n;
+	int i;
+
+	if (t->db != NULL) {
+		/* The recorder keeps the values' text: the generic path. */
+		trace_fmt_i64(o, old);
+		trace_fmt_i64(nw, new);
+		return (transition(t, vtime_ns, pid, tid, func, object, field,
+		    o, nw, 0, false));
+	}
+	line = line_begin(t, vtime_ns, pid, tid,
+	    LINE_FIXED + 2 * 24 + 4 * (funclen + objlen + fieldlen), &n);
+	d = d0 = line + n;
+	/* As fmt_fields_fast(): separators go in after the check. */
+	for (i = 0; i < 3; i++) {
+		sep[i] = d++;
+		*sep[i] = ' ';
+		copy_field(d, s[i], len[i]);
+		d += len[i];
+	}
+	if (fields_clean(d0, (size_t)(d - d0))) {
+		for (i = 0; i < 3; i++)
+			*sep[i] = '\t';
+	} else {
+		for (d = d0, i = 0; i < 3; i++) {
+			*d++ = '\t';
+			d += put_escaped_slow(d, s[i], len[i]);
+		}
+	}
+	*d++ = '\t';
+	d += fmt_i64(d, old);
+	*d++ = '\t';
+	d += fmt_i64(d, new);
+	*d++ = '\n';
+	line_end(t, line, (size_t)(d - line));
+	return (t->seq);
 }
 
 void
@@ -1877,23 +1959,39 @@ trace_ndecisions(const struct trace *t)
 	return (t->ndecisions);
 }
 
+/*
+ * The digest of the lines so far.  A run whose lines all fit in 'hbuf' (most
+ * runs of a search) is hashed in one call: XXH3 gives the same digest for
+ * one input whether it is fed at once or in pieces.
+ */
 void
 trace_hash_hex(const struct trace *t, char out[17])
 {
-	XXH3_state_t *s = XXH3_createState();
+	static const char hex[] = "0123456789abcdef";
+	XXH3_state_t *s;
 	uint64_t h;
+	int i;
 
-	/* A copy, so that reading the hash mid-run leaves the stream as is. */
-	if (s == NULL) {
-		fprintf(stderr, "evsim: fatal: out of memory\n");
-		exit(2);
+	if (!t->hfed) {
+		h = (uint64_t)XXH3_64bits(t->hlen > 0 ? t->hbuf : "", t->hlen);
+	} else {
+		/* A copy, so that reading the hash mid-run leaves it as is. */
+		if ((s = XXH3_createState()) == NULL) {
+			fprintf(stderr, "evsim: fatal: out of memory\n");
+			exit(2);
+		}
+		XXH3_copyState(s, t->hash);
+		if (t->hlen > 0)
+			XXH3_64bits_update(s, t->hbuf, t->hlen);
+		h = (uint64_t)XXH3_64bits_digest(s);
+		XXH3_freeState(s);
 	}
-	XXH3_copyState(s, t->hash);
-	if (t->hlen > 0)
-		XXH3_64bits_update(s, t->hbuf, t->hlen);
-	h = (uint64_t)XXH3_64bits_digest(s);
-	XXH3_freeState(s);
-	snprintf(out, 17, "%016" PRIx64, h);
+	/* "%016" PRIx64 */
+	for (i = 15; i >= 0; i--) {
+		out[i] = hex[h & 0xf];
+		h >>= 4;
+	}
+	out[16] = '\0';
 }
 
 void

@@ -85,6 +85,16 @@ uint64_t trace_transition_n(struct trace *t, int64_t vtime_ns, int pid, int tid,
     const char *new, size_t newlen);
 
 /*
+ * trace_transition() of a field whose old and new values are integers
+ * (their decimal text), given the lengths of func, object and field
+ * (none NULL).
+ */
+uint64_t trace_transition_int(struct trace *t, int64_t vtime_ns, int pid,
+    int tid, const char *func, size_t funclen, const char *object,
+    size_t objlen, const char *field, size_t fieldlen, int64_t old,
+    int64_t new);
+
+/*
  * Records a completed syscall that started at transition start_seq; it is
  * numbered sc_seq, from 1 within the run, in the order the calls return.
  * args and result are JSON text (result NULL when err names an errno).

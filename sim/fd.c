@@ -273,9 +273,9 @@ slot_set(struct filedesc *fdp, int fd, struct file *fp, uint8_t flags,
 	struct filedescent *fde = &fdp->fd_ofiles[fd];
 	char field[24];
 
-	snprintf(field, sizeof(field), "fd[%d]", fd);
 	if (fde->fde_file != fp)
-		sim_trace_str(func, &fdp->fd_obj, field,
+		sim_trace_str(func, &fdp->fd_obj,
+		    sim_field_index(field, sizeof(field), "fd", fd, ""),
 		    fde->fde_file != NULL ? fde->fde_file->f_obj.so_name : "",
 		    fp != NULL ? fp->f_obj.so_name : "");
 	if (ofp != fp) {
@@ -291,12 +291,14 @@ slot_set(struct filedesc *fdp, int fd, struct file *fp, uint8_t flags,
 		}
 	}
 	fde->fde_file = fp;
+	if (fp != NULL && fd >= fdp->fd_hiwat)
+		fdp->fd_hiwat = fd + 1;
 	if (fp == NULL && fd < fdp->fd_freefile)
 		fdp->fd_freefile = fd;
 	else if (fp != NULL && fd == fdp->fd_freefile)
 		fdp->fd_freefile = fd + 1;
 	if (fde->fde_flags != flags) {
-		snprintf(field, sizeof(field), "fd[%d].flags", fd);
+		sim_field_index(field, sizeof(field), "fd", fd, ".flags");
 		sim_trace_flags(func, &fdp->fd_obj, field, fde_flag_names,
 		    fde->fde_flags, flags);
 		fde->fde_flags = flags;

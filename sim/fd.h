@@ -145,6 +145,12 @@ struct filedesc {
 	struct filedescent *fd_ofiles;
 	int fd_nfiles;
 	int fd_freefile; /* approx. lowest free descriptor (a hint) */
+	/*
+	 * Not in the kernel: one past the highest slot that ever held a file
+	 * (slot_set(), the only writer of slots, keeps it); every slot from
+	 * there on is NULL.  Bounds the invariant's walk of the table.
+	 */
+	int fd_hiwat;
 	int fd_refcnt; /* processes sharing this table (rfork) */
 	struct sx fd_sx; /* FILEDESC_XLOCK / SLOCK */
 	TAILQ_HEAD(, kqueue) fd_kqlist; /* kqueues opened in this table */

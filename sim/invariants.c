@@ -238,7 +238,8 @@ check_fdtables(void)
 
 		if (fdp == NULL)
 			continue;
-		for (i = 0; i < fdp->fd_nfiles; i++) {
+		/* Slots from 'fd_hiwat' on never held a file. */
+		for (i = 0; i < fdp->fd_hiwat; i++) {
 			struct file *fp = fdp->fd_ofiles[i].fde_file;
 
 			if (fp != NULL && !fd_file_live(fp))

@@ -184,12 +184,11 @@ set_state(struct proc *p, int state, const char *func)
 static void
 set_pptr(struct proc *p, struct proc *pp, const char *func)
 {
-	char o[16], n[16];
+	int o = p->p_pptr != NULL ? p->p_pptr->p_pid : 0;
+	int n = pp != NULL ? pp->p_pid : 0;
 
-	snprintf(o, sizeof(o), "%d", p->p_pptr != NULL ? p->p_pptr->p_pid : 0);
-	snprintf(n, sizeof(n), "%d", pp != NULL ? pp->p_pid : 0);
-	if (p->p_pptr != NULL && strcmp(o, n) != 0)
-		sim_trace_str(func, &p->p_obj, "p_pptr", o, n);
+	if (p->p_pptr != NULL && o != n)
+		sim_trace_int(func, &p->p_obj, "p_pptr", o, n);
 	p->p_pptr = pp;
 }
 

@@ -80,10 +80,31 @@ sim_errname_of_number(int number)
 	return (NULL);
 }
 
+/* Appends the len bytes at s to buf at *n, keeping room for the NUL. */
+static void
+put_cut(char *buf, size_t cap, size_t *n, const char *s, size_t len)
+{
+	size_t k = len < cap - *n ? len : cap - *n;
+
+	memcpy(buf + *n, s, k);
+	*n += k;
+}
+
+/*
+ * "kind#id", cut to the buffer as snprintf would cut it; without snprintf,
+ * which cost more than the rest of an object's creation.
+ */
 void
 sim_obj_name(struct sim_obj *obj, const char *kind, int64_t id)
 {
-	snprintf(obj->so_name, sizeof(obj->so_name), "%s#%" PRId64, kind, id);
+	char num[24];
+	size_t n = 0, nlen = trace_fmt_i64(num, id);
+	size_t cap = sizeof(obj->so_name) - 1;
+
+	put_cut(obj->so_name, cap, &n, kind, strlen(kind));
+	put_cut(obj->so_name, cap, &n, "#", 1);
+	put_cut(obj->so_name, cap, &n, num, nlen);
+	obj->so_name[n] = '\0';
 	obj->so_freed_by = NULL;
 	obj->so_freed_seq = 0;
 }
@@ -241,15 +262,30 @@ sim_flagstr(char *buf, size_t len, const struct sim_flagname *names, uint64_t v)
 	return (buf);
 }
 
-void
-sim_trace_int(const char *func, const struct sim_obj *obj, const char *field,
-    int64_t old, int64_t new)
+const char *
+sim_field_index(
+    char *buf, size_t len, const char *name, int64_t i, const char *suffix)
 {
-	char o[24], n[24];
+	char num[24];
+	size_t n = 0, nlen = trace_fmt_i64(num, i);
 
-	trace_fmt_i64(o, old);
-	trace_fmt_i64(n, new);
-	sched_trace(func, obj->so_name, field, o, n);
+	if (len == 0)
+		return (buf);
+	put_cut(buf, len - 1, &n, name, strlen(name));
+	put_cut(buf, len - 1, &n, "[", 1);
+	put_cut(buf, len - 1, &n, num, nlen);
+	put_cut(buf, len - 1, &n, "]", 1);
+	put_cut(buf, len - 1, &n, suffix, strlen(suffix));
+	buf[n] = '\0';
+	return (buf);
+}
+
+void
+sim_trace_int_len(const char *func, size_t funclen, const struct sim_obj *obj,
+    const char *field, size_t fieldlen, int64_t old, int64_t new)
+{
+	sched_trace_int(func, funclen, obj->so_name, strlen(obj->so_name),
+	    field, fieldlen, old, new);
 }
 
 /*

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "queue.h"
 #include "sched.h"
@@ -128,8 +129,31 @@ struct sim_flagname {
 const char *sim_flagstr(
     char *buf, size_t len, const struct sim_flagname *names, uint64_t v);
 
-void sim_trace_int(const char *func, const struct sim_obj *obj,
-    const char *field, int64_t old, int64_t new);
+/*
+ * A field name with an index, "name[i]suffix" (suffix may be ""), into buf
+ * of len bytes, cut as snprintf would cut it; returns buf.  For fields
+ * traced on hot paths (a descriptor slot), where snprintf cost more than
+ * the transition.
+ */
+const char *sim_field_index(
+    char *buf, size_t len, const char *name, int64_t i, const char *suffix);
+
+/*
+ * A transition of an integer field.  Inline, so that the lengths of the
+ * usual __func__ and literal field name are known at compile time.
+ */
+void sim_trace_int_len(const char *func, size_t funclen,
+    const struct sim_obj *obj, const char *field, size_t fieldlen, int64_t old,
+    int64_t new);
+
+static inline void
+sim_trace_int(const char *func, const struct sim_obj *obj, const char *field,
+    int64_t old, int64_t new)
+{
+	sim_trace_int_len(
+	    func, strlen(func), obj, field, strlen(field), old, new);
+}
+
 void sim_trace_flags(const char *func, const struct sim_obj *obj,
     const char *field, const struct sim_flagname *names, uint64_t old,
     uint64_t new);

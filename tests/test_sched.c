@@ -668,10 +668,14 @@ Test(sched_run, vtime_limit_fails_the_run)
 #define NMANY 40
 
 static size_t
-run_many(enum sched_strategy strategy, bool record, struct log *log,
-    char (*runnable_out)[NMANY * 4 + 1], size_t max)
+run_many_seed(enum sched_strategy strategy, uint64_t seed, bool record,
+    struct log *log, char (*runnable_out)[NMANY * 4 + 1], size_t max)
 {
-	struct sched_config cfg = { .seed = 7, .strategy = strategy };
+	/* PCT: change points within the run's 80-odd decisions. */
+	struct sched_config cfg = { .seed = seed,
+		.strategy = strategy,
+		.pct_depth = 5,
+		.pct_steps = 80 };
 	struct trace_run_info info = { .scenario = "many", .seed = 7 };
 	char path[] = "/tmp/evsim-test-sched-XXXXXX", err[256], side[64];
 	struct engine e;
@@ -696,6 +700,7 @@ run_many(enum sched_strategy strategy, bool record, struct log *log,
 		spawn(100 + p[i].id, pointer_main, &p[i]);
 	}
 	cr_assert_eq(sched_run(e.s), SCHED_PASSED);
+	cr_assert_str_eq(sched_message(e.s), "");
 	n = (size_t)trace_ndecisions(e.t);
 	cr_assert_eq(trace_run_end(e.t, "passed", "", NULL, sched_now(), err,
 			 sizeof(err)),
@@ -723,6 +728,13 @@ run_many(enum sched_strategy strategy, bool record, struct log *log,
 	snprintf(side, sizeof(side), "%s-shm", path);
 	unlink(side);
 	return (n);
+}
+
+static size_t
+run_many(enum sched_strategy strategy, bool record, struct log *log,
+    char (*runnable_out)[NMANY * 4 + 1], size_t max)
+{
+	return (run_many_seed(strategy, 7, record, log, runnable_out, max));
 }
 
 Test(sched_run, many_runnable_threads_sorted_and_fifo_fast_path_same)
@@ -753,4 +765,41 @@ Test(sched_run, many_runnable_threads_sorted_and_fifo_fast_path_same)
 	cr_assert_eq(n, m);
 	cr_assert_eq(a.n, b.n);
 	cr_assert_eq(memcmp(a.v, b.v, sizeof(a.v[0]) * (size_t)a.n), 0);
+}
+
+/*
+ * PCT without recording picks without sorting the candidates: the same
+ * interleaving and number of decisions as with recording (which sorts
+ * them), over seeds whose change points fall inside the run.  The first
+ * scheduler fails with a message; the ones after it (sched_new() reuses
+ * the last one freed) start with none.
+ */
+Test(sched_run, pct_unsorted_fast_path_same_as_sorted)
+{
+	struct sched_config cfg
+	    = { .seed = 1, .strategy = SCHED_FIFO, .vtime_limit_ns = 2 * MS };
+	struct clock_rec c = { .sleep_ns = 5 * MS, .woke_ns = -1 };
+	static char rs[256][NMANY * 4 + 1];
+	struct log a, b, first;
+	struct engine e;
+	size_t n, m;
+	uint64_t seed;
+	bool differs = false;
+
+	engine_start(&e, &cfg);
+	spawn(101, sleeper_main, &c);
+	cr_assert_eq(sched_run(e.s), SCHED_FAILED);
+	cr_assert_neq(sched_message(e.s)[0], '\0');
+	engine_stop(&e);
+	run_many_seed(SCHED_PCT, 1, false, &first, NULL, 0);
+	for (seed = 1; seed <= 12; seed++) {
+		n = run_many_seed(SCHED_PCT, seed, true, &a, rs, 256);
+		m = run_many_seed(SCHED_PCT, seed, false, &b, NULL, 0);
+		cr_assert_eq(n, m, "seed %d", (int)seed);
+		cr_assert_eq(a.n, b.n);
+		cr_assert_eq(memcmp(a.v, b.v, sizeof(a.v[0]) * (size_t)a.n), 0,
+		    "seed %d: the interleavings differ", (int)seed);
+		differs = differs || !same_log(&first, &b);
+	}
+	cr_assert(differs, "twelve seeds gave one interleaving");
 }

@@ -276,6 +276,106 @@ Test(trace_transition, fast_path_equals_reference_formatting)
 	free(all);
 }
 
+static void tmp_path(char *path, size_t len);
+static void tmp_remove(const char *path);
+
+/*
+ * trace_transition_int() writes the line trace_transition() writes for the
+ * decimal text of its values, interleaved with generic lines: func, object
+ * and field of every length from 0 to 70 with bytes to escape, extreme
+ * numbers; with a database (where it takes the generic path) too.
+ */
+static void
+int_lines(struct trace *t)
+{
+	static const char special[] = { '\\', '\t', '\n', 0x01, 0x7f, ' ' };
+	static const int64_t vals[] = { 0, 1, -1, 9, 10, 99, 100, -100,
+		INT64_MAX, INT64_MIN, 1000000007, -42 };
+	struct expect_ctx e = { 0 };
+	char got[17], want[17], fields[5][80], line[1024];
+	char *all;
+	const char *f[5];
+	size_t len = 0, cap = 1 << 22, i, k, n, flen;
+	uint64_t x = 2463534242ULL, sq;
+
+	all = malloc(cap);
+	cr_assert_not_null(all);
+	trace_set_expect(t, expect_line, &e);
+	for (sq = 1; sq <= 2000; sq++) {
+		int64_t o = vals[xs(&x) % 12], nv = vals[xs(&x) % 12];
+		bool as_int = sq % 3 != 0;
+
+		for (k = 0; k < 5; k++) {
+			flen = (sq + 7 * k) % 71;
+			for (i = 0; i < flen; i++)
+				fields[k][i] = (char)('a' + xs(&x) % 26);
+			if (flen > 0 && xs(&x) % 5 == 0)
+				fields[k][xs(&x) % flen]
+				    = special[xs(&x) % sizeof(special)];
+			fields[k][flen] = '\0';
+			f[k] = fields[k];
+		}
+		if (as_int) {
+			snprintf(fields[3], sizeof(fields[3]), "%" PRId64, o);
+			snprintf(fields[4], sizeof(fields[4]), "%" PRId64, nv);
+		}
+		n = ref_line(line, sq, (int64_t)(sq / 5), 1, (int)(sq / 9), f);
+		cr_assert_lt(len + n, cap);
+		memcpy(all + len, line, n);
+		len += n;
+		e.want = line;
+		e.sq = sq;
+		if (as_int)
+			cr_assert_eq(
+			    trace_transition_int(t, (int64_t)(sq / 5), 1,
+				(int)(sq / 9), f[0], strlen(f[0]), f[1],
+				strlen(f[1]), f[2], strlen(f[2]), o, nv),
+			    sq);
+		else
+			cr_assert_eq(
+			    trace_transition(t, (int64_t)(sq / 5), 1,
+				(int)(sq / 9), f[0], f[1], f[2], f[3], f[4]),
+			    sq);
+		if (sq % 400 == 0 || sq == 3) {
+			snprintf(want, sizeof(want), "%016" PRIx64,
+			    (uint64_t)XXH3_64bits(all, len));
+			trace_hash_hex(t, got);
+			cr_assert_str_eq(
+			    got, want, "mid-run hash at %" PRIu64, sq);
+		}
+	}
+	cr_assert_eq(e.calls, 2000);
+	free(all);
+}
+
+Test(trace_transition, int_path_equals_reference_formatting)
+{
+	struct trace_run_info info = { .scenario = "s",
+		.path = "s.lua",
+		.source = "return 1",
+		.kernel = "freebsd",
+		.strategy = "fifo",
+		.args = "evsim run" };
+	struct trace *t;
+	char err[256], path[64];
+	int64_t run_id;
+
+	cr_assert_eq(trace_open(&t, NULL, err, sizeof(err)), 0);
+	int_lines(t);
+	trace_close(t);
+
+	tmp_path(path, sizeof(path));
+	cr_assert_eq(trace_open(&t, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(
+	    trace_run_begin(t, &info, &run_id, err, sizeof(err)), 0, "%s", err);
+	int_lines(t);
+	cr_assert_eq(
+	    trace_run_end(t, "passed", NULL, NULL, 0, err, sizeof(err)), 0,
+	    "%s", err);
+	trace_close(t);
+	tmp_remove(path);
+}
+
 /* A line longer than the hash buffer (a long print) grows it. */
 Test(trace_transition, line_longer_than_the_buffer)
 {
