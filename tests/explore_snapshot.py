@@ -140,43 +140,53 @@ def main():
         ]
         for path, args in cases:
             outs = {}
-            for mode in ("--snapshot", "--image", "--no-snapshot"):
+            for mode in ("--snapshot", "fork", "--image", "--no-snapshot"):
                 db = os.path.join(tmp, "x.db")
                 for sfx in ("", "-wal", "-shm", "-journal"):
                     if os.path.exists(db + sfx):
                         os.unlink(db + sfx)
+                env = dict(os.environ)
+                env.pop("EVSIM_XSERVER", None)
+                if mode == "fork":
+                    env["EVSIM_XSERVER"] = "fork"
                 p = subprocess.run(
                     [ev, "explore", path, "--jobs", "1", "--keep-going",
                      "--shrink-attempts", "20", "--db", db, "--run-hashes",
-                     mode] + args,
+                     "--snapshot" if mode == "fork" else mode] + args,
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                    text=True)
+                    text=True, env=env)
                 outs[mode] = p
-            s, f = outs["--snapshot"], outs["--no-snapshot"]
+            f = outs["--no-snapshot"]
             i = outs["--image"]
-            runs_s = re.findall(r"^run (\w+) (.*)$", s.stderr, re.M)
             runs_f = re.findall(r"^run (\w+) (.*)$", f.stderr, re.M)
             runs_i = re.findall(r"^run (\w+) (.*)$", i.stderr, re.M)
-            served = sum(1 for m, _ in runs_s if m == "server")
             strip = re.compile(r" in [0-9.]+ s with .* schedules/s")
             name = "%s %s" % (os.path.basename(path), " ".join(args))
-            check(s.returncode == f.returncode in (0, 1)
-                  and len(runs_f) > 10
-                  and {m for m, _ in runs_f} == {"scratch"}
-                  and [r for _, r in runs_s] == [r for _, r in runs_f]
-                  and strip.sub("", s.stdout) == strip.sub("", f.stdout),
-                  "%s: %d runs, the same trace hashes and summary from "
-                  "the snapshot as from scratch" % (name, len(runs_f)))
+            # The server in place (the default), and forking a child per
+            # run (EVSIM_XSERVER=fork).
+            for mode, label in (("--snapshot", "inplace"), ("fork", "server")):
+                s = outs[mode]
+                runs_s = re.findall(r"^run (\w+) (.*)$", s.stderr, re.M)
+                served = sum(1 for m, _ in runs_s if m == label)
+                recorded = sum(1 for _, r in runs_s
+                               if r.endswith("recorded"))
+                check(s.returncode == f.returncode in (0, 1)
+                      and len(runs_f) > 10
+                      and {m for m, _ in runs_f} == {"scratch"}
+                      and [r for _, r in runs_s] == [r for _, r in runs_f]
+                      and strip.sub("", s.stdout) == strip.sub("", f.stdout),
+                      "%s: %d runs, the same trace hashes and summary "
+                      "from the server (%s) as from scratch"
+                      % (name, len(runs_f), label))
+                check(served == len(runs_s) - recorded and served > 0,
+                      "%s: the server (%s) made every run but the %d "
+                      "recorded (%d)" % (name, label, recorded, served))
             check(i.returncode == f.returncode
                   and {m for m, _ in runs_i} == {"image"}
                   and [r for _, r in runs_i] == [r for _, r in runs_f]
                   and strip.sub("", i.stdout) == strip.sub("", f.stdout),
                   "%s: every run from the image, the same trace hashes "
                   "and summary as from scratch" % name)
-            recorded = sum(1 for _, r in runs_s if r.endswith("recorded"))
-            check(served == len(runs_s) - recorded and served > 0,
-                  "%s: the fork server made every run but the %d recorded "
-                  "(%d)" % (name, recorded, served))
         # A boot that draws from math.random is never snapshotted.
         p = subprocess.run(
             [ev, "explore", gen["seeded_boot"], "--jobs", "1", "--runs",
