@@ -324,6 +324,7 @@ child_take(const struct sim_run_opts *base, const struct xs_req *r)
 #define IP_STACK ((size_t)256 << 10)
 #define IP_MAPSLEN ((size_t)256 << 10)
 #define IP_MAXSAVE 8192
+#define IP_ZEROMIN 4 /* pages */
 
 struct ipreg {
 	uintptr_t lo, hi;
@@ -343,6 +344,7 @@ struct ipsave {
 struct inplace {
 	ucontext_t snap, rest;
 	bool taken; /* the copy is made */
+	int mapsfd; /* /proc/self/maps */
 	uint64_t restores;
 	uint64_t c0; /* CPU time at the request */
 	uintptr_t brk0;
@@ -373,13 +375,15 @@ ip_maps(struct ipreg *v)
 	size_t len = 0, n = 0;
 	ssize_t k;
 	char *p, *e;
-	int fd;
 
-	if ((fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)) < 0)
+	/* Kept open: read again from the start each time. */
+	if (ip->mapsfd < 0
+	    && (ip->mapsfd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)) < 0)
 		return (-1);
-	while ((k = read(fd, ip->maps + len, IP_MAPSLEN - 1 - len)) > 0)
+	if (lseek(ip->mapsfd, 0, SEEK_SET) != 0)
+		return (-1);
+	while ((k = read(ip->mapsfd, ip->maps + len, IP_MAPSLEN - 1 - len)) > 0)
 		len += (size_t)k;
-	close(fd);
 	if (k < 0 || len >= IP_MAPSLEN - 1)
 		return (-1);
 	ip->maps[len] = '\0';
@@ -462,6 +466,18 @@ ip_add_save(uintptr_t lo, uintptr_t hi)
 	if (np > sizeof(ip->vec)
 	    || mincore((void *)lo, hi - lo, (unsigned char *)ip->vec) != 0)
 		return (false);
+	/*
+	 * Short runs of absent pages are copied (as zeros) with their
+	 * neighbours: one mincore() per run of absent pages at every restore
+	 * costs more.
+	 */
+	for (k0 = 0, k = 0; k <= np; k++) {
+		if (k < np && (ip->vec[k] & 1) == 0)
+			continue;
+		if (k - k0 < IP_ZEROMIN)
+			memset(ip->vec + k0, 1, k - k0);
+		k0 = k + 1;
+	}
 	for (k0 = 0, k = 1; k <= np; k++) {
 		if (k < np && (ip->vec[k] & 1) == (ip->vec[k0] & 1))
 			continue;
@@ -527,11 +543,14 @@ ip_setup(void)
 	if (p == MAP_FAILED)
 		return (false);
 	ip = p;
+	ip->mapsfd = -1;
 	p = mmap(NULL, IP_MAXBYTES, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED || (ip->saved = p, !ip_survey())) {
 		if (p != MAP_FAILED)
 			munmap(p, IP_MAXBYTES);
+		if (ip->mapsfd >= 0)
+			close(ip->mapsfd);
 		munmap(ip, sizeof(*ip));
 		ip = NULL;
 		return (false);
@@ -575,11 +594,13 @@ ip_copy_back(void)
 
 	for (k = 0; k < ip->nsave; k++) {
 		struct ipsave *v = &ip->save[k];
+		char *d = (char *)v->lo, *s = ip->saved + v->off;
 
-		if (!v->zero)
-			memcpy((void *)v->lo, ip->saved + v->off, v->len);
-		else
+		if (v->zero) {
 			ip_zero(v);
+			continue;
+		}
+		memcpy(d, s, v->len);
 	}
 	ip->restores++;
 	setcontext(&ip->snap);
