@@ -1,27 +1,30 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The fork server of evsim explore.  Building the Lua sandbox, registering
+ * The server of evsim explore.  Building the Lua sandbox, registering
  * the sys and sim tables, compiling and running the scenario chunk and
  * booting the kernel cost most of a short schedule; every schedule repeats
  * them identically up to the run's first decision, where the schedules
  * start to differ.  So a worker forks one server process, which boots the
  * scenario once and runs it to its first decision (sched_config's
- * on_first_decision); there it forks one child per schedule (copy-on-write,
- * the Lua state and the fibers' stacks included).  The child takes its
- * schedule with sim_run_restart() -- seed, strategy, decision prefix --
- * runs to the end and writes its result, its decision log and the objects
- * its steps touched to a pipe the worker reads.  The server checks first
- * that nothing before that point depended on the seed (sim_run_restartable:
- * no draw from math.random or a scheduler stream, no fail point, not PCT);
- * otherwise it says so and the worker makes every run from scratch.  The
- * scenario text is compiled once, by evsim itself, in the server; nothing
- * precompiled is ever loaded.
+ * on_first_decision).  There it makes a checkpoint of itself and runs each
+ * schedule in place, going back to the checkpoint after each (see "Runs in
+ * place" below), or, when it cannot, forks one child per schedule
+ * (copy-on-write, the Lua state and the fibers' stacks included).  The
+ * run takes its schedule with sim_run_restart() -- seed, strategy,
+ * decision prefix -- runs to the end and writes its result, its decision
+ * log and the objects its steps touched to a pipe the worker reads.  The
+ * server checks first that nothing before that point depended on the seed
+ * (sim_run_restartable: no draw from math.random or a scheduler stream, no
+ * fail point, not PCT); otherwise it says so and the worker makes every run
+ * from scratch.  The scenario text is compiled once, by evsim itself, in
+ * the server; nothing precompiled is ever loaded.
  *
- * Processes: worker -> server -> child.  The server and its child ignore
+ * Processes: worker -> server (-> child).  The server and its child ignore
  * SIGINT and SIGTERM (the explore parent decides, through the workers) and
  * die with their parent (PR_SET_PDEATHSIG SIGKILL): a worker killed takes
  * them along.  A child that dies on a schedule is reported to the worker
- * with its wait status; the worker then dies the same way, so that the
+ * with its wait status (a run in place that dies takes the server along:
+ * its wait status), and the worker then dies the same way, so that the
  * explore parent records the schedule as crashed as before.
  */
 #include <errno.h>
@@ -305,16 +308,18 @@ child_take(const struct sim_run_opts *base, const struct xs_req *r)
  * itself, as a checkpoint: at the first decision it records its mappings
  * (/proc/self/maps) and copies every private writable one aside (of the
  * Lua arena, only the bytes in use: the rest is free space its allocator
- * never reads), with its registers (getcontext).  After a run has sent its
+ * never reads; of an anonymous mapping, not the pages never touched, which
+ * are zero), with its registers (getcontext).  After a run has sent its
  * result, the server puts the host break back, unmaps what the run mapped,
- * maps again what it unmapped, copies everything back from a stack of its
- * own and resumes at the checkpoint (setcontext), which is then exactly
+ * maps again what it unmapped, zeroes the pages that were never touched
+ * and now are, copies everything else back from a stack of its own and
+ * resumes at the checkpoint (setcontext), which is then exactly
  * the process that forked children before, with the same memory; only
  * what is outside memory differs (file descriptors: the run opens none;
  * the CPU-time watchdog, stopped before and armed by the next run).  A
  * mapping it cannot put back (a file mapping gone, a region changed in
  * place) ends the server after the run, and the worker makes the rest
- * from scratch.  It falls back to the fork per schedule when there is
+ * without it.  It falls back to the fork per schedule when there is
  * more than IP_MAXBYTES to copy, under AddressSanitizer (its shadow
  * memory), or with EVSIM_XSERVER=fork in the environment (tests compare
  * the two).
@@ -344,7 +349,7 @@ struct ipsave {
 struct inplace {
 	ucontext_t snap, rest;
 	bool taken; /* the copy is made */
-	int mapsfd; /* /proc/self/maps */
+	int mapsfd, pmfd; /* /proc/self/maps, pagemap */
 	uint64_t restores;
 	uint64_t c0; /* CPU time at the request */
 	uintptr_t brk0;
@@ -352,7 +357,7 @@ struct inplace {
 	struct ipreg reg[IP_MAXREG], cur[IP_MAXREG];
 	struct ipsave save[IP_MAXSAVE];
 	char maps[IP_MAPSLEN];
-	char vec[(size_t)64 << 10]; /* mincore: 256 MiB at most */
+	char vec[(size_t)64 << 10]; /* pages present: 256 MiB at most */
 	char *saved; /* IP_MAXBYTES reserved */
 	_Alignas(16) char stack[IP_STACK];
 };
@@ -437,12 +442,43 @@ ip_add_range(uintptr_t lo, uintptr_t hi, bool zero)
 }
 
 /*
- * Adds [lo, hi) minus the ranges of ip itself: its pages in memory to
- * copy, the others (never touched: zero) to zero again if the run touched
- * them.
+ * Sets ip->vec[k] to 1 when the page k from lo (of np) is in memory or
+ * swapped out, 0 when it was never touched (/proc/self/pagemap: bits 63
+ * and 62; mincore() would miss a page swapped out).  Returns false when
+ * that cannot be read.
  */
 static bool
-ip_add_save(uintptr_t lo, uintptr_t hi)
+ip_present(uintptr_t lo, size_t np)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), k, n, i;
+	uint64_t e[512];
+	ssize_t r;
+
+	if (np > sizeof(ip->vec))
+		return (false);
+	if (ip->pmfd < 0
+	    && (ip->pmfd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC))
+		< 0)
+		return (false);
+	for (k = 0; k < np; k += n) {
+		n = np - k < 512 ? np - k : 512;
+		r = pread(ip->pmfd, e, n * sizeof(e[0]),
+		    (off_t)((lo / pg + k) * sizeof(e[0])));
+		if (r != (ssize_t)(n * sizeof(e[0])))
+			return (false);
+		for (i = 0; i < n; i++)
+			ip->vec[k + i] = (e[i] >> 62) != 0;
+	}
+	return (true);
+}
+
+/*
+ * Adds [lo, hi) minus the ranges of ip itself: its pages to copy; of an
+ * anonymous mapping, the pages never touched (zero) apart, to zero again
+ * if the run touched them.
+ */
+static bool
+ip_add_save(uintptr_t lo, uintptr_t hi, bool anon)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE), np, k, k0;
 	uintptr_t x[2][2] = { { (uintptr_t)ip,
@@ -452,9 +488,9 @@ ip_add_save(uintptr_t lo, uintptr_t hi)
 
 	for (i = 0; i < 2; i++) {
 		if (lo < x[i][1] && hi > x[i][0]) {
-			if (lo < x[i][0] && !ip_add_save(lo, x[i][0]))
+			if (lo < x[i][0] && !ip_add_save(lo, x[i][0], anon))
 				return (false);
-			if (hi > x[i][1] && !ip_add_save(x[i][1], hi))
+			if (hi > x[i][1] && !ip_add_save(x[i][1], hi, anon))
 				return (false);
 			return (true);
 		}
@@ -463,13 +499,14 @@ ip_add_save(uintptr_t lo, uintptr_t hi)
 	if (lo >= hi)
 		return (true);
 	np = (hi - lo) / pg;
-	if (np > sizeof(ip->vec)
-	    || mincore((void *)lo, hi - lo, (unsigned char *)ip->vec) != 0)
+	if (np > sizeof(ip->vec) || !ip_present(lo, np))
 		return (false);
+	if (!anon) /* a file's page not read yet is not zero */
+		memset(ip->vec, 1, np);
 	/*
 	 * Short runs of absent pages are copied (as zeros) with their
-	 * neighbours: one mincore() per run of absent pages at every restore
-	 * costs more.
+	 * neighbours: reading which pages a run touched for each run of
+	 * absent pages at every restore costs more.
 	 */
 	for (k0 = 0, k = 0; k <= np; k++) {
 		if (k < np && (ip->vec[k] & 1) == 0)
@@ -514,12 +551,13 @@ ip_survey(void)
 			continue;
 		if (r->lo < ahi && r->hi > alo) {
 			/* The arena: its used bytes only. */
-			if ((r->lo < alo && !ip_add_save(r->lo, alo))
-			    || (r->hi > ahi && !ip_add_save(ahi, r->hi))
+			if ((r->lo < alo && !ip_add_save(r->lo, alo, r->anon))
+			    || (r->hi > ahi
+				&& !ip_add_save(ahi, r->hi, r->anon))
 			    || !ip_add_save(r->lo > alo ? r->lo : alo,
-				r->hi < aend ? r->hi : aend))
+				r->hi < aend ? r->hi : aend, r->anon))
 				return (false);
-		} else if (!ip_add_save(r->lo, r->hi)) {
+		} else if (!ip_add_save(r->lo, r->hi, r->anon)) {
 			return (false);
 		}
 	}
@@ -544,6 +582,7 @@ ip_setup(void)
 		return (false);
 	ip = p;
 	ip->mapsfd = -1;
+	ip->pmfd = -1;
 	p = mmap(NULL, IP_MAXBYTES, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED || (ip->saved = p, !ip_survey())) {
@@ -551,6 +590,8 @@ ip_setup(void)
 			munmap(p, IP_MAXBYTES);
 		if (ip->mapsfd >= 0)
 			close(ip->mapsfd);
+		if (ip->pmfd >= 0)
+			close(ip->pmfd);
 		munmap(ip, sizeof(*ip));
 		ip = NULL;
 		return (false);
@@ -579,7 +620,7 @@ ip_zero(const struct ipsave *v)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE), np = v->len / pg, k;
 
-	if (mincore((void *)v->lo, v->len, (unsigned char *)ip->vec) != 0)
+	if (!ip_present(v->lo, np))
 		abort();
 	for (k = 0; k < np; k++)
 		if (ip->vec[k] & 1)
