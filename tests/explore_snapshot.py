@@ -140,6 +140,11 @@ def main():
     ap.add_argument("--evsim", required=True)
     a = ap.parse_args()
     ev = a.evsim
+    # Under AddressSanitizer (its shadow memory) the server forks a child
+    # per run instead of running in place.
+    ldd = subprocess.run(["ldd", ev], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout
+    in_place = "inplace" if "libasan" not in ldd else "server"
     exp = os.path.join(a.srcdir, "scenarios", "explore")
     with tempfile.TemporaryDirectory() as tmp:
         gen = {}
@@ -191,7 +196,8 @@ def main():
             name = "%s %s" % (os.path.basename(path), " ".join(args))
             # The server in place (the default), and forking a child per
             # run (EVSIM_XSERVER=fork).
-            for mode, label in (("--snapshot", "inplace"), ("fork", "server")):
+            for mode, label in (("--snapshot", in_place),
+                                ("fork", "server")):
                 s = outs[mode]
                 runs_s = re.findall(r"^run (\w+) (.*)$", s.stderr, re.M)
                 served = sum(1 for m, _ in runs_s if m == label)
