@@ -1292,6 +1292,17 @@ lhost_new_image(struct lhost **ret_h, const struct lhost_config *cfg)
 	return (0);
 }
 
+bool
+lhost_arena_extent(void **base, size_t *used, size_t *maplen)
+{
+	if (arena == NULL)
+		return (false);
+	*base = arena;
+	*used = (size_t)(arena->brk - arena->base);
+	*maplen = arena_len;
+	return (true);
+}
+
 int
 lhost_save(struct lhost *h)
 {

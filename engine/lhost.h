@@ -72,6 +72,13 @@ int lhost_new_image(struct lhost **ret_h, const struct lhost_config *cfg);
 int lhost_save(struct lhost *h);
 int lhost_restore(struct lhost **ret_h, const struct lhost_config *cfg);
 
+/*
+ * This process's arena (lhost_new_image): its mapping in *base and
+ * *maplen, the bytes in use from its start (the allocator's break) in
+ * *used.  Returns false when the process has none.
+ */
+bool lhost_arena_extent(void **base, size_t *used, size_t *maplen);
+
 /* Forgets the saved image and unmaps the arena (no state may be in it). */
 void lhost_image_drop(void);
 

@@ -346,6 +346,7 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	struct xworker *xw = arg;
 	struct xcur *cur = &xw->sh->cur[xw->w];
 	char err[1200];
+	const char *how;
 	uint64_t c0, cpu = 0;
 	int e = ENOTSUP, ws = 0;
 
@@ -377,14 +378,15 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 		worker_die(ws);
 	if (e != 0)
 		run_scratch(xw, ex, q, res);
+	how = e == 0 && xserver_in_place(xw->srv) ? "inplace"
+	    : e == 0				  ? "server"
+	    : xw->o.image			  ? "image"
+						  : "scratch";
 	if (q->record == NULL)
 		choose_mode(xw, e == 0, cpu + (cpu_self() - c0));
 	if (xw->xo->hashes)
 		fprintf(stderr, "run %s %" PRIu64 " %s seed %" PRIu64 " %s%s\n",
-		    e == 0	      ? "server"
-			: xw->o.image ? "image"
-				      : "scratch",
-		    q->key, sched_strategy_name(q->strategy), q->seed,
+		    how, q->key, sched_strategy_name(q->strategy), q->seed,
 		    res->trace_hash, q->record != NULL ? " recorded" : "");
 	__atomic_store_n(&cur->in_run, false, __ATOMIC_SEQ_CST);
 	xw->o.dfs = NULL;

@@ -1,44 +1,53 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The fork server of evsim explore.  Building the Lua sandbox, registering
+ * The server of evsim explore.  Building the Lua sandbox, registering
  * the sys and sim tables, compiling and running the scenario chunk and
  * booting the kernel cost most of a short schedule; every schedule repeats
  * them identically up to the run's first decision, where the schedules
  * start to differ.  So a worker forks one server process, which boots the
  * scenario once and runs it to its first decision (sched_config's
- * on_first_decision); there it forks one child per schedule (copy-on-write,
- * the Lua state and the fibers' stacks included).  The child takes its
- * schedule with sim_run_restart() -- seed, strategy, decision prefix --
- * runs to the end and writes its result, its decision log and the objects
- * its steps touched to a pipe the worker reads.  The server checks first
- * that nothing before that point depended on the seed (sim_run_restartable:
- * no draw from math.random or a scheduler stream, no fail point, not PCT);
- * otherwise it says so and the worker makes every run from scratch.  The
- * scenario text is compiled once, by evsim itself, in the server; nothing
- * precompiled is ever loaded.
+ * on_first_decision).  There it makes a checkpoint of itself and runs each
+ * schedule in place, going back to the checkpoint after each (see "Runs in
+ * place" below), or, when it cannot, forks one child per schedule
+ * (copy-on-write, the Lua state and the fibers' stacks included).  The
+ * run takes its schedule with sim_run_restart() -- seed, strategy,
+ * decision prefix -- runs to the end and writes its result, its decision
+ * log and the objects its steps touched to a pipe the worker reads.  The
+ * server checks first that nothing before that point depended on the seed
+ * (sim_run_restartable: no draw from math.random or a scheduler stream, no
+ * fail point, not PCT); otherwise it says so and the worker makes every run
+ * from scratch.  The scenario text is compiled once, by evsim itself, in
+ * the server; nothing precompiled is ever loaded.
  *
- * Processes: worker -> server -> child.  The server and its child ignore
+ * Processes: worker -> server (-> child).  The server and its child ignore
  * SIGINT and SIGTERM (the explore parent decides, through the workers) and
  * die with their parent (PR_SET_PDEATHSIG SIGKILL): a worker killed takes
  * them along.  A child that dies on a schedule is reported to the worker
- * with its wait status; the worker then dies the same way, so that the
+ * with its wait status (a run in place that dies takes the server along:
+ * its wait status), and the worker then dies the same way, so that the
  * explore parent records the schedule as crashed as before.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "explore_server.h"
 #include "kernel.h"
+#include "lhost.h"
 #include "trace.h"
 #include "xxhash.h"
 
@@ -47,6 +56,7 @@ struct xserver {
 	int req; /* requests to the server */
 	int res; /* frames from the server and its children */
 	bool off; /* the server cannot make runs: from scratch */
+	bool in_place; /* its last run was made in place */
 };
 
 /* A request: followed by prefix_len int64_t and replay_len xs_dec. */
@@ -84,6 +94,7 @@ struct xs_res {
 	char trace_hash[17];
 	uint64_t transitions, decisions;
 	uint64_t npts, ntids, fallbacks, tbytes;
+	int32_t in_place; /* made by the server itself, not a child */
 };
 
 /* Slots of the per-step set of objects touched (a power of two). */
@@ -256,16 +267,12 @@ collect_touch(void *arg, uint64_t seq, const char *line)
 	srv.ntouch += 12 + len;
 }
 
-/* In a new child: takes the schedule of request r. */
+/* The run (a child's, or the server's own in place) takes request r. */
 static void
-child_take(const struct sim_run_opts *base, const struct xs_req *r)
+take(const struct sim_run_opts *base, const struct xs_req *r)
 {
 	struct sim_run_opts o = *base;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != srv.self)
-		_exit(EXIT_FAILURE);
-	close(srv.req);
 	srv.child = true;
 	srv.footprints = r->footprints != 0;
 	o.strategy = (enum sched_strategy)r->strategy;
@@ -280,6 +287,482 @@ child_take(const struct sim_run_opts *base, const struct xs_req *r)
 	srv.has_dfs = r->has_dfs != 0;
 	o.dfs = srv.has_dfs ? &srv.dfs : NULL;
 	sim_run_restart(&o);
+}
+
+/* In a new child: takes the schedule of request r. */
+static void
+child_take(const struct sim_run_opts *base, const struct xs_req *r)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != srv.self)
+		_exit(EXIT_FAILURE);
+	close(srv.req);
+	take(base, r);
+}
+
+/*
+ * Runs in place.  A fork per schedule costs more than a short schedule on
+ * some hosts: the fork, the exit, and a copy-on-write fault for every page
+ * the run writes (a hundred for a two-thread run, several microseconds
+ * each in a virtual machine).  So the server first tries to make the runs
+ * itself, as a checkpoint: at the first decision it records its mappings
+ * (/proc/self/maps) and copies every private writable one aside (of the
+ * Lua arena, only the bytes in use: the rest is free space its allocator
+ * never reads; of an anonymous mapping, not the pages never touched, which
+ * are zero), with its registers (getcontext).  After a run has sent its
+ * result, the server puts the host break back, unmaps what the run mapped,
+ * maps again what it unmapped, zeroes the pages that were never touched
+ * and now are, copies everything else back from a stack of its own and
+ * resumes at the checkpoint (setcontext), which is then exactly
+ * the process that forked children before, with the same memory; only
+ * what is outside memory differs (file descriptors: the run opens none;
+ * the CPU-time watchdog, stopped before and armed by the next run).  A
+ * mapping it cannot put back (a file mapping gone, a region changed in
+ * place) ends the server after the run, and the worker makes the rest
+ * without it.  It falls back to the fork per schedule when there is
+ * more than IP_MAXBYTES to copy, under AddressSanitizer (its shadow
+ * memory), or with EVSIM_XSERVER=fork in the environment (tests compare
+ * the two).
+ */
+#define IP_MAXREG 1024
+#define IP_MAXBYTES ((size_t)32 << 20)
+#define IP_STACK ((size_t)256 << 10)
+#define IP_MAPSLEN ((size_t)256 << 10)
+#define IP_MAXSAVE 8192
+#define IP_ZEROMIN 4 /* pages */
+
+struct ipreg {
+	uintptr_t lo, hi;
+	char perms[5];
+	bool anon; /* no file name */
+	bool stack; /* [stack] */
+	bool special; /* [vvar], [vdso], [vsyscall]...: left alone */
+};
+
+/* A range copied aside, or zero. */
+struct ipsave {
+	uintptr_t lo;
+	size_t len, off;
+	bool zero;
+};
+
+struct inplace {
+	ucontext_t snap, rest;
+	bool taken; /* the copy is made */
+	int mapsfd, pmfd; /* /proc/self/maps, pagemap */
+	uint64_t restores;
+	uint64_t c0; /* CPU time at the request */
+	uintptr_t brk0;
+	size_t nreg, ncur, nsave, saved_len;
+	struct ipreg reg[IP_MAXREG], cur[IP_MAXREG];
+	struct ipsave save[IP_MAXSAVE];
+	char maps[IP_MAPSLEN];
+	char vec[(size_t)64 << 10]; /* pages present: 256 MiB at most */
+	char *saved; /* IP_MAXBYTES reserved */
+	_Alignas(16) char stack[IP_STACK];
+};
+
+static struct inplace *ip;
+
+#if defined(__SANITIZE_ADDRESS__)
+#define IP_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define IP_ASAN 1
+#endif
+#endif
+
+/* Reads /proc/self/maps into v (at most IP_MAXREG).  Returns the count,
+ * or -1. */
+static long
+ip_maps(struct ipreg *v)
+{
+	size_t len = 0, n = 0;
+	ssize_t k;
+	char *p, *e;
+
+	/* Kept open: read again from the start each time. */
+	if (ip->mapsfd < 0
+	    && (ip->mapsfd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)) < 0)
+		return (-1);
+	if (lseek(ip->mapsfd, 0, SEEK_SET) != 0)
+		return (-1);
+	while ((k = read(ip->mapsfd, ip->maps + len, IP_MAPSLEN - 1 - len)) > 0)
+		len += (size_t)k;
+	if (k < 0 || len >= IP_MAPSLEN - 1)
+		return (-1);
+	ip->maps[len] = '\0';
+	for (p = ip->maps; *p != '\0'; p = e + 1) {
+		struct ipreg *r = &v[n];
+		char *q;
+		int f;
+
+		if ((e = strchr(p, '\n')) == NULL || n == IP_MAXREG)
+			return (-1);
+		*e = '\0';
+		memset(r, 0, sizeof(*r));
+		r->lo = (uintptr_t)strtoull(p, &q, 16);
+		r->hi = (uintptr_t)strtoull(q + 1, &q, 16);
+		memcpy(r->perms, q + 1, 4);
+		/* The name: after five fields. */
+		for (f = 0; f < 5 && q != NULL; f++)
+			if ((q = strchr(q + 1, ' ')) == NULL)
+				break;
+		while (q != NULL && *q == ' ')
+			q++;
+		r->anon = q == NULL || *q == '\0';
+		r->stack = q != NULL && strcmp(q, "[stack]") == 0;
+		r->special = q != NULL && *q == '[' && !r->stack
+		    && strncmp(q, "[heap]", 6) != 0
+		    && strncmp(q, "[anon", 5) != 0;
+		if (strncmp(q != NULL ? q : "", "[anon", 5) == 0)
+			r->anon = true;
+		n++;
+	}
+	return ((long)n);
+}
+
+/* Adds a range to copy back, or to zero (absent at the checkpoint). */
+static bool
+ip_add_range(uintptr_t lo, uintptr_t hi, bool zero)
+{
+	struct ipsave *v = &ip->save[ip->nsave];
+
+	if (ip->nsave == IP_MAXSAVE
+	    || (!zero && ip->saved_len + (hi - lo) > IP_MAXBYTES))
+		return (false);
+	v->lo = lo;
+	v->len = hi - lo;
+	v->zero = zero;
+	v->off = ip->saved_len;
+	if (!zero)
+		ip->saved_len += hi - lo;
+	ip->nsave++;
+	return (true);
+}
+
+/*
+ * Sets ip->vec[k] to 1 when the page k from lo (of np) is in memory or
+ * swapped out, 0 when it was never touched (/proc/self/pagemap: bits 63
+ * and 62; mincore() would miss a page swapped out).  Returns false when
+ * that cannot be read.
+ */
+static bool
+ip_present(uintptr_t lo, size_t np)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), k, n, i;
+	uint64_t e[512];
+	ssize_t r;
+
+	if (np > sizeof(ip->vec))
+		return (false);
+	if (ip->pmfd < 0
+	    && (ip->pmfd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC))
+		< 0)
+		return (false);
+	for (k = 0; k < np; k += n) {
+		n = np - k < 512 ? np - k : 512;
+		r = pread(ip->pmfd, e, n * sizeof(e[0]),
+		    (off_t)((lo / pg + k) * sizeof(e[0])));
+		if (r != (ssize_t)(n * sizeof(e[0])))
+			return (false);
+		for (i = 0; i < n; i++)
+			ip->vec[k + i] = (e[i] >> 62) != 0;
+	}
+	return (true);
+}
+
+/*
+ * Adds [lo, hi) minus the ranges of ip itself: its pages to copy; of an
+ * anonymous mapping, the pages never touched (zero) apart, to zero again
+ * if the run touched them.
+ */
+static bool
+ip_add_save(uintptr_t lo, uintptr_t hi, bool anon)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), np, k, k0;
+	uintptr_t x[2][2] = { { (uintptr_t)ip,
+				  ((uintptr_t)(ip + 1) + pg - 1) / pg * pg },
+		{ (uintptr_t)ip->saved, (uintptr_t)ip->saved + IP_MAXBYTES } };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (lo < x[i][1] && hi > x[i][0]) {
+			if (lo < x[i][0] && !ip_add_save(lo, x[i][0], anon))
+				return (false);
+			if (hi > x[i][1] && !ip_add_save(x[i][1], hi, anon))
+				return (false);
+			return (true);
+		}
+	}
+	hi = (hi + pg - 1) / pg * pg;
+	if (lo >= hi)
+		return (true);
+	np = (hi - lo) / pg;
+	if (np > sizeof(ip->vec) || !ip_present(lo, np))
+		return (false);
+	if (!anon) /* a file's page not read yet is not zero */
+		memset(ip->vec, 1, np);
+	/*
+	 * Short runs of absent pages are copied (as zeros) with their
+	 * neighbours: reading which pages a run touched for each run of
+	 * absent pages at every restore costs more.
+	 */
+	for (k0 = 0, k = 0; k <= np; k++) {
+		if (k < np && (ip->vec[k] & 1) == 0)
+			continue;
+		if (k - k0 < IP_ZEROMIN)
+			memset(ip->vec + k0, 1, k - k0);
+		k0 = k + 1;
+	}
+	for (k0 = 0, k = 1; k <= np; k++) {
+		if (k < np && (ip->vec[k] & 1) == (ip->vec[k0] & 1))
+			continue;
+		if (!ip_add_range(
+			lo + k0 * pg, lo + k * pg, (ip->vec[k0] & 1) == 0))
+			return (false);
+		k0 = k;
+	}
+	return (true);
+}
+
+/* Records the mappings and what to copy.  Returns false: fork instead. */
+static bool
+ip_survey(void)
+{
+	void *abase = NULL;
+	size_t aused = 0, alen = 0;
+	uintptr_t alo = 0, ahi = 0, aend = 0;
+	long n;
+	size_t k;
+
+	if (lhost_arena_extent(&abase, &aused, &alen)) {
+		alo = (uintptr_t)abase;
+		ahi = alo + alen;
+		aend = alo + aused;
+	}
+	if ((n = ip_maps(ip->reg)) < 0)
+		return (false);
+	ip->nreg = (size_t)n;
+	for (k = 0; k < ip->nreg; k++) {
+		struct ipreg *r = &ip->reg[k];
+
+		if (r->special || r->perms[1] != 'w' || r->perms[3] != 'p')
+			continue;
+		if (r->lo < ahi && r->hi > alo) {
+			/* The arena: its used bytes only. */
+			if ((r->lo < alo && !ip_add_save(r->lo, alo, r->anon))
+			    || (r->hi > ahi
+				&& !ip_add_save(ahi, r->hi, r->anon))
+			    || !ip_add_save(r->lo > alo ? r->lo : alo,
+				r->hi < aend ? r->hi : aend, r->anon))
+				return (false);
+		} else if (!ip_add_save(r->lo, r->hi, r->anon)) {
+			return (false);
+		}
+	}
+	return (true);
+}
+
+/* Sets up the checkpoint.  Returns false: fork per schedule instead. */
+static bool
+ip_setup(void)
+{
+	const char *e = getenv("EVSIM_XSERVER");
+	void *p;
+
+#ifdef IP_ASAN
+	return (false);
+#endif
+	if (e != NULL && strcmp(e, "fork") == 0)
+		return (false);
+	p = mmap(NULL, sizeof(*ip), PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return (false);
+	ip = p;
+	ip->mapsfd = -1;
+	ip->pmfd = -1;
+	p = mmap(NULL, IP_MAXBYTES, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED || (ip->saved = p, !ip_survey())) {
+		if (p != MAP_FAILED)
+			munmap(p, IP_MAXBYTES);
+		if (ip->mapsfd >= 0)
+			close(ip->mapsfd);
+		if (ip->pmfd >= 0)
+			close(ip->pmfd);
+		munmap(ip, sizeof(*ip));
+		ip = NULL;
+		return (false);
+	}
+	ip->brk0 = (uintptr_t)sbrk(0);
+	return (true);
+}
+
+static void
+ip_copy_aside(void)
+{
+	size_t k;
+
+	for (k = 0; k < ip->nsave; k++)
+		if (!ip->save[k].zero)
+			memcpy(ip->saved + ip->save[k].off,
+			    (void *)ip->save[k].lo, ip->save[k].len);
+}
+
+/*
+ * Zeroes the pages of a range absent at the checkpoint that the run
+ * touched (they stay, so that the next run does not fault on them).
+ */
+static void
+ip_zero(const struct ipsave *v)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), np = v->len / pg, k;
+
+	if (!ip_present(v->lo, np))
+		abort();
+	for (k = 0; k < np; k++)
+		if (ip->vec[k] & 1)
+			memset((char *)v->lo + k * pg, 0, pg);
+}
+
+/* On ip's own stack: copies everything back and resumes the checkpoint. */
+static void
+ip_copy_back(void)
+{
+	size_t k;
+
+	for (k = 0; k < ip->nsave; k++) {
+		struct ipsave *v = &ip->save[k];
+		char *d = (char *)v->lo, *s = ip->saved + v->off;
+
+		if (v->zero) {
+			ip_zero(v);
+			continue;
+		}
+		memcpy(d, s, v->len);
+	}
+	ip->restores++;
+	setcontext(&ip->snap);
+	abort();
+}
+
+/*
+ * Puts the mappings back as they were at the checkpoint: unmaps what the
+ * run mapped, maps again (anonymous, the contents follow) what it
+ * unmapped.  Returns false when it cannot.
+ */
+static bool
+ip_fix_maps(void)
+{
+	size_t i, j;
+	long n;
+
+	if ((n = ip_maps(ip->cur)) < 0)
+		return (false);
+	ip->ncur = (size_t)n;
+	/* What is mapped now outside the checkpoint's mappings. */
+	for (i = 0; i < ip->ncur; i++) {
+		struct ipreg *c = &ip->cur[i];
+		uintptr_t x = c->lo;
+
+		if (c->special)
+			continue;
+		for (j = 0; j < ip->nreg && x < c->hi; j++) {
+			struct ipreg *r = &ip->reg[j];
+
+			if (r->hi <= x || r->lo >= c->hi)
+				continue;
+			if (r->lo > x && !(c->stack && r->stack)
+			    && munmap((void *)x, r->lo - x) != 0)
+				return (false);
+			if (memcmp(r->perms, c->perms, 4) != 0)
+				return (false);
+			x = r->hi < c->hi ? r->hi : c->hi;
+		}
+		if (x < c->hi && munmap((void *)x, c->hi - x) != 0)
+			return (false);
+	}
+	/* What was mapped at the checkpoint and is no more. */
+	for (j = 0; j < ip->nreg; j++) {
+		struct ipreg *r = &ip->reg[j];
+		size_t have = 0;
+		int prot = 0;
+
+		if (r->special)
+			continue;
+		for (i = 0; i < ip->ncur; i++) {
+			struct ipreg *c = &ip->cur[i];
+			uintptr_t lo = c->lo > r->lo ? c->lo : r->lo;
+			uintptr_t hi = c->hi < r->hi ? c->hi : r->hi;
+
+			if (lo < hi)
+				have += hi - lo;
+		}
+		if (have == r->hi - r->lo)
+			continue;
+		if (!r->anon || r->perms[3] != 'p')
+			return (false);
+		prot = (r->perms[0] == 'r' ? PROT_READ : 0)
+		    | (r->perms[1] == 'w' ? PROT_WRITE : 0)
+		    | (r->perms[2] == 'x' ? PROT_EXEC : 0);
+		if (mmap((void *)r->lo, r->hi - r->lo, prot,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0)
+		    == MAP_FAILED)
+			return (false);
+	}
+	return (true);
+}
+
+/*
+ * After a run in place has sent its result: back to the checkpoint
+ * (ip_checkpoint returns again).  Returns only when that cannot be done.
+ */
+static void
+ip_restore(void)
+{
+	struct itimerval it;
+	sigset_t all;
+	int sig;
+
+	/* The run's watchdog: the next run arms its own. */
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_PROF, &it, NULL);
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	/* A SIGPROF already due (standard signals do not queue). */
+	if (sigpending(&all) == 0 && sigismember(&all, SIGPROF)) {
+		sigemptyset(&all);
+		sigaddset(&all, SIGPROF);
+		sigwait(&all, &sig);
+	}
+	if (syscall(SYS_brk, ip->brk0) != (long)ip->brk0 || !ip_fix_maps())
+		return;
+	if (getcontext(&ip->rest) != 0)
+		return;
+	ip->rest.uc_stack.ss_sp = ip->stack;
+	ip->rest.uc_stack.ss_size = sizeof(ip->stack);
+	ip->rest.uc_link = NULL;
+	makecontext(&ip->rest, ip_copy_back, 0);
+	setcontext(&ip->rest);
+}
+
+/*
+ * The checkpoint: returns true at once and again after every restore (in
+ * the state it had the first time), false when runs must fork.
+ */
+static bool
+ip_checkpoint(void)
+{
+	if (!ip_setup())
+		return (false);
+	getcontext(&ip->snap);
+	if (!ip->taken) {
+		ip->taken = true;
+		ip_copy_aside();
+	}
+	return (true);
 }
 
 /* Reads one request and its arrays.  Returns 0, or -1 at end of file. */
@@ -326,6 +809,16 @@ server_at_first_decision(void *arg)
 		_exit(0);
 	}
 	send_frame(XS_READY, 0, 0, 0);
+	if (ip_checkpoint()) {
+		/* Here at first and again after every run in place. */
+		if (ip->restores > 0)
+			send_frame(XS_STATUS, 0, 0, cpu_now() - ip->c0);
+		if (read_request(&r) != 0)
+			_exit(0); /* the worker is done */
+		ip->c0 = cpu_now();
+		take(base, &r);
+		return;
+	}
 	for (;;) {
 		if (read_request(&r) != 0)
 			_exit(0); /* the worker is done */
@@ -370,6 +863,7 @@ send_result(int error, const char *err, const struct sim_run_result *rr)
 	x.ntids = dfs ? d->ntids : 0;
 	x.fallbacks = d->fallbacks;
 	x.tbytes = srv.footprints ? srv.ntouch : 0;
+	x.in_place = ip != NULL;
 	send_frame(XS_RESULT, 0,
 	    sizeof(x) + x.npts * sizeof(*d->pts) + x.ntids * sizeof(int)
 		+ x.tbytes,
@@ -415,6 +909,12 @@ server_main(const struct sim_run_opts *base, uint64_t seed)
 		_exit(0);
 	}
 	send_result(error, err, &rr);
+	if (ip != NULL) {
+		ip_restore();
+		/* The mappings cannot be put back: the worker goes on without.
+		 */
+		send_frame(XS_STATUS, 0, 0, cpu_now() - ip->c0);
+	}
 	_exit(0);
 }
 
@@ -622,7 +1122,14 @@ xserver_run(struct xserver **sp, const struct sim_run_opts *o,
 	snprintf(res->trace_hash, sizeof(res->trace_hash), "%s", x.trace_hash);
 	res->transitions = x.transitions;
 	res->decisions = x.decisions;
+	s->in_place = x.in_place != 0;
 	return (0);
+}
+
+bool
+xserver_in_place(const struct xserver *s)
+{
+	return (s != NULL && s->in_place);
 }
 
 void

@@ -7,6 +7,7 @@
 #ifndef SIM_CLI_EXPLORE_SERVER_H
 #define SIM_CLI_EXPLORE_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,10 @@ int xserver_run(struct xserver **sp, const struct sim_run_opts *o,
     struct explore *ex, const struct explore_run_req *q,
     struct explore_run_res *res, uint64_t *cpu_ns, int *wstatus, char *err,
     size_t errlen);
+
+/* Whether the last run xserver_run made was made in place (see
+ * explore_server.c), not in a child forked for it. */
+bool xserver_in_place(const struct xserver *s);
 
 /* Stops the server (its process ends).  NULL is a no-op. */
 void xserver_free(struct xserver *s);
