@@ -1563,6 +1563,17 @@ kqueue_close(struct file *fp, struct thread *td)
 	struct knote **knp, *kn, *kn0;
 	int i;
 
+	/*
+	 * kqueue() installs the descriptor (falloc()) and sleeps in
+	 * malloc(M_WAITOK) before it sets kq_fdp; a close(2) of that
+	 * descriptor meanwhile leaves kqueue()'s own fdrop() the last
+	 * reference, and this runs with kq_fdp NULL.  XXX: the kernel faults
+	 * in FILEDESC_LOCK(NULL); the model panics with that instead.
+	 */
+	KASSERT(fdp != NULL,
+	    ("kqueue_close: page fault: %s has no kq_fdp (closed while "
+	     "kqueue() slept)",
+		kq->kq_obj.so_name));
 	FILEDESC_LOCK(fdp);
 	for (i = 0; i < fdp->fd_knlistsize; i++) {
 		knp = &SLIST_FIRST(&fdp->fd_knlist[i]);
