@@ -508,6 +508,20 @@ cv_broadcast(struct cv *cv)
 		wakeup(cv);
 }
 
+/*
+ * cv_broadcast() without the scheduling point after it, for a caller that
+ * wakes many sleepers as one step and takes the point itself after the
+ * last: illumos's callout_hrestime() expires every CALLOUT_FLAG_HRESTIME
+ * callout under the callout table's lock, so no woken thread runs (and
+ * frees what the caller walks) before all are woken.  Returns how many
+ * threads it woke.
+ */
+int
+cv_broadcast_nopoint(struct cv *cv)
+{
+	return (cv->cv_waiters > 0 ? wakeup_common(cv, false) : 0);
+}
+
 /* Callouts and the softclock thread */
 
 static void

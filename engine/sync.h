@@ -111,6 +111,7 @@ int cv_wait_sig(struct cv *cv, struct mtx *m);
 int cv_timedwait_sig(struct cv *cv, struct mtx *m, int64_t timo_ns);
 void cv_signal(struct cv *cv);
 void cv_broadcast(struct cv *cv);
+int cv_broadcast_nopoint(struct cv *cv);
 
 /* callout flags (c_flags). */
 #define CALLOUT_PENDING 0x0004

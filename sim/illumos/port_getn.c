@@ -220,8 +220,13 @@ port_clock_settime(void)
 	struct file *fp;
 	portget_t *pg;
 	port_t *pp;
-	int i;
+	int i, woken = 0;
 
+	/*
+	 * Every sleeper is woken before any of them runs (no scheduling point
+	 * inside the walk): a woken port_getn() dequeues and frees its
+	 * portget_t, and a process may exit, under a walk that went on.
+	 */
 	for (p = proc_first(); p != NULL; p = proc_next(p)) {
 		if ((fdp = p->p_fd) == NULL)
 			continue;
@@ -233,12 +238,15 @@ port_clock_settime(void)
 			do {
 				if (pg->portget_hrestime) {
 					pg->portget_hrestime = false;
-					cv_broadcast(&pg->portget_cv);
+					woken += cv_broadcast_nopoint(
+					    &pg->portget_cv);
 				}
 				pg = pg->portget_next;
 			} while (pg != pp->port_queue.portq_thread);
 		}
 	}
+	if (woken > 0 && sched_curthread() != NULL)
+		sched_point();
 }
 
 /* Models port_get_alert() in uts/common/fs/portfs/port.c. */
