@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -158,23 +159,84 @@ arena_realloc(struct larena *a, void *p, size_t old, size_t n)
  * The CPU-time watchdog (--cpu-limit): ITIMER_PROF counts the process's
  * CPU time and SIGPROF only sets this flag, which the instruction hook,
  * the pattern functions and the scheduler (lhost_check_limits) read.
+ *
+ * Those readers are in Lua and at scheduling points; a loop in the C code
+ * between them (a bug in the models: a walk of a list whose links a wakeup
+ * freed under it) would never read the flag.  So the first expiry arms
+ * the timer again for the same limit, and every later expiry that finds
+ * no reader came by since the one before finds the process stuck: with
+ * cfg.stuck_dies it dies of SIGXCPU (no core file), else cfg.stuck is
+ * called, in the signal handler: the run's owner ends the run from there
+ * (it never returns into the loop) or lets it go on.
  */
 static volatile sig_atomic_t cpu_expired;
+static volatile sig_atomic_t cpu_read; /* a reader saw cpu_expired */
 static struct lhost *cpu_owner;
 static struct sigaction cpu_oldsa;
 
 static void
+cpu_settimer(unsigned sec)
+{
+	struct itimerval it;
+
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = (time_t)sec;
+	setitimer(ITIMER_PROF, &it, NULL);
+}
+
+/* In the handler: the process is stuck in C code (see above). */
+static void
+cpu_stuck(struct lhost *h)
+{
+	static const char die[] = "evsim: stuck in C code for twice "
+				  "--cpu-limit (a bug in evsim): SIGXCPU\n";
+	struct rlimit rl;
+	sigset_t set;
+
+	sigemptyset(&set);
+	if (h->cfg.stuck_dies) {
+		memset(&rl, 0, sizeof(rl));
+		setrlimit(RLIMIT_CORE, &rl);
+		if (write(STDERR_FILENO, die, sizeof(die) - 1) < 0)
+			(void)0;
+		signal(SIGXCPU, SIG_DFL);
+		sigaddset(&set, SIGXCPU);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(SIGXCPU);
+		_exit(2);
+	}
+	if (h->cfg.stuck == NULL)
+		return;
+	/* stuck() may never return: let the next SIGPROF in. */
+	sigaddset(&set, SIGPROF);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	h->cfg.stuck(h->cfg.stuck_arg, h->cfg.cpu_limit_sec);
+}
+
+static void
 cpu_alarm(int sig)
 {
+	struct lhost *h = cpu_owner;
+	int e = errno;
+
 	(void)sig;
-	cpu_expired = 1;
+	if (h == NULL)
+		return;
+	if (!cpu_expired || cpu_read) {
+		cpu_expired = 1;
+		cpu_read = 0;
+		cpu_settimer(h->cfg.cpu_limit_sec);
+	} else {
+		cpu_settimer(h->cfg.cpu_limit_sec);
+		cpu_stuck(h);
+	}
+	errno = e;
 }
 
 static void
 cpu_arm(struct lhost *h)
 {
 	struct sigaction sa;
-	struct itimerval it;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = cpu_alarm;
@@ -184,23 +246,20 @@ cpu_arm(struct lhost *h)
 		sigaction(SIGPROF, &sa, &cpu_oldsa);
 	cpu_owner = h;
 	cpu_expired = 0;
-	memset(&it, 0, sizeof(it));
-	it.it_value.tv_sec = (time_t)h->cfg.cpu_limit_sec;
-	setitimer(ITIMER_PROF, &it, NULL);
+	cpu_read = 0;
+	cpu_settimer(h->cfg.cpu_limit_sec);
 }
 
 static void
 cpu_disarm(struct lhost *h)
 {
-	struct itimerval it;
-
 	if (cpu_owner != h)
 		return;
-	memset(&it, 0, sizeof(it));
-	setitimer(ITIMER_PROF, &it, NULL);
+	cpu_settimer(0);
 	sigaction(SIGPROF, &cpu_oldsa, NULL);
 	cpu_owner = NULL;
 	cpu_expired = 0;
+	cpu_read = 0;
 }
 
 void
@@ -213,6 +272,8 @@ lhost_cpu_rearm(struct lhost *h)
 static bool
 cpu_check(struct lhost *h)
 {
+	if (cpu_expired && cpu_owner == h)
+		cpu_read = 1;
 	if (cpu_expired && h->aborted == NULL && cpu_owner == h) {
 		snprintf(h->abort_msg, sizeof(h->abort_msg),
 		    "CPU limit of %u s exceeded (--cpu-limit)",

@@ -45,6 +45,18 @@ struct lhost_config {
 	void (*loaded)(
 	    void *arg, const char *name, const char *src, size_t len);
 	void *module_arg;
+	/*
+	 * When the CPU-time watchdog has expired and no Lua instruction,
+	 * pattern step or scheduling point looked at it for cpu_limit_sec
+	 * more, the process is stuck in C code: with stuck_dies it dies of
+	 * SIGXCPU, without a core file; else stuck is called in the SIGPROF
+	 * handler (SIGPROF unblocked), and may end the run without
+	 * returning; if it returns, the run goes on and the next such expiry
+	 * calls it again.  NULL: nothing is done.
+	 */
+	bool stuck_dies;
+	void (*stuck)(void *arg, unsigned limit_sec);
+	void *stuck_arg;
 	/* math.random's generator draws: returns 64 random bits. */
 	uint64_t (*random)(void *arg);
 	void *random_arg;

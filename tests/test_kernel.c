@@ -10,6 +10,9 @@
  */
 #include "simtest.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "../engine/trace.h"
 #include "../sim/sim.h"
 
@@ -290,4 +293,61 @@ Test(sim_kasan, stale_access_panics)
 	reached = false;
 	cr_expect_eq(sim_test_run("freebsd", body_uaf, NULL), SCHED_PANIC);
 	cr_expect(!reached, "the run went on after the stale access");
+}
+
+/*
+ * The CPU-time watchdog's last resort (lhost_config.stuck): a loop in C
+ * that reaches no scheduling point, as a model bug would make one, ends
+ * the run with status error after twice --cpu-limit instead of hanging
+ * evsim; under explore it kills the process with SIGXCPU instead.
+ */
+static volatile unsigned long spins;
+
+static void
+body_spin(void *arg)
+{
+	(void)arg;
+	for (;;)
+		spins++;
+}
+
+static void
+body_nothing(void *arg)
+{
+	(void)arg;
+}
+
+Test(sim_watchdog, loop_in_c_ends_run_as_error, .timeout = 30)
+{
+	char msg[1200];
+	enum sched_status st;
+
+	st = sim_test_run_cpu(
+	    "freebsd", 1, false, body_spin, NULL, msg, sizeof(msg));
+	cr_assert_eq(st, SCHED_ERROR, "status %d: %s", st, msg);
+	cr_assert(strstr(msg, "CPU limit of 1 s exceeded") != NULL, "%s", msg);
+	cr_assert(strstr(msg, "stuck in its own C code") != NULL, "%s", msg);
+	cr_assert_gt(spins, 0);
+	/* The process goes on: the next run is whole. */
+	st = sim_test_run_cpu(
+	    "freebsd", 1, false, body_nothing, NULL, msg, sizeof(msg));
+	cr_assert_eq(st, SCHED_PASSED, "status %d: %s", st, msg);
+}
+
+Test(sim_watchdog, loop_in_c_under_explore_dies_of_sigxcpu, .timeout = 30)
+{
+	pid_t pid;
+	int ws;
+
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		(void)sim_test_run_cpu(
+		    "freebsd", 1, true, body_spin, NULL, NULL, 0);
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(pid, &ws, 0), pid);
+	/* SIGXCPU: <signal.h> would clash with the simulated numbers. */
+	cr_assert(WIFSIGNALED(ws), "status %#x", ws);
+	cr_assert_str_eq(strsignal(WTERMSIG(ws)), "CPU time limit exceeded");
 }

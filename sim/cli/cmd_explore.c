@@ -98,6 +98,7 @@ struct xopts {
 	int nfps;
 	char *fprec; /* --resume: the recorded fail points (fps point in) */
 	uint64_t fp_budget; /* --fp-budget, 0: the default */
+	unsigned cpu_limit; /* --cpu-limit, 0: the default */
 	struct trace *dbt; /* --db, for what the search found */
 	int64_t explore_id; /* its 'explore' row */
 };
@@ -444,6 +445,8 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	xw.o.nfailpoints = xo->nfps;
 	xw.o.fp_budget = xo->fp_budget;
 	xw.o.image = !xo->scratch;
+	xw.o.cpu_limit_sec = xo->cpu_limit;
+	xw.o.stuck_dies = true; /* recorded as crashed, see worker_die */
 	eo.worker = w;
 	eo.nworkers = nw;
 	eo.min_fail = &sh->min_fail;
@@ -577,7 +580,7 @@ print_help(void)
 	    "[--resume] [--progress]\n"
 	    "         [--no-check] [--shrink-attempts N] "
 	    "[--failpoint NAME=SPEC]...\n"
-	    "         [--fp-budget N]\n\n"
+	    "         [--fp-budget N] [--cpu-limit SEC]\n\n"
 	    "Runs the scenario under many schedules until one fails (or "
 	    "all, with\n--keep-going).  random and pct:D (default D = 3) "
 	    "run schedule i with seed\nBASE + i (--runs, default 1000); "
@@ -598,6 +601,9 @@ print_help(void)
 	    "dies is recorded with status crashed\nand the search goes on "
 	    "(exit 2).  Progress goes to standard error on a\nterminal "
 	    "(--progress: always).\n"
+	    "--cpu-limit is each run's host CPU-time watchdog, as for evsim "
+	    "run\n(default 300 s); a run stuck in evsim's own C code for "
+	    "twice as long is\nrecorded as crashed (SIGXCPU).\n"
 	    "--failpoint sets a fail point in every run, as for evsim run; "
 	    "with SPEC\nexplore the search also tries its failing branch: "
 	    "random and pct make at\nmost --fp-budget of them fail per "
@@ -1115,6 +1121,9 @@ record_crash(const struct xopts *xo, struct trace *t, const struct xcur *c,
 	if (xo->fp_budget != 0)
 		snprintf(kern + strlen(kern), sizeof(kern) - strlen(kern),
 		    " --fp-budget %" PRIu64, xo->fp_budget);
+	if (xo->cpu_limit != 0)
+		snprintf(kern + strlen(kern), sizeof(kern) - strlen(kern),
+		    " --cpu-limit %u", xo->cpu_limit);
 	if (xo->e.kind == EXPLORE_DFS) {
 		for (k = 0; k < c->plen && n < sizeof(pre) - 24; k++)
 			n += (size_t)snprintf(pre + n, sizeof(pre) - n,
@@ -1231,6 +1240,7 @@ static const struct option explore_longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "failpoint", required_argument, NULL, 'F' },
 	{ "fp-budget", required_argument, NULL, 'B' },
+	{ "cpu-limit", required_argument, NULL, 'L' },
 	{ "no-snapshot", no_argument, NULL, 'Z' },
 	{ "snapshot", no_argument, NULL, 'Y' },
 	{ "image", no_argument, NULL, 'I' },
@@ -1301,6 +1311,7 @@ static int
 parse_opt(struct xopts *xo, int c, const char *arg, bool *auto_shard,
     int *shards, char **argv)
 {
+	uint64_t v;
 	char *end;
 
 	switch (c) {
@@ -1318,6 +1329,13 @@ parse_opt(struct xopts *xo, int c, const char *arg, bool *auto_shard,
 			return (usage_error("--fp-budget: '%s' is not a number "
 					    "from 1 to 1000000",
 			    arg));
+		return (0);
+	case 'L':
+		if (cli_parse_u64(arg, &v) != 0 || v == 0 || v > 1000000)
+			return (usage_error("--cpu-limit: '%s' is not a number "
+					    "of seconds from 1 to 1000000",
+			    arg));
+		xo->cpu_limit = (unsigned)v;
 		return (0);
 	case 'r':
 		xo->e.runs = strtoull(arg, &end, 10);

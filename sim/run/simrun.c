@@ -203,6 +203,34 @@ check_limits(bool host)
 }
 
 /*
+ * The CPU-time watchdog expired and nothing read it for as long again
+ * (lhost_config.stuck, in the SIGPROF handler): the process is in a loop
+ * of C code that reaches no scheduling point, a bug of evsim's models,
+ * never the scenario's (Lua is read by the instruction hook).  Under
+ * evsim explore (stuck_dies) lhost kills the process with SIGXCPU, so that
+ * explore records the schedule as crashed with the command that
+ * reproduces it and goes on.  Otherwise the run ends here with
+ * status error, the stuck thread abandoned where it is, as a panic
+ * abandons the thread that panicked, and the run is torn down as a
+ * panicked one is.  Outside sched_run() (a teardown) nothing is done.
+ */
+static void
+run_stuck(void *arg, unsigned limit)
+{
+	char where[256];
+
+	(void)arg;
+	if (!sched_running())
+		return;
+	run_where(where, sizeof(where));
+	sched_fail_soon(SCHED_ERROR,
+	    "%s: CPU limit of %u s exceeded (--cpu-limit) and %u s more "
+	    "without reaching a scheduling point: evsim is stuck in its own "
+	    "C code (a bug in evsim, not in the scenario)",
+	    where, limit, limit);
+}
+
+/*
  * Checks scenario.invariants in name order.  An invariant may call sim.*
  * but no syscall: sys.* inside one ends the run as a script error naming
  * it (lhost_nosys).  An invariant that returns false or raises with
@@ -449,6 +477,8 @@ run_lua_new(const struct sim_run_opts *o, bool image, char *dir, size_t dirlen,
 	run.trace = o->trace;
 	run.begun = false;
 	lc.cpu_limit_sec = o->cpu_limit_sec;
+	lc.stuck = run_stuck;
+	lc.stuck_dies = o->stuck_dies;
 	run.quiet = o->quiet;
 	/*
 	 * A replay checks too: the checks only observe, and a run that
@@ -751,6 +781,13 @@ sim_run_peek(const struct sim_run_opts *o, char *name, size_t namelen,
 enum sched_status
 sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 {
+	return (sim_test_run_cpu(kernel, 0, false, fn, arg, NULL, 0));
+}
+
+enum sched_status
+sim_test_run_cpu(const char *kernel, unsigned cpu_limit_sec, bool stuck_dies,
+    void (*fn)(void *), void *arg, char *msg, size_t msglen)
+{
 	struct lhost_config lc;
 	struct sched_config sc;
 	struct trace *t;
@@ -761,6 +798,9 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 	memset(&lc, 0, sizeof(lc));
 	lc.random = lua_random;
 	lc.print = lua_print;
+	lc.cpu_limit_sec = cpu_limit_sec;
+	lc.stuck = run_stuck;
+	lc.stuck_dies = stuck_dies;
 	run.quiet = true;
 	run.invref = LUA_NOREF;
 	if (lhost_new(&run.lh, &lc) != 0
@@ -778,6 +818,8 @@ sim_test_run(const char *kernel, void (*fn)(void *), void *arg)
 	vfs_init();
 	proc_create_init_c(fn, arg);
 	st = sched_run(s);
+	if (msg != NULL)
+		snprintf(msg, msglen, "%s", sched_message(s));
 	proc_fini_all();
 	vfs_fini();
 	sim_quarantine_drain();

@@ -65,6 +65,13 @@ struct sim_run_opts {
 	void *module_arg;
 	unsigned cpu_limit_sec; /* host CPU-time watchdog; 0: 300 s */
 	/*
+	 * When the watchdog finds the process stuck in C code (twice the
+	 * limit without a scheduling point): die of SIGXCPU (evsim explore,
+	 * which records the schedule as crashed) instead of ending the run
+	 * with status error.
+	 */
+	bool stuck_dies;
+	/*
 	 * Called at the run's first decision, before it is made (see
 	 * sched_config.on_first_decision): a fork server's snapshot point.
 	 */
@@ -141,6 +148,13 @@ void sim_run_image_drop(void);
  */
 enum sched_status sim_test_run(
     const char *kernel, void (*fn)(void *), void *arg);
+
+/*
+ * sim_test_run() with the CPU-time watchdog at cpu_limit_sec (0: 300),
+ * sim_run_opts.stuck_dies, and the run's message copied to msg.
+ */
+enum sched_status sim_test_run_cpu(const char *kernel, unsigned cpu_limit_sec,
+    bool stuck_dies, void (*fn)(void *), void *arg, char *msg, size_t msglen);
 
 /* The Lua host of the run in progress. */
 struct lhost *sim_run_lhost(void);
