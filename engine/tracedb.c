@@ -828,6 +828,10 @@ copy_table(
 	return (rc);
 }
 
+static int merge(const char *out, const char *in, const int64_t *runs,
+    const int64_t *ranks, size_t nruns, int64_t *base, int64_t *new_ids,
+    size_t *ret_n, char *err, size_t errlen);
+
 /* "file:PATH?mode=ro" with PATH percent-encoded (malloc'd). */
 static char *
 uri_readonly(const char *path)
@@ -859,6 +863,27 @@ int
 tracedb_merge(const char *out, const char *in, const int64_t *runs,
     size_t nruns, int64_t *new_ids, size_t *ret_n, char *err, size_t errlen)
 {
+	return (merge(
+	    out, in, runs, NULL, nruns, NULL, new_ids, ret_n, err, errlen));
+}
+
+int
+tracedb_merge_ranked(const char *out, const char *in, const int64_t *runs,
+    const int64_t *ranks, size_t nruns, int64_t *base, char *err, size_t errlen)
+{
+	return (
+	    merge(out, in, runs, ranks, nruns, base, NULL, NULL, err, errlen));
+}
+
+/*
+ * tracedb_merge, or with ranks tracedb_merge_ranked: run runs[i] becomes
+ * *base + ranks[i], *base read from out first when negative.
+ */
+static int
+merge(const char *out, const char *in, const int64_t *runs,
+    const int64_t *ranks, size_t nruns, int64_t *base, int64_t *new_ids,
+    size_t *ret_n, char *err, size_t errlen)
+{
 	struct trace *t;
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -866,12 +891,16 @@ tracedb_merge(const char *out, const char *in, const int64_t *runs,
 	char *uri;
 	int rc;
 
-	if ((rc = tracedb_check_file(in, err, errlen)) != 0)
+	/*
+	 * Checks in, and creates out with the schema or refuses a foreign
+	 * file; tracedb_merge_ranked's databases are known good.
+	 */
+	if (ranks == NULL && (rc = tracedb_check_file(in, err, errlen)) != 0)
 		return (rc);
-	/* Creates out with the schema, or refuses a foreign file. */
-	if ((rc = trace_open(&t, out, err, errlen)) != 0)
+	if (ranks == NULL && (rc = trace_open(&t, out, err, errlen)) != 0)
 		return (rc);
-	trace_close(t);
+	if (ranks == NULL)
+		trace_close(t);
 	if (sqlite3_open_v2(
 		out, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL)
 	    != SQLITE_OK) {
@@ -900,19 +929,55 @@ tracedb_merge(const char *out, const char *in, const int64_t *runs,
 	}
 	if ((rc = exec(db,
 		 "BEGIN IMMEDIATE;"
-		 "CREATE TEMP TABLE evsim_merge_want(old INTEGER PRIMARY KEY);"
+		 "CREATE TEMP TABLE evsim_merge_want("
+		 "  old INTEGER PRIMARY KEY, new INTEGER);"
 		 "CREATE TEMP TABLE evsim_merge_map("
 		 "  old INTEGER PRIMARY KEY, new INTEGER);",
 		 err, errlen))
 	    != 0)
 		goto out;
-	if (runs == NULL) {
+	if (ranks != NULL && *base < 0) {
+		sqlite3_prepare_v2(db,
+		    "SELECT coalesce(max(id), 0) FROM main.runs", -1, &st,
+		    NULL);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*base = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (*base < 0) {
+			rc = EIO;
+			snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+			goto rollback;
+		}
+	}
+	if (ranks != NULL) {
+		sqlite3_prepare_v2(db,
+		    "INSERT OR IGNORE INTO temp.evsim_merge_want"
+		    " VALUES (?1, ?2)",
+		    -1, &st, NULL);
+		for (i = 0; i < nruns; i++) {
+			sqlite3_bind_int64(st, 1, runs[i]);
+			sqlite3_bind_int64(st, 2, *base + ranks[i]);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+		sqlite3_finalize(st);
 		rc = exec(db,
-		    "INSERT INTO temp.evsim_merge_want SELECT id FROM src.runs",
+		    "INSERT INTO temp.evsim_merge_map SELECT w.old, w.new"
+		    " FROM temp.evsim_merge_want w JOIN src.runs r"
+		    " ON r.id = w.old",
+		    err, errlen);
+		if (rc != 0
+		    || (rc = copy_table(db, "runs", "id", err, errlen)) != 0)
+			goto rollback;
+	} else if (runs == NULL) {
+		rc = exec(db,
+		    "INSERT INTO temp.evsim_merge_want(old) SELECT id FROM "
+		    "src.runs",
 		    err, errlen);
 	} else {
 		sqlite3_prepare_v2(db,
-		    "INSERT OR IGNORE INTO temp.evsim_merge_want VALUES (?1)",
+		    "INSERT OR IGNORE INTO temp.evsim_merge_want(old)"
+		    " VALUES (?1)",
 		    -1, &st, NULL);
 		for (i = 0; i < nruns; i++) {
 			sqlite3_bind_int64(st, 1, runs[i]);
@@ -921,16 +986,18 @@ tracedb_merge(const char *out, const char *in, const int64_t *runs,
 		}
 		sqlite3_finalize(st);
 	}
-	if (rc != 0
-	    || (rc = exec(db,
-		    "INSERT INTO temp.evsim_merge_map SELECT w.old,"
-		    " (SELECT coalesce(max(id), 0) FROM main.runs)"
-		    "  + row_number() OVER (ORDER BY w.old)"
-		    " FROM temp.evsim_merge_want w JOIN src.runs r"
-		    " ON r.id = w.old",
-		    err, errlen))
-		!= 0
-	    || (rc = copy_table(db, "runs", "id", err, errlen)) != 0)
+	/* Numbered after out's highest run id, in the inputs' order. */
+	if (ranks == NULL
+	    && (rc != 0
+		|| (rc = exec(db,
+			"INSERT INTO temp.evsim_merge_map SELECT w.old,"
+			" (SELECT coalesce(max(id), 0) FROM main.runs)"
+			"  + row_number() OVER (ORDER BY w.old)"
+			" FROM temp.evsim_merge_want w JOIN src.runs r"
+			" ON r.id = w.old",
+			err, errlen))
+		    != 0
+		|| (rc = copy_table(db, "runs", "id", err, errlen)) != 0))
 		goto rollback;
 	/* Every other per-run table both sides have. */
 	sqlite3_prepare_v2(db,

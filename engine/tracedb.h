@@ -219,4 +219,17 @@ int tracedb_check_file(const char *in, char *err, size_t errlen);
 int tracedb_merge(const char *out, const char *in, const int64_t *runs,
     size_t nruns, int64_t *new_ids, size_t *ret_n, char *err, size_t errlen);
 
+/*
+ * tracedb_merge of the runs runs[0..nruns) of in, run runs[i] numbered
+ * *base + ranks[i] in out (ranks distinct and positive); *base, when
+ * negative, is first set to out's highest run id.  So that runs of several
+ * inputs get the ids of one order, each input in one merge: the caller
+ * keeps *base for the next input.  For databases this process made or
+ * checked (evsim explore's --db, opened with trace_open, and its workers'
+ * files): neither is checked again, and out must exist.
+ */
+int tracedb_merge_ranked(const char *out, const char *in, const int64_t *runs,
+    const int64_t *ranks, size_t nruns, int64_t *base, char *err,
+    size_t errlen);
+
 #endif /* ENGINE_TRACEDB_H */

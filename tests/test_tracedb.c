@@ -226,6 +226,53 @@ Test(tracedb, merge_renumbers_after_the_output)
 }
 
 /*
+ * tracedb_merge_ranked: runs of two inputs take the ids of one series,
+ * after what the output held, whatever order the inputs come in.
+ */
+Test(tracedb, merge_ranked_numbers_across_inputs)
+{
+	struct tracedb *db;
+	char a[64], b[64], out[64], err[256], hex[17];
+	int64_t runs[2], ranks[2], base = -1, id;
+	size_t nl;
+	char **lines;
+	static const int want[] = { 4, 3, 2 }; /* transitions of ids 2, 3, 4 */
+
+	tmp_path(a, sizeof(a));
+	tmp_path(b, sizeof(b));
+	tmp_path(out, sizeof(out));
+	write_run(out, 1, 1, hex);
+	write_run(a, 11, 2, hex); /* a's run 1 */
+	write_run(a, 12, 4, hex); /* a's run 2 */
+	write_run(b, 21, 3, hex); /* b's run 1 */
+	runs[0] = 2;
+	ranks[0] = 1;
+	runs[1] = 1;
+	ranks[1] = 3;
+	cr_assert_eq(tracedb_merge_ranked(
+			 out, a, runs, ranks, 2, &base, err, sizeof(err)),
+	    0, "%s", err);
+	cr_assert_eq(base, 1, "after the output's run 1");
+	runs[0] = 1;
+	ranks[0] = 2;
+	cr_assert_eq(tracedb_merge_ranked(
+			 out, b, runs, ranks, 1, &base, err, sizeof(err)),
+	    0, "%s", err);
+	cr_assert_eq(base, 1, "kept for the next input");
+	cr_assert_eq(tracedb_open(&db, out, err, sizeof(err)), 0, "%s", err);
+	for (id = 2; id <= 4; id++) {
+		tracedb_lines(db, id, &lines, &nl);
+		cr_assert_eq(
+		    nl, (size_t)want[id - 2], "run %d: %zu lines", (int)id, nl);
+		tracedb_lines_free(lines, nl);
+	}
+	tracedb_close(db);
+	tmp_remove(a);
+	tmp_remove(b);
+	tmp_remove(out);
+}
+
+/*
  * The value of transition i of cursor_run(): unique strings (so string ids
  * pass the cursor's cache size and collide in its slots within one row),
  * repeats, NULL old values and NUL bytes.

@@ -829,29 +829,52 @@ merge_results(
 }
 
 /*
- * Gathers the recorded runs into --db, in signature order.  Returns 0, or
- * EXIT_USAGE (message printed).
+ * Gathers the recorded runs into --db, numbered in signature order: one
+ * merge per worker's database (each opens and checks both databases, the
+ * most of its cost), the runs of all numbered as one series.  Returns 0,
+ * or EXIT_USAGE (message printed).
  */
 static int
 gather_runs(const struct xopts *xo, struct xsum *z, const char *tmpdir)
 {
 	char in[4200], err[1200];
-	int i;
+	int64_t *runs, *ranks, base = -1, rank = 0;
+	int i, w, nw = 0;
+	size_t n;
 
+	runs = xrealloc(NULL, ((size_t)z->nms + 1) * sizeof(*runs));
+	ranks = xrealloc(NULL, ((size_t)z->nms + 1) * sizeof(*ranks));
 	for (i = 0; i < z->nms; i++) {
-		size_t n = 1;
-
-		if (z->ms[i].s.run_id <= 0)
+		if (z->ms[i].s.run_id > 0)
+			z->ms[i].run_id = ++rank; /* the rank, for now */
+		if (z->ms[i].worker >= nw)
+			nw = z->ms[i].worker + 1;
+	}
+	for (w = 0; w < nw; w++) {
+		n = 0;
+		for (i = 0; i < z->nms; i++) {
+			if (z->ms[i].s.run_id <= 0 || z->ms[i].worker != w)
+				continue;
+			runs[n] = z->ms[i].s.run_id;
+			ranks[n++] = z->ms[i].run_id;
+		}
+		if (n == 0)
 			continue;
-		snprintf(
-		    in, sizeof(in), "%s/worker%d.db", tmpdir, z->ms[i].worker);
-		if (tracedb_merge(xo->db, in, &z->ms[i].s.run_id, 1,
-			&z->ms[i].run_id, &n, err, sizeof(err))
+		snprintf(in, sizeof(in), "%s/worker%d.db", tmpdir, w);
+		if (tracedb_merge_ranked(
+			xo->db, in, runs, ranks, n, &base, err, sizeof(err))
 		    != 0) {
 			fprintf(stderr, "evsim explore: %s\n", err);
+			free(runs);
+			free(ranks);
 			return (EXIT_USAGE);
 		}
 	}
+	for (i = 0; i < z->nms; i++)
+		if (z->ms[i].s.run_id > 0)
+			z->ms[i].run_id += base;
+	free(runs);
+	free(ranks);
 	return (0);
 }
 
