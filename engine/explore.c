@@ -71,11 +71,14 @@
  * it, and replayed once here to check.
  *
  * Parallelism: the caller runs J workers (evsim explore forks them).
- * Schedule i (random, pct) or slice i (dfs) belongs to the worker w with
- * i % N == I (--shard I/N) and (i / N) % J == w.  A dfs slice is one entry of
- * the bound-1 queue (a single preemption after the bound-0 schedules) with
- * everything explored below it; the bound-0 schedules, which produce that
- * queue, are explored by every worker and counted by the owner of slice 0.
+ * Schedule i (random, pct) or slice i (dfs) is of the shard I of N
+ * (--shard I/N) with i % N == I; within it the workers take the next
+ * schedule, or in each bound the next slice, nobody took (counters the
+ * caller shares between them; without, the worker w with (i / N) % J == w
+ * has it).  A dfs slice is one entry of the bound-1 queue (a single
+ * preemption after the bound-0 schedules) with everything explored below
+ * it; the bound-0 schedules, which produce that queue, are explored by
+ * every worker and counted by the worker 0 of shard 0 (see explore_dfs).
  * Workers record into temporary databases (the run callback's business) that
  * are merged into
  * --db at the end.  Without
@@ -90,10 +93,10 @@
  * recorded); a random or pct search restarts from any schedule with
  * 'start' (a resumed search, or a worker restarted after the simulator died
  * on a schedule), and res->next says how far each worker got.  A dfs search
- * restarts at a part (bound << 32 | slice) with 'resume_key': the bound-B
- * queue is not stored, so the lower bounds are explored again without
- * being counted (or recording failures), and the parts of the last bound
- * below the key are skipped.
+ * restarts at a part (bound << 32 | slice) with 'resume_key': the parts
+ * below the key are skipped, and a slice's lower bounds are explored again
+ * without being counted (or recording failures) where a later bound needs
+ * the entries they queue (the queues are not stored).
  *
  * The host clock is the caller's (out_of_time), never read inside a run.
  */
@@ -177,8 +180,20 @@ struct explore {
 	struct frame *fr;
 	size_t nfr, frcap;
 	struct qvec q[MAXBOUND + 2];
+	bool regen; /* making a slice's next bound again: nothing counted */
+	uint64_t claimed[MAXBOUND + 2]; /* without dfs_claims: per bound */
 	int64_t *pbuf;
 	size_t pcap;
+};
+
+/*
+ * A slice as this worker holds it: its entries of bound 'front' (the
+ * bound-1 entry itself, or the branches its exploration of front - 1
+ * queued), x->q[front].v[lo..hi).
+ */
+struct slice {
+	int front;
+	size_t lo, hi;
 };
 
 static void *
@@ -973,12 +988,14 @@ dfs_entry(struct explore *x, int b, struct qent *e)
 	struct explore_run_res r;
 	size_t m = e->len, red, k;
 	uint64_t key = (uint64_t)b << 32 | (uint64_t)e->rank0;
-	bool counted = (b > 0 || owns(x, 0)) && key >= xo->resume_key, found;
+	bool counted
+	    = (b > 0 || owns(x, 0)) && key >= xo->resume_key && !x->regen,
+	    found;
 
 	frames_truncate(x, 0);
 	if (must_stop(x, key))
 		return;
-	if (b > 0)
+	if (b > 0 && !x->regen)
 		__atomic_store_n(&x->res->next, key, __ATOMIC_RELAXED);
 	x->cur_key = key;
 	run_once(x, SCHED_DFS, xo->base, e->prefix, e->len, false, true, NULL,
@@ -1057,41 +1074,118 @@ dfs_entry(struct explore *x, int b, struct qent *e)
 	}
 }
 
+/*
+ * Explores the entries of a slice at its front bound (nothing counted when
+ * regen), which queues its entries of the next bound: the front moves up.
+ */
+static void
+slice_step(struct explore *x, struct slice *sl, bool regen)
+{
+	int b = sl->front;
+	size_t i, lo = x->q[b + 1].n;
+
+	x->regen = regen;
+	for (i = sl->lo; i < sl->hi && !x->stop; i++) {
+		struct qent *e = &x->q[b].v[i];
+
+		dfs_entry(x, b, e);
+		free(e->prefix);
+		free(e->sl.v);
+		e->prefix = NULL;
+		e->sl.v = NULL;
+	}
+	x->regen = false;
+	sl->front = b + 1;
+	sl->lo = lo;
+	sl->hi = x->q[b + 1].n;
+}
+
+/* The next slice of the shard this worker takes in bound b, or nslices. */
+static uint64_t
+claim(struct explore *x, int b, uint64_t nslices)
+{
+	const struct explore_opts *xo = x->o;
+	uint64_t j, s;
+
+	if (xo->dfs_claims != NULL)
+		j = __atomic_fetch_add(&xo->dfs_claims[b], 1, __ATOMIC_SEQ_CST);
+	else
+		j = (uint64_t)xo->worker
+		    + (uint64_t)xo->nworkers * x->claimed[b]++;
+	s = (uint64_t)xo->shard_i + (uint64_t)xo->shard_n * j;
+	return (s < nslices ? s : nslices);
+}
+
+/* Whether slice s made evsim die in some worker (explore_opts). */
+static bool
+poisoned(const struct explore *x, uint64_t s)
+{
+	const uint64_t *p = x->o->dfs_poison;
+	uint64_t i, n;
+
+	if (p == NULL)
+		return (false);
+	n = __atomic_load_n(&p[0], __ATOMIC_SEQ_CST);
+	for (i = 0; i < n && i < EXPLORE_MAXPOISON; i++)
+		if (__atomic_load_n(&p[1 + i], __ATOMIC_SEQ_CST) == s)
+			return (true);
+	return (false);
+}
+
+/*
+ * Iterative preemption bounding over slices.  Bound 0 is explored by
+ * every worker and gives the same bound-1 queue everywhere; a slice is one
+ * entry of it.  In each bound b the workers take the slices in order (a
+ * shared counter), so that none idles while another has slices left, and
+ * explore each slice's entries of bound b, counted.  A worker that did not
+ * explore the slice's bound b - 1 itself first makes those entries again
+ * by running the slice's lower bounds uncounted (each bound is many times
+ * the one below, so this costs a fraction of the bound's work).  Keys
+ * (bound << 32 | slice) come in increasing order in every worker, so the
+ * least key any worker is at bounds what is done (res->next).
+ */
 static void
 explore_dfs(struct explore *x)
 {
 	const struct explore_opts *xo = x->o;
 	struct qent root;
+	struct slice *sl;
+	uint64_t nslices, s, key;
 	int b;
 	size_t i;
 
 	memset(&root, 0, sizeof(root));
 	x->collect = xo->reduction;
 	dfs_entry(x, 0, &root);
+	nslices = x->q[1].n;
+	sl = xrealloc(NULL, (nslices + 1) * sizeof(*sl));
+	for (s = 0; s < nslices; s++) {
+		sl[s].front = 1;
+		sl[s].lo = (size_t)s;
+		sl[s].hi = (size_t)s + 1;
+	}
 	for (b = 1; b <= xo->bound && !x->stop; b++) {
-		for (i = 0; i < x->q[b].n && !x->stop; i++) {
-			struct qent *e = &x->q[b].v[i];
-
+		while (!x->stop) {
 			if (x->share > 0 && x->res->done >= x->share) {
 				x->stop = true;
 				break;
 			}
-			/*
-			 * Resumed: the last bound's slices explored before
-			 * have no branches to give; the others are run again
-			 * (uncounted) for theirs.
-			 */
-			if (owns(x, (uint64_t)e->rank0)
-			    && (b < xo->bound
-				|| ((uint64_t)b << 32 | (uint64_t)e->rank0)
-				    >= xo->resume_key))
-				dfs_entry(x, b, e);
-			free(e->prefix);
-			free(e->sl.v);
-			e->prefix = NULL;
-			e->sl.v = NULL;
+			if ((s = claim(x, b, nslices)) == nslices)
+				break;
+			key = (uint64_t)b << 32 | s;
+			/* Explored before (resumed), or cut short. */
+			if (key < xo->resume_key || poisoned(x, s))
+				continue;
+			if (must_stop(x, key))
+				break;
+			__atomic_store_n(&x->res->next, key, __ATOMIC_RELAXED);
+			while (sl[s].front < b && !x->stop)
+				slice_step(x, &sl[s], true);
+			if (!x->stop)
+				slice_step(x, &sl[s], false);
 		}
 	}
+	free(sl);
 	for (b = 0; b <= MAXBOUND + 1; b++) {
 		for (i = 0; i < x->q[b].n; i++) {
 			free(x->q[b].v[i].prefix);

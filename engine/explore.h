@@ -21,6 +21,7 @@
 
 #define EXPLORE_MAXSIG 64
 #define EXPLORE_MAXSEEDS 16
+#define EXPLORE_MAXPOISON 64 /* slices in explore_opts.dfs_poison */
 #define EXPLORE_MAXBOUND 16
 
 struct explore;
@@ -153,11 +154,25 @@ struct explore_opts {
 	/*
 	 * dfs: resume at this key (bound << 32 | slice): the schedules of
 	 * lower bounds, and of lower slices in this bound, were explored
-	 * before.  They are run again without being counted where the next
-	 * bound's branches come from them, skipped in the last bound.  0:
-	 * from the start.
+	 * before.  They are skipped, and run again without being counted
+	 * where a later bound's branches come from them.  0: from the start.
 	 */
 	uint64_t resume_key;
+	/*
+	 * dfs: when set, shared by the workers (zeroed before the first
+	 * starts): per bound b (1..bound), dfs_claims[b] counts the slices
+	 * of the shard taken in that bound.  A worker takes the next slice
+	 * whenever it is free, so none idles while slices are left; NULL:
+	 * slice j of the shard is worker j % nworkers's.
+	 */
+	uint64_t *dfs_claims;
+	/*
+	 * dfs: slices whose schedules made evsim die (set by the caller,
+	 * shared): their next bounds are not explored (the crashing
+	 * schedule would be run again to make them).  dfs_poison[0] is the
+	 * count, the slices follow; NULL: none.
+	 */
+	const uint64_t *dfs_poison;
 	bool keep_going; /* do not stop at the first failure */
 	bool reduction; /* dfs: sleep sets */
 	int shrink_max; /* runs a shrink may take */

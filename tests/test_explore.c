@@ -401,6 +401,50 @@ Test(explore, workers_take_the_next_schedule_nobody_took)
 	cr_assert(r1.exhausted);
 }
 
+/*
+ * dfs with the slices shared (dfs_claims): a worker that finds nobody else
+ * took a slice explores it, so a worker alone does the whole search; and a
+ * worker whose slices' lower bounds another explored makes their entries
+ * again uncounted, so its last bound is the whole one.
+ */
+Test(explore, dfs_workers_take_the_next_slice_nobody_took)
+{
+	struct explore_opts o = dfs_opts(2, true, true);
+	struct explore_result one, r0, r1;
+	struct harness h;
+	uint64_t claims[EXPLORE_MAXBOUND + 2], min_fail = UINT64_MAX;
+	int b;
+
+	prog = (struct prog) { 2, 1, 2 };
+	search(&o, &one, &h);
+	cr_assert_gt(one.per_bound[1], 1);
+	cr_assert_gt(one.per_bound[2], one.per_bound[1]);
+	memset(claims, 0, sizeof(claims));
+	o.nworkers = 2;
+	o.dfs_claims = claims;
+	o.min_fail = &min_fail;
+	o.worker = 0;
+	search(&o, &r0, &h);
+	o.worker = 1;
+	search(&o, &r1, &h);
+	for (b = 0; b <= 2; b++) {
+		cr_assert_eq(r0.per_bound[b], one.per_bound[b], "bound %d", b);
+		cr_assert_eq(r1.per_bound[b], 0, "bound %d", b);
+	}
+	cr_assert_eq(r0.done, one.done);
+	cr_assert_eq(r0.nfail, one.nfail);
+	cr_assert(r0.exhausted && r1.exhausted);
+	/* Every bound-1 slice taken by another: bound 2 only, all of it. */
+	memset(claims, 0, sizeof(claims));
+	claims[1] = (uint64_t)1 << 40;
+	o.worker = 1;
+	search(&o, &r1, &h);
+	cr_assert_eq(r1.per_bound[0], 0);
+	cr_assert_eq(r1.per_bound[1], 0);
+	cr_assert_eq(r1.per_bound[2], one.per_bound[2]);
+	cr_assert_eq(r1.done, one.per_bound[2]);
+}
+
 Test(explore, signatures_ignore_vtime_and_transition_numbers)
 {
 	char a[256], b[256], c[256];

@@ -74,6 +74,10 @@ struct xshared {
 	uint64_t min_fail; /* earliest failure key of any worker (atomic) */
 	/* random, pct: the next schedule of the shard no worker took */
 	uint64_t next_claim;
+	/* dfs: per bound, the slices of the shard taken (explore_opts) */
+	uint64_t dfs_claims[MAXBOUND + 2];
+	/* dfs: the count, then the slices evsim died on */
+	uint64_t dfs_poison[1 + EXPLORE_MAXPOISON];
 	/* 0: search; 1: stop searching (still shrink); 2: stop shrinking */
 	int stop;
 	struct xcur *cur; /* per worker, in the same mapping */
@@ -452,6 +456,8 @@ worker(const struct xopts *xo, struct xshared *sh, int w, int nw,
 	eo.min_fail = &sh->min_fail;
 	if (eo.kind == EXPLORE_DFS) {
 		eo.resume_key = start;
+		eo.dfs_claims = sh->dfs_claims;
+		eo.dfs_poison = sh->dfs_poison;
 	} else {
 		eo.start = start;
 		eo.next_claim = &sh->next_claim;
@@ -1209,13 +1215,19 @@ start_worker(const struct xopts *xo, struct xshared *sh, int w,
 	pid_t p;
 
 	sh->w[w].finished = false;
-	/* random, pct: no schedule it takes comes before the next one. */
-	__atomic_store_n(&sh->w[w].next,
-	    xo->e.kind == EXPLORE_DFS ? start
-				      : (uint64_t)xo->e.shard_i
-		    + (uint64_t)xo->e.shard_n
-			* __atomic_load_n(&sh->next_claim, __ATOMIC_SEQ_CST),
-	    __ATOMIC_SEQ_CST);
+	/*
+	 * random, pct: no schedule it takes comes before the next one; dfs:
+	 * none before the part it takes next, after the one it died in.
+	 */
+	if (xo->e.kind != EXPLORE_DFS)
+		__atomic_store_n(&sh->w[w].next,
+		    (uint64_t)xo->e.shard_i
+			+ (uint64_t)xo->e.shard_n
+			    * __atomic_load_n(
+				&sh->next_claim, __ATOMIC_SEQ_CST),
+		    __ATOMIC_SEQ_CST);
+	else if (__atomic_load_n(&sh->w[w].next, __ATOMIC_SEQ_CST) < start)
+		__atomic_store_n(&sh->w[w].next, start, __ATOMIC_SEQ_CST);
 	fflush(stdout);
 	fflush(stderr);
 	p = fork();
@@ -1680,24 +1692,27 @@ continue_after_crash(struct xrun *xr, int w)
 	struct xshared *sh = xr->sh;
 
 	if (xo->e.kind == EXPLORE_DFS) {
-		uint64_t key = sh->cur[w].key;
+		uint64_t key = sh->cur[w].key, n;
 
 		/*
-		 * Its slice is cut short.  In the last bound the worker goes
-		 * on after it; below, the next bound's branches would come
-		 * from the crashing schedule itself: it stops.
+		 * Its slice is cut short: no worker explores more of it (its
+		 * next bounds would come from the crashing schedule), and the
+		 * worker starts again on the next slice nobody took.  A crash
+		 * in bound 0, which every worker explores, ends the search.
 		 */
 		xr->dfs_cut = true;
-		if (sh->stop != 0 || xr->ncrash >= MAXCRASH
-		    || (key >> 32) != (uint64_t)xo->e.bound
-		    || key + 1 <= xr->wstart[w]) {
+		n = sh->dfs_poison[0];
+		if (sh->stop != 0 || xr->ncrash >= MAXCRASH || (key >> 32) == 0
+		    || n >= EXPLORE_MAXPOISON) {
 			fprintf(stderr,
 			    "evsim explore: worker %d's part of the dfs "
 			    "search is not finished\n",
 			    w);
 			return;
 		}
-		xr->wstart[w] = key + 1;
+		__atomic_store_n(&sh->dfs_poison[1 + n], key & 0xffffffffu,
+		    __ATOMIC_SEQ_CST);
+		__atomic_store_n(&sh->dfs_poison[0], n + 1, __ATOMIC_SEQ_CST);
 		restart_worker(xr, w);
 		return;
 	}
