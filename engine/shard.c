@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "shard.h"
 #include "trace.h"
 #include "tracedb.h"
@@ -63,16 +64,6 @@ xstrdup(const char *s)
 	return (d);
 }
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* A decimal number with nothing around it. */
 static int
 parse_u64(const char *s, uint64_t *ret)
@@ -98,7 +89,7 @@ env_u64(char *(*get)(const char *), const char *name, uint64_t *v, char *err,
 	const char *s = get(name);
 
 	if (parse_u64(s, v) != 0) {
-		seterr(err, errlen, "--shard auto: %s='%s' is not a number",
+		errbuf_set(err, errlen, "--shard auto: %s='%s' is not a number",
 		    name, s);
 		return (EINVAL);
 	}
@@ -129,7 +120,7 @@ slurm_array(char *(*get)(const char *), uint64_t *i, uint64_t *n, char *err,
 			return (EINVAL);
 		if (step == 0 || max < min || id < min || id > max
 		    || (id - min) % step != 0) {
-			seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "--shard auto: SLURM_ARRAY_TASK_ID %" PRIu64
 			    " is not in the array %" PRIu64 "-%" PRIu64
 			    ":%" PRIu64,
@@ -139,7 +130,7 @@ slurm_array(char *(*get)(const char *), uint64_t *i, uint64_t *n, char *err,
 		*i = (id - min) / step;
 		*n = (max - min) / step + 1;
 		if (has_cnt && cnt != *n) {
-			seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "--shard auto: the Slurm array has holes "
 			    "(SLURM_ARRAY_TASK_COUNT %" PRIu64 ", but %" PRIu64
 			    " indices from %" PRIu64 " to %" PRIu64
@@ -150,13 +141,13 @@ slurm_array(char *(*get)(const char *), uint64_t *i, uint64_t *n, char *err,
 		return (0);
 	}
 	if (!has_cnt) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		    "--shard auto: SLURM_ARRAY_TASK_ID is set but neither "
 		    "SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MIN/MAX");
 		return (EINVAL);
 	}
 	if (id >= cnt) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		    "--shard auto: SLURM_ARRAY_TASK_ID %" PRIu64
 		    " is not below SLURM_ARRAY_TASK_COUNT %" PRIu64
 		    " (an array not starting at 0 needs "
@@ -179,7 +170,7 @@ shard_auto(char *(*get)(const char *name), uint64_t shards, int *ret_i,
 		if (slurm_array(get, &i, &n, err, errlen) != 0)
 			return (EINVAL);
 		if (shards != 0 && shards != n) {
-			seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "--shard auto: --shards %" PRIu64
 			    " but the Slurm array has %" PRIu64 " tasks",
 			    shards, n);
@@ -190,7 +181,7 @@ shard_auto(char *(*get)(const char *name), uint64_t shards, int *ret_i,
 			return (EINVAL);
 		n = shards;
 		if (n == 0 && get("EVSIM_SHARDS") == NULL) {
-			seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "--shard auto: JOB_COMPLETION_INDEX is set but not "
 			    "the shard count: give --shards N (the Job's "
 			    "completions) or EVSIM_SHARDS");
@@ -200,33 +191,33 @@ shard_auto(char *(*get)(const char *name), uint64_t shards, int *ret_i,
 			if (env_u64(get, "EVSIM_SHARDS", &n, err, errlen) != 0)
 				return (EINVAL);
 			if (n == 0) {
-				seterr(err, errlen,
+				errbuf_set(err, errlen,
 				    "--shard auto: EVSIM_SHARDS is 0");
 				return (EINVAL);
 			}
 		}
 		if (i >= n) {
-			seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "--shard auto: JOB_COMPLETION_INDEX %" PRIu64
 			    " is not below the shard count %" PRIu64,
 			    i, n);
 			return (EINVAL);
 		}
 	} else if (get("SLURM_JOB_ID") != NULL) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		    "--shard auto: SLURM_JOB_ID is set but not "
 		    "SLURM_ARRAY_TASK_ID: submit a job array (sbatch "
 		    "--array=0-N)");
 		return (EINVAL);
 	} else {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		    "--shard auto: neither SLURM_ARRAY_TASK_ID (a Slurm job "
 		    "array) nor JOB_COMPLETION_INDEX (a Kubernetes Indexed "
 		    "Job) is set");
 		return (EINVAL);
 	}
 	if (n > MAXSHARDS) {
-		seterr(err, errlen,
+		errbuf_set(err, errlen,
 		    "--shard auto: %" PRIu64 " shards (at most %d)", n,
 		    MAXSHARDS);
 		return (EINVAL);
@@ -532,7 +523,7 @@ read_summary(struct shard_merge *m, sqlite3 *db, int k, int64_t id,
 	int nstats = 0, nb;
 
 	if (!has_table(db, "explore_stats") || !has_table(db, "explore_sigs")) {
-		seterr(s->why, sizeof(s->why),
+		errbuf_set(s->why, sizeof(s->why),
 		    "%s holds no summary of its search (an evsim from before "
 		    "evsim merge combined searches)",
 		    m->in[k].path);
@@ -561,7 +552,7 @@ read_summary(struct shard_merge *m, sqlite3 *db, int k, int64_t id,
 	}
 	sqlite3_finalize(st);
 	if (nstats == 0) {
-		seterr(s->why, sizeof(s->why),
+		errbuf_set(s->why, sizeof(s->why),
 		    "search %" PRId64 " of %s ended without a summary "
 		    "(killed?)",
 		    id, m->in[k].path);
@@ -573,7 +564,7 @@ read_summary(struct shard_merge *m, sqlite3 *db, int k, int64_t id,
 		" seeds FROM explore_sigs WHERE explore_id = ?1 ORDER BY id",
 		-1, &st, NULL)
 	    != SQLITE_OK) {
-		seterr(
+		errbuf_set(
 		    err, errlen, "%s: %s", m->in[k].path, sqlite3_errmsg(db));
 		return (EINVAL);
 	}
@@ -645,9 +636,9 @@ read_input(struct shard_merge *m, int k, char *err, size_t errlen)
 		int n, *set, nset, j;
 
 		if (parse_shards(col_text(st, 7), &n, &set, &nset) != 0) {
-			seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "%s: search %" PRId64 ": bad shard '%s'",
-			    m->in[k].path, sqlite3_column_int64(st, 0),
+			    m->in[k].path, (int64_t)sqlite3_column_int64(st, 0),
 			    col_text(st, 7));
 			rc = EINVAL;
 			break;
@@ -655,7 +646,7 @@ read_input(struct shard_merge *m, int k, char *err, size_t errlen)
 		s = find_search(m, st, n);
 		for (j = 0; j < nset; j++)
 			if (s->have[set[j]]++ > 0 && s->why[0] == '\0')
-				seterr(s->why, sizeof(s->why),
+				errbuf_set(s->why, sizeof(s->why),
 				    "shard %d/%d is given twice (the second in "
 				    "%s)",
 				    set[j], n, m->in[k].path);

@@ -19,6 +19,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "errbuf.h"
 #include "evsim_config.h"
 #include "strmap.h"
 #include "trace.h"
@@ -665,18 +666,6 @@ dict_reset(struct trace *t)
 }
 
 static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void
 fatal_sql(struct trace *t, const char *what)
 {
 	fprintf(stderr, "evsim: fatal: trace database: %s: %s\n", what,
@@ -791,7 +780,7 @@ check_foreign(struct trace *t, const char *path, char *err, size_t errlen)
 	rc = sqlite3_prepare_v2(
 	    t->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
 	if (rc != SQLITE_OK) {
-		seterr(err, errlen, "%s: not an evsim database (%s)", path,
+		errbuf_set(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(t->db));
 		return (EINVAL);
 	}
@@ -799,7 +788,7 @@ check_foreign(struct trace *t, const char *path, char *err, size_t errlen)
 		nobjects = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (nobjects < 0) {
-		seterr(err, errlen, "%s: not an evsim database (%s)", path,
+		errbuf_set(err, errlen, "%s: not an evsim database (%s)", path,
 		    sqlite3_errmsg(t->db));
 		return (EINVAL);
 	}
@@ -892,7 +881,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 	    NULL);
 	if (rc != SQLITE_OK) {
-		seterr(err, errlen, "%s: cannot open database: %s", db_path,
+		errbuf_set(err, errlen, "%s: cannot open database: %s", db_path,
 		    t->db != NULL ? sqlite3_errmsg(t->db) : "out of memory");
 		trace_close(t);
 		return (EIO);
@@ -913,7 +902,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	    || exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK
 	    || exec(t, TRACE_SCHEMA_ALL_SQL) != SQLITE_OK
 	    || explore_columns(t) != SQLITE_OK) {
-		seterr(err, errlen, "%s: cannot initialise database: %s",
+		errbuf_set(err, errlen, "%s: cannot initialise database: %s",
 		    db_path, sqlite3_errmsg(t->db));
 		trace_close(t);
 		return (EIO);
@@ -926,7 +915,7 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 		    " ('format', '%s'), ('schema_version', '%d')",
 		    TRACE_SCHEMA_FORMAT, TRACE_SCHEMA_VERSION);
 		if (exec(t, sql) != SQLITE_OK) {
-			seterr(err, errlen, "%s: cannot write: %s", db_path,
+			errbuf_set(err, errlen, "%s: cannot write: %s", db_path,
 			    sqlite3_errmsg(t->db));
 			trace_close(t);
 			return (EIO);
@@ -1039,7 +1028,7 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 		" ?8, ?9, 0)",
 		-1, &st, NULL)
 	    != SQLITE_OK) {
-		seterr(err, errlen, "cannot record run: %s",
+		errbuf_set(err, errlen, "cannot record run: %s",
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}
@@ -1056,7 +1045,7 @@ trace_run_begin(struct trace *t, const struct trace_run_info *info,
 	sqlite3_bind_text(st, 8, created, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 9, info->args, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		seterr(err, errlen, "cannot record run: %s",
+		errbuf_set(err, errlen, "cannot record run: %s",
 		    sqlite3_errmsg(t->db));
 		sqlite3_finalize(st);
 		return (EIO);
@@ -1135,13 +1124,13 @@ trace_run_end(struct trace *t, const char *status, const char *message,
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)t->nsyscalls);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)t->ndecisions);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		seterr(err, errlen, "cannot finish run: %s",
+		errbuf_set(err, errlen, "cannot finish run: %s",
 		    sqlite3_errmsg(t->db));
 		rc = EIO;
 	}
 	sqlite3_finalize(st);
 	if (finish_objects(t) != 0 && rc == 0) {
-		seterr(err, errlen, "cannot finish run: %s",
+		errbuf_set(err, errlen, "cannot finish run: %s",
 		    sqlite3_errmsg(t->db));
 		rc = EIO;
 	}
@@ -2029,7 +2018,7 @@ explore_row_done(struct trace *t, sqlite3_stmt *st, char *err, size_t errlen)
 
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		seterr(err, errlen, "cannot record the search: %s",
+		errbuf_set(err, errlen, "cannot record the search: %s",
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}
@@ -2052,7 +2041,7 @@ trace_explore_stats_save(struct trace *t, int64_t explore_id,
 		" ?3, ?4, ?5, ?6, ?7, ?8)",
 		-1, &st, NULL)
 	    != SQLITE_OK) {
-		seterr(err, errlen, "cannot record the search: %s",
+		errbuf_set(err, errlen, "cannot record the search: %s",
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}
@@ -2085,7 +2074,7 @@ trace_explore_sig_save(struct trace *t, int64_t explore_id,
 		" ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 		-1, &st, NULL)
 	    != SQLITE_OK) {
-		seterr(err, errlen, "cannot record the search: %s",
+		errbuf_set(err, errlen, "cannot record the search: %s",
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}
@@ -2140,7 +2129,7 @@ trace_explore_save(
 		  " runs = ?7 WHERE id = ?1",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
-		seterr(err, errlen, "cannot record the search: %s",
+		errbuf_set(err, errlen, "cannot record the search: %s",
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}
@@ -2168,7 +2157,7 @@ trace_explore_save(
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		seterr(err, errlen, "cannot record the search: %s",
+		errbuf_set(err, errlen, "cannot record the search: %s",
 		    sqlite3_errmsg(t->db));
 		return (EIO);
 	}

@@ -547,7 +547,7 @@ check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
 	if (rc != SQLITE_DONE || strcmp(fmt, "evsim-trace") != 0)
 		goto notours;
 	if (atoi(ver) != TRACE_SCHEMA_VERSION) {
-		report_seterr(err, errlen,
+		errbuf_set(err, errlen,
 		    "%s: not an evsim database (schema_version '%s', this "
 		    "reader knows '%d')",
 		    path, ver, TRACE_SCHEMA_VERSION);
@@ -555,11 +555,11 @@ check_meta(sqlite3 *db, const char *path, char *err, size_t errlen)
 	}
 	return (0);
 notours:
-	report_seterr(err, errlen, "%s: not an evsim database", path);
+	errbuf_set(err, errlen, "%s: not an evsim database", path);
 	return (EINVAL);
 busy:
 	/* Locked for longer than the busy timeout: not the wrong file. */
-	report_seterr(err, errlen, "%s: %s", path, sqlite3_errstr(rc));
+	errbuf_set(err, errlen, "%s: %s", path, sqlite3_errstr(rc));
 	return (EIO);
 }
 
@@ -631,7 +631,7 @@ check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 	    || sqlite3_exec(mem, TRACE_SCHEMA_ALL_SQL, NULL, NULL, NULL)
 		!= SQLITE_OK) {
 		sqlite3_close(mem);
-		report_seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return (ENOMEM);
 	}
 	rc = sqlite3_prepare_v2(db,
@@ -659,12 +659,12 @@ check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 	sqlite3_finalize(st);
 	sqlite3_close(mem);
 	if (rc != SQLITE_DONE) {
-		report_seterr(err, errlen, "%s: not an evsim database (%s)",
-		    path, sqlite3_errmsg(db));
+		errbuf_set(err, errlen, "%s: not an evsim database (%s)", path,
+		    sqlite3_errmsg(db));
 		return (EINVAL);
 	}
 	if (nbad > 0) {
-		report_seterr(err, errlen,
+		errbuf_set(err, errlen,
 		    "%s: refused: schema objects evsim did not create: %s",
 		    path, bad);
 		return (EINVAL);
@@ -675,7 +675,7 @@ check_schema(sqlite3 *db, const char *path, char *err, size_t errlen)
 static int
 sqlerr(sqlite3 *db, const char *path, char *err, size_t errlen)
 {
-	report_seterr(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+	errbuf_set(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 	return (EIO);
 }
 
@@ -698,7 +698,7 @@ load_hdr(
 			run_id = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		if (run_id == 0) {
-			report_seterr(
+			errbuf_set(
 			    err, errlen, "%s: no runs recorded", r->db_path);
 			return (ENOENT);
 		}
@@ -716,7 +716,7 @@ load_hdr(
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
 			return (sqlerr(db, r->db_path, err, errlen));
-		report_seterr(
+		errbuf_set(
 		    err, errlen, "%s: no run %" PRId64, r->db_path, run_id);
 		return (ENOENT);
 	}
@@ -738,7 +738,7 @@ load_hdr(
 	h->args = col_str(&r->arena, st, 15, &oom);
 	sqlite3_finalize(st);
 	if (oom) {
-		report_seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return (ENOMEM);
 	}
 	return (0);
@@ -1012,7 +1012,7 @@ load_rows(sqlite3 *db, struct report_run *r, const struct load_win *w,
 	return (error);
 oom:
 	sqlite3_finalize(st);
-	report_seterr(err, errlen, "out of memory");
+	errbuf_set(err, errlen, "out of memory");
 	return (ENOMEM);
 ioerr:
 	sqlite3_finalize(st);
@@ -1319,18 +1319,6 @@ const char *
 report_run_str(struct report_run *r, const char *s, bool *oom)
 {
 	return (arena_str(&r->arena, s, s != NULL ? strlen(s) : 0, oom));
-}
-
-void
-report_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 struct report_counts
@@ -1730,7 +1718,7 @@ overview_rows(sqlite3 *db, const char *db_path, struct report_run *r,
 	sqlite3_stmt *st;
 
 	if ((ov = r->ovw = calloc(1, sizeof(*ov))) == NULL) {
-		report_seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return (ENOMEM);
 	}
 	ov->lo = p->smin;
@@ -1773,7 +1761,7 @@ choose_window(const struct report_opts *o, struct report_run *r,
 	hi = INT64_MAX;
 	if (o->around != 0) {
 		if (o->around < smin || o->around > send) {
-			report_seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "--around %" PRId64 ": run %" PRId64
 			    " has seqs %" PRId64 " to %" PRId64,
 			    o->around, r->hdr.id, smin, send);
@@ -1785,13 +1773,13 @@ choose_window(const struct report_opts *o, struct report_run *r,
 		lo = o->from != 0 ? o->from : smin;
 		hi = o->to != 0 ? o->to : lo + REPORT_WINDOW - 1;
 		if (lo > hi) {
-			report_seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "--from %" PRId64 " is after --to %" PRId64, lo,
 			    hi);
 			return (EINVAL);
 		}
 		if (lo > send) {
-			report_seterr(err, errlen,
+			errbuf_set(err, errlen,
 			    "--from %" PRId64
 			    " is after the end of run %" PRId64 " (seq %" PRId64
 			    ")",
@@ -1900,7 +1888,7 @@ set_window(sqlite3 *db, const char *db_path, const struct report_opts *o,
 	if (r->lo > r->seq_min
 	    && (error = load_snapshot(db, r, o->object)) != 0) {
 		if (error == ENOMEM) {
-			report_seterr(err, errlen, "out of memory");
+			errbuf_set(err, errlen, "out of memory");
 			return (ENOMEM);
 		}
 		return (sqlerr(db, db_path, err, errlen));
@@ -1962,9 +1950,8 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 	r->ntr_total = sr.n;
 	r->seq_min = p.smin;
 	if (o->object != NULL && sr.obj_n == 0) {
-		report_seterr(err, errlen,
-		    "%s: run %" PRId64 " has no object %s", db_path, r->hdr.id,
-		    o->object);
+		errbuf_set(err, errlen, "%s: run %" PRId64 " has no object %s",
+		    db_path, r->hdr.id, o->object);
 		return (ENOENT);
 	}
 
@@ -1988,7 +1975,7 @@ report_run_load_window(struct sqlite3 *db, const char *db_path,
 		count_overview(r);
 	if (add_missing_threads(r) != 0 || build_objects(r) != 0
 	    || load_labels(db, r) != 0) {
-		report_seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return (ENOMEM);
 	}
 	derive(r);
@@ -2177,7 +2164,7 @@ done:
 	tracerows_close(c);
 	report_states_free(s);
 	if (error == ENOMEM)
-		report_seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 	else if (error != 0)
 		return (sqlerr(db, db_path, err, errlen));
 	return (error);
@@ -2198,18 +2185,17 @@ report_write_opts(const char *db_path, const struct report_opts *o,
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 	if (fmt == REPORT_DOT && o->against_run_id != 0) {
-		report_seterr(err, errlen, "a diff cannot be written as DOT");
+		errbuf_set(err, errlen, "a diff cannot be written as DOT");
 		return (EINVAL);
 	}
 	if (fmt != REPORT_HTML && fmt != REPORT_MD && fmt != REPORT_TEXT
 	    && fmt != REPORT_DOT) {
-		report_seterr(
-		    err, errlen, "unknown report format %d", (int)fmt);
+		errbuf_set(err, errlen, "unknown report format %d", (int)fmt);
 		return (EINVAL);
 	}
 	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL)
 	    != SQLITE_OK) {
-		report_seterr(err, errlen, "%s: cannot open: %s", db_path,
+		errbuf_set(err, errlen, "%s: cannot open: %s", db_path,
 		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
 		sqlite3_close(db);
 		return (ENOENT);
@@ -2243,7 +2229,7 @@ report_write_opts(const char *db_path, const struct report_opts *o,
 		report_dot_edges(&a, edges, nedges, out);
 		if (fflush(out) != 0 || ferror(out)) {
 			error = EIO;
-			report_seterr(err, errlen, "writing the report: %s",
+			errbuf_set(err, errlen, "writing the report: %s",
 			    strerror(error));
 		}
 		goto done;
@@ -2280,9 +2266,9 @@ report_write_opts(const char *db_path, const struct report_opts *o,
 	if (error == 0 && (fflush(out) != 0 || ferror(out)))
 		error = EIO;
 	if (error == ENOMEM)
-		report_seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 	else if (error != 0)
-		report_seterr(
+		errbuf_set(
 		    err, errlen, "writing the report: %s", strerror(error));
 done:
 	sqlite3_close(db);

@@ -875,10 +875,9 @@ report_against_load(struct sqlite3 *db, const char *db_path, int64_t a_id,
 	side_free(&sa);
 	side_free(&sb);
 	if (error == ENOMEM)
-		report_seterr(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 	else if (error != 0) {
-		report_seterr(
-		    err, errlen, "%s: %s", db_path, sqlite3_errmsg(db));
+		errbuf_set(err, errlen, "%s: %s", db_path, sqlite3_errmsg(db));
 		error = EIO;
 	}
 	return (error);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "errbuf.h"
 #include "report.h"
 
 /*
@@ -312,8 +313,6 @@ struct report_counts report_run_counts(const struct report_run *r);
 int report_run_hdr(struct sqlite3 *db, const char *db_path, int64_t run_id,
     struct report_run *r, char *err, size_t errlen);
 const char *report_run_str(struct report_run *r, const char *s, bool *oom);
-void report_seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Whether two transitions are the same change (ignoring seq and vtime). */
 bool report_tr_equal(const struct report_tr *x, const struct report_tr *y);

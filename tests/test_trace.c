@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 #include <xxhash.h>
 
+#include "../engine/errbuf.h"
 #include "../engine/sched.h"
 #include "../engine/trace.h"
 
@@ -935,4 +936,17 @@ Test(trace_transition, cached_ids_equal_fresh_interning)
 	cr_assert_str_eq(cell, "1,1,2,2,1,1,3,4,5,6,1,7,7,1,1,8,4,1,7");
 	sqlite3_close(db);
 	tmp_remove(path);
+}
+
+/* errbuf_set: the caller's buffer, cut to its size; none, nothing. */
+Test(errbuf, formats_cuts_and_ignores_no_buffer)
+{
+	char err[8];
+
+	memset(err, 'x', sizeof(err));
+	errbuf_set(err, sizeof(err), "%s: %d", "file", 12345);
+	cr_assert_str_eq(err, "file: 1");
+	errbuf_set(NULL, 0, "%s", "nowhere");
+	errbuf_set(err, 0, "%s", "nowhere");
+	cr_assert_str_eq(err, "file: 1");
 }

@@ -16,19 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "kernel.h"
 #include "scenario.h"
 
 static int seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The one-line reason a scenario is refused: EINVAL. */
 static int
 seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	errbuf_vset(err, errlen, fmt, ap);
 	va_end(ap);
 	return (EINVAL);
 }
