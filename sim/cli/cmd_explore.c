@@ -354,6 +354,7 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	const char *how;
 	uint64_t c0, cpu = 0;
 	int e = ENOTSUP, ws = 0;
+	bool trial;
 
 	cur->key = q->key;
 	cur->seed = q->seed;
@@ -370,7 +371,10 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	xw->o.replay_len = q->replay_len;
 	xw->o.args = q->record;
 	xw->o.dfs = q->dfs;
-	c0 = cpu_self();
+	/* The CPU time of the trial runs only (a system call each). */
+	trial = q->record == NULL
+	    && (xw->mode == XMODE_TRY_SERVER || xw->mode == XMODE_TRY_SCRATCH);
+	c0 = trial ? cpu_self() : 0;
 	if (!xw->xo->scratch && !xw->xo->image
 	    && (xw->xo->server
 		|| (xw->mode != XMODE_SCRATCH
@@ -387,7 +391,7 @@ worker_run(void *arg, struct explore *ex, const struct explore_run_req *q,
 	    : e == 0				  ? "server"
 	    : xw->o.image			  ? "image"
 						  : "scratch";
-	if (q->record == NULL)
+	if (trial)
 		choose_mode(xw, e == 0, cpu + (cpu_self() - c0));
 	if (xw->xo->hashes)
 		fprintf(stderr, "run %s %" PRIu64 " %s seed %" PRIu64 " %s%s\n",
