@@ -949,55 +949,41 @@ merge(const char *out, const char *in, const int64_t *runs,
 			goto rollback;
 		}
 	}
-	if (ranks != NULL) {
-		sqlite3_prepare_v2(db,
-		    "INSERT OR IGNORE INTO temp.evsim_merge_want"
-		    " VALUES (?1, ?2)",
-		    -1, &st, NULL);
-		for (i = 0; i < nruns; i++) {
-			sqlite3_bind_int64(st, 1, runs[i]);
-			sqlite3_bind_int64(st, 2, *base + ranks[i]);
-			sqlite3_step(st);
-			sqlite3_reset(st);
-		}
-		sqlite3_finalize(st);
-		rc = exec(db,
-		    "INSERT INTO temp.evsim_merge_map SELECT w.old, w.new"
-		    " FROM temp.evsim_merge_want w JOIN src.runs r"
-		    " ON r.id = w.old",
-		    err, errlen);
-		if (rc != 0
-		    || (rc = copy_table(db, "runs", "id", err, errlen)) != 0)
-			goto rollback;
-	} else if (runs == NULL) {
+	if (runs == NULL) {
 		rc = exec(db,
 		    "INSERT INTO temp.evsim_merge_want(old) SELECT id FROM "
 		    "src.runs",
 		    err, errlen);
 	} else {
 		sqlite3_prepare_v2(db,
-		    "INSERT OR IGNORE INTO temp.evsim_merge_want(old)"
-		    " VALUES (?1)",
+		    "INSERT OR IGNORE INTO temp.evsim_merge_want"
+		    " VALUES (?1, ?2)",
 		    -1, &st, NULL);
 		for (i = 0; i < nruns; i++) {
 			sqlite3_bind_int64(st, 1, runs[i]);
+			if (ranks != NULL)
+				sqlite3_bind_int64(st, 2, *base + ranks[i]);
+			else
+				sqlite3_bind_null(st, 2);
 			sqlite3_step(st);
 			sqlite3_reset(st);
 		}
 		sqlite3_finalize(st);
 	}
-	/* Numbered after out's highest run id, in the inputs' order. */
-	if (ranks == NULL
-	    && (rc != 0
-		|| (rc = exec(db,
-			"INSERT INTO temp.evsim_merge_map SELECT w.old,"
-			" (SELECT coalesce(max(id), 0) FROM main.runs)"
-			"  + row_number() OVER (ORDER BY w.old)"
-			" FROM temp.evsim_merge_want w JOIN src.runs r"
-			" ON r.id = w.old",
-			err, errlen))
-		    != 0
-		|| (rc = copy_table(db, "runs", "id", err, errlen)) != 0))
+	/*
+	 * The id each run asked for, or numbered after out's highest run id
+	 * in the input's order.
+	 */
+	if (rc != 0
+	    || (rc = exec(db,
+		    "INSERT INTO temp.evsim_merge_map SELECT w.old,"
+		    " coalesce(w.new, (SELECT coalesce(max(id), 0)"
+		    "  FROM main.runs) + row_number() OVER (ORDER BY w.old))"
+		    " FROM temp.evsim_merge_want w JOIN src.runs r"
+		    " ON r.id = w.old",
+		    err, errlen))
+		!= 0
+	    || (rc = copy_table(db, "runs", "id", err, errlen)) != 0)
 		goto rollback;
 	/* Every other per-run table both sides have. */
 	sqlite3_prepare_v2(db,
