@@ -80,12 +80,13 @@
  * it; the bound-0 schedules, which produce that queue, are explored by
  * every worker and counted by the worker 0 of shard 0 (see explore_dfs).
  * Workers record into temporary databases (the run callback's business) that
- * are merged into
- * --db at the end.  Without
- * --keep-going a worker stops once its next schedule comes after the
- * earliest failure any worker found (schedule number; dfs: bound, slice),
- * so the first failure, the signatures and their counts, the dfs schedule
- * and pruned counts are the same for every J.  Budgets (--runs for dfs,
+ * are merged into --db at the end.  Without --keep-going a worker stops
+ * once its next schedule comes after the earliest failure any worker found
+ * (schedule number; dfs: bound, slice), and a failure after it is moot, so
+ * the first failure and the signatures are the same for every J; the
+ * schedules counted can be more (a dfs slice a worker took before the
+ * earliest failure was known is explored to its end: four_threads dfs:2
+ * counts 137 schedules with -j1, 138 with -j2).  Budgets (--runs for dfs,
  * split evenly; --time) can cut the search at a different point.
  *
  * Interruption and resumption: out_of_time ends the search before its next
