@@ -222,12 +222,11 @@ cpu_alarm(int sig)
 	(void)sig;
 	if (h == NULL)
 		return;
+	cpu_settimer(h->cfg.cpu_limit_sec);
 	if (!cpu_expired || cpu_read) {
 		cpu_expired = 1;
 		cpu_read = 0;
-		cpu_settimer(h->cfg.cpu_limit_sec);
 	} else {
-		cpu_settimer(h->cfg.cpu_limit_sec);
 		cpu_stuck(h);
 	}
 	errno = e;

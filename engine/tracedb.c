@@ -828,10 +828,6 @@ copy_table(
 	return (rc);
 }
 
-static int merge(const char *out, const char *in, const int64_t *runs,
-    const int64_t *ranks, size_t nruns, int64_t *base, int64_t *new_ids,
-    size_t *ret_n, char *err, size_t errlen);
-
 /* "file:PATH?mode=ro" with PATH percent-encoded (malloc'd). */
 static char *
 uri_readonly(const char *path)
@@ -859,22 +855,6 @@ uri_readonly(const char *path)
 	return (u);
 }
 
-int
-tracedb_merge(const char *out, const char *in, const int64_t *runs,
-    size_t nruns, int64_t *new_ids, size_t *ret_n, char *err, size_t errlen)
-{
-	return (merge(
-	    out, in, runs, NULL, nruns, NULL, new_ids, ret_n, err, errlen));
-}
-
-int
-tracedb_merge_ranked(const char *out, const char *in, const int64_t *runs,
-    const int64_t *ranks, size_t nruns, int64_t *base, char *err, size_t errlen)
-{
-	return (
-	    merge(out, in, runs, ranks, nruns, base, NULL, NULL, err, errlen));
-}
-
 /*
  * tracedb_merge, or with ranks tracedb_merge_ranked: run runs[i] becomes
  * *base + ranks[i], *base read from out first when negative.
@@ -895,12 +875,12 @@ merge(const char *out, const char *in, const int64_t *runs,
 	 * Checks in, and creates out with the schema or refuses a foreign
 	 * file; tracedb_merge_ranked's databases are known good.
 	 */
-	if (ranks == NULL && (rc = tracedb_check_file(in, err, errlen)) != 0)
-		return (rc);
-	if (ranks == NULL && (rc = trace_open(&t, out, err, errlen)) != 0)
-		return (rc);
-	if (ranks == NULL)
+	if (ranks == NULL) {
+		if ((rc = tracedb_check_file(in, err, errlen)) != 0
+		    || (rc = trace_open(&t, out, err, errlen)) != 0)
+			return (rc);
 		trace_close(t);
+	}
 	if (sqlite3_open_v2(
 		out, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI, NULL)
 	    != SQLITE_OK) {
@@ -1030,6 +1010,22 @@ rollback:
 out:
 	sqlite3_close(db);
 	return (rc);
+}
+
+int
+tracedb_merge(const char *out, const char *in, const int64_t *runs,
+    size_t nruns, int64_t *new_ids, size_t *ret_n, char *err, size_t errlen)
+{
+	return (merge(
+	    out, in, runs, NULL, nruns, NULL, new_ids, ret_n, err, errlen));
+}
+
+int
+tracedb_merge_ranked(const char *out, const char *in, const int64_t *runs,
+    const int64_t *ranks, size_t nruns, int64_t *base, char *err, size_t errlen)
+{
+	return (
+	    merge(out, in, runs, ranks, nruns, base, NULL, NULL, err, errlen));
 }
 
 void
