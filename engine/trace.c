@@ -897,9 +897,16 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 	 * WAL lets readers (reports, a second evsim) look at a database while
 	 * a long run appends to it; NORMAL sync is safe with WAL.
 	 */
+	/*
+	 * The schema and its evsim_meta rows in one transaction: a process
+	 * killed while it creates the database leaves it empty (adopted by
+	 * the next open), never tables without their meta rows (refused as
+	 * not ours).
+	 */
 	if (exec(t, "PRAGMA journal_mode = WAL") != SQLITE_OK
 	    || exec(t, "PRAGMA synchronous = NORMAL") != SQLITE_OK
 	    || exec(t, "PRAGMA cache_size = -65536") != SQLITE_OK
+	    || exec(t, "BEGIN IMMEDIATE") != SQLITE_OK
 	    || exec(t, TRACE_SCHEMA_ALL_SQL) != SQLITE_OK
 	    || explore_columns(t) != SQLITE_OK) {
 		errbuf_set(err, errlen, "%s: cannot initialise database: %s",
@@ -914,7 +921,8 @@ trace_open(struct trace **ret_t, const char *db_path, char *err, size_t errlen)
 		    "INSERT OR IGNORE INTO evsim_meta VALUES"
 		    " ('format', '%s'), ('schema_version', '%d')",
 		    TRACE_SCHEMA_FORMAT, TRACE_SCHEMA_VERSION);
-		if (exec(t, sql) != SQLITE_OK) {
+		if (exec(t, sql) != SQLITE_OK
+		    || exec(t, "COMMIT") != SQLITE_OK) {
 			errbuf_set(err, errlen, "%s: cannot write: %s", db_path,
 			    sqlite3_errmsg(t->db));
 			trace_close(t);
